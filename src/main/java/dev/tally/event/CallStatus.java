@@ -1,0 +1,19 @@
+package dev.tally.event;
+
+import java.util.Locale;
+
+/** A call's state. A final status ({@code COMPLETED}, {@code FAILED}) never returns to {@code IN_PROGRESS}. */
+public enum CallStatus {
+    IN_PROGRESS, COMPLETED, FAILED;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public boolean isFinal() {
+        return switch (this) {
+            case IN_PROGRESS -> false;
+            case COMPLETED, FAILED -> true;
+        };
+    }
+}

@@ -1,0 +1,23 @@
+package dev.tally.event;
+
+import java.util.Locale;
+
+/** Where an event's cost came from; {@code UNPRICED} is the figure reports show for models missing from the book. */
+public enum CostSource {
+    /** The provider or carrier reported {@code cost_usd}; it wins over any price. */
+    REPORTED,
+    /** Tally priced the event from the price book entry in force at its time. */
+    COMPUTED,
+    /** An LLM event whose model has no price entry: stored at cost 0 and counted, never dropped. */
+    UNPRICED,
+    /** An event type that carries no cost of its own. */
+    NONE;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static CostSource fromWire(String name) {
+        return valueOf(name.toUpperCase(Locale.ROOT));
+    }
+}

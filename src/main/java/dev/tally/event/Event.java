@@ -1,0 +1,86 @@
+package dev.tally.event;
+
+import java.util.Map;
+
+/**
+ * One usage event as Tally stores it: the contract's fields, normalised (times as epoch
+ * milliseconds in UTC, money as integer nano-dollars, durations as integer milliseconds), plus
+ * what Tally derives at ingest (cost, credits, SMS segments).
+ *
+ * <p>Integers rather than doubles for money and durations because every report promises exact
+ * sums: nano-dollars summed over a hundred million events stay exact, doubles do not. It is a
+ * plain mutable class, not a record, because enrichment (pricing, segment counting) fills
+ * fields after parsing; once handed to a store it is never changed again.
+ *
+ * <p>Absent optional values are {@code null}; the store keeps them as SQL NULL so reports can
+ * tell "unknown" (no sentiment) from a value.
+ */
+public final class Event {
+    public String tenantId;
+    public String id;
+    public EventType type;
+    public long timeMs;
+    public String agentId;
+    public String userEmail;
+    public String memberId;
+    /** Free dimensions, kept as canonical JSON text so every store can hold them the same way. */
+    public Map<String, String> attributes = Map.of();
+
+    // call, sms
+    public String status;
+    public String direction;
+    public String phoneNumber;
+    public Long endedMs;
+    /** call: talk time; stt: audio transcribed. */
+    public Long durationMs;
+    public String sentiment;
+    public String endReason;
+
+    // llm, stt, tts
+    public String provider;
+    public String model;
+    public String kind;
+    public String callId;
+    public String chatId;
+    public String exception;
+    public String opName;
+    public String traceId;
+    public String parentId;
+    public String threadId;
+    public String turnId;
+    public String runId;
+    public long inputTokens;
+    public long cachedInputTokens;
+    public long cacheCreationInputTokens;
+    public long outputTokens;
+    public long inputAudioTokens;
+    public long outputAudioTokens;
+
+    // tts, sms
+    public Long characters;
+    public Long audioDurationMs;
+    public String encoding;
+    public Integer segments;
+    /** Kept only when the tenant asks for SMS bodies to be stored. */
+    public String body;
+
+    // message
+    public String role;
+    public String channel;
+
+    /** Final cost in nano-USD: the provider's or carrier's reported cost when given, else Tally's price. */
+    public long costNanos;
+    public CostSource costSource = CostSource.NONE;
+    /** Credits in millionths of a credit, computed with the model's multiplier at ingest. */
+    public long creditsMicros;
+
+    public long receivedMs;
+
+    public long totalTokens() {
+        return inputTokens + cacheCreationInputTokens + outputTokens + inputAudioTokens + outputAudioTokens;
+    }
+
+    public boolean isFinalCall() {
+        return type == EventType.CALL && !CallStatus.IN_PROGRESS.wireName().equals(status);
+    }
+}
