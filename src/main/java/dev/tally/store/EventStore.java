@@ -1,0 +1,33 @@
+package dev.tally.store;
+
+import dev.tally.event.Event;
+import java.util.List;
+
+/**
+ * Where events live. DuckDB embedded is the default; ClickHouse is the scale-out store. Every
+ * implementation runs the same contract test suite, so reports can treat them as one.
+ *
+ * <p>Writes are exactly-once by (tenant, id): a store must recognise an id it already holds,
+ * across retries, restarts and duplicates inside one batch. {@link #write} is called by a single
+ * writer thread ({@code dev.tally.ingest.BatchWriter}), so implementations need no locking for it;
+ * queries may come from any thread.
+ */
+public interface EventStore extends AutoCloseable {
+
+    /**
+     * Stores a batch all or nothing and returns, position by position, what happened to each
+     * event. It returns only once the batch is durable; an exception means nothing was stored.
+     */
+    List<WriteOutcome> write(List<Event> events);
+
+    /** Runs a read-only query built with this store's {@link #dialect()}. */
+    List<Row> query(Sql sql);
+
+    SqlDialect dialect();
+
+    /** The store's name for health output and logs, e.g. {@code duckdb}. */
+    String name();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,32 @@
+package dev.tally.store;
+
+import dev.tally.auth.ApiKey;
+import dev.tally.tenant.Tenant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Tenants and keys: small, rarely written, read on every request (through caches). Kept apart
+ * from {@link EventStore} because an events engine built for appends (ClickHouse) is a poor home
+ * for rows that are updated and revoked.
+ */
+public interface MetadataStore {
+
+    /** Returns false when a tenant with that id exists already. */
+    boolean createTenant(Tenant tenant);
+
+    void updateTenant(Tenant tenant);
+
+    Optional<Tenant> tenant(String id);
+
+    List<Tenant> tenants();
+
+    void insertKey(ApiKey key);
+
+    Optional<ApiKey> keyByHash(String secretHash);
+
+    List<ApiKey> keys();
+
+    /** Returns false when no live key has that id. */
+    boolean revokeKey(String id, long revokedMs);
+}

@@ -1,0 +1,17 @@
+package dev.tally.store;
+
+/**
+ * What differs between the engines Tally runs on, kept small on purpose: the reports write
+ * portable SQL and ask the dialect only for the few functions that have no common spelling.
+ */
+public interface SqlDialect {
+
+    /** Integer division that truncates, for time buckets ({@code (time_ms - origin) / size}). */
+    String integerDivide(String dividend, String divisor);
+
+    /** The exact or approximate {@code fraction} quantile (0–1) of a numeric expression. */
+    String quantile(String expression, double fraction);
+
+    /** Count of distinct values of an expression. */
+    String countDistinct(String expression);
+}

@@ -1,0 +1,134 @@
+package dev.tally.store.duckdb;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The one process-wide handle on a DuckDB file. DuckDB allows a single process to own a file, and
+ * a connection must not be shared between threads, so this class opens the file once and hands
+ * out duplicated connections: one kept for the writer, a small pool for readers.
+ */
+public final class DuckDbDatabase implements AutoCloseable {
+    private static final int READERS = 8;
+
+    private final DuckDBConnection root;
+    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    private final List<Connection> all = new ArrayList<>();
+    private final String location;
+
+    private DuckDbDatabase(DuckDBConnection root, String location) throws SQLException {
+        this.root = root;
+        this.location = location;
+        for (int index = 0; index < READERS; index++) {
+            Connection reader = root.duplicate();
+            all.add(reader);
+            readers.add(reader);
+        }
+        DuckDbSchema.migrate(root);
+    }
+
+    /** Opens (creating if needed) {@code tally.duckdb} in the directory. */
+    public static DuckDbDatabase open(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            Path file = directory.resolve("tally.duckdb").toAbsolutePath();
+            return new DuckDbDatabase(connect("jdbc:duckdb:" + file), file.toString());
+        } catch (java.io.IOException | SQLException failure) {
+            throw new IllegalStateException("cannot open the DuckDB store in " + directory + ": "
+                    + failure.getMessage(), failure);
+        }
+    }
+
+    /** An in-memory database, for tests that do not need a file. */
+    public static DuckDbDatabase inMemory() {
+        try {
+            return new DuckDbDatabase(connect("jdbc:duckdb:"), ":memory:");
+        } catch (SQLException failure) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    private static DuckDBConnection connect(String url) throws SQLException {
+        return (DuckDBConnection) DriverManager.getConnection(url);
+    }
+
+    public String location() {
+        return location;
+    }
+
+    /** A new connection of its own, for a caller that keeps it for its lifetime (the writer). */
+    public synchronized DuckDBConnection newConnection() {
+        try {
+            DuckDBConnection connection = (DuckDBConnection) root.duplicate();
+            all.add(connection);
+            return connection;
+        } catch (SQLException failure) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    public interface ConnectionWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs read work on a pooled connection; waits when all are busy rather than opening more. */
+    public <T> T read(ConnectionWork<T> work) {
+        Connection connection;
+        try {
+            connection = readers.take();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a connection", interrupted);
+        }
+        try {
+            return work.run(connection);
+        } catch (SQLException failure) {
+            throw new StoreException(failure);
+        } finally {
+            readers.add(connection);
+        }
+    }
+
+    /** Small metadata writes go through the root connection, one at a time. */
+    public synchronized <T> T metadata(ConnectionWork<T> work) {
+        try {
+            return work.run(root);
+        } catch (SQLException failure) {
+            throw new StoreException(failure);
+        }
+    }
+
+    public void checkpoint() {
+        metadata(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CHECKPOINT");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Connection connection : all) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing anyway; nothing to recover
+            }
+        }
+        try {
+            root.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.tally.store.duckdb;
+
+import dev.tally.store.SqlDialect;
+
+/** DuckDB's spellings: {@code //} divides integers, {@code quantile_cont} interpolates exactly. */
+public final class DuckDbDialect implements SqlDialect {
+
+    @Override
+    public String integerDivide(String dividend, String divisor) {
+        return "((" + dividend + ") // (" + divisor + "))";
+    }
+
+    @Override
+    public String quantile(String expression, double fraction) {
+        return "quantile_cont(" + expression + ", " + fraction + ")";
+    }
+
+    @Override
+    public String countDistinct(String expression) {
+        return "count(DISTINCT " + expression + ")";
+    }
+}

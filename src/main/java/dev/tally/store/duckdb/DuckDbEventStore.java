@@ -1,0 +1,279 @@
+package dev.tally.store.duckdb;
+
+import dev.tally.event.CallStatus;
+import dev.tally.event.Event;
+import dev.tally.event.EventType;
+import dev.tally.store.EventColumn;
+import dev.tally.store.EventColumns;
+import dev.tally.store.EventStore;
+import dev.tally.store.IdFingerprint;
+import dev.tally.store.LongHashSet;
+import dev.tally.store.Row;
+import dev.tally.store.Sql;
+import dev.tally.store.SqlBuilder;
+import dev.tally.store.SqlDialect;
+import dev.tally.store.WriteOutcome;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The embedded default store.
+ *
+ * <p>Exactly-once without a unique index: the fingerprints of every stored (tenant, id) are held
+ * in memory ({@link LongHashSet}, loaded at start from the {@code id_hash} column). An event whose
+ * fingerprint is new is certainly new; one whose fingerprint is known is confirmed against the
+ * stored ids before it is called a duplicate. The set is only updated after a commit succeeds, so a
+ * failed batch leaves no trace and its retry is stored whole.
+ *
+ * <p>{@code call} events go to the {@code calls} table, one row per call holding its latest state.
+ */
+public final class DuckDbEventStore implements EventStore {
+    private final DuckDbDatabase database;
+    private final DuckDBConnection writer;
+    private final LongHashSet fingerprints;
+    private final SqlDialect dialect = new DuckDbDialect();
+
+    public DuckDbEventStore(DuckDbDatabase database) {
+        this.database = database;
+        this.writer = database.newConnection();
+        this.fingerprints = loadFingerprints();
+    }
+
+    private LongHashSet loadFingerprints() {
+        return database.read(connection -> {
+            long count;
+            try (Statement statement = connection.createStatement();
+                 ResultSet result = statement.executeQuery("SELECT count(*) FROM events")) {
+                result.next();
+                count = result.getLong(1);
+            }
+            LongHashSet set = new LongHashSet((int) Math.min(Integer.MAX_VALUE / 4, Math.max(1024, count)));
+            try (Statement statement = connection.createStatement();
+                 ResultSet result = statement.executeQuery("SELECT id_hash FROM events")) {
+                while (result.next()) {
+                    set.add(result.getLong(1));
+                }
+            }
+            return set;
+        });
+    }
+
+    @Override
+    public List<WriteOutcome> write(List<Event> events) {
+        WriteOutcome[] outcomes = new WriteOutcome[events.size()];
+        try {
+            writer.setAutoCommit(false);
+            List<Long> added = appendNewEvents(events, outcomes);
+            writeCalls(events, outcomes);
+            writer.commit();
+            added.forEach(fingerprints::add);
+            return List.of(outcomes);
+        } catch (SQLException failure) {
+            rollback();
+            throw new StoreException(failure);
+        } catch (RuntimeException failure) {
+            rollback();
+            throw failure;
+        }
+    }
+
+    private void rollback() {
+        try {
+            writer.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is what the caller needs to see
+        }
+    }
+
+    /** Appends every non-call event not stored before; returns their fingerprints for after the commit. */
+    private List<Long> appendNewEvents(List<Event> events, WriteOutcome[] outcomes) throws SQLException {
+        Set<String> confirmedDuplicates = confirmDuplicates(events);
+        Set<String> seenInBatch = new HashSet<>();
+        List<Long> added = new ArrayList<>();
+        try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {
+            for (int index = 0; index < events.size(); index++) {
+                Event event = events.get(index);
+                if (event.type == EventType.CALL) {
+                    continue;
+                }
+                String key = event.tenantId + '\u0000' + event.id;
+                if (confirmedDuplicates.contains(key) || !seenInBatch.add(key)) {
+                    outcomes[index] = WriteOutcome.DUPLICATE;
+                    continue;
+                }
+                append(appender, event);
+                added.add(IdFingerprint.of(event.tenantId, event.id));
+                outcomes[index] = WriteOutcome.STORED;
+            }
+        }
+        return added;
+    }
+
+    /** The (tenant, id) keys of the batch that really are stored already, checked only where a fingerprint matched. */
+    private Set<String> confirmDuplicates(List<Event> events) throws SQLException {
+        Map<String, Set<String>> candidatesByTenant = new HashMap<>();
+        for (Event event : events) {
+            if (event.type != EventType.CALL && fingerprints.contains(IdFingerprint.of(event.tenantId, event.id))) {
+                candidatesByTenant.computeIfAbsent(event.tenantId, tenant -> new HashSet<>()).add(event.id);
+            }
+        }
+        Set<String> confirmed = new HashSet<>();
+        for (Map.Entry<String, Set<String>> tenant : candidatesByTenant.entrySet()) {
+            Sql sql = new SqlBuilder().append("SELECT id FROM events WHERE tenant_id = ").value(tenant.getKey())
+                    .append(" AND id IN ").values(tenant.getValue()).build();
+            for (Row row : run(writer, sql)) {
+                confirmed.add(tenant.getKey() + '\u0000' + row.string("id"));
+            }
+        }
+        return confirmed;
+    }
+
+    /** Applies call states in batch order: a newer state replaces the older, a final status never reverts. */
+    private void writeCalls(List<Event> events, WriteOutcome[] outcomes) throws SQLException {
+        Map<String, Event> latest = new LinkedHashMap<>();
+        Map<String, String> storedStatus = storedCallStatuses(events);
+        for (int index = 0; index < events.size(); index++) {
+            Event event = events.get(index);
+            if (event.type != EventType.CALL) {
+                continue;
+            }
+            String key = event.tenantId + '\u0000' + event.id;
+            Event inBatch = latest.get(key);
+            String currentStatus = inBatch != null ? inBatch.status : storedStatus.get(key);
+            if (currentStatus == null) {
+                outcomes[index] = WriteOutcome.STORED;
+            } else if (isFinal(currentStatus) && !event.isFinalCall()) {
+                outcomes[index] = WriteOutcome.STALE;
+                continue;
+            } else {
+                outcomes[index] = WriteOutcome.UPDATED;
+            }
+            latest.put(key, event);
+        }
+        if (latest.isEmpty()) {
+            return;
+        }
+        deleteReplacedCalls(latest.values(), storedStatus);
+        try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "calls")) {
+            for (Event call : latest.values()) {
+                append(appender, call);
+            }
+        }
+    }
+
+    private static boolean isFinal(String status) {
+        return !CallStatus.IN_PROGRESS.wireName().equals(status);
+    }
+
+    private Map<String, String> storedCallStatuses(List<Event> events) throws SQLException {
+        Map<String, Set<String>> idsByTenant = new HashMap<>();
+        for (Event event : events) {
+            if (event.type == EventType.CALL) {
+                idsByTenant.computeIfAbsent(event.tenantId, tenant -> new HashSet<>()).add(event.id);
+            }
+        }
+        Map<String, String> statuses = new HashMap<>();
+        for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
+            Sql sql = new SqlBuilder().append("SELECT id, status FROM calls WHERE tenant_id = ").value(tenant.getKey())
+                    .append(" AND id IN ").values(tenant.getValue()).build();
+            for (Row row : run(writer, sql)) {
+                statuses.put(tenant.getKey() + '\u0000' + row.string("id"), row.string("status"));
+            }
+        }
+        return statuses;
+    }
+
+    private void deleteReplacedCalls(Iterable<Event> calls, Map<String, String> storedStatus) throws SQLException {
+        Map<String, Set<String>> idsByTenant = new HashMap<>();
+        for (Event call : calls) {
+            if (storedStatus.containsKey(call.tenantId + '\u0000' + call.id)) {
+                idsByTenant.computeIfAbsent(call.tenantId, tenant -> new HashSet<>()).add(call.id);
+            }
+        }
+        for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
+            Sql sql = new SqlBuilder().append("DELETE FROM calls WHERE tenant_id = ").value(tenant.getKey())
+                    .append(" AND id IN ").values(tenant.getValue()).build();
+            try (PreparedStatement statement = prepare(writer, sql)) {
+                statement.executeUpdate();
+            }
+        }
+    }
+
+    private static void append(DuckDBAppender appender, Event event) throws SQLException {
+        appender.beginRow();
+        for (EventColumn column : EventColumns.ALL) {
+            Object value = column.read(event);
+            if (value == null) {
+                appender.appendNull();
+                continue;
+            }
+            switch (column.kind()) {
+                case STRING -> appender.append((String) value);
+                case LONG -> appender.append(((Number) value).longValue());
+                case INTEGER -> appender.append(((Number) value).intValue());
+            }
+        }
+        appender.endRow();
+    }
+
+    @Override
+    public List<Row> query(Sql sql) {
+        return database.read(connection -> run(connection, sql));
+    }
+
+    private static PreparedStatement prepare(Connection connection, Sql sql) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql.text());
+        for (int index = 0; index < sql.parameters().size(); index++) {
+            statement.setObject(index + 1, sql.parameters().get(index));
+        }
+        return statement;
+    }
+
+    static List<Row> run(Connection connection, Sql sql) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql);
+             ResultSet result = statement.executeQuery()) {
+            ResultSetMetaData meta = result.getMetaData();
+            List<Row> rows = new ArrayList<>();
+            while (result.next()) {
+                Map<String, Object> values = new LinkedHashMap<>();
+                for (int column = 1; column <= meta.getColumnCount(); column++) {
+                    values.put(meta.getColumnLabel(column), result.getObject(column));
+                }
+                rows.add(new Row(values));
+            }
+            return rows;
+        }
+    }
+
+    @Override
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public String name() {
+        return "duckdb";
+    }
+
+    @Override
+    public void close() {
+        try {
+            writer.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.tally.store.duckdb;
+
+import dev.tally.auth.ApiKey;
+import dev.tally.auth.Scope;
+import dev.tally.store.MetadataStore;
+import dev.tally.tenant.Tenant;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Tenants and keys in the same DuckDB file as the events, written through plain JDBC: they are few. */
+public final class DuckDbMetadataStore implements MetadataStore {
+    private static final String TENANT_COLUMNS = "id, name, created_ms, max_concurrent_calls, instructions, store_sms_bodies";
+    private static final String KEY_COLUMNS =
+            "id, tenant_id, name, scopes, secret_hash, prefix, member_id, created_ms, expires_ms, revoked_ms";
+
+    private final DuckDbDatabase database;
+
+    public DuckDbMetadataStore(DuckDbDatabase database) {
+        this.database = database;
+    }
+
+    @Override
+    public boolean createTenant(Tenant tenant) {
+        return database.metadata(connection -> {
+            if (tenant(tenant.id()).isPresent()) {
+                return false;
+            }
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "INSERT INTO tenants (" + TENANT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                bindTenant(statement, tenant);
+                statement.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public void updateTenant(Tenant tenant) {
+        database.metadata(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE tenants SET id = ?, name = ?, created_ms = ?, max_concurrent_calls = ?, instructions = ?,"
+                            + " store_sms_bodies = ? WHERE id = ?")) {
+                bindTenant(statement, tenant);
+                statement.setString(7, tenant.id());
+                statement.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static void bindTenant(PreparedStatement statement, Tenant tenant) throws SQLException {
+        statement.setString(1, tenant.id());
+        statement.setString(2, tenant.name());
+        statement.setLong(3, tenant.createdMs());
+        if (tenant.maxConcurrentCalls() == null) {
+            statement.setNull(4, Types.INTEGER);
+        } else {
+            statement.setInt(4, tenant.maxConcurrentCalls());
+        }
+        statement.setString(5, tenant.instructions());
+        statement.setBoolean(6, tenant.storeSmsBodies());
+    }
+
+    @Override
+    public Optional<Tenant> tenant(String id) {
+        return database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT " + TENANT_COLUMNS + " FROM tenants WHERE id = ?")) {
+                statement.setString(1, id);
+                try (ResultSet result = statement.executeQuery()) {
+                    return result.next() ? Optional.of(readTenant(result)) : Optional.<Tenant>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<Tenant> tenants() {
+        return database.read(connection -> {
+            List<Tenant> tenants = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT " + TENANT_COLUMNS + " FROM tenants ORDER BY id");
+                 ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    tenants.add(readTenant(result));
+                }
+            }
+            return tenants;
+        });
+    }
+
+    private static Tenant readTenant(ResultSet result) throws SQLException {
+        int limit = result.getInt(4);
+        Integer maxConcurrentCalls = result.wasNull() ? null : limit;
+        return new Tenant(result.getString(1), result.getString(2), result.getLong(3), maxConcurrentCalls,
+                result.getString(5), result.getBoolean(6));
+    }
+
+    @Override
+    public void insertKey(ApiKey key) {
+        database.metadata(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "INSERT INTO api_keys (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                statement.setString(1, key.id());
+                statement.setString(2, key.tenantId());
+                statement.setString(3, key.name());
+                statement.setString(4, key.scopes().stream().map(Scope::wireName).sorted()
+                        .collect(Collectors.joining(",")));
+                statement.setString(5, key.secretHash());
+                statement.setString(6, key.prefix());
+                statement.setString(7, key.memberId());
+                statement.setLong(8, key.createdMs());
+                statement.setLong(9, key.expiresMs());
+                if (key.revokedMs() == null) {
+                    statement.setNull(10, Types.BIGINT);
+                } else {
+                    statement.setLong(10, key.revokedMs());
+                }
+                statement.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ApiKey> keyByHash(String secretHash) {
+        return database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT " + KEY_COLUMNS + " FROM api_keys WHERE secret_hash = ?")) {
+                statement.setString(1, secretHash);
+                try (ResultSet result = statement.executeQuery()) {
+                    return result.next() ? Optional.of(readKey(result)) : Optional.<ApiKey>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<ApiKey> keys() {
+        return database.read(connection -> {
+            List<ApiKey> keys = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT " + KEY_COLUMNS + " FROM api_keys ORDER BY created_ms, id");
+                 ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    keys.add(readKey(result));
+                }
+            }
+            return keys;
+        });
+    }
+
+    private static ApiKey readKey(ResultSet result) throws SQLException {
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String name : result.getString(4).split(",")) {
+            Scope.fromWire(name).ifPresent(scopes::add);
+        }
+        long revoked = result.getLong(10);
+        Long revokedMs = result.wasNull() ? null : revoked;
+        return new ApiKey(result.getString(1), result.getString(2), result.getString(3), scopes,
+                result.getString(5), result.getString(6), result.getString(7), result.getLong(8), result.getLong(9),
+                revokedMs);
+    }
+
+    @Override
+    public boolean revokeKey(String id, long revokedMs) {
+        return database.metadata(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE api_keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL")) {
+                statement.setLong(1, revokedMs);
+                statement.setString(2, id);
+                return statement.executeUpdate() > 0;
+            }
+        });
+    }
+}

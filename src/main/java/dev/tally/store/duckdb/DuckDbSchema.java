@@ -1,0 +1,61 @@
+package dev.tally.store.duckdb;
+
+import dev.tally.store.EventColumn;
+import dev.tally.store.EventColumns;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.stream.Collectors;
+
+/**
+ * Creates and migrates the schema at start. Statements are idempotent ({@code IF NOT EXISTS}) so
+ * that opening an existing file is the same code path as creating a new one.
+ *
+ * <p>No primary keys: DuckDB's ART index would hold every id in memory a second time and slow the
+ * Appender; uniqueness is the event store's job ({@link DuckDbEventStore}).
+ */
+final class DuckDbSchema {
+
+    private DuckDbSchema() {
+    }
+
+    static void migrate(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(eventTable("events"));
+            // One row per call, its latest state: calls are sent again as they progress.
+            statement.execute(eventTable("calls"));
+            statement.execute("""
+                    CREATE TABLE IF NOT EXISTS tenants (
+                      id VARCHAR NOT NULL, name VARCHAR NOT NULL, created_ms BIGINT NOT NULL,
+                      max_concurrent_calls INTEGER, instructions VARCHAR, store_sms_bodies BOOLEAN NOT NULL)""");
+            statement.execute("""
+                    CREATE TABLE IF NOT EXISTS api_keys (
+                      id VARCHAR NOT NULL, tenant_id VARCHAR, name VARCHAR NOT NULL, scopes VARCHAR NOT NULL,
+                      secret_hash VARCHAR NOT NULL, prefix VARCHAR NOT NULL, member_id VARCHAR,
+                      created_ms BIGINT NOT NULL, expires_ms BIGINT NOT NULL, revoked_ms BIGINT)""");
+            statement.execute("""
+                    CREATE TABLE IF NOT EXISTS price_entries (
+                      id VARCHAR NOT NULL, tenant_id VARCHAR, provider VARCHAR NOT NULL, model VARCHAR NOT NULL,
+                      effective_from DATE NOT NULL, input_per_million DECIMAL(18,6), cached_input_per_million DECIMAL(18,6),
+                      cache_creation_per_million DECIMAL(18,6), output_per_million DECIMAL(18,6),
+                      input_audio_per_million DECIMAL(18,6), output_audio_per_million DECIMAL(18,6),
+                      credit_multiplier DECIMAL(18,6) NOT NULL, deleted BOOLEAN NOT NULL DEFAULT false)""");
+        }
+    }
+
+    private static String eventTable(String name) {
+        String columns = EventColumns.ALL.stream()
+                .map(DuckDbSchema::columnDefinition)
+                .collect(Collectors.joining(",\n  "));
+        return "CREATE TABLE IF NOT EXISTS " + name + " (\n  " + columns + ")";
+    }
+
+    private static String columnDefinition(EventColumn column) {
+        String type = switch (column.kind()) {
+            case STRING -> "VARCHAR";
+            case LONG -> "BIGINT";
+            case INTEGER -> "INTEGER";
+        };
+        return column.name() + " " + type + (column.nullable() ? "" : " NOT NULL");
+    }
+}
