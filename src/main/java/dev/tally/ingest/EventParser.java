@@ -30,6 +30,8 @@ final class EventParser {
     private static final Set<String> LLM_KINDS = Set.of("chat", "realtime");
     private static final Set<String> ROLES = Set.of("user", "assistant", "system", "tool");
     private static final Set<String> ENCODINGS = Set.of("gsm7", "ucs2");
+    /** Far above any carrier's concatenation limit; keeps segment arithmetic in range. */
+    private static final long MAX_SMS_CHARACTERS = 1_000_000;
 
     private EventParser() {
     }
@@ -181,6 +183,9 @@ final class EventParser {
             }
             if (encoding == null) {
                 throw new InvalidField("encoding", "is required with characters (gsm7 or ucs2)");
+            }
+            if (characters > MAX_SMS_CHARACTERS) {
+                throw new InvalidField("characters", "must be at most " + MAX_SMS_CHARACTERS);
             }
             count = SmsSegments.fromCharacters(characters, SmsEncoding.fromWire(encoding).orElseThrow());
         }

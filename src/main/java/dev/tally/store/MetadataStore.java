@@ -1,6 +1,7 @@
 package dev.tally.store;
 
 import dev.tally.auth.ApiKey;
+import dev.tally.pricing.PriceEntry;
 import dev.tally.tenant.Tenant;
 import java.util.List;
 import java.util.Optional;
@@ -29,4 +30,12 @@ public interface MetadataStore {
 
     /** Returns false when no live key has that id. */
     boolean revokeKey(String id, long revokedMs);
+
+    /** Price entries added by operators: tenant overrides and platform entries beside the bundled defaults. */
+    List<PriceEntry> prices();
+
+    void insertPrice(PriceEntry entry);
+
+    /** Returns false when no stored entry has that id. */
+    boolean deletePrice(String id);
 }

@@ -2,6 +2,7 @@ package dev.tally.store.duckdb;
 
 import dev.tally.auth.ApiKey;
 import dev.tally.auth.Scope;
+import dev.tally.pricing.PriceEntry;
 import dev.tally.store.MetadataStore;
 import dev.tally.tenant.Tenant;
 import java.sql.PreparedStatement;
@@ -22,9 +23,26 @@ public final class DuckDbMetadataStore implements MetadataStore {
             "id, tenant_id, name, scopes, secret_hash, prefix, member_id, created_ms, expires_ms, revoked_ms";
 
     private final DuckDbDatabase database;
+    private final DuckDbPrices prices;
 
     public DuckDbMetadataStore(DuckDbDatabase database) {
         this.database = database;
+        this.prices = new DuckDbPrices(database);
+    }
+
+    @Override
+    public List<PriceEntry> prices() {
+        return prices.list();
+    }
+
+    @Override
+    public void insertPrice(PriceEntry entry) {
+        prices.insert(entry);
+    }
+
+    @Override
+    public boolean deletePrice(String id) {
+        return prices.delete(id);
     }
 
     @Override

@@ -1,0 +1,96 @@
+package dev.tally.auth;
+
+import dev.tally.server.ApiError;
+import dev.tally.store.MetadataStore;
+import dev.tally.tenant.TenantService;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Issues, lists, revokes and checks API keys. Checked keys are cached by hash because every request
+ * needs one and keys change rarely; revoking through this service drops the cached entry, and
+ * expiry is checked on every request against the clock, so neither waits for a cache to age.
+ */
+public final class KeyService {
+    public static final int MIN_EXPIRY_DAYS = 1;
+    public static final int MAX_EXPIRY_DAYS = 365;
+
+    private final MetadataStore store;
+    private final TenantService tenants;
+    private final Clock clock;
+    private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
+
+    public KeyService(MetadataStore store, TenantService tenants, Clock clock) {
+        this.store = store;
+        this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    /** A key and its secret, which exists only in this value: it is never stored. */
+    public record CreatedKey(ApiKey key, String secret) {
+    }
+
+    public CreatedKey create(String tenantId, String name, Set<Scope> scopes, int expiresInDays, String memberId) {
+        return createWithSecret(KeySecrets.newSecret(), tenantId, name, scopes, expiresInDays, memberId);
+    }
+
+    /** Issues a key with a given secret; only the demo uses this, so its README lines can name the key. */
+    public CreatedKey createWithSecret(String secret, String tenantId, String name, Set<Scope> scopes,
+                                       int expiresInDays, String memberId) {
+        if (name == null || name.isBlank()) {
+            throw ApiError.badRequest("name", "is required");
+        }
+        if (scopes.isEmpty()) {
+            throw ApiError.badRequest("scopes", "must name at least one scope");
+        }
+        if (expiresInDays < MIN_EXPIRY_DAYS || expiresInDays > MAX_EXPIRY_DAYS) {
+            throw ApiError.badRequest("expires_in_days", "must be between 1 and 365");
+        }
+        if (tenantId == null && !scopes.contains(Scope.SUPER_ADMIN) && !scopes.contains(Scope.EVENTS_WRITE)) {
+            throw ApiError.badRequest("tenant_id", "is required unless the key is a platform key"
+                    + " (scope super-admin or events:write)");
+        }
+        if (tenantId != null && scopes.contains(Scope.SUPER_ADMIN)) {
+            throw ApiError.badRequest("scopes", "super-admin belongs to platform keys: omit tenant_id");
+        }
+        if (tenantId != null && tenants.find(tenantId).isEmpty()) {
+            throw ApiError.badRequest("tenant_id", "no tenant " + tenantId);
+        }
+        long now = clock.millis();
+        ApiKey key = new ApiKey(KeySecrets.newId("key_"), tenantId, name, Set.copyOf(EnumSet.copyOf(scopes)),
+                KeySecrets.hash(secret), secret.substring(0, Math.min(12, secret.length())), memberId, now,
+                now + Duration.ofDays(expiresInDays).toMillis(), null);
+        store.insertKey(key);
+        return new CreatedKey(key, secret);
+    }
+
+    /** The live key with that secret, if any: unknown, revoked and expired keys are all absent. */
+    public Optional<ApiKey> authenticate(String secret) {
+        String hash = KeySecrets.hash(secret);
+        ApiKey key = byHash.get(hash);
+        if (key == null) {
+            key = store.keyByHash(hash).orElse(null);
+            if (key == null) {
+                return Optional.empty();
+            }
+            byHash.put(hash, key);
+        }
+        return key.isUsableAt(clock.millis()) ? Optional.of(key) : Optional.empty();
+    }
+
+    public List<ApiKey> list(String tenantId) {
+        return store.keys().stream().filter(key -> tenantId == null || tenantId.equals(key.tenantId())).toList();
+    }
+
+    public boolean revoke(String id) {
+        boolean revoked = store.revokeKey(id, clock.millis());
+        byHash.values().removeIf(key -> key.id().equals(id));
+        return revoked;
+    }
+}

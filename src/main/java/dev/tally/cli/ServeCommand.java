@@ -1,0 +1,62 @@
+package dev.tally.cli;
+
+import dev.tally.demo.DemoData;
+import dev.tally.server.ServerConfig;
+import dev.tally.server.TallyServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tally serve}: runs the server until it is told to stop, then stops gracefully. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Tally server.")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "${env:TALLY_HOST:-127.0.0.1}",
+            description = "Address to listen on (env TALLY_HOST, default ${DEFAULT-VALUE}); 0.0.0.0 for all.")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:TALLY_PORT:-8080}",
+            description = "Port (env TALLY_PORT, default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "${env:TALLY_DATA_DIR:-data}",
+            description = "Directory of the embedded store (env TALLY_DATA_DIR, default ${DEFAULT-VALUE}).")
+    Path dataDirectory;
+
+    @Option(names = "--admin-token", defaultValue = "${env:TALLY_ADMIN_TOKEN}",
+            description = "Token for X-Admin-Token (env TALLY_ADMIN_TOKEN); default: made once and kept in"
+                    + " <data-dir>/admin-token.")
+    String adminToken;
+
+    @Option(names = "--max-body-bytes", defaultValue = "${env:TALLY_MAX_BODY_BYTES:-16777216}",
+            description = "Largest ingest body (env TALLY_MAX_BODY_BYTES, default ${DEFAULT-VALUE}).")
+    long maxBodyBytes;
+
+    @Option(names = "--demo", defaultValue = "${env:TALLY_DEMO:-false}",
+            description = "Load the demo tenants, keys and 90 days of usage (once) and print what to try.")
+    boolean demo;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig config = new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes);
+        TallyServer server = TallyServer.start(config, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "tally-shutdown"));
+        if (demo) {
+            DemoData.ensureLoaded(server.tally());
+            System.out.println(DemoData.welcome(host, server.port(), server.adminToken()));
+        } else {
+            String tokenSource = adminToken == null || adminToken.isBlank()
+                    ? "in " + dataDirectory.resolve("admin-token") : "as configured";
+            System.out.printf("Tally is serving on http://%s:%d (admin token %s)%n", host, server.port(), tokenSource);
+        }
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.tally.ingest;
+
+import dev.tally.event.Event;
+import dev.tally.store.EventStore;
+import dev.tally.store.StoreFailure;
+import dev.tally.store.WriteOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer in front of the event store, with group commit.
+ *
+ * <p>Every ingest request hands its batch here and waits; the writer thread takes all batches that
+ * are waiting, writes them in one transaction and completes each request with its own outcomes.
+ * One writer is what makes concurrent duplicates safe (the store sees them in order, in one
+ * place), and one commit for many requests is what makes many small requests fast: a DuckDB
+ * commit costs the same for one row as for fifty thousand.
+ */
+public final class BatchWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
+    private static final int MAX_EVENTS_PER_COMMIT = 100_000;
+    private static final int MAX_WAITING_REQUESTS = 4_096;
+
+    private final EventStore store;
+    private final BlockingQueue<Request> waiting = new LinkedBlockingQueue<>(MAX_WAITING_REQUESTS);
+    private final Thread thread;
+    private volatile boolean closing;
+
+    private record Request(List<Event> events, CompletableFuture<List<WriteOutcome>> done) {
+    }
+
+    public BatchWriter(EventStore store) {
+        this.store = store;
+        this.thread = new Thread(this::run, "tally-writer");
+        this.thread.start();
+    }
+
+    /** Queues a batch; the future completes once it is durable, or fails with {@link StoreFailure}. */
+    public CompletableFuture<List<WriteOutcome>> submit(List<Event> events) {
+        CompletableFuture<List<WriteOutcome>> done = new CompletableFuture<>();
+        if (events.isEmpty()) {
+            done.complete(List.of());
+            return done;
+        }
+        if (closing) {
+            done.completeExceptionally(new Unavailable("Tally is shutting down; retry against another instance"));
+            return done;
+        }
+        try {
+            if (!waiting.offer(new Request(events, done), 5, TimeUnit.SECONDS)) {
+                done.completeExceptionally(new Unavailable("the ingest queue is full; retry shortly"));
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(new Unavailable("interrupted while queueing"));
+        }
+        return done;
+    }
+
+    private void run() {
+        while (!closing || !waiting.isEmpty()) {
+            try {
+                Request first = waiting.poll(100, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    writeGroup(drainAfter(first));
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException unexpected) {
+                LOG.error("writer loop failed", unexpected);
+            }
+        }
+    }
+
+    private List<Request> drainAfter(Request first) {
+        List<Request> group = new ArrayList<>();
+        group.add(first);
+        int events = first.events.size();
+        Request next;
+        while (events < MAX_EVENTS_PER_COMMIT && (next = waiting.peek()) != null) {
+            group.add(waiting.poll());
+            events += next.events.size();
+        }
+        return group;
+    }
+
+    private void writeGroup(List<Request> group) {
+        List<Event> all = new ArrayList<>();
+        for (Request request : group) {
+            all.addAll(request.events);
+        }
+        try {
+            List<WriteOutcome> outcomes = store.write(all);
+            int offset = 0;
+            for (Request request : group) {
+                request.done.complete(outcomes.subList(offset, offset + request.events.size()));
+                offset += request.events.size();
+            }
+        } catch (RuntimeException failure) {
+            if (group.size() == 1) {
+                LOG.warn("batch of {} events not stored: {}", all.size(), failure.getMessage());
+                group.get(0).done.completeExceptionally(failure);
+                return;
+            }
+            // One request's bad data must not fail its neighbours: write each on its own.
+            for (Request request : group) {
+                writeGroup(List.of(request));
+            }
+        }
+    }
+
+    /** Stops taking batches, writes every batch already queued, then stops the thread. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            thread.join(TimeUnit.MINUTES.toMillis(2));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        // A request that slipped in as the thread stopped was never written: tell its client to retry.
+        Request left;
+        while ((left = waiting.poll()) != null) {
+            left.done.completeExceptionally(new Unavailable("Tally is shutting down; retry"));
+        }
+    }
+
+    /** Tally cannot take the batch now; the client should retry (503). */
+    public static final class Unavailable extends RuntimeException {
+        public Unavailable(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.tally.server;
+
+import dev.tally.ingest.BatchWriter;
+import dev.tally.store.StoreFailure;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into a JSON answer: bad input is a 4xx naming the field, a store that cannot
+ * work is a 503 the client may retry, and anything unexpected is logged and answered with a 500
+ * that leaks no internals.
+ */
+public final class ErrorHandling {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorHandling.class);
+
+    private ErrorHandling() {
+    }
+
+    public static void install(Javalin app) {
+        app.exception(ApiError.class, (error, context) -> render(context, error));
+        app.exception(BatchWriter.Unavailable.class, (error, context) ->
+                render(context, new ApiError(503, "unavailable", null, error.getMessage())));
+        app.exception(StoreFailure.class, (error, context) -> {
+            LOG.error("store failure on {} {}", context.method(), context.path(), error);
+            render(context, new ApiError(503, "store_unavailable", null, "the store could not complete the request; retry"));
+        });
+        app.exception(HttpResponseException.class, (error, context) ->
+                render(context, new ApiError(error.getStatus(), "http_" + error.getStatus(), null, error.getMessage())));
+        app.exception(Exception.class, (error, context) -> {
+            LOG.error("unexpected failure on {} {}", context.method(), context.path(), error);
+            render(context, new ApiError(500, "internal_error", null, "an unexpected error occurred"));
+        });
+        app.error(404, context -> {
+            if (context.result() == null || context.result().isEmpty()) {
+                render(context, ApiError.notFound(null, "no route " + context.method() + " " + context.path()));
+            }
+        });
+        app.error(405, context -> render(context,
+                new ApiError(405, "method_not_allowed", null, context.method() + " is not allowed on " + context.path())));
+    }
+
+    public static void render(Context context, ApiError error) {
+        ErrorStyle style = context.attribute(ErrorStyle.ATTRIBUTE);
+        Map<String, Object> body = new LinkedHashMap<>();
+        String message = error.field() == null ? error.reason() : error.field() + ": " + error.reason();
+        switch (style == null ? ErrorStyle.TALLY : style) {
+            case TALLY -> {
+                body.put("error", error.code());
+                body.put("field", error.field());
+                body.put("reason", error.reason());
+                body.put("message", message);
+            }
+            case SUCCESS_ENVELOPE -> {
+                body.put("success", false);
+                body.put("message", message);
+                body.put("field", error.field());
+            }
+            case DETAIL -> body.put("detail", message);
+        }
+        if (error.status() == 401) {
+            context.header("WWW-Authenticate", "Bearer");
+        }
+        context.status(error.status()).json(body);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.tally.server;
+
+import dev.tally.auth.KeyService;
+import dev.tally.ingest.BatchWriter;
+import dev.tally.ingest.IngestService;
+import dev.tally.pricing.PriceService;
+import dev.tally.store.EventStore;
+import dev.tally.store.MetadataStore;
+import dev.tally.store.duckdb.DuckDbDatabase;
+import dev.tally.store.duckdb.DuckDbEventStore;
+import dev.tally.store.duckdb.DuckDbMetadataStore;
+import dev.tally.tenant.TenantService;
+import java.time.Clock;
+
+/**
+ * Tally's parts wired together, without HTTP: the server, the demo loader and tests all start from
+ * here. Closing it writes every queued batch before the store closes.
+ */
+public final class Tally implements AutoCloseable {
+    private final DuckDbDatabase database;
+    private final EventStore events;
+    private final MetadataStore metadata;
+    private final TenantService tenants;
+    private final KeyService keys;
+    private final PriceService prices;
+    private final BatchWriter writer;
+    private final IngestService ingest;
+    private final Clock clock;
+
+    private Tally(DuckDbDatabase database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+        this.events = new DuckDbEventStore(database);
+        this.metadata = new DuckDbMetadataStore(database);
+        this.tenants = new TenantService(metadata, clock);
+        this.keys = new KeyService(metadata, tenants, clock);
+        this.prices = new PriceService(metadata);
+        this.writer = new BatchWriter(events);
+        this.ingest = new IngestService(tenants, prices::price, writer, clock);
+    }
+
+    public static Tally open(ServerConfig config, Clock clock) {
+        DuckDbDatabase database = config.dataDirectory() == null
+                ? DuckDbDatabase.inMemory() : DuckDbDatabase.open(config.dataDirectory());
+        return new Tally(database, clock);
+    }
+
+    public EventStore events() {
+        return events;
+    }
+
+    public TenantService tenants() {
+        return tenants;
+    }
+
+    public KeyService keys() {
+        return keys;
+    }
+
+    public PriceService prices() {
+        return prices;
+    }
+
+    public IngestService ingest() {
+        return ingest;
+    }
+
+    public BatchWriter writer() {
+        return writer;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public String storeLocation() {
+        return database.location();
+    }
+
+    /** True when the store answers a trivial query; the health endpoint reports it. */
+    public boolean storeAnswers() {
+        try {
+            events.query(new dev.tally.store.Sql("SELECT 1 AS one", java.util.List.of()));
+            return true;
+        } catch (RuntimeException failure) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        events.close();
+        database.checkpoint();
+        database.close();
+    }
+}

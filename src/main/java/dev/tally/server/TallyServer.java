@@ -1,0 +1,104 @@
+package dev.tally.server;
+
+import dev.tally.auth.KeyRoutes;
+import dev.tally.ingest.IngestRoutes;
+import dev.tally.pricing.PriceRoutes;
+import dev.tally.tenant.TenantRoutes;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tally over HTTP: every domain's routes on one Javalin server.
+ *
+ * <p>Stopping is graceful in this order: refuse new requests, let requests in flight finish (so an
+ * event is either acknowledged and durable or refused and retried, never lost in between), write
+ * whatever the writer still holds, then close the store.
+ */
+public final class TallyServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TallyServer.class);
+    private static final long DRAIN_MILLIS = TimeUnit.SECONDS.toMillis(30);
+
+    private final Tally tally;
+    private final Javalin app;
+    private final String adminToken;
+    private final Drain drain;
+    private volatile boolean stopped;
+
+    private TallyServer(Tally tally, Javalin app, String adminToken, Drain drain) {
+        this.tally = tally;
+        this.app = app;
+        this.adminToken = adminToken;
+        this.drain = drain;
+    }
+
+    public static TallyServer start(ServerConfig config, Clock clock) {
+        Tally tally = Tally.open(config, clock);
+        try {
+            return start(config, tally);
+        } catch (RuntimeException failure) {
+            tally.close();
+            throw failure;
+        }
+    }
+
+    public static TallyServer start(ServerConfig config, Tally tally) {
+        String adminToken = AdminToken.resolve(config.adminToken(), config.dataDirectory());
+        RequestAuth auth = new RequestAuth(tally.keys(), adminToken);
+        List<Routes> routes = List.of(
+                new HealthRoutes(tally.events().name(), tally::storeAnswers),
+                new IngestRoutes(tally.ingest(), auth, config.maxBodyBytes()),
+                new TenantRoutes(tally.tenants(), auth),
+                new KeyRoutes(tally.keys(), auth),
+                new PriceRoutes(tally.prices(), auth));
+        Javalin app = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            // RequestBody enforces Tally's own limit with a JSON 413; Javalin's must not get there first.
+            javalin.http.maxRequestSize = Math.max(config.maxBodyBytes() * 2, 1_000_000);
+            javalin.requestLogger.http((context, millis) -> LOG.atInfo()
+                    .addKeyValue("method", context.method().name())
+                    .addKeyValue("path", context.path())
+                    .addKeyValue("status", context.statusCode())
+                    .addKeyValue("millis", Math.round(millis))
+                    .log("request"));
+        });
+        Drain drain = new Drain();
+        drain.install(app);
+        ErrorHandling.install(app);
+        routes.forEach(route -> route.register(app));
+        app.start(config.host(), config.port());
+        LOG.atInfo().addKeyValue("port", app.port()).addKeyValue("store", tally.events().name())
+                .addKeyValue("location", tally.storeLocation()).log("Tally is serving");
+        return new TallyServer(tally, app, adminToken, drain);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public Tally tally() {
+        return tally;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        LOG.info("stopping: finishing requests in flight");
+        drain.awaitIdle(DRAIN_MILLIS);
+        app.stop();
+        tally.close();
+        LOG.info("stopped");
+    }
+}

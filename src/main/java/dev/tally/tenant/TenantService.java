@@ -1,0 +1,58 @@
+package dev.tally.tenant;
+
+import dev.tally.server.ApiError;
+import dev.tally.store.MetadataStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/** Tenants, cached in memory: ingest asks for one per event of a platform key's batch. */
+public final class TenantService {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final MetadataStore store;
+    private final Clock clock;
+    private final Map<String, Tenant> cache = new ConcurrentHashMap<>();
+
+    public TenantService(MetadataStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        store.tenants().forEach(tenant -> cache.put(tenant.id(), tenant));
+    }
+
+    public Tenant create(String id, String name) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw ApiError.badRequest("id", "must be 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if (name == null || name.isBlank()) {
+            throw ApiError.badRequest("name", "is required");
+        }
+        Tenant tenant = Tenant.named(id, name, clock.millis());
+        if (!store.createTenant(tenant)) {
+            throw ApiError.conflict("id", "tenant " + id + " exists already");
+        }
+        cache.put(id, tenant);
+        return tenant;
+    }
+
+    public Tenant update(Tenant tenant) {
+        store.updateTenant(tenant);
+        cache.put(tenant.id(), tenant);
+        return tenant;
+    }
+
+    public Optional<Tenant> find(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(cache.get(id));
+    }
+
+    public Tenant require(String id) {
+        return find(id).orElseThrow(() -> ApiError.notFound("tenant_id", "no tenant " + id));
+    }
+
+    public List<Tenant> list() {
+        return store.tenants();
+    }
+}
