@@ -1,0 +1,248 @@
+package dev.tally.pricing;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An immutable snapshot of every price entry: the platform default book (entries without a
+ * tenant) plus the tenants' overrides. Safe to share between threads; a price change makes a new
+ * book rather than editing this one.
+ *
+ * <h2>The bundled default book</h2>
+ *
+ * {@link #defaults()} reads {@code /pricing/default-prices.json}: the providers' public list prices
+ * as of 2025, in USD per million tokens, for standard (non-batch) requests and the shortest
+ * context tier. They are a starting point, not a promise: tenants with negotiated prices override
+ * them entry by entry. What a list price does not fit into one rate per token class (long-context
+ * surcharges, one-hour cache writes, cached audio input) is priced at the ordinary rate.
+ *
+ * <p>Credit multipliers of the default book follow one rule, from the text output list price per
+ * million: under $1 → 0.1, under $5 → 0.25, under $20 → 1.0, from $20 → 4.0, doubled for
+ * speech-to-speech models (those with an output audio rate).
+ *
+ * <h2>Which entry applies</h2>
+ *
+ * See {@link #find}. Two entries for the same tenant, provider, model and effective date would make
+ * the price ambiguous, so the constructor rejects them.
+ */
+public final class PriceBook {
+    private static final String DEFAULT_RESOURCE = "/pricing/default-prices.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * Latest effective date first, so the first entry already in force is the one that applies;
+     * provider name next so that a model priced by two providers on the same date resolves the
+     * same way every time for an event that names no provider.
+     */
+    private static final Comparator<PriceEntry> LATEST_FIRST = Comparator
+            .comparing(PriceEntry::effectiveFrom, Comparator.reverseOrder())
+            .thenComparing(PriceEntry::provider);
+
+    private final List<PriceEntry> entries;
+    private final Shelf defaultShelf;
+    private final Map<String, Shelf> tenantShelves;
+
+    public PriceBook(List<PriceEntry> entries) {
+        Objects.requireNonNull(entries, "entries");
+        this.entries = List.copyOf(entries);
+        rejectAmbiguousEntries(this.entries);
+
+        List<PriceEntry> defaultEntries = new ArrayList<>();
+        Map<String, List<PriceEntry>> entriesByTenant = new HashMap<>();
+        for (PriceEntry entry : this.entries) {
+            if (entry.tenantId() == null) {
+                defaultEntries.add(entry);
+            } else {
+                entriesByTenant.computeIfAbsent(entry.tenantId(), tenant -> new ArrayList<>()).add(entry);
+            }
+        }
+        this.defaultShelf = new Shelf(defaultEntries);
+        Map<String, Shelf> shelves = new HashMap<>();
+        entriesByTenant.forEach((tenant, tenantEntries) -> shelves.put(tenant, new Shelf(tenantEntries)));
+        this.tenantShelves = Map.copyOf(shelves);
+    }
+
+    /** Every entry, defaults and overrides, in the order given to the constructor. */
+    public List<PriceEntry> entries() {
+        return entries;
+    }
+
+    /**
+     * The entry in force for this tenant, provider and model at that instant (epoch ms, UTC).
+     *
+     * <p>Only entries of the event's provider are considered (every provider when the event names
+     * none) and only entries whose effective date is on or before the event's UTC date: a price
+     * entered later never changes what an older event cost. Candidates are tried in this order,
+     * and the first group that has an entry in force wins, taking its latest effective entry:
+     * the tenant's exact model entries, the tenant's patterns from the longest prefix to the
+     * shortest, then the default book's exact entries and its patterns the same way. A tenant's
+     * override therefore beats even an exact default, and a more specific pattern whose entries
+     * all start later than the event gives way to a shorter one.
+     *
+     * @param tenantId the event's tenant, or null to consult the default book only
+     * @param provider the event's provider, or null (or blank) to match any provider
+     * @param model the event's model; null finds nothing
+     */
+    public Optional<PriceEntry> find(String tenantId, String provider, String model, long timeMs) {
+        if (model == null) {
+            return Optional.empty();
+        }
+        String wantedProvider = provider == null || provider.isBlank() ? null : provider;
+        LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(timeMs), ZoneOffset.UTC);
+        if (tenantId != null) {
+            Shelf tenantShelf = tenantShelves.get(tenantId);
+            if (tenantShelf != null) {
+                Optional<PriceEntry> override = tenantShelf.find(wantedProvider, model, day);
+                if (override.isPresent()) {
+                    return override;
+                }
+            }
+        }
+        return defaultShelf.find(wantedProvider, model, day);
+    }
+
+    /** The bundled default book, read once on first use. */
+    public static PriceBook defaults() {
+        return DefaultBook.INSTANCE;
+    }
+
+    /**
+     * Reads a JSON array of entries with snake_case keys, the format of the bundled default book
+     * ({@code tenant_id} may be given too). Lets an import route accept the same format.
+     *
+     * @throws InvalidPriceEntryException when an entry breaks a rule, naming the field
+     * @throws IOException when the text is not such an array
+     */
+    public static List<PriceEntry> readEntries(InputStream json) throws IOException {
+        try {
+            return JSON.readValue(json, new TypeReference<List<PriceEntry>>() { });
+        } catch (ValueInstantiationException wrapped) {
+            // Jackson wraps the record's own validation error; callers want the field it names.
+            if (wrapped.getCause() instanceof InvalidPriceEntryException invalid) {
+                throw invalid;
+            }
+            throw wrapped;
+        }
+    }
+
+    private static void rejectAmbiguousEntries(List<PriceEntry> entries) {
+        Map<EntryKey, PriceEntry> seen = new HashMap<>();
+        for (PriceEntry entry : entries) {
+            EntryKey key = new EntryKey(entry.tenantId(), entry.provider(), entry.model(), entry.effectiveFrom());
+            PriceEntry earlier = seen.putIfAbsent(key, entry);
+            if (earlier != null) {
+                throw new IllegalArgumentException("two price entries for tenant " + entry.tenantId() + ", "
+                        + entry.provider() + "/" + entry.model() + " from " + entry.effectiveFrom()
+                        + " (ids " + earlier.id() + " and " + entry.id() + ")");
+            }
+        }
+    }
+
+    private static PriceBook loadDefaults() {
+        try (InputStream json = PriceBook.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (json == null) {
+                throw new IllegalStateException("missing resource " + DEFAULT_RESOURCE);
+            }
+            List<PriceEntry> entries = readEntries(json);
+            Set<String> ids = new HashSet<>();
+            for (PriceEntry entry : entries) {
+                if (entry.tenantId() != null || entry.id() == null || !ids.add(entry.id())) {
+                    throw new IllegalStateException(DEFAULT_RESOURCE
+                            + ": every default entry needs a unique id and no tenant, not " + entry);
+                }
+            }
+            return new PriceBook(entries);
+        } catch (IOException failure) {
+            throw new UncheckedIOException("cannot read " + DEFAULT_RESOURCE, failure);
+        }
+    }
+
+    /** Holder idiom: the JVM loads the default book once, lazily, without locking on every call. */
+    private static final class DefaultBook {
+        static final PriceBook INSTANCE = loadDefaults();
+    }
+
+    /** One tenant's entries (or the default book's), indexed for lookup by model. */
+    private static final class Shelf {
+        private final Map<String, List<PriceEntry>> exactByModel;
+        /** Longest prefix first, since the most specific pattern wins. */
+        private final List<PatternGroup> patterns;
+
+        Shelf(List<PriceEntry> shelfEntries) {
+            Map<String, List<PriceEntry>> exact = new HashMap<>();
+            Map<String, List<PriceEntry>> byPrefix = new LinkedHashMap<>();
+            for (PriceEntry entry : shelfEntries) {
+                Map<String, List<PriceEntry>> target = entry.modelIsPattern() ? byPrefix : exact;
+                target.computeIfAbsent(entry.modelPrefix(), key -> new ArrayList<>()).add(entry);
+            }
+            Map<String, List<PriceEntry>> sortedExact = new HashMap<>();
+            exact.forEach((model, list) -> sortedExact.put(model, sortedLatestFirst(list)));
+            this.exactByModel = Map.copyOf(sortedExact);
+            List<PatternGroup> groups = new ArrayList<>();
+            byPrefix.forEach((prefix, list) -> groups.add(new PatternGroup(prefix, sortedLatestFirst(list))));
+            groups.sort(Comparator.comparingInt((PatternGroup group) -> group.prefix().length()).reversed());
+            this.patterns = List.copyOf(groups);
+        }
+
+        Optional<PriceEntry> find(String provider, String model, LocalDate day) {
+            Optional<PriceEntry> exact = firstInForce(exactByModel.getOrDefault(model, List.of()), provider, day);
+            if (exact.isPresent()) {
+                return exact;
+            }
+            for (PatternGroup group : patterns) {
+                if (model.startsWith(group.prefix())) {
+                    Optional<PriceEntry> found = firstInForce(group.latestFirst(), provider, day);
+                    if (found.isPresent()) {
+                        return found;
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+
+        private static Optional<PriceEntry> firstInForce(List<PriceEntry> latestFirst, String provider, LocalDate day) {
+            for (PriceEntry entry : latestFirst) {
+                boolean providerMatches = provider == null || provider.equals(entry.provider());
+                if (providerMatches && !entry.effectiveFrom().isAfter(day)) {
+                    return Optional.of(entry);
+                }
+            }
+            return Optional.empty();
+        }
+
+        private static List<PriceEntry> sortedLatestFirst(List<PriceEntry> list) {
+            List<PriceEntry> sorted = new ArrayList<>(list);
+            sorted.sort(LATEST_FIRST);
+            return List.copyOf(sorted);
+        }
+    }
+
+    private record EntryKey(String tenantId, String provider, String model, LocalDate effectiveFrom) { }
+
+    private record PatternGroup(String prefix, List<PriceEntry> latestFirst) { }
+}

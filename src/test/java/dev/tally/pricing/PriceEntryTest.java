@@ -1,0 +1,107 @@
+package dev.tally.pricing;
+
+import static dev.tally.pricing.TestPrices.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PriceEntryTest {
+
+    static Stream<Arguments> negativeRates() {
+        return Stream.of(
+                Arguments.of("input_per_million", (UnaryOperator<TestPrices.Builder>) builder -> builder.input("-0.01")),
+                Arguments.of("cached_input_per_million", (UnaryOperator<TestPrices.Builder>) builder -> builder.cached("-1")),
+                Arguments.of("cache_creation_per_million", (UnaryOperator<TestPrices.Builder>) builder -> builder.cacheCreation("-1")),
+                Arguments.of("output_per_million", (UnaryOperator<TestPrices.Builder>) builder -> builder.output("-1")),
+                Arguments.of("input_audio_per_million", (UnaryOperator<TestPrices.Builder>) builder -> builder.inputAudio("-1")),
+                Arguments.of("output_audio_per_million", (UnaryOperator<TestPrices.Builder>) builder -> builder.outputAudio("-1")),
+                Arguments.of("credit_multiplier", (UnaryOperator<TestPrices.Builder>) builder -> builder.credits("-0.5")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("negativeRates")
+    void rejectsANegativeRateNamingTheField(String field, UnaryOperator<TestPrices.Builder> negative) {
+        assertThatThrownBy(() -> negative.apply(entry("openai", "gpt-4o")).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(InvalidPriceEntryException.class)
+                .hasMessageContaining(field)
+                .hasMessageContaining("negative")
+                .satisfies(thrown -> assertThat(((InvalidPriceEntryException) thrown).field()).isEqualTo(field));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "  "})
+    void rejectsABlankProviderOrModel(String blank) {
+        assertThatThrownBy(() -> entry(blank, "gpt-4o").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("provider");
+        assertThatThrownBy(() -> entry("openai", blank).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model");
+    }
+
+    @Test
+    void rejectsAMissingProviderModelOrDate() {
+        assertThatThrownBy(() -> entry(null, "gpt-4o").build()).hasMessageContaining("provider");
+        assertThatThrownBy(() -> entry("openai", null).build()).hasMessageContaining("model");
+        assertThatThrownBy(() -> new PriceEntry(null, null, "openai", "gpt-4o", null,
+                BigDecimal.ONE, null, null, BigDecimal.ONE, null, null, BigDecimal.ONE))
+                .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("effective_from");
+    }
+
+    @Test
+    void requiresTheInputAndOutputRatesAndTheMultiplierButNoOtherRate() {
+        assertThatThrownBy(() -> entry("openai", "gpt-4o").input(null).build()).hasMessageContaining("input_per_million");
+        assertThatThrownBy(() -> entry("openai", "gpt-4o").output(null).build()).hasMessageContaining("output_per_million");
+        assertThatThrownBy(() -> entry("openai", "gpt-4o").credits(null).build()).hasMessageContaining("credit_multiplier");
+
+        PriceEntry minimal = entry("openai", "gpt-4o").build();
+        assertThat(minimal.cachedInputPerMillion()).isNull();
+        assertThat(minimal.outputAudioPerMillion()).isNull();
+    }
+
+    @Test
+    void acceptsZeroRates() {
+        PriceEntry free = entry("local", "llama").input("0").output("0").credits("0").build();
+        assertThat(free.inputPerMillion()).isZero();
+    }
+
+    @Test
+    void rejectsAStarAnywhereButAtTheEnd() {
+        assertThatThrownBy(() -> entry("anthropic", "claude-*-sonnet").build())
+                .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("model");
+    }
+
+    @Test
+    void rejectsABlankIdOrTenantButAcceptsNull() {
+        assertThatThrownBy(() -> entry("openai", "gpt-4o").id(" ").build()).hasMessageContaining("id");
+        assertThatThrownBy(() -> entry("openai", "gpt-4o").tenant("").build()).hasMessageContaining("tenant_id");
+        PriceEntry unsaved = entry("openai", "gpt-4o").build();
+        assertThat(unsaved.id()).isNull();
+        assertThat(unsaved.tenantId()).isNull();
+    }
+
+    @Test
+    void aPatternCoversEveryModelStartingWithItsPrefix() {
+        PriceEntry pattern = entry("anthropic", "claude-sonnet-4*").build();
+        assertThat(pattern.modelIsPattern()).isTrue();
+        assertThat(pattern.modelPrefix()).isEqualTo("claude-sonnet-4");
+        assertThat(pattern.coversModel("claude-sonnet-4-20250514")).isTrue();
+        assertThat(pattern.coversModel("claude-sonnet-4")).isTrue();
+        assertThat(pattern.coversModel("claude-3-7-sonnet")).isFalse();
+
+        PriceEntry exact = entry("openai", "gpt-4o").build();
+        assertThat(exact.modelIsPattern()).isFalse();
+        assertThat(exact.coversModel("gpt-4o")).isTrue();
+        assertThat(exact.coversModel("gpt-4o-mini")).isFalse();
+        assertThat(exact.coversModel(null)).isFalse();
+
+        assertThat(entry("local", "*").build().coversModel("anything")).isTrue();
+    }
+}
