@@ -1,0 +1,51 @@
+package dev.tally.report;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A report as rows for CSV export: a header and one list of values a row, written by RFC 4180. */
+public final class CsvTable {
+    private final List<String> header;
+    private final List<List<?>> rows = new ArrayList<>();
+
+    public CsvTable(List<String> header) {
+        this.header = List.copyOf(header);
+    }
+
+    public CsvTable row(List<?> values) {
+        if (values.size() != header.size()) {
+            throw new IllegalArgumentException("row has " + values.size() + " values for " + header.size() + " columns");
+        }
+        rows.add(values);
+        return this;
+    }
+
+    public String render() {
+        StringBuilder text = new StringBuilder();
+        line(text, header);
+        for (List<?> row : rows) {
+            line(text, row);
+        }
+        return text.toString();
+    }
+
+    private static void line(StringBuilder text, List<?> values) {
+        for (int index = 0; index < values.size(); index++) {
+            if (index > 0) {
+                text.append(',');
+            }
+            text.append(escape(values.get(index)));
+        }
+        text.append("\r\n");
+    }
+
+    private static String escape(Object value) {
+        if (value == null) {
+            return "";
+        }
+        String text = value.toString();
+        boolean quote = text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0
+                || text.indexOf('\r') >= 0;
+        return quote ? '"' + text.replace("\"", "\"\"") + '"' : text;
+    }
+}

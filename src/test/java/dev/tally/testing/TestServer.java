@@ -1,0 +1,143 @@
+package dev.tally.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.server.Json;
+import dev.tally.server.ServerConfig;
+import dev.tally.server.Tally;
+import dev.tally.server.TallyServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * A real Tally server on a random loopback port, for API tests: they talk HTTP to it exactly as a
+ * client would. In memory unless a data directory is given (restart tests need a file).
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String ADMIN_TOKEN = "test-admin-token";
+
+    private final TallyServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private TestServer(TallyServer server) {
+        this.server = server;
+    }
+
+    public static TestServer start() {
+        return start(Clock.systemUTC(), null);
+    }
+
+    public static TestServer start(Clock clock) {
+        return start(clock, null);
+    }
+
+    public static TestServer start(Clock clock, Path dataDirectory) {
+        ServerConfig config = ServerConfig.forTests(ADMIN_TOKEN).withDataDirectory(dataDirectory);
+        return new TestServer(TallyServer.start(config, clock));
+    }
+
+    public static TestServer start(ServerConfig config, Clock clock) {
+        return new TestServer(TallyServer.start(config, clock));
+    }
+
+    public Tally tally() {
+        return server.tally();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.port() + path;
+    }
+
+    /** Creates a tenant through the admin API. */
+    public void createTenant(String id, String name) {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("id", id).put("name", name);
+        HttpResponse<String> response = send("POST", "/admin/tenants", body.toString(), "X-Admin-Token", ADMIN_TOKEN);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    }
+
+    /** Creates a key through the admin API and returns its secret; {@code tenantId} null for a platform key. */
+    public String createKey(String tenantId, String... scopes) {
+        return createKey(tenantId, null, scopes);
+    }
+
+    public String createKey(String tenantId, String memberId, String... scopes) {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("name", "test key").put("expires_in_days", 30);
+        if (tenantId != null) {
+            body.put("tenant_id", tenantId);
+        }
+        if (memberId != null) {
+            body.put("member_id", memberId);
+        }
+        ArrayNode scopeArray = body.putArray("scopes");
+        for (String scope : scopes) {
+            scopeArray.add(scope);
+        }
+        HttpResponse<String> response = send("POST", "/admin/api-keys", body.toString(), "X-Admin-Token", ADMIN_TOKEN);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return json(response).path("key").asText();
+    }
+
+    /** Posts events (a JSON array or object) with the key and asserts nothing was rejected. */
+    public JsonNode ingest(String key, String eventsJson) {
+        HttpResponse<String> response = send("POST", "/v1/events", eventsJson, "Authorization", "Bearer " + key);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode result = json(response);
+        assertThat(result.path("rejected").asInt()).as(response.body()).isZero();
+        return result;
+    }
+
+    public HttpResponse<String> get(String path, String... headers) {
+        return send("GET", path, null, headers);
+    }
+
+    public HttpResponse<String> getWithKey(String path, String key) {
+        return send("GET", path, null, "Authorization", "Bearer " + key);
+    }
+
+    public HttpResponse<String> post(String path, String body, String... headers) {
+        return send("POST", path, body, headers);
+    }
+
+    public HttpResponse<String> send(String method, String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)));
+        for (int index = 0; index + 1 < headers.length; index += 2) {
+            request.header(headers[index], headers[index + 1]);
+        }
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException failure) {
+            throw new IllegalStateException(failure);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return Json.MAPPER.readTree(response.body());
+        } catch (IOException notJson) {
+            throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), notJson);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
