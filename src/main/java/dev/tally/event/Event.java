@@ -71,6 +71,10 @@ public final class Event {
     /** Final cost in nano-USD: the provider's or carrier's reported cost when given, else Tally's price. */
     public long costNanos;
     public CostSource costSource = CostSource.NONE;
+    /** The part of {@link #costNanos} for input tokens (text, cached, cache creation, audio); LLM events only. */
+    public long inputCostNanos;
+    /** The rest of {@link #costNanos}: output tokens; always {@code costNanos - inputCostNanos}. */
+    public long outputCostNanos;
     /** Credits in millionths of a credit, computed with the model's multiplier at ingest. */
     public long creditsMicros;
 

@@ -18,6 +18,8 @@ final class FieldReader {
     private static final int MAX_TEXT = 1024;
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
     private static final BigDecimal BILLION = BigDecimal.valueOf(1_000_000_000L);
+    /** A trillion: beyond any real request, and keeps every derived cost inside a long. */
+    private static final long MAX_COUNT = 1_000_000_000_000L;
 
     private final JsonNode event;
 
@@ -100,11 +102,16 @@ final class FieldReader {
         if (number.signum() < 0) {
             throw new InvalidField(field, "must not be negative");
         }
+        long whole;
         try {
-            return number.stripTrailingZeros().longValueExact();
+            whole = number.stripTrailingZeros().longValueExact();
         } catch (ArithmeticException notWhole) {
-            throw new InvalidField(field, "must be a whole number");
+            throw new InvalidField(field, number.scale() > 0 ? "must be a whole number" : "is too large");
         }
+        if (whole > MAX_COUNT) {
+            throw new InvalidField(field, "must be at most " + MAX_COUNT);
+        }
+        return whole;
     }
 
     private BigDecimal nonNegativeDecimal(String field) {

@@ -65,14 +65,47 @@ public final class Pricer {
                 event.costSource = CostSource.UNPRICED;
             }
             event.creditsMicros = 0;
+            splitCost(event, 0, 0);
             return;
         }
         PriceEntry entry = found.get();
+        long computed = costNanos(event, entry);
         if (!reported) {
-            event.costNanos = costNanos(event, entry);
+            event.costNanos = computed;
             event.costSource = CostSource.COMPUTED;
         }
         event.creditsMicros = creditsMicros(event, entry);
+        splitCost(event, inputCostNanos(event, entry), computed);
+    }
+
+    /**
+     * Splits the event's cost into input and output the way the price entry would, so reports can
+     * show input and output cost; output is the remainder, so the two always add up to the cost.
+     * A reported cost is split in the computed proportion, or counted as input when there is none.
+     */
+    private static void splitCost(Event event, long computedInput, long computedTotal) {
+        if (computedTotal <= 0) {
+            event.inputCostNanos = event.costNanos;
+        } else if (event.costNanos == computedTotal) {
+            event.inputCostNanos = computedInput;
+        } else {
+            event.inputCostNanos = BigDecimal.valueOf(event.costNanos).multiply(BigDecimal.valueOf(computedInput))
+                    .divide(BigDecimal.valueOf(computedTotal), 0, RoundingMode.HALF_EVEN).longValueExact();
+        }
+        event.outputCostNanos = event.costNanos - event.inputCostNanos;
+    }
+
+    /** The input side (text, cached, cache creation, audio in) of {@link #costNanos}, rounded the same way. */
+    static long inputCostNanos(Event event, PriceEntry entry) {
+        BigDecimal inputRate = entry.inputPerMillion();
+        long cached = Math.max(0, event.cachedInputTokens);
+        long uncached = Math.max(0, event.inputTokens - cached);
+        BigDecimal microUsd = BigDecimal.ZERO
+                .add(times(uncached, inputRate))
+                .add(times(cached, orElse(entry.cachedInputPerMillion(), inputRate)))
+                .add(times(event.cacheCreationInputTokens, orElse(entry.cacheCreationPerMillion(), inputRate)))
+                .add(times(event.inputAudioTokens, orElse(entry.inputAudioPerMillion(), inputRate)));
+        return microUsd.movePointRight(MICRO_TO_NANO_DIGITS).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
     }
 
     /**

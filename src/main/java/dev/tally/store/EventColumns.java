@@ -58,6 +58,8 @@ public final class EventColumns {
             optional("channel", ColumnKind.STRING, event -> event.channel),
             required("cost_nanos", ColumnKind.LONG, event -> event.costNanos),
             required("cost_source", ColumnKind.STRING, event -> event.costSource.wireName()),
+            required("input_cost_nanos", ColumnKind.LONG, event -> event.inputCostNanos),
+            required("output_cost_nanos", ColumnKind.LONG, event -> event.outputCostNanos),
             required("credits_micros", ColumnKind.LONG, event -> event.creditsMicros),
             required("received_ms", ColumnKind.LONG, event -> event.receivedMs));
 
