@@ -1,0 +1,50 @@
+package dev.tally.report.spend;
+
+import dev.tally.event.CallStatus;
+import dev.tally.report.DateRange;
+import dev.tally.server.ApiError;
+import io.javalin.http.Context;
+import java.time.LocalDate;
+
+/**
+ * The spend overview's query parameters, checked: an inclusive UTC date range (default the 30 days
+ * before today through today), and optionally one agent and one call status.
+ *
+ * @param agentId null for all agents
+ * @param status null for all statuses
+ */
+record SpendFilters(DateRange range, String agentId, CallStatus status) {
+    static final int DEFAULT_DAYS_BACK = 30;
+    private static final int MAX_AGENT_ID_LENGTH = 256;
+
+    static SpendFilters parse(Context context, LocalDate today) {
+        DateRange range = DateRange.parse("from", context.queryParam("from"), today.minusDays(DEFAULT_DAYS_BACK),
+                "to", context.queryParam("to"), today);
+        return new SpendFilters(range, agentId(context.queryParam("agent_id")), status(context.queryParam("status")));
+    }
+
+    private static String agentId(String text) {
+        if (text == null) {
+            return null;
+        }
+        if (text.isBlank()) {
+            throw ApiError.badRequest("agent_id", "must not be blank; omit it for all agents");
+        }
+        if (text.length() > MAX_AGENT_ID_LENGTH) {
+            throw ApiError.badRequest("agent_id", "must be at most " + MAX_AGENT_ID_LENGTH + " characters");
+        }
+        return text;
+    }
+
+    private static CallStatus status(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (CallStatus status : CallStatus.values()) {
+            if (status.wireName().equals(text)) {
+                return status;
+            }
+        }
+        throw ApiError.badRequest("status", "must be one of completed, failed, in_progress, not \"" + text + "\"");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.tally.report.spend;
+
+import dev.tally.auth.Principal;
+import dev.tally.auth.Scope;
+import dev.tally.report.ReportResponse;
+import dev.tally.server.ApiError;
+import dev.tally.server.RequestAuth;
+import dev.tally.server.Routes;
+import dev.tally.store.EventStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/** {@code GET /v1/analytics/spend} (spec 000): one tenant's call volume, minutes and carrier spend. */
+public final class SpendRoutes implements Routes {
+    private final SpendQuery query;
+    private final RequestAuth auth;
+    private final Clock clock;
+
+    public SpendRoutes(EventStore store, RequestAuth auth, Clock clock) {
+        this.query = new SpendQuery(store);
+        this.auth = auth;
+        this.clock = clock;
+    }
+
+    @Override
+    public void register(Javalin app) {
+        app.get("/v1/analytics/spend", this::overview);
+    }
+
+    private void overview(Context context) {
+        Principal principal = auth.bearer(context, Scope.ANALYTICS_READ);
+        String tenantId = principal.tenantId();
+        if (tenantId == null) {
+            // The overview is one tenant's; a platform key names none, and the tenant never comes from the request.
+            throw ApiError.forbidden("a tenant key is required");
+        }
+        SpendFilters filters = SpendFilters.parse(context, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        SpendOverview overview = SpendOverview.of(filters, query.totals(tenantId, filters),
+                query.days(tenantId, filters), query.agents(tenantId, filters));
+        ReportResponse.send(context, overview, overview::timeSeriesCsv);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.tally.report.tokens;
+
+import dev.tally.auth.Scope;
+import dev.tally.report.ReportResponse;
+import dev.tally.server.ApiError;
+import dev.tally.server.ErrorStyle;
+import dev.tally.server.RequestAuth;
+import dev.tally.server.Routes;
+import dev.tally.store.EventStore;
+import dev.tally.tenant.TenantService;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * {@code GET /admin/analytics/tokens/by-assistant} (spec 001): LLM tokens, TTS and call time per
+ * assistant across all tenants, for super-admin platform keys. Errors answer in that product's
+ * {@code {"success": false, "message": …}} envelope.
+ */
+public final class TokenRoutes implements Routes {
+    static final String MESSAGE = "Token usage by assistant fetched successfully";
+
+    private final TokenQuery query;
+    private final TenantService tenants;
+    private final RequestAuth auth;
+    private final Clock clock;
+
+    public TokenRoutes(EventStore store, TenantService tenants, RequestAuth auth, Clock clock) {
+        this.query = new TokenQuery(store);
+        this.tenants = tenants;
+        this.auth = auth;
+        this.clock = clock;
+    }
+
+    @Override
+    public void register(Javalin app) {
+        app.get("/admin/analytics/tokens/by-assistant", this::byAssistant);
+    }
+
+    private void byAssistant(Context context) {
+        context.attribute(ErrorStyle.ATTRIBUTE, ErrorStyle.SUCCESS_ENVELOPE);
+        auth.bearer(context, Scope.SUPER_ADMIN);
+        TokenFilters filters = TokenFilters.parse(context, clock.instant());
+        if (filters.tenantId() != null && tenants.find(filters.tenantId()).isEmpty()) {
+            // A mistyped tenant would otherwise look like a tenant without usage.
+            throw ApiError.notFound("tenant_id", "no tenant " + filters.tenantId());
+        }
+        List<AssistantUsage> assistants = AssistantUsage.of(query.events(filters), query.calls(filters));
+        ReportResponse.send(context, new Envelope(true, MESSAGE, new Data(assistants)),
+                () -> AssistantUsage.csv(assistants));
+    }
+
+    record Envelope(boolean success, String message, Data data) {
+    }
+
+    record Data(List<AssistantUsage> assistants) {
+    }
+}
