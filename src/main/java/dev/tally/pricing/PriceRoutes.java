@@ -30,7 +30,8 @@ public final class PriceRoutes implements Routes {
                     .map(PriceRoutes::view).toList()));
         });
         app.post("/admin/prices", this::add);
-        app.delete("/admin/prices/{id}", context -> {
+        // <id>, not {id}: the bundled defaults' ids contain '/' (openai/gpt-4o@2024-08-06).
+        app.delete("/admin/prices/<id>", context -> {
             auth.admin(context);
             if (!prices.delete(context.pathParam("id"))) {
                 throw ApiError.notFound("id", "no stored price entry " + context.pathParam("id"));

@@ -16,10 +16,12 @@ final class Drain {
 
     void install(Javalin app) {
         app.before(context -> {
+            // Count first, then check: checking first would let a request slip in after awaitIdle saw zero.
+            inFlight.incrementAndGet();
             if (draining) {
+                inFlight.decrementAndGet();
                 throw new BatchWriter.Unavailable("Tally is shutting down; retry against another instance");
             }
-            inFlight.incrementAndGet();
             context.attribute(COUNTED, Boolean.TRUE);
         });
         app.after(context -> {

@@ -70,10 +70,14 @@ public final class TestServer implements AutoCloseable {
 
     /** Creates a key through the admin API and returns its secret; {@code tenantId} null for a platform key. */
     public String createKey(String tenantId, String... scopes) {
-        return createKey(tenantId, null, scopes);
+        return createMemberKey(tenantId, null, scopes);
     }
 
-    public String createKey(String tenantId, String memberId, String... scopes) {
+    /**
+     * A key acting as a workspace member. Named apart from {@link #createKey} because two varargs
+     * overloads of (String, String...) make every call with string literals ambiguous.
+     */
+    public String createMemberKey(String tenantId, String memberId, String... scopes) {
         ObjectNode body = Json.MAPPER.createObjectNode().put("name", "test key").put("expires_in_days", 30);
         if (tenantId != null) {
             body.put("tenant_id", tenantId);

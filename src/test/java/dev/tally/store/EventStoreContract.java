@@ -1,0 +1,355 @@
+package dev.tally.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tally.event.CostSource;
+import dev.tally.event.Event;
+import dev.tally.event.EventType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link EventStore} must do, whatever the engine: exactly-once by (tenant, id), call
+ * state replacement, all-or-nothing batches and faithful columns. A backend's test extends this
+ * and says only how to open an empty store.
+ */
+public abstract class EventStoreContract {
+    /** 2026-03-15T10:00:00Z */
+    protected static final long TIME_MS = 1_773_568_800_000L;
+
+    protected EventStore store;
+
+    /** An empty store, opened for one test. */
+    protected abstract EventStore newStore();
+
+    /** Closes what {@link #newStore()} opened; override when the backend holds more than the store. */
+    protected void closeStore(EventStore opened) {
+        opened.close();
+    }
+
+    @BeforeEach
+    void openStore() {
+        store = newStore();
+    }
+
+    @AfterEach
+    void closeOpenedStore() {
+        closeStore(store);
+    }
+
+    @Test
+    void newEventsAreStored() {
+        List<WriteOutcome> outcomes = store.write(List.of(llm("acme", "e1"), llm("acme", "e2")));
+
+        assertThat(outcomes).containsExactly(WriteOutcome.STORED, WriteOutcome.STORED);
+        assertThat(count("events", "acme")).isEqualTo(2);
+    }
+
+    @Test
+    void sameTenantAndIdAgainIsDuplicate() {
+        store.write(List.of(llm("acme", "e1")));
+
+        List<WriteOutcome> outcomes = store.write(List.of(llm("acme", "e1"), llm("acme", "e2")));
+
+        assertThat(outcomes).containsExactly(WriteOutcome.DUPLICATE, WriteOutcome.STORED);
+        assertThat(count("events", "acme")).isEqualTo(2);
+    }
+
+    @Test
+    void duplicateInsideOneBatchIsStoredOnce() {
+        Event first = llm("acme", "e1");
+        first.inputTokens = 10;
+        Event second = llm("acme", "e1");
+        second.inputTokens = 99;
+
+        List<WriteOutcome> outcomes = store.write(List.of(first, second));
+
+        assertThat(outcomes).containsExactly(WriteOutcome.STORED, WriteOutcome.DUPLICATE);
+        List<Row> rows = store.query(new SqlBuilder()
+                .append("SELECT input_tokens FROM events WHERE tenant_id = ").value("acme").build());
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).longValue("input_tokens")).isEqualTo(10);
+    }
+
+    @Test
+    void sameIdInTwoTenantsIsTwoEvents() {
+        List<WriteOutcome> outcomes = store.write(List.of(llm("acme", "shared-id"), llm("globex", "shared-id")));
+
+        assertThat(outcomes).containsExactly(WriteOutcome.STORED, WriteOutcome.STORED);
+        assertThat(count("events", "acme")).isEqualTo(1);
+        assertThat(count("events", "globex")).isEqualTo(1);
+    }
+
+    @Test
+    void newCallIsStored() {
+        assertThat(store.write(List.of(call("acme", "c1", "in_progress", null, null))))
+                .containsExactly(WriteOutcome.STORED);
+        assertThat(count("calls", "acme")).isEqualTo(1);
+        assertThat(count("events", "acme")).isZero();
+    }
+
+    @Test
+    void newerCallStateReplacesTheOlder() {
+        store.write(List.of(call("acme", "c1", "in_progress", null, null)));
+
+        List<WriteOutcome> outcomes = store.write(List.of(call("acme", "c1", "completed", TIME_MS + 90_000, 90_000L)));
+
+        assertThat(outcomes).containsExactly(WriteOutcome.UPDATED);
+        List<Row> rows = callRows("acme", "c1");
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).string("status")).isEqualTo("completed");
+        assertThat(rows.get(0).longValue("ended_ms")).isEqualTo(TIME_MS + 90_000);
+        assertThat(rows.get(0).longValue("duration_ms")).isEqualTo(90_000);
+    }
+
+    @Test
+    void inProgressAfterCompletedIsStale() {
+        store.write(List.of(call("acme", "c1", "completed", TIME_MS + 90_000, 90_000L)));
+
+        List<WriteOutcome> outcomes = store.write(List.of(call("acme", "c1", "in_progress", null, null)));
+
+        assertThat(outcomes).containsExactly(WriteOutcome.STALE);
+        List<Row> rows = callRows("acme", "c1");
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).string("status")).isEqualTo("completed");
+        assertThat(rows.get(0).longValue("duration_ms")).isEqualTo(90_000);
+    }
+
+    @Test
+    void callStatesInsideOneBatchApplyInOrder() {
+        List<WriteOutcome> outcomes = store.write(List.of(
+                call("acme", "c1", "in_progress", null, null),
+                call("acme", "c1", "failed", TIME_MS + 5_000, 5_000L),
+                call("acme", "c1", "in_progress", null, null)));
+
+        assertThat(outcomes).containsExactly(WriteOutcome.STORED, WriteOutcome.UPDATED, WriteOutcome.STALE);
+        List<Row> rows = callRows("acme", "c1");
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).string("status")).isEqualTo("failed");
+    }
+
+    @Test
+    void everyColumnRoundTrips() {
+        Event event = fullEvent();
+        store.write(List.of(event));
+
+        List<Row> rows = store.query(new SqlBuilder().append("SELECT * FROM events WHERE tenant_id = ")
+                .value("acme").append(" AND id = ").value("full-1").build());
+
+        assertThat(rows).hasSize(1);
+        Row row = rows.get(0);
+        Map<String, Object> expected = expectedFullRow();
+        assertThat(row.asMap().keySet()).as("every column of EventColumns is checked")
+                .containsExactlyInAnyOrderElementsOf(expected.keySet());
+        for (EventColumn column : EventColumns.ALL) {
+            assertThat(normalised(row, column)).as(column.name()).isEqualTo(expected.get(column.name()));
+        }
+    }
+
+    @Test
+    void failedBatchStoresNothingAndCanBeWrittenAfterwards() {
+        Event broken = llm("acme", "broken");
+        broken.type = null;
+        List<Event> batch = List.of(llm("acme", "a"), call("acme", "c1", "in_progress", null, null), broken,
+                llm("acme", "b"));
+
+        assertThatThrownBy(() -> store.write(batch)).isInstanceOf(RuntimeException.class);
+
+        assertThat(count("events", "acme")).isZero();
+        assertThat(count("calls", "acme")).isZero();
+        List<WriteOutcome> outcomes = store.write(List.of(llm("acme", "a"), call("acme", "c1", "in_progress", null, null),
+                llm("acme", "b")));
+        assertThat(outcomes).containsExactly(WriteOutcome.STORED, WriteOutcome.STORED, WriteOutcome.STORED);
+        assertThat(count("events", "acme")).isEqualTo(2);
+        assertThat(count("calls", "acme")).isEqualTo(1);
+    }
+
+    @Test
+    void queryReturnsTypedRows() {
+        Event first = llm("acme", "e1");
+        first.inputTokens = 1_000;
+        first.costNanos = 4_000_000_000L;
+        Event second = llm("acme", "e2");
+        second.inputTokens = 3_000;
+        second.costNanos = 5_000_000_000L;
+        store.write(List.of(first, second));
+
+        List<Row> rows = store.query(new SqlBuilder()
+                .append("SELECT count(*) AS events, sum(input_tokens) AS tokens, sum(cost_nanos) AS cost,")
+                .append(" avg(input_tokens) AS average, max(model) AS model, max(sentiment) AS sentiment")
+                .append(" FROM events WHERE tenant_id = ").value("acme").build());
+
+        assertThat(rows).hasSize(1);
+        Row row = rows.get(0);
+        assertThat(row.longValue("events")).isEqualTo(2);
+        assertThat(row.longValue("tokens")).isEqualTo(4_000);
+        assertThat(row.longValue("cost")).isEqualTo(9_000_000_000L);
+        assertThat(row.doubleOrNull("average")).isEqualTo(2_000.0);
+        assertThat(row.string("model")).isEqualTo("gpt-4o-mini");
+        assertThat(row.string("sentiment")).isNull();
+    }
+
+    @Test
+    void queryOverNoRowsIsEmpty() {
+        assertThat(store.query(new SqlBuilder().append("SELECT id FROM events WHERE tenant_id = ")
+                .value("nobody").build())).isEmpty();
+    }
+
+    // fixtures
+
+    protected static Event llm(String tenantId, String id) {
+        Event event = new Event();
+        event.tenantId = tenantId;
+        event.id = id;
+        event.type = EventType.LLM;
+        event.timeMs = TIME_MS;
+        event.provider = "openai";
+        event.model = "gpt-4o-mini";
+        event.costSource = CostSource.COMPUTED;
+        event.receivedMs = TIME_MS + 1_000;
+        return event;
+    }
+
+    protected static Event call(String tenantId, String id, String status, Long endedMs, Long durationMs) {
+        Event event = new Event();
+        event.tenantId = tenantId;
+        event.id = id;
+        event.type = EventType.CALL;
+        event.timeMs = TIME_MS;
+        event.status = status;
+        event.endedMs = endedMs;
+        event.durationMs = durationMs;
+        event.receivedMs = TIME_MS + 1_000;
+        return event;
+    }
+
+    protected long count(String table, String tenantId) {
+        return store.query(new SqlBuilder().append("SELECT count(*) AS n FROM " + table + " WHERE tenant_id = ")
+                .value(tenantId).build()).get(0).longValue("n");
+    }
+
+    private List<Row> callRows(String tenantId, String id) {
+        return store.query(new SqlBuilder().append("SELECT status, ended_ms, duration_ms FROM calls WHERE tenant_id = ")
+                .value(tenantId).append(" AND id = ").value(id).build());
+    }
+
+    /** Every field set to a value of its own, so a column read from the wrong field shows. */
+    private static Event fullEvent() {
+        Event event = new Event();
+        event.tenantId = "acme";
+        event.id = "full-1";
+        event.type = EventType.LLM;
+        event.timeMs = TIME_MS;
+        event.agentId = "agent-7";
+        event.userEmail = "ops@acme.test";
+        event.memberId = "member-3";
+        event.attributes = Map.of("campaign", "spring");
+        event.status = "completed";
+        event.direction = "outbound";
+        event.phoneNumber = "+14155550100";
+        event.endedMs = TIME_MS + 2_500;
+        event.durationMs = 2_400L;
+        event.sentiment = "positive";
+        event.endReason = "hangup";
+        event.provider = "openai";
+        event.model = "gpt-4o-mini";
+        event.kind = "realtime";
+        event.callId = "call-9";
+        event.chatId = "chat-4";
+        event.exception = "timeout";
+        event.opName = "answer";
+        event.traceId = "trace-1";
+        event.parentId = "span-0";
+        event.threadId = "thread-2";
+        event.turnId = "turn-5";
+        event.runId = "run-6";
+        event.inputTokens = 1_001;
+        event.cachedInputTokens = 402;
+        event.cacheCreationInputTokens = 303;
+        event.outputTokens = 504;
+        event.inputAudioTokens = 605;
+        event.outputAudioTokens = 706;
+        event.characters = 807L;
+        event.audioDurationMs = 9_080L;
+        event.encoding = "ucs2";
+        event.segments = 13;
+        event.body = "hello";
+        event.role = "assistant";
+        event.channel = "web";
+        event.costNanos = 123_456_789L;
+        event.costSource = CostSource.REPORTED;
+        event.inputCostNanos = 23_456_789L;
+        event.outputCostNanos = 100_000_000L;
+        event.creditsMicros = 4_242L;
+        event.receivedMs = TIME_MS + 60_000;
+        return event;
+    }
+
+    private static Map<String, Object> expectedFullRow() {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("tenant_id", "acme");
+        row.put("id", "full-1");
+        row.put("id_hash", IdFingerprint.of("acme", "full-1"));
+        row.put("type", "llm");
+        row.put("time_ms", TIME_MS);
+        row.put("agent_id", "agent-7");
+        row.put("user_email", "ops@acme.test");
+        row.put("member_id", "member-3");
+        row.put("attributes", "{\"campaign\":\"spring\"}");
+        row.put("status", "completed");
+        row.put("direction", "outbound");
+        row.put("phone_number", "+14155550100");
+        row.put("ended_ms", TIME_MS + 2_500);
+        row.put("duration_ms", 2_400L);
+        row.put("sentiment", "positive");
+        row.put("end_reason", "hangup");
+        row.put("provider", "openai");
+        row.put("model", "gpt-4o-mini");
+        row.put("kind", "realtime");
+        row.put("call_id", "call-9");
+        row.put("chat_id", "chat-4");
+        row.put("exception", "timeout");
+        row.put("op_name", "answer");
+        row.put("trace_id", "trace-1");
+        row.put("parent_id", "span-0");
+        row.put("thread_id", "thread-2");
+        row.put("turn_id", "turn-5");
+        row.put("run_id", "run-6");
+        row.put("input_tokens", 1_001L);
+        row.put("cached_input_tokens", 402L);
+        row.put("cache_creation_input_tokens", 303L);
+        row.put("output_tokens", 504L);
+        row.put("input_audio_tokens", 605L);
+        row.put("output_audio_tokens", 706L);
+        row.put("characters", 807L);
+        row.put("audio_duration_ms", 9_080L);
+        row.put("encoding", "ucs2");
+        row.put("segments", 13L);
+        row.put("body", "hello");
+        row.put("role", "assistant");
+        row.put("channel", "web");
+        row.put("cost_nanos", 123_456_789L);
+        row.put("cost_source", "reported");
+        row.put("input_cost_nanos", 23_456_789L);
+        row.put("output_cost_nanos", 100_000_000L);
+        row.put("credits_micros", 4_242L);
+        row.put("received_ms", TIME_MS + 60_000);
+        return row;
+    }
+
+    /** Reads a column through {@link Row} as reports do, so engines that return other Java types compare equal. */
+    private static Object normalised(Row row, EventColumn column) {
+        if (row.get(column.name()) == null) {
+            return null;
+        }
+        return switch (column.kind()) {
+            case STRING -> row.string(column.name());
+            case LONG, INTEGER -> row.longValue(column.name());
+        };
+    }
+}
