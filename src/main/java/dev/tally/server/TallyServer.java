@@ -54,7 +54,8 @@ public final class TallyServer implements AutoCloseable {
                 new IngestRoutes(tally.ingest(), auth, config.maxBodyBytes()),
                 new TenantRoutes(tally.tenants(), auth),
                 new KeyRoutes(tally.keys(), auth),
-                new PriceRoutes(tally.prices(), auth));
+                new PriceRoutes(tally.prices(), auth),
+                new dev.tally.report.usage.UsageRoutes(tally.events(), auth, tally.clock()));
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
