@@ -48,7 +48,8 @@ final class Decimals {
         }
 
         @Override
-        public void serialize(BigDecimal value, JsonGenerator generator, SerializerProvider provider) throws IOException {
+        public void serialize(BigDecimal value, JsonGenerator generator, SerializerProvider provider)
+                throws IOException {
             generator.writeNumber(value.toPlainString());
         }
     }

@@ -45,12 +45,14 @@ public final class MemberListQuery {
      */
     private SqlBuilder messages(String tenantId) {
         String message = EventType.MESSAGE.wireName();
-        return new SqlBuilder().append("SELECT member_id, " + store.dialect().countDistinct("message_id")
-                        + " AS amount FROM (SELECT member_id, id AS message_id FROM events WHERE tenant_id = ")
-                .value(tenantId).append(" AND type = ").value(message)
-                .append(" AND member_id IS NOT NULL UNION ALL SELECT owned_chat.member_id, chat_message.id AS message_id FROM events AS chat_message"
-                        + " JOIN events AS owned_chat ON owned_chat.tenant_id = chat_message.tenant_id"
-                        + " AND owned_chat.id = chat_message.chat_id WHERE chat_message.tenant_id = ").value(tenantId)
+        return new SqlBuilder()
+                .append("SELECT member_id, " + store.dialect().countDistinct("message_id") + " AS amount FROM (")
+                .append("SELECT member_id, id AS message_id FROM events WHERE tenant_id = ").value(tenantId)
+                .append(" AND type = ").value(message).append(" AND member_id IS NOT NULL")
+                .append(" UNION ALL SELECT owned_chat.member_id, chat_message.id AS message_id")
+                .append(" FROM events AS chat_message JOIN events AS owned_chat")
+                .append(" ON owned_chat.tenant_id = chat_message.tenant_id AND owned_chat.id = chat_message.chat_id")
+                .append(" WHERE chat_message.tenant_id = ").value(tenantId)
                 .append(" AND chat_message.type = ").value(message)
                 .append(" AND owned_chat.type = ").value(EventType.CHAT.wireName())
                 .append(" AND owned_chat.member_id IS NOT NULL) AS attributed GROUP BY member_id");

@@ -6,6 +6,7 @@ import dev.tally.store.EventStore;
 import dev.tally.store.Row;
 import dev.tally.store.SqlBuilder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,6 +14,9 @@ import java.util.List;
  * state). Only finished calls count, with an end time, bucketed on the UTC day they started.
  */
 public final class PhoneUsageQuery {
+    private static final List<String> FINAL_STATUSES = Arrays.stream(CallStatus.values())
+            .filter(CallStatus::isFinal).map(CallStatus::wireName).toList();
+
     private final EventStore store;
 
     public PhoneUsageQuery(EventStore store) {
@@ -25,11 +29,14 @@ public final class PhoneUsageQuery {
                 + " sum(CASE WHEN direction = 'outbound' THEN 1 ELSE 0 END) AS outbound,"
                 + " sum(coalesce(duration_ms, 0)) AS duration_ms FROM (SELECT ");
         UsageSql.dayIndex(sql, store.dialect(), range)
-                .append(" AS day_index, phone_number, direction, duration_ms FROM calls WHERE tenant_id = ").value(tenantId)
-                .append(" AND status IN ").values(List.of(CallStatus.COMPLETED.wireName(), CallStatus.FAILED.wireName()))
-                .append(" AND ended_ms IS NOT NULL AND time_ms >= ").value(range.startMs())
+                .append(" AS day_index, phone_number, direction, duration_ms FROM calls")
+                .append(" WHERE tenant_id = ").value(tenantId)
+                .append(" AND status IN ").values(FINAL_STATUSES)
+                .append(" AND ended_ms IS NOT NULL")
+                .append(" AND time_ms >= ").value(range.startMs())
                 .append(" AND time_ms < ").value(range.endMsExclusive())
-                .append(") AS finished GROUP BY day_index, phone_number ORDER BY day_index, phone_number ASC NULLS LAST");
+                .append(") AS finished GROUP BY day_index, phone_number")
+                .append(" ORDER BY day_index, phone_number ASC NULLS LAST");
         long calls = 0;
         long inbound = 0;
         long outbound = 0;
@@ -40,8 +47,8 @@ public final class PhoneUsageQuery {
             inbound += row.longValue("inbound");
             outbound += row.longValue("outbound");
             durationMs += row.longValue("duration_ms");
-            rows.add(new PhoneUsageReport.Row(UsageSql.day(range, row.longValue("day_index")), row.string("phone_number"),
-                    row.longValue("inbound"), row.longValue("outbound"),
+            rows.add(new PhoneUsageReport.Row(UsageSql.day(range, row.longValue("day_index")),
+                    row.string("phone_number"), row.longValue("inbound"), row.longValue("outbound"),
                     Decimals.roundedSeconds(row.longValue("duration_ms"))));
         }
         return new PhoneUsageReport(range.from(), range.to(), calls, inbound, outbound,

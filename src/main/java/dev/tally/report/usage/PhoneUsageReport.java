@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tally.report.CsvTable;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,7 +31,7 @@ public record PhoneUsageReport(
     CsvTable csv() {
         CsvTable table = new CsvTable(List.of("date", "phoneNumber", "inbound", "outbound", "totalDurationSeconds"));
         for (Row row : rows) {
-            table.row(List.of(row.date(), SmsUsageReport.nullable(row.phoneNumber()), row.inbound(), row.outbound(),
+            table.row(Arrays.asList(row.date(), row.phoneNumber(), row.inbound(), row.outbound(),
                     row.totalDurationSeconds()));
         }
         return table;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tally.report.CsvTable;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 
 /** {@code GET /api/v2/w/{workspace_id}/reports/sms-usage}, in the product's camelCase; totals are the rows' sums. */
@@ -47,13 +48,9 @@ public record SmsUsageReport(
         CsvTable table = new CsvTable(List.of("date", "phoneNumber", "inbound", "outbound", "inboundSegments",
                 "outboundSegments", "characters"));
         for (Row row : rows) {
-            table.row(List.of(row.date(), nullable(row.phoneNumber()), row.inbound(), row.outbound(),
+            table.row(Arrays.asList(row.date(), row.phoneNumber(), row.inbound(), row.outbound(),
                     row.inboundSegments(), row.outboundSegments(), row.characters()));
         }
         return table;
-    }
-
-    static Object nullable(String value) {
-        return value == null ? "" : value;
     }
 }

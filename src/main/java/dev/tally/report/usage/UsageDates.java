@@ -28,6 +28,7 @@ final class UsageDates {
     }
 
     static DateRange parse(Context context, LocalDate defaultStart, LocalDate defaultEnd) {
-        return DateRange.parse(START, context.queryParam(START), defaultStart, END, context.queryParam(END), defaultEnd);
+        return DateRange.parse(START, context.queryParam(START), defaultStart,
+                END, context.queryParam(END), defaultEnd);
     }
 }

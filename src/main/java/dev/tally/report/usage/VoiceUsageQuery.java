@@ -69,7 +69,8 @@ public final class VoiceUsageQuery {
             sums[1] += row.longValue("messages");
         }
         List<ProviderModel> keys = new ArrayList<>(totals.keySet());
-        keys.sort(Comparator.comparing(ProviderModel::provider, NULLS_LAST).thenComparing(ProviderModel::model, NULLS_LAST));
+        keys.sort(Comparator.comparing(ProviderModel::provider, NULLS_LAST)
+                .thenComparing(ProviderModel::model, NULLS_LAST));
         Map<ProviderModel, long[]> sorted = new LinkedHashMap<>();
         keys.forEach(key -> sorted.put(key, totals.get(key)));
         return sorted;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.tally.report.CsvTable;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -50,12 +51,12 @@ public record VoiceUsageReport(
         CsvTable table = new CsvTable(List.of("kind", "date", "provider", "model", "durationSeconds", "characters",
                 "messages"));
         for (SttRow row : sttRows) {
-            table.row(List.of("stt", row.date(), SmsUsageReport.nullable(row.provider()),
-                    SmsUsageReport.nullable(row.model()), row.durationSeconds().toPlainString(), "", row.messages()));
+            table.row(Arrays.asList("stt", row.date(), row.provider(),
+                    row.model(), row.durationSeconds().toPlainString(), "", row.messages()));
         }
         for (TtsRow row : ttsRows) {
-            table.row(List.of("tts", row.date(), SmsUsageReport.nullable(row.provider()),
-                    SmsUsageReport.nullable(row.model()), "", row.characters(), row.messages()));
+            table.row(Arrays.asList("tts", row.date(), row.provider(),
+                    row.model(), "", row.characters(), row.messages()));
         }
         return table;
     }
