@@ -3,6 +3,9 @@ package dev.tally.server;
 import dev.tally.auth.KeyRoutes;
 import dev.tally.ingest.IngestRoutes;
 import dev.tally.pricing.PriceRoutes;
+import dev.tally.report.spend.SpendRoutes;
+import dev.tally.report.tokens.TokenRoutes;
+import dev.tally.report.usage.UsageRoutes;
 import dev.tally.tenant.TenantRoutes;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -55,8 +58,9 @@ public final class TallyServer implements AutoCloseable {
                 new TenantRoutes(tally.tenants(), auth),
                 new KeyRoutes(tally.keys(), auth),
                 new PriceRoutes(tally.prices(), auth),
-                new dev.tally.report.spend.SpendRoutes(tally.events(), auth, tally.clock()),
-                new dev.tally.report.tokens.TokenRoutes(tally.events(), tally.tenants(), auth, tally.clock()));
+                new SpendRoutes(tally.events(), auth, tally.clock()),
+                new TokenRoutes(tally.events(), tally.tenants(), auth, tally.clock()),
+                new UsageRoutes(tally.events(), auth, tally.clock()));
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));

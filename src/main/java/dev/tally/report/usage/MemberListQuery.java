@@ -1,0 +1,68 @@
+package dev.tally.report.usage;
+
+import dev.tally.event.EventType;
+import dev.tally.store.EventStore;
+import dev.tally.store.Row;
+import dev.tally.store.SqlBuilder;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Lists the members seen in a tenant's events (calls included), with first and last sighting and chat activity. */
+public final class MemberListQuery {
+    private final EventStore store;
+
+    public MemberListQuery(EventStore store) {
+        this.store = store;
+    }
+
+    public MemberList run(String tenantId) {
+        Map<String, Long> chats = countsByMember(new SqlBuilder()
+                .append("SELECT member_id, count(*) AS amount FROM events WHERE tenant_id = ").value(tenantId)
+                .append(" AND type = ").value(EventType.CHAT.wireName())
+                .append(" AND member_id IS NOT NULL GROUP BY member_id"));
+        Map<String, Long> messages = countsByMember(messages(tenantId));
+        SqlBuilder seen = new SqlBuilder().append("SELECT member_id, min(time_ms) AS first_ms, max(time_ms) AS last_ms"
+                + " FROM (SELECT member_id, time_ms FROM events WHERE tenant_id = ").value(tenantId)
+                .append(" AND member_id IS NOT NULL UNION ALL SELECT member_id, time_ms FROM calls WHERE tenant_id = ")
+                .value(tenantId)
+                .append(" AND member_id IS NOT NULL) AS sightings GROUP BY member_id ORDER BY member_id");
+        List<MemberList.Member> members = store.query(seen.build()).stream()
+                .map(row -> {
+                    String member = row.string("member_id");
+                    return new MemberList.Member(member, Instant.ofEpochMilli(row.longValue("first_ms")),
+                            Instant.ofEpochMilli(row.longValue("last_ms")), chats.getOrDefault(member, 0L),
+                            messages.getOrDefault(member, 0L));
+                })
+                .toList();
+        return new MemberList(members);
+    }
+
+    /**
+     * Messages per member: those naming the member plus those in the member's chats. Distinct ids,
+     * because a message can be both and must count once.
+     */
+    private SqlBuilder messages(String tenantId) {
+        String message = EventType.MESSAGE.wireName();
+        return new SqlBuilder()
+                .append("SELECT member_id, " + store.dialect().countDistinct("message_id") + " AS amount FROM (")
+                .append("SELECT member_id, id AS message_id FROM events WHERE tenant_id = ").value(tenantId)
+                .append(" AND type = ").value(message).append(" AND member_id IS NOT NULL")
+                .append(" UNION ALL SELECT owned_chat.member_id, chat_message.id AS message_id")
+                .append(" FROM events AS chat_message JOIN events AS owned_chat")
+                .append(" ON owned_chat.tenant_id = chat_message.tenant_id AND owned_chat.id = chat_message.chat_id")
+                .append(" WHERE chat_message.tenant_id = ").value(tenantId)
+                .append(" AND chat_message.type = ").value(message)
+                .append(" AND owned_chat.type = ").value(EventType.CHAT.wireName())
+                .append(" AND owned_chat.member_id IS NOT NULL) AS attributed GROUP BY member_id");
+    }
+
+    private Map<String, Long> countsByMember(SqlBuilder sql) {
+        Map<String, Long> counts = new HashMap<>();
+        for (Row row : store.query(sql.build())) {
+            counts.put(row.string("member_id"), row.longValue("amount"));
+        }
+        return counts;
+    }
+}

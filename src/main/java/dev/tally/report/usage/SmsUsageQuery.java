@@ -1,0 +1,34 @@
+package dev.tally.report.usage;
+
+import dev.tally.event.EventType;
+import dev.tally.report.DateRange;
+import dev.tally.store.EventStore;
+import dev.tally.store.SqlBuilder;
+
+/** Computes the SMS usage report: {@code sms} events summed per UTC day and workspace number. */
+public final class SmsUsageQuery {
+    private final EventStore store;
+
+    public SmsUsageQuery(EventStore store) {
+        this.store = store;
+    }
+
+    public SmsUsageReport run(String tenantId, DateRange range) {
+        SqlBuilder sql = new SqlBuilder().append("SELECT day_index, phone_number,"
+                + " sum(CASE WHEN direction = 'inbound' THEN 1 ELSE 0 END) AS inbound,"
+                + " sum(CASE WHEN direction = 'outbound' THEN 1 ELSE 0 END) AS outbound,"
+                + " sum(CASE WHEN direction = 'inbound' THEN segments ELSE 0 END) AS inbound_segments,"
+                + " sum(CASE WHEN direction = 'outbound' THEN segments ELSE 0 END) AS outbound_segments,"
+                + " sum(characters) AS characters FROM (SELECT ");
+        UsageSql.dayIndex(sql, store.dialect(), range)
+                .append(" AS day_index, phone_number, direction, segments, characters");
+        UsageSql.fromEvents(sql, tenantId, EventType.SMS, range);
+        sql.append(") AS messages GROUP BY day_index, phone_number ORDER BY day_index, phone_number ASC NULLS LAST");
+        return SmsUsageReport.of(range.from(), range.to(), store.query(sql.build()).stream()
+                .map(row -> new SmsUsageReport.Row(UsageSql.day(range, row.longValue("day_index")),
+                        row.string("phone_number"), row.longValue("inbound"), row.longValue("outbound"),
+                        row.longValue("inbound_segments"), row.longValue("outbound_segments"),
+                        row.longValue("characters")))
+                .toList());
+    }
+}

@@ -1,0 +1,81 @@
+package dev.tally.report.usage;
+
+import dev.tally.event.EventType;
+import dev.tally.report.DateRange;
+import dev.tally.store.EventStore;
+import dev.tally.store.Row;
+import dev.tally.store.SqlBuilder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Computes the voice usage report: {@code stt} audio seconds and {@code tts} characters per UTC day,
+ * provider and model. The per-provider figures and the totals are added up from the daily rows,
+ * exactly, since the store sums integers (milliseconds, characters).
+ */
+public final class VoiceUsageQuery {
+    private static final Comparator<String> NULLS_LAST = Comparator.nullsLast(Comparator.naturalOrder());
+
+    private final EventStore store;
+
+    public VoiceUsageQuery(EventStore store) {
+        this.store = store;
+    }
+
+    public VoiceUsageReport run(String tenantId, DateRange range) {
+        List<Row> stt = daily(tenantId, range, EventType.STT, "duration_ms");
+        List<Row> tts = daily(tenantId, range, EventType.TTS, "characters");
+        Map<ProviderModel, long[]> sttTotals = totals(stt);
+        Map<ProviderModel, long[]> ttsTotals = totals(tts);
+        long sttMs = sttTotals.values().stream().mapToLong(sums -> sums[0]).sum();
+        long sttMessages = sttTotals.values().stream().mapToLong(sums -> sums[1]).sum();
+        long ttsCharacters = ttsTotals.values().stream().mapToLong(sums -> sums[0]).sum();
+        long ttsMessages = ttsTotals.values().stream().mapToLong(sums -> sums[1]).sum();
+        return new VoiceUsageReport(range.from(), range.to(), Decimals.seconds(sttMs), sttMessages, ttsCharacters,
+                ttsMessages,
+                sttTotals.entrySet().stream().map(entry -> new VoiceUsageReport.SttProvider(entry.getKey().provider(),
+                        entry.getKey().model(), Decimals.seconds(entry.getValue()[0]), entry.getValue()[1])).toList(),
+                ttsTotals.entrySet().stream().map(entry -> new VoiceUsageReport.TtsProvider(entry.getKey().provider(),
+                        entry.getKey().model(), entry.getValue()[0], entry.getValue()[1])).toList(),
+                stt.stream().map(row -> new VoiceUsageReport.SttRow(UsageSql.day(range, row.longValue("day_index")),
+                        row.string("provider"), row.string("model"), Decimals.seconds(row.longValue("amount")),
+                        row.longValue("messages"))).toList(),
+                tts.stream().map(row -> new VoiceUsageReport.TtsRow(UsageSql.day(range, row.longValue("day_index")),
+                        row.string("provider"), row.string("model"), row.longValue("amount"),
+                        row.longValue("messages"))).toList());
+    }
+
+    /** One row per day, provider and model, ordered so; {@code amount} is the sum of {@code column}. */
+    private List<Row> daily(String tenantId, DateRange range, EventType type, String column) {
+        SqlBuilder sql = new SqlBuilder().append("SELECT day_index, provider, model, count(*) AS messages,"
+                + " sum(coalesce(" + column + ", 0)) AS amount FROM (SELECT ");
+        UsageSql.dayIndex(sql, store.dialect(), range).append(" AS day_index, provider, model, " + column);
+        UsageSql.fromEvents(sql, tenantId, type, range);
+        sql.append(") AS voice GROUP BY day_index, provider, model"
+                + " ORDER BY day_index, provider ASC NULLS LAST, model ASC NULLS LAST");
+        return store.query(sql.build());
+    }
+
+    /** {amount, messages} per provider and model, ordered by provider then model. */
+    private static Map<ProviderModel, long[]> totals(List<Row> rows) {
+        Map<ProviderModel, long[]> totals = new LinkedHashMap<>();
+        for (Row row : rows) {
+            long[] sums = totals.computeIfAbsent(new ProviderModel(row.string("provider"), row.string("model")),
+                    key -> new long[2]);
+            sums[0] += row.longValue("amount");
+            sums[1] += row.longValue("messages");
+        }
+        List<ProviderModel> keys = new ArrayList<>(totals.keySet());
+        keys.sort(Comparator.comparing(ProviderModel::provider, NULLS_LAST)
+                .thenComparing(ProviderModel::model, NULLS_LAST));
+        Map<ProviderModel, long[]> sorted = new LinkedHashMap<>();
+        keys.forEach(key -> sorted.put(key, totals.get(key)));
+        return sorted;
+    }
+
+    private record ProviderModel(String provider, String model) {
+    }
+}
