@@ -49,7 +49,7 @@ final class UsageTesting {
     }
 
     static String memberKey(TestServer server, String tenant, String memberId, String... scopes) {
-        return server.createKey(tenant, memberId, scopes);
+        return server.createMemberKey(tenant, memberId, scopes);
     }
 
     static JsonNode ok(TestServer server, String path, String key) {
