@@ -54,7 +54,8 @@ public final class TallyServer implements AutoCloseable {
                 new IngestRoutes(tally.ingest(), auth, config.maxBodyBytes()),
                 new TenantRoutes(tally.tenants(), auth),
                 new KeyRoutes(tally.keys(), auth),
-                new PriceRoutes(tally.prices(), auth));
+                new PriceRoutes(tally.prices(), auth),
+                new dev.tally.live.LiveRoutes(dev.tally.live.LiveService.open(config, tally), tally.tenants(), auth));
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
