@@ -35,13 +35,33 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Largest ingest body (env TALLY_MAX_BODY_BYTES, default ${DEFAULT-VALUE}).")
     long maxBodyBytes;
 
+    @Option(names = "--max-concurrent-calls", defaultValue = "${env:TALLY_MAX_CONCURRENT_CALLS:-100}",
+            description = "Platform-wide limit on live calls (env TALLY_MAX_CONCURRENT_CALLS, default ${DEFAULT-VALUE}).")
+    int maxConcurrentCalls;
+
+    @Option(names = "--fallback-instructions", defaultValue = "${env:TALLY_FALLBACK_INSTRUCTIONS}",
+            description = "Instructions for calls of tenants without their own, or when they cannot be read"
+                    + " (env TALLY_FALLBACK_INSTRUCTIONS; default none).")
+    String fallbackInstructions;
+
+    @Option(names = "--max-call-seconds", defaultValue = "${env:TALLY_MAX_CALL_SECONDS:-7200}",
+            description = "A call not ended after this long is ended as failed (env TALLY_MAX_CALL_SECONDS,"
+                    + " default ${DEFAULT-VALUE}).")
+    long maxCallSeconds;
+
+    @Option(names = "--redis-url", defaultValue = "${env:TALLY_REDIS_URL}",
+            description = "Redis holding live call state shared by every instance, e.g. redis://127.0.0.1:6379"
+                    + " (env TALLY_REDIS_URL); default: in this process only.")
+    String redisUrl;
+
     @Option(names = "--demo", defaultValue = "${env:TALLY_DEMO:-false}",
             description = "Load the demo tenants, keys and 90 days of usage (once) and print what to try.")
     boolean demo;
 
     @Override
     public Integer call() throws InterruptedException {
-        ServerConfig config = new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes);
+        ServerConfig config = new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes,
+                maxConcurrentCalls, blankToNull(fallbackInstructions), maxCallSeconds, blankToNull(redisUrl));
         TallyServer server = TallyServer.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -58,5 +78,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 }

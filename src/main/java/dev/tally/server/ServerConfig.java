@@ -8,10 +8,24 @@ import java.nio.file.Path;
  *
  * @param adminToken {@code null} means: use the token saved in the data directory, creating it once
  * @param dataDirectory {@code null} means an in-memory store (tests only)
+ * @param maxConcurrentCalls the platform-wide limit on calls admitted and not yet ended
+ * @param fallbackInstructions handed out when a tenant has none or its settings cannot be read; may be null
+ * @param maxCallSeconds a call not ended after this long is ended as failed by the reaper
+ * @param redisUrl {@code null} keeps live call state in this process; a URL shares it between instances
  */
-public record ServerConfig(String host, int port, Path dataDirectory, String adminToken, long maxBodyBytes) {
+public record ServerConfig(String host, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
+                           int maxConcurrentCalls, String fallbackInstructions, long maxCallSeconds,
+                           String redisUrl) {
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
+    public static final int DEFAULT_MAX_CONCURRENT_CALLS = 100;
+    public static final long DEFAULT_MAX_CALL_SECONDS = 7200;
+
+    /** The settings before live call control existed; call settings take their defaults. */
+    public ServerConfig(String host, int port, Path dataDirectory, String adminToken, long maxBodyBytes) {
+        this(host, port, dataDirectory, adminToken, maxBodyBytes, DEFAULT_MAX_CONCURRENT_CALLS, null,
+                DEFAULT_MAX_CALL_SECONDS, null);
+    }
 
     /** An in-memory server on a free loopback port, for tests. */
     public static ServerConfig forTests(String adminToken) {
@@ -19,10 +33,32 @@ public record ServerConfig(String host, int port, Path dataDirectory, String adm
     }
 
     public ServerConfig withDataDirectory(Path directory) {
-        return new ServerConfig(host, port, directory, adminToken, maxBodyBytes);
+        return new ServerConfig(host, port, directory, adminToken, maxBodyBytes, maxConcurrentCalls,
+                fallbackInstructions, maxCallSeconds, redisUrl);
     }
 
     public ServerConfig withMaxBodyBytes(long bytes) {
-        return new ServerConfig(host, port, dataDirectory, adminToken, bytes);
+        return new ServerConfig(host, port, dataDirectory, adminToken, bytes, maxConcurrentCalls,
+                fallbackInstructions, maxCallSeconds, redisUrl);
+    }
+
+    public ServerConfig withMaxConcurrentCalls(int limit) {
+        return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, limit,
+                fallbackInstructions, maxCallSeconds, redisUrl);
+    }
+
+    public ServerConfig withFallbackInstructions(String instructions) {
+        return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
+                instructions, maxCallSeconds, redisUrl);
+    }
+
+    public ServerConfig withMaxCallSeconds(long seconds) {
+        return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
+                fallbackInstructions, seconds, redisUrl);
+    }
+
+    public ServerConfig withRedisUrl(String url) {
+        return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
+                fallbackInstructions, maxCallSeconds, url);
     }
 }

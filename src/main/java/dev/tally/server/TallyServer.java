@@ -2,6 +2,8 @@ package dev.tally.server;
 
 import dev.tally.auth.KeyRoutes;
 import dev.tally.ingest.IngestRoutes;
+import dev.tally.live.LiveRoutes;
+import dev.tally.live.LiveService;
 import dev.tally.pricing.PriceRoutes;
 import dev.tally.report.spend.SpendRoutes;
 import dev.tally.report.tokens.TokenRoutes;
@@ -60,7 +62,8 @@ public final class TallyServer implements AutoCloseable {
                 new PriceRoutes(tally.prices(), auth),
                 new SpendRoutes(tally.events(), auth, tally.clock()),
                 new TokenRoutes(tally.events(), tally.tenants(), auth, tally.clock()),
-                new UsageRoutes(tally.events(), auth, tally.clock()));
+                new UsageRoutes(tally.events(), auth, tally.clock()),
+                new LiveRoutes(LiveService.open(config, tally), tally.tenants(), auth));
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
