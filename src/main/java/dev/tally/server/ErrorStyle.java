@@ -12,5 +12,5 @@ public enum ErrorStyle {
     /** {@code {"detail": …}} — the call statistics API (spec 003). */
     DETAIL;
 
-    static final String ATTRIBUTE = "tally.error-style";
+    public static final String ATTRIBUTE = "tally.error-style";
 }

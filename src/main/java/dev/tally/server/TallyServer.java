@@ -3,6 +3,7 @@ package dev.tally.server;
 import dev.tally.auth.KeyRoutes;
 import dev.tally.ingest.IngestRoutes;
 import dev.tally.pricing.PriceRoutes;
+import dev.tally.report.stats.StatsRoutes;
 import dev.tally.tenant.TenantRoutes;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -54,7 +55,8 @@ public final class TallyServer implements AutoCloseable {
                 new IngestRoutes(tally.ingest(), auth, config.maxBodyBytes()),
                 new TenantRoutes(tally.tenants(), auth),
                 new KeyRoutes(tally.keys(), auth),
-                new PriceRoutes(tally.prices(), auth));
+                new PriceRoutes(tally.prices(), auth),
+                new StatsRoutes(tally.events(), tally.tenants(), auth, tally.clock()));
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
