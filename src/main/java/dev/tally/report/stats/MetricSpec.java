@@ -1,6 +1,7 @@
 package dev.tally.report.stats;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ record MetricSpec(Metric metric, List<Aggregation> aggregations, List<BigDecimal
 
     /** The values this spec adds to each bucket, aggregations first, in the order requested. */
     List<Measure> measures() {
-        List<Measure> measures = new java.util.ArrayList<>();
+        List<Measure> measures = new ArrayList<>();
         for (Aggregation aggregation : aggregations) {
             measures.add(Measure.aggregation(metric, aggregation));
         }
