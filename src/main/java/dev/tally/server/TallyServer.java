@@ -6,6 +6,7 @@ import dev.tally.live.LiveRoutes;
 import dev.tally.live.LiveService;
 import dev.tally.pricing.PriceRoutes;
 import dev.tally.report.spend.SpendRoutes;
+import dev.tally.report.stats.StatsRoutes;
 import dev.tally.report.tokens.TokenRoutes;
 import dev.tally.report.usage.UsageRoutes;
 import dev.tally.tenant.TenantRoutes;
@@ -62,6 +63,7 @@ public final class TallyServer implements AutoCloseable {
                 new PriceRoutes(tally.prices(), auth),
                 new SpendRoutes(tally.events(), auth, tally.clock()),
                 new TokenRoutes(tally.events(), tally.tenants(), auth, tally.clock()),
+                new StatsRoutes(tally.events(), tally.tenants(), auth, tally.clock()),
                 new UsageRoutes(tally.events(), auth, tally.clock()),
                 new LiveRoutes(LiveService.open(config, tally), tally.tenants(), auth));
         Javalin app = Javalin.create(javalin -> {
