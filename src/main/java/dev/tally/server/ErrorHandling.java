@@ -63,7 +63,8 @@ public final class ErrorHandling {
             case DETAIL -> body.put("detail", message);
         }
         if (error.status() == 401) {
-            context.header("WWW-Authenticate", "Bearer");
+            // The call statistics API (DETAIL style) authenticates with HTTP Basic, everything else with Bearer.
+            context.header("WWW-Authenticate", style == ErrorStyle.DETAIL ? "Basic realm=\"tally\"" : "Bearer");
         }
         context.status(error.status()).json(body);
     }

@@ -131,7 +131,7 @@ class CallStatsApiTest {
     }
 
     private static String key(String tenantId, String... scopes) {
-        return server.createKey(tenantId, null, scopes);
+        return server.createKey(tenantId, scopes);
     }
 
     private static void price(String model, int inputPerMillion, int outputPerMillion) {
