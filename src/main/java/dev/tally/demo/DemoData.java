@@ -7,7 +7,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The demo: three tenants with 90 days of usage, and keys with fixed secrets so that the README's
@@ -44,18 +46,28 @@ public final class DemoData {
             }
         }
         DemoLoader.Summary summary = DemoLoader.loadEvents(tally);
-        tally.keys().createWithSecret(ANALYTICS_KEY, TENANT, "demo analytics",
-                EnumSet.of(Scope.ANALYTICS_READ, Scope.MEMBERS_READ), KEY_EXPIRY_DAYS, MEMBER_ID);
-        tally.keys().createWithSecret(INGEST_KEY, TENANT, "demo ingest", EnumSet.of(Scope.EVENTS_WRITE),
-                KEY_EXPIRY_DAYS, null);
-        tally.keys().createWithSecret(SUPER_ADMIN_KEY, null, SUPER_ADMIN_KEY_NAME, EnumSet.of(Scope.SUPER_ADMIN),
-                KEY_EXPIRY_DAYS, null);
+        ensureKey(tally, ANALYTICS_KEY, TENANT, "demo analytics", EnumSet.of(Scope.ANALYTICS_READ, Scope.MEMBERS_READ),
+                MEMBER_ID);
+        ensureKey(tally, INGEST_KEY, TENANT, "demo ingest", EnumSet.of(Scope.EVENTS_WRITE), null);
+        ensureKey(tally, SUPER_ADMIN_KEY, null, SUPER_ADMIN_KEY_NAME, EnumSet.of(Scope.SUPER_ADMIN), null);
         return Optional.of(summary);
     }
 
     private static boolean isLoaded(Tally tally) {
-        return tally.tenants().find(TENANT).isPresent() && tally.keys().list(null).stream()
-                .anyMatch(key -> key.isPlatformKey() && SUPER_ADMIN_KEY_NAME.equals(key.name()));
+        return tally.tenants().find(TENANT).isPresent() && hasKey(tally, null, SUPER_ADMIN_KEY_NAME);
+    }
+
+    /** Two keys with one secret would make the secret ambiguous, so a key an interrupted load made stays. */
+    private static void ensureKey(Tally tally, String secret, String tenantId, String name, Set<Scope> scopes,
+                                  String memberId) {
+        if (!hasKey(tally, tenantId, name)) {
+            tally.keys().createWithSecret(secret, tenantId, name, scopes, KEY_EXPIRY_DAYS, memberId);
+        }
+    }
+
+    private static boolean hasKey(Tally tally, String tenantId, String name) {
+        return tally.keys().list(tenantId).stream()
+                .anyMatch(key -> Objects.equals(tenantId, key.tenantId()) && name.equals(key.name()));
     }
 
     /** What to try next, with the real demo keys; dates are relative to {@code now} like the demo data. */
@@ -91,7 +103,7 @@ public final class DemoData {
                         + "\"usage_metrics\":[{\"metric\":\"input_tokens\",\"aggregations\":[\"sum\"]}],"
                         + "\"call_metrics\":[{\"metric\":\"latency_ms\",\"percentiles\":[50,95,99]}]}'",
                 "",
-                "Workspace usage reports, this month (acme's analytics key):",
+                "Workspace usage reports: AI for the last 30 days, the others this month (acme's analytics key):",
                 "  curl -s " + workspace + "/reports/ai-usage" + analytics,
                 "  curl -s " + workspace + "/reports/sms-usage" + analytics,
                 "  curl -s " + workspace + "/reports/phone-usage" + analytics,

@@ -7,7 +7,6 @@ import dev.tally.server.Tally;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -37,26 +36,29 @@ public final class DemoLoader {
         long started = System.nanoTime();
         long nowMs = tally.clock().millis();
         LocalDate today = LocalDate.ofInstant(tally.clock().instant(), ZoneOffset.UTC);
-        NdjsonBatches batches = new NdjsonBatches(tally.ingest(), loaderPrincipal(nowMs), BATCH_SIZE);
-        List<DemoTenant> tenants = DemoTenants.ALL;
-        for (DemoTenant tenant : tenants) {
-            CallGenerator calls = new CallGenerator(tenant, batches, nowMs);
-            SmsGenerator texts = new SmsGenerator(tenant, batches, nowMs);
-            ChatGenerator chats = new ChatGenerator(tenant, batches, nowMs);
-            for (int daysAgo = DAYS - 1; daysAgo >= 0; daysAgo--) {
-                LocalDate date = today.minusDays(daysAgo);
-                double progress = (DAYS - 1 - daysAgo) / (double) (DAYS - 1);
-                SplittableRandom random = new SplittableRandom(seed(tenant, daysAgo));
-                SplittableRandom textRandom = random.split();
-                SplittableRandom chatRandom = random.split();
-                calls.day(date, progress, random);
-                texts.day(date, progress, textRandom);
-                chats.day(date, progress, chatRandom);
+        try (NdjsonBatches batches = new NdjsonBatches(tally.ingest(), loaderPrincipal(nowMs), BATCH_SIZE)) {
+            for (DemoTenant tenant : DemoTenants.ALL) {
+                generate(tenant, batches, today, nowMs);
             }
-            calls.inProgress(today, new SplittableRandom(seed(tenant, -1)));
+            return batches.finish(started);
         }
-        batches.flush();
-        return new Summary(batches.accepted(), batches.duplicates(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static void generate(DemoTenant tenant, NdjsonBatches batches, LocalDate today, long nowMs) {
+        CallGenerator calls = new CallGenerator(tenant, batches, nowMs);
+        SmsGenerator texts = new SmsGenerator(tenant, batches, nowMs);
+        ChatGenerator chats = new ChatGenerator(tenant, batches, nowMs);
+        for (int daysAgo = DAYS - 1; daysAgo >= 0; daysAgo--) {
+            LocalDate date = today.minusDays(daysAgo);
+            double progress = (DAYS - 1 - daysAgo) / (double) (DAYS - 1);
+            SplittableRandom random = new SplittableRandom(seed(tenant, daysAgo));
+            SplittableRandom textRandom = random.split();
+            SplittableRandom chatRandom = random.split();
+            calls.day(date, progress, random);
+            texts.day(date, progress, textRandom);
+            chats.day(date, progress, chatRandom);
+        }
+        calls.inProgress(today, new SplittableRandom(seed(tenant, -1)));
     }
 
     private static long seed(DemoTenant tenant, int daysAgo) {
