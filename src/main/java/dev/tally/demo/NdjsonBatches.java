@@ -8,6 +8,7 @@ import dev.tally.ingest.IngestResult;
 import dev.tally.ingest.IngestService;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -95,7 +96,7 @@ final class NdjsonBatches implements Consumer<ObjectNode>, AutoCloseable {
             duplicates += result.duplicates();
         }
         return new DemoLoader.Summary(accepted, duplicates,
-                java.time.Duration.ofNanos(System.nanoTime() - startedNanos));
+                Duration.ofNanos(System.nanoTime() - startedNanos));
     }
 
     private static IngestResult stored(Future<IngestResult> future) {
