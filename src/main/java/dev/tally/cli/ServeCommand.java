@@ -69,8 +69,12 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "tally-shutdown"));
         if (demo) {
-            DemoData.ensureLoaded(server.tally());
-            System.out.println(DemoData.welcome(host, server.port(), server.adminToken()));
+            DemoData.ensureLoaded(server.tally()).ifPresentOrElse(
+                    loaded -> System.out.printf("Loaded %,d demo events in %.1f s.%n", loaded.accepted(),
+                            loaded.took().toMillis() / 1000.0),
+                    () -> System.out.println("Demo data was loaded before; nothing to load."));
+            System.out.println(DemoData.welcome(host, server.port(), server.adminToken(),
+                    server.tally().clock().instant()));
         } else {
             String tokenSource = adminToken == null || adminToken.isBlank()
                     ? "in " + dataDirectory.resolve("admin-token") : "as configured";
