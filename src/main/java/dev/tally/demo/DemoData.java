@@ -2,6 +2,7 @@ package dev.tally.demo;
 
 import dev.tally.auth.Scope;
 import dev.tally.server.Tally;
+import dev.tally.tenant.Tenant;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -45,12 +46,27 @@ public final class DemoData {
                 tally.tenants().create(tenant.id(), tenant.name());
             }
         }
+        configureCalls(tally);
         DemoLoader.Summary summary = DemoLoader.loadEvents(tally);
         ensureKey(tally, ANALYTICS_KEY, TENANT, "demo analytics", EnumSet.of(Scope.ANALYTICS_READ, Scope.MEMBERS_READ),
                 MEMBER_ID);
         ensureKey(tally, INGEST_KEY, TENANT, "demo ingest", EnumSet.of(Scope.EVENTS_WRITE), null);
         ensureKey(tally, SUPER_ADMIN_KEY, null, SUPER_ADMIN_KEY_NAME, EnumSet.of(Scope.SUPER_ADMIN), null);
         return Optional.of(summary);
+    }
+
+    /**
+     * Call settings for live call control: acme and globex can take calls, initech is left
+     * unconfigured so the live view shows a {@code tenant_not_configured} rejection too.
+     */
+    private static void configureCalls(Tally tally) {
+        Tenant acme = tally.tenants().require("acme");
+        tally.tenants().update(new Tenant(acme.id(), acme.name(), acme.createdMs(), 20,
+                "You are Acme Voice's phone agent. Greet the caller, find out what they need, and keep answers short.",
+                false));
+        Tenant globex = tally.tenants().require("globex");
+        tally.tenants().update(new Tenant(globex.id(), globex.name(), globex.createdMs(), 5,
+                "You are Globex's support line. Verify the caller's account number before anything else.", false));
     }
 
     private static boolean isLoaded(Tally tally) {

@@ -52,6 +52,15 @@ class DemoDataTest {
     }
 
     @Test
+    void configuresLiveCallSettingsForTwoTenantsAndLeavesTheThirdUnconfigured() {
+        assertThat(tally.tenants().require("acme").maxConcurrentCalls()).isEqualTo(20);
+        assertThat(tally.tenants().require("acme").instructions()).contains("Acme Voice");
+        assertThat(tally.tenants().require("globex").maxConcurrentCalls()).isEqualTo(5);
+        assertThat(tally.tenants().require("initech").maxConcurrentCalls()).isNull();
+        assertThat(tally.tenants().require("initech").instructions()).isNull();
+    }
+
+    @Test
     void isDeterministic() {
         try (Tally other = Tally.open(ServerConfig.forTests("admin-token"), CLOCK)) {
             DemoData.ensureLoaded(other).orElseThrow();
