@@ -1,0 +1,101 @@
+package dev.tally.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.Main;
+import dev.tally.server.Json;
+import dev.tally.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The admin commands against a real server: what an operator types, and what it does. */
+class AdminCommandsTest {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private record Run(int exitCode, String out, String err) {
+        JsonNode json() throws Exception {
+            return Json.MAPPER.readTree(out);
+        }
+    }
+
+    private static Run tally(String... arguments) {
+        return tallyWithToken(TestServer.ADMIN_TOKEN, arguments);
+    }
+
+    /** Runs the command line in this JVM against the test server, capturing what it prints. */
+    private static Run tallyWithToken(String token, String... arguments) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            String[] withServer = new String[arguments.length + 4];
+            System.arraycopy(arguments, 0, withServer, 0, arguments.length);
+            withServer[arguments.length] = "--url";
+            withServer[arguments.length + 1] = server.url("");
+            withServer[arguments.length + 2] = "--admin-token";
+            withServer[arguments.length + 3] = token;
+            int exitCode = new CommandLine(new Main()).execute(withServer);
+            return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+    }
+
+    @Test
+    void createsATenantAndAKeyThatWorksThenRevokesIt() throws Exception {
+        Run tenant = tally("tenants", "create", "cli-tenant", "--name", "From the CLI");
+        assertThat(tenant.exitCode()).as(tenant.err()).isZero();
+        assertThat(tenant.json().path("id").asText()).isEqualTo("cli-tenant");
+
+        Run key = tally("keys", "create", "--tenant", "cli-tenant", "--name", "exports", "--scope",
+                "analytics:read,events:write", "--expires-in-days", "30");
+        assertThat(key.exitCode()).as(key.err()).isZero();
+        String secret = key.json().path("key").asText();
+        String keyId = key.json().path("id").asText();
+        assertThat(secret).startsWith("tly_");
+        assertThat(server.getWithKey("/v1/analytics/spend", secret).statusCode()).isEqualTo(200);
+
+        Run list = tally("keys", "list", "--tenant", "cli-tenant");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.json().path("api_keys")).hasSize(1);
+        assertThat(list.out()).doesNotContain(secret);
+
+        Run revoke = tally("keys", "revoke", keyId);
+        assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+        assertThat(server.getWithKey("/v1/analytics/spend", secret).statusCode()).isEqualTo(401);
+
+        Run tenants = tally("tenants", "list");
+        assertThat(tenants.out()).contains("cli-tenant");
+    }
+
+    @Test
+    void anErrorAnswerExitsNonZeroAndShowsTheReason() {
+        Run bad = tally("keys", "create", "--tenant", "no-such-tenant", "--name", "x", "--scope", "analytics:read");
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.err()).contains("HTTP 400").contains("tenant_id");
+
+        Run wrongToken = tallyWithToken("not-the-token", "tenants", "list");
+        assertThat(wrongToken.exitCode()).isEqualTo(1);
+        assertThat(wrongToken.err()).contains("HTTP 401");
+    }
+}
