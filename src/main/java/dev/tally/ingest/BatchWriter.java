@@ -63,6 +63,28 @@ public final class BatchWriter implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Submits a batch and waits until it is durable. Failures arrive as {@link Unavailable} (retry
+     * later) or {@link StoreFailure}, never wrapped, so HTTP layers can map them directly.
+     */
+    public List<WriteOutcome> write(List<Event> events) {
+        try {
+            return submit(events).get();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while storing");
+        } catch (java.util.concurrent.ExecutionException failed) {
+            Throwable cause = failed.getCause();
+            if (cause instanceof Unavailable unavailable) {
+                throw unavailable;
+            }
+            if (cause instanceof StoreFailure storeFailure) {
+                throw storeFailure;
+            }
+            throw new StoreFailure("storing the batch failed: " + cause.getMessage(), cause);
+        }
+    }
+
     private void run() {
         while (!closing || !waiting.isEmpty()) {
             try {

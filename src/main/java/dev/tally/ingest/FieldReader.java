@@ -91,16 +91,9 @@ final class FieldReader {
     }
 
     Long optionalCount(String field) {
-        JsonNode value = node(field);
-        if (value == null) {
+        BigDecimal number = nonNegativeDecimal(field);
+        if (number == null) {
             return null;
-        }
-        if (!value.isNumber()) {
-            throw new InvalidField(field, "must be a number");
-        }
-        BigDecimal number = value.decimalValue();
-        if (number.signum() < 0) {
-            throw new InvalidField(field, "must not be negative");
         }
         long whole;
         try {

@@ -3,14 +3,12 @@ package dev.tally.ingest;
 import dev.tally.auth.Principal;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
-import dev.tally.store.StoreFailure;
 import dev.tally.store.WriteOutcome;
 import dev.tally.tenant.Tenant;
 import dev.tally.tenant.TenantService;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Ingest from body to durable store: read, validate each event, settle its tenant from the key,
@@ -52,7 +50,7 @@ public final class IngestService {
                 notes.add(new IngestResult.Item(index, idOf(item), "rejected", invalid.field(), invalid.reason()));
             }
         }
-        List<WriteOutcome> outcomes = write(valid);
+        List<WriteOutcome> outcomes = writer.write(valid);
         int accepted = 0;
         int duplicates = 0;
         for (int position = 0; position < outcomes.size(); position++) {
@@ -105,24 +103,6 @@ public final class IngestService {
         }
         if (event.type == EventType.LLM) {
             pricing.price(event);
-        }
-    }
-
-    private List<WriteOutcome> write(List<Event> events) {
-        try {
-            return writer.submit(events).get();
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new BatchWriter.Unavailable("interrupted while storing");
-        } catch (ExecutionException failed) {
-            Throwable cause = failed.getCause();
-            if (cause instanceof BatchWriter.Unavailable unavailable) {
-                throw unavailable;
-            }
-            if (cause instanceof StoreFailure storeFailure) {
-                throw storeFailure;
-            }
-            throw new StoreFailure("storing the batch failed: " + cause.getMessage(), cause);
         }
     }
 

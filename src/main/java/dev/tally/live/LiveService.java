@@ -11,7 +11,6 @@ import dev.tally.server.ApiError;
 import dev.tally.server.Json;
 import dev.tally.server.ServerConfig;
 import dev.tally.server.Tally;
-import dev.tally.store.StoreFailure;
 import dev.tally.tenant.TenantService;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -310,21 +308,7 @@ public final class LiveService implements AutoCloseable {
 
     private void store(Event event) {
         event.receivedMs = clock.millis();
-        try {
-            writer.submit(List.of(event)).get();
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new BatchWriter.Unavailable("interrupted while storing the call");
-        } catch (ExecutionException failed) {
-            Throwable cause = failed.getCause();
-            if (cause instanceof BatchWriter.Unavailable unavailable) {
-                throw unavailable;
-            }
-            if (cause instanceof StoreFailure storeFailure) {
-                throw storeFailure;
-            }
-            throw new StoreFailure("storing the call failed: " + cause.getMessage(), cause);
-        }
+        writer.write(List.of(event));
     }
 
     private static String json(Map<String, Object> answer) {
