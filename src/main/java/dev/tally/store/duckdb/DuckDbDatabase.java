@@ -68,7 +68,7 @@ public final class DuckDbDatabase implements AutoCloseable {
     /** A new connection of its own, for a caller that keeps it for its lifetime (the writer). */
     public synchronized DuckDBConnection newConnection() {
         try {
-            DuckDBConnection connection = (DuckDBConnection) root.duplicate();
+            DuckDBConnection connection = root.duplicate();
             all.add(connection);
             return connection;
         } catch (SQLException failure) {
