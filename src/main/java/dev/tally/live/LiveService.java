@@ -272,7 +272,7 @@ public final class LiveService implements AutoCloseable {
         answer.put("outcome", ended.outcome().wireName());
         answer.put("end_reason", ended.endReason());
         answer.put("ended_at", Instant.ofEpochMilli(ended.endedMs()).toString());
-        answer.put("duration_seconds", java.math.BigDecimal.valueOf(ended.durationMs(), 3).stripTrailingZeros().toPlainString());
+        answer.put("duration_seconds", ended.durationMs() / 1000.0);
         return answer;
     }
 

@@ -68,7 +68,7 @@ class LiveApiTest {
 
         HttpResponse<String> ended = call("/v1/calls/c1/end", "{\"event_id\":\"x1\",\"outcome\":\"referred\"}");
         assertThat(ended.body()).isEqualTo("{\"call_id\":\"c1\",\"status\":\"completed\",\"outcome\":\"referred\","
-                + "\"end_reason\":\"referred\",\"ended_at\":\"2026-03-15T12:00:50Z\",\"duration_seconds\":\"45\"}");
+                + "\"end_reason\":\"referred\",\"ended_at\":\"2026-03-15T12:00:50Z\",\"duration_seconds\":45.0}");
         assertThat(callRow()).containsExactly("completed", "a1", "inbound", "+14155550100", "referred");
         assertThat(TestServer.json(admin("/api/v1/metrics/live/acme")).path("referred_calls").asLong()).isEqualTo(1);
 

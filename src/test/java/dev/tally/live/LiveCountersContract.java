@@ -106,7 +106,7 @@ abstract class LiveCountersContract {
         clock.advance(Duration.ofSeconds(120));
         Map<String, Object> ended = live.end("acme", "c1", "x1", CallOutcome.COMPLETED, null);
         assertThat(live.end("acme", "c1", "x1", CallOutcome.COMPLETED, null)).isEqualTo(ended);
-        assertThat(ended).containsEntry("status", "completed").containsEntry("duration_seconds", "120");
+        assertThat(ended).containsEntry("status", "completed").containsEntry("duration_seconds", 120.0);
         assertThat(callStatus("c1")).isEqualTo("completed");
         // 8. c2 starts at 180 s and is transferred, reporting 30 s of talk.
         live.start("acme", "c2", "s2");
