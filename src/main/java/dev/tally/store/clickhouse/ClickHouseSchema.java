@@ -2,12 +2,12 @@ package dev.tally.store.clickhouse;
 
 import dev.tally.store.EventColumn;
 import dev.tally.store.EventColumns;
-import java.net.URI;
 import dev.tally.store.Row;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
