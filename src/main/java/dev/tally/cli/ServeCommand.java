@@ -3,16 +3,25 @@ package dev.tally.cli;
 import dev.tally.demo.DemoData;
 import dev.tally.server.ServerConfig;
 import dev.tally.server.TallyServer;
+import dev.tally.store.clickhouse.ClickHouseConfig;
+import java.net.URI;
+import java.util.List;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code tally serve}: runs the server until it is told to stop, then stops gracefully. */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Tally server.")
 public final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--host", defaultValue = "${env:TALLY_HOST:-127.0.0.1}",
             description = "Address to listen on (env TALLY_HOST, default ${DEFAULT-VALUE}); 0.0.0.0 for all.")
@@ -54,6 +63,30 @@ public final class ServeCommand implements Callable<Integer> {
                     + " (env TALLY_REDIS_URL); default: in this process only.")
     String redisUrl;
 
+    @Option(names = "--store", defaultValue = "${env:TALLY_STORE:-duckdb}",
+            description = "Where events, tenants and keys live: duckdb (embedded file in --data-dir) or clickhouse"
+                    + " (env TALLY_STORE, default ${DEFAULT-VALUE}).")
+    String store;
+
+    @Option(names = "--clickhouse-url", defaultValue = "${env:TALLY_CLICKHOUSE_URL}",
+            description = "ClickHouse HTTP endpoints, comma-separated, e.g. http://ch1:8123,http://ch2:8123"
+                    + " (env TALLY_CLICKHOUSE_URL); any node of the cluster answers, the others are failover.")
+    String clickHouseUrl;
+
+    @Option(names = "--clickhouse-database", defaultValue = "${env:TALLY_CLICKHOUSE_DATABASE:-tally}",
+            description = "ClickHouse database, created when missing (env TALLY_CLICKHOUSE_DATABASE, default ${DEFAULT-VALUE}).")
+    String clickHouseDatabase;
+
+    @Option(names = "--clickhouse-cluster", defaultValue = "${env:TALLY_CLICKHOUSE_CLUSTER}",
+            description = "remote_servers cluster for per-shard tables behind Distributed tables"
+                    + " (env TALLY_CLICKHOUSE_CLUSTER); default: a single server.")
+    String clickHouseCluster;
+
+    @Option(names = "--clickhouse-replicated", defaultValue = "${env:TALLY_CLICKHOUSE_REPLICATED:-false}",
+            description = "Per-shard tables are ReplicatedReplacingMergeTree (needs ZooKeeper and {shard}/{replica}"
+                    + " macros; env TALLY_CLICKHOUSE_REPLICATED).")
+    boolean clickHouseReplicated;
+
     @Option(names = "--demo", defaultValue = "${env:TALLY_DEMO:-false}",
             description = "Load the demo tenants, keys and 90 days of usage (once) and print what to try.")
     boolean demo;
@@ -61,7 +94,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes,
-                maxConcurrentCalls, blankToNull(fallbackInstructions), maxCallSeconds, blankToNull(redisUrl));
+                maxConcurrentCalls, blankToNull(fallbackInstructions), maxCallSeconds, blankToNull(redisUrl),
+                clickHouse());
         TallyServer server = TallyServer.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -82,6 +116,24 @@ public final class ServeCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    /** The ClickHouse settings when {@code --store clickhouse}, else null (the embedded store). */
+    private ClickHouseConfig clickHouse() {
+        switch (store.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "duckdb":
+                return null;
+            case "clickhouse":
+                List<URI> endpoints = ClickHouseConfig.parseEndpoints(clickHouseUrl);
+                if (endpoints.isEmpty()) {
+                    throw new ParameterException(spec.commandLine(),
+                            "--store clickhouse needs --clickhouse-url (or TALLY_CLICKHOUSE_URL)");
+                }
+                return new ClickHouseConfig(endpoints, clickHouseDatabase, blankToNull(clickHouseCluster),
+                        clickHouseReplicated);
+            default:
+                throw new ParameterException(spec.commandLine(), "--store must be duckdb or clickhouse, not " + store);
+        }
     }
 
     private static String blankToNull(String value) {

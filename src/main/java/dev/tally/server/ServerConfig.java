@@ -1,5 +1,6 @@
 package dev.tally.server;
 
+import dev.tally.store.clickhouse.ClickHouseConfig;
 import java.nio.file.Path;
 
 /**
@@ -12,14 +13,22 @@ import java.nio.file.Path;
  * @param fallbackInstructions handed out when a tenant has none or its settings cannot be read; may be null
  * @param maxCallSeconds a call not ended after this long is ended as failed by the reaper
  * @param redisUrl {@code null} keeps live call state in this process; a URL shares it between instances
+ * @param clickHouse {@code null} stores events, tenants and keys in the embedded DuckDB file; set, in ClickHouse
  */
 public record ServerConfig(String host, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
                            int maxConcurrentCalls, String fallbackInstructions, long maxCallSeconds,
-                           String redisUrl) {
+                           String redisUrl, ClickHouseConfig clickHouse) {
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 100;
     public static final long DEFAULT_MAX_CALL_SECONDS = 7200;
+
+    /** The settings before the ClickHouse store existed: the embedded store. */
+    public ServerConfig(String host, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
+                        int maxConcurrentCalls, String fallbackInstructions, long maxCallSeconds, String redisUrl) {
+        this(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls, fallbackInstructions,
+                maxCallSeconds, redisUrl, null);
+    }
 
     /** The settings before live call control existed; call settings take their defaults. */
     public ServerConfig(String host, int port, Path dataDirectory, String adminToken, long maxBodyBytes) {
@@ -34,31 +43,36 @@ public record ServerConfig(String host, int port, Path dataDirectory, String adm
 
     public ServerConfig withDataDirectory(Path directory) {
         return new ServerConfig(host, port, directory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse);
     }
 
     public ServerConfig withMaxBodyBytes(long bytes) {
         return new ServerConfig(host, port, dataDirectory, adminToken, bytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse);
     }
 
     public ServerConfig withMaxConcurrentCalls(int limit) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, limit,
-                fallbackInstructions, maxCallSeconds, redisUrl);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse);
     }
 
     public ServerConfig withFallbackInstructions(String instructions) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                instructions, maxCallSeconds, redisUrl);
+                instructions, maxCallSeconds, redisUrl, clickHouse);
     }
 
     public ServerConfig withMaxCallSeconds(long seconds) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, seconds, redisUrl);
+                fallbackInstructions, seconds, redisUrl, clickHouse);
     }
 
     public ServerConfig withRedisUrl(String url) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, url);
+                fallbackInstructions, maxCallSeconds, url, clickHouse);
+    }
+
+    public ServerConfig withClickHouse(ClickHouseConfig store) {
+        return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
+                fallbackInstructions, maxCallSeconds, redisUrl, store);
     }
 }

@@ -9,6 +9,7 @@ import dev.tally.store.MetadataStore;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
 import dev.tally.store.duckdb.DuckDbMetadataStore;
+import dev.tally.store.clickhouse.ClickHouseStore;
 import dev.tally.tenant.TenantService;
 import java.time.Clock;
 
@@ -17,7 +18,6 @@ import java.time.Clock;
  * here. Closing it writes every queued batch before the store closes.
  */
 public final class Tally implements AutoCloseable {
-    private final DuckDbDatabase database;
     private final EventStore events;
     private final MetadataStore metadata;
     private final TenantService tenants;
@@ -26,12 +26,15 @@ public final class Tally implements AutoCloseable {
     private final BatchWriter writer;
     private final IngestService ingest;
     private final Clock clock;
+    private final String storeLocation;
+    private final Runnable closeStore;
 
-    private Tally(DuckDbDatabase database, Clock clock) {
-        this.database = database;
+    private Tally(EventStore events, MetadataStore metadata, String storeLocation, Runnable closeStore, Clock clock) {
         this.clock = clock;
-        this.events = new DuckDbEventStore(database);
-        this.metadata = new DuckDbMetadataStore(database);
+        this.events = events;
+        this.metadata = metadata;
+        this.storeLocation = storeLocation;
+        this.closeStore = closeStore;
         this.tenants = new TenantService(metadata, clock);
         this.keys = new KeyService(metadata, tenants, clock);
         this.prices = new PriceService(metadata);
@@ -39,10 +42,19 @@ public final class Tally implements AutoCloseable {
         this.ingest = new IngestService(tenants, prices::price, writer, clock);
     }
 
+    /** Opens the configured store: ClickHouse when configured, else the DuckDB file (in memory without a directory). */
     public static Tally open(ServerConfig config, Clock clock) {
+        if (config.clickHouse() != null) {
+            ClickHouseStore store = ClickHouseStore.open(config.clickHouse());
+            return new Tally(store.events(), store.metadata(), store.location(), () -> { }, clock);
+        }
         DuckDbDatabase database = config.dataDirectory() == null
                 ? DuckDbDatabase.inMemory() : DuckDbDatabase.open(config.dataDirectory());
-        return new Tally(database, clock);
+        return new Tally(new DuckDbEventStore(database), new DuckDbMetadataStore(database), database.location(),
+                () -> {
+                    database.checkpoint();
+                    database.close();
+                }, clock);
     }
 
     public EventStore events() {
@@ -74,7 +86,7 @@ public final class Tally implements AutoCloseable {
     }
 
     public String storeLocation() {
-        return database.location();
+        return storeLocation;
     }
 
     /** True when the store answers a trivial query; the health endpoint reports it. */
@@ -91,7 +103,6 @@ public final class Tally implements AutoCloseable {
     public void close() {
         writer.close();
         events.close();
-        database.checkpoint();
-        database.close();
+        closeStore.run();
     }
 }

@@ -44,8 +44,18 @@ public final class TenantService {
         return tenant;
     }
 
+    /** A miss asks the store: with a shared store (ClickHouse) another instance may have created the tenant. */
     public Optional<Tenant> find(String id) {
-        return id == null ? Optional.empty() : Optional.ofNullable(cache.get(id));
+        if (id == null) {
+            return Optional.empty();
+        }
+        Tenant cached = cache.get(id);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<Tenant> stored = store.tenant(id);
+        stored.ifPresent(tenant -> cache.put(tenant.id(), tenant));
+        return stored;
     }
 
     public Tenant require(String id) {

@@ -24,6 +24,7 @@ import java.time.Clock;
  */
 public final class TestServer implements AutoCloseable {
     public static final String ADMIN_TOKEN = "test-admin-token";
+    public static final String STORE_PROPERTY = "tally.test.store";
 
     private final TallyServer server;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -40,8 +41,16 @@ public final class TestServer implements AutoCloseable {
         return start(clock, null);
     }
 
+    /**
+     * With {@code -Dtally.test.store=clickhouse} a server without a data directory stores in a
+     * fresh database of the test ClickHouse cluster instead of in memory: the build runs the report
+     * API tests that way too, so every report is checked on both stores.
+     */
     public static TestServer start(Clock clock, Path dataDirectory) {
         ServerConfig config = ServerConfig.forTests(ADMIN_TOKEN).withDataDirectory(dataDirectory);
+        if (dataDirectory == null && "clickhouse".equals(System.getProperty(STORE_PROPERTY))) {
+            config = config.withClickHouse(ClickHouseCluster.shared().newDatabase());
+        }
         return new TestServer(TallyServer.start(config, clock));
     }
 

@@ -32,7 +32,9 @@ final class SpendQuery {
             sql.append(", SUM(CASE WHEN sentiment = ").value(sentiment)
                     .append(" THEN 1 ELSE 0 END) AS sentiment_" + sentiment);
         }
-        sql.append(", count(duration_ms) AS timed_calls, SUM(duration_ms) AS duration_ms, SUM(cost_nanos) AS cost_nanos");
+        // Aliases differ from column names: ClickHouse resolves a later duration_ms to an alias of that name.
+        sql.append(", count(duration_ms) AS timed_calls, SUM(duration_ms) AS total_duration_ms,"
+                + " SUM(cost_nanos) AS total_cost_nanos");
         // Bounds in milliseconds; a call without a duration (still in progress) compares as NULL and lands nowhere.
         sql.append(", SUM(CASE WHEN duration_ms < 30000 THEN 1 ELSE 0 END) AS under_30s")
                 .append(", SUM(CASE WHEN duration_ms >= 30000 AND duration_ms < 60000 THEN 1 ELSE 0 END) AS under_1m")
@@ -44,8 +46,8 @@ final class SpendQuery {
         return new SpendTotals(row.longValue("calls"), row.longValue("status_completed"),
                 row.longValue("status_failed"), row.longValue("status_in_progress"),
                 row.longValue("sentiment_positive"), row.longValue("sentiment_neutral"),
-                row.longValue("sentiment_negative"), row.longValue("timed_calls"), row.longValue("duration_ms"),
-                row.longValue("cost_nanos"), List.of(row.longValue("under_30s"), row.longValue("under_1m"),
+                row.longValue("sentiment_negative"), row.longValue("timed_calls"), row.longValue("total_duration_ms"),
+                row.longValue("total_cost_nanos"), List.of(row.longValue("under_30s"), row.longValue("under_1m"),
                 row.longValue("under_3m"), row.longValue("under_5m"), row.longValue("over_5m")));
     }
 

@@ -41,7 +41,8 @@ public final class MemberListQuery {
 
     /**
      * Messages per member: those naming the member plus those in the member's chats. Distinct ids,
-     * because a message can be both and must count once.
+     * because a message can be both and must count once. The chat owner is joined through two
+     * subqueries and {@code USING}: ClickHouse 18 cannot name a joined table's columns by alias.
      */
     private SqlBuilder messages(String tenantId) {
         String message = EventType.MESSAGE.wireName();
@@ -49,13 +50,12 @@ public final class MemberListQuery {
                 .append("SELECT member_id, " + store.dialect().countDistinct("message_id") + " AS amount FROM (")
                 .append("SELECT member_id, id AS message_id FROM events WHERE tenant_id = ").value(tenantId)
                 .append(" AND type = ").value(message).append(" AND member_id IS NOT NULL")
-                .append(" UNION ALL SELECT owned_chat.member_id, chat_message.id AS message_id")
-                .append(" FROM events AS chat_message JOIN events AS owned_chat")
-                .append(" ON owned_chat.tenant_id = chat_message.tenant_id AND owned_chat.id = chat_message.chat_id")
-                .append(" WHERE chat_message.tenant_id = ").value(tenantId)
-                .append(" AND chat_message.type = ").value(message)
-                .append(" AND owned_chat.type = ").value(EventType.CHAT.wireName())
-                .append(" AND owned_chat.member_id IS NOT NULL) AS attributed GROUP BY member_id");
+                .append(" UNION ALL SELECT owner_id AS member_id, message_id")
+                .append(" FROM (SELECT id AS message_id, chat_id FROM events WHERE tenant_id = ").value(tenantId)
+                .append(" AND type = ").value(message).append(" AND chat_id IS NOT NULL) AS chat_message")
+                .append(" JOIN (SELECT id AS chat_id, member_id AS owner_id FROM events WHERE tenant_id = ").value(tenantId)
+                .append(" AND type = ").value(EventType.CHAT.wireName())
+                .append(" AND member_id IS NOT NULL) AS owned_chat USING (chat_id)) AS attributed GROUP BY member_id");
     }
 
     private Map<String, Long> countsByMember(SqlBuilder sql) {

@@ -1,0 +1,245 @@
+package dev.tally.store.clickhouse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.event.CallStatus;
+import dev.tally.event.Event;
+import dev.tally.event.EventType;
+import dev.tally.store.EventColumn;
+import dev.tally.store.EventColumns;
+import dev.tally.store.EventStore;
+import dev.tally.store.Row;
+import dev.tally.store.Sql;
+import dev.tally.store.SqlBuilder;
+import dev.tally.store.SqlDialect;
+import dev.tally.store.WriteOutcome;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The scale-out store: events and calls in ClickHouse, shared by any number of stateless Tally
+ * instances.
+ *
+ * <p>Exactly once without unique constraints, in three layers:
+ * <ol>
+ * <li>Before appending, the batch's (tenant, id) pairs are looked up in the Distributed table;
+ *     those found are answered {@code duplicate} and not written. This catches every retry of an
+ *     acknowledged batch and every retry after a crash between the write and the answer.</li>
+ * <li>What slips through (two instances writing the same new event at the same moment, or a
+ *     batch that failed half-written on one shard and is retried) is written twice, into a
+ *     ReplacingMergeTree whose key ends in the event id, on the tenant's one shard: merges
+ *     collapse the copies.</li>
+ * <li>Until they are merged, every read says {@code FINAL} ({@link FinalReads}), so reports never
+ *     count a copy.</li>
+ * </ol>
+ * A write returns only after ClickHouse has the rows ({@code insert_distributed_sync}); one
+ * batch is one insert per table, atomic per shard. A batch that fails half-way is answered with an
+ * error and its retry completes it (the part that landed then answers {@code duplicate}).
+ */
+public final class ClickHouseEventStore implements EventStore {
+    /** Test hook: with this system property set, the process halts right after a write, before answering. */
+    public static final String HALT_AFTER_WRITE_PROPERTY = "tally.test.halt-after-store-write";
+    private static final int LOOKUP_CHUNK = 2_000;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final ClickHouseHttp http;
+    private final ClickHouseConfig config;
+    private final SqlDialect dialect = new ClickHouseDialect();
+
+    ClickHouseEventStore(ClickHouseHttp http, ClickHouseConfig config) {
+        this.http = http;
+        this.config = config;
+    }
+
+    @Override
+    public List<WriteOutcome> write(List<Event> events) {
+        WriteOutcome[] outcomes = new WriteOutcome[events.size()];
+        List<Event> newEvents = newEvents(events, outcomes);
+        List<CallState> callStates = callStates(events, outcomes);
+        // Every row is rendered before anything is sent: a malformed event fails the batch with nothing written.
+        StringBuilder eventRows = new StringBuilder();
+        newEvents.forEach(event -> eventRows.append(row(event, null)).append('\n'));
+        StringBuilder callRows = new StringBuilder();
+        callStates.forEach(call -> callRows.append(row(call.event, call.version)).append('\n'));
+        if (!newEvents.isEmpty()) {
+            http.insert("events", eventRows.toString());
+        }
+        if (!callStates.isEmpty()) {
+            http.insert("calls", callRows.toString());
+        }
+        if (Boolean.getBoolean(HALT_AFTER_WRITE_PROPERTY)) {
+            Runtime.getRuntime().halt(137);
+        }
+        return List.of(outcomes);
+    }
+
+    /** The non-call events to append: not stored before, and the first of any repeats within the batch. */
+    private List<Event> newEvents(List<Event> events, WriteOutcome[] outcomes) {
+        Map<String, Set<String>> idsByTenant = new HashMap<>();
+        for (Event event : events) {
+            if (event.type != EventType.CALL) {
+                idsByTenant.computeIfAbsent(event.tenantId, tenant -> new LinkedHashSet<>()).add(event.id);
+            }
+        }
+        Set<String> stored = new HashSet<>();
+        for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
+            for (List<String> chunk : chunks(tenant.getValue())) {
+                Sql sql = new SqlBuilder().append("SELECT id FROM events WHERE tenant_id = ").value(tenant.getKey())
+                        .append(" AND id IN ").values(chunk).build();
+                for (Row row : http.query(ClickHouseLiterals.bind(sql))) {
+                    stored.add(tenant.getKey() + '\u0000' + row.string("id"));
+                }
+            }
+        }
+        Set<String> seenInBatch = new HashSet<>();
+        List<Event> fresh = new ArrayList<>();
+        for (int index = 0; index < events.size(); index++) {
+            Event event = events.get(index);
+            if (event.type == EventType.CALL) {
+                continue;
+            }
+            String key = event.tenantId + '\u0000' + event.id;
+            if (stored.contains(key) || !seenInBatch.add(key)) {
+                outcomes[index] = WriteOutcome.DUPLICATE;
+            } else {
+                outcomes[index] = WriteOutcome.STORED;
+                fresh.add(event);
+            }
+        }
+        return fresh;
+    }
+
+    /** The latest state of each call of the batch, in batch order; a final status never reverts to in progress. */
+    private List<CallState> callStates(List<Event> events, WriteOutcome[] outcomes) {
+        Map<String, StoredCall> stored = storedCalls(events);
+        Map<String, Event> latest = new LinkedHashMap<>();
+        for (int index = 0; index < events.size(); index++) {
+            Event event = events.get(index);
+            if (event.type != EventType.CALL) {
+                continue;
+            }
+            String key = event.tenantId + '\u0000' + event.id;
+            Event inBatch = latest.get(key);
+            StoredCall before = stored.get(key);
+            String currentStatus = inBatch != null ? inBatch.status : before == null ? null : before.status;
+            if (currentStatus == null) {
+                outcomes[index] = WriteOutcome.STORED;
+            } else if (!CallStatus.IN_PROGRESS.wireName().equals(currentStatus) && !event.isFinalCall()) {
+                outcomes[index] = WriteOutcome.STALE;
+                continue;
+            } else {
+                outcomes[index] = WriteOutcome.UPDATED;
+            }
+            latest.put(key, event);
+        }
+        List<CallState> states = new ArrayList<>();
+        for (Map.Entry<String, Event> call : latest.entrySet()) {
+            StoredCall before = stored.get(call.getKey());
+            states.add(new CallState(call.getValue(), Versions.after(before == null ? 0 : before.version)));
+        }
+        return states;
+    }
+
+    /** A call's state to write, with a version above the one it replaces. */
+    private record CallState(Event event, long version) {
+    }
+
+    private record StoredCall(String status, long version) {
+    }
+
+    private Map<String, StoredCall> storedCalls(List<Event> events) {
+        Map<String, Set<String>> idsByTenant = new HashMap<>();
+        for (Event event : events) {
+            if (event.type == EventType.CALL) {
+                idsByTenant.computeIfAbsent(event.tenantId, tenant -> new LinkedHashSet<>()).add(event.id);
+            }
+        }
+        Map<String, StoredCall> stored = new HashMap<>();
+        for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
+            for (List<String> chunk : chunks(tenant.getValue())) {
+                Sql sql = new SqlBuilder().append("SELECT id, status, version FROM calls FINAL WHERE tenant_id = ")
+                        .value(tenant.getKey()).append(" AND id IN ").values(chunk).build();
+                for (Row row : http.query(ClickHouseLiterals.bind(sql))) {
+                    stored.put(tenant.getKey() + '\u0000' + row.string("id"),
+                            new StoredCall(row.string("status"), row.longValue("version")));
+                }
+            }
+        }
+        return stored;
+    }
+
+    private static List<List<String>> chunks(Set<String> ids) {
+        List<List<String>> chunks = new ArrayList<>();
+        List<String> current = new ArrayList<>();
+        for (String id : ids) {
+            current.add(id);
+            if (current.size() == LOOKUP_CHUNK) {
+                chunks.add(current);
+                current = new ArrayList<>();
+            }
+        }
+        if (!current.isEmpty()) {
+            chunks.add(current);
+        }
+        return chunks;
+    }
+
+    /** One JSONEachRow line with every column; calls also carry their version. */
+    private static String row(Event event, Long version) {
+        ObjectNode row = MAPPER.createObjectNode();
+        for (EventColumn column : EventColumns.ALL) {
+            Object value = column.read(event);
+            if (value == null) {
+                if (!column.nullable()) {
+                    throw new IllegalArgumentException("event " + event.id + " has no " + column.name());
+                }
+                row.putNull(column.name());
+                continue;
+            }
+            switch (column.kind()) {
+                case STRING -> row.put(column.name(), (String) value);
+                case LONG -> row.put(column.name(), ((Number) value).longValue());
+                case INTEGER -> row.put(column.name(), ((Number) value).intValue());
+            }
+        }
+        if (version != null) {
+            row.put("version", version);
+        }
+        try {
+            return MAPPER.writeValueAsString(row);
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    @Override
+    public List<Row> query(Sql sql) {
+        return http.query(ClickHouseLiterals.bind(new Sql(FinalReads.apply(sql.text()), sql.parameters())));
+    }
+
+    @Override
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public String name() {
+        return "clickhouse";
+    }
+
+    String location() {
+        return config.describe();
+    }
+
+    @Override
+    public void close() {
+        // HTTP holds no connection that needs closing; the writer has finished before this is called.
+    }
+}

@@ -1,0 +1,216 @@
+package dev.tally.store.clickhouse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.store.Row;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * ClickHouse's HTTP interface, the small part Tally needs: statements, queries answered in
+ * {@code FORMAT JSON}, and inserts of {@code JSONEachRow} bodies. Our own client rather than the
+ * official one because that one cannot talk to the older servers (18.x) still in distributions.
+ *
+ * <p>Endpoints are tried in turn: a connection failure moves to the next one and the next request
+ * starts from the endpoint that answered last. An error answer from a server (bad SQL, a shard
+ * down behind a Distributed table) is not retried elsewhere: it is the caller's to handle.
+ */
+final class ClickHouseHttp {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
+
+    private final List<URI> endpoints;
+    private final Map<String, String> settings;
+    private final HttpClient http;
+    private final AtomicInteger preferred = new AtomicInteger();
+
+    /**
+     * @param settings sent with every request as URL parameters ({@code database}, {@code insert_distributed_sync}, …)
+     */
+    ClickHouseHttp(List<URI> endpoints, Map<String, String> settings) {
+        this.endpoints = List.copyOf(endpoints);
+        this.settings = new LinkedHashMap<>(settings);
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    List<URI> endpoints() {
+        return endpoints;
+    }
+
+    /** Runs a statement that returns nothing (DDL) on whichever endpoint answers. */
+    void execute(String statement) {
+        send(null, statement, Map.of());
+    }
+
+    /** Runs a statement on one given endpoint: schema changes that must reach every node. */
+    void executeOn(URI endpoint, String statement) {
+        try {
+            post(endpoint, statement, Map.of());
+        } catch (Unreachable unreachable) {
+            throw new ClickHouseException(endpoint.getHost() + ":" + endpoint.getPort() + " is unreachable: "
+                    + unreachable.cause, unreachable.cause);
+        }
+    }
+
+    /** Runs a SELECT and returns its rows, values typed from the answer's column types. */
+    List<Row> query(String select) {
+        return rows(send(null, select + "\nFORMAT JSON", Map.of()));
+    }
+
+    /** Inserts newline-separated JSON objects into a table; returns once the server has them. */
+    void insert(String table, String jsonEachRow) {
+        send("INSERT INTO " + table + " FORMAT JSONEachRow", jsonEachRow, Map.of());
+    }
+
+    private String send(String queryParameter, String body, Map<String, String> extra) {
+        Map<String, String> parameters = new LinkedHashMap<>(extra);
+        if (queryParameter != null) {
+            parameters.put("query", queryParameter);
+        }
+        int start = preferred.get();
+        IOException lastFailure = null;
+        for (int attempt = 0; attempt < endpoints.size(); attempt++) {
+            int index = (start + attempt) % endpoints.size();
+            try {
+                String answer = post(endpoints.get(index), body, parameters);
+                preferred.set(index);
+                return answer;
+            } catch (Unreachable unreachable) {
+                lastFailure = unreachable.cause;
+            }
+        }
+        throw new ClickHouseException("no endpoint answered (" + endpoints + "): "
+                + (lastFailure == null ? "" : lastFailure), lastFailure);
+    }
+
+    private String post(URI endpoint, String body, Map<String, String> parameters) {
+        StringBuilder url = new StringBuilder(endpoint.getScheme()).append("://").append(endpoint.getHost());
+        if (endpoint.getPort() >= 0) {
+            url.append(':').append(endpoint.getPort());
+        }
+        url.append(endpoint.getPath() == null || endpoint.getPath().isEmpty() ? "/" : endpoint.getPath()).append('?');
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.putAll(parameters);
+        String userInfo = endpoint.getUserInfo();
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            all.put("user", colon < 0 ? userInfo : userInfo.substring(0, colon));
+            if (colon >= 0) {
+                all.put("password", userInfo.substring(colon + 1));
+            }
+        }
+        boolean first = true;
+        for (Map.Entry<String, String> parameter : all.entrySet()) {
+            if (!first) {
+                url.append('&');
+            }
+            first = false;
+            url.append(encode(parameter.getKey())).append('=').append(encode(parameter.getValue()));
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url.toString()))
+                .timeout(REQUEST_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException failure) {
+            throw new Unreachable(failure);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseException("interrupted", interrupted);
+        }
+        if (response.statusCode() != 200) {
+            throw new ClickHouseException("HTTP " + response.statusCode() + " from " + endpoint.getHost() + ":"
+                    + endpoint.getPort() + ": " + response.body().strip());
+        }
+        return response.body();
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    /** Reads a {@code FORMAT JSON} answer; 64-bit integers arrive quoted and are read back as numbers here. */
+    static List<Row> rows(String json) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (IOException notJson) {
+            throw new ClickHouseException("answer is not JSON: " + abbreviate(json), notJson);
+        }
+        Map<String, String> types = new LinkedHashMap<>();
+        for (JsonNode column : root.path("meta")) {
+            types.put(column.path("name").asText(), column.path("type").asText());
+        }
+        List<Row> rows = new ArrayList<>();
+        for (JsonNode data : root.path("data")) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> fields = data.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                values.put(field.getKey(), value(field.getValue(), types.getOrDefault(field.getKey(), "")));
+            }
+            rows.add(new Row(values));
+        }
+        return rows;
+    }
+
+    static Object value(JsonNode node, String type) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String base = type.startsWith("Nullable(") ? type.substring(9, type.length() - 1) : type;
+        if (node.isTextual()) {
+            String text = node.asText();
+            return switch (base) {
+                case "Int64", "UInt32", "Int32", "Int16", "Int8", "UInt16", "UInt8" -> Long.parseLong(text);
+                case "UInt64" -> unsigned(text);
+                default -> text;
+            };
+        }
+        if (node.isIntegralNumber()) {
+            return node.canConvertToLong() ? (Object) node.asLong() : node.bigIntegerValue();
+        }
+        if (node.isNumber()) {
+            return node.asDouble();
+        }
+        if (node.isBoolean()) {
+            return node.asBoolean();
+        }
+        return node.toString();
+    }
+
+    private static Object unsigned(String text) {
+        BigInteger value = new BigInteger(text);
+        return value.bitLength() < 64 ? (Object) value.longValue() : value;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    }
+
+    /** A connection-level failure: the next endpoint may answer. */
+    private static final class Unreachable extends RuntimeException {
+        private final IOException cause;
+
+        Unreachable(IOException cause) {
+            super(cause);
+            this.cause = cause;
+        }
+    }
+}

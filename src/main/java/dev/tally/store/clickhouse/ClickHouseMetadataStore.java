@@ -1,0 +1,218 @@
+package dev.tally.store.clickhouse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.auth.ApiKey;
+import dev.tally.auth.Scope;
+import dev.tally.pricing.PriceEntry;
+import dev.tally.store.MetadataStore;
+import dev.tally.store.Row;
+import dev.tally.store.SqlBuilder;
+import dev.tally.tenant.Tenant;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Tenants, keys and operator prices in ClickHouse, so every Tally instance sees the same ones.
+ * They are few and rarely written; each is a ReplacingMergeTree keyed by id, a change is a new
+ * row with a higher version ({@link Versions}), and every read says {@code FINAL}, so it sees only
+ * the latest row of each id. A deleted price is a row flagged deleted.
+ *
+ * <p>Without transactions, "create if absent" is check-then-insert: two instances creating the
+ * same tenant id in the same instant both succeed and the later row wins. Operators create
+ * tenants, so this is accepted rather than paid for with a lock service.
+ */
+final class ClickHouseMetadataStore implements MetadataStore {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String TENANT_COLUMNS =
+            "id, name, created_ms, max_concurrent_calls, instructions, store_sms_bodies, version";
+    private static final String KEY_COLUMNS = "id, tenant_id, name, scopes, secret_hash, prefix, member_id,"
+            + " created_ms, expires_ms, revoked_ms, version";
+    private static final String PRICE_COLUMNS = "id, tenant_id, provider, model, effective_from, input_per_million,"
+            + " cached_input_per_million, cache_creation_per_million, output_per_million, input_audio_per_million,"
+            + " output_audio_per_million, credit_multiplier, deleted, version";
+
+    private final ClickHouseHttp http;
+
+    ClickHouseMetadataStore(ClickHouseHttp http) {
+        this.http = http;
+    }
+
+    private List<Row> select(SqlBuilder sql) {
+        return http.query(ClickHouseLiterals.bind(sql.build()));
+    }
+
+    private void insert(String table, ObjectNode row) {
+        try {
+            http.insert(table, MAPPER.writeValueAsString(row));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    // tenants
+
+    @Override
+    public boolean createTenant(Tenant tenant) {
+        if (tenantRow(tenant.id()).isPresent()) {
+            return false;
+        }
+        insert("tenants", tenantNode(tenant, Versions.after(0)));
+        return true;
+    }
+
+    @Override
+    public void updateTenant(Tenant tenant) {
+        long replaced = tenantRow(tenant.id()).map(row -> row.longValue("version")).orElse(0L);
+        insert("tenants", tenantNode(tenant, Versions.after(replaced)));
+    }
+
+    private static ObjectNode tenantNode(Tenant tenant, long version) {
+        ObjectNode row = MAPPER.createObjectNode().put("id", tenant.id()).put("name", tenant.name())
+                .put("created_ms", tenant.createdMs()).put("instructions", tenant.instructions())
+                .put("store_sms_bodies", tenant.storeSmsBodies() ? 1 : 0).put("version", version);
+        if (tenant.maxConcurrentCalls() == null) {
+            row.putNull("max_concurrent_calls");
+        } else {
+            row.put("max_concurrent_calls", tenant.maxConcurrentCalls());
+        }
+        return row;
+    }
+
+    private Optional<Row> tenantRow(String id) {
+        return select(new SqlBuilder().append("SELECT " + TENANT_COLUMNS + " FROM tenants FINAL WHERE id = ").value(id))
+                .stream().findFirst();
+    }
+
+    @Override
+    public Optional<Tenant> tenant(String id) {
+        return tenantRow(id).map(ClickHouseMetadataStore::tenant);
+    }
+
+    @Override
+    public List<Tenant> tenants() {
+        return select(new SqlBuilder().append("SELECT " + TENANT_COLUMNS + " FROM tenants FINAL ORDER BY id"))
+                .stream().map(ClickHouseMetadataStore::tenant).toList();
+    }
+
+    private static Tenant tenant(Row row) {
+        Integer limit = row.get("max_concurrent_calls") == null ? null
+                : Math.toIntExact(row.longValue("max_concurrent_calls"));
+        return new Tenant(row.string("id"), row.string("name"), row.longValue("created_ms"), limit,
+                row.string("instructions"), row.longValue("store_sms_bodies") != 0);
+    }
+
+    // keys
+
+    @Override
+    public void insertKey(ApiKey key) {
+        insert("api_keys", keyNode(key, Versions.after(0)));
+    }
+
+    private static ObjectNode keyNode(ApiKey key, long version) {
+        return MAPPER.createObjectNode().put("id", key.id()).put("tenant_id", key.tenantId()).put("name", key.name())
+                .put("scopes", key.scopes().stream().map(Scope::wireName).sorted().collect(Collectors.joining(",")))
+                .put("secret_hash", key.secretHash()).put("prefix", key.prefix()).put("member_id", key.memberId())
+                .put("created_ms", key.createdMs()).put("expires_ms", key.expiresMs())
+                .put("revoked_ms", key.revokedMs()).put("version", version);
+    }
+
+    @Override
+    public Optional<ApiKey> keyByHash(String secretHash) {
+        return select(new SqlBuilder().append("SELECT " + KEY_COLUMNS + " FROM api_keys FINAL WHERE secret_hash = ")
+                .value(secretHash)).stream().findFirst().map(ClickHouseMetadataStore::key);
+    }
+
+    @Override
+    public List<ApiKey> keys() {
+        return select(new SqlBuilder().append("SELECT " + KEY_COLUMNS + " FROM api_keys FINAL ORDER BY created_ms, id"))
+                .stream().map(ClickHouseMetadataStore::key).toList();
+    }
+
+    @Override
+    public boolean revokeKey(String id, long revokedMs) {
+        List<Row> live = select(new SqlBuilder().append("SELECT " + KEY_COLUMNS + " FROM api_keys FINAL WHERE id = ")
+                .value(id).append(" AND revoked_ms IS NULL"));
+        if (live.isEmpty()) {
+            return false;
+        }
+        ApiKey key = key(live.get(0));
+        ApiKey revoked = new ApiKey(key.id(), key.tenantId(), key.name(), key.scopes(), key.secretHash(), key.prefix(),
+                key.memberId(), key.createdMs(), key.expiresMs(), revokedMs);
+        insert("api_keys", keyNode(revoked, Versions.after(live.get(0).longValue("version"))));
+        return true;
+    }
+
+    private static ApiKey key(Row row) {
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String name : row.string("scopes").split(",")) {
+            Scope.fromWire(name).ifPresent(scopes::add);
+        }
+        Long revokedMs = row.get("revoked_ms") == null ? null : row.longValue("revoked_ms");
+        return new ApiKey(row.string("id"), row.string("tenant_id"), row.string("name"), scopes,
+                row.string("secret_hash"), row.string("prefix"), row.string("member_id"), row.longValue("created_ms"),
+                row.longValue("expires_ms"), revokedMs);
+    }
+
+    // prices
+
+    @Override
+    public List<PriceEntry> prices() {
+        return select(new SqlBuilder().append("SELECT " + PRICE_COLUMNS
+                + " FROM price_entries FINAL WHERE deleted = 0 ORDER BY provider, model, effective_from"))
+                .stream().map(ClickHouseMetadataStore::price).toList();
+    }
+
+    @Override
+    public void insertPrice(PriceEntry entry) {
+        insert("price_entries", priceNode(entry, false, Versions.after(0)));
+    }
+
+    @Override
+    public boolean deletePrice(String id) {
+        List<Row> live = select(new SqlBuilder().append("SELECT " + PRICE_COLUMNS
+                + " FROM price_entries FINAL WHERE id = ").value(id).append(" AND deleted = 0"));
+        if (live.isEmpty()) {
+            return false;
+        }
+        insert("price_entries", priceNode(price(live.get(0)), true, Versions.after(live.get(0).longValue("version"))));
+        return true;
+    }
+
+    private static ObjectNode priceNode(PriceEntry entry, boolean deleted, long version) {
+        return MAPPER.createObjectNode().put("id", entry.id()).put("tenant_id", entry.tenantId())
+                .put("provider", entry.provider()).put("model", entry.model())
+                .put("effective_from", entry.effectiveFrom().toString())
+                .put("input_per_million", decimal(entry.inputPerMillion()))
+                .put("cached_input_per_million", decimal(entry.cachedInputPerMillion()))
+                .put("cache_creation_per_million", decimal(entry.cacheCreationPerMillion()))
+                .put("output_per_million", decimal(entry.outputPerMillion()))
+                .put("input_audio_per_million", decimal(entry.inputAudioPerMillion()))
+                .put("output_audio_per_million", decimal(entry.outputAudioPerMillion()))
+                .put("credit_multiplier", decimal(entry.creditMultiplier()))
+                .put("deleted", deleted ? 1 : 0).put("version", version);
+    }
+
+    private static PriceEntry price(Row row) {
+        return new PriceEntry(row.string("id"), row.string("tenant_id"), row.string("provider"), row.string("model"),
+                LocalDate.parse(row.string("effective_from")), decimal(row, "input_per_million"),
+                decimal(row, "cached_input_per_million"), decimal(row, "cache_creation_per_million"),
+                decimal(row, "output_per_million"), decimal(row, "input_audio_per_million"),
+                decimal(row, "output_audio_per_million"), decimal(row, "credit_multiplier"));
+    }
+
+    private static String decimal(BigDecimal value) {
+        return value == null ? null : value.toPlainString();
+    }
+
+    private static BigDecimal decimal(Row row, String column) {
+        String text = row.string(column);
+        return text == null ? null : new BigDecimal(text);
+    }
+}

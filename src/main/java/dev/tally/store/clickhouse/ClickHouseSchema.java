@@ -1,0 +1,164 @@
+package dev.tally.store.clickhouse;
+
+import dev.tally.store.EventColumn;
+import dev.tally.store.EventColumns;
+import dev.tally.store.Row;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the schema at start; every statement is {@code IF NOT EXISTS}, so starting against an
+ * existing database is the same path as creating one, and a column added to {@code EventColumns}
+ * later is added to existing tables.
+ *
+ * <p>Layout on a cluster: each table is a per-shard table {@code <name>_local} and a Distributed
+ * table {@code <name>} over it, sharded by {@code cityHash64(tenant_id)} so a tenant's rows (and
+ * so every duplicate of one of its events) live on one shard, where a ReplacingMergeTree can
+ * collapse them. Reports and writes only ever name the Distributed tables. Without a cluster the
+ * tables are plain tables under the same names.
+ *
+ * <p>Schema statements run {@code ON CLUSTER} when a cluster is configured; a server without
+ * ZooKeeper cannot run distributed DDL, and then the same statements are run on every configured
+ * endpoint instead (which must then list every node).
+ */
+final class ClickHouseSchema {
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSchema.class);
+    /** The months of {@code time_ms}, in UTC whatever the server's time zone. */
+    static final String MONTH_OF_TIME = "toYYYYMM(toDateTime(intDiv(time_ms, 1000), 'UTC'))";
+
+    private final ClickHouseHttp http;
+    private final ClickHouseConfig config;
+
+    ClickHouseSchema(ClickHouseHttp http, ClickHouseConfig config) {
+        this.http = http;
+        this.config = config;
+    }
+
+    void migrate() {
+        List<String> statements = new ArrayList<>();
+        statements.add("CREATE DATABASE IF NOT EXISTS " + config.database() + onCluster());
+        // Events: the sorting key serves the reports' filters (tenant, type, time) and, ending in id,
+        // is also the replacing key: a replayed event is the same (tenant, type, time, id) and collapses.
+        table(statements, "events", eventColumns(false), "ReplacingMergeTree", null,
+                "PARTITION BY " + MONTH_OF_TIME + " ORDER BY (tenant_id, type, time_ms, id)", "cityHash64(tenant_id)");
+        // Calls: one row per call, its latest state wins by version. Keyed by (tenant, id) alone, and not
+        // partitioned by time, because a later state of a call may carry another start time and must still replace it.
+        table(statements, "calls", eventColumns(true), "ReplacingMergeTree", "version",
+                "ORDER BY (tenant_id, id)", "cityHash64(tenant_id)");
+        table(statements, "tenants", """
+                id String, name String, created_ms Int64, max_concurrent_calls Nullable(Int32),
+                instructions Nullable(String), store_sms_bodies UInt8, version UInt64""",
+                "ReplacingMergeTree", "version", "ORDER BY id", "cityHash64(id)");
+        table(statements, "api_keys", """
+                id String, tenant_id Nullable(String), name String, scopes String, secret_hash String, prefix String,
+                member_id Nullable(String), created_ms Int64, expires_ms Int64, revoked_ms Nullable(Int64),
+                version UInt64""",
+                "ReplacingMergeTree", "version", "ORDER BY id", "cityHash64(id)");
+        // Prices as decimal text: exact, and no dependence on the Decimal type (experimental in 18.x).
+        table(statements, "price_entries", """
+                id String, tenant_id Nullable(String), provider String, model String, effective_from String,
+                input_per_million Nullable(String), cached_input_per_million Nullable(String),
+                cache_creation_per_million Nullable(String), output_per_million Nullable(String),
+                input_audio_per_million Nullable(String), output_audio_per_million Nullable(String),
+                credit_multiplier String, deleted UInt8, version UInt64""",
+                "ReplacingMergeTree", "version", "ORDER BY id", "cityHash64(id)");
+        run(statements);
+        run(missingColumns());
+    }
+
+    /** The per-shard table and the Distributed table over it, or one plain table without a cluster. */
+    private void table(List<String> statements, String name, String columns, String engine, String version,
+                       String layout, String shardingKey) {
+        String storage = config.replicated()
+                ? "Replicated" + engine + "('/clickhouse/tables/{shard}/" + config.database() + "/" + name
+                        + "', '{replica}'" + (version == null ? "" : ", " + version) + ")"
+                : engine + "(" + (version == null ? "" : version) + ")";
+        if (!config.clustered()) {
+            statements.add("CREATE TABLE IF NOT EXISTS " + qualified(name) + " (" + columns + ") ENGINE = " + storage
+                    + " " + layout);
+            return;
+        }
+        statements.add("CREATE TABLE IF NOT EXISTS " + qualified(localName(name)) + onCluster() + " (" + columns
+                + ") ENGINE = " + storage + " " + layout);
+        statements.add("CREATE TABLE IF NOT EXISTS " + qualified(name) + onCluster() + " AS "
+                + qualified(localName(name)) + " ENGINE = Distributed(" + config.cluster() + ", " + config.database()
+                + ", " + localName(name) + ", " + shardingKey + ")");
+    }
+
+    /** Columns added to EventColumns after a database was created: nothing on a new one. */
+    private List<String> missingColumns() {
+        Set<String> existing = new HashSet<>();
+        for (Row row : http.query("SELECT table, name FROM system.columns WHERE database = "
+                + ClickHouseLiterals.string(config.database()))) {
+            existing.add(row.string("table") + "." + row.string("name"));
+        }
+        List<String> statements = new ArrayList<>();
+        for (String name : List.of("events", "calls")) {
+            List<String> tables = config.clustered() ? List.of(localName(name), name) : List.of(name);
+            for (String table : tables) {
+                for (EventColumn column : EventColumns.ALL) {
+                    if (!existing.contains(table + "." + column.name())) {
+                        statements.add("ALTER TABLE " + qualified(table) + onCluster() + " ADD COLUMN "
+                                + columnDefinition(column));
+                    }
+                }
+            }
+        }
+        return statements;
+    }
+
+    private void run(List<String> statements) {
+        if (!config.clustered()) {
+            statements.forEach(http::execute);
+            return;
+        }
+        try {
+            statements.forEach(http::execute);
+        } catch (ClickHouseException failure) {
+            if (!failure.getMessage().contains("DDL background thread is not initialized")
+                    && !failure.getMessage().contains("ZooKeeper")) {
+                throw failure;
+            }
+            LOG.atWarn().addKeyValue("endpoints", http.endpoints().size())
+                    .log("ClickHouse has no distributed DDL (no ZooKeeper): creating the schema on each endpoint");
+            for (URI endpoint : http.endpoints()) {
+                for (String statement : statements) {
+                    http.executeOn(endpoint, statement.replace(onCluster(), ""));
+                }
+            }
+        }
+    }
+
+    private String onCluster() {
+        return config.clustered() ? " ON CLUSTER " + config.cluster() : "";
+    }
+
+    private String qualified(String table) {
+        return config.database() + "." + table;
+    }
+
+    static String localName(String table) {
+        return table + "_local";
+    }
+
+    private static String eventColumns(boolean withVersion) {
+        String columns = EventColumns.ALL.stream().map(ClickHouseSchema::columnDefinition)
+                .collect(Collectors.joining(", "));
+        return withVersion ? columns + ", version UInt64" : columns;
+    }
+
+    private static String columnDefinition(EventColumn column) {
+        String type = switch (column.kind()) {
+            case STRING -> "String";
+            case LONG -> "Int64";
+            case INTEGER -> "Int32";
+        };
+        return column.name() + " " + (column.nullable() ? "Nullable(" + type + ")" : type);
+    }
+}

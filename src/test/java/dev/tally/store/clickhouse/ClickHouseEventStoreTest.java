@@ -1,0 +1,79 @@
+package dev.tally.store.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.store.EventStore;
+import dev.tally.store.EventStoreContract;
+import dev.tally.store.SqlBuilder;
+import dev.tally.store.WriteOutcome;
+import dev.tally.testing.ClickHouseCluster;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The store contract against two real ClickHouse shards behind Distributed tables. */
+class ClickHouseEventStoreTest extends EventStoreContract {
+    private ClickHouseConfig config;
+
+    @Override
+    protected EventStore newStore() {
+        config = ClickHouseCluster.shared().newDatabase();
+        return ClickHouseStore.open(config).events();
+    }
+
+    @Test
+    void storedIdsAreKnownToAnotherInstance() {
+        assertThat(store.write(List.of(llm("acme", "e1"), llm("acme", "e2"))))
+                .containsExactly(WriteOutcome.STORED, WriteOutcome.STORED);
+
+        EventStore other = ClickHouseStore.open(config).events();
+
+        assertThat(other.write(List.of(llm("acme", "e1"), llm("acme", "e2"), llm("acme", "e3"))))
+                .containsExactly(WriteOutcome.DUPLICATE, WriteOutcome.DUPLICATE, WriteOutcome.STORED);
+        assertThat(count("events", "acme")).isEqualTo(3);
+    }
+
+    @Test
+    void tenantsAreSpreadOverBothShards() {
+        for (int tenant = 0; tenant < 20; tenant++) {
+            store.write(List.of(llm("tenant-" + tenant, "e1")));
+        }
+
+        // Each shard's own table holds part of the tenants, and the Distributed table sees them all.
+        long total = 0;
+        for (var endpoint : ClickHouseCluster.shared().endpoints()) {
+            ClickHouseHttp shard = new ClickHouseHttp(List.of(endpoint), ClickHouseStore.settings(config, true));
+            long onShard = shard.query("SELECT count() AS n FROM events_local").get(0).longValue("n");
+            assertThat(onShard).as("events on " + endpoint).isBetween(1L, 19L);
+            total += onShard;
+        }
+        assertThat(total).isEqualTo(20);
+        assertThat(store.query(new SqlBuilder().append("SELECT count(*) AS n FROM events").build()).get(0)
+                .longValue("n")).isEqualTo(20);
+    }
+
+    @Test
+    void aReplayThatSlipsPastTheLookupIsCountedOnce() {
+        ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), ClickHouseStore.settings(config, true));
+        store.write(List.of(llm("acme", "e1")));
+        // As if a second instance had written the same new event at the same moment: the row arrives twice.
+        String row = http.query("SELECT * FROM events WHERE tenant_id = 'acme'").get(0).asMap().entrySet().stream()
+                .map(entry -> "\"" + entry.getKey() + "\":" + json(entry.getValue()))
+                .reduce((left, right) -> left + "," + right).map(body -> "{" + body + "}").orElseThrow();
+        http.insert("events", row);
+        assertThat(http.query("SELECT count() AS n FROM events").get(0).longValue("n")).as("without FINAL").isEqualTo(2);
+
+        assertThat(count("events", "acme")).isEqualTo(1);
+        assertThat(store.query(new SqlBuilder().append("SELECT sum(input_tokens + 1) AS n FROM events WHERE tenant_id = ")
+                .value("acme").build()).get(0).longValue("n")).isEqualTo(1);
+    }
+
+    private static String json(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof Number) {
+            return value.toString();
+        }
+        return "\"" + value.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tally.store.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.server.ServerConfig;
+import dev.tally.testing.ClickHouseCluster;
+import dev.tally.testing.StoredEvents;
+import dev.tally.testing.TestServer;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two stateless Tally instances behind one ClickHouse cluster: a tenant and key made on one work
+ * on the other, a batch sent to both (one after the other, or both at once) is stored once, and
+ * both serve the same reports.
+ *
+ * <p>Fixture, tenant acme, 2026-03-10: 10 chats c0…c9 of member m1 through A; 10 llm events l0…l9
+ * (provider openai, 1,000 input and 500 output tokens each) through B; the chats again through B
+ * (all duplicates); 6 calls (60 s each, agent sales) sent to A and B at the same moment.
+ */
+class TwoInstancesApiTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-15T12:00:00Z"), ZoneOffset.UTC);
+    private static TestServer first;
+    private static TestServer second;
+    private static String key;
+
+    @BeforeAll
+    static void fixture() throws Exception {
+        ClickHouseConfig store = ClickHouseCluster.shared().newDatabase();
+        first = TestServer.start(ServerConfig.forTests(TestServer.ADMIN_TOKEN).withClickHouse(store), CLOCK);
+        second = TestServer.start(ServerConfig.forTests(TestServer.ADMIN_TOKEN).withClickHouse(store), CLOCK);
+        first.createTenant("acme", "Acme");
+        key = first.createKey("acme", new String[] {"events:write", "analytics:read", "members:read"});
+
+        first.ingest(key, StoredEvents.chatBatch("c", 10).replace("2026-03-15", "2026-03-10"));
+        second.ingest(key, llmBatch());
+        JsonNode again = second.ingest(key, StoredEvents.chatBatch("c", 10).replace("2026-03-15", "2026-03-10"));
+        assertThat(again.path("duplicates").asInt()).isEqualTo(10);
+
+        String calls = callBatch();
+        CompletableFuture<HttpResponse<String>> toFirst = CompletableFuture.supplyAsync(
+                () -> first.post("/v1/events", calls, "Authorization", "Bearer " + key));
+        CompletableFuture<HttpResponse<String>> toSecond = CompletableFuture.supplyAsync(
+                () -> second.post("/v1/events", calls, "Authorization", "Bearer " + key));
+        assertThat(toFirst.get().statusCode()).as(toFirst.get().body()).isEqualTo(200);
+        assertThat(toSecond.get().statusCode()).as(toSecond.get().body()).isEqualTo(200);
+    }
+
+    @AfterAll
+    static void stop() {
+        second.close();
+        first.close();
+    }
+
+    @Test
+    void eachEventIsCountedOnceWhicheverInstanceReads() {
+        for (TestServer server : List.of(first, second)) {
+            assertThat(StoredEvents.count(server.tally().events(), "events", "acme")).isEqualTo(20);
+            assertThat(StoredEvents.count(server.tally().events(), "calls", "acme")).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void bothInstancesServeTheSameReports() {
+        List<String> reports = List.of("/v1/analytics/spend?from=2026-03-10&to=2026-03-10",
+                "/api/v2/w/acme/reports/ai-usage?start_date=2026-03-10&end_date=2026-03-10",
+                "/api/v2/w/acme/members",
+                "/api/v2/w/acme/reports/member-usage/m1?start_date=2026-03-10&end_date=2026-03-10");
+        for (String report : reports) {
+            HttpResponse<String> fromFirst = first.getWithKey(report, key);
+            HttpResponse<String> fromSecond = second.getWithKey(report, key);
+            assertThat(fromFirst.statusCode()).as(report + " " + fromFirst.body()).isEqualTo(200);
+            assertThat(TestServer.json(fromSecond)).as(report).isEqualTo(TestServer.json(fromFirst));
+        }
+        JsonNode spend = TestServer.json(second.getWithKey(reports.get(0), key));
+        assertThat(spend.toString()).contains("\"total_calls\":6");
+        JsonNode ai = TestServer.json(first.getWithKey(reports.get(1), key));
+        assertThat(ai.path("total_tokens").asLong()).isEqualTo(15_000);
+    }
+
+    private static String llmBatch() {
+        List<String> events = new ArrayList<>();
+        for (int index = 0; index < 10; index++) {
+            events.add("{\"id\":\"l" + index + "\",\"type\":\"llm\",\"time\":\"2026-03-10T10:00:00Z\",\"provider\":\"openai\","
+                    + "\"model\":\"gpt-4o-mini\",\"input_tokens\":1000,\"output_tokens\":500,\"member_id\":\"m1\"}");
+        }
+        return "[" + String.join(",", events) + "]";
+    }
+
+    private static String callBatch() {
+        List<String> events = new ArrayList<>();
+        for (int index = 0; index < 6; index++) {
+            events.add("{\"id\":\"call" + index + "\",\"type\":\"call\",\"time\":\"2026-03-10T11:00:00Z\","
+                    + "\"status\":\"completed\",\"agent_id\":\"sales\",\"ended_at\":\"2026-03-10T11:01:00Z\","
+                    + "\"duration_seconds\":60}");
+        }
+        return "[" + String.join(",", events) + "]";
+    }
+}
