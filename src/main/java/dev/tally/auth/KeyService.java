@@ -1,21 +1,21 @@
 package dev.tally.auth;
 
 import dev.tally.server.ApiError;
+import dev.tally.store.ExpiringCache;
 import dev.tally.store.MetadataStore;
 import dev.tally.tenant.TenantService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Issues, lists, revokes and checks API keys. Checked keys are cached by hash because every request
- * needs one and keys change rarely; revoking through this service drops the cached entry, and
- * expiry is checked on every request against the clock, so neither waits for a cache to age.
+ * Issues, lists, revokes and checks API keys. Checked keys are cached by hash for a few seconds
+ * because every request needs one and keys change rarely; revoking through this instance drops the
+ * cached entry at once, a revocation through another instance sharing the store is seen within the
+ * cache's age, and expiry is checked on every request against the clock.
  */
 public final class KeyService {
     public static final int MIN_EXPIRY_DAYS = 1;
@@ -24,7 +24,7 @@ public final class KeyService {
     private final MetadataStore store;
     private final TenantService tenants;
     private final Clock clock;
-    private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
+    private final ExpiringCache<String, ApiKey> byHash = new ExpiringCache<>(ExpiringCache.DEFAULT_MAX_AGE);
 
     public KeyService(MetadataStore store, TenantService tenants, Clock clock) {
         this.store = store;
@@ -72,16 +72,7 @@ public final class KeyService {
 
     /** The live key with that secret, if any: unknown, revoked and expired keys are all absent. */
     public Optional<ApiKey> authenticate(String secret) {
-        String hash = KeySecrets.hash(secret);
-        ApiKey key = byHash.get(hash);
-        if (key == null) {
-            key = store.keyByHash(hash).orElse(null);
-            if (key == null) {
-                return Optional.empty();
-            }
-            byHash.put(hash, key);
-        }
-        return key.isUsableAt(clock.millis()) ? Optional.of(key) : Optional.empty();
+        return byHash.get(KeySecrets.hash(secret), store::keyByHash).filter(key -> key.isUsableAt(clock.millis()));
     }
 
     public List<ApiKey> list(String tenantId) {
@@ -90,7 +81,7 @@ public final class KeyService {
 
     public boolean revoke(String id) {
         boolean revoked = store.revokeKey(id, clock.millis());
-        byHash.values().removeIf(key -> key.id().equals(id));
+        byHash.invalidateWhere(key -> key.id().equals(id));
         return revoked;
     }
 }

@@ -3,6 +3,7 @@ package dev.tally.pricing;
 import dev.tally.auth.KeySecrets;
 import dev.tally.event.Event;
 import dev.tally.server.ApiError;
+import dev.tally.store.ExpiringCache;
 import dev.tally.store.MetadataStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +18,29 @@ import java.util.Objects;
 public final class PriceService {
     private final MetadataStore store;
     private volatile PriceBook book;
+    /** When the book was last read from the store; other instances sharing the store may change it. */
+    private volatile long loadedNanos;
 
     public PriceService(MetadataStore store) {
         this.store = store;
-        this.book = build(store.prices());
+        reload();
+    }
+
+    private void reload() {
+        book = build(store.prices());
+        loadedNanos = System.nanoTime();
+    }
+
+    /** The book, re-read from the store once it is older than {@link ExpiringCache#DEFAULT_MAX_AGE}. */
+    private PriceBook current() {
+        if (System.nanoTime() - loadedNanos > ExpiringCache.DEFAULT_MAX_AGE.toNanos()) {
+            synchronized (this) {
+                if (System.nanoTime() - loadedNanos > ExpiringCache.DEFAULT_MAX_AGE.toNanos()) {
+                    reload();
+                }
+            }
+        }
+        return book;
     }
 
     private static PriceBook build(List<PriceEntry> stored) {
@@ -30,16 +50,16 @@ public final class PriceService {
     }
 
     public void price(Event event) {
-        Pricer.price(event, book);
+        Pricer.price(event, current());
     }
 
     public PriceBook book() {
-        return book;
+        return current();
     }
 
     /** Entries visible to a tenant (its overrides and the platform's), or all of them for {@code null}. */
     public List<PriceEntry> list(String tenantId) {
-        return book.entries().stream()
+        return current().entries().stream()
                 .filter(entry -> tenantId == null || entry.tenantId() == null || tenantId.equals(entry.tenantId()))
                 .toList();
     }
@@ -58,7 +78,7 @@ public final class PriceService {
             }
         }
         store.insertPrice(stored);
-        book = build(store.prices());
+        reload();
         return stored;
     }
 
@@ -68,7 +88,7 @@ public final class PriceService {
             throw ApiError.badRequest("id", "is a bundled default; add an entry with a later effective_from instead");
         }
         boolean deleted = store.deletePrice(id);
-        book = build(store.prices());
+        reload();
         return deleted;
     }
 }

@@ -1,21 +1,20 @@
 package dev.tally.tenant;
 
 import dev.tally.server.ApiError;
+import dev.tally.store.ExpiringCache;
 import dev.tally.store.MetadataStore;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-/** Tenants, cached in memory: ingest asks for one per event of a platform key's batch. */
+/** Tenants, cached for a few seconds ({@link ExpiringCache}): ingest asks for one per event of a platform key's batch. */
 public final class TenantService {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final MetadataStore store;
     private final Clock clock;
-    private final Map<String, Tenant> cache = new ConcurrentHashMap<>();
+    private final ExpiringCache<String, Tenant> cache = new ExpiringCache<>(ExpiringCache.DEFAULT_MAX_AGE);
 
     public TenantService(MetadataStore store, Clock clock) {
         this.store = store;
@@ -46,16 +45,7 @@ public final class TenantService {
 
     /** A miss asks the store: with a shared store (ClickHouse) another instance may have created the tenant. */
     public Optional<Tenant> find(String id) {
-        if (id == null) {
-            return Optional.empty();
-        }
-        Tenant cached = cache.get(id);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        Optional<Tenant> stored = store.tenant(id);
-        stored.ifPresent(tenant -> cache.put(tenant.id(), tenant));
-        return stored;
+        return id == null ? Optional.empty() : cache.get(id, store::tenant);
     }
 
     public Tenant require(String id) {

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.server.ServerConfig;
+import dev.tally.store.ExpiringCache;
 import dev.tally.testing.ClickHouseCluster;
 import dev.tally.testing.StoredEvents;
 import dev.tally.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -59,6 +61,31 @@ class TwoInstancesApiTest {
     static void stop() {
         second.close();
         first.close();
+    }
+
+    @Test
+    void aKeyRevokedThroughOneInstanceStopsWorkingOnTheOtherWithinTheCacheAge() throws Exception {
+        String doomed = first.createKey("acme", new String[] {"analytics:read"});
+        assertThat(second.getWithKey("/v1/analytics/spend", doomed).statusCode()).isEqualTo(200);
+        JsonNode keys = TestServer.json(first.get("/admin/api-keys?tenant_id=acme", "X-Admin-Token", TestServer.ADMIN_TOKEN))
+                .path("api_keys");
+        String id = keys.get(keys.size() - 1).path("id").asText(); // listed oldest first: the one just made
+        assertThat(first.send("DELETE", "/admin/api-keys/" + id, null, "X-Admin-Token", TestServer.ADMIN_TOKEN)
+                .statusCode()).isEqualTo(200);
+        assertThat(first.getWithKey("/v1/analytics/spend", doomed).statusCode()).isEqualTo(401);
+        assertThat(statusWithin(second, "/v1/analytics/spend", doomed, 401, ExpiringCache.DEFAULT_MAX_AGE.multipliedBy(3)))
+                .isEqualTo(401);
+    }
+
+    private static int statusWithin(TestServer server, String path, String secret, int expected, Duration limit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        int status = server.getWithKey(path, secret).statusCode();
+        while (status != expected && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            status = server.getWithKey(path, secret).statusCode();
+        }
+        return status;
     }
 
     @Test
