@@ -69,7 +69,12 @@ class TwoInstancesApiTest {
         assertThat(second.getWithKey("/v1/analytics/spend", doomed).statusCode()).isEqualTo(200);
         JsonNode keys = TestServer.json(first.get("/admin/api-keys?tenant_id=acme", "X-Admin-Token", TestServer.ADMIN_TOKEN))
                 .path("api_keys");
-        String id = keys.get(keys.size() - 1).path("id").asText(); // listed oldest first: the one just made
+        String id = null;
+        for (JsonNode listed : keys) {
+            if (doomed.startsWith(listed.path("prefix").asText())) {
+                id = listed.path("id").asText();
+            }
+        }
         assertThat(first.send("DELETE", "/admin/api-keys/" + id, null, "X-Admin-Token", TestServer.ADMIN_TOKEN)
                 .statusCode()).isEqualTo(200);
         assertThat(first.getWithKey("/v1/analytics/spend", doomed).statusCode()).isEqualTo(401);
