@@ -15,9 +15,9 @@ import java.util.SplittableRandom;
  * parallel.
  */
 public final class EventGenerator {
-    static final String[] TENANTS = {"bench-a", "bench-b", "bench-c"};
+    public static final String[] TENANTS = {"bench-a", "bench-b", "bench-c"};
     private static final double[] TENANT_SHARE = {0.5, 0.8, 1.0};
-    static final int AGENTS = 8;
+    public static final int AGENTS = 8;
     static final int MEMBERS = 20;
     static final int PHONES = 4;
     private static final String[][] MODELS = {

@@ -114,6 +114,15 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
+    /** Folds the rollup deltas now rather than when enough have piled up (tests, and after a bulk load). */
+    public void compactRollups() {
+        try {
+            rollups.compact(writer);
+        } catch (SQLException failure) {
+            throw new StoreException(failure);
+        }
+    }
+
     @Override
     public boolean maintainsRollups() {
         return true;
