@@ -25,6 +25,15 @@ public interface EventStore extends AutoCloseable {
 
     SqlDialect dialect();
 
+    /**
+     * Whether this store keeps the tables of {@code dev.tally.store.rollup.Rollups} up to date in the
+     * same transaction as the events. Reports read them when true and the raw tables otherwise, so
+     * a store can start without rollups and add them later.
+     */
+    default boolean maintainsRollups() {
+        return false;
+    }
+
     /** The store's name for health output and logs, e.g. {@code duckdb}. */
     String name();
 

@@ -5,6 +5,7 @@ import dev.tally.store.EventStore;
 import dev.tally.store.Row;
 import dev.tally.store.SqlBuilder;
 import dev.tally.store.SqlDialect;
+import dev.tally.store.rollup.Rollups;
 import java.util.List;
 
 /**
@@ -15,6 +16,10 @@ import java.util.List;
 final class SpendQuery {
     private static final long DAY_MS = 86_400_000L;
 
+    /** Result columns of the duration histogram, in the order of {@link Rollups#durationBucket}. */
+    private static final List<String> DURATION_BUCKETS = List.of("under_30s", "under_1m", "under_3m", "under_5m",
+            "over_5m");
+
     private final EventStore store;
 
     SpendQuery(EventStore store) {
@@ -23,6 +28,9 @@ final class SpendQuery {
 
     /** Totals, status and sentiment counts and the duration histogram in one pass. */
     SpendTotals totals(String tenantId, SpendFilters filters) {
+        if (store.maintainsRollups()) {
+            return rollupTotals(tenantId, filters);
+        }
         SqlBuilder sql = new SqlBuilder().append("SELECT count(*) AS calls");
         for (CallStatus status : CallStatus.values()) {
             sql.append(", SUM(CASE WHEN status = ").value(status.wireName())
@@ -53,6 +61,16 @@ final class SpendQuery {
 
     /** One row per UTC day that has calls; day 0 is the range's first day. */
     List<DayTotals> days(String tenantId, SpendFilters filters) {
+        if (store.maintainsRollups()) {
+            SqlBuilder sql = new SqlBuilder().append("SELECT day - " + filters.range().from().toEpochDay()
+                    + " AS day_index, sum(calls) AS calls, sum(duration_ms) AS duration_ms,"
+                    + " sum(cost_nanos) AS cost_nanos");
+            rollupWhere(sql, tenantId, filters).append(" GROUP BY day HAVING sum(calls) <> 0 ORDER BY day");
+            return store.query(sql.build()).stream()
+                    .map(row -> new DayTotals(row.longValue("day_index"), row.longValue("calls"),
+                            row.longValue("duration_ms"), row.longValue("cost_nanos")))
+                    .toList();
+        }
         // The origin and the day length are Java longs written as literals: nothing a client sent.
         String day = store.dialect().integerDivide("time_ms - " + filters.range().startMs(), String.valueOf(DAY_MS));
         SqlBuilder sql = new SqlBuilder().append("SELECT " + day + " AS day_index, count(*) AS calls")
@@ -66,6 +84,16 @@ final class SpendQuery {
 
     /** Calls per agent, most calls first; calls without an agent are not an agent's and are left out. */
     List<AgentTotals> agents(String tenantId, SpendFilters filters) {
+        if (store.maintainsRollups()) {
+            SqlBuilder sql = new SqlBuilder().append("SELECT agent_id, sum(calls) AS calls,"
+                    + " sum(duration_ms) AS duration_ms, sum(cost_nanos) AS cost_nanos");
+            rollupWhere(sql, tenantId, filters).append(" AND agent_id IS NOT NULL GROUP BY agent_id"
+                    + " HAVING sum(calls) <> 0 ORDER BY calls DESC, agent_id");
+            return store.query(sql.build()).stream()
+                    .map(row -> new AgentTotals(row.string("agent_id"), row.longValue("calls"),
+                            row.longValue("duration_ms"), row.longValue("cost_nanos")))
+                    .toList();
+        }
         SqlBuilder sql = new SqlBuilder().append("SELECT agent_id, count(*) AS calls")
                 .append(", SUM(duration_ms) AS duration_ms, SUM(cost_nanos) AS cost_nanos FROM calls");
         where(sql, tenantId, filters).append(" AND agent_id IS NOT NULL GROUP BY agent_id ORDER BY calls DESC, agent_id");
@@ -73,6 +101,46 @@ final class SpendQuery {
                 .map(row -> new AgentTotals(row.string("agent_id"), row.longValue("calls"),
                         row.longValue("duration_ms"), row.longValue("cost_nanos")))
                 .toList();
+    }
+
+    /**
+     * The same totals from the per-day call rollup: every count is a sum of the rollup's call
+     * counts over the matching status, sentiment or duration bucket, so it equals the raw count.
+     */
+    private SpendTotals rollupTotals(String tenantId, SpendFilters filters) {
+        SqlBuilder sql = new SqlBuilder().append("SELECT sum(calls) AS calls");
+        for (CallStatus status : CallStatus.values()) {
+            sql.append(", sum(CASE WHEN status = ").value(status.wireName())
+                    .append(" THEN calls ELSE 0 END) AS status_" + status.wireName());
+        }
+        for (String sentiment : List.of("positive", "neutral", "negative")) {
+            sql.append(", sum(CASE WHEN sentiment = ").value(sentiment)
+                    .append(" THEN calls ELSE 0 END) AS sentiment_" + sentiment);
+        }
+        sql.append(", sum(timed_calls) AS timed_calls, sum(duration_ms) AS duration_ms, sum(cost_nanos) AS cost_nanos");
+        for (int bucket = 0; bucket < DURATION_BUCKETS.size(); bucket++) {
+            sql.append(", sum(CASE WHEN duration_bucket = " + bucket + " THEN calls ELSE 0 END) AS "
+                    + DURATION_BUCKETS.get(bucket));
+        }
+        Row row = store.query(rollupWhere(sql, tenantId, filters).build()).get(0);
+        return new SpendTotals(row.longValue("calls"), row.longValue("status_completed"),
+                row.longValue("status_failed"), row.longValue("status_in_progress"),
+                row.longValue("sentiment_positive"), row.longValue("sentiment_neutral"),
+                row.longValue("sentiment_negative"), row.longValue("timed_calls"), row.longValue("duration_ms"),
+                row.longValue("cost_nanos"), DURATION_BUCKETS.stream().map(row::longValue).toList());
+    }
+
+    private static SqlBuilder rollupWhere(SqlBuilder sql, String tenantId, SpendFilters filters) {
+        sql.append(" FROM " + Rollups.CALLS_BY_AGENT.name() + " WHERE tenant_id = ").value(tenantId)
+                .append(" AND day >= ").value(filters.range().from().toEpochDay())
+                .append(" AND day <= ").value(filters.range().to().toEpochDay());
+        if (filters.agentId() != null) {
+            sql.append(" AND agent_id = ").value(filters.agentId());
+        }
+        if (filters.status() != null) {
+            sql.append(" AND status = ").value(filters.status().wireName());
+        }
+        return sql;
     }
 
     private static SqlBuilder where(SqlBuilder sql, String tenantId, SpendFilters filters) {

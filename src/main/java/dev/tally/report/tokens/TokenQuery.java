@@ -3,6 +3,7 @@ package dev.tally.report.tokens;
 import dev.tally.event.EventType;
 import dev.tally.store.EventStore;
 import dev.tally.store.SqlBuilder;
+import dev.tally.store.rollup.Rollups;
 import java.util.List;
 
 /**
@@ -17,9 +18,43 @@ final class TokenQuery {
         this.store = store;
     }
 
+    /**
+     * The rollups hold whole UTC days and no user: they answer when both bounds are UTC midnights
+     * and no user is asked for; anything finer reads the raw tables.
+     */
+    private boolean useRollups(TokenFilters filters) {
+        return store.maintainsRollups() && filters.userEmail() == null
+                && filters.start().toEpochMilli() % Rollups.DAY_MS == 0 && filters.end().toEpochMilli() % Rollups.DAY_MS == 0;
+    }
+
+    private static SqlBuilder rollupWhere(SqlBuilder sql, String table, TokenFilters filters) {
+        sql.append(" FROM " + table + " WHERE agent_id IS NOT NULL AND day >= ")
+                .value(Rollups.day(filters.start().toEpochMilli()))
+                .append(" AND day < ").value(Rollups.day(filters.end().toEpochMilli()));
+        if (filters.tenantId() != null) {
+            sql.append(" AND tenant_id = ").value(filters.tenantId());
+        }
+        return sql;
+    }
+
     List<EventTotals> events(TokenFilters filters) {
         String llm = EventType.LLM.wireName();
         String tts = EventType.TTS.wireName();
+        if (useRollups(filters)) {
+            SqlBuilder sql = new SqlBuilder().append("SELECT agent_id")
+                    .append(", sum(CASE WHEN type = ").value(llm).append(" THEN input_tokens + cache_creation_input_tokens"
+                            + " + output_tokens + input_audio_tokens + output_audio_tokens ELSE 0 END) AS llm_tokens")
+                    .append(", sum(CASE WHEN type = ").value(llm).append(" THEN input_audio_tokens ELSE 0 END)"
+                            + " AS llm_input_audio_tokens")
+                    .append(", sum(CASE WHEN type = ").value(llm).append(" THEN output_tokens ELSE 0 END)"
+                            + " AS llm_output_text_tokens")
+                    .append(", sum(CASE WHEN type = ").value(tts).append(" THEN characters ELSE 0 END) AS tts_characters")
+                    .append(", sum(CASE WHEN type = ").value(tts).append(" THEN audio_duration_ms ELSE 0 END)"
+                            + " AS tts_audio_duration_ms");
+            rollupWhere(sql, Rollups.EVENTS.name(), filters).append(" AND type IN ").values(List.of(llm, tts))
+                    .append(" GROUP BY agent_id HAVING sum(events) <> 0");
+            return eventTotals(sql);
+        }
         SqlBuilder sql = new SqlBuilder().append("SELECT agent_id")
                 // Cached input tokens are part of input_tokens already; adding them would count them twice.
                 .append(", SUM(CASE WHEN type = ").value(llm).append(" THEN input_tokens + cache_creation_input_tokens"
@@ -33,6 +68,10 @@ final class TokenQuery {
                         + " AS tts_audio_duration_ms")
                 .append(" FROM events");
         where(sql, filters).append(" AND type IN ").values(List.of(llm, tts)).append(" GROUP BY agent_id");
+        return eventTotals(sql);
+    }
+
+    private List<EventTotals> eventTotals(SqlBuilder sql) {
         return store.query(sql.build()).stream()
                 .map(row -> new EventTotals(row.string("agent_id"), row.longValue("llm_tokens"),
                         row.longValue("llm_input_audio_tokens"), row.longValue("llm_output_text_tokens"),
@@ -41,9 +80,15 @@ final class TokenQuery {
     }
 
     List<CallTotals> calls(TokenFilters filters) {
-        SqlBuilder sql = new SqlBuilder()
-                .append("SELECT agent_id, count(*) AS calls, SUM(duration_ms) AS duration_ms FROM calls");
-        where(sql, filters).append(" GROUP BY agent_id");
+        SqlBuilder sql;
+        if (useRollups(filters)) {
+            sql = new SqlBuilder().append("SELECT agent_id, sum(calls) AS calls, sum(duration_ms) AS duration_ms");
+            rollupWhere(sql, Rollups.CALLS_BY_AGENT.name(), filters).append(" GROUP BY agent_id HAVING sum(calls) <> 0");
+        } else {
+            sql = new SqlBuilder()
+                    .append("SELECT agent_id, count(*) AS calls, SUM(duration_ms) AS duration_ms FROM calls");
+            where(sql, filters).append(" GROUP BY agent_id");
+        }
         return store.query(sql.build()).stream()
                 .map(row -> new CallTotals(row.string("agent_id"), row.longValue("calls"), row.longValue("duration_ms")))
                 .toList();

@@ -6,6 +6,7 @@ import dev.tally.report.DateRange;
 import dev.tally.store.EventStore;
 import dev.tally.store.Row;
 import dev.tally.store.SqlBuilder;
+import dev.tally.store.rollup.Rollups;
 import java.util.List;
 
 /**
@@ -52,32 +53,58 @@ public final class AiUsageQuery {
                 byType(tenantId, range), topModels(tenantId, range));
     }
 
+    /**
+     * Where the rows come from: the events rollup (one row per day and dimensions, {@code events}
+     * its count) or the raw events ({@code count(*)} and the raw columns). Both give the same sums.
+     */
+    private SqlBuilder from(SqlBuilder sql, String tenantId, EventType type, DateRange range) {
+        return store.maintainsRollups()
+                ? UsageSql.fromRollup(sql, Rollups.EVENTS.name(), tenantId, type, range)
+                : UsageSql.fromEvents(sql, tenantId, type, range);
+    }
+
+    /** The count of events: summed from the rollup, counted from raw rows. */
+    private String count() {
+        return store.maintainsRollups() ? "sum(events)" : "count(*)";
+    }
+
+    /** Rollup groups whose events all cancelled out are not groups of the raw data. */
+    private String having() {
+        return store.maintainsRollups() ? " HAVING sum(events) <> 0" : "";
+    }
+
     private long messages(String tenantId, DateRange range) {
-        SqlBuilder sql = new SqlBuilder().append("SELECT count(*) AS messages");
-        UsageSql.fromEvents(sql, tenantId, EventType.MESSAGE, range);
+        SqlBuilder sql = new SqlBuilder().append("SELECT " + count() + " AS messages");
+        from(sql, tenantId, EventType.MESSAGE, range);
         return store.query(sql.build()).get(0).longValue("messages");
     }
 
     private List<Row> byProvider(String tenantId, DateRange range) {
-        SqlBuilder sql = new SqlBuilder().append("SELECT provider, count(*) AS requests, sum(" + TEXT_TOKENS
+        SqlBuilder sql = new SqlBuilder().append("SELECT provider, " + count() + " AS requests, sum(" + TEXT_TOKENS
                 + ") AS total_tokens, sum(cached_input_tokens) AS cached_tokens,"
                 + " sum(input_audio_tokens) AS audio_input_tokens, sum(output_audio_tokens) AS audio_output_tokens,"
                 + " sum(credits_micros) AS credits_micros, sum(cost_nanos) AS cost_nanos,"
-                + " sum(CASE WHEN cost_source = ").value(CostSource.UNPRICED.wireName())
-                .append(" THEN 1 ELSE 0 END) AS unpriced");
-        UsageSql.fromEvents(sql, tenantId, EventType.LLM, range);
-        sql.append(" GROUP BY provider ORDER BY credits_micros DESC, provider ASC NULLS LAST");
+                + " sum(");
+        if (store.maintainsRollups()) {
+            sql.append("CASE WHEN unpriced = 1 THEN events ELSE 0 END) AS unpriced");
+        } else {
+            sql.append("CASE WHEN cost_source = ").value(CostSource.UNPRICED.wireName())
+                    .append(" THEN 1 ELSE 0 END) AS unpriced");
+        }
+        from(sql, tenantId, EventType.LLM, range);
+        sql.append(" GROUP BY provider" + having() + " ORDER BY credits_micros DESC, provider ASC NULLS LAST");
         return store.query(sql.build());
     }
 
     /** Always both types, chat first, so a client can read the split without looking for a missing entry. */
     private List<AiUsageReport.TypeUsage> byType(String tenantId, DateRange range) {
-        SqlBuilder sql = new SqlBuilder().append("SELECT llm_type, count(*) AS requests, sum(tokens) AS total_tokens,"
+        String events = store.maintainsRollups() ? "events" : "1";
+        SqlBuilder sql = new SqlBuilder().append("SELECT llm_type, sum(events) AS requests, sum(tokens) AS total_tokens,"
                 + " sum(credits_micros) AS credits_micros FROM (SELECT CASE WHEN kind = ").value(REALTIME)
                 .append(" THEN ").value(REALTIME).append(" ELSE ").value(CHAT)
-                .append(" END AS llm_type, " + TEXT_TOKENS + " AS tokens, credits_micros");
-        UsageSql.fromEvents(sql, tenantId, EventType.LLM, range);
-        sql.append(") AS typed GROUP BY llm_type");
+                .append(" END AS llm_type, " + events + " AS events, " + TEXT_TOKENS + " AS tokens, credits_micros");
+        from(sql, tenantId, EventType.LLM, range);
+        sql.append(") AS typed GROUP BY llm_type HAVING sum(events) <> 0");
         List<Row> rows = store.query(sql.build());
         return List.of(typeUsage(rows, CHAT), typeUsage(rows, REALTIME));
     }
@@ -93,10 +120,10 @@ public final class AiUsageQuery {
     }
 
     private List<AiUsageReport.ModelUsage> topModels(String tenantId, DateRange range) {
-        SqlBuilder sql = new SqlBuilder().append("SELECT model, provider, count(*) AS requests, sum(" + TEXT_TOKENS
-                + ") AS total_tokens, sum(credits_micros) AS credits_micros");
-        UsageSql.fromEvents(sql, tenantId, EventType.LLM, range);
-        sql.append(" GROUP BY model, provider ORDER BY credits_micros DESC, model ASC, provider ASC NULLS LAST LIMIT ")
+        SqlBuilder sql = new SqlBuilder().append("SELECT model, provider, " + count() + " AS requests, sum("
+                + TEXT_TOKENS + ") AS total_tokens, sum(credits_micros) AS credits_micros");
+        from(sql, tenantId, EventType.LLM, range);
+        sql.append(" GROUP BY model, provider" + having() + " ORDER BY credits_micros DESC, model ASC, provider ASC NULLS LAST LIMIT ")
                 .value(TOP_MODELS);
         return store.query(sql.build()).stream()
                 .map(row -> new AiUsageReport.ModelUsage(row.string("model"), row.string("provider"),

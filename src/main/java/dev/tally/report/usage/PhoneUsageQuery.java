@@ -5,6 +5,7 @@ import dev.tally.report.DateRange;
 import dev.tally.store.EventStore;
 import dev.tally.store.Row;
 import dev.tally.store.SqlBuilder;
+import dev.tally.store.rollup.Rollups;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +25,22 @@ public final class PhoneUsageQuery {
     }
 
     public PhoneUsageReport run(String tenantId, DateRange range) {
+        return report(range, store.maintainsRollups() ? rollupSql(tenantId, range) : rawSql(tenantId, range));
+    }
+
+    private SqlBuilder rollupSql(String tenantId, DateRange range) {
+        SqlBuilder sql = new SqlBuilder().append("SELECT " + UsageSql.rollupDayIndex(range) + " AS day_index,"
+                + " phone_number, sum(calls) AS calls,"
+                + " sum(CASE WHEN direction = 'inbound' THEN calls ELSE 0 END) AS inbound,"
+                + " sum(CASE WHEN direction = 'outbound' THEN calls ELSE 0 END) AS outbound,"
+                + " sum(duration_ms) AS duration_ms");
+        UsageSql.fromRollup(sql, Rollups.CALLS_BY_PHONE.name(), tenantId, null, range)
+                .append(" AND status IN ").values(FINAL_STATUSES).append(" AND ended = 1")
+                .append(" GROUP BY day, phone_number HAVING sum(calls) <> 0 ORDER BY day, phone_number ASC NULLS LAST");
+        return sql;
+    }
+
+    private SqlBuilder rawSql(String tenantId, DateRange range) {
         SqlBuilder sql = new SqlBuilder().append("SELECT day_index, phone_number, count(*) AS calls,"
                 + " sum(CASE WHEN direction = 'inbound' THEN 1 ELSE 0 END) AS inbound,"
                 + " sum(CASE WHEN direction = 'outbound' THEN 1 ELSE 0 END) AS outbound,"
@@ -37,6 +54,10 @@ public final class PhoneUsageQuery {
                 .append(" AND time_ms < ").value(range.endMsExclusive())
                 .append(") AS finished GROUP BY day_index, phone_number")
                 .append(" ORDER BY day_index, phone_number ASC NULLS LAST");
+        return sql;
+    }
+
+    private PhoneUsageReport report(DateRange range, SqlBuilder sql) {
         long calls = 0;
         long inbound = 0;
         long outbound = 0;

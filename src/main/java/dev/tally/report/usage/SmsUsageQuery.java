@@ -4,6 +4,7 @@ import dev.tally.event.EventType;
 import dev.tally.report.DateRange;
 import dev.tally.store.EventStore;
 import dev.tally.store.SqlBuilder;
+import dev.tally.store.rollup.Rollups;
 
 /** Computes the SMS usage report: {@code sms} events summed per UTC day and workspace number. */
 public final class SmsUsageQuery {
@@ -14,6 +15,18 @@ public final class SmsUsageQuery {
     }
 
     public SmsUsageReport run(String tenantId, DateRange range) {
+        if (store.maintainsRollups()) {
+            SqlBuilder sql = new SqlBuilder().append("SELECT " + UsageSql.rollupDayIndex(range) + " AS day_index,"
+                    + " phone_number,"
+                    + " sum(CASE WHEN direction = 'inbound' THEN events ELSE 0 END) AS inbound,"
+                    + " sum(CASE WHEN direction = 'outbound' THEN events ELSE 0 END) AS outbound,"
+                    + " sum(CASE WHEN direction = 'inbound' THEN segments ELSE 0 END) AS inbound_segments,"
+                    + " sum(CASE WHEN direction = 'outbound' THEN segments ELSE 0 END) AS outbound_segments,"
+                    + " sum(characters) AS characters");
+            UsageSql.fromRollup(sql, Rollups.EVENTS.name(), tenantId, EventType.SMS, range);
+            sql.append(" GROUP BY day, phone_number HAVING sum(events) <> 0 ORDER BY day, phone_number ASC NULLS LAST");
+            return report(range, sql);
+        }
         SqlBuilder sql = new SqlBuilder().append("SELECT day_index, phone_number,"
                 + " sum(CASE WHEN direction = 'inbound' THEN 1 ELSE 0 END) AS inbound,"
                 + " sum(CASE WHEN direction = 'outbound' THEN 1 ELSE 0 END) AS outbound,"
@@ -24,6 +37,10 @@ public final class SmsUsageQuery {
                 .append(" AS day_index, phone_number, direction, segments, characters");
         UsageSql.fromEvents(sql, tenantId, EventType.SMS, range);
         sql.append(") AS messages GROUP BY day_index, phone_number ORDER BY day_index, phone_number ASC NULLS LAST");
+        return report(range, sql);
+    }
+
+    private SmsUsageReport report(DateRange range, SqlBuilder sql) {
         return SmsUsageReport.of(range.from(), range.to(), store.query(sql.build()).stream()
                 .map(row -> new SmsUsageReport.Row(UsageSql.day(range, row.longValue("day_index")),
                         row.string("phone_number"), row.longValue("inbound"), row.longValue("outbound"),

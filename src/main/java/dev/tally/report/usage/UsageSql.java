@@ -21,6 +21,21 @@ final class UsageSql {
                 .append(" AND time_ms < ").value(range.endMsExclusive());
     }
 
+    /** {@code FROM} a rollup table {@code WHERE} the tenant and the range's UTC days; the type when given. */
+    static SqlBuilder fromRollup(SqlBuilder sql, String table, String tenantId, EventType type, DateRange range) {
+        sql.append(" FROM " + table + " WHERE tenant_id = ").value(tenantId);
+        if (type != null) {
+            sql.append(" AND type = ").value(type.wireName());
+        }
+        return sql.append(" AND day >= ").value(range.from().toEpochDay())
+                .append(" AND day <= ").value(range.to().toEpochDay());
+    }
+
+    /** A rollup day as the index within the range, like {@link #dayIndex} gives for raw rows. */
+    static String rollupDayIndex(DateRange range) {
+        return "(day - " + range.from().toEpochDay() + ")";
+    }
+
     /**
      * Appends the index of the UTC day of {@code time_ms} within the range (0 for its first day).
      * Integer arithmetic relative to the range's first midnight rather than an engine date

@@ -5,6 +5,7 @@ import dev.tally.report.DateRange;
 import dev.tally.store.EventStore;
 import dev.tally.store.Row;
 import dev.tally.store.SqlBuilder;
+import dev.tally.store.rollup.Rollups;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -50,6 +51,14 @@ public final class VoiceUsageQuery {
 
     /** One row per day, provider and model, ordered so; {@code amount} is the sum of {@code column}. */
     private List<Row> daily(String tenantId, DateRange range, EventType type, String column) {
+        if (store.maintainsRollups()) {
+            SqlBuilder sql = new SqlBuilder().append("SELECT " + UsageSql.rollupDayIndex(range) + " AS day_index,"
+                    + " provider, model, sum(events) AS messages, sum(" + column + ") AS amount");
+            UsageSql.fromRollup(sql, Rollups.EVENTS.name(), tenantId, type, range);
+            sql.append(" GROUP BY day, provider, model HAVING sum(events) <> 0"
+                    + " ORDER BY day, provider ASC NULLS LAST, model ASC NULLS LAST");
+            return store.query(sql.build());
+        }
         SqlBuilder sql = new SqlBuilder().append("SELECT day_index, provider, model, count(*) AS messages,"
                 + " sum(coalesce(" + column + ", 0)) AS amount FROM (SELECT ");
         UsageSql.dayIndex(sql, store.dialect(), range).append(" AS day_index, provider, model, " + column);

@@ -13,6 +13,8 @@ import dev.tally.store.Sql;
 import dev.tally.store.SqlBuilder;
 import dev.tally.store.SqlDialect;
 import dev.tally.store.WriteOutcome;
+import dev.tally.store.rollup.Rollups;
+import dev.tally.store.rollup.StoredEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,11 +47,17 @@ public final class DuckDbEventStore implements EventStore {
     private final DuckDBConnection writer;
     private final LongHashSet fingerprints;
     private final SqlDialect dialect = new DuckDbDialect();
+    private final DuckDbRollups rollups = new DuckDbRollups();
 
     public DuckDbEventStore(DuckDbDatabase database) {
         this.database = database;
         this.writer = database.newConnection();
         this.fingerprints = loadFingerprints();
+        try {
+            rollups.backfillIfNeeded(writer);
+        } catch (SQLException failure) {
+            throw new StoreException(failure);
+        }
     }
 
     private LongHashSet loadFingerprints() {
@@ -76,10 +84,13 @@ public final class DuckDbEventStore implements EventStore {
         WriteOutcome[] outcomes = new WriteOutcome[events.size()];
         try {
             writer.setAutoCommit(false);
-            List<Long> added = appendNewEvents(events, outcomes);
-            writeCalls(events, outcomes);
+            Rollups.Deltas deltas = new Rollups.Deltas();
+            List<Long> added = appendNewEvents(events, outcomes, deltas);
+            writeCalls(events, outcomes, deltas);
+            rollups.append(writer, deltas);
             writer.commit();
             added.forEach(fingerprints::add);
+            compactRollupsWhenDue();
             return List.of(outcomes);
         } catch (SQLException failure) {
             rollback();
@@ -88,6 +99,33 @@ public final class DuckDbEventStore implements EventStore {
             rollback();
             throw failure;
         }
+    }
+
+    /** After the commit, so a compaction failure never fails a write: the deltas are correct uncompacted. */
+    private void compactRollupsWhenDue() {
+        if (!rollups.compactionDue()) {
+            return;
+        }
+        try {
+            rollups.compact(writer);
+        } catch (SQLException failure) {
+            org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).warn("rollup compaction failed: {}",
+                    failure.getMessage());
+        }
+    }
+
+    /** Folds the rollup deltas now rather than when enough have piled up (tests, and after a bulk load). */
+    public void compactRollups() {
+        try {
+            rollups.compact(writer);
+        } catch (SQLException failure) {
+            throw new StoreException(failure);
+        }
+    }
+
+    @Override
+    public boolean maintainsRollups() {
+        return true;
     }
 
     private void rollback() {
@@ -99,7 +137,8 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     /** Appends every non-call event not stored before; returns their fingerprints for after the commit. */
-    private List<Long> appendNewEvents(List<Event> events, WriteOutcome[] outcomes) throws SQLException {
+    private List<Long> appendNewEvents(List<Event> events, WriteOutcome[] outcomes, Rollups.Deltas deltas)
+            throws SQLException {
         Set<String> confirmedDuplicates = confirmDuplicates(events);
         Set<String> seenInBatch = new HashSet<>();
         List<Long> added = new ArrayList<>();
@@ -115,6 +154,7 @@ public final class DuckDbEventStore implements EventStore {
                     continue;
                 }
                 append(appender, event);
+                deltas.add(event);
                 added.add(IdFingerprint.of(event.tenantId, event.id));
                 outcomes[index] = WriteOutcome.STORED;
             }
@@ -142,9 +182,11 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     /** Applies call states in batch order: a newer state replaces the older, a final status never reverts. */
-    private void writeCalls(List<Event> events, WriteOutcome[] outcomes) throws SQLException {
+    private void writeCalls(List<Event> events, WriteOutcome[] outcomes, Rollups.Deltas deltas) throws SQLException {
         Map<String, Event> latest = new LinkedHashMap<>();
-        Map<String, String> storedStatus = storedCallStatuses(events);
+        Map<String, Event> stored = storedCalls(events);
+        Map<String, String> storedStatus = new HashMap<>();
+        stored.forEach((key, call) -> storedStatus.put(key, call.status));
         for (int index = 0; index < events.size(); index++) {
             Event event = events.get(index);
             if (event.type != EventType.CALL) {
@@ -168,8 +210,13 @@ public final class DuckDbEventStore implements EventStore {
         }
         deleteReplacedCalls(latest.values(), storedStatus);
         try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "calls")) {
-            for (Event call : latest.values()) {
-                append(appender, call);
+            for (Map.Entry<String, Event> call : latest.entrySet()) {
+                append(appender, call.getValue());
+                Event replaced = stored.get(call.getKey());
+                if (replaced != null) {
+                    deltas.remove(replaced);
+                }
+                deltas.add(call.getValue());
             }
         }
     }
@@ -178,22 +225,23 @@ public final class DuckDbEventStore implements EventStore {
         return !CallStatus.IN_PROGRESS.wireName().equals(status);
     }
 
-    private Map<String, String> storedCallStatuses(List<Event> events) throws SQLException {
+    /** The stored state of every call in the batch that has one, as the rollups need it to take it back. */
+    private Map<String, Event> storedCalls(List<Event> events) throws SQLException {
         Map<String, Set<String>> idsByTenant = new HashMap<>();
         for (Event event : events) {
             if (event.type == EventType.CALL) {
                 idsByTenant.computeIfAbsent(event.tenantId, tenant -> new HashSet<>()).add(event.id);
             }
         }
-        Map<String, String> statuses = new HashMap<>();
+        Map<String, Event> calls = new HashMap<>();
         for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
-            Sql sql = new SqlBuilder().append("SELECT id, status FROM calls WHERE tenant_id = ").value(tenant.getKey())
-                    .append(" AND id IN ").values(tenant.getValue()).build();
+            Sql sql = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM calls WHERE tenant_id = ")
+                    .value(tenant.getKey()).append(" AND id IN ").values(tenant.getValue()).build();
             for (Row row : run(writer, sql)) {
-                statuses.put(tenant.getKey() + '\u0000' + row.string("id"), row.string("status"));
+                calls.put(tenant.getKey() + '\u0000' + row.string("id"), StoredEvent.fromRow(row));
             }
         }
-        return statuses;
+        return calls;
     }
 
     private void deleteReplacedCalls(Iterable<Event> calls, Map<String, String> storedStatus) throws SQLException {

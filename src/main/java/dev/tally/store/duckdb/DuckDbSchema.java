@@ -24,6 +24,7 @@ final class DuckDbSchema {
             statement.execute(eventTable("events"));
             // One row per call, its latest state: calls are sent again as they progress.
             statement.execute(eventTable("calls"));
+            DuckDbRollups.createTables(statement);
             statement.execute("""
                     CREATE TABLE IF NOT EXISTS tenants (
                       id VARCHAR NOT NULL, name VARCHAR NOT NULL, created_ms BIGINT NOT NULL,

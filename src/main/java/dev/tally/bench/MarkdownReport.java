@@ -1,0 +1,57 @@
+package dev.tally.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The results as the Markdown tables BENCHMARKS.md shows. */
+final class MarkdownReport {
+
+    private MarkdownReport() {
+    }
+
+    static String render(JsonNode results) {
+        StringBuilder out = new StringBuilder();
+        JsonNode machine = results.path("machine");
+        JsonNode versions = results.path("versions");
+        JsonNode settings = results.path("settings");
+        out.append("Machine: ").append(machine.path("cores").asInt()).append(" cores, ")
+                .append(machine.path("memory_gib").asDouble()).append(" GiB RAM, ").append(machine.path("cpu").asText())
+                .append(", ").append(machine.path("os").asText()).append("  \n");
+        out.append("Versions: Tally ").append(versions.path("tally").asText()).append(", Java ")
+                .append(versions.path("java").asText()).append(", DuckDB ").append(versions.path("duckdb").asText())
+                .append("  \n");
+        out.append("Run: ").append(settings.path("events").asLong()).append(" events, batches of ")
+                .append(settings.path("batch").asInt()).append(", ").append(settings.path("clients").asInt())
+                .append(" ingest clients, ").append(settings.path("requests").asInt()).append(" requests per report")
+                .append(", server -Xmx").append(settings.path("server_heap").asText()).append("\n\n");
+        out.append("| ingest | events/s | seconds |\n|---|---:|---:|\n");
+        JsonNode raw = results.path("raw_appender");
+        JsonNode http = results.path("http_ingest");
+        out.append("| raw DuckDB Appender (same rows, scratch file) | ").append(raw.path("events_per_second").asLong())
+                .append(" | ").append(raw.path("seconds").asDouble()).append(" |\n");
+        out.append("| Tally HTTP ingest (200-acknowledged) | ").append(http.path("events_per_second").asLong())
+                .append(" | ").append(http.path("seconds").asDouble()).append(" |\n\n");
+        out.append("HTTP / raw: ").append(results.path("ingest_ratio").path("http_over_raw").asDouble())
+                .append("; failed requests: ").append(http.path("failed_requests").asLong())
+                .append("; server peak RSS ").append(results.path("server_memory").path("peak_rss_mib").asLong())
+                .append(" MiB (heap limit ").append(results.path("server_memory").path("max_heap").asText())
+                .append(").\n\n");
+        JsonNode postgres = results.path("plain_sql_postgres");
+        out.append("| report | Tally HTTP p50 ms | p99 ms | plain SQL DuckDB p50 | p99 | plain SQL PostgreSQL p50 | p99 |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (String report : ReportRequests.REPORTS) {
+            JsonNode tally = results.path("reports_http").path(report);
+            JsonNode duck = results.path("plain_sql_duckdb").path(report);
+            JsonNode pg = postgres.path(report);
+            out.append("| ").append(report).append(" | ").append(tally.path("p50_ms").asText("–")).append(" | ")
+                    .append(tally.path("p99_ms").asText("–")).append(" | ").append(duck.path("p50_ms").asText("–"))
+                    .append(" | ").append(duck.path("p99_ms").asText("–")).append(" | ")
+                    .append(pg.path("p50_ms").asText("–")).append(" | ").append(pg.path("p99_ms").asText("–"))
+                    .append(" |\n");
+        }
+        if (!postgres.isMissingNode()) {
+            out.append("\nPostgreSQL load (COPY + indexes): ").append(postgres.path("load_seconds_copy_and_index").asDouble())
+                    .append(" s.\n");
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.tally.bench;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.SplittableRandom;
+
+/**
+ * Varied report requests: a random tenant, agent and date range (up to 90 days; 31 for call
+ * statistics) within the generated data, the same sequence on every run. Each request comes with
+ * the plain SQL that answers the same question over raw tables, for DuckDB and PostgreSQL.
+ */
+final class ReportRequests {
+    static final String[] REPORTS = {"spend", "tokens_by_assistant", "call_stats", "ai_usage", "sms_usage",
+            "phone_usage", "voice_usage", "member_usage"};
+
+    record Request(String method, String path, String body, String tenant, String duckDbSql, String postgresSql) {
+    }
+
+    private final SplittableRandom random = new SplittableRandom(42);
+    private final LocalDate firstDay;
+    private final LocalDate lastDay;
+
+    ReportRequests(long startMs, long endMs) {
+        this.firstDay = LocalDate.ofInstant(Instant.ofEpochMilli(startMs), ZoneOffset.UTC).plusDays(1);
+        this.lastDay = LocalDate.ofInstant(Instant.ofEpochMilli(endMs), ZoneOffset.UTC);
+    }
+
+    Request next(String report) {
+        String tenant = EventGenerator.TENANTS[random.nextInt(EventGenerator.TENANTS.length)];
+        int maxDays = report.equals("call_stats") ? 31 : 90;
+        int days = 1 + random.nextInt(maxDays);
+        long span = lastDay.toEpochDay() - firstDay.toEpochDay();
+        LocalDate from = firstDay.plusDays(random.nextLong(Math.max(1, span - days + 2)));
+        LocalDate to = from.plusDays(days - 1);
+        long startMs = from.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        long endMs = to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        String agent = "agent-" + random.nextInt(EventGenerator.AGENTS);
+        String member = "m" + random.nextInt(EventGenerator.MEMBERS);
+        String range = " time_ms >= " + startMs + " AND time_ms < " + endMs;
+        String scope = " WHERE tenant_id = '" + tenant + "' AND" + range;
+        String day = "(time_ms - " + startMs + ")";
+        return switch (report) {
+            case "spend" -> {
+                boolean byAgent = random.nextBoolean();
+                String filter = scope + (byAgent ? " AND agent_id = '" + agent + "'" : "");
+                String sql = "SELECT count(*), sum(CASE WHEN status = 'completed' THEN 1 ELSE 0 END),"
+                        + " sum(duration_ms), sum(cost_nanos) FROM calls" + filter
+                        + "; SELECT agent_id, count(*), sum(duration_ms), sum(cost_nanos) FROM calls" + filter
+                        + " GROUP BY agent_id";
+                yield new Request("GET", "/v1/analytics/spend?from=" + from + "&to=" + to
+                        + (byAgent ? "&agent_id=" + agent : ""), null, tenant, sql, sql);
+            }
+            case "tokens_by_assistant" -> {
+                String sql = "SELECT agent_id, sum(CASE WHEN type = 'llm' THEN input_tokens + output_tokens ELSE 0 END),"
+                        + " sum(CASE WHEN type = 'tts' THEN characters ELSE 0 END) FROM events WHERE agent_id IS NOT NULL"
+                        + " AND type IN ('llm', 'tts') AND" + range + " GROUP BY agent_id";
+                yield new Request("GET", "/admin/analytics/tokens/by-assistant?start_date=" + from + "&end_date="
+                        + to.plusDays(1), null, null, sql, sql);
+            }
+            case "call_stats" -> {
+                String body = "{\"project_id\":\"" + tenant + "\",\"start\":\"" + from + "T00:00:00Z\",\"end\":\""
+                        + to.plusDays(1) + "T00:00:00Z\",\"granularity\":86400,"
+                        + "\"usage_metrics\":[{\"metric\":\"total_tokens\",\"aggregations\":[\"sum\"]},"
+                        + "{\"metric\":\"total_cost\",\"aggregations\":[\"sum\"]}],"
+                        + "\"call_metrics\":[{\"metric\":\"latency_ms\",\"aggregations\":[\"avg\"],"
+                        + "\"percentiles\":[50,95,99]},{\"metric\":\"error_count\",\"aggregations\":[\"sum\"]}]}";
+                String where = scope + " AND type = 'llm'";
+                String duck = "SELECT " + day + " // 86400000 AS b, count(*), quantile_cont(ended_ms - time_ms, 0.5),"
+                        + " quantile_cont(ended_ms - time_ms, 0.95), quantile_cont(ended_ms - time_ms, 0.99)"
+                        + " FROM events" + where + " GROUP BY b";
+                String postgres = "SELECT " + day + " / 86400000 AS b, count(*),"
+                        + " percentile_cont(0.5) WITHIN GROUP (ORDER BY ended_ms - time_ms),"
+                        + " percentile_cont(0.95) WITHIN GROUP (ORDER BY ended_ms - time_ms),"
+                        + " percentile_cont(0.99) WITHIN GROUP (ORDER BY ended_ms - time_ms)"
+                        + " FROM events" + where + " GROUP BY b";
+                yield new Request("POST", "/calls/stats", body, tenant, duck, postgres);
+            }
+            case "ai_usage" -> {
+                String sql = "SELECT provider, count(*), sum(input_tokens + output_tokens), sum(credits_micros),"
+                        + " sum(cost_nanos) FROM events" + scope + " AND type = 'llm' GROUP BY provider";
+                yield new Request("GET", usage(tenant, "ai-usage", from, to), null, tenant, sql, sql);
+            }
+            case "sms_usage" -> {
+                String sql = "SELECT %s AS d, phone_number, count(*), sum(segments), sum(characters) FROM events"
+                        + scope + " AND type = 'sms' GROUP BY d, phone_number";
+                yield new Request("GET", usage(tenant, "sms-usage", from, to), null, tenant,
+                        sql.formatted(day + " // 86400000"), sql.formatted(day + " / 86400000"));
+            }
+            case "phone_usage" -> {
+                String sql = "SELECT %s AS d, phone_number, count(*), sum(duration_ms) FROM calls" + scope
+                        + " AND status <> 'in_progress' GROUP BY d, phone_number";
+                yield new Request("GET", usage(tenant, "phone-usage", from, to), null, tenant,
+                        sql.formatted(day + " // 86400000"), sql.formatted(day + " / 86400000"));
+            }
+            case "voice_usage" -> {
+                String sql = "SELECT %s AS d, type, provider, model, count(*), sum(duration_ms), sum(characters)"
+                        + " FROM events" + scope + " AND type IN ('stt', 'tts') GROUP BY d, type, provider, model";
+                yield new Request("GET", usage(tenant, "voice-usage", from, to), null, tenant,
+                        sql.formatted(day + " // 86400000"), sql.formatted(day + " / 86400000"));
+            }
+            case "member_usage" -> {
+                String sql = "SELECT count(*), sum(credits_micros) FROM events" + scope
+                        + " AND type IN ('llm', 'message') AND (member_id = '" + member + "' OR chat_id IN"
+                        + " (SELECT id FROM events WHERE tenant_id = '" + tenant + "' AND type = 'chat'"
+                        + " AND member_id = '" + member + "'))";
+                yield new Request("GET", usage(tenant, "member-usage/" + member, from, to), null, tenant, sql, sql);
+            }
+            default -> throw new IllegalArgumentException(report);
+        };
+    }
+
+    private static String usage(String tenant, String report, LocalDate from, LocalDate to) {
+        return "/api/v2/w/" + tenant + "/reports/" + report + "?start_date=" + from + "&end_date=" + to;
+    }
+}

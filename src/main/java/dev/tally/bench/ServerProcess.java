@@ -1,0 +1,91 @@
+package dev.tally.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Tally server in a child JVM, so its memory is its own: peak RSS is read from {@code /proc}.
+ * Started from this JVM's own class path; stopped with SIGTERM, which runs Tally's graceful close.
+ */
+final class ServerProcess implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private volatile long peakRssKb;
+    private final Thread sampler;
+
+    ServerProcess(Path dataDirectory, int port, String adminToken, String heap) throws IOException, InterruptedException {
+        this.port = port;
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), "dev.tally.Main", "serve",
+                "--port", String.valueOf(port), "--data-dir", dataDirectory.toString(), "--admin-token", adminToken));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dataDirectory.resolveSibling("server.log").toFile());
+        builder.environment().putIfAbsent("TALLY_LOG_LEVEL", "WARN");
+        this.process = builder.start();
+        this.sampler = new Thread(this::sample, "rss-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        HttpClient client = HttpClient.newHttpClient();
+        for (int attempt = 0; attempt < 600; attempt++) {
+            try {
+                HttpResponse<String> health = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/v1/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited; see server.log");
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the server did not start within a minute");
+    }
+
+    private void sample() {
+        Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
+        while (process.isAlive()) {
+            try {
+                for (String line : Files.readAllLines(status)) {
+                    if (line.startsWith("VmHWM:")) {
+                        peakRssKb = Math.max(peakRssKb, Long.parseLong(line.replaceAll("[^0-9]", "")));
+                    }
+                }
+                Thread.sleep(200);
+            } catch (IOException | InterruptedException | NumberFormatException gone) {
+                return;
+            }
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    long peakRssKb() {
+        return peakRssKb;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(Duration.ofMinutes(3).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

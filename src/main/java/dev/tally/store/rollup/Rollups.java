@@ -1,0 +1,158 @@
+package dev.tally.store.rollup;
+
+import dev.tally.event.CostSource;
+import dev.tally.event.Event;
+import dev.tally.event.EventType;
+import dev.tally.store.ColumnKind;
+import dev.tally.store.EventColumn;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The rollup tables every store keeps beside its raw tables, and the delta rows a write adds to
+ * them. Store-neutral: DuckDB appends the deltas in the transaction that stores the events;
+ * ClickHouse can insert them into SummingMergeTree tables of the same columns.
+ *
+ * <p>Dimensions are the ones the day-based reports filter and group by, and no more, so a row
+ * stands for many events: a report's cost follows the number of (day, dimension) groups it
+ * reads, not the number of events.
+ */
+public final class Rollups {
+    public static final long DAY_MS = 86_400_000L;
+
+    /** Spend and tokens-by-assistant: calls per agent, status, sentiment and duration bucket. */
+    public static final RollupTable CALLS_BY_AGENT = new RollupTable("rollup_calls_by_agent",
+            List.of(key("agent_id", event -> event.agentId), key("status", event -> event.status),
+                    key("sentiment", event -> event.sentiment),
+                    integerKey("duration_bucket", event -> durationBucket(event.durationMs))),
+            List.of(measure("calls", event -> 1), measure("timed_calls", event -> event.durationMs == null ? 0 : 1),
+                    measure("duration_ms", event -> orZero(event.durationMs)),
+                    measure("cost_nanos", event -> event.costNanos)),
+            event -> event.type == EventType.CALL);
+
+    /** Phone usage: calls per number, direction, status and whether they have an end time. */
+    public static final RollupTable CALLS_BY_PHONE = new RollupTable("rollup_calls_by_phone",
+            List.of(key("phone_number", event -> event.phoneNumber), key("direction", event -> event.direction),
+                    key("status", event -> event.status),
+                    integerKey("ended", event -> event.endedMs == null ? 0 : 1)),
+            List.of(measure("calls", event -> 1), measure("duration_ms", event -> orZero(event.durationMs))),
+            event -> event.type == EventType.CALL);
+
+    /** AI, SMS, voice and token reports: every other event type, summed per type and its dimensions. */
+    public static final RollupTable EVENTS = new RollupTable("rollup_events",
+            List.of(key("type", event -> event.type.wireName()), key("agent_id", event -> event.agentId),
+                    key("provider", event -> event.provider), key("model", event -> event.model),
+                    key("kind", event -> event.kind),
+                    integerKey("unpriced", event -> event.costSource == CostSource.UNPRICED ? 1 : 0),
+                    key("phone_number", event -> event.phoneNumber), key("direction", event -> event.direction)),
+            List.of(measure("events", event -> 1), measure("input_tokens", event -> event.inputTokens),
+                    measure("cached_input_tokens", event -> event.cachedInputTokens),
+                    measure("cache_creation_input_tokens", event -> event.cacheCreationInputTokens),
+                    measure("output_tokens", event -> event.outputTokens),
+                    measure("input_audio_tokens", event -> event.inputAudioTokens),
+                    measure("output_audio_tokens", event -> event.outputAudioTokens),
+                    measure("characters", event -> orZero(event.characters)),
+                    measure("audio_duration_ms", event -> orZero(event.audioDurationMs)),
+                    measure("duration_ms", event -> orZero(event.durationMs)),
+                    measure("segments", event -> event.segments == null ? 0 : event.segments),
+                    measure("credits_micros", event -> event.creditsMicros),
+                    measure("cost_nanos", event -> event.costNanos)),
+            event -> event.type != EventType.CALL);
+
+    public static final List<RollupTable> ALL = List.of(CALLS_BY_AGENT, CALLS_BY_PHONE, EVENTS);
+
+    private Rollups() {
+    }
+
+    /** Duration buckets of the spend report: -1 without a duration, then under 30 s, 1 min, 3 min, 5 min, longer. */
+    public static int durationBucket(Long durationMs) {
+        if (durationMs == null) {
+            return -1;
+        }
+        if (durationMs < 30_000) {
+            return 0;
+        }
+        if (durationMs < 60_000) {
+            return 1;
+        }
+        if (durationMs < 180_000) {
+            return 2;
+        }
+        return durationMs < 300_000 ? 3 : 4;
+    }
+
+    public static long day(long timeMs) {
+        return Math.floorDiv(timeMs, DAY_MS);
+    }
+
+    /** Accumulates the delta rows of one write: added events count +1, replaced call states −1. */
+    public static final class Deltas {
+        private final Map<RollupTable, Map<List<Object>, long[]>> sums = new HashMap<>();
+
+        public void add(Event event) {
+            apply(event, 1);
+        }
+
+        public void remove(Event event) {
+            apply(event, -1);
+        }
+
+        private void apply(Event event, int sign) {
+            for (RollupTable table : ALL) {
+                if (!table.covers().test(event)) {
+                    continue;
+                }
+                Object[] key = new Object[table.keys().size() + 2];
+                key[0] = event.tenantId;
+                key[1] = day(event.timeMs);
+                for (int index = 0; index < table.keys().size(); index++) {
+                    key[index + 2] = table.keys().get(index).read(event);
+                }
+                long[] values = sums.computeIfAbsent(table, any -> new HashMap<>())
+                        .computeIfAbsent(Arrays.asList(key), any -> new long[table.measures().size()]);
+                for (int index = 0; index < values.length; index++) {
+                    values[index] += sign * table.measures().get(index).value().applyAsLong(event);
+                }
+            }
+        }
+
+        /** The rows for one table: tenant_id, day, keys…, measures…; groups that cancelled out are left out. */
+        public List<Object[]> rows(RollupTable table) {
+            List<Object[]> rows = new ArrayList<>();
+            sums.getOrDefault(table, Map.of()).forEach((key, values) -> {
+                if (Arrays.stream(values).allMatch(value -> value == 0)) {
+                    return;
+                }
+                Object[] row = new Object[key.size() + values.length];
+                for (int index = 0; index < key.size(); index++) {
+                    row[index] = key.get(index);
+                }
+                for (int index = 0; index < values.length; index++) {
+                    row[key.size() + index] = values[index];
+                }
+                rows.add(row);
+            });
+            return rows;
+        }
+    }
+
+    private static EventColumn key(String name, Function<Event, Object> reader) {
+        return new EventColumn(name, ColumnKind.STRING, true, reader);
+    }
+
+    private static EventColumn integerKey(String name, Function<Event, Object> reader) {
+        return new EventColumn(name, ColumnKind.INTEGER, false, reader);
+    }
+
+    private static RollupTable.Measure measure(String name, java.util.function.ToLongFunction<Event> value) {
+        return new RollupTable.Measure(name, value);
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.tally.store.rollup;
+
+import dev.tally.event.CostSource;
+import dev.tally.event.Event;
+import dev.tally.event.EventType;
+import dev.tally.store.Row;
+
+/** Rebuilds, from a stored row, the fields of an event that the rollups read (for replaced calls and backfills). */
+public final class StoredEvent {
+    /** The columns {@link #fromRow} needs. */
+    public static final String COLUMNS = "tenant_id, id, type, time_ms, agent_id, status, direction, phone_number,"
+            + " ended_ms, duration_ms, sentiment, provider, model, kind, input_tokens, cached_input_tokens,"
+            + " cache_creation_input_tokens, output_tokens, input_audio_tokens, output_audio_tokens, characters,"
+            + " audio_duration_ms, segments, cost_nanos, cost_source, credits_micros";
+
+    private StoredEvent() {
+    }
+
+    public static Event fromRow(Row row) {
+        Event event = new Event();
+        event.tenantId = row.string("tenant_id");
+        event.id = row.string("id");
+        event.type = EventType.fromWire(row.string("type")).orElseThrow();
+        event.timeMs = row.longValue("time_ms");
+        event.agentId = row.string("agent_id");
+        event.status = row.string("status");
+        event.direction = row.string("direction");
+        event.phoneNumber = row.string("phone_number");
+        event.endedMs = nullableLong(row, "ended_ms");
+        event.durationMs = nullableLong(row, "duration_ms");
+        event.sentiment = row.string("sentiment");
+        event.provider = row.string("provider");
+        event.model = row.string("model");
+        event.kind = row.string("kind");
+        event.inputTokens = row.longValue("input_tokens");
+        event.cachedInputTokens = row.longValue("cached_input_tokens");
+        event.cacheCreationInputTokens = row.longValue("cache_creation_input_tokens");
+        event.outputTokens = row.longValue("output_tokens");
+        event.inputAudioTokens = row.longValue("input_audio_tokens");
+        event.outputAudioTokens = row.longValue("output_audio_tokens");
+        event.characters = nullableLong(row, "characters");
+        event.audioDurationMs = nullableLong(row, "audio_duration_ms");
+        Long segments = nullableLong(row, "segments");
+        event.segments = segments == null ? null : segments.intValue();
+        event.costNanos = row.longValue("cost_nanos");
+        event.costSource = CostSource.fromWire(row.string("cost_source"));
+        event.creditsMicros = row.longValue("credits_micros");
+        return event;
+    }
+
+    private static Long nullableLong(Row row, String column) {
+        return row.get(column) == null ? null : row.longValue(column);
+    }
+}
