@@ -2,6 +2,7 @@
 import { session, whoami, getJson, query, RequestFailed } from './api.js';
 import { addDays, todayUtc, daysBetween } from './dates.js';
 import { h } from './dom.js';
+import { icon } from './icons.js';
 import * as charts from './charts.js';
 import spend from './pages/spend.js';
 import ai from './pages/ai.js';
@@ -59,7 +60,7 @@ function renderNav() {
     const locked = page.needs && !page.needs.some((scope) => session.has(scope));
     return h('a', { href: `#${page.id}`, class: 'nav-link', dataset: { page: page.id },
       title: locked ? `Needs ${page.needs.join(' or ')}` : page.title },
-      h('span', { class: 'nav-icon', 'aria-hidden': 'true' }, page.icon),
+      h('span', { class: 'nav-icon', 'aria-hidden': 'true' }, icon(page.id)),
       h('span', { class: 'nav-text' }, page.short || page.title),
       locked ? h('span', { class: 'lock', 'aria-label': 'scope missing' }, '🔒') : null);
   }));

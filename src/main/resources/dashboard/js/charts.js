@@ -29,6 +29,9 @@ export function draw(root, name, config) {
   if (!available()) return null;
   if (!draw.ready) { defaults(); draw.ready = true; }
   const canvas = root.querySelector(`canvas[data-chart="${name}"]`);
+  if (config.type === 'doughnut' && canvas.parentElement.clientWidth < 420) {
+    config.options.plugins.legend.position = 'bottom';
+  }
   const chart = new window.Chart(canvas, config);
   live.add(chart);
   return chart;
@@ -57,7 +60,18 @@ export function doughnut(labels, values, colors) {
   return {
     type: 'doughnut',
     data: { labels, datasets: [{ data: values, backgroundColor: colors, borderWidth: 2, borderColor: '#fff' }] },
-    options: { cutout: '62%', plugins: { legend: { position: 'right' } } },
+    options: {
+      cutout: '62%',
+      plugins: { legend: { position: 'right' } },
+      // Beside the ring on a wide card, under it on a phone.
+      onResize: (chart, size) => {
+        const position = size.width < 420 ? 'bottom' : 'right';
+        if (chart.options.plugins.legend.position !== position) {
+          chart.options.plugins.legend.position = position;
+          chart.update('none');
+        }
+      },
+    },
   };
 }
 

@@ -10,7 +10,7 @@ export function h(tag, attributes = {}, ...children) {
     else if (name === 'dataset') Object.assign(element.dataset, value);
     else element.setAttribute(name, value === true ? '' : value);
   });
-  children.flat().forEach((child) => {
+  children.flat(Infinity).forEach((child) => {
     if (child === null || child === undefined || child === false) return;
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   });

@@ -56,3 +56,8 @@ const dateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
 /** "2026-03-01" → "Mar 1" (dates are UTC days, as the reports bucket them). */
 export const day = (isoDate) => dayFormat.format(new Date(`${isoDate}T00:00:00Z`));
 export const dateTime = (iso) => (iso ? `${dateTimeFormat.format(new Date(iso))} UTC` : '—');
+
+/** "1 transcription", "2 transcriptions", with thousands separators. */
+export function count(value, singular, plural = `${singular}s`) {
+  return `${integer(value)} ${Number(value) === 1 ? singular : plural}`;
+}

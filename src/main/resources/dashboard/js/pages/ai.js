@@ -21,7 +21,7 @@ async function render(container, { range }) {
       card('total-tokens', 'Total tokens', format.integer(report.total_tokens), 'text input + output'),
       card('total-credits', 'Credits', format.decimal(report.total_credits), 'tokens × model multiplier'),
       card('total-cost', 'LLM cost', format.usd(report.total_cost_usd),
-        report.unpriced_requests ? `${format.integer(report.unpriced_requests)} unpriced requests` : 'all requests priced'),
+        report.unpriced_requests ? format.count(report.unpriced_requests, 'unpriced request') : 'all requests priced'),
       card('cached-tokens', 'Cached tokens', format.integer(report.total_cached_tokens),
         cachedShare === null ? null : `${format.percent(cachedShare)} of tokens`),
       card('audio-tokens', 'Audio tokens', format.integer(report.total_audio_input_tokens + report.total_audio_output_tokens),
@@ -72,5 +72,5 @@ async function render(container, { range }) {
 }
 
 export default {
-  id: 'ai', title: 'AI usage', short: 'AI usage', icon: '✦', needs: ['analytics:read'], render,
+  id: 'ai', title: 'AI usage', short: 'AI usage', needs: ['analytics:read'], render,
 };

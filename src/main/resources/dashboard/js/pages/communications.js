@@ -61,7 +61,7 @@ function phone(container, report, days, csv) {
     { label: 'Outbound', data: dailySeries(days, report.rows, (row) => row.outbound), backgroundColor: '#0ea5e9' },
   ]);
   config.data.datasets.push({ type: 'line', label: 'Minutes', yAxisID: 'minutes', borderColor: '#f59e0b',
-    backgroundColor: '#f59e0b', tension: 0.3, pointRadius: days.length > 40 ? 0 : 2,
+    backgroundColor: '#f59e0b', cubicInterpolationMode: 'monotone', pointRadius: days.length > 40 ? 0 : 2,
     data: dailySeries(days, report.rows, (row) => row.totalDurationSeconds / 60).map((value) => Math.round(value * 100) / 100) });
   config.options.scales.minutes = charts.countAxis('right', ' min');
   charts.draw(container, 'phone-daily', config);
@@ -77,9 +77,9 @@ function voice(container, report, days, csv) {
   container.append(section('Voice (speech-to-text and text-to-speech)', 'voice', csv, [
     cards(
       card('stt-minutes', 'Audio transcribed', format.minutes(report.totalSttDurationSeconds / 60),
-        `${format.integer(report.totalSttMessages)} transcriptions`),
+        format.count(report.totalSttMessages, 'transcription')),
       card('tts-characters', 'Characters spoken', format.integer(report.totalTtsCharacters),
-        `${format.integer(report.totalTtsMessages)} syntheses`)),
+        format.count(report.totalTtsMessages, 'synthesis', 'syntheses'))),
     h('div', { class: 'grid' },
       panel('Voice per day', chartBox('voice-daily'), { wide: true }),
       panel('Speech-to-text by provider', table('stt-providers', providerColumns(
@@ -95,7 +95,7 @@ function voice(container, report, days, csv) {
         { label: 'STT minutes', yAxisID: 'minutes', backgroundColor: '#8b5cf6', borderRadius: 3,
           data: dailySeries(days, report.sttRows, (row) => row.durationSeconds / 60).map((value) => Math.round(value * 100) / 100) },
         { type: 'line', label: 'TTS characters', yAxisID: 'characters', borderColor: '#ec4899', backgroundColor: '#ec4899',
-          tension: 0.3, pointRadius: days.length > 40 ? 0 : 2, data: dailySeries(days, report.ttsRows, (row) => row.characters) },
+          cubicInterpolationMode: 'monotone', pointRadius: days.length > 40 ? 0 : 2, data: dailySeries(days, report.ttsRows, (row) => row.characters) },
       ],
     },
     options: { interaction: { mode: 'index', intersect: false },
@@ -141,6 +141,6 @@ async function render(container, { range }) {
 }
 
 export default {
-  id: 'communications', title: 'SMS, phone and voice', short: 'SMS · Phone · Voice', icon: '☏',
+  id: 'communications', title: 'SMS, phone and voice', short: 'SMS · Phone · Voice',
   needs: ['analytics:read'], render,
 };

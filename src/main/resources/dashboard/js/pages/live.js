@@ -66,7 +66,7 @@ function draw(container, metrics, updated) {
     type: 'line',
     data: { labels: history.map((sample) => sample.time),
       datasets: [{ label: 'Active calls', data: history.map((sample) => sample.active), borderColor: '#4f46e5',
-        backgroundColor: 'rgba(79,70,229,0.12)', fill: true, tension: 0.3, pointRadius: 0, stepped: false }] },
+        backgroundColor: 'rgba(79,70,229,0.12)', fill: true, cubicInterpolationMode: 'monotone', pointRadius: 0, stepped: false }] },
     options: { plugins: { legend: { display: false } }, scales: { x: { ticks: { maxTicksLimit: 6 } }, y: charts.countAxis() } },
   });
   charts.draw(container, 'live-decisions', charts.doughnut(
@@ -114,5 +114,5 @@ function render(container) {
 }
 
 export default {
-  id: 'live', title: 'Live calls', short: 'Live', icon: '●', usesRange: false, render,
+  id: 'live', title: 'Live calls', short: 'Live', usesRange: false, render,
 };

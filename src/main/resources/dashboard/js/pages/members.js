@@ -59,5 +59,5 @@ async function render(container, { range }) {
 }
 
 export default {
-  id: 'members', title: 'Member usage', short: 'Members', icon: '☺', needs: ['analytics:read', 'members:read'], render,
+  id: 'members', title: 'Member usage', short: 'Members', needs: ['analytics:read', 'members:read'], render,
 };

@@ -61,7 +61,7 @@ async function render(container, { range }) {
         { type: 'bar', label: 'Calls', data: days.map((day) => day.calls), backgroundColor: '#c7d2fe',
           hoverBackgroundColor: '#a5b4fc', borderRadius: 4, yAxisID: 'calls', order: 2 },
         { type: 'line', label: 'Cost', data: days.map((day) => Number(day.cost)), borderColor: '#4f46e5',
-          backgroundColor: '#4f46e5', tension: 0.3, pointRadius: days.length > 40 ? 0 : 3, yAxisID: 'cost', order: 1 },
+          backgroundColor: '#4f46e5', cubicInterpolationMode: 'monotone', pointRadius: days.length > 40 ? 0 : 3, yAxisID: 'cost', order: 1 },
       ],
     },
     options: {
@@ -92,5 +92,5 @@ async function render(container, { range }) {
 }
 
 export default {
-  id: 'spend', title: 'Spend overview', short: 'Spend', icon: '◧', needs: ['analytics:read'], render,
+  id: 'spend', title: 'Spend overview', short: 'Spend', needs: ['analytics:read'], render,
 };

@@ -105,7 +105,7 @@ async function render(container, { range }) {
     type: 'line',
     data: { labels, datasets: PERCENTILES.map((percentile, index) => ({
       label: `p${percentile}`, data: buckets.map((bucket) => bucket[`p${percentile}_latency_ms`]),
-      borderColor: LATENCY_COLORS[index], backgroundColor: LATENCY_COLORS[index], tension: 0.25, spanGaps: true,
+      borderColor: LATENCY_COLORS[index], backgroundColor: LATENCY_COLORS[index], cubicInterpolationMode: 'monotone', spanGaps: true,
       pointRadius: buckets.length > 60 ? 0 : 2 })) },
     options: { interaction: { mode: 'index', intersect: false },
       scales: { x: charts.dayAxis(), y: { beginAtZero: true, ticks: { callback: (value) => format.milliseconds(value) } } },
@@ -122,5 +122,5 @@ async function render(container, { range }) {
 }
 
 export default {
-  id: 'stats', title: 'Call statistics', short: 'Call stats', icon: '⏱', needs: ['analytics:read'], render,
+  id: 'stats', title: 'Call statistics', short: 'Call stats', needs: ['analytics:read'], render,
 };

@@ -100,8 +100,9 @@ final class Browser implements AutoCloseable {
     }
 
     /** The whole page, not just the window, as a PNG; long phone pages are the point of looking. */
-    void screenshot(Path file) {
-        Number height = (Number) script("return Math.ceil(document.documentElement.scrollHeight)");
+    void screenshot(Path file, boolean fullPage) {
+        Number height = fullPage ? (Number) script("return Math.ceil(document.documentElement.scrollHeight)")
+                : (Number) script("return window.innerHeight");
         Number width = (Number) script("return Math.ceil(document.documentElement.clientWidth)");
         Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of(
                 "format", "png", "captureBeyondViewport", true,
