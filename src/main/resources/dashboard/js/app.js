@@ -62,7 +62,7 @@ function renderNav() {
       title: locked ? `Needs ${page.needs.join(' or ')}` : page.title },
       h('span', { class: 'nav-icon', 'aria-hidden': 'true' }, icon(page.id)),
       h('span', { class: 'nav-text' }, page.short || page.title),
-      locked ? h('span', { class: 'lock', 'aria-label': 'scope missing' }, '🔒') : null);
+      locked ? h('span', { class: 'lock', 'aria-label': 'scope missing' }, icon('lock')) : null);
   }));
 }
 
@@ -73,6 +73,11 @@ async function show() {
   charts.destroyAll();
   state.page = page;
   document.querySelectorAll('.nav-link').forEach((link) => link.classList.toggle('active', link.dataset.page === page.id));
+  // On a phone the navigation scrolls sideways; keep the open page's tab in sight.
+  const active = document.querySelector('.nav-link.active');
+  if (active && active.parentElement.scrollWidth > active.parentElement.clientWidth) {
+    active.parentElement.scrollLeft = active.offsetLeft - (active.parentElement.clientWidth - active.offsetWidth) / 2;
+  }
   $('#page-title').textContent = page.title;
   document.title = `${page.title} · Tally`;
   $('#range').hidden = page.usesRange === false;

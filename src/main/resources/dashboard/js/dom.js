@@ -1,5 +1,6 @@
 // Small helpers to build the pages without a framework.
 import * as format from './format.js';
+import { icon } from './icons.js';
 
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
@@ -77,7 +78,8 @@ export function failure(error, { page, needs } = {}) {
   if (error.status === 403) {
     const scopes = JSON.parse(sessionStorage.getItem('tally.scopes') || '[]');
     return h('div', { class: 'card notice notice-denied', dataset: { error: 'forbidden' } },
-      h('h2', {}, '🔒 This key cannot open ', page || 'this page'),
+      h('h2', { class: 'notice-title' }, h('span', { class: 'notice-icon', 'aria-hidden': 'true' }, icon('lock')),
+        'This key cannot open ', page || 'this page'),
       h('p', { class: 'reason' }, error.reason),
       needs ? h('p', {}, 'Needed scope: ', h('code', { class: 'missing-scope' }, needs)) : null,
       h('p', { class: 'muted' }, 'Your key has: ', scopes.length ? scopes.map((scope) => h('code', {}, scope)) : 'no scopes',
