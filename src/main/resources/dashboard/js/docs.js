@@ -4,6 +4,11 @@ import { h } from './dom.js';
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 let doc;
 
+/** Text with `code` spans, as the document's descriptions write them. */
+function prose(text) {
+  return String(text || '').split('`').map((part, index) => (index % 2 ? h('code', {}, part) : part));
+}
+
 function resolve(schema) {
   if (schema && schema.$ref) return resolve(doc.components.schemas[schema.$ref.split('/').pop()]) || {};
   return schema || {};
@@ -110,7 +115,7 @@ function renderOperation(method, path, operation) {
     h('div', { class: 'operation-head' }, h('span', { class: `method method-${method}` }, method.toUpperCase()),
       h('code', { class: 'path' }, path), h('span', { class: 'auth-badge' }, authOf(operation))),
     h('h2', {}, operation.summary || ''),
-    operation.description ? h('p', { class: 'muted' }, operation.description) : null,
+    operation.description ? h('p', { class: 'muted' }, prose(operation.description)) : null,
     operation.parameters ? [h('h4', {}, 'Parameters'), parameterTable(operation.parameters)] : null,
     body ? Object.entries(body).map(([type, media]) => [h('h4', {}, `Request body · ${type}`), fieldTable(media.schema)]) : null,
     h('h4', {}, 'Responses'), responseTable(operation.responses));
@@ -127,7 +132,7 @@ function render() {
   const schemes = doc.components.securitySchemes;
   main.replaceChildren(...[
     h('h1', {}, doc.info.title, h('span', { class: 'muted small' }, ` ${doc.info.version} · OpenAPI ${doc.openapi}`)),
-    h('p', { class: 'intro' }, doc.info.description),
+    h('p', { class: 'intro' }, prose(doc.info.description)),
     h('h2', { class: 'tag-title' }, 'Authentication'),
     h('div', { class: 'auth-schemes' }, Object.entries(schemes).map(([name, scheme]) => h('div', { class: 'card' },
       h('strong', {}, name), h('p', { class: 'small muted' }, scheme.description || scheme.type)))),

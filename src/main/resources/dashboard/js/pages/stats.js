@@ -40,6 +40,13 @@ function label(timestamp, seconds) {
   return seconds >= 86400 ? format.day(timestamp.slice(0, 10)) : format.dateTime(timestamp).replace(' UTC', '');
 }
 
+function bucketName(seconds) {
+  if (seconds % 86400 === 0) return seconds === 86400 ? 'Daily' : `${seconds / 86400}-day`;
+  if (seconds % 3600 === 0) return seconds === 3600 ? 'Hourly' : `${seconds / 3600}-hour`;
+  if (seconds % 60 === 0) return `${seconds / 60}-minute`;
+  return `${format.integer(seconds)}-second`;
+}
+
 function granularityPicker(onChange) {
   const select = h('select', { id: 'granularity', 'aria-label': 'Bucket size' },
     [['', 'Automatic'], ['3600', 'Hourly'], ['21600', 'Every 6 hours'], ['86400', 'Daily']]
@@ -83,7 +90,7 @@ async function render(container, { range }) {
   container.replaceChildren(
     h('div', { class: 'page-filters' }, granularityPicker(rerender),
       span.clamped ? h('span', { class: 'hint' }, `Showing the last ${MAX_DAYS} days of the range (the API's limit).`) : null,
-      h('span', { class: 'muted small' }, `${format.integer(series.granularity / 60)}-minute buckets, UTC`),
+      h('span', { class: 'muted small' }, `${bucketName(series.granularity)} buckets, UTC`),
       csvButton(() => downloadCsv(csvPath, `call-stats-${span.startDate}-${range.to}.csv`,
         { method: 'POST', body: body(span, Number(granularity) || null), auth: 'basic' }))),
     cards(
