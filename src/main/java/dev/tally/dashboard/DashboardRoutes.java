@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
  * document is served at {@code /openapi.json}, and {@code /docs} renders it as a readable page.
  */
 public final class DashboardRoutes implements Routes {
-    static final String OPENAPI_RESOURCE = "/openapi.json";
+    private static final String OPENAPI_RESOURCE = "/openapi.json";
     private static final String DOCS_RESOURCE = "/dashboard/docs.html";
 
     private final byte[] openApi = resource(OPENAPI_RESOURCE);
@@ -32,11 +32,11 @@ public final class DashboardRoutes implements Routes {
 
     /** Read once at start: a jar without its document is a broken build, and should not start. */
     static byte[] resource(String name) {
-        try (InputStream in = DashboardRoutes.class.getResourceAsStream(name)) {
-            if (in == null) {
+        try (InputStream stream = DashboardRoutes.class.getResourceAsStream(name)) {
+            if (stream == null) {
                 throw new IllegalStateException("missing resource " + name + " in the jar");
             }
-            return in.readAllBytes();
+            return stream.readAllBytes();
         } catch (IOException failure) {
             throw new UncheckedIOException(failure);
         }
