@@ -43,14 +43,14 @@ async function render(container, { range }) {
       panel('Daily calls and cost', chartBox('spend-daily', true), { wide: true, name: 'daily' }),
       panel('Call status', chartBox('spend-status'), { name: 'status' }),
       panel('Sentiment', chartBox('spend-sentiment'), { name: 'sentiment' }),
+      panel('Where calls end (duration)', chartBox('spend-dropoff'), { wide: true, name: 'dropoff' }),
       panel('Agents', table('agents', [
         { label: 'Agent', value: (row) => row.agent_id || '(none)' },
         { label: 'Calls', kind: 'num', value: (row) => format.integer(row.calls) },
         { label: 'Minutes', kind: 'num', value: (row) => format.minutes(row.minutes) },
         { label: 'Cost', kind: 'num', value: (row) => format.usd(row.cost) },
         { label: 'Share', kind: 'num', value: (row) => (totalCost > 0 ? format.percent(Number(row.cost) / totalCost) : '—') },
-      ], report.agent_performance), { name: 'agents' }),
-      panel('Where calls end (duration)', chartBox('spend-dropoff'), { name: 'dropoff' })),
+      ], report.agent_performance), { wide: true, name: 'agents' })),
   );
 
   const days = report.time_series;
