@@ -1,6 +1,9 @@
 package dev.tally.server;
 
 import dev.tally.auth.KeyRoutes;
+import dev.tally.auth.WhoAmIRoutes;
+import dev.tally.dashboard.Dashboard;
+import dev.tally.dashboard.DashboardRoutes;
 import dev.tally.ingest.IngestRoutes;
 import dev.tally.live.LiveRoutes;
 import dev.tally.live.LiveService;
@@ -65,9 +68,12 @@ public final class TallyServer implements AutoCloseable {
                 new TokenRoutes(tally.events(), tally.tenants(), auth, tally.clock()),
                 new StatsRoutes(tally.events(), tally.tenants(), auth, tally.clock()),
                 new UsageRoutes(tally.events(), auth, tally.clock()),
-                new LiveRoutes(LiveService.open(config, tally), tally.tenants(), auth));
+                new LiveRoutes(LiveService.open(config, tally), tally.tenants(), auth),
+                new WhoAmIRoutes(auth),
+                new DashboardRoutes());
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
+            Dashboard.configure(javalin);
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             // RequestBody enforces Tally's own limit with a JSON 413; Javalin's must not get there first.
             javalin.http.maxRequestSize = Math.max(config.maxBodyBytes() * 2, 1_000_000);
@@ -98,6 +104,15 @@ public final class TallyServer implements AutoCloseable {
 
     public Tally tally() {
         return tally;
+    }
+
+    /** Every registered endpoint as "METHOD path" (Javalin's path syntax), for the API document's completeness test. */
+    public List<String> endpoints() {
+        return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+                .map(handler -> handler.getEndpoint())
+                .filter(endpoint -> endpoint.getMethod().isHttpMethod())
+                .map(endpoint -> endpoint.getMethod().name() + " " + endpoint.getPath())
+                .toList();
     }
 
     @Override
