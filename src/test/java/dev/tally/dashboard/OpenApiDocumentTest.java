@@ -34,8 +34,6 @@ class OpenApiDocumentTest {
      * Documented on this branch but registered by another one (POST /calls/stats lands with the
      * call statistics branch); once merged the set of missing routes is simply empty.
      */
-    private static final Set<String> DOCUMENTED_ELSEWHERE = Set.of("POST /calls/stats");
-
     private static TallyServer tally;
     private static JsonNode document;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -78,7 +76,7 @@ class OpenApiDocumentTest {
     void everyDocumentedRouteIsRegistered() {
         Set<String> missing = new TreeSet<>(documentedRoutes());
         registeredRoutes().forEach(missing::remove);
-        assertThat(missing).isSubsetOf(DOCUMENTED_ELSEWHERE);
+        assertThat(missing).as("documented but not served").isEmpty();
     }
 
     @Test
