@@ -3,8 +3,6 @@ package dev.tally.store.duckdb;
 import dev.tally.event.CallStatus;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
-import dev.tally.store.EventColumn;
-import dev.tally.store.EventColumns;
 import dev.tally.store.EventStore;
 import dev.tally.store.IdFingerprint;
 import dev.tally.store.LongHashSet;
@@ -22,6 +20,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -85,11 +84,13 @@ public final class DuckDbEventStore implements EventStore {
         try {
             writer.setAutoCommit(false);
             Rollups.Deltas deltas = new Rollups.Deltas();
-            List<Long> added = appendNewEvents(events, outcomes, deltas);
+            long[] added = appendNewEvents(events, outcomes, deltas);
             writeCalls(events, outcomes, deltas);
             rollups.append(writer, deltas);
             writer.commit();
-            added.forEach(fingerprints::add);
+            for (long fingerprint : added) {
+                fingerprints.add(fingerprint);
+            }
             compactRollupsWhenDue();
             return List.of(outcomes);
         } catch (SQLException failure) {
@@ -137,38 +138,82 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     /** Appends every non-call event not stored before; returns their fingerprints for after the commit. */
-    private List<Long> appendNewEvents(List<Event> events, WriteOutcome[] outcomes, Rollups.Deltas deltas)
+    private long[] appendNewEvents(List<Event> events, WriteOutcome[] outcomes, Rollups.Deltas deltas)
             throws SQLException {
-        Set<String> confirmedDuplicates = confirmDuplicates(events);
-        Set<String> seenInBatch = new HashSet<>();
-        List<Long> added = new ArrayList<>();
+        // One fingerprint per event, computed once: it is the dedup key, the stored id_hash and the
+        // in-memory set's entry. Call events (stored by state, not by id) keep 0 and are skipped.
+        long[] fingerprintOf = new long[events.size()];
+        for (int index = 0; index < events.size(); index++) {
+            Event event = events.get(index);
+            if (event.type != EventType.CALL) {
+                fingerprintOf[index] = IdFingerprint.of(event.tenantId, event.id);
+            }
+        }
+        Set<String> confirmedDuplicates = confirmDuplicates(events, fingerprintOf);
+        boolean[] repeatedInBatch = repeatedInBatch(events, fingerprintOf);
+        long[] added = new long[events.size()];
+        int addedCount = 0;
         try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {
             for (int index = 0; index < events.size(); index++) {
                 Event event = events.get(index);
                 if (event.type == EventType.CALL) {
                     continue;
                 }
-                String key = event.tenantId + '\u0000' + event.id;
-                if (confirmedDuplicates.contains(key) || !seenInBatch.add(key)) {
+                if (repeatedInBatch[index] || (!confirmedDuplicates.isEmpty()
+                        && confirmedDuplicates.contains(event.tenantId + '\u0000' + event.id))) {
                     outcomes[index] = WriteOutcome.DUPLICATE;
                     continue;
                 }
-                append(appender, event);
+                EventRowAppender.append(appender, event, fingerprintOf[index]);
                 deltas.add(event);
-                added.add(IdFingerprint.of(event.tenantId, event.id));
+                added[addedCount++] = fingerprintOf[index];
                 outcomes[index] = WriteOutcome.STORED;
             }
         }
-        return added;
+        return Arrays.copyOf(added, addedCount);
+    }
+
+    /**
+     * Which non-call events repeat a (tenant, id) seen earlier in the same batch. Fingerprints
+     * answer for the common batch without repeats; only events whose fingerprint occurs twice are
+     * compared by their real (tenant, id), so a fingerprint collision never makes a duplicate.
+     */
+    private static boolean[] repeatedInBatch(List<Event> events, long[] fingerprintOf) {
+        boolean[] repeated = new boolean[events.size()];
+        LongHashSet seen = new LongHashSet(Math.max(16, events.size()));
+        LongHashSet seenTwice = null;
+        for (int index = 0; index < events.size(); index++) {
+            if (events.get(index).type != EventType.CALL && !seen.add(fingerprintOf[index])) {
+                if (seenTwice == null) {
+                    seenTwice = new LongHashSet(16);
+                }
+                seenTwice.add(fingerprintOf[index]);
+            }
+        }
+        if (seenTwice == null) {
+            return repeated;
+        }
+        Set<String> keys = new HashSet<>();
+        for (int index = 0; index < events.size(); index++) {
+            Event event = events.get(index);
+            if (event.type != EventType.CALL && seenTwice.contains(fingerprintOf[index])) {
+                repeated[index] = !keys.add(event.tenantId + '\u0000' + event.id);
+            }
+        }
+        return repeated;
     }
 
     /** The (tenant, id) keys of the batch that really are stored already, checked only where a fingerprint matched. */
-    private Set<String> confirmDuplicates(List<Event> events) throws SQLException {
+    private Set<String> confirmDuplicates(List<Event> events, long[] fingerprintOf) throws SQLException {
         Map<String, Set<String>> candidatesByTenant = new HashMap<>();
-        for (Event event : events) {
-            if (event.type != EventType.CALL && fingerprints.contains(IdFingerprint.of(event.tenantId, event.id))) {
+        for (int index = 0; index < events.size(); index++) {
+            Event event = events.get(index);
+            if (event.type != EventType.CALL && fingerprints.contains(fingerprintOf[index])) {
                 candidatesByTenant.computeIfAbsent(event.tenantId, tenant -> new HashSet<>()).add(event.id);
             }
+        }
+        if (candidatesByTenant.isEmpty()) {
+            return Set.of();
         }
         Set<String> confirmed = new HashSet<>();
         for (Map.Entry<String, Set<String>> tenant : candidatesByTenant.entrySet()) {
@@ -211,7 +256,8 @@ public final class DuckDbEventStore implements EventStore {
         deleteReplacedCalls(latest.values(), storedStatus);
         try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "calls")) {
             for (Map.Entry<String, Event> call : latest.entrySet()) {
-                append(appender, call.getValue());
+                Event state = call.getValue();
+                EventRowAppender.append(appender, state, IdFingerprint.of(state.tenantId, state.id));
                 Event replaced = stored.get(call.getKey());
                 if (replaced != null) {
                     deltas.remove(replaced);
@@ -258,23 +304,6 @@ public final class DuckDbEventStore implements EventStore {
                 statement.executeUpdate();
             }
         }
-    }
-
-    private static void append(DuckDBAppender appender, Event event) throws SQLException {
-        appender.beginRow();
-        for (EventColumn column : EventColumns.ALL) {
-            Object value = column.read(event);
-            if (value == null) {
-                appender.appendNull();
-                continue;
-            }
-            switch (column.kind()) {
-                case STRING -> appender.append((String) value);
-                case LONG -> appender.append(((Number) value).longValue());
-                case INTEGER -> appender.append(((Number) value).intValue());
-            }
-        }
-        appender.endRow();
     }
 
     @Override
