@@ -3,8 +3,6 @@ package dev.tally.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -149,7 +147,7 @@ final class FieldReader {
             return null;
         }
         try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+            return Rfc3339.epochMillis(text);
         } catch (DateTimeParseException notRfc3339) {
             throw new InvalidField(field, "must be an RFC 3339 time with an offset, like 2026-03-01T12:00:00Z");
         }
