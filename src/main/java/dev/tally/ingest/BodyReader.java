@@ -2,6 +2,7 @@ package dev.tally.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.server.ApiError;
@@ -28,6 +29,10 @@ final class BodyReader {
         if (isNdjson(contentType)) {
             return readLines(new String(body, StandardCharsets.UTF_8));
         }
+        List<Item> streamed = streamed(body);
+        if (streamed != null) {
+            return streamed;
+        }
         JsonNode root;
         try {
             root = MAPPER.readTree(body);
@@ -50,6 +55,34 @@ final class BodyReader {
             throw new ApiError(400, "invalid_json", "body", "must be a JSON array of events or one event object");
         }
         return items;
+    }
+
+    /**
+     * A JSON array of events, or one event object, read off the token stream; null when the body
+     * is anything else or cannot be read so, and the tree path above then gives the answer (and
+     * every error message) it always gave.
+     */
+    private static List<Item> streamed(byte[] body) {
+        try (JsonParser parser = MAPPER.getFactory().createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                return List.of(new Item(EventJson.readCurrent(MAPPER, parser), null));
+            }
+            if (first != JsonToken.START_ARRAY) {
+                return null;
+            }
+            List<Item> items = new ArrayList<>();
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token == null) {
+                    return null;
+                }
+                items.add(new Item(EventJson.readCurrent(MAPPER, parser), null));
+            }
+            return items;
+        } catch (java.io.IOException | RuntimeException notStreamable) {
+            return null;
+        }
     }
 
     private static boolean isNdjson(String contentType) {

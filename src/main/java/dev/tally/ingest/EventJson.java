@@ -51,7 +51,13 @@ final class EventJson {
      * else as a tree. Throws what reading a tree of the same text throws.
      */
     static EventJson read(ObjectMapper mapper, JsonParser parser) throws IOException {
-        if (parser.nextToken() != JsonToken.START_OBJECT) {
+        parser.nextToken();
+        return readCurrent(mapper, parser);
+    }
+
+    /** Reads the value that starts at the parser's current token. */
+    static EventJson readCurrent(ObjectMapper mapper, JsonParser parser) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
             return new EventJson(null, mapper.readTree(parser));
         }
         Map<String, Object> fields = new HashMap<>(32);
