@@ -45,13 +45,16 @@ public final class DuckDbEventStore implements EventStore {
     private final DuckDbDatabase database;
     private final DuckDBConnection writer;
     private final LongHashSet fingerprints;
+    /** The same for the {@code calls} table, so a batch of new calls skips looking up their stored state. */
+    private final LongHashSet callFingerprints;
     private final SqlDialect dialect = new DuckDbDialect();
     private final DuckDbRollups rollups = new DuckDbRollups();
 
     public DuckDbEventStore(DuckDbDatabase database) {
         this.database = database;
         this.writer = database.newConnection();
-        this.fingerprints = loadFingerprints();
+        this.fingerprints = loadFingerprints("events");
+        this.callFingerprints = loadFingerprints("calls");
         try {
             rollups.backfillIfNeeded(writer);
         } catch (SQLException failure) {
@@ -59,17 +62,17 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    private LongHashSet loadFingerprints() {
+    private LongHashSet loadFingerprints(String table) {
         return database.read(connection -> {
             long count;
             try (Statement statement = connection.createStatement();
-                 ResultSet result = statement.executeQuery("SELECT count(*) FROM events")) {
+                 ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
                 result.next();
                 count = result.getLong(1);
             }
             LongHashSet set = new LongHashSet((int) Math.min(Integer.MAX_VALUE / 4, Math.max(1024, count)));
             try (Statement statement = connection.createStatement();
-                 ResultSet result = statement.executeQuery("SELECT id_hash FROM events")) {
+                 ResultSet result = statement.executeQuery("SELECT id_hash FROM " + table)) {
                 while (result.next()) {
                     set.add(result.getLong(1));
                 }
@@ -85,11 +88,14 @@ public final class DuckDbEventStore implements EventStore {
             writer.setAutoCommit(false);
             Rollups.Deltas deltas = new Rollups.Deltas();
             long[] added = appendNewEvents(events, outcomes, deltas);
-            writeCalls(events, outcomes, deltas);
+            long[] addedCalls = writeCalls(events, outcomes, deltas);
             rollups.append(writer, deltas);
             writer.commit();
             for (long fingerprint : added) {
                 fingerprints.add(fingerprint);
+            }
+            for (long fingerprint : addedCalls) {
+                callFingerprints.add(fingerprint);
             }
             compactRollupsWhenDue();
             return List.of(outcomes);
@@ -226,8 +232,11 @@ public final class DuckDbEventStore implements EventStore {
         return confirmed;
     }
 
-    /** Applies call states in batch order: a newer state replaces the older, a final status never reverts. */
-    private void writeCalls(List<Event> events, WriteOutcome[] outcomes, Rollups.Deltas deltas) throws SQLException {
+    /**
+     * Applies call states in batch order: a newer state replaces the older, a final status never
+     * reverts. Returns the fingerprints of the calls written, for after the commit.
+     */
+    private long[] writeCalls(List<Event> events, WriteOutcome[] outcomes, Rollups.Deltas deltas) throws SQLException {
         Map<String, Event> latest = new LinkedHashMap<>();
         Map<String, Event> stored = storedCalls(events);
         Map<String, String> storedStatus = new HashMap<>();
@@ -251,13 +260,17 @@ public final class DuckDbEventStore implements EventStore {
             latest.put(key, event);
         }
         if (latest.isEmpty()) {
-            return;
+            return new long[0];
         }
         deleteReplacedCalls(latest.values(), storedStatus);
+        long[] written = new long[latest.size()];
+        int count = 0;
         try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "calls")) {
             for (Map.Entry<String, Event> call : latest.entrySet()) {
                 Event state = call.getValue();
-                EventRowAppender.append(appender, state, IdFingerprint.of(state.tenantId, state.id));
+                long fingerprint = IdFingerprint.of(state.tenantId, state.id);
+                EventRowAppender.append(appender, state, fingerprint);
+                written[count++] = fingerprint;
                 Event replaced = stored.get(call.getKey());
                 if (replaced != null) {
                     deltas.remove(replaced);
@@ -265,17 +278,21 @@ public final class DuckDbEventStore implements EventStore {
                 deltas.add(call.getValue());
             }
         }
+        return written;
     }
 
     private static boolean isFinal(String status) {
         return !CallStatus.IN_PROGRESS.wireName().equals(status);
     }
 
-    /** The stored state of every call in the batch that has one, as the rollups need it to take it back. */
+    /**
+     * The stored state of every call in the batch that has one, as the rollups need it to take it
+     * back. Only calls whose fingerprint is known are looked up: a new call has no stored state.
+     */
     private Map<String, Event> storedCalls(List<Event> events) throws SQLException {
         Map<String, Set<String>> idsByTenant = new HashMap<>();
         for (Event event : events) {
-            if (event.type == EventType.CALL) {
+            if (event.type == EventType.CALL && callFingerprints.contains(IdFingerprint.of(event.tenantId, event.id))) {
                 idsByTenant.computeIfAbsent(event.tenantId, tenant -> new HashSet<>()).add(event.id);
             }
         }
