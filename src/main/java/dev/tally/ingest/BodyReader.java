@@ -1,6 +1,8 @@
 package dev.tally.ingest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.server.ApiError;
@@ -17,7 +19,7 @@ final class BodyReader {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** One event's JSON, or the reason its line could not be read. */
-    record Item(JsonNode json, String unreadable) {
+    record Item(EventJson json, String unreadable) {
     }
 
     private BodyReader() {
@@ -26,6 +28,10 @@ final class BodyReader {
     static List<Item> read(byte[] body, String contentType) {
         if (isNdjson(contentType)) {
             return readLines(new String(body, StandardCharsets.UTF_8));
+        }
+        List<Item> streamed = streamed(body);
+        if (streamed != null) {
+            return streamed;
         }
         JsonNode root;
         try {
@@ -42,13 +48,41 @@ final class BodyReader {
         }
         List<Item> items = new ArrayList<>();
         if (root.isArray()) {
-            root.forEach(element -> items.add(new Item(element, null)));
+            root.forEach(element -> items.add(new Item(EventJson.of(element), null)));
         } else if (root.isObject()) {
-            items.add(new Item(root, null));
+            items.add(new Item(EventJson.of(root), null));
         } else {
             throw new ApiError(400, "invalid_json", "body", "must be a JSON array of events or one event object");
         }
         return items;
+    }
+
+    /**
+     * A JSON array of events, or one event object, read off the token stream; null when the body
+     * is anything else or cannot be read so, and the tree path above then gives the answer (and
+     * every error message) it always gave.
+     */
+    private static List<Item> streamed(byte[] body) {
+        try (JsonParser parser = MAPPER.getFactory().createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                return List.of(new Item(EventJson.readCurrent(MAPPER, parser), null));
+            }
+            if (first != JsonToken.START_ARRAY) {
+                return null;
+            }
+            List<Item> items = new ArrayList<>();
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token == null) {
+                    return null;
+                }
+                items.add(new Item(EventJson.readCurrent(MAPPER, parser), null));
+            }
+            return items;
+        } catch (java.io.IOException | RuntimeException notStreamable) {
+            return null;
+        }
     }
 
     private static boolean isNdjson(String contentType) {
@@ -60,23 +94,53 @@ final class BodyReader {
                 || type.startsWith("application/jsonl") || type.startsWith("application/jsonlines");
     }
 
+    /**
+     * One item per non-blank line. Lines are found in the body's characters and read where they
+     * lie, without a {@code String} each; a line the streaming read cannot take is read again the
+     * original way, as its own string into a tree, so its result and message are that way's.
+     */
     private static List<Item> readLines(String text) {
+        char[] characters = text.toCharArray();
         List<Item> items = new ArrayList<>();
         int lineNumber = 0;
-        for (String line : text.split("\n", -1)) {
+        int start = 0;
+        while (start <= characters.length) {
+            int end = start;
+            while (end < characters.length && characters[end] != '\n') {
+                end++;
+            }
             lineNumber++;
-            if (line.isBlank()) {
-                continue;
+            if (!isBlank(characters, start, end)) {
+                items.add(readLine(characters, start, end, lineNumber));
             }
-            try {
-                items.add(new Item(MAPPER.readTree(line), null));
-            } catch (JsonProcessingException malformed) {
-                items.add(new Item(null, "line " + lineNumber + " is not valid JSON: " + malformed.getOriginalMessage()));
-            }
+            start = end + 1;
         }
         if (items.isEmpty()) {
             throw new ApiError(400, "invalid_json", "body", "is empty: send one JSON event per line");
         }
         return items;
+    }
+
+    private static Item readLine(char[] characters, int start, int end, int lineNumber) {
+        try (JsonParser parser = MAPPER.getFactory().createParser(characters, start, end - start)) {
+            return new Item(EventJson.read(MAPPER, parser), null);
+        } catch (java.io.IOException | RuntimeException notStreamable) {
+            String line = new String(characters, start, end - start);
+            try {
+                return new Item(EventJson.of(MAPPER.readTree(line)), null);
+            } catch (JsonProcessingException malformed) {
+                return new Item(null, "line " + lineNumber + " is not valid JSON: " + malformed.getOriginalMessage());
+            }
+        }
+    }
+
+    /** {@link String#isBlank()} over a range: every character whitespace (no supplementary character is). */
+    private static boolean isBlank(char[] characters, int start, int end) {
+        for (int index = start; index < end; index++) {
+            if (!Character.isWhitespace(characters[index])) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,6 +1,5 @@
 package dev.tally.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.event.CallStatus;
 import dev.tally.event.CostSource;
 import dev.tally.event.Event;
@@ -36,7 +35,7 @@ final class EventParser {
     private EventParser() {
     }
 
-    static Event parse(JsonNode json, long nowMs) {
+    static Event parse(EventJson json, long nowMs) {
         if (!json.isObject()) {
             throw new InvalidField("event", "must be a JSON object");
         }

@@ -3,8 +3,6 @@ package dev.tally.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,19 +19,19 @@ final class FieldReader {
     /** A trillion: beyond any real request, and keeps every derived cost inside a long. */
     private static final long MAX_COUNT = 1_000_000_000_000L;
 
-    private final JsonNode event;
+    private final EventJson event;
 
-    FieldReader(JsonNode event) {
+    FieldReader(EventJson event) {
         this.event = event;
     }
 
+    /** The field's non-string value, or null when absent, JSON null, or a string. */
     private JsonNode node(String field) {
-        JsonNode value = event.get(field);
-        return value == null || value.isNull() ? null : value;
+        return event.get(field) instanceof JsonNode node ? node : null;
     }
 
     boolean has(String field) {
-        return node(field) != null;
+        return event.get(field) != null;
     }
 
     String text(String field) {
@@ -41,14 +39,13 @@ final class FieldReader {
     }
 
     String text(String field, int maxLength) {
-        JsonNode value = node(field);
+        Object value = event.get(field);
         if (value == null) {
             return null;
         }
-        if (!value.isTextual()) {
+        if (!(value instanceof String text)) {
             throw new InvalidField(field, "must be a string");
         }
-        String text = value.textValue();
         if (text.length() > maxLength) {
             throw new InvalidField(field, "must be at most " + maxLength + " characters");
         }
@@ -108,11 +105,12 @@ final class FieldReader {
     }
 
     private BigDecimal nonNegativeDecimal(String field) {
-        JsonNode value = node(field);
-        if (value == null) {
+        Object present = event.get(field);
+        if (present == null) {
             return null;
         }
-        if (!value.isNumber()) {
+        JsonNode value = node(field);
+        if (value == null || !value.isNumber()) {
             throw new InvalidField(field, "must be a number");
         }
         BigDecimal number = value.decimalValue();
@@ -149,18 +147,19 @@ final class FieldReader {
             return null;
         }
         try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+            return Rfc3339.epochMillis(text);
         } catch (DateTimeParseException notRfc3339) {
             throw new InvalidField(field, "must be an RFC 3339 time with an offset, like 2026-03-01T12:00:00Z");
         }
     }
 
     Map<String, String> attributes(String field) {
-        JsonNode value = node(field);
-        if (value == null) {
+        Object present = event.get(field);
+        if (present == null) {
             return Map.of();
         }
-        if (!value.isObject()) {
+        JsonNode value = node(field);
+        if (value == null || !value.isObject()) {
             throw new InvalidField(field, "must be an object of string values");
         }
         Map<String, String> attributes = new LinkedHashMap<>();
@@ -175,11 +174,11 @@ final class FieldReader {
 
     /** Any JSON value, kept as its text: {@code exception} may be a message or an object. */
     String anyAsText(String field) {
-        JsonNode value = node(field);
+        Object value = event.get(field);
         if (value == null) {
             return null;
         }
-        String text = value.isTextual() ? value.textValue() : value.toString();
+        String text = value instanceof String string ? string : value.toString();
         return text.length() > 4096 ? text.substring(0, 4096) : text;
     }
 }

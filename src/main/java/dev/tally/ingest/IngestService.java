@@ -107,9 +107,6 @@ public final class IngestService {
     }
 
     private static String idOf(BodyReader.Item item) {
-        if (item.json() != null && item.json().isObject() && item.json().path("id").isTextual()) {
-            return item.json().path("id").textValue();
-        }
-        return null;
+        return item.json() == null ? null : item.json().idOrNull();
     }
 }

@@ -3,8 +3,6 @@ package dev.tally.store.duckdb;
 import dev.tally.event.CallStatus;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
-import dev.tally.store.EventColumn;
-import dev.tally.store.EventColumns;
 import dev.tally.store.EventStore;
 import dev.tally.store.IdFingerprint;
 import dev.tally.store.LongHashSet;
@@ -22,6 +20,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,13 +45,16 @@ public final class DuckDbEventStore implements EventStore {
     private final DuckDbDatabase database;
     private final DuckDBConnection writer;
     private final LongHashSet fingerprints;
+    /** The same for the {@code calls} table, so a batch of new calls skips looking up their stored state. */
+    private final LongHashSet callFingerprints;
     private final SqlDialect dialect = new DuckDbDialect();
     private final DuckDbRollups rollups = new DuckDbRollups();
 
     public DuckDbEventStore(DuckDbDatabase database) {
         this.database = database;
         this.writer = database.newConnection();
-        this.fingerprints = loadFingerprints();
+        this.fingerprints = loadFingerprints("events");
+        this.callFingerprints = loadFingerprints("calls");
         try {
             rollups.backfillIfNeeded(writer);
         } catch (SQLException failure) {
@@ -60,17 +62,17 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    private LongHashSet loadFingerprints() {
+    private LongHashSet loadFingerprints(String table) {
         return database.read(connection -> {
             long count;
             try (Statement statement = connection.createStatement();
-                 ResultSet result = statement.executeQuery("SELECT count(*) FROM events")) {
+                 ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
                 result.next();
                 count = result.getLong(1);
             }
             LongHashSet set = new LongHashSet((int) Math.min(Integer.MAX_VALUE / 4, Math.max(1024, count)));
             try (Statement statement = connection.createStatement();
-                 ResultSet result = statement.executeQuery("SELECT id_hash FROM events")) {
+                 ResultSet result = statement.executeQuery("SELECT id_hash FROM " + table)) {
                 while (result.next()) {
                     set.add(result.getLong(1));
                 }
@@ -85,11 +87,16 @@ public final class DuckDbEventStore implements EventStore {
         try {
             writer.setAutoCommit(false);
             Rollups.Deltas deltas = new Rollups.Deltas();
-            List<Long> added = appendNewEvents(events, outcomes, deltas);
-            writeCalls(events, outcomes, deltas);
+            long[] added = appendNewEvents(events, outcomes, deltas);
+            long[] addedCalls = writeCalls(events, outcomes, deltas);
             rollups.append(writer, deltas);
             writer.commit();
-            added.forEach(fingerprints::add);
+            for (long fingerprint : added) {
+                fingerprints.add(fingerprint);
+            }
+            for (long fingerprint : addedCalls) {
+                callFingerprints.add(fingerprint);
+            }
             compactRollupsWhenDue();
             return List.of(outcomes);
         } catch (SQLException failure) {
@@ -137,38 +144,82 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     /** Appends every non-call event not stored before; returns their fingerprints for after the commit. */
-    private List<Long> appendNewEvents(List<Event> events, WriteOutcome[] outcomes, Rollups.Deltas deltas)
+    private long[] appendNewEvents(List<Event> events, WriteOutcome[] outcomes, Rollups.Deltas deltas)
             throws SQLException {
-        Set<String> confirmedDuplicates = confirmDuplicates(events);
-        Set<String> seenInBatch = new HashSet<>();
-        List<Long> added = new ArrayList<>();
+        // One fingerprint per event, computed once: it is the dedup key, the stored id_hash and the
+        // in-memory set's entry. Call events (stored by state, not by id) keep 0 and are skipped.
+        long[] fingerprintOf = new long[events.size()];
+        for (int index = 0; index < events.size(); index++) {
+            Event event = events.get(index);
+            if (event.type != EventType.CALL) {
+                fingerprintOf[index] = IdFingerprint.of(event.tenantId, event.id);
+            }
+        }
+        Set<String> confirmedDuplicates = confirmDuplicates(events, fingerprintOf);
+        boolean[] repeatedInBatch = repeatedInBatch(events, fingerprintOf);
+        long[] added = new long[events.size()];
+        int addedCount = 0;
         try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {
             for (int index = 0; index < events.size(); index++) {
                 Event event = events.get(index);
                 if (event.type == EventType.CALL) {
                     continue;
                 }
-                String key = event.tenantId + '\u0000' + event.id;
-                if (confirmedDuplicates.contains(key) || !seenInBatch.add(key)) {
+                if (repeatedInBatch[index] || (!confirmedDuplicates.isEmpty()
+                        && confirmedDuplicates.contains(event.tenantId + '\u0000' + event.id))) {
                     outcomes[index] = WriteOutcome.DUPLICATE;
                     continue;
                 }
-                append(appender, event);
+                EventRowAppender.append(appender, event, fingerprintOf[index]);
                 deltas.add(event);
-                added.add(IdFingerprint.of(event.tenantId, event.id));
+                added[addedCount++] = fingerprintOf[index];
                 outcomes[index] = WriteOutcome.STORED;
             }
         }
-        return added;
+        return Arrays.copyOf(added, addedCount);
+    }
+
+    /**
+     * Which non-call events repeat a (tenant, id) seen earlier in the same batch. Fingerprints
+     * answer for the common batch without repeats; only events whose fingerprint occurs twice are
+     * compared by their real (tenant, id), so a fingerprint collision never makes a duplicate.
+     */
+    private static boolean[] repeatedInBatch(List<Event> events, long[] fingerprintOf) {
+        boolean[] repeated = new boolean[events.size()];
+        LongHashSet seen = new LongHashSet(Math.max(16, events.size()));
+        LongHashSet seenTwice = null;
+        for (int index = 0; index < events.size(); index++) {
+            if (events.get(index).type != EventType.CALL && !seen.add(fingerprintOf[index])) {
+                if (seenTwice == null) {
+                    seenTwice = new LongHashSet(16);
+                }
+                seenTwice.add(fingerprintOf[index]);
+            }
+        }
+        if (seenTwice == null) {
+            return repeated;
+        }
+        Set<String> keys = new HashSet<>();
+        for (int index = 0; index < events.size(); index++) {
+            Event event = events.get(index);
+            if (event.type != EventType.CALL && seenTwice.contains(fingerprintOf[index])) {
+                repeated[index] = !keys.add(event.tenantId + '\u0000' + event.id);
+            }
+        }
+        return repeated;
     }
 
     /** The (tenant, id) keys of the batch that really are stored already, checked only where a fingerprint matched. */
-    private Set<String> confirmDuplicates(List<Event> events) throws SQLException {
+    private Set<String> confirmDuplicates(List<Event> events, long[] fingerprintOf) throws SQLException {
         Map<String, Set<String>> candidatesByTenant = new HashMap<>();
-        for (Event event : events) {
-            if (event.type != EventType.CALL && fingerprints.contains(IdFingerprint.of(event.tenantId, event.id))) {
+        for (int index = 0; index < events.size(); index++) {
+            Event event = events.get(index);
+            if (event.type != EventType.CALL && fingerprints.contains(fingerprintOf[index])) {
                 candidatesByTenant.computeIfAbsent(event.tenantId, tenant -> new HashSet<>()).add(event.id);
             }
+        }
+        if (candidatesByTenant.isEmpty()) {
+            return Set.of();
         }
         Set<String> confirmed = new HashSet<>();
         for (Map.Entry<String, Set<String>> tenant : candidatesByTenant.entrySet()) {
@@ -181,8 +232,11 @@ public final class DuckDbEventStore implements EventStore {
         return confirmed;
     }
 
-    /** Applies call states in batch order: a newer state replaces the older, a final status never reverts. */
-    private void writeCalls(List<Event> events, WriteOutcome[] outcomes, Rollups.Deltas deltas) throws SQLException {
+    /**
+     * Applies call states in batch order: a newer state replaces the older, a final status never
+     * reverts. Returns the fingerprints of the calls written, for after the commit.
+     */
+    private long[] writeCalls(List<Event> events, WriteOutcome[] outcomes, Rollups.Deltas deltas) throws SQLException {
         Map<String, Event> latest = new LinkedHashMap<>();
         Map<String, Event> stored = storedCalls(events);
         Map<String, String> storedStatus = new HashMap<>();
@@ -206,12 +260,17 @@ public final class DuckDbEventStore implements EventStore {
             latest.put(key, event);
         }
         if (latest.isEmpty()) {
-            return;
+            return new long[0];
         }
         deleteReplacedCalls(latest.values(), storedStatus);
+        long[] written = new long[latest.size()];
+        int count = 0;
         try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "calls")) {
             for (Map.Entry<String, Event> call : latest.entrySet()) {
-                append(appender, call.getValue());
+                Event state = call.getValue();
+                long fingerprint = IdFingerprint.of(state.tenantId, state.id);
+                EventRowAppender.append(appender, state, fingerprint);
+                written[count++] = fingerprint;
                 Event replaced = stored.get(call.getKey());
                 if (replaced != null) {
                     deltas.remove(replaced);
@@ -219,17 +278,21 @@ public final class DuckDbEventStore implements EventStore {
                 deltas.add(call.getValue());
             }
         }
+        return written;
     }
 
     private static boolean isFinal(String status) {
         return !CallStatus.IN_PROGRESS.wireName().equals(status);
     }
 
-    /** The stored state of every call in the batch that has one, as the rollups need it to take it back. */
+    /**
+     * The stored state of every call in the batch that has one, as the rollups need it to take it
+     * back. Only calls whose fingerprint is known are looked up: a new call has no stored state.
+     */
     private Map<String, Event> storedCalls(List<Event> events) throws SQLException {
         Map<String, Set<String>> idsByTenant = new HashMap<>();
         for (Event event : events) {
-            if (event.type == EventType.CALL) {
+            if (event.type == EventType.CALL && callFingerprints.contains(IdFingerprint.of(event.tenantId, event.id))) {
                 idsByTenant.computeIfAbsent(event.tenantId, tenant -> new HashSet<>()).add(event.id);
             }
         }
@@ -258,23 +321,6 @@ public final class DuckDbEventStore implements EventStore {
                 statement.executeUpdate();
             }
         }
-    }
-
-    private static void append(DuckDBAppender appender, Event event) throws SQLException {
-        appender.beginRow();
-        for (EventColumn column : EventColumns.ALL) {
-            Object value = column.read(event);
-            if (value == null) {
-                appender.appendNull();
-                continue;
-            }
-            switch (column.kind()) {
-                case STRING -> appender.append((String) value);
-                case LONG -> appender.append(((Number) value).longValue());
-                case INTEGER -> appender.append(((Number) value).intValue());
-            }
-        }
-        appender.endRow();
     }
 
     @Override

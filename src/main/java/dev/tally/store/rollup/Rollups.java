@@ -91,7 +91,8 @@ public final class Rollups {
 
     /** Accumulates the delta rows of one write: added events count +1, replaced call states −1. */
     public static final class Deltas {
-        private final Map<RollupTable, Map<List<Object>, long[]>> sums = new HashMap<>();
+        // By identity: a table record's own hashCode walks its key and measure lists, on every event.
+        private final Map<RollupTable, Map<List<Object>, long[]>> sums = new java.util.IdentityHashMap<>();
 
         public void add(Event event) {
             apply(event, 1);

@@ -42,4 +42,26 @@ class DuckDbEventStoreTest extends EventStoreContract {
             second.close();
         }
     }
+
+    @Test
+    void storedCallsAreKnownAfterReopeningTheFile(@TempDir Path directory) {
+        DuckDbDatabase first = DuckDbDatabase.open(directory);
+        try (DuckDbEventStore written = new DuckDbEventStore(first)) {
+            assertThat(written.write(List.of(call("acme", "c1", "in_progress", null, null),
+                    call("acme", "c2", "completed", TIME_MS + 60_000, 60_000L))))
+                    .containsExactly(WriteOutcome.STORED, WriteOutcome.STORED);
+        }
+        first.close();
+
+        DuckDbDatabase second = DuckDbDatabase.open(directory);
+        try (DuckDbEventStore reopened = new DuckDbEventStore(second)) {
+            assertThat(reopened.write(List.of(call("acme", "c1", "completed", TIME_MS + 90_000, 90_000L),
+                    call("acme", "c2", "in_progress", null, null), call("acme", "c3", "in_progress", null, null))))
+                    .containsExactly(WriteOutcome.UPDATED, WriteOutcome.STALE, WriteOutcome.STORED);
+            assertThat(reopened.query(new dev.tally.store.SqlBuilder()
+                    .append("SELECT count(*) AS calls FROM calls").build()).get(0).longValue("calls")).isEqualTo(3);
+        } finally {
+            second.close();
+        }
+    }
 }
