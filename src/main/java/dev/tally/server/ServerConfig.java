@@ -23,22 +23,10 @@ public record ServerConfig(String host, int port, Path dataDirectory, String adm
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 100;
     public static final long DEFAULT_MAX_CALL_SECONDS = 7200;
 
-    /** The settings before the ClickHouse store existed: the embedded store. */
-    public ServerConfig(String host, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
-                        int maxConcurrentCalls, String fallbackInstructions, long maxCallSeconds, String redisUrl) {
-        this(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls, fallbackInstructions,
-                maxCallSeconds, redisUrl, null);
-    }
-
-    /** The settings before live call control existed; call settings take their defaults. */
-    public ServerConfig(String host, int port, Path dataDirectory, String adminToken, long maxBodyBytes) {
-        this(host, port, dataDirectory, adminToken, maxBodyBytes, DEFAULT_MAX_CONCURRENT_CALLS, null,
-                DEFAULT_MAX_CALL_SECONDS, null);
-    }
-
     /** An in-memory server on a free loopback port, for tests. */
     public static ServerConfig forTests(String adminToken) {
-        return new ServerConfig("127.0.0.1", 0, null, adminToken, DEFAULT_MAX_BODY_BYTES);
+        return new ServerConfig("127.0.0.1", 0, null, adminToken, DEFAULT_MAX_BODY_BYTES,
+                DEFAULT_MAX_CONCURRENT_CALLS, null, DEFAULT_MAX_CALL_SECONDS, null, null);
     }
 
     public ServerConfig withDataDirectory(Path directory) {
