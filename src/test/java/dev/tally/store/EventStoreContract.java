@@ -239,7 +239,8 @@ public abstract class EventStoreContract {
     }
 
     /** Every field set to a value of its own, so a column read from the wrong field shows. */
-    private static Event fullEvent() {
+    /** An event with every field set; other store tests reuse it so there is one such fixture. */
+    public static Event fullEvent() {
         Event event = new Event();
         event.tenantId = "acme";
         event.id = "full-1";
