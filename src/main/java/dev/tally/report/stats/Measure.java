@@ -62,14 +62,16 @@ record Measure(String key, Metric metric, Aggregation aggregation, BigDecimal pe
         };
     }
 
-    private Object whole(long value) {
+    /** A whole-number result (a sum, minimum or maximum) in the metric's unit. */
+    Object whole(long value) {
         return switch (metric.unit()) {
             case COUNT -> value;
             case NANO_USD -> Usd.ofNanos(value);
         };
     }
 
-    private Object fractional(Double value) {
+    /** A fractional result (an average or percentile) in the metric's unit; null stays null. */
+    Object fractional(Double value) {
         if (value == null) {
             return null;
         }

@@ -22,15 +22,25 @@ final class StatsQuery {
     static final long MAX_USAGE_BUCKETS = Granularity.MAX_BUCKETS * 100;
 
     private final EventStore store;
+    private final StatsFromRollups rollups;
 
     StatsQuery(EventStore store) {
+        this(store, StatsFromRollups.EXACT_PERCENTILE_LIMIT);
+    }
+
+    /** @param exactPercentileLimit latencies in a range up to which percentiles are exact (tests force the sketch with 0) */
+    StatsQuery(EventStore store, long exactPercentileLimit) {
         this.store = store;
+        this.rollups = new StatsFromRollups(store, exactPercentileLimit);
     }
 
     /** Per bucket and model, for every model with events in the filtered range; by timestamp, then model. */
     List<Map<String, Object>> usageBuckets(StatsRequest request, BucketGrid grid) {
         if (request.usageMetrics().isEmpty()) {
             return List.of();
+        }
+        if (rollups.answers(request, grid)) {
+            return rollups.usageBuckets(request, grid);
         }
         Columns columns = new Columns(request.usageMetrics());
         Map<String, Row> found = new HashMap<>();
@@ -41,8 +51,7 @@ final class StatsQuery {
             found.put(row.longValue("bucket") + "\n" + model, row);
         }
         if ((long) grid.count() * models.size() > MAX_USAGE_BUCKETS) {
-            throw ApiError.badRequest("granularity", "the answer would have " + grid.count() + " buckets for each of "
-                    + models.size() + " models; use a larger granularity, a shorter range or a filter");
+            throw tooManyBuckets(grid, models.size());
         }
         List<Map<String, Object>> buckets = new ArrayList<>();
         for (int index = 0; index < grid.count(); index++) {
@@ -57,10 +66,30 @@ final class StatsQuery {
         return buckets;
     }
 
+    static ApiError tooManyBuckets(BucketGrid grid, int models) {
+        return ApiError.badRequest("granularity", "the answer would have " + grid.count() + " buckets for each of "
+                + models + " models; use a larger granularity, a shorter range or a filter");
+    }
+
+    /** Appends a dialect's text whose {@code ?} placeholders take {@code values}, in order. */
+    static void appendBound(SqlBuilder sql, String text, Object... values) {
+        String[] pieces = text.split("\\?", -1);
+        if (pieces.length != values.length + 1) {
+            throw new IllegalStateException("expected " + values.length + " placeholders in " + text);
+        }
+        sql.append(pieces[0]);
+        for (int index = 0; index < values.length; index++) {
+            sql.value(values[index]).append(pieces[index + 1]);
+        }
+    }
+
     /** Per bucket, every bucket of the range. */
     List<Map<String, Object>> callBuckets(StatsRequest request, BucketGrid grid) {
         if (request.callMetrics().isEmpty()) {
             return List.of();
+        }
+        if (rollups.answers(request, grid)) {
+            return rollups.callBuckets(request, grid);
         }
         Columns columns = new Columns(request.callMetrics());
         Map<Long, Row> found = new HashMap<>();
@@ -123,18 +152,6 @@ final class StatsQuery {
                 sql.append(", model");
             }
             return sql;
-        }
-
-        /** Appends a dialect's text whose {@code ?} placeholders take {@code values}, in order. */
-        private static void appendBound(SqlBuilder sql, String text, Object... values) {
-            String[] pieces = text.split("\\?", -1);
-            if (pieces.length != values.length + 1) {
-                throw new IllegalStateException("expected " + values.length + " placeholders in " + text);
-            }
-            sql.append(pieces[0]);
-            for (int index = 0; index < values.length; index++) {
-                sql.value(values[index]).append(pieces[index + 1]);
-            }
         }
 
         void fill(Map<String, Object> bucket, Row row) {

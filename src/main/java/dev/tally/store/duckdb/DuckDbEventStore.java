@@ -114,7 +114,7 @@ public final class DuckDbEventStore implements EventStore {
             return;
         }
         try {
-            rollups.compact(writer);
+            rollups.compactDue(writer);
         } catch (SQLException failure) {
             org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).warn("rollup compaction failed: {}",
                     failure.getMessage());

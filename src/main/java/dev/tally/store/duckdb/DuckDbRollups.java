@@ -11,6 +11,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
@@ -18,19 +19,30 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * The rollup tables in DuckDB: created with the schema, appended to in the writer's transaction,
- * compacted by the writer when enough delta rows have piled up, and filled once from the raw
- * tables when a store written before rollups existed is opened.
+ * compacted by the writer when enough delta rows have piled up, and rebuilt from the raw tables
+ * when a store written with another {@link Rollups#VERSION} (or before rollups existed) is opened.
  */
 final class DuckDbRollups {
-    /** Delta rows appended since the last compaction before the writer folds them together. */
+    /**
+     * Delta rows a table takes before the writer folds them together, at least; a table already
+     * larger than this waits until it has taken as many rows as it holds, so the cost of rewriting
+     * it stays a constant share of the rows written, however large it grows.
+     */
     private static final long COMPACT_AFTER_ROWS = 200_000;
 
-    private long rowsSinceCompaction;
+    private final Map<RollupTable, long[]> rowCounts = new java.util.IdentityHashMap<>();
+
+    DuckDbRollups() {
+        for (RollupTable table : Rollups.ALL) {
+            // [0]: delta rows since the last compaction, [1]: rows the last compaction left
+            rowCounts.put(table, new long[2]);
+        }
+    }
 
     static void createTables(Statement statement) throws SQLException {
         for (RollupTable table : Rollups.ALL) {
             StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table.name()
-                    + " (tenant_id VARCHAR NOT NULL, day BIGINT NOT NULL");
+                    + " (tenant_id VARCHAR NOT NULL, " + table.grain().column() + " BIGINT NOT NULL");
             for (EventColumn key : table.keys()) {
                 ddl.append(", ").append(key.name()).append(key.kind() == dev.tally.store.ColumnKind.STRING
                         ? " VARCHAR" : " INTEGER NOT NULL");
@@ -41,6 +53,12 @@ final class DuckDbRollups {
             statement.execute(ddl.append(")").toString());
         }
         statement.execute("CREATE TABLE IF NOT EXISTS rollup_state (version INTEGER NOT NULL)");
+    }
+
+    private static void dropTables(Statement statement) throws SQLException {
+        for (RollupTable table : Rollups.ALL) {
+            statement.execute("DROP TABLE IF EXISTS " + table.name());
+        }
     }
 
     /** Appends the deltas of one write, in the caller's open transaction. */
@@ -67,51 +85,91 @@ final class DuckDbRollups {
                     appender.endRow();
                 }
             }
-            rowsSinceCompaction += rows.size();
+            rowCounts.get(table)[0] += rows.size();
         }
     }
 
     boolean compactionDue() {
-        return rowsSinceCompaction >= COMPACT_AFTER_ROWS;
+        return Rollups.ALL.stream().anyMatch(this::due);
+    }
+
+    private boolean due(RollupTable table) {
+        long[] counts = rowCounts.get(table);
+        return counts[0] >= Math.max(COMPACT_AFTER_ROWS, counts[1]);
+    }
+
+    /** Folds the deltas of the tables that are due. */
+    void compactDue(DuckDBConnection connection) throws SQLException {
+        compact(connection, Rollups.ALL.stream().filter(this::due).toList());
+    }
+
+    /** Folds every table's deltas. */
+    void compact(DuckDBConnection connection) throws SQLException {
+        compact(connection, Rollups.ALL);
     }
 
     /**
-     * Folds every table's deltas into one row per group, dropping groups that cancelled out. One
-     * transaction: readers see either the deltas or their sums, which add up to the same.
+     * Folds each table's deltas into one row per group, dropping groups that cancelled out, in
+     * (tenant, time slot) order so DuckDB's per-block minimums and maximums skip the blocks of
+     * other tenants and times. One transaction: readers see either the deltas or their sums,
+     * which add up to the same.
      */
-    void compact(DuckDBConnection connection) throws SQLException {
+    private void compact(DuckDBConnection connection, List<RollupTable> tables) throws SQLException {
         connection.setAutoCommit(false);
+        Map<RollupTable, Long> remaining = new java.util.IdentityHashMap<>();
         try (Statement statement = connection.createStatement()) {
-            for (RollupTable table : Rollups.ALL) {
-                String keys = "tenant_id, day" + table.keys().stream().map(key -> ", " + key.name())
-                        .collect(Collectors.joining());
-                String sums = table.measures().stream().map(measure -> "sum(" + measure.name() + ")::BIGINT")
+            for (RollupTable table : tables) {
+                String keys = "tenant_id, " + table.grain().column() + table.keys().stream()
+                        .map(key -> ", " + key.name()).collect(Collectors.joining());
+                String combined = table.measures().stream().map(DuckDbRollups::combined)
                         .collect(Collectors.joining(", "));
-                statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS SELECT " + keys + ", " + sums
-                        + " FROM " + table.name() + " GROUP BY ALL HAVING sum(" + table.countColumn() + ") <> 0");
+                statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS SELECT " + keys + ", " + combined
+                        + " FROM " + table.name() + " GROUP BY ALL HAVING sum(" + table.countColumn() + ") <> 0"
+                        + " ORDER BY tenant_id, " + table.grain().column());
                 statement.execute("DELETE FROM " + table.name());
                 statement.execute("INSERT INTO " + table.name() + " SELECT * FROM rollup_compacted");
+                try (ResultSet count = statement.executeQuery("SELECT count(*) FROM rollup_compacted")) {
+                    count.next();
+                    remaining.put(table, count.getLong(1));
+                }
                 statement.execute("DROP TABLE rollup_compacted");
             }
             connection.commit();
-            rowsSinceCompaction = 0;
+            remaining.forEach((table, count) -> rowCounts.put(table, new long[] {0, count}));
         } catch (SQLException failure) {
             connection.rollback();
             throw failure;
         }
     }
 
-    /** Fills the rollups from the raw tables once, for a store written before they existed. */
+    private static String combined(RollupTable.Measure measure) {
+        return switch (measure.combine()) {
+            case SUM -> "sum(" + measure.name() + ")::BIGINT";
+            case MIN -> "min(" + measure.name() + ")";
+            case MAX -> "max(" + measure.name() + ")";
+        };
+    }
+
+    /**
+     * Rebuilds the rollups from the raw tables when they were written by another version (or
+     * not at all: a store from before rollups). Tables are dropped and made again, as their
+     * columns may have changed.
+     */
     void backfillIfNeeded(DuckDBConnection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet done = statement.executeQuery("SELECT count(*) FROM rollup_state")) {
+             ResultSet done = statement.executeQuery("SELECT max(version) FROM rollup_state")) {
             done.next();
-            if (done.getLong(1) > 0) {
+            if (done.getInt(1) == Rollups.VERSION) {
                 return;
             }
         }
         connection.setAutoCommit(false);
         try {
+            try (Statement statement = connection.createStatement()) {
+                dropTables(statement);
+                createTables(statement);
+                statement.execute("DELETE FROM rollup_state");
+            }
             for (String source : new String[] {"events", "calls"}) {
                 Rollups.Deltas deltas = new Rollups.Deltas();
                 long pending = 0;
@@ -134,7 +192,7 @@ final class DuckDbRollups {
                 append(connection, deltas);
             }
             try (Statement statement = connection.createStatement()) {
-                statement.execute("INSERT INTO rollup_state VALUES (1)");
+                statement.execute("INSERT INTO rollup_state VALUES (" + Rollups.VERSION + ")");
             }
             connection.commit();
         } catch (SQLException failure) {

@@ -7,26 +7,77 @@ import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
- * One pre-aggregated table: a row per (tenant, UTC day, {@code keys}) holding integer sums.
+ * One pre-aggregated table: a row per (tenant, time slot of its {@link Grain}, {@code keys})
+ * holding integers.
  *
  * <p>Rows are deltas, not totals: a write appends one row per key it touched, with negative sums
- * for a call state that was replaced, and readers always {@code SUM(...) GROUP BY} the keys they
- * need (a ClickHouse SummingMergeTree keeps the same shape). Only integer sums and counts, so a
- * rollup answer is exactly the raw answer. A store compacts the deltas whenever it likes.
+ * for a call state that was replaced, and readers always aggregate the rows of the keys they need
+ * ({@code sum} of a sum, {@code min} of a minimum; a ClickHouse SummingMergeTree keeps the same
+ * shape). Only integers, so a rollup answer is exactly the raw answer. A store compacts the deltas
+ * whenever it likes.
  *
- * @param keys the grouping columns after {@code tenant_id} and {@code day}
- * @param measures integer sums; the first is always the row count, whose zero marks a cancelled group
+ * @param grain how long one time slot is: a UTC day for the day-based reports, an hour for the
+ *     call statistics, whose buckets start at any whole hour of the request's time zone
+ * @param keys the grouping columns after {@code tenant_id} and the time slot
+ * @param measures the first is always the row count, whose zero marks a cancelled group
  * @param covers which events (or call states) the table counts
  */
-public record RollupTable(String name, List<EventColumn> keys, List<Measure> measures, Predicate<Event> covers) {
+public record RollupTable(String name, Grain grain, List<EventColumn> keys, List<Measure> measures,
+                          Predicate<Event> covers) {
 
-    /** A summed column and how much one event adds to it. */
-    public record Measure(String name, ToLongFunction<Event> value) {
+    /** The length of a rollup row's time slot, and the name of the column holding the slot number. */
+    public enum Grain {
+        DAY("day", 86_400_000L),
+        HOUR("hour", 3_600_000L);
+
+        private final String column;
+        private final long milliseconds;
+
+        Grain(String column, long milliseconds) {
+            this.column = column;
+            this.milliseconds = milliseconds;
+        }
+
+        public String column() {
+            return column;
+        }
+
+        public long milliseconds() {
+            return milliseconds;
+        }
+
+        /** The slot holding an instant: whole slots since the epoch, floored (times before 1970 too). */
+        public long slot(long timeMs) {
+            return Math.floorDiv(timeMs, milliseconds);
+        }
     }
 
-    /** The key and measure column names in stored order: tenant_id, day, keys…, measures…. */
+    /**
+     * How the rows of one group combine. A minimum or maximum cannot be taken back, so only tables
+     * whose events are never replaced (everything but calls) may have them.
+     */
+    public enum Combine {
+        SUM,
+        MIN,
+        MAX
+    }
+
+    /** A stored column and what one event contributes to it. */
+    public record Measure(String name, Combine combine, ToLongFunction<Event> value) {
+
+        /** The value of a group without events: what combining with it changes nothing. */
+        public long identity() {
+            return switch (combine) {
+                case SUM -> 0;
+                case MIN -> Long.MAX_VALUE;
+                case MAX -> Long.MIN_VALUE;
+            };
+        }
+    }
+
+    /** The key and measure column names in stored order: tenant_id, time slot, keys…, measures…. */
     public List<String> columnNames() {
-        List<String> names = new java.util.ArrayList<>(List.of("tenant_id", "day"));
+        List<String> names = new java.util.ArrayList<>(List.of("tenant_id", grain.column()));
         keys.forEach(key -> names.add(key.name()));
         measures.forEach(measure -> names.add(measure.name()));
         return names;
@@ -35,5 +86,10 @@ public record RollupTable(String name, List<EventColumn> keys, List<Measure> mea
     /** The first measure: how many events (or calls) a row stands for. */
     public String countColumn() {
         return measures.get(0).name();
+    }
+
+    /** Whether every measure is a sum, which a replaced call state can be taken back from. */
+    public boolean onlySums() {
+        return measures.stream().allMatch(measure -> measure.combine() == Combine.SUM);
     }
 }

@@ -5,6 +5,7 @@ import dev.tally.event.Event;
 import dev.tally.event.EventType;
 import dev.tally.store.ColumnKind;
 import dev.tally.store.EventColumn;
+import dev.tally.store.rollup.RollupTable.Grain;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,7 +26,7 @@ public final class Rollups {
     public static final long DAY_MS = 86_400_000L;
 
     /** Spend and tokens-by-assistant: calls per agent, status, sentiment and duration bucket. */
-    public static final RollupTable CALLS_BY_AGENT = new RollupTable("rollup_calls_by_agent",
+    public static final RollupTable CALLS_BY_AGENT = new RollupTable("rollup_calls_by_agent", Grain.DAY,
             List.of(key("agent_id", event -> event.agentId), key("status", event -> event.status),
                     key("sentiment", event -> event.sentiment),
                     integerKey("duration_bucket", event -> durationBucket(event.durationMs))),
@@ -35,7 +36,7 @@ public final class Rollups {
             event -> event.type == EventType.CALL);
 
     /** Phone usage: calls per number, direction, status and whether they have an end time. */
-    public static final RollupTable CALLS_BY_PHONE = new RollupTable("rollup_calls_by_phone",
+    public static final RollupTable CALLS_BY_PHONE = new RollupTable("rollup_calls_by_phone", Grain.DAY,
             List.of(key("phone_number", event -> event.phoneNumber), key("direction", event -> event.direction),
                     key("status", event -> event.status),
                     integerKey("ended", event -> event.endedMs == null ? 0 : 1)),
@@ -43,7 +44,7 @@ public final class Rollups {
             event -> event.type == EventType.CALL);
 
     /** AI, SMS, voice and token reports: every other event type, summed per type and its dimensions. */
-    public static final RollupTable EVENTS = new RollupTable("rollup_events",
+    public static final RollupTable EVENTS = new RollupTable("rollup_events", Grain.DAY,
             List.of(key("type", event -> event.type.wireName()), key("agent_id", event -> event.agentId),
                     key("provider", event -> event.provider), key("model", event -> event.model),
                     key("kind", event -> event.kind),
@@ -63,7 +64,27 @@ public final class Rollups {
                     measure("cost_nanos", event -> event.costNanos)),
             event -> event.type != EventType.CALL);
 
-    public static final List<RollupTable> ALL = List.of(CALLS_BY_AGENT, CALLS_BY_PHONE, EVENTS);
+    /**
+     * Call statistics: llm events per hour and model, with what every aggregation of every metric
+     * needs (count, sum, minimum, maximum, zeros), so any bucket of whole hours is answered exactly.
+     */
+    public static final RollupTable LLM_BY_HOUR = new RollupTable("rollup_llm_by_hour", Grain.HOUR,
+            List.of(key("model", event -> event.model)), LlmMeasures.ALL, event -> event.type == EventType.LLM);
+
+    /** Call statistics' latency percentiles: a {@link LatencySketch} per hour, one row per bucket index. */
+    public static final RollupTable LLM_LATENCY = new RollupTable("rollup_llm_latency", Grain.HOUR,
+            List.of(integerKey("sketch_index", event -> LatencySketch.index(event.endedMs - event.timeMs))),
+            List.of(measure("latencies", event -> 1)),
+            event -> event.type == EventType.LLM && event.endedMs != null);
+
+    public static final List<RollupTable> ALL = List.of(CALLS_BY_AGENT, CALLS_BY_PHONE, EVENTS, LLM_BY_HOUR,
+            LLM_LATENCY);
+
+    /**
+     * Bumped whenever a table, its keys or its measures change: a store opened with rollups of an
+     * older version rebuilds them from the raw tables.
+     */
+    public static final int VERSION = 2;
 
     private Rollups() {
     }
@@ -86,10 +107,13 @@ public final class Rollups {
     }
 
     public static long day(long timeMs) {
-        return Math.floorDiv(timeMs, DAY_MS);
+        return Grain.DAY.slot(timeMs);
     }
 
-    /** Accumulates the delta rows of one write: added events count +1, replaced call states −1. */
+    /**
+     * Accumulates the delta rows of one write: added events count +1, replaced call states −1.
+     * Minimums and maximums only ever grow a group, so a table with them never takes an event back.
+     */
     public static final class Deltas {
         // By identity: a table record's own hashCode walks its key and measure lists, on every event.
         private final Map<RollupTable, Map<List<Object>, long[]>> sums = new java.util.IdentityHashMap<>();
@@ -107,25 +131,53 @@ public final class Rollups {
                 if (!table.covers().test(event)) {
                     continue;
                 }
+                if (sign < 0 && !table.onlySums()) {
+                    throw new IllegalStateException(table.name() + " cannot take an event back");
+                }
                 Object[] key = new Object[table.keys().size() + 2];
                 key[0] = event.tenantId;
-                key[1] = day(event.timeMs);
+                key[1] = table.grain().slot(event.timeMs);
                 for (int index = 0; index < table.keys().size(); index++) {
                     key[index + 2] = table.keys().get(index).read(event);
                 }
+                List<RollupTable.Measure> measures = table.measures();
                 long[] values = sums.computeIfAbsent(table, any -> new HashMap<>())
-                        .computeIfAbsent(Arrays.asList(key), any -> new long[table.measures().size()]);
+                        .computeIfAbsent(Arrays.asList(key), any -> identities(measures));
                 for (int index = 0; index < values.length; index++) {
-                    values[index] += sign * table.measures().get(index).value().applyAsLong(event);
+                    RollupTable.Measure measure = measures.get(index);
+                    long value = measure.value().applyAsLong(event);
+                    values[index] = switch (measure.combine()) {
+                        case SUM -> values[index] + sign * value;
+                        case MIN -> Math.min(values[index], value);
+                        case MAX -> Math.max(values[index], value);
+                    };
                 }
             }
         }
 
-        /** The rows for one table: tenant_id, day, keys…, measures…; groups that cancelled out are left out. */
+        private static long[] identities(List<RollupTable.Measure> measures) {
+            long[] values = new long[measures.size()];
+            for (int index = 0; index < values.length; index++) {
+                values[index] = measures.get(index).identity();
+            }
+            return values;
+        }
+
+        /** Every sum is zero: the call states this write added and took back in the group were the same. */
+        private static boolean cancelledOut(RollupTable table, long[] values) {
+            for (int index = 0; index < values.length; index++) {
+                if (table.measures().get(index).combine() == RollupTable.Combine.SUM && values[index] != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The rows for one table: tenant_id, time slot, keys…, measures…; groups that cancelled out are left out. */
         public List<Object[]> rows(RollupTable table) {
             List<Object[]> rows = new ArrayList<>();
             sums.getOrDefault(table, Map.of()).forEach((key, values) -> {
-                if (Arrays.stream(values).allMatch(value -> value == 0)) {
+                if (cancelledOut(table, values)) {
                     return;
                 }
                 Object[] row = new Object[key.size() + values.length];
@@ -150,7 +202,7 @@ public final class Rollups {
     }
 
     private static RollupTable.Measure measure(String name, java.util.function.ToLongFunction<Event> value) {
-        return new RollupTable.Measure(name, value);
+        return new RollupTable.Measure(name, RollupTable.Combine.SUM, value);
     }
 
     private static long orZero(Long value) {

@@ -11,7 +11,8 @@ public final class StoredEvent {
     public static final String COLUMNS = "tenant_id, id, type, time_ms, agent_id, status, direction, phone_number,"
             + " ended_ms, duration_ms, sentiment, provider, model, kind, input_tokens, cached_input_tokens,"
             + " cache_creation_input_tokens, output_tokens, input_audio_tokens, output_audio_tokens, characters,"
-            + " audio_duration_ms, segments, cost_nanos, cost_source, credits_micros";
+            + " audio_duration_ms, segments, cost_nanos, cost_source, credits_micros, input_cost_nanos, output_cost_nanos,"
+            + " exception";
 
     private StoredEvent() {
     }
@@ -45,6 +46,9 @@ public final class StoredEvent {
         event.costNanos = row.longValue("cost_nanos");
         event.costSource = CostSource.fromWire(row.string("cost_source"));
         event.creditsMicros = row.longValue("credits_micros");
+        event.inputCostNanos = row.longValue("input_cost_nanos");
+        event.outputCostNanos = row.longValue("output_cost_nanos");
+        event.exception = row.string("exception");
         return event;
     }
 

@@ -1,0 +1,363 @@
+package dev.tally.report.stats;
+
+import dev.tally.store.EventStore;
+import dev.tally.store.Row;
+import dev.tally.store.SqlBuilder;
+import dev.tally.store.SqlDialect;
+import dev.tally.store.rollup.LatencySketch;
+import dev.tally.store.rollup.RollupTable;
+import dev.tally.store.rollup.Rollups;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Answers a statistics request from the hourly llm rollups, so its cost follows the hours and
+ * buckets it covers, not the events in them.
+ *
+ * <p>The range splits in three: the whole hours in the middle come from
+ * {@link Rollups#LLM_BY_HOUR}; the part-hours at either end (a start of 06:17) from the raw events,
+ * which are few. That needs every bucket edge on a whole hour: an origin on the hour (any time
+ * zone with a whole-hour offset) and a granularity of whole hours. Anything else, a filter, or a
+ * percentile of anything but latency goes to the raw query, which answers everything.
+ *
+ * <p>Sums, counts, minimums, maximums and averages are exact. Latency percentiles are exact
+ * ({@code quantile_cont} over the raw events) while the range holds at most
+ * {@link #EXACT_PERCENTILE_LIMIT} latencies, where that costs little; above, they come from the
+ * {@link LatencySketch} rows of {@link Rollups#LLM_LATENCY}, within 1 % of the exact value.
+ */
+final class StatsFromRollups {
+    static final long HOUR_MS = RollupTable.Grain.HOUR.milliseconds();
+    static final long EXACT_PERCENTILE_LIMIT = 20_000;
+
+    private static final List<RollupTable.Measure> MEASURES = Rollups.LLM_BY_HOUR.measures();
+
+    private final EventStore store;
+    private final long exactPercentileLimit;
+
+    StatsFromRollups(EventStore store, long exactPercentileLimit) {
+        this.store = store;
+        this.exactPercentileLimit = exactPercentileLimit;
+    }
+
+    /** Whether this path can answer the request exactly (see the class comment). */
+    boolean answers(StatsRequest request, BucketGrid grid) {
+        if (!store.maintainsRollups() || !request.filter().equals(StatsFilter.NONE)
+                || Math.floorMod(grid.originMs(), HOUR_MS) != 0 || grid.sizeMs() % HOUR_MS != 0
+                || firstWholeHour(request) >= lastWholeHour(request)) {
+            return false;
+        }
+        for (MetricSpec spec : request.usageMetrics()) {
+            if (!spec.percentiles().isEmpty()) {
+                return false;
+            }
+        }
+        for (MetricSpec spec : request.callMetrics()) {
+            if (!spec.percentiles().isEmpty() && spec.metric() != CallMetric.LATENCY_MS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The same answer as the raw query's: per bucket and model, for every model with events. */
+    List<Map<String, Object>> usageBuckets(StatsRequest request, BucketGrid grid) {
+        Map<String, long[]> totals = totals(request, grid, true);
+        TreeSet<String> models = new TreeSet<>();
+        totals.keySet().forEach(key -> models.add(key.substring(key.indexOf('\n') + 1)));
+        if ((long) grid.count() * models.size() > StatsQuery.MAX_USAGE_BUCKETS) {
+            throw StatsQuery.tooManyBuckets(grid, models.size());
+        }
+        Map<String, Measure> measures = measures(request.usageMetrics());
+        List<Map<String, Object>> buckets = new ArrayList<>();
+        for (int index = 0; index < grid.count(); index++) {
+            for (String model : models) {
+                Map<String, Object> bucket = new LinkedHashMap<>();
+                bucket.put("timestamp", grid.bucketStart(index).toString());
+                bucket.put("model", model);
+                long[] values = totals.get(index + "\n" + model);
+                measures.forEach((key, measure) -> bucket.put(key, aggregate(measure, values)));
+                bucket.put("count", values == null ? 0L : values[0]);
+                buckets.add(bucket);
+            }
+        }
+        return buckets;
+    }
+
+    /** Per bucket, every bucket of the range. */
+    List<Map<String, Object>> callBuckets(StatsRequest request, BucketGrid grid) {
+        Map<String, long[]> totals = totals(request, grid, false);
+        Map<String, Measure> measures = measures(request.callMetrics());
+        Map<Long, Map<String, Object>> percentiles = percentiles(request, grid, measures, totals);
+        List<Map<String, Object>> buckets = new ArrayList<>();
+        for (int index = 0; index < grid.count(); index++) {
+            Map<String, Object> bucket = new LinkedHashMap<>();
+            bucket.put("timestamp", grid.bucketStart(index).toString());
+            long[] values = totals.get(String.valueOf(index));
+            Map<String, Object> bucketPercentiles = percentiles.getOrDefault((long) index, Map.of());
+            measures.forEach((key, measure) -> bucket.put(key, measure.aggregation() == null
+                    ? bucketPercentiles.get(key) : aggregate(measure, values)));
+            bucket.put("count", values == null ? 0L : values[0]);
+            buckets.add(bucket);
+        }
+        return buckets;
+    }
+
+    private static Map<String, Measure> measures(List<MetricSpec> specs) {
+        Map<String, Measure> measures = new LinkedHashMap<>();
+        for (MetricSpec spec : specs) {
+            for (Measure measure : spec.measures()) {
+                measures.putIfAbsent(measure.key(), measure);
+            }
+        }
+        return measures;
+    }
+
+    // ---- sums, counts, minimums and maximums -------------------------------------------------
+
+    /**
+     * The measures of {@link Rollups#LLM_BY_HOUR}, combined per bucket (and model): the rollup's
+     * whole hours merged with the same measures computed from the raw events of the part-hours.
+     * Keys are {@code "<bucket>"} or {@code "<bucket>\n<model>"}.
+     */
+    private Map<String, long[]> totals(StatsRequest request, BucketGrid grid, boolean byModel) {
+        Map<String, long[]> totals = new HashMap<>();
+        SqlDialect dialect = store.dialect();
+        SqlBuilder rollup = new SqlBuilder().append("SELECT bucket" + (byModel ? ", model" : ""));
+        MEASURES.forEach(measure -> rollup.append(", " + combined(measure) + " AS " + measure.name()));
+        rollup.append(" FROM (SELECT ");
+        bound(rollup, dialect.integerDivide("hour * " + HOUR_MS + " - ?", "?"), grid.originMs(), grid.sizeMs());
+        rollup.append(" AS bucket, model");
+        MEASURES.forEach(measure -> rollup.append(", " + measure.name()));
+        rollup.append(" FROM " + Rollups.LLM_BY_HOUR.name() + " WHERE tenant_id = ").value(request.tenantId())
+                .append(" AND hour >= ").value(firstWholeHour(request) / HOUR_MS)
+                .append(" AND hour < ").value(lastWholeHour(request) / HOUR_MS)
+                .append(") AS hours GROUP BY bucket" + (byModel ? ", model" : ""));
+        merge(totals, store.query(rollup.build()), byModel);
+
+        SqlBuilder edges = new SqlBuilder().append("SELECT bucket" + (byModel ? ", model" : "")
+                + ", count(*) AS events, sum(error) AS errors");
+        for (String metric : rawExpressions().keySet()) {
+            String value = "value_" + metric;
+            if (metric.equals(CallMetric.LATENCY_MS.wireName())) {
+                edges.append(", count(" + value + ") AS " + metric + "_count");
+            }
+            edges.append(", sum(" + value + ") AS " + metric + "_sum, min(" + value + ") AS " + metric + "_min, max("
+                    + value + ") AS " + metric + "_max, sum(CASE WHEN " + value + " = 0 THEN 1 ELSE 0 END) AS "
+                    + metric + "_zeros");
+        }
+        edges.append(" FROM (SELECT ");
+        bound(edges, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
+        edges.append(" AS bucket, model, " + CallMetric.ERROR_COUNT.sqlExpression() + " AS error");
+        rawExpressions().forEach((metric, expression) -> edges.append(", " + expression + " AS value_" + metric));
+        edges.append(" FROM events");
+        whereEdges(edges, request).append(") AS edge_events GROUP BY bucket" + (byModel ? ", model" : ""));
+        merge(totals, store.query(edges.build()), byModel);
+        return totals;
+    }
+
+    /** The metric of every {@code <metric>_…} measure, and its value on one raw llm event. */
+    private static Map<String, String> rawExpressions() {
+        Map<String, String> expressions = new LinkedHashMap<>();
+        for (UsageMetric metric : UsageMetric.values()) {
+            expressions.put(metric.wireName(), metric.sqlExpression());
+        }
+        expressions.put(CallMetric.LATENCY_MS.wireName(), CallMetric.LATENCY_MS.sqlExpression());
+        return expressions;
+    }
+
+    private static void merge(Map<String, long[]> totals, List<Row> rows, boolean byModel) {
+        for (Row row : rows) {
+            String key = row.longValue("bucket") + (byModel ? "\n" + row.string("model") : "");
+            long[] values = totals.computeIfAbsent(key, any -> identities());
+            for (int index = 0; index < MEASURES.size(); index++) {
+                RollupTable.Measure measure = MEASURES.get(index);
+                Object stored = row.get(measure.name());
+                if (stored == null) {
+                    continue; // a minimum, maximum or sum over no values: nothing to combine
+                }
+                long value = row.longValue(measure.name());
+                values[index] = switch (measure.combine()) {
+                    case SUM -> values[index] + value;
+                    case MIN -> Math.min(values[index], value);
+                    case MAX -> Math.max(values[index], value);
+                };
+            }
+        }
+    }
+
+    private static long[] identities() {
+        long[] values = new long[MEASURES.size()];
+        for (int index = 0; index < values.length; index++) {
+            values[index] = MEASURES.get(index).identity();
+        }
+        return values;
+    }
+
+    private static String combined(RollupTable.Measure measure) {
+        return switch (measure.combine()) {
+            case SUM -> "sum(" + measure.name() + ")";
+            case MIN -> "min(" + measure.name() + ")";
+            case MAX -> "max(" + measure.name() + ")";
+        };
+    }
+
+    /** One aggregation from a bucket's combined measures, as the raw query's SQL aggregate would give it. */
+    private static Object aggregate(Measure measure, long[] values) {
+        if (values == null) {
+            return measure.empty();
+        }
+        MetricTotals metric = MetricTotals.of(measure.metric(), values);
+        return switch (measure.aggregation()) {
+            case SUM -> measure.whole(metric.sum());
+            case COUNT -> metric.count();
+            case COUNT_TRUE -> metric.count() - metric.zeros();
+            case COUNT_FALSE -> metric.zeros();
+            case MIN -> metric.count() == 0 ? null : measure.whole(metric.min());
+            case MAX -> metric.count() == 0 ? null : measure.whole(metric.max());
+            case AVG -> metric.count() == 0 ? null : measure.fractional((double) metric.sum() / metric.count());
+        };
+    }
+
+    /** One metric's count of values, sum, minimum, maximum and zeros in a bucket. */
+    private record MetricTotals(long count, long sum, long min, long max, long zeros) {
+
+        static MetricTotals of(Metric metric, long[] values) {
+            long events = value(values, "events");
+            if (metric instanceof UsageMetric usage) {
+                String name = usage.wireName();
+                return new MetricTotals(events, value(values, name + "_sum"), value(values, name + "_min"),
+                        value(values, name + "_max"), value(values, name + "_zeros"));
+            }
+            long errors = value(values, "errors");
+            return switch ((CallMetric) metric) {
+                case LATENCY_MS -> new MetricTotals(value(values, "latency_ms_count"), value(values, "latency_ms_sum"),
+                        value(values, "latency_ms_min"), value(values, "latency_ms_max"),
+                        value(values, "latency_ms_zeros"));
+                case CALL_COUNT -> new MetricTotals(events, events, 1, 1, 0);
+                case ERROR_COUNT -> new MetricTotals(events, errors, errors == events ? 1 : 0, errors > 0 ? 1 : 0,
+                        events - errors);
+            };
+        }
+
+        private static long value(long[] values, String measure) {
+            return values[MEASURE_INDEX.get(measure)];
+        }
+    }
+
+    private static final Map<String, Integer> MEASURE_INDEX = measureIndex();
+
+    private static Map<String, Integer> measureIndex() {
+        Map<String, Integer> index = new HashMap<>();
+        for (int position = 0; position < MEASURES.size(); position++) {
+            index.put(MEASURES.get(position).name(), position);
+        }
+        return Map.copyOf(index);
+    }
+
+    // ---- latency percentiles ---------------------------------------------------------------
+
+    /** Per bucket index, the latency percentiles asked for, keyed like the measures. */
+    private Map<Long, Map<String, Object>> percentiles(StatsRequest request, BucketGrid grid,
+                                                       Map<String, Measure> measures, Map<String, long[]> totals) {
+        List<Measure> asked = measures.values().stream().filter(measure -> measure.percentile() != null).toList();
+        if (asked.isEmpty()) {
+            return Map.of();
+        }
+        long latencies = 0;
+        for (long[] values : totals.values()) {
+            latencies += values[MEASURE_INDEX.get("latency_ms_count")];
+        }
+        return latencies <= exactPercentileLimit ? exactPercentiles(request, grid, asked)
+                : sketchedPercentiles(request, grid, asked);
+    }
+
+    private Map<Long, Map<String, Object>> exactPercentiles(StatsRequest request, BucketGrid grid, List<Measure> asked) {
+        SqlDialect dialect = store.dialect();
+        SqlBuilder sql = new SqlBuilder().append("SELECT bucket");
+        for (int index = 0; index < asked.size(); index++) {
+            sql.append(", " + asked.get(index).sql("latency", dialect) + " AS percentile_" + index);
+        }
+        sql.append(" FROM (SELECT ");
+        bound(sql, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
+        sql.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM events WHERE tenant_id = ")
+                .value(request.tenantId()).append(" AND type = 'llm' AND time_ms >= ")
+                .value(request.start().toEpochMilli()).append(" AND time_ms < ").value(request.end().toEpochMilli())
+                .append(") AS llm_events GROUP BY bucket");
+        Map<Long, Map<String, Object>> percentiles = new HashMap<>();
+        for (Row row : store.query(sql.build())) {
+            Map<String, Object> values = new HashMap<>();
+            for (int index = 0; index < asked.size(); index++) {
+                values.put(asked.get(index).key(), asked.get(index).read(row, "percentile_" + index));
+            }
+            percentiles.put(row.longValue("bucket"), values);
+        }
+        return percentiles;
+    }
+
+    /** From the sketch rows of the whole hours, plus the part-hours' raw latencies added to the same sketch. */
+    private Map<Long, Map<String, Object>> sketchedPercentiles(StatsRequest request, BucketGrid grid,
+                                                               List<Measure> asked) {
+        SqlDialect dialect = store.dialect();
+        Map<Long, NavigableMap<Integer, Long>> sketches = new HashMap<>();
+        SqlBuilder rollup = new SqlBuilder().append("SELECT bucket, sketch_index, sum(latencies) AS latencies FROM (SELECT ");
+        bound(rollup, dialect.integerDivide("hour * " + HOUR_MS + " - ?", "?"), grid.originMs(), grid.sizeMs());
+        rollup.append(" AS bucket, sketch_index, latencies FROM " + Rollups.LLM_LATENCY.name() + " WHERE tenant_id = ")
+                .value(request.tenantId()).append(" AND hour >= ").value(firstWholeHour(request) / HOUR_MS)
+                .append(" AND hour < ").value(lastWholeHour(request) / HOUR_MS)
+                .append(") AS hours GROUP BY bucket, sketch_index");
+        for (Row row : store.query(rollup.build())) {
+            sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
+                    .merge((int) row.longValue("sketch_index"), row.longValue("latencies"), Long::sum);
+        }
+        SqlBuilder edges = new SqlBuilder().append("SELECT ");
+        bound(edges, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
+        edges.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM events");
+        whereEdges(edges, request).append(" AND ended_ms IS NOT NULL");
+        for (Row row : store.query(edges.build())) {
+            sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
+                    .merge(LatencySketch.index(row.longValue("latency")), 1L, Long::sum);
+        }
+        Map<Long, Map<String, Object>> percentiles = new HashMap<>();
+        sketches.forEach((bucket, counts) -> {
+            Map<String, Object> values = new HashMap<>();
+            for (Measure measure : asked) {
+                double fraction = measure.percentile().divide(BigDecimal.valueOf(100)).doubleValue();
+                values.put(measure.key(), measure.fractional(LatencySketch.quantile(counts, fraction)));
+            }
+            percentiles.put(bucket, values);
+        });
+        return percentiles;
+    }
+
+    // ---- the range -------------------------------------------------------------------------
+
+    /** The start rounded up to a whole hour: the rollup's part begins here. */
+    private static long firstWholeHour(StatsRequest request) {
+        return Math.floorDiv(request.start().toEpochMilli() + HOUR_MS - 1, HOUR_MS) * HOUR_MS;
+    }
+
+    /** The end rounded down to a whole hour: the rollup's part ends here. */
+    private static long lastWholeHour(StatsRequest request) {
+        return Math.floorDiv(request.end().toEpochMilli(), HOUR_MS) * HOUR_MS;
+    }
+
+    /** {@code WHERE} the tenant's llm events in the part-hours before and after the whole hours. */
+    private static SqlBuilder whereEdges(SqlBuilder sql, StatsRequest request) {
+        return sql.append(" WHERE tenant_id = ").value(request.tenantId())
+                .append(" AND type = 'llm' AND ((time_ms >= ").value(request.start().toEpochMilli())
+                .append(" AND time_ms < ").value(firstWholeHour(request))
+                .append(") OR (time_ms >= ").value(lastWholeHour(request))
+                .append(" AND time_ms < ").value(request.end().toEpochMilli()).append("))");
+    }
+
+    private static void bound(SqlBuilder sql, String text, Object... values) {
+        StatsQuery.appendBound(sql, text, values);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.tally.report.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.tally.bench.EventGenerator;
+import dev.tally.store.rollup.RollupFixture;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Call statistics from the hourly rollups against the raw query, on randomized usage: every sum,
+ * count, minimum, maximum and average equal, percentiles equal while exact and within 1 % when
+ * read from the latency sketch. Ranges start and end anywhere (part-hours at both ends), in time
+ * zones with whole-hour and half-hour offsets, and with granularities the rollups cannot serve,
+ * which must fall back to the raw query and still agree.
+ */
+class StatsRollupTest {
+    private static final List<ZoneId> ZONES = List.of(ZoneId.of("UTC"), ZoneId.of("America/New_York"),
+            ZoneId.of("America/Bahia_Banderas"), ZoneId.of("Asia/Kolkata"));
+    private static final Long[] GRANULARITIES = {null, 3_600L, 7_200L, 21_600L, 86_400L, 1_800L, 5_400L};
+    private static final List<BigDecimal> PERCENTILES = List.of(BigDecimal.ZERO, BigDecimal.valueOf(50),
+            BigDecimal.valueOf(95), new BigDecimal("99.9"), BigDecimal.valueOf(100));
+
+    /** Rollups as written, in delta rows. */
+    private static RollupFixture fixture;
+    /** Rollups folded by compaction: minimums and maximums must survive it. */
+    private static RollupFixture compacted;
+
+    @BeforeAll
+    static void write() {
+        fixture = new RollupFixture(29, false);
+        compacted = new RollupFixture(31, true);
+    }
+
+    @AfterAll
+    static void close() {
+        fixture.close();
+        compacted.close();
+    }
+
+    @Test
+    void rollupAnswersEqualRawAnswersExactly() {
+        StatsQuery raw = new StatsQuery(fixture.raw());
+        StatsQuery rollups = new StatsQuery(fixture.rollups(), Long.MAX_VALUE);
+        StatsFromRollups path = new StatsFromRollups(fixture.rollups(), Long.MAX_VALUE);
+        SplittableRandom random = new SplittableRandom(11);
+        int answeredFromRollups = 0;
+        for (int question = 0; question < 60; question++) {
+            StatsRequest request = randomRequest(random);
+            BucketGrid grid = request.grid();
+            if (path.answers(request, grid)) {
+                answeredFromRollups++;
+            }
+            List<Map<String, Object>> expectedUsage = raw.usageBuckets(request, grid);
+            assertThat(rollups.usageBuckets(request, grid)).as("usage %s", request).isEqualTo(expectedUsage);
+            assertThat(rollups.callBuckets(request, grid)).as("calls %s", request)
+                    .isEqualTo(raw.callBuckets(request, grid));
+            if (question == 0) {
+                assertThat(expectedUsage).isNotEmpty();
+            }
+        }
+        assertThat(answeredFromRollups).as("questions the rollups answered").isGreaterThan(25);
+    }
+
+    @Test
+    void sketchedPercentilesAreWithinOnePercentOfExact() {
+        StatsQuery raw = new StatsQuery(compacted.raw());
+        StatsQuery sketched = new StatsQuery(compacted.rollups(), 0);
+        StatsFromRollups path = new StatsFromRollups(compacted.rollups(), 0);
+        SplittableRandom random = new SplittableRandom(5);
+        int compared = 0;
+        int inexact = 0;
+        for (int question = 0; question < 60; question++) {
+            StatsRequest request = randomRequest(random);
+            BucketGrid grid = request.grid();
+            if (!path.answers(request, grid)) {
+                continue;
+            }
+            List<Map<String, Object>> exact = raw.callBuckets(request, grid);
+            List<Map<String, Object>> estimated = sketched.callBuckets(request, grid);
+            assertThat(estimated).hasSameSizeAs(exact);
+            for (int bucket = 0; bucket < exact.size(); bucket++) {
+                for (Map.Entry<String, Object> value : exact.get(bucket).entrySet()) {
+                    Object estimate = estimated.get(bucket).get(value.getKey());
+                    if (!value.getKey().startsWith("p") || value.getValue() == null) {
+                        assertThat(estimate).as("%s of bucket %d in %s", value.getKey(), bucket, request)
+                                .isEqualTo(value.getValue());
+                        continue;
+                    }
+                    double truth = ((Number) value.getValue()).doubleValue();
+                    assertThat(((Number) estimate).doubleValue()).as("%s of bucket %d in %s", value.getKey(), bucket,
+                            request).isCloseTo(truth, within(truth * 0.01));
+                    compared++;
+                    if (((Number) estimate).doubleValue() != truth) {
+                        inexact++;
+                    }
+                }
+            }
+        }
+        assertThat(compared).as("percentiles compared").isGreaterThan(500);
+        assertThat(inexact).as("percentiles that really came from the sketch").isGreaterThan(compared / 4);
+    }
+
+    private static StatsRequest randomRequest(SplittableRandom random) {
+        long hour = StatsFromRollups.HOUR_MS;
+        long firstMs = RollupFixture.END_MS - RollupFixture.DAYS * 86_400_000L;
+        long startMs = firstMs - 86_400_000L + random.nextLong(RollupFixture.DAYS * 86_400_000L);
+        if (random.nextBoolean()) {
+            startMs -= Math.floorMod(startMs, hour);
+        }
+        long maxRangeMs = (random.nextInt(4) == 0 ? 31 : 1 + random.nextInt(6)) * 86_400_000L;
+        long endMs = startMs + 1 + random.nextLong(maxRangeMs);
+        if (random.nextBoolean()) {
+            endMs -= Math.floorMod(endMs, hour);
+        }
+        endMs = Math.max(endMs, startMs + 1);
+        ZoneId zone = ZONES.get(random.nextInt(ZONES.size()));
+        long granularity = Granularity.resolve(GRANULARITIES[random.nextInt(GRANULARITIES.length)], endMs - startMs);
+        List<MetricSpec> usage = Arrays.stream(UsageMetric.values())
+                .filter(metric -> random.nextInt(3) > 0)
+                .map(metric -> new MetricSpec(metric, List.of(Aggregation.values()), List.of()))
+                .toList();
+        List<MetricSpec> calls = List.of(
+                new MetricSpec(CallMetric.LATENCY_MS, List.of(Aggregation.values()), PERCENTILES),
+                new MetricSpec(CallMetric.CALL_COUNT, List.of(Aggregation.values()), List.of()),
+                new MetricSpec(CallMetric.ERROR_COUNT, List.of(Aggregation.values()), List.of()));
+        String tenant = EventGenerator.TENANTS[random.nextInt(EventGenerator.TENANTS.length)];
+        return new StatsRequest(tenant, Instant.ofEpochMilli(startMs), Instant.ofEpochMilli(endMs), granularity, zone,
+                usage, calls, StatsFilter.NONE);
+    }
+}
