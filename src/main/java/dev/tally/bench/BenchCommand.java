@@ -54,6 +54,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench/results", description = "Where results go (default ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--preload", description = "Load all but the last --ingest-events events straight into the"
+            + " server's store (DuckDB CSV reader, rollups rebuilt) before it starts; HTTP ingest then sends the rest."
+            + " For runs too large to send whole over HTTP (100M).")
+    boolean preload;
+
+    @Option(names = "--ingest-events", defaultValue = "2000000",
+            description = "With --preload: events sent over HTTP after the preload (default ${DEFAULT-VALUE}).")
+    long ingestEvents;
+
     @Option(names = "--psql", description = "psql binary; with --pg-port, also run the plain SQL on PostgreSQL.")
     String psql;
 
@@ -68,7 +77,8 @@ public final class BenchCommand implements Callable<Integer> {
         results.put("versions", Map.of("tally", Version.CURRENT, "java", System.getProperty("java.version"),
                 "duckdb", Machine.duckDbVersion()));
         results.put("settings", Map.of("events", events, "batch", batch, "clients", clients, "requests", requests,
-                "sql_requests", sqlRequests, "server_heap", serverHeap, "seed", seed, "days", days));
+                "sql_requests", sqlRequests, "server_heap", serverHeap, "seed", seed, "days", days,
+                "preloaded", preload));
         run.execute(results);
         Files.createDirectories(out);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -44,10 +44,15 @@ final class BenchRun {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private long[] offsets;
     private int[] lineCounts;
+    /** The first batch sent over HTTP (and appended raw); those before it are preloaded. */
+    private final int firstHttpBatch;
 
     BenchRun(BenchCommand options) {
         this.options = options;
         this.generator = new EventGenerator(options.seed, options.events, options.batch, endMs, options.days);
+        this.firstHttpBatch = options.preload
+                ? Math.max(0, generator.batches() - (int) ((options.ingestEvents + options.batch - 1) / options.batch))
+                : 0;
     }
 
     void execute(Map<String, Object> results) throws Exception {
@@ -61,6 +66,10 @@ final class BenchRun {
         results.put("raw_appender", rawAppender(work.resolve("raw")));
         Path data = work.resolve("server-data");
         Files.createDirectories(data);
+        if (firstHttpBatch > 0) {
+            log("preloading " + firstHttpBatch + " batches into the server's store");
+            results.put("preload", BulkLoad.load(generator, firstHttpBatch, data, work.resolve("preload")));
+        }
         int port = BenchCommand.freePort();
         Map<String, Object> server = new LinkedHashMap<>();
         try (ServerProcess process = new ServerProcess(data, port, ADMIN_TOKEN, options.serverHeap)) {
@@ -96,7 +105,7 @@ final class BenchRun {
     }
 
     private Map<String, Object> writeBodies(Path file) throws Exception {
-        int batches = generator.batches();
+        int batches = generator.batches() - firstHttpBatch;
         offsets = new long[batches + 1];
         lineCounts = new int[batches];
         long lines = 0;
@@ -107,7 +116,7 @@ final class BenchRun {
                 List<Future<NdjsonWriter.Body>> made = new ArrayList<>();
                 for (int index = start; index < Math.min(batches, start + window); index++) {
                     int batch = index;
-                    made.add(pool.submit(() -> NdjsonWriter.write(generator.batch(batch))));
+                    made.add(pool.submit(() -> NdjsonWriter.write(generator.batch(firstHttpBatch + batch))));
                 }
                 for (int index = start; index < Math.min(batches, start + window); index++) {
                     NdjsonWriter.Body body = made.get(index - start).get();
@@ -132,7 +141,7 @@ final class BenchRun {
         try (DuckDbDatabase database = DuckDbDatabase.open(directory)) {
             DuckDBConnection connection = database.newConnection();
             connection.setAutoCommit(false);
-            for (int index = 0; index < generator.batches(); index++) {
+            for (int index = firstHttpBatch; index < generator.batches(); index++) {
                 List<Event> events = generator.batch(index);
                 long started = System.nanoTime();
                 try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {

@@ -58,6 +58,12 @@ public final class EventGenerator {
         return "+1415555" + tenant + "0" + (10 + number);
     }
 
+    /** How many events batch {@code index} has: the batch size, but for a shorter last batch. */
+    public int batchSize(int index) {
+        long first = (long) index * batchSize;
+        return (int) (Math.min(total, first + batchSize) - first);
+    }
+
     /** The events of batch {@code index}, in time order. */
     public List<Event> batch(int index) {
         long first = (long) index * batchSize;

@@ -23,6 +23,14 @@ final class MarkdownReport {
                 .append(settings.path("batch").asInt()).append(", ").append(settings.path("clients").asInt())
                 .append(" ingest clients, ").append(settings.path("requests").asInt()).append(" requests per report")
                 .append(", server -Xmx").append(settings.path("server_heap").asText()).append("\n\n");
+        JsonNode preload = results.path("preload");
+        if (!preload.isMissingNode()) {
+            out.append("Preloaded (CSV reader, not timed as ingest): ").append(preload.path("events").asLong())
+                    .append(" events in ").append(preload.path("load_seconds").asDouble())
+                    .append(" s, rollups compacted in ").append(preload.path("rollup_compact_seconds").asDouble())
+                    .append(" s; the rows below are the last ").append(results.path("raw_appender").path("rows").asLong())
+                    .append(" events, appended raw and sent over HTTP on top of them.\n\n");
+        }
         out.append("| ingest | events/s | seconds |\n|---|---:|---:|\n");
         JsonNode raw = results.path("raw_appender");
         JsonNode http = results.path("http_ingest");

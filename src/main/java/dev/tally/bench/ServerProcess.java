@@ -34,7 +34,8 @@ final class ServerProcess implements AutoCloseable {
         sampler.setDaemon(true);
         sampler.start();
         HttpClient client = HttpClient.newHttpClient();
-        for (int attempt = 0; attempt < 600; attempt++) {
+        // a server opening a store of 100M events reads every id fingerprint first: minutes, not seconds
+        for (int attempt = 0; attempt < 18_000; attempt++) {
             try {
                 HttpResponse<String> health = client.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/api/v1/health")).build(),
@@ -50,7 +51,7 @@ final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("the server did not start within a minute");
+        throw new IllegalStateException("the server did not start within 30 minutes");
     }
 
     private void sample() {
