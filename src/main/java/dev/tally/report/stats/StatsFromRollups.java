@@ -129,37 +129,62 @@ final class StatsFromRollups {
     private Map<String, long[]> totals(StatsRequest request, BucketGrid grid, boolean byModel) {
         Map<String, long[]> totals = new HashMap<>();
         SqlDialect dialect = store.dialect();
+        // only the columns the request needs: aggregating all forty costs several times one
+        List<RollupTable.Measure> needed = MEASURES.stream()
+                .filter(measure -> needed(byModel ? request.usageMetrics() : request.callMetrics(), measure.name()))
+                .toList();
         SqlBuilder rollup = new SqlBuilder().append("SELECT bucket" + (byModel ? ", model" : ""));
-        MEASURES.forEach(measure -> rollup.append(", " + combined(measure) + " AS " + measure.name()));
+        needed.forEach(measure -> rollup.append(", " + combined(measure) + " AS " + measure.name()));
         rollup.append(" FROM (SELECT ");
         bound(rollup, dialect.integerDivide("hour * " + HOUR_MS + " - ?", "?"), grid.originMs(), grid.sizeMs());
         rollup.append(" AS bucket, model");
-        MEASURES.forEach(measure -> rollup.append(", " + measure.name()));
+        needed.forEach(measure -> rollup.append(", " + measure.name()));
         rollup.append(" FROM " + Rollups.LLM_BY_HOUR.name() + " WHERE tenant_id = ").value(request.tenantId())
                 .append(" AND hour >= ").value(firstWholeHour(request) / HOUR_MS)
                 .append(" AND hour < ").value(lastWholeHour(request) / HOUR_MS)
                 .append(") AS hours GROUP BY bucket" + (byModel ? ", model" : ""));
         merge(totals, store.query(rollup.build()), byModel);
 
-        SqlBuilder edges = new SqlBuilder().append("SELECT bucket" + (byModel ? ", model" : "")
-                + ", count(*) AS events, sum(error) AS errors");
-        for (String metric : rawExpressions().keySet()) {
-            String value = "value_" + metric;
-            if (metric.equals(CallMetric.LATENCY_MS.wireName())) {
-                edges.append(", count(" + value + ") AS " + metric + "_count");
+        for (long[] edge : edges(request)) {
+            SqlBuilder edges = new SqlBuilder().append("SELECT bucket" + (byModel ? ", model" : "")
+                    + ", count(*) AS events, sum(error) AS errors");
+            for (String metric : rawExpressions().keySet()) {
+                String value = "value_" + metric;
+                if (metric.equals(CallMetric.LATENCY_MS.wireName())) {
+                    edges.append(", count(" + value + ") AS " + metric + "_count");
+                }
+                edges.append(", sum(" + value + ") AS " + metric + "_sum, min(" + value + ") AS " + metric
+                        + "_min, max(" + value + ") AS " + metric + "_max, sum(CASE WHEN " + value
+                        + " = 0 THEN 1 ELSE 0 END) AS " + metric + "_zeros");
             }
-            edges.append(", sum(" + value + ") AS " + metric + "_sum, min(" + value + ") AS " + metric + "_min, max("
-                    + value + ") AS " + metric + "_max, sum(CASE WHEN " + value + " = 0 THEN 1 ELSE 0 END) AS "
-                    + metric + "_zeros");
+            edges.append(" FROM (SELECT ");
+            bound(edges, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
+            edges.append(" AS bucket, model, " + CallMetric.ERROR_COUNT.sqlExpression() + " AS error");
+            rawExpressions().forEach((metric, expression) -> edges.append(", " + expression + " AS value_" + metric));
+            edges.append(" FROM events");
+            whereLlm(edges, request, edge).append(") AS edge_events GROUP BY bucket" + (byModel ? ", model" : ""));
+            merge(totals, store.query(edges.build()), byModel);
         }
-        edges.append(" FROM (SELECT ");
-        bound(edges, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
-        edges.append(" AS bucket, model, " + CallMetric.ERROR_COUNT.sqlExpression() + " AS error");
-        rawExpressions().forEach((metric, expression) -> edges.append(", " + expression + " AS value_" + metric));
-        edges.append(" FROM events");
-        whereEdges(edges, request).append(") AS edge_events GROUP BY bucket" + (byModel ? ", model" : ""));
-        merge(totals, store.query(edges.build()), byModel);
         return totals;
+    }
+
+    /**
+     * Whether a rollup column serves the requested metrics: the event and latency counts always
+     * (the bucket count, the choice between exact and sketched percentiles), otherwise a metric's
+     * columns when the metric is asked for. {@code call_count} and {@code error_count} are read
+     * from {@code events} and {@code errors}.
+     */
+    private static boolean needed(List<MetricSpec> specs, String column) {
+        if (column.equals("events") || column.equals("latency_ms_count")) {
+            return true;
+        }
+        for (MetricSpec spec : specs) {
+            String metric = spec.metric().wireName();
+            if (column.startsWith(metric + "_") || (spec.metric() == CallMetric.ERROR_COUNT && column.equals("errors"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The metric of every {@code <metric>_…} measure, and its value on one raw llm event. */
@@ -178,9 +203,10 @@ final class StatsFromRollups {
             long[] values = totals.computeIfAbsent(key, any -> identities());
             for (int index = 0; index < MEASURES.size(); index++) {
                 RollupTable.Measure measure = MEASURES.get(index);
-                Object stored = row.get(measure.name());
+                // a column not selected, or a minimum, maximum or sum over no values: nothing to combine
+                Object stored = row.asMap().get(measure.name());
                 if (stored == null) {
-                    continue; // a minimum, maximum or sum over no values: nothing to combine
+                    continue;
                 }
                 long value = row.longValue(measure.name());
                 values[index] = switch (measure.combine()) {
@@ -316,13 +342,15 @@ final class StatsFromRollups {
             sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
                     .merge((int) row.longValue("sketch_index"), row.longValue("latencies"), Long::sum);
         }
-        SqlBuilder edges = new SqlBuilder().append("SELECT ");
-        bound(edges, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
-        edges.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM events");
-        whereEdges(edges, request).append(" AND ended_ms IS NOT NULL");
-        for (Row row : store.query(edges.build())) {
-            sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
-                    .merge(LatencySketch.index(row.longValue("latency")), 1L, Long::sum);
+        for (long[] edge : edges(request)) {
+            SqlBuilder edges = new SqlBuilder().append("SELECT ");
+            bound(edges, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
+            edges.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM events");
+            whereLlm(edges, request, edge).append(" AND ended_ms IS NOT NULL");
+            for (Row row : store.query(edges.build())) {
+                sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
+                        .merge(LatencySketch.index(row.longValue("latency")), 1L, Long::sum);
+            }
         }
         Map<Long, Map<String, Object>> percentiles = new HashMap<>();
         sketches.forEach((bucket, counts) -> {
@@ -348,13 +376,26 @@ final class StatsFromRollups {
         return Math.floorDiv(request.end().toEpochMilli(), HOUR_MS) * HOUR_MS;
     }
 
-    /** {@code WHERE} the tenant's llm events in the part-hours before and after the whole hours. */
-    private static SqlBuilder whereEdges(SqlBuilder sql, StatsRequest request) {
+    /**
+     * The part-hours before and after the whole hours, those that are not empty, as
+     * {@code [from, to)}. Each is queried on its own: a range with bound parameters lets DuckDB
+     * skip the blocks outside it, where two ranges joined by OR would scan the whole table.
+     */
+    private static List<long[]> edges(StatsRequest request) {
+        List<long[]> edges = new ArrayList<>();
+        if (request.start().toEpochMilli() < firstWholeHour(request)) {
+            edges.add(new long[] {request.start().toEpochMilli(), firstWholeHour(request)});
+        }
+        if (lastWholeHour(request) < request.end().toEpochMilli()) {
+            edges.add(new long[] {lastWholeHour(request), request.end().toEpochMilli()});
+        }
+        return edges;
+    }
+
+    /** {@code WHERE} the tenant's llm events in {@code [range[0], range[1])}. */
+    private static SqlBuilder whereLlm(SqlBuilder sql, StatsRequest request, long[] range) {
         return sql.append(" WHERE tenant_id = ").value(request.tenantId())
-                .append(" AND type = 'llm' AND ((time_ms >= ").value(request.start().toEpochMilli())
-                .append(" AND time_ms < ").value(firstWholeHour(request))
-                .append(") OR (time_ms >= ").value(lastWholeHour(request))
-                .append(" AND time_ms < ").value(request.end().toEpochMilli()).append("))");
+                .append(" AND type = 'llm' AND time_ms >= ").value(range[0]).append(" AND time_ms < ").value(range[1]);
     }
 
     private static void bound(SqlBuilder sql, String text, Object... values) {
