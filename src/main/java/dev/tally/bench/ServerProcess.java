@@ -21,14 +21,22 @@ final class ServerProcess implements AutoCloseable {
     private volatile long peakRssKb;
     private final Thread sampler;
 
-    ServerProcess(Path dataDirectory, int port, String adminToken, String heap) throws IOException, InterruptedException {
+    /** @param storeArguments {@code serve} options choosing the store; empty for the embedded DuckDB store */
+    ServerProcess(Path dataDirectory, int port, String adminToken, String heap, List<String> storeArguments)
+            throws IOException, InterruptedException {
         this.port = port;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), "dev.tally.Main", "serve",
                 "--port", String.valueOf(port), "--data-dir", dataDirectory.toString(), "--admin-token", adminToken));
+        command.addAll(storeArguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDirectory.resolveSibling("server.log").toFile());
         builder.environment().putIfAbsent("TALLY_LOG_LEVEL", "WARN");
+        // the store's environment variables must not override the bench's own choice
+        builder.environment().remove("TALLY_STORE");
+        builder.environment().remove("TALLY_CLICKHOUSE_URL");
+        builder.environment().remove("TALLY_CLICKHOUSE_CLUSTER");
+        builder.environment().remove("TALLY_CLICKHOUSE_DATABASE");
         this.process = builder.start();
         this.sampler = new Thread(this::sample, "rss-sampler");
         sampler.setDaemon(true);
@@ -50,6 +58,7 @@ final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+        close();
         throw new IllegalStateException("the server did not start within a minute");
     }
 
