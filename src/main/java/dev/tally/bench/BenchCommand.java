@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -89,6 +90,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " (default: 10 minutes ago); the same value makes two runs generate the same events and requests.")
     Instant end;
 
+    @Option(names = "--side-by-side", arity = "2", paramLabel = "<results.json>",
+            description = "Print one table of a DuckDB and a ClickHouse results file (in that order) and exit.")
+    List<Path> sideBySide;
+
     Store store;
 
     /** Where the benchmarked server keeps its events. */
@@ -111,6 +116,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (sideBySide != null) {
+            ObjectMapper mapper = new ObjectMapper();
+            System.out.println(SideBySide.render(mapper.readTree(sideBySide.get(0).toFile()),
+                    mapper.readTree(sideBySide.get(1).toFile())));
+            return 0;
+        }
         store = Store.parse(storeName, spec);
         BenchRun run = new BenchRun(this);
         Map<String, Object> results = new LinkedHashMap<>();
