@@ -20,6 +20,7 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private volatile long peakRssKb;
     private final Thread sampler;
+    private final Thread stopOnExit;
 
     /** @param storeArguments {@code serve} options choosing the store; empty for the embedded DuckDB store */
     ServerProcess(Path dataDirectory, int port, String adminToken, String heap, List<String> storeArguments)
@@ -38,6 +39,9 @@ final class ServerProcess implements AutoCloseable {
         builder.environment().remove("TALLY_CLICKHOUSE_CLUSTER");
         builder.environment().remove("TALLY_CLICKHOUSE_DATABASE");
         this.process = builder.start();
+        // the child must not outlive an interrupted bench
+        this.stopOnExit = new Thread(process::destroyForcibly, "bench-server-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
         this.sampler = new Thread(this::sample, "rss-sampler");
         sampler.setDaemon(true);
         sampler.start();
@@ -92,6 +96,11 @@ final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException exiting) {
+            // already shutting down: the hook kills the child
+        }
         process.destroy();
         try {
             if (!process.waitFor(Duration.ofMinutes(3).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
