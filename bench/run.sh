@@ -2,15 +2,31 @@
 # Reproducible Tally benchmark: builds the jar, starts a scratch PostgreSQL cluster (when psql and
 # pg_ctl exist; installs postgresql with apt-get when missing), runs `tally bench`, stops the cluster.
 # Usage: bench/run.sh [--events 1000000] [other `tally bench` options]
+#        bench/run.sh --store clickhouse [--events 1000000]   (the bench starts and stops its own
+#        two-shard ClickHouse cluster; PostgreSQL is not needed then and not started)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS_ARGS=("$@")
+STORE=duckdb
+for ((index = 0; index < ${#EVENTS_ARGS[@]}; index++)); do
+  case "${EVENTS_ARGS[$index]}" in
+    --store) STORE="${EVENTS_ARGS[$((index + 1))]:-duckdb}" ;;
+    --store=*) STORE="${EVENTS_ARGS[$index]#--store=}" ;;
+  esac
+done
 
 if [[ ! -f target/tally.jar || -n "$(find src pom.xml -newer target/tally.jar -print -quit)" ]]; then
   mvn -q -B package -DskipTests
 fi
 
 PG_BIN=""
+if [[ "${STORE,,}" == clickhouse ]]; then
+  if ! command -v clickhouse-server >/dev/null && ! command -v clickhouse >/dev/null \
+      && [[ ! -x /usr/sbin/clickhouse-server ]] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && apt-get install -y -qq clickhouse-server >/dev/null) || true
+  fi
+  exec java -Xmx6g -jar target/tally.jar bench "${EVENTS_ARGS[@]}"
+fi
 for candidate in /usr/lib/postgresql/*/bin; do
   [[ -x "$candidate/pg_ctl" && -x "$candidate/psql" ]] && PG_BIN="$candidate"
 done

@@ -7,21 +7,34 @@ import dev.tally.server.Version;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code tally bench}: one reproducible run that measures, side by side, the raw DuckDB Appender
  * rate, Tally's HTTP ingest rate, every report's latency over HTTP, the same questions in plain SQL
  * over raw tables (DuckDB, and PostgreSQL when given a running cluster), and the server's peak
- * memory. Writes {@code results.json} and {@code results.md} to {@code --out}.
+ * memory. Writes {@code results-<events>.json} and {@code .md} to {@code --out}.
+ *
+ * <p>With {@code --store clickhouse} the same run goes against a two-shard ClickHouse cluster
+ * (started by the bench, or given with {@code --clickhouse-url}): the raw insert rate of the same
+ * rows over ClickHouse's HTTP interface replaces the Appender, plain SQL runs on ClickHouse, and the
+ * files are {@code results-clickhouse-<events>.*}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark ingest and reports with deterministic generated usage.")
 public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--events", defaultValue = "1000000", description = "Events to generate (default ${DEFAULT-VALUE}).")
     long events;
@@ -69,10 +82,63 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--pg-port", description = "Port of a scratch PostgreSQL cluster (the script starts one).")
     Integer postgresPort;
 
+    @Option(names = "--store", defaultValue = "duckdb",
+            description = "Store the server runs on: duckdb or clickhouse (default ${DEFAULT-VALUE}).")
+    String storeName;
+
+    @Option(names = "--clickhouse-url",
+            description = "With --store clickhouse: endpoints of an existing cluster, comma-separated (every node when"
+                    + " it has no ZooKeeper); default: the bench starts a two-shard local cluster and stops it.")
+    String clickHouseUrl;
+
+    @Option(names = "--clickhouse-cluster", defaultValue = "tally",
+            description = "remote_servers name of the --clickhouse-url cluster (default ${DEFAULT-VALUE}).")
+    String clickHouseCluster;
+
+    @Option(names = "--end", description = "Time of the last generated event, e.g. 2026-03-01T00:00:00Z"
+            + " (default: 10 minutes ago); the same value makes two runs generate the same events and requests.")
+    Instant end;
+
+    @Option(names = "--side-by-side", arity = "2", paramLabel = "<results.json>",
+            description = "Print one table of a DuckDB and a ClickHouse results file (in that order) and exit.")
+    List<Path> sideBySide;
+
+    Store store;
+
+    /** Where the benchmarked server keeps its events. */
+    enum Store {
+        DUCKDB, CLICKHOUSE;
+
+        static Store parse(String name, CommandSpec spec) {
+            for (Store store : values()) {
+                if (store.name().equalsIgnoreCase(name.trim())) {
+                    return store;
+                }
+            }
+            throw new ParameterException(spec.commandLine(), "--store must be duckdb or clickhouse, not " + name);
+        }
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (preload && store != Store.DUCKDB) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--preload loads a DuckDB store; it does not apply to --store " + store);
+        }
+        if (sideBySide != null) {
+            ObjectMapper mapper = new ObjectMapper();
+            System.out.println(SideBySide.render(mapper.readTree(sideBySide.get(0).toFile()),
+                    mapper.readTree(sideBySide.get(1).toFile())));
+            return 0;
+        }
+        store = Store.parse(storeName, spec);
         BenchRun run = new BenchRun(this);
         Map<String, Object> results = new LinkedHashMap<>();
+        results.put("store", store.label());
         results.put("machine", Machine.describe());
         results.put("versions", Map.of("tally", Version.CURRENT, "java", System.getProperty("java.version"),
                 "duckdb", Machine.duckDbVersion()));
@@ -82,13 +148,18 @@ public final class BenchCommand implements Callable<Integer> {
         run.execute(results);
         Files.createDirectories(out);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Path json = out.resolve("results-" + events + ".json");
+        // DuckDB keeps the names earlier results have; other stores say theirs, so no run overwrites another store's
+        String name = switch (store) {
+            case DUCKDB -> "results-" + events;
+            case CLICKHOUSE -> "results-clickhouse-" + events;
+        };
+        Path json = out.resolve(name + ".json");
         mapper.writeValue(json.toFile(), results);
         JsonNode tree = mapper.valueToTree(results);
         String markdown = MarkdownReport.render(tree);
-        Files.writeString(out.resolve("results-" + events + ".md"), markdown);
+        Files.writeString(out.resolve(name + ".md"), markdown);
         System.out.println(markdown);
-        System.out.println("written: " + json + " and " + out.resolve("results-" + events + ".md"));
+        System.out.println("written: " + json + " and " + out.resolve(name + ".md"));
         return 0;
     }
 

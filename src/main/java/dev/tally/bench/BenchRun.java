@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -40,15 +41,17 @@ final class BenchRun {
 
     private final BenchCommand options;
     private final EventGenerator generator;
-    private final long endMs = System.currentTimeMillis() - 600_000;
+    private static final String SERVER_DATABASE = "tally_bench";
+    private static final String RAW_DATABASE = "tally_bench_raw";
+
+    private final long endMs;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private long[] offsets;
-    private int[] lineCounts;
     /** The first batch sent over HTTP (and appended raw); those before it are preloaded. */
     private final int firstHttpBatch;
 
     BenchRun(BenchCommand options) {
         this.options = options;
+        this.endMs = options.end == null ? System.currentTimeMillis() - 600_000 : options.end.toEpochMilli();
         this.generator = new EventGenerator(options.seed, options.events, options.batch, endMs, options.days);
         this.firstHttpBatch = options.preload
                 ? Math.max(0, generator.batches() - (int) ((options.ingestEvents + options.batch - 1) / options.batch))
@@ -61,7 +64,18 @@ final class BenchRun {
         Files.createDirectories(work);
         Path bodies = work.resolve("bodies.ndjson");
         log("generating " + options.events + " events into " + bodies);
-        results.put("generated", writeBodies(bodies));
+        BodyFile ingestBodies = writeBodies(bodies, NdjsonWriter::write);
+        results.put("generated", Map.of("events", options.events, "ndjson_lines", ingestBodies.lines(),
+                "bytes", ingestBodies.bytes(),
+                "first_day", java.time.Instant.ofEpochMilli(generator.startMs()).toString(),
+                "last_time", java.time.Instant.ofEpochMilli(endMs).toString()));
+        switch (options.store) {
+            case DUCKDB -> duckDb(results, work, ingestBodies);
+            case CLICKHOUSE -> clickHouse(results, work, ingestBodies);
+        }
+    }
+
+    private void duckDb(Map<String, Object> results, Path work, BodyFile bodies) throws Exception {
         log("raw DuckDB Appender");
         results.put("raw_appender", rawAppender(work.resolve("raw")));
         Path data = work.resolve("server-data");
@@ -70,44 +84,121 @@ final class BenchRun {
             log("preloading " + firstHttpBatch + " batches into the server's store");
             results.put("preload", BulkLoad.load(generator, firstHttpBatch, data, work.resolve("preload")));
         }
+        results.put("server_memory", serve(results, data, List.of(), bodies));
+        Files.deleteIfExists(bodies.file());
+        Path store = data.resolve("tally.duckdb");
+        log("plain SQL on DuckDB");
+        results.put("plain_sql_duckdb", plainDuckDb(store));
+        results.put("stored", storedDuckDb(store));
+        if (options.psql != null && options.postgresPort != null) {
+            log("plain SQL on PostgreSQL");
+            results.put("plain_sql_postgres", new PostgresComparison(options.psql, options.postgresPort, work)
+                    .run(store, requestsFor(options.sqlRequests)));
+        }
+        results.put("ingest_ratio", ratio(results.get("http_ingest"), results.get("raw_appender")));
+    }
+
+    /**
+     * The same steps against a two-shard ClickHouse cluster: the raw insert rate of the same rows
+     * with one client and with as many clients as the HTTP ingest, then Tally serving from the
+     * cluster, then plain SQL over the tables the server filled. The cluster is stopped however the
+     * run ends.
+     */
+    private void clickHouse(Map<String, Object> results, Path work, BodyFile bodies) throws Exception {
+        try (ClickHouseTarget target = ClickHouseTarget.open(options.clickHouseUrl, options.clickHouseCluster,
+                work.resolve("clickhouse"));
+             PeakMemory clickHouseMemory = new PeakMemory(target.pids())) {
+            ClickHouseBench clickHouse = new ClickHouseBench(target.endpoints(), target.cluster());
+            Map<String, Object> cluster = new LinkedHashMap<>();
+            cluster.put("version", clickHouse.version());
+            cluster.put("nodes", target.endpoints().size());
+            cluster.put("cluster", target.cluster());
+            cluster.put("started_by_bench", target.own());
+            results.put("clickhouse", cluster);
+            Path rowsFile = work.resolve("rows.jsonl");
+            log("rendering the same rows as JSONEachRow into " + rowsFile);
+            BodyFile rows = writeBodies(rowsFile, ClickHouseBench::rows);
+            Map<String, Object> raw = new LinkedHashMap<>();
+            log("raw ClickHouse insert, 1 client");
+            raw.put("one_client", clickHouse.rawInsert(RAW_DATABASE, rows, 1));
+            log("raw ClickHouse insert, " + options.clients + " clients");
+            raw.put("concurrent", clickHouse.rawInsert(RAW_DATABASE, rows, options.clients));
+            results.put("raw_clickhouse", raw);
+            Files.deleteIfExists(rowsFile);
+            clickHouse.dropDatabase(SERVER_DATABASE);
+            Path data = work.resolve("server-data");
+            Files.createDirectories(data);
+            results.put("server_memory", serve(results, data, List.of("--store", "clickhouse",
+                    "--clickhouse-url", target.url(), "--clickhouse-database", SERVER_DATABASE,
+                    "--clickhouse-cluster", target.cluster()), bodies));
+            Files.deleteIfExists(bodies.file());
+            log("plain SQL on ClickHouse");
+            results.put("plain_sql_clickhouse", clickHouse.plainSql(SERVER_DATABASE, requestsFor(options.sqlRequests)));
+            results.put("stored", clickHouse.storedTotals(SERVER_DATABASE));
+            List<Long> peaks = clickHouseMemory.peakMib();
+            if (!peaks.isEmpty()) {
+                cluster.put("peak_rss_mib_per_server", peaks);
+                cluster.put("peak_rss_mib_total", peaks.stream().mapToLong(Long::longValue).sum());
+            }
+            results.put("ingest_ratio", ratio(results.get("http_ingest"), raw.get("concurrent")));
+        }
+    }
+
+    /** Tally in a child JVM on the given store: HTTP ingest, then every report; returns its memory figures. */
+    private Map<String, Object> serve(Map<String, Object> results, Path data, List<String> storeArguments,
+                                      BodyFile bodies) throws Exception {
         int port = BenchCommand.freePort();
         Map<String, Object> server = new LinkedHashMap<>();
-        try (ServerProcess process = new ServerProcess(data, port, ADMIN_TOKEN, options.serverHeap)) {
+        try (ServerProcess process = new ServerProcess(data, port, ADMIN_TOKEN, options.serverHeap, storeArguments)) {
             String base = "http://127.0.0.1:" + port;
             Keys keys = setUp(base);
             log("HTTP ingest");
             results.put("http_ingest", httpIngest(base, keys, bodies));
             server.put("peak_rss_mib_after_ingest", process.peakRssKb() / 1024);
             log("reports over HTTP");
-            results.put("reports_http", reports(base, keys));
+            Map<String, Object> answers = new LinkedHashMap<>();
+            results.put("reports_http", reports(base, keys, answers));
+            results.put("report_answers_sha256", answers);
             server.put("peak_rss_mib", process.peakRssKb() / 1024);
             server.put("max_heap", options.serverHeap);
         }
-        results.put("server_memory", server);
-        Files.deleteIfExists(bodies);
-        Path store = data.resolve("tally.duckdb");
-        log("plain SQL on DuckDB");
-        results.put("plain_sql_duckdb", plainDuckDb(store));
-        if (options.psql != null && options.postgresPort != null) {
-            log("plain SQL on PostgreSQL");
-            results.put("plain_sql_postgres", new PostgresComparison(options.psql, options.postgresPort, work)
-                    .run(store, requestsFor(options.sqlRequests)));
-        }
+        return server;
+    }
+
+    private static Map<String, Object> ratio(Object http, Object raw) {
+        double httpRate = ((Number) ((Map<?, ?>) http).get("events_per_second")).doubleValue();
+        double rawRate = ((Number) ((Map<?, ?>) raw).get("events_per_second")).doubleValue();
         Map<String, Object> ratio = new LinkedHashMap<>();
-        double httpRate = ((Number) ((Map<?, ?>) results.get("http_ingest")).get("events_per_second")).doubleValue();
-        double rawRate = ((Number) ((Map<?, ?>) results.get("raw_appender")).get("events_per_second")).doubleValue();
         ratio.put("http_over_raw", Math.round(httpRate / rawRate * 100) / 100.0);
-        results.put("ingest_ratio", ratio);
+        return ratio;
     }
 
     static void log(String message) {
         System.err.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + message);
     }
 
-    private Map<String, Object> writeBodies(Path file) throws Exception {
+    /** Request bodies in one file, batch after batch, and where each starts: read back by any client thread. */
+    record BodyFile(Path file, long[] offsets, int[] counts, long lines) {
+        int batches() {
+            return counts.length;
+        }
+
+        long bytes() {
+            return offsets[counts.length];
+        }
+
+        byte[] read(RandomAccessFile open, int index) throws IOException {
+            byte[] body = new byte[(int) (offsets[index + 1] - offsets[index])];
+            open.seek(offsets[index]);
+            open.readFully(body);
+            return body;
+        }
+    }
+
+    private BodyFile writeBodies(Path file, Function<List<Event>, NdjsonWriter.Body> renderer) throws Exception {
         int batches = generator.batches() - firstHttpBatch;
-        offsets = new long[batches + 1];
-        lineCounts = new int[batches];
+        long[] offsets = new long[batches + 1];
+        int[] lineCounts = new int[batches];
         long lines = 0;
         ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         try (var output = Files.newOutputStream(file)) {
@@ -116,7 +207,7 @@ final class BenchRun {
                 List<Future<NdjsonWriter.Body>> made = new ArrayList<>();
                 for (int index = start; index < Math.min(batches, start + window); index++) {
                     int batch = index;
-                    made.add(pool.submit(() -> NdjsonWriter.write(generator.batch(firstHttpBatch + batch))));
+                    made.add(pool.submit(() -> renderer.apply(generator.batch(firstHttpBatch + batch))));
                 }
                 for (int index = start; index < Math.min(batches, start + window); index++) {
                     NdjsonWriter.Body body = made.get(index - start).get();
@@ -129,9 +220,7 @@ final class BenchRun {
         } finally {
             pool.shutdown();
         }
-        return Map.of("events", options.events, "ndjson_lines", lines, "bytes", offsets[batches],
-                "first_day", java.time.Instant.ofEpochMilli(generator.startMs()).toString(),
-                "last_time", java.time.Instant.ofEpochMilli(endMs).toString());
+        return new BodyFile(file, offsets, lineCounts, lines);
     }
 
     /** The same rows appended straight into a scratch DuckDB file: one transaction per batch, as the store does. */
@@ -200,7 +289,7 @@ final class BenchRun {
         return MAPPER.readTree(response.body());
     }
 
-    private Map<String, Object> httpIngest(String base, Keys keys, Path bodies) throws Exception {
+    private Map<String, Object> httpIngest(String base, Keys keys, BodyFile bodies) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong failedRequests = new AtomicLong();
@@ -210,12 +299,10 @@ final class BenchRun {
         List<Future<?>> running = new ArrayList<>();
         for (int client = 0; client < options.clients; client++) {
             running.add(clients.submit(() -> {
-                try (RandomAccessFile file = new RandomAccessFile(bodies.toFile(), "r")) {
+                try (RandomAccessFile file = new RandomAccessFile(bodies.file().toFile(), "r")) {
                     int index;
-                    while ((index = next.getAndIncrement()) < lineCounts.length) {
-                        byte[] body = new byte[(int) (offsets[index + 1] - offsets[index])];
-                        file.seek(offsets[index]);
-                        file.readFully(body);
+                    while ((index = next.getAndIncrement()) < bodies.batches()) {
+                        byte[] body = bodies.read(file, index);
                         long sent = System.nanoTime();
                         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/events"))
                                 .header("Authorization", "Bearer " + keys.ingest())
@@ -227,7 +314,7 @@ final class BenchRun {
                             latencies.add(took);
                         }
                         if (response.statusCode() == 200) {
-                            acknowledged.addAndGet(lineCounts[index]);
+                            acknowledged.addAndGet(bodies.counts()[index]);
                         } else {
                             failedRequests.incrementAndGet();
                             if (failedRequests.get() < 5) {
@@ -267,7 +354,8 @@ final class BenchRun {
         return all;
     }
 
-    private Map<String, Object> reports(String base, Keys keys) throws Exception {
+    /** Every report's latency; {@code answers} gets a digest of each report's first answer, to compare stores. */
+    private Map<String, Object> reports(String base, Keys keys, Map<String, Object> answers) throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
         List<List<ReportRequests.Request>> all = requestsFor(options.requests);
         for (int report = 0; report < ReportRequests.REPORTS.length; report++) {
@@ -298,6 +386,9 @@ final class BenchRun {
                 }
                 if (index >= warmUp) {
                     latencies.add(took);
+                }
+                if (index == 0) {
+                    answers.put(ReportRequests.REPORTS[report], sha256(response.body()));
                 }
             }
             figures.put(ReportRequests.REPORTS[report], Map.of("p50_ms", round(latencies.percentileMs(0.5)),
@@ -330,6 +421,34 @@ final class BenchRun {
             }
         }
         return figures;
+    }
+
+    /** What the server stored, to compare with a ClickHouse run of the same events. */
+    private static Map<String, Object> storedDuckDb(Path store) throws SQLException {
+        Properties readOnly = new Properties();
+        readOnly.setProperty("duckdb.read_only", "true");
+        Map<String, Object> totals = new LinkedHashMap<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + store, readOnly);
+             Statement statement = connection.createStatement()) {
+            for (String table : List.of("events", "calls")) {
+                try (var result = statement.executeQuery(
+                        "SELECT count(*), coalesce(sum(cost_nanos), 0) FROM " + table)) {
+                    result.next();
+                    totals.put(table, Long.parseLong(result.getString(1)));
+                    totals.put(table + "_cost_nanos", Long.parseLong(result.getString(2)));
+                }
+            }
+        }
+        return totals;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     static double round(double value) {

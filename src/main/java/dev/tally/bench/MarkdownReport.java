@@ -9,6 +9,9 @@ final class MarkdownReport {
     }
 
     static String render(JsonNode results) {
+        if (results.path("store").asText("duckdb").equals("clickhouse")) {
+            return renderClickHouse(results);
+        }
         StringBuilder out = new StringBuilder();
         JsonNode machine = results.path("machine");
         JsonNode versions = results.path("versions");
@@ -59,6 +62,61 @@ final class MarkdownReport {
         if (!postgres.isMissingNode()) {
             out.append("\nPostgreSQL load (COPY + indexes): ").append(postgres.path("load_seconds_copy_and_index").asDouble())
                     .append(" s.\n");
+        }
+        return out.toString();
+    }
+
+    /** The ClickHouse run: the raw insert rates stand where the Appender stands, plain SQL on ClickHouse. */
+    private static String renderClickHouse(JsonNode results) {
+        StringBuilder out = new StringBuilder();
+        JsonNode machine = results.path("machine");
+        JsonNode versions = results.path("versions");
+        JsonNode settings = results.path("settings");
+        JsonNode clickHouse = results.path("clickhouse");
+        out.append("Store: ClickHouse ").append(clickHouse.path("version").asText()).append(", ")
+                .append(clickHouse.path("nodes").asInt()).append(" nodes of cluster ")
+                .append(clickHouse.path("cluster").asText())
+                .append(clickHouse.path("started_by_bench").asBoolean() ? " (one shard each, started by the bench on"
+                        + " this machine)" : " (an existing cluster)").append("  \n");
+        out.append("Machine: ").append(machine.path("cores").asInt()).append(" cores, ")
+                .append(machine.path("memory_gib").asDouble()).append(" GiB RAM, ").append(machine.path("cpu").asText())
+                .append(", ").append(machine.path("os").asText()).append("  \n");
+        out.append("Versions: Tally ").append(versions.path("tally").asText()).append(", Java ")
+                .append(versions.path("java").asText()).append("  \n");
+        out.append("Run: ").append(settings.path("events").asLong()).append(" events, batches of ")
+                .append(settings.path("batch").asInt()).append(", ").append(settings.path("clients").asInt())
+                .append(" ingest clients, ").append(settings.path("requests").asInt()).append(" requests per report")
+                .append(", server -Xmx").append(settings.path("server_heap").asText()).append("\n\n");
+        JsonNode one = results.path("raw_clickhouse").path("one_client");
+        JsonNode concurrent = results.path("raw_clickhouse").path("concurrent");
+        JsonNode http = results.path("http_ingest");
+        out.append("| ingest | events/s | seconds |\n|---|---:|---:|\n");
+        out.append("| raw ClickHouse insert (same rows, JSONEachRow into the Distributed table, 1 client) | ")
+                .append(one.path("events_per_second").asLong()).append(" | ").append(one.path("seconds").asDouble())
+                .append(" |\n");
+        out.append("| raw ClickHouse insert (same, ").append(concurrent.path("clients").asInt())
+                .append(" concurrent clients) | ").append(concurrent.path("events_per_second").asLong()).append(" | ")
+                .append(concurrent.path("seconds").asDouble()).append(" |\n");
+        out.append("| Tally HTTP ingest (200-acknowledged) | ").append(http.path("events_per_second").asLong())
+                .append(" | ").append(http.path("seconds").asDouble()).append(" |\n\n");
+        out.append("HTTP / raw (").append(concurrent.path("clients").asInt()).append(" clients): ")
+                .append(results.path("ingest_ratio").path("http_over_raw").asDouble())
+                .append("; failed requests: ").append(http.path("failed_requests").asLong())
+                .append("; Tally server peak RSS ").append(results.path("server_memory").path("peak_rss_mib").asLong())
+                .append(" MiB (heap limit ").append(results.path("server_memory").path("max_heap").asText()).append(")");
+        if (clickHouse.has("peak_rss_mib_per_server")) {
+            out.append("; ClickHouse servers peak RSS ").append(clickHouse.path("peak_rss_mib_total").asLong())
+                    .append(" MiB (").append(clickHouse.path("peak_rss_mib_per_server").toString()).append(")");
+        }
+        out.append(".\n\n");
+        out.append("| report | Tally HTTP p50 ms | p99 ms | plain SQL ClickHouse p50 | p99 |\n");
+        out.append("|---|---:|---:|---:|---:|\n");
+        for (String report : ReportRequests.REPORTS) {
+            JsonNode tally = results.path("reports_http").path(report);
+            JsonNode plain = results.path("plain_sql_clickhouse").path(report);
+            out.append("| ").append(report).append(" | ").append(tally.path("p50_ms").asText("–")).append(" | ")
+                    .append(tally.path("p99_ms").asText("–")).append(" | ").append(plain.path("p50_ms").asText("–"))
+                    .append(" | ").append(plain.path("p99_ms").asText("–")).append(" |\n");
         }
         return out.toString();
     }

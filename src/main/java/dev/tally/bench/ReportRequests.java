@@ -8,13 +8,17 @@ import java.util.SplittableRandom;
 /**
  * Varied report requests: a random tenant, agent and date range (up to 90 days; 31 for call
  * statistics) within the generated data, the same sequence on every run. Each request comes with
- * the plain SQL that answers the same question over raw tables, for DuckDB and PostgreSQL.
+ * the plain SQL that answers the same question over raw tables, for DuckDB, PostgreSQL and
+ * ClickHouse. On ClickHouse the {@code calls} table is read {@code FINAL}: it holds each call's
+ * states until a merge keeps the latest, so a hand-written query must collapse them too; the
+ * append-only {@code events} are read as they are.
  */
 final class ReportRequests {
     static final String[] REPORTS = {"spend", "tokens_by_assistant", "call_stats", "ai_usage", "sms_usage",
             "phone_usage", "voice_usage", "member_usage"};
 
-    record Request(String method, String path, String body, String tenant, String duckDbSql, String postgresSql) {
+    record Request(String method, String path, String body, String tenant, String duckDbSql, String postgresSql,
+                   String clickHouseSql) {
     }
 
     private final SplittableRandom random = new SplittableRandom(42);
@@ -49,14 +53,14 @@ final class ReportRequests {
                         + "; SELECT agent_id, count(*), sum(duration_ms), sum(cost_nanos) FROM calls" + filter
                         + " GROUP BY agent_id";
                 yield new Request("GET", "/v1/analytics/spend?from=" + from + "&to=" + to
-                        + (byAgent ? "&agent_id=" + agent : ""), null, tenant, sql, sql);
+                        + (byAgent ? "&agent_id=" + agent : ""), null, tenant, sql, sql, finalCalls(sql));
             }
             case "tokens_by_assistant" -> {
                 String sql = "SELECT agent_id, sum(CASE WHEN type = 'llm' THEN input_tokens + output_tokens ELSE 0 END),"
                         + " sum(CASE WHEN type = 'tts' THEN characters ELSE 0 END) FROM events WHERE agent_id IS NOT NULL"
                         + " AND type IN ('llm', 'tts') AND" + range + " GROUP BY agent_id";
                 yield new Request("GET", "/admin/analytics/tokens/by-assistant?start_date=" + from + "&end_date="
-                        + to.plusDays(1), null, null, sql, sql);
+                        + to.plusDays(1), null, null, sql, sql, sql);
             }
             case "call_stats" -> {
                 String body = "{\"project_id\":\"" + tenant + "\",\"start\":\"" + from + "T00:00:00Z\",\"end\":\""
@@ -74,40 +78,50 @@ final class ReportRequests {
                         + " percentile_cont(0.95) WITHIN GROUP (ORDER BY ended_ms - time_ms),"
                         + " percentile_cont(0.99) WITHIN GROUP (ORDER BY ended_ms - time_ms)"
                         + " FROM events" + where + " GROUP BY b";
-                yield new Request("POST", "/calls/stats", body, tenant, duck, postgres);
+                String clickHouse = "SELECT intDiv(" + day + ", 86400000) AS b, count(*),"
+                        + " quantilesExact(0.5, 0.95, 0.99)(ended_ms - time_ms) FROM events" + where + " GROUP BY b";
+                yield new Request("POST", "/calls/stats", body, tenant, duck, postgres, clickHouse);
             }
             case "ai_usage" -> {
                 String sql = "SELECT provider, count(*), sum(input_tokens + output_tokens), sum(credits_micros),"
                         + " sum(cost_nanos) FROM events" + scope + " AND type = 'llm' GROUP BY provider";
-                yield new Request("GET", usage(tenant, "ai-usage", from, to), null, tenant, sql, sql);
+                yield new Request("GET", usage(tenant, "ai-usage", from, to), null, tenant, sql, sql, sql);
             }
             case "sms_usage" -> {
                 String sql = "SELECT %s AS d, phone_number, count(*), sum(segments), sum(characters) FROM events"
                         + scope + " AND type = 'sms' GROUP BY d, phone_number";
                 yield new Request("GET", usage(tenant, "sms-usage", from, to), null, tenant,
-                        sql.formatted(day + " // 86400000"), sql.formatted(day + " / 86400000"));
+                        sql.formatted(day + " // 86400000"), sql.formatted(day + " / 86400000"),
+                        sql.formatted("intDiv(" + day + ", 86400000)"));
             }
             case "phone_usage" -> {
                 String sql = "SELECT %s AS d, phone_number, count(*), sum(duration_ms) FROM calls" + scope
                         + " AND status <> 'in_progress' GROUP BY d, phone_number";
                 yield new Request("GET", usage(tenant, "phone-usage", from, to), null, tenant,
-                        sql.formatted(day + " // 86400000"), sql.formatted(day + " / 86400000"));
+                        sql.formatted(day + " // 86400000"), sql.formatted(day + " / 86400000"),
+                        finalCalls(sql.formatted("intDiv(" + day + ", 86400000)")));
             }
             case "voice_usage" -> {
                 String sql = "SELECT %s AS d, type, provider, model, count(*), sum(duration_ms), sum(characters)"
                         + " FROM events" + scope + " AND type IN ('stt', 'tts') GROUP BY d, type, provider, model";
                 yield new Request("GET", usage(tenant, "voice-usage", from, to), null, tenant,
-                        sql.formatted(day + " // 86400000"), sql.formatted(day + " / 86400000"));
+                        sql.formatted(day + " // 86400000"), sql.formatted(day + " / 86400000"),
+                        sql.formatted("intDiv(" + day + ", 86400000)"));
             }
             case "member_usage" -> {
                 String sql = "SELECT count(*), sum(credits_micros) FROM events" + scope
                         + " AND type IN ('llm', 'message') AND (member_id = '" + member + "' OR chat_id IN"
                         + " (SELECT id FROM events WHERE tenant_id = '" + tenant + "' AND type = 'chat'"
                         + " AND member_id = '" + member + "'))";
-                yield new Request("GET", usage(tenant, "member-usage/" + member, from, to), null, tenant, sql, sql);
+                yield new Request("GET", usage(tenant, "member-usage/" + member, from, to), null, tenant, sql, sql,
+                        sql);
             }
             default -> throw new IllegalArgumentException(report);
         };
+    }
+
+    private static String finalCalls(String sql) {
+        return sql.replace("FROM calls", "FROM calls FINAL");
     }
 
     private static String usage(String tenant, String report, LocalDate from, LocalDate to) {

@@ -20,16 +20,28 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private volatile long peakRssKb;
     private final Thread sampler;
+    private final Thread stopOnExit;
 
-    ServerProcess(Path dataDirectory, int port, String adminToken, String heap) throws IOException, InterruptedException {
+    /** @param storeArguments {@code serve} options choosing the store; empty for the embedded DuckDB store */
+    ServerProcess(Path dataDirectory, int port, String adminToken, String heap, List<String> storeArguments)
+            throws IOException, InterruptedException {
         this.port = port;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), "dev.tally.Main", "serve",
                 "--port", String.valueOf(port), "--data-dir", dataDirectory.toString(), "--admin-token", adminToken));
+        command.addAll(storeArguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDirectory.resolveSibling("server.log").toFile());
         builder.environment().putIfAbsent("TALLY_LOG_LEVEL", "WARN");
+        // the store's environment variables must not override the bench's own choice
+        builder.environment().remove("TALLY_STORE");
+        builder.environment().remove("TALLY_CLICKHOUSE_URL");
+        builder.environment().remove("TALLY_CLICKHOUSE_CLUSTER");
+        builder.environment().remove("TALLY_CLICKHOUSE_DATABASE");
         this.process = builder.start();
+        // the child must not outlive an interrupted bench
+        this.stopOnExit = new Thread(process::destroyForcibly, "bench-server-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
         this.sampler = new Thread(this::sample, "rss-sampler");
         sampler.setDaemon(true);
         sampler.start();
@@ -51,6 +63,7 @@ final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+        close();
         throw new IllegalStateException("the server did not start within 30 minutes");
     }
 
@@ -84,6 +97,11 @@ final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException exiting) {
+            // already shutting down: the hook kills the child
+        }
         process.destroy();
         try {
             if (!process.waitFor(Duration.ofMinutes(3).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {

@@ -1,241 +1,63 @@
 package dev.tally.testing;
 
 import dev.tally.store.clickhouse.ClickHouseConfig;
+import dev.tally.store.clickhouse.LocalCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
- * Two real ClickHouse servers on free loopback ports, one shard each, forming the cluster
- * {@code tally}: the tests run the store against Distributed tables exactly as in production,
- * minus replication. Started once per test JVM and stopped when it exits; each user of the
- * cluster gets a database of its own ({@link #newDatabase()}), so test classes never see each
- * other's rows.
+ * The tests' two-shard ClickHouse cluster ({@link LocalCluster}, cluster {@code tally}): started
+ * once per test JVM and stopped when it exits; each user of the cluster gets a database of its own
+ * ({@link #newDatabase()}), so test classes never see each other's rows.
  *
- * <p>Needs the {@code clickhouse-server} binary (Debian's 18.16 package, or any later
- * {@code clickhouse}); without it the tests fail, they are never skipped.
+ * <p>Needs the {@code clickhouse-server} binary; without it the tests fail, they are never skipped.
  */
 public final class ClickHouseCluster {
-    public static final String CLUSTER = "tally";
+    public static final String CLUSTER = LocalCluster.CLUSTER;
     private static final int SHARDS = 2;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static ClickHouseCluster shared;
 
-    private final Path directory;
-    private final List<Process> processes = new ArrayList<>();
-    private final List<URI> endpoints = new ArrayList<>();
+    private final LocalCluster cluster;
     private final AtomicInteger databases = new AtomicInteger();
 
-    private ClickHouseCluster(Path directory) {
-        this.directory = directory;
+    private ClickHouseCluster(LocalCluster cluster) {
+        this.cluster = cluster;
     }
 
     /** The cluster of this JVM, started on first use. */
     public static synchronized ClickHouseCluster shared() {
         if (shared == null) {
+            if (!LocalCluster.installed()) {
+                throw new IllegalStateException("ClickHouse is not installed: the ClickHouse store tests need"
+                        + " clickhouse-server (apt-get install -y clickhouse-server); they fail rather than skip");
+            }
             try {
-                shared = start(Files.createTempDirectory("tally-clickhouse"));
+                shared = new ClickHouseCluster(LocalCluster.start(Files.createTempDirectory("tally-clickhouse"), SHARDS));
             } catch (IOException failure) {
                 throw new UncheckedIOException(failure);
             }
-            ClickHouseCluster cluster = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop, "clickhouse-cluster-stop"));
+            LocalCluster started = shared.cluster;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "clickhouse-cluster-stop"));
         }
         return shared;
     }
 
     /** A configuration for a database nobody else uses, over both shards. */
     public ClickHouseConfig newDatabase() {
-        return new ClickHouseConfig(endpoints, "tally_test_" + ProcessHandle.current().pid() + "_"
+        return new ClickHouseConfig(cluster.endpoints(), "tally_test_" + ProcessHandle.current().pid() + "_"
                 + databases.incrementAndGet(), CLUSTER, false);
     }
 
     public List<URI> endpoints() {
-        return List.copyOf(endpoints);
+        return cluster.endpoints();
     }
 
     /** The endpoints as {@code --clickhouse-url} takes them. */
     public String url() {
-        return String.join(",", endpoints.stream().map(URI::toString).toList());
+        return cluster.url();
     }
-
-    private static ClickHouseCluster start(Path directory) throws IOException {
-        String[] command = serverCommand();
-        ClickHouseCluster cluster = new ClickHouseCluster(directory);
-        int[][] ports = new int[SHARDS][];
-        for (int shard = 0; shard < SHARDS; shard++) {
-            ports[shard] = new int[] {freePort(), freePort(), freePort()};
-        }
-        StringBuilder remoteServers = new StringBuilder("<remote_servers><" + CLUSTER + ">");
-        for (int[] shardPorts : ports) {
-            remoteServers.append("<shard><replica><host>127.0.0.1</host><port>").append(shardPorts[1])
-                    .append("</port></replica></shard>");
-        }
-        remoteServers.append("</" + CLUSTER + "></remote_servers>");
-        for (int shard = 0; shard < SHARDS; shard++) {
-            Path home = Files.createDirectories(directory.resolve("shard" + (shard + 1)));
-            Path users = home.resolve("users.xml");
-            Files.writeString(users, USERS);
-            Path config = home.resolve("config.xml");
-            Files.writeString(config, CONFIG.formatted(home, home, ports[shard][0], ports[shard][1], ports[shard][2],
-                    home, home, home, users, remoteServers));
-            List<String> arguments = new ArrayList<>(List.of(command));
-            arguments.add("--config-file=" + config);
-            Process process = new ProcessBuilder(arguments)
-                    .redirectErrorStream(true)
-                    .redirectOutput(home.resolve("stdout.log").toFile())
-                    .start();
-            cluster.processes.add(process);
-            cluster.endpoints.add(URI.create("http://127.0.0.1:" + ports[shard][0]));
-        }
-        try {
-            for (int shard = 0; shard < SHARDS; shard++) {
-                awaitReady(cluster.endpoints.get(shard), cluster.processes.get(shard),
-                        directory.resolve("shard" + (shard + 1)));
-            }
-        } catch (RuntimeException failure) {
-            cluster.stop();
-            throw failure;
-        }
-        return cluster;
-    }
-
-    /** {@code clickhouse-server} (Debian) or {@code clickhouse server} (upstream single binary). */
-    private static String[] serverCommand() {
-        for (String candidate : List.of("/usr/sbin/clickhouse-server", "/usr/bin/clickhouse-server")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return new String[] {candidate};
-            }
-        }
-        for (String directory : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(directory, "clickhouse-server"))) {
-                return new String[] {Path.of(directory, "clickhouse-server").toString()};
-            }
-            if (Files.isExecutable(Path.of(directory, "clickhouse"))) {
-                return new String[] {Path.of(directory, "clickhouse").toString(), "server"};
-            }
-        }
-        throw new IllegalStateException("ClickHouse is not installed: the ClickHouse store tests need clickhouse-server"
-                + " (apt-get install -y clickhouse-server); they fail rather than skip");
-    }
-
-    private static void awaitReady(URI endpoint, Process process, Path home) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("clickhouse-server exited with " + process.exitValue() + "; see "
-                        + home + ": " + tail(home.resolve("stdout.log")) + tail(home.resolve("error.log")));
-            }
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint.resolve("/ping"))
-                        .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(interrupted);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(interrupted);
-            }
-        }
-        throw new IllegalStateException("clickhouse-server at " + endpoint + " did not answer within " + START_TIMEOUT
-                + "; see " + home + ": " + tail(home.resolve("error.log")));
-    }
-
-    private static String tail(Path file) {
-        try {
-            String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-            return text.length() > 2_000 ? text.substring(text.length() - 2_000) : text;
-        } catch (IOException unreadable) {
-            return "";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private void stop() {
-        for (Process process : processes) {
-            process.destroyForcibly();
-        }
-        for (Process process : processes) {
-            try {
-                process.waitFor();
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp directory left behind is harmless
-        }
-    }
-
-    private static final String CONFIG = """
-            <?xml version="1.0"?>
-            <yandex>
-              <logger>
-                <level>warning</level>
-                <log>%s/server.log</log>
-                <errorlog>%s/error.log</errorlog>
-                <size>10M</size>
-                <count>1</count>
-              </logger>
-              <http_port>%d</http_port>
-              <tcp_port>%d</tcp_port>
-              <interserver_http_port>%d</interserver_http_port>
-              <listen_host>127.0.0.1</listen_host>
-              <path>%s/data/</path>
-              <tmp_path>%s/tmp/</tmp_path>
-              <user_files_path>%s/user_files/</user_files_path>
-              <users_config>%s</users_config>
-              <default_profile>default</default_profile>
-              <default_database>default</default_database>
-              <mark_cache_size>67108864</mark_cache_size>
-              <uncompressed_cache_size>67108864</uncompressed_cache_size>
-              %s
-            </yandex>
-            """;
-
-    private static final String USERS = """
-            <?xml version="1.0"?>
-            <yandex>
-              <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
-              <users>
-                <default>
-                  <password></password>
-                  <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
-                  <profile>default</profile>
-                  <quota>default</quota>
-                </default>
-              </users>
-              <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
-                <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
-            </yandex>
-            """;
 }

@@ -1,0 +1,235 @@
+package dev.tally.store.clickhouse;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Local {@code clickhouse-server} processes on free loopback ports, one shard each, forming one
+ * {@code remote_servers} cluster: what the tests and {@code tally bench --store clickhouse} run
+ * against, so both exercise Distributed tables exactly as in production, minus replication.
+ * Without ZooKeeper there is no distributed DDL; the schema is then created on every endpoint,
+ * which {@link ClickHouseSchema} does by itself.
+ *
+ * <p>Needs the {@code clickhouse-server} binary (Debian's 18.16 package, or any later
+ * {@code clickhouse}). {@link #close()} kills the servers and deletes their directory.
+ */
+public final class LocalCluster implements AutoCloseable {
+    public static final String CLUSTER = "tally";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path directory;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<URI> endpoints = new ArrayList<>();
+
+    private LocalCluster(Path directory) {
+        this.directory = directory;
+    }
+
+    /** Starts {@code shards} servers with their files under {@code directory}; returns once all answer. */
+    public static LocalCluster start(Path directory, int shards) throws IOException {
+        String[] command = serverCommand();
+        LocalCluster cluster = new LocalCluster(directory);
+        int[][] ports = new int[shards][];
+        for (int shard = 0; shard < shards; shard++) {
+            ports[shard] = new int[] {freePort(), freePort(), freePort()};
+        }
+        StringBuilder remoteServers = new StringBuilder("<remote_servers><" + CLUSTER + ">");
+        for (int[] shardPorts : ports) {
+            remoteServers.append("<shard><replica><host>127.0.0.1</host><port>").append(shardPorts[1])
+                    .append("</port></replica></shard>");
+        }
+        remoteServers.append("</" + CLUSTER + "></remote_servers>");
+        try {
+            for (int shard = 0; shard < shards; shard++) {
+                Path home = Files.createDirectories(directory.resolve("shard" + (shard + 1)));
+                Path users = home.resolve("users.xml");
+                Files.writeString(users, USERS);
+                Path config = home.resolve("config.xml");
+                Files.writeString(config, CONFIG.formatted(home, home, ports[shard][0], ports[shard][1],
+                        ports[shard][2], home, home, home, users, remoteServers));
+                List<String> arguments = new ArrayList<>(List.of(command));
+                arguments.add("--config-file=" + config);
+                Process process = new ProcessBuilder(arguments)
+                        .redirectErrorStream(true)
+                        .redirectOutput(home.resolve("stdout.log").toFile())
+                        .start();
+                cluster.processes.add(process);
+                cluster.endpoints.add(URI.create("http://127.0.0.1:" + ports[shard][0]));
+            }
+            for (int shard = 0; shard < shards; shard++) {
+                awaitReady(cluster.endpoints.get(shard), cluster.processes.get(shard),
+                        directory.resolve("shard" + (shard + 1)));
+            }
+        } catch (IOException | RuntimeException failure) {
+            cluster.close();
+            throw failure;
+        }
+        return cluster;
+    }
+
+    public List<URI> endpoints() {
+        return List.copyOf(endpoints);
+    }
+
+    /** The endpoints as {@code --clickhouse-url} takes them. */
+    public String url() {
+        return String.join(",", endpoints.stream().map(URI::toString).toList());
+    }
+
+    /** The servers' process ids, for reading their memory from {@code /proc}. */
+    public List<Long> pids() {
+        return processes.stream().map(Process::pid).toList();
+    }
+
+    /** True when {@code clickhouse-server} (or {@code clickhouse}) can be found. */
+    public static boolean installed() {
+        try {
+            serverCommand();
+            return true;
+        } catch (IllegalStateException missing) {
+            return false;
+        }
+    }
+
+    /** {@code clickhouse-server} (Debian) or {@code clickhouse server} (upstream single binary). */
+    private static String[] serverCommand() {
+        for (String candidate : List.of("/usr/sbin/clickhouse-server", "/usr/bin/clickhouse-server")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return new String[] {candidate};
+            }
+        }
+        for (String directory : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(directory, "clickhouse-server"))) {
+                return new String[] {Path.of(directory, "clickhouse-server").toString()};
+            }
+            if (Files.isExecutable(Path.of(directory, "clickhouse"))) {
+                return new String[] {Path.of(directory, "clickhouse").toString(), "server"};
+            }
+        }
+        throw new IllegalStateException("ClickHouse is not installed: a local cluster needs clickhouse-server"
+                + " (apt-get install -y clickhouse-server)");
+    }
+
+    private static void awaitReady(URI endpoint, Process process, Path home) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("clickhouse-server exited with " + process.exitValue() + "; see "
+                        + home + ": " + tail(home.resolve("stdout.log")) + tail(home.resolve("error.log")));
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint.resolve("/ping"))
+                        .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(interrupted);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(interrupted);
+            }
+        }
+        throw new IllegalStateException("clickhouse-server at " + endpoint + " did not answer within " + START_TIMEOUT
+                + "; see " + home + ": " + tail(home.resolve("error.log")));
+    }
+
+    private static String tail(Path file) {
+        try {
+            String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+            return text.length() > 2_000 ? text.substring(text.length() - 2_000) : text;
+        } catch (IOException unreadable) {
+            return "";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Kills the servers (their data is scratch) and deletes their directory; safe to call twice. */
+    @Override
+    public synchronized void close() {
+        for (Process process : processes) {
+            process.destroyForcibly();
+        }
+        for (Process process : processes) {
+            try {
+                process.waitFor();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a scratch directory left behind is harmless
+        }
+    }
+
+    private static final String CONFIG = """
+            <?xml version="1.0"?>
+            <yandex>
+              <logger>
+                <level>warning</level>
+                <log>%s/server.log</log>
+                <errorlog>%s/error.log</errorlog>
+                <size>10M</size>
+                <count>1</count>
+              </logger>
+              <http_port>%d</http_port>
+              <tcp_port>%d</tcp_port>
+              <interserver_http_port>%d</interserver_http_port>
+              <listen_host>127.0.0.1</listen_host>
+              <path>%s/data/</path>
+              <tmp_path>%s/tmp/</tmp_path>
+              <user_files_path>%s/user_files/</user_files_path>
+              <users_config>%s</users_config>
+              <default_profile>default</default_profile>
+              <default_database>default</default_database>
+              <mark_cache_size>67108864</mark_cache_size>
+              <uncompressed_cache_size>67108864</uncompressed_cache_size>
+              %s
+            </yandex>
+            """;
+
+    private static final String USERS = """
+            <?xml version="1.0"?>
+            <yandex>
+              <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
+              <users>
+                <default>
+                  <password></password>
+                  <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+                  <profile>default</profile>
+                  <quota>default</quota>
+                </default>
+              </users>
+              <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
+                <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+            </yandex>
+            """;
+}

@@ -1,0 +1,107 @@
+package dev.tally.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A tiny benchmark run on each store, end to end: generator, raw store rate, HTTP ingest, every
+ * report over HTTP, plain SQL, result files. The two runs use the same end time, so they generate the
+ * same events and requests and must store the same totals and give byte-identical report answers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BenchCommandTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String END = "2026-03-01T00:00:00Z";
+
+    private Path directory;
+    private JsonNode duckDb;
+    private JsonNode clickHouse;
+    private Path clickHouseWork;
+
+    @BeforeAll
+    void runBothStores(@TempDir Path directory) throws Exception {
+        this.directory = directory;
+        duckDb = run("duckdb", "results-5000.json");
+        clickHouse = run("clickhouse", "results-clickhouse-5000.json");
+    }
+
+    private JsonNode run(String store, String resultFile) throws Exception {
+        Path work = directory.resolve("work-" + store);
+        if (store.equals("clickhouse")) {
+            clickHouseWork = work;
+        }
+        Path out = directory.resolve("out");
+        int exit = new CommandLine(new BenchCommand()).execute("--store", store, "--events", "5000",
+                "--batch", "1000", "--clients", "2", "--requests", "5", "--sql-requests", "3", "--server-heap", "256m",
+                "--end", END, "--work-dir", work.toString(), "--out", out.toString());
+        assertThat(exit).isZero();
+        assertThat(out.resolve(resultFile.replace(".json", ".md"))).exists();
+        return MAPPER.readTree(out.resolve(resultFile).toFile());
+    }
+
+    @Test
+    void duckDbRunMeasuresEveryStep() {
+        assertThat(duckDb.path("store").asText()).isEqualTo("duckdb");
+        assertThat(duckDb.path("raw_appender").path("events_per_second").asLong()).isPositive();
+        assertIngestAndReports(duckDb, "plain_sql_duckdb");
+    }
+
+    @Test
+    void clickHouseRunMeasuresEveryStepAndStopsItsCluster() {
+        assertThat(clickHouse.path("store").asText()).isEqualTo("clickhouse");
+        for (String pass : List.of("one_client", "concurrent")) {
+            JsonNode raw = clickHouse.path("raw_clickhouse").path(pass);
+            assertThat(raw.path("events_per_second").asLong()).as(pass).isPositive();
+            assertThat(raw.path("rows_stored").asLong()).as(pass).isEqualTo(5000);
+        }
+        assertThat(clickHouse.path("raw_clickhouse").path("concurrent").path("clients").asInt()).isEqualTo(2);
+        assertThat(clickHouse.path("clickhouse").path("version").asText()).isNotBlank();
+        assertThat(clickHouse.path("clickhouse").path("peak_rss_mib_per_server")).hasSize(2);
+        clickHouse.path("clickhouse").path("peak_rss_mib_per_server")
+                .forEach(peak -> assertThat(peak.asLong()).isPositive());
+        assertIngestAndReports(clickHouse, "plain_sql_clickhouse");
+        String workDirectory = clickHouseWork.toString();
+        assertThat(ProcessHandle.allProcesses()
+                .filter(process -> String.join(" ", process.info().arguments().orElse(new String[0]))
+                        .contains(workDirectory))
+                .toList()).as("processes left running from " + workDirectory).isEmpty();
+        assertThat(Files.exists(clickHouseWork.resolve("clickhouse"))).isFalse();
+    }
+
+    @Test
+    void bothStoresStoreTheSameEventsAndAnswerEveryReportAlike() {
+        assertThat(clickHouse.path("stored")).isEqualTo(duckDb.path("stored"));
+        assertThat(duckDb.path("stored").path("events").asLong() + duckDb.path("stored").path("calls").asLong())
+                .isEqualTo(5000);
+        assertThat(clickHouse.path("report_answers_sha256")).hasSize(ReportRequests.REPORTS.length)
+                .isEqualTo(duckDb.path("report_answers_sha256"));
+        assertThat(SideBySide.render(duckDb, clickHouse))
+                .contains("Stored totals equal (4704 events, 296 calls)", "byte-identical", "| member_usage | ");
+    }
+
+    private static void assertIngestAndReports(JsonNode results, String plainSql) {
+        JsonNode ingest = results.path("http_ingest");
+        assertThat(ingest.path("failed_requests").asLong()).isZero();
+        assertThat(ingest.path("acknowledged_events").asLong())
+                .isEqualTo(results.path("generated").path("ndjson_lines").asLong());
+        assertThat(ingest.path("events_per_second").asLong()).isPositive();
+        assertThat(results.path("ingest_ratio").path("http_over_raw").asDouble()).isPositive();
+        assertThat(results.path("server_memory").path("peak_rss_mib").asLong()).isPositive();
+        for (String report : ReportRequests.REPORTS) {
+            assertThat(results.path("reports_http").path(report).path("requests").asInt()).as(report).isEqualTo(5);
+            assertThat(results.path("reports_http").path(report).path("p50_ms").asDouble()).as(report).isPositive();
+            assertThat(results.path(plainSql).path(report).path("requests").asInt()).as(report).isEqualTo(3);
+            assertThat(results.path(plainSql).path(report).path("p50_ms").asDouble()).as(report).isPositive();
+        }
+    }
+}
