@@ -2,6 +2,7 @@ package dev.tally.store.duckdb;
 
 import dev.tally.store.EventColumn;
 import dev.tally.store.Row;
+import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
 import dev.tally.store.rollup.StoredEvent;
@@ -11,6 +12,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
@@ -24,6 +26,36 @@ import org.duckdb.DuckDBConnection;
 final class DuckDbRollups {
     /** Delta rows appended since the last compaction before the writer folds them together. */
     private static final long COMPACT_AFTER_ROWS = 200_000;
+
+    /**
+     * The rollups a store holds, recorded in {@code rollup_state}: 1 the tables of {@link Rollups},
+     * 2 also {@link MemberUsageRollup}. A store opened with an older version backfills what it lacks.
+     */
+    static final int VERSION = 2;
+
+    /**
+     * The member usage of the stored events in one statement, by the raw query's rules: chats for
+     * the member they name; messages and LLM credits for the member they name and, when another,
+     * for their chat's owner.
+     */
+    private static final String MEMBER_USAGE_BACKFILL = "INSERT INTO " + MemberUsageRollup.TABLE
+            + " SELECT tenant_id, day, member_id, sum(chats)::BIGINT, sum(messages)::BIGINT,"
+            + " sum(credits_micros)::BIGINT FROM ("
+            + " SELECT tenant_id, " + day("time_ms") + " AS day, member_id, 1 AS chats, 0 AS messages,"
+            + " 0 AS credits_micros FROM events WHERE type = 'chat' AND member_id IS NOT NULL"
+            + " UNION ALL"
+            + " SELECT tenant_id, " + day("time_ms") + ", member_id, 0, CASE WHEN type = 'message' THEN 1 ELSE 0 END,"
+            + " CASE WHEN type = 'llm' THEN credits_micros ELSE 0 END"
+            + " FROM events WHERE type IN ('message', 'llm') AND member_id IS NOT NULL"
+            + " UNION ALL"
+            + " SELECT attributed.tenant_id, " + day("attributed.time_ms") + ", chat.member_id, 0,"
+            + " CASE WHEN attributed.type = 'message' THEN 1 ELSE 0 END,"
+            + " CASE WHEN attributed.type = 'llm' THEN attributed.credits_micros ELSE 0 END"
+            + " FROM events attributed JOIN events chat ON chat.tenant_id = attributed.tenant_id"
+            + " AND chat.id = attributed.chat_id AND chat.type = 'chat'"
+            + " WHERE attributed.type IN ('message', 'llm') AND chat.member_id IS NOT NULL"
+            + " AND attributed.member_id IS DISTINCT FROM chat.member_id)"
+            + " GROUP BY ALL HAVING sum(chats) <> 0 OR sum(messages) <> 0 OR sum(credits_micros) <> 0";
 
     private long rowsSinceCompaction;
 
@@ -40,7 +72,33 @@ final class DuckDbRollups {
             }
             statement.execute(ddl.append(")").toString());
         }
+        statement.execute("CREATE TABLE IF NOT EXISTS " + MemberUsageRollup.TABLE + " (tenant_id VARCHAR NOT NULL,"
+                + " day BIGINT NOT NULL, member_id VARCHAR NOT NULL, chats BIGINT NOT NULL, messages BIGINT NOT NULL,"
+                + " credits_micros BIGINT NOT NULL)");
         statement.execute("CREATE TABLE IF NOT EXISTS rollup_state (version INTEGER NOT NULL)");
+    }
+
+    /** Appends the member usage deltas of one write, in the caller's open transaction. */
+    void append(DuckDBConnection connection, MemberUsageRollup.Deltas deltas) throws SQLException {
+        if (deltas.isEmpty()) {
+            return;
+        }
+        List<Object[]> rows = deltas.rows();
+        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA,
+                MemberUsageRollup.TABLE)) {
+            for (Object[] row : rows) {
+                appender.beginRow();
+                for (Object value : row) {
+                    if (value instanceof String text) {
+                        appender.append(text);
+                    } else {
+                        appender.append(((Number) value).longValue());
+                    }
+                }
+                appender.endRow();
+            }
+        }
+        rowsSinceCompaction += rows.size();
     }
 
     /** Appends the deltas of one write, in the caller's open transaction. */
@@ -93,6 +151,14 @@ final class DuckDbRollups {
                 statement.execute("INSERT INTO " + table.name() + " SELECT * FROM rollup_compacted");
                 statement.execute("DROP TABLE rollup_compacted");
             }
+            // Sorted by member, so a member's report reads the few row groups whose min/max cover it.
+            statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS SELECT tenant_id, day, member_id,"
+                    + " sum(chats)::BIGINT, sum(messages)::BIGINT, sum(credits_micros)::BIGINT FROM "
+                    + MemberUsageRollup.TABLE + " GROUP BY ALL HAVING sum(chats) <> 0 OR sum(messages) <> 0"
+                    + " OR sum(credits_micros) <> 0 ORDER BY tenant_id, member_id, day");
+            statement.execute("DELETE FROM " + MemberUsageRollup.TABLE);
+            statement.execute("INSERT INTO " + MemberUsageRollup.TABLE + " SELECT * FROM rollup_compacted");
+            statement.execute("DROP TABLE rollup_compacted");
             connection.commit();
             rowsSinceCompaction = 0;
         } catch (SQLException failure) {
@@ -101,40 +167,29 @@ final class DuckDbRollups {
         }
     }
 
-    /** Fills the rollups from the raw tables once, for a store written before they existed. */
+    /**
+     * Fills, once, the rollups a store was written without: all of them for a store from before
+     * rollups ({@code rollup_state} empty), the member usage table for one of version 1.
+     */
     void backfillIfNeeded(DuckDBConnection connection) throws SQLException {
+        int version;
         try (Statement statement = connection.createStatement();
-             ResultSet done = statement.executeQuery("SELECT count(*) FROM rollup_state")) {
+             ResultSet done = statement.executeQuery("SELECT coalesce(max(version), 0) FROM rollup_state")) {
             done.next();
-            if (done.getLong(1) > 0) {
-                return;
-            }
+            version = done.getInt(1);
+        }
+        if (version >= VERSION) {
+            return;
         }
         connection.setAutoCommit(false);
         try {
-            for (String source : new String[] {"events", "calls"}) {
-                Rollups.Deltas deltas = new Rollups.Deltas();
-                long pending = 0;
-                try (Statement statement = connection.createStatement();
-                     ResultSet result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS + " FROM " + source)) {
-                    ResultSetMetaData meta = result.getMetaData();
-                    while (result.next()) {
-                        Map<String, Object> values = new LinkedHashMap<>();
-                        for (int column = 1; column <= meta.getColumnCount(); column++) {
-                            values.put(meta.getColumnLabel(column), result.getObject(column));
-                        }
-                        deltas.add(StoredEvent.fromRow(new Row(values)));
-                        if (++pending == 1_000_000) {
-                            append(connection, deltas);
-                            deltas = new Rollups.Deltas();
-                            pending = 0;
-                        }
-                    }
-                }
-                append(connection, deltas);
+            if (version < 1) {
+                backfillEventRollups(connection);
             }
             try (Statement statement = connection.createStatement()) {
-                statement.execute("INSERT INTO rollup_state VALUES (1)");
+                statement.execute("DELETE FROM " + MemberUsageRollup.TABLE);
+                statement.execute(MEMBER_USAGE_BACKFILL);
+                statement.execute("INSERT INTO rollup_state VALUES (" + VERSION + ")");
             }
             connection.commit();
         } catch (SQLException failure) {
@@ -144,4 +199,32 @@ final class DuckDbRollups {
         compact(connection);
     }
 
+    private void backfillEventRollups(DuckDBConnection connection) throws SQLException {
+        for (String source : new String[] {"events", "calls"}) {
+            Rollups.Deltas deltas = new Rollups.Deltas();
+            long pending = 0;
+            try (Statement statement = connection.createStatement();
+                 ResultSet result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS + " FROM " + source)) {
+                ResultSetMetaData meta = result.getMetaData();
+                while (result.next()) {
+                    Map<String, Object> values = new LinkedHashMap<>();
+                    for (int column = 1; column <= meta.getColumnCount(); column++) {
+                        values.put(meta.getColumnLabel(column), result.getObject(column));
+                    }
+                    deltas.add(StoredEvent.fromRow(new Row(values)));
+                    if (++pending == 1_000_000) {
+                        append(connection, deltas);
+                        deltas = new Rollups.Deltas();
+                        pending = 0;
+                    }
+                }
+            }
+            append(connection, deltas);
+        }
+    }
+
+    /** The UTC day of a time column as {@link Rollups#day} computes it: floor division, exact for times before 1970 too. */
+    private static String day(String timeColumn) {
+        return "((" + timeColumn + " - ((" + timeColumn + " % 86400000) + 86400000) % 86400000) // 86400000)";
+    }
 }
