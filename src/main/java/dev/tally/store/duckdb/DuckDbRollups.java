@@ -21,7 +21,11 @@ import org.duckdb.DuckDBConnection;
 /**
  * The rollup tables in DuckDB: created with the schema, appended to in the writer's transaction,
  * compacted by the writer when enough delta rows have piled up, and filled once from the raw
- * tables when a store written before rollups existed is opened.
+ * tables when a store written before them (or before one of them, see {@link #VERSION}) is opened.
+ *
+ * <p>The member usage table is not one of {@link Rollups#ALL}: its rows depend on chat ownership,
+ * which the event store resolves ({@code MemberAttribution}), and its groups have no count column
+ * whose zero marks a cancelled group, so it is created, appended and compacted on its own.
  */
 final class DuckDbRollups {
     /** Delta rows appended since the last compaction before the writer folds them together. */
