@@ -99,8 +99,7 @@ final class BulkLoad {
                         + " QUALIFY row_number() OVER (PARTITION BY tenant_id, id ORDER BY position DESC) = 1");
                 statement.execute("DROP TABLE call_states");
                 loadRollups(statement, deltas, scratch);
-                statement.execute("DELETE FROM rollup_state");
-                statement.execute("INSERT INTO rollup_state VALUES (" + Rollups.VERSION + ")");
+                DuckDbEventStore.completeBulkLoad(connection);
             }
             double loadSeconds = (System.nanoTime() - started) / 1e9;
             BenchRun.log("compacting the rollups of " + rows + " events");

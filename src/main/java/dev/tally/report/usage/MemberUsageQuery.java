@@ -3,13 +3,19 @@ package dev.tally.report.usage;
 import dev.tally.event.EventType;
 import dev.tally.report.DateRange;
 import dev.tally.store.EventStore;
+import dev.tally.store.Row;
 import dev.tally.store.SqlBuilder;
+import dev.tally.store.rollup.MemberUsageRollup;
 
 /**
  * Computes one member's usage. A message or an LLM request belongs to the member when it names
  * the member, or when it happened in a chat the member owns (whenever that chat was created), so
  * an assistant's replies and their cost count for the chat's owner. Work in no member's chat and
  * naming no member (routines, agent-only work) belongs to no one.
+ *
+ * <p>A store that maintains rollups resolves that attribution when it stores the events, so the
+ * report sums the member's rows of {@link MemberUsageRollup} over the range's days: its cost
+ * follows the number of days, not of events. Other stores answer from the raw events.
  */
 public final class MemberUsageQuery {
     private final EventStore store;
@@ -19,6 +25,9 @@ public final class MemberUsageQuery {
     }
 
     public MemberUsageReport run(String tenantId, String memberId, DateRange range) {
+        if (store.maintainsRollups()) {
+            return fromRollup(tenantId, memberId, range);
+        }
         SqlBuilder chats = new SqlBuilder().append("SELECT count(*) AS amount");
         UsageSql.fromEvents(chats, tenantId, EventType.CHAT, range).append(" AND member_id = ").value(memberId);
 
@@ -30,6 +39,16 @@ public final class MemberUsageQuery {
 
         return new MemberUsageReport(memberId, range.from(), range.to(), amount(chats), amount(messages),
                 Decimals.credits(amount(credits)));
+    }
+
+    private MemberUsageReport fromRollup(String tenantId, String memberId, DateRange range) {
+        SqlBuilder sql = new SqlBuilder().append("SELECT sum(chats) AS chats, sum(messages) AS messages,"
+                + " sum(credits_micros) AS credits");
+        UsageSql.fromRollup(sql, MemberUsageRollup.TABLE, tenantId, null, range)
+                .append(" AND member_id = ").value(memberId);
+        Row sums = store.query(sql.build()).get(0);
+        return new MemberUsageReport(memberId, range.from(), range.to(), sums.longValue("chats"),
+                sums.longValue("messages"), Decimals.credits(sums.longValue("credits")));
     }
 
     private static void attributed(SqlBuilder sql, String tenantId, String memberId) {

@@ -40,6 +40,9 @@ import org.duckdb.DuckDBConnection;
  * failed batch leaves no trace and its retry is stored whole.
  *
  * <p>{@code call} events go to the {@code calls} table, one row per call holding its latest state.
+ *
+ * <p>The rollups are appended in the same transaction as the events; the member usage rollup with
+ * the chat owners that {@link MemberAttribution} keeps in memory beside the fingerprints.
  */
 public final class DuckDbEventStore implements EventStore {
     private final DuckDbDatabase database;
@@ -49,6 +52,7 @@ public final class DuckDbEventStore implements EventStore {
     private final LongHashSet callFingerprints;
     private final SqlDialect dialect = new DuckDbDialect();
     private final DuckDbRollups rollups = new DuckDbRollups();
+    private final MemberAttribution members;
 
     public DuckDbEventStore(DuckDbDatabase database) {
         this.database = database;
@@ -60,6 +64,7 @@ public final class DuckDbEventStore implements EventStore {
         } catch (SQLException failure) {
             throw new StoreException(failure);
         }
+        this.members = database.read(MemberAttribution::load);
     }
 
     private LongHashSet loadFingerprints(String table) {
@@ -87,10 +92,16 @@ public final class DuckDbEventStore implements EventStore {
         try {
             writer.setAutoCommit(false);
             Rollups.Deltas deltas = new Rollups.Deltas();
-            long[] added = appendNewEvents(events, outcomes, deltas);
+            List<Event> fresh = new ArrayList<>(events.size());
+            long[] added = newEvents(events, outcomes, fresh);
+            // before the new events are appended: a late chat's query must find only earlier writes' events
+            MemberAttribution.Update memberUsage = members.attribute(writer, fresh);
+            appendEvents(fresh, added, deltas);
             long[] addedCalls = writeCalls(events, outcomes, deltas);
             rollups.append(writer, deltas);
+            rollups.append(writer, memberUsage.deltas);
             writer.commit();
+            members.committed(memberUsage);
             for (long fingerprint : added) {
                 fingerprints.add(fingerprint);
             }
@@ -130,6 +141,16 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
+    /**
+     * For loading benchmark data in bulk, before a store is opened on the file: the caller has
+     * stored the raw rows and appended the delta rows of {@link Rollups#ALL}; this fills the
+     * member usage rollup from the stored events and marks the rollups current, so opening the
+     * store does not rebuild them.
+     */
+    public static void completeBulkLoad(java.sql.Connection connection) throws SQLException {
+        DuckDbRollups.completeBulkLoad(connection);
+    }
+
     @Override
     public boolean maintainsRollups() {
         return true;
@@ -143,9 +164,11 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    /** Appends every non-call event not stored before; returns their fingerprints for after the commit. */
-    private long[] appendNewEvents(List<Event> events, WriteOutcome[] outcomes, Rollups.Deltas deltas)
-            throws SQLException {
+    /**
+     * Picks out every non-call event not stored before, in batch order, into {@code fresh}; returns
+     * their fingerprints, which are appended with them and remembered after the commit.
+     */
+    private long[] newEvents(List<Event> events, WriteOutcome[] outcomes, List<Event> fresh) throws SQLException {
         // One fingerprint per event, computed once: it is the dedup key, the stored id_hash and the
         // in-memory set's entry. Call events (stored by state, not by id) keep 0 and are skipped.
         long[] fingerprintOf = new long[events.size()];
@@ -159,24 +182,33 @@ public final class DuckDbEventStore implements EventStore {
         boolean[] repeatedInBatch = repeatedInBatch(events, fingerprintOf);
         long[] added = new long[events.size()];
         int addedCount = 0;
-        try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {
-            for (int index = 0; index < events.size(); index++) {
-                Event event = events.get(index);
-                if (event.type == EventType.CALL) {
-                    continue;
-                }
-                if (repeatedInBatch[index] || (!confirmedDuplicates.isEmpty()
-                        && confirmedDuplicates.contains(event.tenantId + '\u0000' + event.id))) {
-                    outcomes[index] = WriteOutcome.DUPLICATE;
-                    continue;
-                }
-                EventRowAppender.append(appender, event, fingerprintOf[index]);
-                deltas.add(event);
-                added[addedCount++] = fingerprintOf[index];
-                outcomes[index] = WriteOutcome.STORED;
+        for (int index = 0; index < events.size(); index++) {
+            Event event = events.get(index);
+            if (event.type == EventType.CALL) {
+                continue;
             }
+            if (repeatedInBatch[index] || (!confirmedDuplicates.isEmpty()
+                    && confirmedDuplicates.contains(event.tenantId + '\u0000' + event.id))) {
+                outcomes[index] = WriteOutcome.DUPLICATE;
+                continue;
+            }
+            fresh.add(event);
+            added[addedCount++] = fingerprintOf[index];
+            outcomes[index] = WriteOutcome.STORED;
         }
         return Arrays.copyOf(added, addedCount);
+    }
+
+    private void appendEvents(List<Event> fresh, long[] fingerprintOf, Rollups.Deltas deltas) throws SQLException {
+        if (fresh.isEmpty()) {
+            return;
+        }
+        try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {
+            for (int index = 0; index < fresh.size(); index++) {
+                EventRowAppender.append(appender, fresh.get(index), fingerprintOf[index]);
+                deltas.add(fresh.get(index));
+            }
+        }
     }
 
     /**

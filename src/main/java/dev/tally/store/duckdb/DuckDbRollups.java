@@ -2,6 +2,7 @@ package dev.tally.store.duckdb;
 
 import dev.tally.store.EventColumn;
 import dev.tally.store.Row;
+import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
 import dev.tally.store.rollup.StoredEvent;
@@ -21,6 +22,10 @@ import org.duckdb.DuckDBConnection;
  * The rollup tables in DuckDB: created with the schema, appended to in the writer's transaction,
  * compacted by the writer when enough delta rows have piled up, and rebuilt from the raw tables
  * when a store written with another {@link Rollups#VERSION} (or before rollups existed) is opened.
+ *
+ * <p>The member usage table is not one of {@link Rollups#ALL}: its rows depend on chat ownership,
+ * which the event store resolves ({@code MemberAttribution}), and its groups have no count column
+ * whose zero marks a cancelled group, so it is created, appended and compacted on its own.
  */
 final class DuckDbRollups {
     /**
@@ -39,6 +44,33 @@ final class DuckDbRollups {
         }
     }
 
+    /** Member usage delta rows since that table was last compacted. */
+    private long memberRowsSinceCompaction;
+    /**
+     * The member usage of the stored events in one statement, by the raw query's rules: chats for
+     * the member they name; messages and LLM credits for the member they name and, when another,
+     * for their chat's owner.
+     */
+    private static final String MEMBER_USAGE_BACKFILL = "INSERT INTO " + MemberUsageRollup.TABLE
+            + " SELECT tenant_id, day, member_id, sum(chats)::BIGINT, sum(messages)::BIGINT,"
+            + " sum(credits_micros)::BIGINT FROM ("
+            + " SELECT tenant_id, " + day("time_ms") + " AS day, member_id, 1 AS chats, 0 AS messages,"
+            + " 0 AS credits_micros FROM events WHERE type = 'chat' AND member_id IS NOT NULL"
+            + " UNION ALL"
+            + " SELECT tenant_id, " + day("time_ms") + ", member_id, 0, CASE WHEN type = 'message' THEN 1 ELSE 0 END,"
+            + " CASE WHEN type = 'llm' THEN credits_micros ELSE 0 END"
+            + " FROM events WHERE type IN ('message', 'llm') AND member_id IS NOT NULL"
+            + " UNION ALL"
+            + " SELECT attributed.tenant_id, " + day("attributed.time_ms") + ", chat.member_id, 0,"
+            + " CASE WHEN attributed.type = 'message' THEN 1 ELSE 0 END,"
+            + " CASE WHEN attributed.type = 'llm' THEN attributed.credits_micros ELSE 0 END"
+            + " FROM events attributed JOIN events chat ON chat.tenant_id = attributed.tenant_id"
+            + " AND chat.id = attributed.chat_id AND chat.type = 'chat'"
+            + " WHERE attributed.type IN ('message', 'llm') AND chat.member_id IS NOT NULL"
+            + " AND attributed.member_id IS DISTINCT FROM chat.member_id)"
+            + " GROUP BY ALL HAVING sum(chats) <> 0 OR sum(messages) <> 0 OR sum(credits_micros) <> 0";
+
+
     static void createTables(Statement statement) throws SQLException {
         for (RollupTable table : Rollups.ALL) {
             StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table.name()
@@ -52,6 +84,9 @@ final class DuckDbRollups {
             }
             statement.execute(ddl.append(")").toString());
         }
+        statement.execute("CREATE TABLE IF NOT EXISTS " + MemberUsageRollup.TABLE + " (tenant_id VARCHAR NOT NULL,"
+                + " day BIGINT NOT NULL, member_id VARCHAR NOT NULL, chats BIGINT NOT NULL, messages BIGINT NOT NULL,"
+                + " credits_micros BIGINT NOT NULL)");
         statement.execute("CREATE TABLE IF NOT EXISTS rollup_state (version INTEGER NOT NULL)");
     }
 
@@ -59,6 +94,30 @@ final class DuckDbRollups {
         for (RollupTable table : Rollups.ALL) {
             statement.execute("DROP TABLE IF EXISTS " + table.name());
         }
+        statement.execute("DROP TABLE IF EXISTS " + MemberUsageRollup.TABLE);
+    }
+
+    /** Appends the member usage deltas of one write, in the caller's open transaction. */
+    void append(DuckDBConnection connection, MemberUsageRollup.Deltas deltas) throws SQLException {
+        if (deltas.isEmpty()) {
+            return;
+        }
+        List<Object[]> rows = deltas.rows();
+        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA,
+                MemberUsageRollup.TABLE)) {
+            for (Object[] row : rows) {
+                appender.beginRow();
+                for (Object value : row) {
+                    if (value instanceof String text) {
+                        appender.append(text);
+                    } else {
+                        appender.append(((Number) value).longValue());
+                    }
+                }
+                appender.endRow();
+            }
+        }
+        memberRowsSinceCompaction += rows.size();
     }
 
     /** Appends the deltas of one write, in the caller's open transaction. */
@@ -90,7 +149,7 @@ final class DuckDbRollups {
     }
 
     boolean compactionDue() {
-        return Rollups.ALL.stream().anyMatch(this::due);
+        return memberRowsSinceCompaction >= COMPACT_AFTER_ROWS || Rollups.ALL.stream().anyMatch(this::due);
     }
 
     private boolean due(RollupTable table) {
@@ -134,8 +193,17 @@ final class DuckDbRollups {
                 }
                 statement.execute("DROP TABLE rollup_compacted");
             }
+            // Sorted by member, so a member's report reads the few row groups whose min/max cover it.
+            statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS SELECT tenant_id, day, member_id,"
+                    + " sum(chats)::BIGINT, sum(messages)::BIGINT, sum(credits_micros)::BIGINT FROM "
+                    + MemberUsageRollup.TABLE + " GROUP BY ALL HAVING sum(chats) <> 0 OR sum(messages) <> 0"
+                    + " OR sum(credits_micros) <> 0 ORDER BY tenant_id, member_id, day");
+            statement.execute("DELETE FROM " + MemberUsageRollup.TABLE);
+            statement.execute("INSERT INTO " + MemberUsageRollup.TABLE + " SELECT * FROM rollup_compacted");
+            statement.execute("DROP TABLE rollup_compacted");
             connection.commit();
             remaining.forEach((table, count) -> rowCounts.put(table, new long[] {0, count}));
+            memberRowsSinceCompaction = 0;
         } catch (SQLException failure) {
             connection.rollback();
             throw failure;
@@ -156,12 +224,14 @@ final class DuckDbRollups {
      * columns may have changed.
      */
     void backfillIfNeeded(DuckDBConnection connection) throws SQLException {
+        int version;
         try (Statement statement = connection.createStatement();
-             ResultSet done = statement.executeQuery("SELECT max(version) FROM rollup_state")) {
+             ResultSet done = statement.executeQuery("SELECT coalesce(max(version), 0) FROM rollup_state")) {
             done.next();
-            if (done.getInt(1) == Rollups.VERSION) {
-                return;
-            }
+            version = done.getInt(1);
+        }
+        if (version == Rollups.VERSION) {
+            return;
         }
         connection.setAutoCommit(false);
         try {
@@ -170,28 +240,9 @@ final class DuckDbRollups {
                 createTables(statement);
                 statement.execute("DELETE FROM rollup_state");
             }
-            for (String source : new String[] {"events", "calls"}) {
-                Rollups.Deltas deltas = new Rollups.Deltas();
-                long pending = 0;
-                try (Statement statement = connection.createStatement();
-                     ResultSet result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS + " FROM " + source)) {
-                    ResultSetMetaData meta = result.getMetaData();
-                    while (result.next()) {
-                        Map<String, Object> values = new LinkedHashMap<>();
-                        for (int column = 1; column <= meta.getColumnCount(); column++) {
-                            values.put(meta.getColumnLabel(column), result.getObject(column));
-                        }
-                        deltas.add(StoredEvent.fromRow(new Row(values)));
-                        if (++pending == 1_000_000) {
-                            append(connection, deltas);
-                            deltas = new Rollups.Deltas();
-                            pending = 0;
-                        }
-                    }
-                }
-                append(connection, deltas);
-            }
+            backfillEventRollups(connection);
             try (Statement statement = connection.createStatement()) {
+                statement.execute(MEMBER_USAGE_BACKFILL);
                 statement.execute("INSERT INTO rollup_state VALUES (" + Rollups.VERSION + ")");
             }
             connection.commit();
@@ -202,4 +253,45 @@ final class DuckDbRollups {
         compact(connection);
     }
 
+    /**
+     * For a bulk load that appended the delta rows of {@link Rollups#ALL} itself: fills the member
+     * usage table from the stored events and records the rollups as current.
+     */
+    static void completeBulkLoad(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM " + MemberUsageRollup.TABLE);
+            statement.execute(MEMBER_USAGE_BACKFILL);
+            statement.execute("DELETE FROM rollup_state");
+            statement.execute("INSERT INTO rollup_state VALUES (" + Rollups.VERSION + ")");
+        }
+    }
+
+    private void backfillEventRollups(DuckDBConnection connection) throws SQLException {
+        for (String source : new String[] {"events", "calls"}) {
+            Rollups.Deltas deltas = new Rollups.Deltas();
+            long pending = 0;
+            try (Statement statement = connection.createStatement();
+                 ResultSet result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS + " FROM " + source)) {
+                ResultSetMetaData meta = result.getMetaData();
+                while (result.next()) {
+                    Map<String, Object> values = new LinkedHashMap<>();
+                    for (int column = 1; column <= meta.getColumnCount(); column++) {
+                        values.put(meta.getColumnLabel(column), result.getObject(column));
+                    }
+                    deltas.add(StoredEvent.fromRow(new Row(values)));
+                    if (++pending == 1_000_000) {
+                        append(connection, deltas);
+                        deltas = new Rollups.Deltas();
+                        pending = 0;
+                    }
+                }
+            }
+            append(connection, deltas);
+        }
+    }
+
+    /** The UTC day of a time column as {@link Rollups#day} computes it: floor division, exact for times before 1970 too. */
+    private static String day(String timeColumn) {
+        return "((" + timeColumn + " - ((" + timeColumn + " % 86400000) + 86400000) % 86400000) // 86400000)";
+    }
 }

@@ -81,10 +81,11 @@ public final class Rollups {
             LLM_LATENCY);
 
     /**
-     * Bumped whenever a table, its keys or its measures change: a store opened with rollups of an
-     * older version rebuilds them from the raw tables.
+     * Bumped whenever a table, its keys or its measures change (these tables or the member usage
+     * table, {@link MemberUsageRollup}): a store opened with rollups of another version rebuilds
+     * them all from the raw tables. 3: hourly llm tables and member usage.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     private Rollups() {
     }

@@ -1,0 +1,172 @@
+package dev.tally.store.duckdb;
+
+import dev.tally.event.Event;
+import dev.tally.event.EventType;
+import dev.tally.store.IdFingerprint;
+import dev.tally.store.LongHashSet;
+import dev.tally.store.Row;
+import dev.tally.store.Sql;
+import dev.tally.store.SqlBuilder;
+import dev.tally.store.rollup.MemberUsageRollup;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Resolves, in the writer, which members each new message and LLM request counts for, so the
+ * member usage rollup can be appended in the same transaction as the events.
+ *
+ * <p>The owner of a chat comes from {@link ChatOwners}. Events may arrive before their chat (a
+ * client sends in any order), so the chat ids that stored events referenced while their chat was
+ * unknown are remembered as fingerprints ({@link #waiting}); when a chat arrives whose fingerprint
+ * is among them, one query by its real id finds those earlier events and credits them to the new
+ * owner. A fingerprint that matched only by collision finds nothing, so it costs that query and
+ * nothing else. In the common case (chat known, or not waited for) a batch runs no query at all.
+ *
+ * <p>Both structures change only after the write commits, like the store's id fingerprints, so a
+ * failed batch leaves no trace.
+ */
+final class MemberAttribution {
+    private final ChatOwners owners;
+    /** Fingerprints of chat ids referenced by stored messages or LLM requests while that chat was not stored. */
+    private final LongHashSet waiting;
+
+    private MemberAttribution(ChatOwners owners, LongHashSet waiting) {
+        this.owners = owners;
+        this.waiting = waiting;
+    }
+
+    /** The owners of the stored chats and the chat ids stored events wait for, read from the events table. */
+    static MemberAttribution load(Connection connection) throws SQLException {
+        ChatOwners owners;
+        try (Statement statement = connection.createStatement()) {
+            long chats;
+            try (ResultSet result = statement.executeQuery("SELECT count(*) FROM events WHERE type = 'chat'")) {
+                result.next();
+                chats = result.getLong(1);
+            }
+            owners = new ChatOwners((int) Math.min(Integer.MAX_VALUE / 4, Math.max(1024, chats)));
+            try (ResultSet result = statement.executeQuery(
+                    "SELECT tenant_id, id, id_hash, member_id FROM events WHERE type = 'chat'")) {
+                while (result.next()) {
+                    owners.put(result.getLong(3), ChatOwners.check(result.getString(1), result.getString(2)),
+                            result.getString(4));
+                }
+            }
+        }
+        LongHashSet waiting = new LongHashSet(1024);
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("""
+                     SELECT DISTINCT tenant_id, chat_id FROM events referencing
+                     WHERE type IN ('message', 'llm') AND chat_id IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM events chat WHERE chat.type = 'chat'
+                         AND chat.tenant_id = referencing.tenant_id AND chat.id = referencing.chat_id)""")) {
+            while (result.next()) {
+                waiting.add(IdFingerprint.of(result.getString(1), result.getString(2)));
+            }
+        }
+        return new MemberAttribution(owners, waiting);
+    }
+
+    /** What one write adds: its member rollup deltas, and the chats and waits to remember once it commits. */
+    static final class Update {
+        final MemberUsageRollup.Deltas deltas = new MemberUsageRollup.Deltas();
+        private final List<Object[]> chats = new ArrayList<>();
+        private long[] waits = new long[16];
+        private int waitCount;
+
+        private void waitFor(long fingerprint) {
+            if (waitCount == waits.length) {
+                waits = java.util.Arrays.copyOf(waits, waitCount * 2);
+            }
+            waits[waitCount++] = fingerprint;
+        }
+    }
+
+    /**
+     * Attributes the batch's new events. Runs in the writer's transaction before they are appended,
+     * so a late chat's query sees only events stored by earlier writes; the batch's own events find
+     * the batch's chats, in any order, through a map by real id.
+     *
+     * @param fresh the non-call events this write stores (no duplicates)
+     */
+    Update attribute(Connection writer, List<Event> fresh) throws SQLException {
+        Update update = new Update();
+        Map<String, String> batchChats = null;
+        Map<String, Map<String, String>> lateChatsByTenant = null;
+        for (Event event : fresh) {
+            if (event.type != EventType.CHAT) {
+                continue;
+            }
+            update.deltas.chat(event);
+            if (batchChats == null) {
+                batchChats = new HashMap<>();
+            }
+            batchChats.put(event.tenantId + '\u0000' + event.id, event.memberId);
+            long fingerprint = IdFingerprint.of(event.tenantId, event.id);
+            update.chats.add(new Object[] {fingerprint, ChatOwners.check(event.tenantId, event.id), event.memberId});
+            if (event.memberId != null && waiting.contains(fingerprint)) {
+                if (lateChatsByTenant == null) {
+                    lateChatsByTenant = new HashMap<>();
+                }
+                lateChatsByTenant.computeIfAbsent(event.tenantId, tenant -> new HashMap<>())
+                        .put(event.id, event.memberId);
+            }
+        }
+        for (Event event : fresh) {
+            if (!MemberUsageRollup.attributed(event.type)) {
+                continue;
+            }
+            String owner = null;
+            if (event.chatId != null) {
+                String key = event.tenantId + '\u0000' + event.chatId;
+                long fingerprint = IdFingerprint.of(event.tenantId, event.chatId);
+                long check = ChatOwners.check(event.tenantId, event.chatId);
+                if (batchChats != null && batchChats.containsKey(key)) {
+                    owner = batchChats.get(key);
+                } else if (owners.known(fingerprint, check)) {
+                    owner = owners.owner(fingerprint, check);
+                } else {
+                    update.waitFor(fingerprint);
+                }
+            }
+            update.deltas.attribute(event, owner);
+        }
+        if (lateChatsByTenant != null) {
+            creditEarlierEvents(writer, lateChatsByTenant, update.deltas);
+        }
+        return update;
+    }
+
+    /** Credits the stored events of chats that arrived after them to the chats' owners. */
+    private static void creditEarlierEvents(Connection writer, Map<String, Map<String, String>> lateChatsByTenant,
+            MemberUsageRollup.Deltas deltas) throws SQLException {
+        for (Map.Entry<String, Map<String, String>> tenant : lateChatsByTenant.entrySet()) {
+            Map<String, String> ownerByChat = tenant.getValue();
+            Sql sql = new SqlBuilder().append("SELECT chat_id, type, time_ms, member_id, credits_micros FROM events")
+                    .append(" WHERE tenant_id = ").value(tenant.getKey())
+                    .append(" AND type IN ('message', 'llm') AND chat_id IN ").values(ownerByChat.keySet()).build();
+            for (Row row : DuckDbEventStore.run(writer, sql)) {
+                deltas.creditOwnerLate(tenant.getKey(), EventType.fromWire(row.string("type")).orElseThrow(),
+                        row.longValue("time_ms"), row.longValue("credits_micros"), row.string("member_id"),
+                        ownerByChat.get(row.string("chat_id")));
+            }
+        }
+    }
+
+    /** After the write committed: its chats are stored, and its events wait for the chats still unknown. */
+    void committed(Update update) {
+        for (Object[] chat : update.chats) {
+            owners.put((Long) chat[0], (Long) chat[1], (String) chat[2]);
+        }
+        // Waits for chats that this same write stored were never recorded; any left are still unknown.
+        for (int index = 0; index < update.waitCount; index++) {
+            waiting.add(update.waits[index]);
+        }
+    }
+}
