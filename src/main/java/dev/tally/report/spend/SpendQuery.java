@@ -104,8 +104,8 @@ final class SpendQuery {
     }
 
     /**
-     * The same totals from the per-day call rollup: every count is a sum of the rollup's call
-     * counts over the matching status, sentiment or duration bucket, so it equals the raw count.
+     * The same totals from the per-day call rollup: every count is a sum of the rollup's counts of
+     * calls with that status, sentiment or duration, so it equals the raw count.
      */
     private SpendTotals rollupTotals(String tenantId, SpendFilters filters) {
         SqlBuilder sql = new SqlBuilder().append("SELECT sum(calls) AS calls");
@@ -114,13 +114,11 @@ final class SpendQuery {
                     .append(" THEN calls ELSE 0 END) AS status_" + status.wireName());
         }
         for (String sentiment : List.of("positive", "neutral", "negative")) {
-            sql.append(", sum(CASE WHEN sentiment = ").value(sentiment)
-                    .append(" THEN calls ELSE 0 END) AS sentiment_" + sentiment);
+            sql.append(", sum(sentiment_" + sentiment + ") AS sentiment_" + sentiment);
         }
         sql.append(", sum(timed_calls) AS timed_calls, sum(duration_ms) AS duration_ms, sum(cost_nanos) AS cost_nanos");
         for (int bucket = 0; bucket < DURATION_BUCKETS.size(); bucket++) {
-            sql.append(", sum(CASE WHEN duration_bucket = " + bucket + " THEN calls ELSE 0 END) AS "
-                    + DURATION_BUCKETS.get(bucket));
+            sql.append(", sum(" + Rollups.DURATION_BUCKET_COLUMNS.get(bucket) + ") AS " + DURATION_BUCKETS.get(bucket));
         }
         Row row = store.query(rollupWhere(sql, tenantId, filters).build()).get(0);
         return new SpendTotals(row.longValue("calls"), row.longValue("status_completed"),

@@ -59,7 +59,7 @@ public final class AiUsageQuery {
      */
     private SqlBuilder from(SqlBuilder sql, String tenantId, EventType type, DateRange range) {
         return store.maintainsRollups()
-                ? UsageSql.fromRollup(sql, Rollups.EVENTS.name(), tenantId, type, range)
+                ? UsageSql.fromRollup(sql, Rollups.USAGE_BY_MODEL.name(), tenantId, type, range)
                 : UsageSql.fromEvents(sql, tenantId, type, range);
     }
 

@@ -54,7 +54,7 @@ public final class VoiceUsageQuery {
         if (store.maintainsRollups()) {
             SqlBuilder sql = new SqlBuilder().append("SELECT " + UsageSql.rollupDayIndex(range) + " AS day_index,"
                     + " provider, model, sum(events) AS messages, sum(" + column + ") AS amount");
-            UsageSql.fromRollup(sql, Rollups.EVENTS.name(), tenantId, type, range);
+            UsageSql.fromRollup(sql, Rollups.USAGE_BY_MODEL.name(), tenantId, type, range);
             sql.append(" GROUP BY day, provider, model HAVING sum(events) <> 0"
                     + " ORDER BY day, provider ASC NULLS LAST, model ASC NULLS LAST");
             return store.query(sql.build());

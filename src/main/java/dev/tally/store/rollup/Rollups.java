@@ -25,14 +25,26 @@ import java.util.function.Function;
 public final class Rollups {
     public static final long DAY_MS = 86_400_000L;
 
-    /** Spend and tokens-by-assistant: calls per agent, status, sentiment and duration bucket. */
+    /** The columns counting each spend duration bucket's calls, in the order of {@link #durationBucket}. */
+    public static final List<String> DURATION_BUCKET_COLUMNS = List.of("calls_under_30s", "calls_under_1m",
+            "calls_under_3m", "calls_under_5m", "calls_over_5m");
+
+    /**
+     * Spend and tokens-by-assistant: calls per agent and status. Sentiments and duration buckets
+     * are counted in columns of their own rather than being keys, so a day holds a row per agent
+     * and status (not per every combination of five keys) and the spend totals are plain sums,
+     * read without a {@code CASE} per row.
+     */
     public static final RollupTable CALLS_BY_AGENT = new RollupTable("rollup_calls_by_agent", Grain.DAY,
-            List.of(key("agent_id", event -> event.agentId), key("status", event -> event.status),
-                    key("sentiment", event -> event.sentiment),
-                    integerKey("duration_bucket", event -> durationBucket(event.durationMs))),
+            List.of(key("agent_id", event -> event.agentId), key("status", event -> event.status)),
             List.of(measure("calls", event -> 1), measure("timed_calls", event -> event.durationMs == null ? 0 : 1),
                     measure("duration_ms", event -> orZero(event.durationMs)),
-                    measure("cost_nanos", event -> event.costNanos)),
+                    measure("cost_nanos", event -> event.costNanos),
+                    measure("sentiment_positive", event -> "positive".equals(event.sentiment) ? 1 : 0),
+                    measure("sentiment_neutral", event -> "neutral".equals(event.sentiment) ? 1 : 0),
+                    measure("sentiment_negative", event -> "negative".equals(event.sentiment) ? 1 : 0),
+                    durationBucketMeasure(0), durationBucketMeasure(1), durationBucketMeasure(2),
+                    durationBucketMeasure(3), durationBucketMeasure(4)),
             event -> event.type == EventType.CALL);
 
     /** Phone usage: calls per number, direction, status and whether they have an end time. */
@@ -43,26 +55,37 @@ public final class Rollups {
             List.of(measure("calls", event -> 1), measure("duration_ms", event -> orZero(event.durationMs))),
             event -> event.type == EventType.CALL);
 
-    /** AI, SMS, voice and token reports: every other event type, summed per type and its dimensions. */
+    /** SMS usage and tokens by assistant: every other event type, summed per type, agent, number and direction. */
     public static final RollupTable EVENTS = new RollupTable("rollup_events", Grain.DAY,
             List.of(key("type", event -> event.type.wireName()), key("agent_id", event -> event.agentId),
-                    key("provider", event -> event.provider), key("model", event -> event.model),
-                    key("kind", event -> event.kind),
-                    integerKey("unpriced", event -> event.costSource == CostSource.UNPRICED ? 1 : 0),
                     key("phone_number", event -> event.phoneNumber), key("direction", event -> event.direction)),
-            List.of(measure("events", event -> 1), measure("input_tokens", event -> event.inputTokens),
-                    measure("cached_input_tokens", event -> event.cachedInputTokens),
-                    measure("cache_creation_input_tokens", event -> event.cacheCreationInputTokens),
-                    measure("output_tokens", event -> event.outputTokens),
-                    measure("input_audio_tokens", event -> event.inputAudioTokens),
-                    measure("output_audio_tokens", event -> event.outputAudioTokens),
-                    measure("characters", event -> orZero(event.characters)),
-                    measure("audio_duration_ms", event -> orZero(event.audioDurationMs)),
-                    measure("duration_ms", event -> orZero(event.durationMs)),
-                    measure("segments", event -> event.segments == null ? 0 : event.segments),
-                    measure("credits_micros", event -> event.creditsMicros),
-                    measure("cost_nanos", event -> event.costNanos)),
-            event -> event.type != EventType.CALL);
+            usageMeasures(), event -> event.type != EventType.CALL);
+
+    /**
+     * AI and voice usage: the same sums per type, provider, model, kind and whether priced. Kept
+     * apart from {@link #EVENTS} because every key multiplies a day's rows: the two tables together
+     * hold far fewer rows than one keyed by all eight, and each report reads only the keys it groups by.
+     */
+    public static final RollupTable USAGE_BY_MODEL = new RollupTable("rollup_usage_by_model", Grain.DAY,
+            List.of(key("type", event -> event.type.wireName()), key("provider", event -> event.provider),
+                    key("model", event -> event.model), key("kind", event -> event.kind),
+                    integerKey("unpriced", event -> event.costSource == CostSource.UNPRICED ? 1 : 0)),
+            usageMeasures(), event -> event.type != EventType.CALL);
+
+    private static List<RollupTable.Measure> usageMeasures() {
+        return List.of(measure("events", event -> 1), measure("input_tokens", event -> event.inputTokens),
+                measure("cached_input_tokens", event -> event.cachedInputTokens),
+                measure("cache_creation_input_tokens", event -> event.cacheCreationInputTokens),
+                measure("output_tokens", event -> event.outputTokens),
+                measure("input_audio_tokens", event -> event.inputAudioTokens),
+                measure("output_audio_tokens", event -> event.outputAudioTokens),
+                measure("characters", event -> orZero(event.characters)),
+                measure("audio_duration_ms", event -> orZero(event.audioDurationMs)),
+                measure("duration_ms", event -> orZero(event.durationMs)),
+                measure("segments", event -> event.segments == null ? 0 : event.segments),
+                measure("credits_micros", event -> event.creditsMicros),
+                measure("cost_nanos", event -> event.costNanos));
+    }
 
     /**
      * Call statistics: llm events per hour and model, with what every aggregation of every metric
@@ -77,15 +100,16 @@ public final class Rollups {
             List.of(measure("latencies", event -> 1)),
             event -> event.type == EventType.LLM && event.endedMs != null);
 
-    public static final List<RollupTable> ALL = List.of(CALLS_BY_AGENT, CALLS_BY_PHONE, EVENTS, LLM_BY_HOUR,
-            LLM_LATENCY);
+    public static final List<RollupTable> ALL = List.of(CALLS_BY_AGENT, CALLS_BY_PHONE, EVENTS, USAGE_BY_MODEL,
+            LLM_BY_HOUR, LLM_LATENCY);
 
     /**
      * Bumped whenever a table, its keys or its measures change (these tables or the member usage
      * table, {@link MemberUsageRollup}): a store opened with rollups of another version rebuilds
-     * them all from the raw tables. 3: hourly llm tables and member usage.
+     * them all from the raw tables. 3: hourly llm tables and member usage. 4: calls by agent
+     * and status with sentiment and duration columns; usage by model apart from usage by agent and number.
      */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     private Rollups() {
     }
@@ -105,6 +129,10 @@ public final class Rollups {
             return 2;
         }
         return durationMs < 300_000 ? 3 : 4;
+    }
+
+    private static RollupTable.Measure durationBucketMeasure(int bucket) {
+        return measure(DURATION_BUCKET_COLUMNS.get(bucket), event -> durationBucket(event.durationMs) == bucket ? 1 : 0);
     }
 
     public static long day(long timeMs) {

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DuckDbRollupRebuildTest {
     private static final String TOTALS = "SELECT (SELECT sum(events) FROM rollup_events) AS events,"
+            + " (SELECT sum(events) FROM rollup_usage_by_model) AS usage_events,"
             + " (SELECT sum(calls) FROM rollup_calls_by_agent) AS calls,"
+            + " (SELECT sum(sentiment_positive) + sum(calls_under_30s) FROM rollup_calls_by_agent) AS pivoted,"
             + " (SELECT sum(events) FROM rollup_llm_by_hour) AS llm,"
             + " (SELECT max(latency_ms_max) FROM rollup_llm_by_hour) AS slowest,"
             + " (SELECT sum(latencies) FROM rollup_llm_latency) AS latencies";
