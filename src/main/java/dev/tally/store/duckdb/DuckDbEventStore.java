@@ -4,6 +4,7 @@ import dev.tally.event.CallStatus;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
 import dev.tally.store.EventStore;
+import dev.tally.store.FingerprintSet;
 import dev.tally.store.IdFingerprint;
 import dev.tally.store.LongHashSet;
 import dev.tally.store.Row;
@@ -34,7 +35,7 @@ import org.duckdb.DuckDBConnection;
  * The embedded default store.
  *
  * <p>Exactly-once without a unique index: the fingerprints of every stored (tenant, id) are held
- * in memory ({@link LongHashSet}, loaded at start from the {@code id_hash} column). An event whose
+ * in memory ({@link FingerprintSet}, loaded at start from the {@code id_hash} column). An event whose
  * fingerprint is new is certainly new; one whose fingerprint is known is confirmed against the
  * stored ids before it is called a duplicate. The set is only updated after a commit succeeds, so a
  * failed batch leaves no trace and its retry is stored whole.
@@ -47,9 +48,9 @@ import org.duckdb.DuckDBConnection;
 public final class DuckDbEventStore implements EventStore {
     private final DuckDbDatabase database;
     private final DuckDBConnection writer;
-    private final LongHashSet fingerprints;
+    private final FingerprintSet fingerprints;
     /** The same for the {@code calls} table, so a batch of new calls skips looking up their stored state. */
-    private final LongHashSet callFingerprints;
+    private final FingerprintSet callFingerprints;
     private final SqlDialect dialect = new DuckDbDialect();
     private final DuckDbRollups rollups = new DuckDbRollups();
     private final MemberAttribution members;
@@ -67,7 +68,7 @@ public final class DuckDbEventStore implements EventStore {
         this.members = database.read(MemberAttribution::load);
     }
 
-    private LongHashSet loadFingerprints(String table) {
+    private FingerprintSet loadFingerprints(String table) {
         return database.read(connection -> {
             long count;
             try (Statement statement = connection.createStatement();
@@ -75,14 +76,14 @@ public final class DuckDbEventStore implements EventStore {
                 result.next();
                 count = result.getLong(1);
             }
-            LongHashSet set = new LongHashSet((int) Math.min(Integer.MAX_VALUE / 4, Math.max(1024, count)));
+            FingerprintSet.Loader set = FingerprintSet.loader(count);
             try (Statement statement = connection.createStatement();
                  ResultSet result = statement.executeQuery("SELECT id_hash FROM " + table)) {
                 while (result.next()) {
                     set.add(result.getLong(1));
                 }
             }
-            return set;
+            return set.finish();
         });
     }
 
