@@ -4,6 +4,7 @@ import dev.tally.demo.DemoData;
 import dev.tally.server.ServerConfig;
 import dev.tally.server.TallyServer;
 import dev.tally.store.clickhouse.ClickHouseConfig;
+import dev.tally.store.duckdb.DuckDbDatabase;
 import java.net.URI;
 import java.util.List;
 import java.nio.file.Path;
@@ -87,15 +88,25 @@ public final class ServeCommand implements Callable<Integer> {
                     + " macros; env TALLY_CLICKHOUSE_REPLICATED).")
     boolean clickHouseReplicated;
 
+    @Option(names = "--duckdb-memory-limit", defaultValue = "${env:TALLY_DUCKDB_MEMORY_LIMIT:-"
+            + ServerConfig.DEFAULT_DUCKDB_MEMORY_LIMIT + "}",
+            description = "Memory DuckDB may use for its buffers; beyond it, it spills to disk"
+                    + " (env TALLY_DUCKDB_MEMORY_LIMIT, default ${DEFAULT-VALUE}).")
+    String duckDbMemoryLimit;
+
     @Option(names = "--demo", defaultValue = "${env:TALLY_DEMO:-false}",
             description = "Load the demo tenants, keys and 90 days of usage (once) and print what to try.")
     boolean demo;
 
     @Override
     public Integer call() throws InterruptedException {
+        if (!DuckDbDatabase.isMemorySize(duckDbMemoryLimit)) {
+            throw new ParameterException(spec.commandLine(), "--duckdb-memory-limit must be a size such as 512MB"
+                    + " or 2GB, not '" + duckDbMemoryLimit + "'");
+        }
         ServerConfig config = new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes,
                 maxConcurrentCalls, blankToNull(fallbackInstructions), maxCallSeconds, blankToNull(redisUrl),
-                clickHouse());
+                clickHouse(), duckDbMemoryLimit);
         TallyServer server = TallyServer.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -14,53 +14,57 @@ import java.nio.file.Path;
  * @param maxCallSeconds a call not ended after this long is ended as failed by the reaper
  * @param redisUrl {@code null} keeps live call state in this process; a URL shares it between instances
  * @param clickHouse {@code null} stores events, tenants and keys in the embedded DuckDB file; set, in ClickHouse
+ * @param duckDbMemoryLimit DuckDB's {@code memory_limit} (for example {@code 1GB}): without one DuckDB takes up to
+ *     80 % of the machine's memory for its buffers, so the server's footprint would follow the machine, not the
+ *     configuration; queries and compactions that need more spill to disk
  */
 public record ServerConfig(String host, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
                            int maxConcurrentCalls, String fallbackInstructions, long maxCallSeconds,
-                           String redisUrl, ClickHouseConfig clickHouse) {
+                           String redisUrl, ClickHouseConfig clickHouse, String duckDbMemoryLimit) {
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 100;
     public static final long DEFAULT_MAX_CALL_SECONDS = 7200;
+    public static final String DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB";
 
     /** An in-memory server on a free loopback port, for tests. */
     public static ServerConfig forTests(String adminToken) {
         return new ServerConfig("127.0.0.1", 0, null, adminToken, DEFAULT_MAX_BODY_BYTES,
-                DEFAULT_MAX_CONCURRENT_CALLS, null, DEFAULT_MAX_CALL_SECONDS, null, null);
+                DEFAULT_MAX_CONCURRENT_CALLS, null, DEFAULT_MAX_CALL_SECONDS, null, null, DEFAULT_DUCKDB_MEMORY_LIMIT);
     }
 
     public ServerConfig withDataDirectory(Path directory) {
         return new ServerConfig(host, port, directory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit);
     }
 
     public ServerConfig withMaxBodyBytes(long bytes) {
         return new ServerConfig(host, port, dataDirectory, adminToken, bytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit);
     }
 
     public ServerConfig withMaxConcurrentCalls(int limit) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, limit,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit);
     }
 
     public ServerConfig withFallbackInstructions(String instructions) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                instructions, maxCallSeconds, redisUrl, clickHouse);
+                instructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit);
     }
 
     public ServerConfig withMaxCallSeconds(long seconds) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, seconds, redisUrl, clickHouse);
+                fallbackInstructions, seconds, redisUrl, clickHouse, duckDbMemoryLimit);
     }
 
     public ServerConfig withRedisUrl(String url) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, url, clickHouse);
+                fallbackInstructions, maxCallSeconds, url, clickHouse, duckDbMemoryLimit);
     }
 
     public ServerConfig withClickHouse(ClickHouseConfig store) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, store);
+                fallbackInstructions, maxCallSeconds, redisUrl, store, duckDbMemoryLimit);
     }
 }

@@ -49,7 +49,7 @@ public final class Tally implements AutoCloseable {
             return new Tally(store.events(), store.metadata(), store.location(), () -> { }, clock);
         }
         DuckDbDatabase database = config.dataDirectory() == null
-                ? DuckDbDatabase.inMemory() : DuckDbDatabase.open(config.dataDirectory());
+                ? DuckDbDatabase.inMemory() : DuckDbDatabase.open(config.dataDirectory(), config.duckDbMemoryLimit());
         return new Tally(new DuckDbEventStore(database), new DuckDbMetadataStore(database), database.location(),
                 () -> {
                     database.checkpoint();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -36,12 +37,39 @@ public final class DuckDbDatabase implements AutoCloseable {
         DuckDbSchema.migrate(root);
     }
 
-    /** Opens (creating if needed) {@code tally.duckdb} in the directory. */
+    /** A memory size as DuckDB reads it: a number and a unit, nothing that could end the literal. */
+    private static final Pattern MEMORY_SIZE = Pattern.compile("\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)",
+            Pattern.CASE_INSENSITIVE);
+
+    /** Whether DuckDB would read the text as a memory size (a number and a unit). */
+    public static boolean isMemorySize(String text) {
+        return text != null && MEMORY_SIZE.matcher(text.trim()).matches();
+    }
+
+    /** Opens (creating if needed) {@code tally.duckdb} in the directory, with DuckDB's default memory limit. */
     public static DuckDbDatabase open(Path directory) {
+        return open(directory, null);
+    }
+
+    /**
+     * Opens (creating if needed) {@code tally.duckdb} in the directory; {@code memoryLimit} (such as
+     * {@code 1GB}) caps DuckDB's buffers, {@code null} leaves DuckDB's default of most of the machine.
+     */
+    public static DuckDbDatabase open(Path directory, String memoryLimit) {
+        if (memoryLimit != null && !isMemorySize(memoryLimit)) {
+            throw new IllegalArgumentException("duckdb memory limit must be a size such as 512MB or 2GB, not '"
+                    + memoryLimit + "'");
+        }
         try {
             Files.createDirectories(directory);
             Path file = directory.resolve("tally.duckdb").toAbsolutePath();
-            return new DuckDbDatabase(connect("jdbc:duckdb:" + file), file.toString());
+            DuckDBConnection root = connect("jdbc:duckdb:" + file);
+            if (memoryLimit != null) {
+                try (Statement statement = root.createStatement()) {
+                    statement.execute("SET memory_limit = '" + memoryLimit.trim() + "'");
+                }
+            }
+            return new DuckDbDatabase(root, file.toString());
         } catch (java.io.IOException | SQLException failure) {
             throw new IllegalStateException("cannot open the DuckDB store in " + directory + ": "
                     + failure.getMessage(), failure);
