@@ -35,7 +35,11 @@ public final class Row {
             return 0L;
         }
         if (value instanceof Number number) {
-            if (value instanceof BigInteger || value instanceof BigDecimal) {
+            if (value instanceof BigInteger whole) {
+                // DuckDB's sum of BIGINTs is a HUGEINT: a rollup sum arrives as one on every row
+                return whole.longValueExact();
+            }
+            if (value instanceof BigDecimal) {
                 return new BigDecimal(value.toString()).longValueExact();
             }
             return number.longValue();

@@ -30,10 +30,13 @@ import java.util.TreeSet;
  * <p>Sums, counts, minimums, maximums and averages are exact. Latency percentiles are exact
  * ({@code quantile_cont} over the raw events) while the range holds at most
  * {@link #EXACT_PERCENTILE_LIMIT} latencies, where that costs little; above, they come from the
- * {@link LatencySketch} rows of {@link Rollups#LLM_LATENCY}, within 1 % of the exact value.
+ * {@link LatencySketch} rows of {@link Rollups#LLM_LATENCY}, within 1 % of the exact value; whole
+ * UTC days of a request whose buckets are whole UTC days read the daily sketches instead, which
+ * merge to the same counts.
  */
 final class StatsFromRollups {
     static final long HOUR_MS = RollupTable.Grain.HOUR.milliseconds();
+    private static final long DAY_MS = RollupTable.Grain.DAY.milliseconds();
     static final long EXACT_PERCENTILE_LIMIT = 20_000;
 
     private static final List<RollupTable.Measure> MEASURES = Rollups.LLM_BY_HOUR.measures();
@@ -332,15 +335,17 @@ final class StatsFromRollups {
                                                                List<Measure> asked) {
         SqlDialect dialect = store.dialect();
         Map<Long, NavigableMap<Integer, Long>> sketches = new HashMap<>();
-        SqlBuilder rollup = new SqlBuilder().append("SELECT bucket, sketch_index, sum(latencies) AS latencies FROM (SELECT ");
-        bound(rollup, dialect.integerDivide("hour * " + HOUR_MS + " - ?", "?"), grid.originMs(), grid.sizeMs());
-        rollup.append(" AS bucket, sketch_index, latencies FROM " + Rollups.LLM_LATENCY.name() + " WHERE tenant_id = ")
-                .value(request.tenantId()).append(" AND hour >= ").value(firstWholeHour(request) / HOUR_MS)
-                .append(" AND hour < ").value(lastWholeHour(request) / HOUR_MS)
-                .append(") AS hours GROUP BY bucket, sketch_index");
-        for (Row row : store.query(rollup.build())) {
-            sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
-                    .merge((int) row.longValue("sketch_index"), row.longValue("latencies"), Long::sum);
+        long fromMs = firstWholeHour(request);
+        long toMs = lastWholeHour(request);
+        long firstDayMs = Math.floorDiv(fromMs + DAY_MS - 1, DAY_MS) * DAY_MS;
+        long lastDayMs = Math.floorDiv(toMs, DAY_MS) * DAY_MS;
+        // a day's sketch may stand for one bucket only when no bucket edge falls inside a UTC day
+        if (Math.floorMod(grid.originMs(), DAY_MS) == 0 && grid.sizeMs() % DAY_MS == 0 && firstDayMs < lastDayMs) {
+            addSketches(sketches, Rollups.LLM_LATENCY_BY_DAY, request, grid, firstDayMs, lastDayMs);
+            addSketches(sketches, Rollups.LLM_LATENCY, request, grid, fromMs, firstDayMs);
+            addSketches(sketches, Rollups.LLM_LATENCY, request, grid, lastDayMs, toMs);
+        } else {
+            addSketches(sketches, Rollups.LLM_LATENCY, request, grid, fromMs, toMs);
         }
         for (long[] edge : edges(request)) {
             SqlBuilder edges = new SqlBuilder().append("SELECT ");
@@ -362,6 +367,26 @@ final class StatsFromRollups {
             percentiles.put(bucket, values);
         });
         return percentiles;
+    }
+
+    /** Adds the sketch rows of one latency table's slots in {@code [fromMs, toMs)} to the buckets' sketches. */
+    private void addSketches(Map<Long, NavigableMap<Integer, Long>> sketches, RollupTable table, StatsRequest request,
+                             BucketGrid grid, long fromMs, long toMs) {
+        if (fromMs >= toMs) {
+            return;
+        }
+        String slot = table.grain().column();
+        long slotMs = table.grain().milliseconds();
+        SqlBuilder rollup = new SqlBuilder().append("SELECT bucket, sketch_index, sum(latencies) AS latencies FROM (SELECT ");
+        bound(rollup, store.dialect().integerDivide(slot + " * " + slotMs + " - ?", "?"), grid.originMs(), grid.sizeMs());
+        rollup.append(" AS bucket, sketch_index, latencies FROM " + table.name() + " WHERE tenant_id = ")
+                .value(request.tenantId()).append(" AND " + slot + " >= ").value(fromMs / slotMs)
+                .append(" AND " + slot + " < ").value(toMs / slotMs)
+                .append(") AS slots GROUP BY bucket, sketch_index");
+        for (Row row : store.query(rollup.build())) {
+            sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
+                    .merge((int) row.longValue("sketch_index"), row.longValue("latencies"), Long::sum);
+        }
     }
 
     // ---- the range -------------------------------------------------------------------------

@@ -100,14 +100,22 @@ public final class Rollups {
             List.of(measure("latencies", event -> 1)),
             event -> event.type == EventType.LLM && event.endedMs != null);
 
+    /**
+     * The same sketch per UTC day: a month of daily buckets merges 31 sketches instead of 744, for
+     * requests whose buckets are whole UTC days.
+     */
+    public static final RollupTable LLM_LATENCY_BY_DAY = new RollupTable("rollup_llm_latency_by_day", Grain.DAY,
+            LLM_LATENCY.keys(), LLM_LATENCY.measures(), LLM_LATENCY.covers());
+
     public static final List<RollupTable> ALL = List.of(CALLS_BY_AGENT, CALLS_BY_PHONE, EVENTS, USAGE_BY_MODEL,
-            LLM_BY_HOUR, LLM_LATENCY);
+            LLM_BY_HOUR, LLM_LATENCY, LLM_LATENCY_BY_DAY);
 
     /**
      * Bumped whenever a table, its keys or its measures change (these tables or the member usage
      * table, {@link MemberUsageRollup}): a store opened with rollups of another version rebuilds
      * them all from the raw tables. 3: hourly llm tables and member usage. 4: calls by agent
-     * and status with sentiment and duration columns; usage by model apart from usage by agent and number.
+     * and status with sentiment and duration columns; usage by model apart from usage by agent and number;
+     * daily latency sketches.
      */
     public static final int VERSION = 4;
 

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.tally.bench.EventGenerator;
+import dev.tally.store.SqlBuilder;
+import dev.tally.store.rollup.LatencySketch;
 import dev.tally.store.rollup.RollupFixture;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +112,57 @@ class StatsRollupTest {
         }
         assertThat(compared).as("percentiles compared").isGreaterThan(500);
         assertThat(inexact).as("percentiles that really came from the sketch").isGreaterThan(compared / 4);
+    }
+
+    /**
+     * Whole UTC days with daily buckets read the daily sketches: each bucket's percentiles must be
+     * exactly those of a sketch built from that bucket's raw latencies, i.e. the daily rows merge to
+     * the same counts as the hourly rows and the raw events would.
+     */
+    @Test
+    void dailySketchesMergeToTheRawLatenciesSketch() {
+        StatsQuery sketched = new StatsQuery(compacted.rollups(), 0);
+        StatsFromRollups path = new StatsFromRollups(compacted.rollups(), 0);
+        long day = 86_400_000L;
+        long firstDayMs = Math.floorDiv(RollupFixture.END_MS, day) * day - (RollupFixture.DAYS - 1) * day;
+        List<MetricSpec> latency = List.of(new MetricSpec(CallMetric.LATENCY_MS, List.of(Aggregation.COUNT),
+                List.of(BigDecimal.valueOf(50), BigDecimal.valueOf(95), BigDecimal.valueOf(99))));
+        SplittableRandom random = new SplittableRandom(17);
+        int compared = 0;
+        for (int question = 0; question < 12; question++) {
+            String tenant = EventGenerator.TENANTS[random.nextInt(EventGenerator.TENANTS.length)];
+            long startMs = firstDayMs + random.nextInt(RollupFixture.DAYS / 2) * day;
+            long endMs = startMs + (2 + random.nextInt(RollupFixture.DAYS / 2)) * day;
+            StatsRequest request = new StatsRequest(tenant, Instant.ofEpochMilli(startMs), Instant.ofEpochMilli(endMs),
+                    86_400L, ZoneId.of("UTC"), List.of(), latency, StatsFilter.NONE);
+            BucketGrid grid = request.grid();
+            assertThat(path.answers(request, grid)).isTrue();
+            List<Map<String, Object>> answer = sketched.callBuckets(request, grid);
+            List<Map<Integer, Long>> rawSketches = new ArrayList<>();
+            for (int bucket = 0; bucket < grid.count(); bucket++) {
+                rawSketches.add(new TreeMap<>());
+            }
+            for (var row : compacted.raw().query(new SqlBuilder()
+                    .append("SELECT time_ms, ended_ms - time_ms AS latency FROM events WHERE tenant_id = ").value(tenant)
+                    .append(" AND type = 'llm' AND ended_ms IS NOT NULL AND time_ms >= ").value(startMs)
+                    .append(" AND time_ms < ").value(endMs).build())) {
+                int bucket = (int) ((row.longValue("time_ms") - startMs) / day);
+                rawSketches.get(bucket).merge(LatencySketch.index(row.longValue("latency")), 1L,
+                        Long::sum);
+            }
+            for (int bucket = 0; bucket < grid.count(); bucket++) {
+                var counts = new TreeMap<>(rawSketches.get(bucket));
+                for (String percentile : List.of("50", "95", "99")) {
+                    Object value = answer.get(bucket).get("p" + percentile + "_latency_ms");
+                    Double expected = LatencySketch.quantile(counts,
+                            Double.parseDouble(percentile) / 100);
+                    assertThat(value == null ? null : ((Number) value).doubleValue())
+                            .as("p%s of bucket %d in %s", percentile, bucket, request).isEqualTo(expected);
+                    compared += expected == null ? 0 : 1;
+                }
+            }
+        }
+        assertThat(compared).as("percentiles compared").isGreaterThan(100);
     }
 
     private static StatsRequest randomRequest(SplittableRandom random) {
