@@ -91,6 +91,8 @@ public final class BatchWriter implements AutoCloseable {
                 Request first = waiting.poll(100, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     writeGroup(drainAfter(first));
+                } else if (!closing) {
+                    store.idle();
                 }
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();

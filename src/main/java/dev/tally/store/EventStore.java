@@ -34,6 +34,13 @@ public interface EventStore extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Called by the writer thread when no batch has been waiting for a moment: a store may tidy up
+     * now (fold its rollup deltas) rather than in the middle of a burst of writes. Must not fail.
+     */
+    default void idle() {
+    }
+
     /** The store's name for health output and logs, e.g. {@code duckdb}. */
     String name();
 

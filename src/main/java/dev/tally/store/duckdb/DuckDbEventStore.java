@@ -133,6 +133,20 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
+    /** On the writer thread, like {@link #write}: folds the deltas that piled up during the last burst. */
+    @Override
+    public void idle() {
+        if (!rollups.idleCompactionDue()) {
+            return;
+        }
+        try {
+            rollups.compactIdle(writer);
+        } catch (SQLException failure) {
+            org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).warn("idle rollup compaction failed: {}",
+                    failure.getMessage());
+        }
+    }
+
     /** Folds the rollup deltas now rather than when enough have piled up (tests, and after a bulk load). */
     public void compactRollups() {
         try {

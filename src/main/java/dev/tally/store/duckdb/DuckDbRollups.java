@@ -33,7 +33,15 @@ final class DuckDbRollups {
      * larger than this waits until it has taken as many rows as it holds, so the cost of rewriting
      * it stays a constant share of the rows written, however large it grows.
      */
-    private static final long COMPACT_AFTER_ROWS = 200_000;
+    private static final long COMPACT_AFTER_ROWS = 50_000;
+
+    /**
+     * When the writer has nothing to write, a table is folded once its deltas are this share of
+     * its size: reports after a burst of ingest then read compacted tables, while a trickle of
+     * events cannot keep the writer rewriting a large table (each rollup row is rewritten at most
+     * this many times more often than it is written).
+     */
+    private static final long IDLE_COMPACT_SHARE = 8;
 
     private final Map<RollupTable, long[]> rowCounts = new java.util.IdentityHashMap<>();
 
@@ -44,8 +52,9 @@ final class DuckDbRollups {
         }
     }
 
-    /** Member usage delta rows since that table was last compacted. */
+    /** Member usage delta rows since that table was last compacted, and the rows that compaction left. */
     private long memberRowsSinceCompaction;
+    private long memberRowsAfterCompaction;
     /**
      * The member usage of the stored events in one statement, by the raw query's rules: chats for
      * the member they name; messages and LLM credits for the member they name and, when another,
@@ -157,6 +166,21 @@ final class DuckDbRollups {
         return counts[0] >= Math.max(COMPACT_AFTER_ROWS, counts[1]);
     }
 
+    boolean idleCompactionDue() {
+        return memberRowsSinceCompaction > 0 && memberRowsSinceCompaction >= memberRowsAfterCompaction / IDLE_COMPACT_SHARE
+                || Rollups.ALL.stream().anyMatch(this::idleDue);
+    }
+
+    private boolean idleDue(RollupTable table) {
+        long[] counts = rowCounts.get(table);
+        return counts[0] > 0 && counts[0] >= counts[1] / IDLE_COMPACT_SHARE;
+    }
+
+    /** Folds the deltas of the tables worth folding while the writer is idle. */
+    void compactIdle(DuckDBConnection connection) throws SQLException {
+        compact(connection, Rollups.ALL.stream().filter(this::idleDue).toList());
+    }
+
     /** Folds the deltas of the tables that are due. */
     void compactDue(DuckDBConnection connection) throws SQLException {
         compact(connection, Rollups.ALL.stream().filter(this::due).toList());
@@ -200,8 +224,14 @@ final class DuckDbRollups {
                     + " OR sum(credits_micros) <> 0 ORDER BY tenant_id, member_id, day");
             statement.execute("DELETE FROM " + MemberUsageRollup.TABLE);
             statement.execute("INSERT INTO " + MemberUsageRollup.TABLE + " SELECT * FROM rollup_compacted");
+            long memberRows;
+            try (ResultSet count = statement.executeQuery("SELECT count(*) FROM rollup_compacted")) {
+                count.next();
+                memberRows = count.getLong(1);
+            }
             statement.execute("DROP TABLE rollup_compacted");
             connection.commit();
+            memberRowsAfterCompaction = memberRows;
             remaining.forEach((table, count) -> rowCounts.put(table, new long[] {0, count}));
             memberRowsSinceCompaction = 0;
         } catch (SQLException failure) {

@@ -1,0 +1,73 @@
+package dev.tally.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.event.Event;
+import dev.tally.store.EventStore;
+import dev.tally.store.Row;
+import dev.tally.store.Sql;
+import dev.tally.store.SqlDialect;
+import dev.tally.store.WriteOutcome;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The writer tells its store when no batch is waiting, after the writes it had: the moment to fold rollups. */
+class BatchWriterIdleTest {
+
+    /** A hand-written store that records the order of writes and idle moments. */
+    private static final class RecordingStore implements EventStore {
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch idled = new CountDownLatch(1);
+
+        @Override
+        public List<WriteOutcome> write(List<Event> events) {
+            calls.add("write");
+            return events.stream().map(event -> WriteOutcome.STORED).toList();
+        }
+
+        @Override
+        public void idle() {
+            calls.add("idle");
+            idled.countDown();
+        }
+
+        @Override
+        public List<Row> query(Sql sql) {
+            throw new UnsupportedOperationException("not read in this test");
+        }
+
+        @Override
+        public SqlDialect dialect() {
+            throw new UnsupportedOperationException("not read in this test");
+        }
+
+        @Override
+        public String name() {
+            return "recording";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void idleComesAfterTheWritesOfABurst() throws Exception {
+        RecordingStore store = new RecordingStore();
+        BatchWriter writer = new BatchWriter(store);
+        try {
+            Event event = new Event();
+            event.id = "e1";
+            assertThat(writer.write(List.of(event))).containsExactly(WriteOutcome.STORED);
+            assertThat(store.idled.await(5, TimeUnit.SECONDS)).as("idle called").isTrue();
+            assertThat(store.calls.get(0)).isEqualTo("write");
+            assertThat(store.calls).contains("idle");
+        } finally {
+            writer.close();
+        }
+    }
+}
