@@ -7,15 +7,15 @@ import java.util.SplittableRandom;
 
 /**
  * Varied report requests: a random tenant, agent and date range (up to 90 days; 31 for call
- * statistics) within the generated data, the same sequence on every run. Each request comes with
+ * statistics, and exactly 31 for {@code call_stats_31_days}) within the generated data, the same sequence on every run. Each request comes with
  * the plain SQL that answers the same question over raw tables, for DuckDB, PostgreSQL and
  * ClickHouse. On ClickHouse the {@code calls} table is read {@code FINAL}: it holds each call's
  * states until a merge keeps the latest, so a hand-written query must collapse them too; the
  * append-only {@code events} are read as they are.
  */
 final class ReportRequests {
-    static final String[] REPORTS = {"spend", "tokens_by_assistant", "call_stats", "ai_usage", "sms_usage",
-            "phone_usage", "voice_usage", "member_usage"};
+    static final String[] REPORTS = {"spend", "tokens_by_assistant", "call_stats", "call_stats_31_days", "ai_usage",
+            "sms_usage", "phone_usage", "voice_usage", "member_usage"};
 
     record Request(String method, String path, String body, String tenant, String duckDbSql, String postgresSql,
                    String clickHouseSql) {
@@ -32,8 +32,9 @@ final class ReportRequests {
 
     Request next(String report) {
         String tenant = EventGenerator.TENANTS[random.nextInt(EventGenerator.TENANTS.length)];
-        int maxDays = report.equals("call_stats") ? 31 : 90;
-        int days = 1 + random.nextInt(maxDays);
+        // call statistics: any range its API takes (up to 31 days), and always the longest, for the 31-day target
+        int maxDays = report.startsWith("call_stats") ? 31 : 90;
+        int days = report.equals("call_stats_31_days") ? 31 : 1 + random.nextInt(maxDays);
         long span = lastDay.toEpochDay() - firstDay.toEpochDay();
         LocalDate from = firstDay.plusDays(random.nextLong(Math.max(1, span - days + 2)));
         LocalDate to = from.plusDays(days - 1);
@@ -62,7 +63,7 @@ final class ReportRequests {
                 yield new Request("GET", "/admin/analytics/tokens/by-assistant?start_date=" + from + "&end_date="
                         + to.plusDays(1), null, null, sql, sql, sql);
             }
-            case "call_stats" -> {
+            case "call_stats", "call_stats_31_days" -> {
                 String body = "{\"project_id\":\"" + tenant + "\",\"start\":\"" + from + "T00:00:00Z\",\"end\":\""
                         + to.plusDays(1) + "T00:00:00Z\",\"granularity\":86400,"
                         + "\"usage_metrics\":[{\"metric\":\"total_tokens\",\"aggregations\":[\"sum\"]},"
