@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.server.ServerConfig;
 import dev.tally.store.ExpiringCache;
 import dev.tally.testing.ClickHouseCluster;
+import dev.tally.testing.RedisServer;
 import dev.tally.testing.StoredEvents;
 import dev.tally.testing.TestServer;
 import java.net.http.HttpResponse;
@@ -21,9 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two stateless Tally instances behind one ClickHouse cluster: a tenant and key made on one work
- * on the other, a batch sent to both (one after the other, or both at once) is stored once, and
- * both serve the same reports.
+ * Two stateless Tally instances behind one ClickHouse cluster and one Redis: a tenant and key made
+ * on one work on the other, a batch sent to both (one after the other, or both at once) is stored
+ * once, both serve the same reports, and live calls admitted through either count against one
+ * limit and show in one live view.
  *
  * <p>Fixture, tenant acme, 2026-03-10: 10 chats c0…c9 of member m1 through A; 10 llm events l0…l9
  * (provider openai, 1,000 input and 500 output tokens each) through B; the chats again through B
@@ -33,13 +35,20 @@ class TwoInstancesApiTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-15T12:00:00Z"), ZoneOffset.UTC);
     private static TestServer first;
     private static TestServer second;
+    private static RedisServer redis;
     private static String key;
 
     @BeforeAll
     static void fixture() throws Exception {
         ClickHouseConfig store = ClickHouseCluster.shared().newDatabase();
-        first = TestServer.start(ServerConfig.forTests(TestServer.ADMIN_TOKEN).withClickHouse(store), CLOCK);
-        second = TestServer.start(ServerConfig.forTests(TestServer.ADMIN_TOKEN).withClickHouse(store), CLOCK);
+        redis = RedisServer.start();
+        ServerConfig config = ServerConfig.forTests(TestServer.ADMIN_TOKEN).withClickHouse(store)
+                .withRedisUrl(redis.url()).withMaxConcurrentCalls(2);
+        first = TestServer.start(config, CLOCK);
+        second = TestServer.start(config, CLOCK);
+        first.createTenant("globex", "Globex");
+        assertThat(first.send("PATCH", "/admin/tenants/globex", "{\"instructions\": \"Be kind\"}",
+                "X-Admin-Token", TestServer.ADMIN_TOKEN).statusCode()).isEqualTo(200);
         first.createTenant("acme", "Acme");
         key = first.createKey("acme", new String[] {"events:write", "analytics:read", "members:read"});
 
@@ -61,6 +70,45 @@ class TwoInstancesApiTest {
     static void stop() {
         second.close();
         first.close();
+        redis.close();
+    }
+
+    @Test
+    void liveCallsThroughEitherInstanceShareOneLimitAndOneView() {
+        String gateway = second.createKey("globex", new String[] {"events:write", "analytics:read"});
+        assertThat(decision(first, gateway, "a1", "live-1")).isEqualTo("accepted");
+        assertThat(decision(second, gateway, "a2", "live-2")).isEqualTo("accepted");
+        // the limit of two is shared: the third call is refused whichever instance it reaches
+        HttpResponse<String> third = first.post("/v1/calls/admit", "{\"event_id\":\"a3\",\"call_id\":\"live-3\"}",
+                "Authorization", "Bearer " + gateway);
+        assertThat(TestServer.json(third).path("decision").asText()).as(third.body()).isEqualTo("rejected");
+        assertThat(TestServer.json(third).path("reason").asText()).isEqualTo("capacity");
+
+        // admitted through the first, started and ended through the second
+        assertThat(second.post("/v1/calls/live-1/start", "{\"event_id\":\"s1\"}", "Authorization", "Bearer " + gateway)
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> ended = second.post("/v1/calls/live-1/end",
+                "{\"event_id\":\"x1\",\"outcome\":\"completed\"}", "Authorization", "Bearer " + gateway);
+        assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+
+        for (TestServer server : List.of(first, second)) {
+            JsonNode live = TestServer.json(server.get("/api/v1/metrics/live/globex", "X-Admin-Token",
+                    TestServer.ADMIN_TOKEN));
+            assertThat(live.path("accepted_calls").asLong()).as(live.toString()).isEqualTo(2);
+            assertThat(live.path("rejected_calls_capacity").asLong()).isEqualTo(1);
+            assertThat(live.path("ended_calls").asLong()).isEqualTo(1);
+            JsonNode spend = TestServer.json(server.getWithKey("/v1/analytics/spend?from=2026-03-15&to=2026-03-15",
+                    gateway));
+            // the ended call and the one still in progress, each stored once in the shared cluster
+            assertThat(spend.toString()).as(spend.toString()).contains("\"total_calls\":2");
+        }
+    }
+
+    private static String decision(TestServer server, String gateway, String eventId, String callId) {
+        HttpResponse<String> admitted = server.post("/v1/calls/admit", "{\"event_id\":\"" + eventId
+                + "\",\"call_id\":\"" + callId + "\"}", "Authorization", "Bearer " + gateway);
+        assertThat(admitted.statusCode()).as(admitted.body()).isEqualTo(200);
+        return TestServer.json(admitted).path("decision").asText();
     }
 
     @Test
