@@ -125,6 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        store = Store.parse(storeName, spec);
         if (preload && store != Store.DUCKDB) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--preload loads a DuckDB store; it does not apply to --store " + store);
@@ -135,7 +136,6 @@ public final class BenchCommand implements Callable<Integer> {
                     mapper.readTree(sideBySide.get(1).toFile())));
             return 0;
         }
-        store = Store.parse(storeName, spec);
         BenchRun run = new BenchRun(this);
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("store", store.label());

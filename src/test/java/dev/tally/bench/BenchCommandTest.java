@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,7 @@ class BenchCommandTest {
     private Path directory;
     private JsonNode duckDb;
     private JsonNode clickHouse;
+    private JsonNode preloaded;
     private Path clickHouseWork;
 
     @BeforeAll
@@ -33,17 +35,21 @@ class BenchCommandTest {
         this.directory = directory;
         duckDb = run("duckdb", "results-5000.json");
         clickHouse = run("clickhouse", "results-clickhouse-5000.json");
+        // the way 100M runs go: all but the last 2,000 events loaded straight into the store
+        preloaded = run("duckdb", "results-5000.json", "--preload", "--ingest-events", "2000");
     }
 
-    private JsonNode run(String store, String resultFile) throws Exception {
-        Path work = directory.resolve("work-" + store);
+    private JsonNode run(String store, String resultFile, String... more) throws Exception {
+        Path work = directory.resolve("work-" + store + more.length);
         if (store.equals("clickhouse")) {
             clickHouseWork = work;
         }
         Path out = directory.resolve("out");
-        int exit = new CommandLine(new BenchCommand()).execute("--store", store, "--events", "5000",
+        List<String> arguments = new ArrayList<>(List.of("--store", store, "--events", "5000",
                 "--batch", "1000", "--clients", "2", "--requests", "5", "--sql-requests", "3", "--server-heap", "256m",
-                "--end", END, "--work-dir", work.toString(), "--out", out.toString());
+                "--end", END, "--work-dir", work.toString(), "--out", out.toString()));
+        arguments.addAll(List.of(more));
+        int exit = new CommandLine(new BenchCommand()).execute(arguments.toArray(String[]::new));
         assertThat(exit).isZero();
         assertThat(out.resolve(resultFile.replace(".json", ".md"))).exists();
         return MAPPER.readTree(out.resolve(resultFile).toFile());
@@ -87,6 +93,15 @@ class BenchCommandTest {
                 .isEqualTo(duckDb.path("report_answers_sha256"));
         assertThat(SideBySide.render(duckDb, clickHouse))
                 .contains("Stored totals equal (4704 events, 296 calls)", "byte-identical", "| member_usage | ");
+    }
+
+    @Test
+    void aPreloadedRunStoresAndAnswersLikeOneSentWholeOverHttp() {
+        assertThat(preloaded.path("preload").path("events").asLong()).isEqualTo(3000);
+        assertThat(preloaded.path("http_ingest").path("acknowledged_events").asLong())
+                .isEqualTo(preloaded.path("generated").path("ndjson_lines").asLong()).isPositive();
+        assertThat(preloaded.path("stored")).isEqualTo(duckDb.path("stored"));
+        assertThat(preloaded.path("report_answers_sha256")).isEqualTo(duckDb.path("report_answers_sha256"));
     }
 
     private static void assertIngestAndReports(JsonNode results, String plainSql) {
