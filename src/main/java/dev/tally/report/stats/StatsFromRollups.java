@@ -51,7 +51,16 @@ final class StatsFromRollups {
 
     /** Whether this path can answer the request exactly (see the class comment). */
     boolean answers(StatsRequest request, BucketGrid grid) {
-        if (!store.maintainsRollups() || !request.filter().equals(StatsFilter.NONE)
+        return store.maintainsRollups() && fitsRollups(request, grid);
+    }
+
+    /**
+     * Whether a store with rollups answers the request from them: then its latency percentiles come
+     * from the sketch above {@link #EXACT_PERCENTILE_LIMIT} latencies, and a store without rollups
+     * must give the same answer ({@link #sketchedFromRaw}).
+     */
+    private boolean fitsRollups(StatsRequest request, BucketGrid grid) {
+        if (!request.filter().equals(StatsFilter.NONE)
                 || Math.floorMod(grid.originMs(), HOUR_MS) != 0 || grid.sizeMs() % HOUR_MS != 0
                 || firstWholeHour(request) >= lastWholeHour(request)) {
             return false;
@@ -357,6 +366,11 @@ final class StatsFromRollups {
                         .merge(LatencySketch.index(row.longValue("latency")), 1L, Long::sum);
             }
         }
+        return quantiles(sketches, asked);
+    }
+
+    private static Map<Long, Map<String, Object>> quantiles(Map<Long, NavigableMap<Integer, Long>> sketches,
+                                                            List<Measure> asked) {
         Map<Long, Map<String, Object>> percentiles = new HashMap<>();
         sketches.forEach((bucket, counts) -> {
             Map<String, Object> values = new HashMap<>();
@@ -367,6 +381,39 @@ final class StatsFromRollups {
             percentiles.put(bucket, values);
         });
         return percentiles;
+    }
+
+    /**
+     * For a store without rollups, answering from the raw events: the latency percentiles a store
+     * with rollups would give, so both stores answer alike. Empty when that store's percentiles
+     * would be exact (a request the rollups do not answer, or one of at most
+     * {@link #EXACT_PERCENTILE_LIMIT} latencies), as the raw query's are; otherwise, per bucket
+     * index, the percentiles of the sketch of the bucket's raw latencies, which is what the
+     * rollups' sketches merge to.
+     */
+    Map<Long, Map<String, Object>> sketchedFromRaw(StatsRequest request, BucketGrid grid,
+                                                   Map<String, Measure> measures) {
+        List<Measure> asked = measures.values().stream()
+                .filter(measure -> measure.percentile() != null && measure.metric() == CallMetric.LATENCY_MS).toList();
+        if (asked.isEmpty() || store.maintainsRollups() || !fitsRollups(request, grid)) {
+            return Map.of();
+        }
+        long[] range = {request.start().toEpochMilli(), request.end().toEpochMilli()};
+        SqlBuilder count = new SqlBuilder().append("SELECT count(ended_ms) AS latencies FROM events");
+        if (store.query(whereLlm(count, request, range).build()).get(0).longValue("latencies") <= exactPercentileLimit) {
+            return Map.of();
+        }
+        SqlDialect dialect = store.dialect();
+        SqlBuilder sql = new SqlBuilder().append("SELECT bucket, latency, count(*) AS latencies FROM (SELECT ");
+        bound(sql, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
+        sql.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM events");
+        whereLlm(sql, request, range).append(" AND ended_ms IS NOT NULL) AS llm_events GROUP BY bucket, latency");
+        Map<Long, NavigableMap<Integer, Long>> sketches = new HashMap<>();
+        for (Row row : store.query(sql.build())) {
+            sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
+                    .merge(LatencySketch.index(row.longValue("latency")), row.longValue("latencies"), Long::sum);
+        }
+        return quantiles(sketches, asked);
     }
 
     /** Adds the sketch rows of one latency table's slots in {@code [fromMs, toMs)} to the buckets' sketches. */

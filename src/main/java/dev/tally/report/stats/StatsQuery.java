@@ -96,11 +96,20 @@ final class StatsQuery {
         for (Row row : store.query(columns.sql(request, grid, false, store.dialect()).build())) {
             found.put(row.longValue("bucket"), row);
         }
+        Map<Long, Map<String, Object>> sketched = rollups.sketchedFromRaw(request, grid, columns.measures);
         List<Map<String, Object>> buckets = new ArrayList<>();
         for (int index = 0; index < grid.count(); index++) {
             Map<String, Object> bucket = new LinkedHashMap<>();
             bucket.put("timestamp", grid.bucketStart(index).toString());
             columns.fill(bucket, found.get((long) index));
+            if (!sketched.isEmpty()) {
+                Map<String, Object> percentiles = sketched.getOrDefault((long) index, Map.of());
+                columns.measures.forEach((key, measure) -> {
+                    if (measure.percentile() != null && measure.metric() == CallMetric.LATENCY_MS) {
+                        bucket.put(key, percentiles.get(key));
+                    }
+                });
+            }
             buckets.add(bucket);
         }
         return buckets;
