@@ -122,28 +122,29 @@ public final class DuckDbEventStore implements EventStore {
 
     /** After the commit, so a compaction failure never fails a write: the deltas are correct uncompacted. */
     private void compactRollupsWhenDue() {
-        if (!rollups.compactionDue()) {
-            return;
-        }
-        try {
-            rollups.compactDue(writer);
-        } catch (SQLException failure) {
-            org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).warn("rollup compaction failed: {}",
-                    failure.getMessage());
+        if (rollups.compactionDue()) {
+            compactQuietly("rollup compaction", () -> rollups.compactDue(writer));
         }
     }
 
     /** On the writer thread, like {@link #write}: folds the deltas that piled up during the last burst. */
     @Override
     public void idle() {
-        if (!rollups.idleCompactionDue()) {
-            return;
+        if (rollups.idleCompactionDue()) {
+            compactQuietly("idle rollup compaction", () -> rollups.compactIdle(writer));
         }
+    }
+
+    private interface Compaction {
+        void run() throws SQLException;
+    }
+
+    /** A failed compaction is logged, not thrown: the deltas it would have folded still add up. */
+    private static void compactQuietly(String what, Compaction compaction) {
         try {
-            rollups.compactIdle(writer);
+            compaction.run();
         } catch (SQLException failure) {
-            org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).warn("idle rollup compaction failed: {}",
-                    failure.getMessage());
+            org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).warn("{} failed: {}", what, failure.getMessage());
         }
     }
 
