@@ -8,8 +8,7 @@ import java.util.Arrays;
  * 100M events) rather than the twice-or-more an open-addressing table at a safe load costs.
  *
  * <p>Values are spread over {@value #BUCKETS} buckets by their top bits, each a sorted array with
- * some spare room and a short unsorted tail. A lookup scans one tail and binary-searches one
- * bucket; an insert lands in a tail, and a full tail is merged into its bucket in place, from the
+ * some spare room and a short unsorted tail. A lookup scans one tail and searches one bucket; an insert lands in a tail, and a full tail is merged into its bucket in place, from the
  * back. Growing copies one bucket, never the whole set, so there is no moment at which the set
  * needs twice its memory. Fingerprints are hashes, so the buckets fill evenly.
  *
@@ -94,7 +93,39 @@ public final class FingerprintSet {
                 return true;
             }
         }
-        return Arrays.binarySearch(sorted[bucket], 0, sortedSizes[bucket], value) >= 0;
+        return search(sorted[bucket], sortedSizes[bucket], value);
+    }
+
+    /**
+     * Interpolation search, then binary: fingerprints are hashes, spread evenly over a bucket's
+     * range, so guessing a value's place from its size finds it in two or three probes where a
+     * binary search of a bucket of 24,000 (at 100M events) takes fifteen, most of them cache misses.
+     * All values of a bucket share their top bits, so differences fit a long without overflow.
+     */
+    private static boolean search(long[] values, int count, long value) {
+        int low = 0;
+        int high = count - 1;
+        for (int probe = 0; probe < 4 && low <= high; probe++) {
+            long lowest = values[low];
+            long highest = values[high];
+            if (value < lowest || value > highest) {
+                return false;
+            }
+            if (lowest == highest) {
+                return value == lowest;
+            }
+            int guess = low + (int) ((double) (value - lowest) / (highest - lowest) * (high - low));
+            long found = values[guess];
+            if (found == value) {
+                return true;
+            }
+            if (found < value) {
+                low = guess + 1;
+            } else {
+                high = guess - 1;
+            }
+        }
+        return low <= high && Arrays.binarySearch(values, low, high + 1, value) >= 0;
     }
 
     /** Adds the value; returns false when it was already there. */
