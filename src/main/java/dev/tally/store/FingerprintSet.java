@@ -8,9 +8,10 @@ import java.util.Arrays;
  * 100M events) rather than the twice-or-more an open-addressing table at a safe load costs.
  *
  * <p>Values are spread over {@value #BUCKETS} buckets by their top bits, each a sorted array with
- * some spare room and a short unsorted tail. A lookup scans one tail and searches one bucket; an insert lands in a tail, and a full tail is merged into its bucket in place, from the
- * back. Growing copies one bucket, never the whole set, so there is no moment at which the set
- * needs twice its memory. Fingerprints are hashes, so the buckets fill evenly.
+ * some spare room and a short unsorted tail. A lookup scans one tail and searches one bucket; an
+ * insert lands in a tail, and a full tail is merged into its bucket in place, from the back.
+ * Growing copies one bucket, never the whole set, so there is no moment at which the set needs
+ * twice its memory. Fingerprints are hashes, so the buckets fill evenly.
  *
  * <p>Not thread-safe: the single writer thread owns it.
  */
@@ -26,7 +27,8 @@ public final class FingerprintSet {
     private final int[] tailSizes = new int[BUCKETS];
     private long size;
 
-    public FingerprintSet() {
+    /** Made by a {@link #loader}, even an empty one: a store always starts by reading its stored ids. */
+    private FingerprintSet() {
         Arrays.fill(sorted, EMPTY);
     }
 
