@@ -30,9 +30,9 @@ import java.util.TreeSet;
  * <p>Sums, counts, minimums, maximums and averages are exact. Latency percentiles are exact
  * ({@code quantile_cont} over the raw events) while the range holds at most
  * {@link #EXACT_PERCENTILE_LIMIT} latencies, where that costs little; above, they come from the
- * {@link LatencySketch} rows of {@link Rollups#LLM_LATENCY}, within 1 % of the exact value; whole
- * UTC days of a request whose buckets are whole UTC days read the daily sketches instead, which
- * merge to the same counts.
+ * {@link LatencySketch} rows of {@link Rollups#LLM_LATENCY}, within 1 % of the exact value. Whole
+ * UTC days of a request whose buckets are whole UTC days read the daily tables instead
+ * ({@link Rollups#LLM_BY_DAY}, {@link Rollups#LLM_LATENCY_BY_DAY}), which merge to the same values.
  */
 final class StatsFromRollups {
     static final long HOUR_MS = RollupTable.Grain.HOUR.milliseconds();
@@ -134,8 +134,10 @@ final class StatsFromRollups {
     // ---- sums, counts, minimums and maximums -------------------------------------------------
 
     /**
-     * The measures of {@link Rollups#LLM_BY_HOUR}, combined per bucket (and model): the rollup's
-     * whole hours merged with the same measures computed from the raw events of the part-hours.
+     * The measures of the llm tables, combined per bucket (and model): the whole UTC days from
+     * {@link Rollups#LLM_BY_DAY} where the buckets allow, the other whole hours from
+     * {@link Rollups#LLM_BY_HOUR}, merged with the same measures computed from the raw events of the
+     * part-hours.
      * Keys are {@code "<bucket>"} or {@code "<bucket>\n<model>"}.
      */
     private Map<String, long[]> totals(StatsRequest request, BucketGrid grid, boolean byModel) {
@@ -145,17 +147,16 @@ final class StatsFromRollups {
         List<RollupTable.Measure> needed = MEASURES.stream()
                 .filter(measure -> needed(byModel ? request.usageMetrics() : request.callMetrics(), measure.name()))
                 .toList();
-        SqlBuilder rollup = new SqlBuilder().append("SELECT bucket" + (byModel ? ", model" : ""));
-        needed.forEach(measure -> rollup.append(", " + combined(measure) + " AS " + measure.name()));
-        rollup.append(" FROM (SELECT ");
-        bound(rollup, dialect.integerDivide("hour * " + HOUR_MS + " - ?", "?"), grid.originMs(), grid.sizeMs());
-        rollup.append(" AS bucket, model");
-        needed.forEach(measure -> rollup.append(", " + measure.name()));
-        rollup.append(" FROM " + Rollups.LLM_BY_HOUR.name() + " WHERE tenant_id = ").value(request.tenantId())
-                .append(" AND hour >= ").value(firstWholeHour(request) / HOUR_MS)
-                .append(" AND hour < ").value(lastWholeHour(request) / HOUR_MS)
-                .append(") AS hours GROUP BY bucket" + (byModel ? ", model" : ""));
-        merge(totals, store.query(rollup.build()), byModel);
+        long fromMs = firstWholeHour(request);
+        long toMs = lastWholeHour(request);
+        long[] days = wholeDays(grid, fromMs, toMs);
+        if (days != null) {
+            addTotals(totals, Rollups.LLM_BY_DAY, request, grid, byModel, needed, days[0], days[1]);
+            addTotals(totals, Rollups.LLM_BY_HOUR, request, grid, byModel, needed, fromMs, days[0]);
+            addTotals(totals, Rollups.LLM_BY_HOUR, request, grid, byModel, needed, days[1], toMs);
+        } else {
+            addTotals(totals, Rollups.LLM_BY_HOUR, request, grid, byModel, needed, fromMs, toMs);
+        }
 
         for (long[] edge : edges(request)) {
             SqlBuilder edges = new SqlBuilder().append("SELECT bucket" + (byModel ? ", model" : "")
@@ -186,6 +187,41 @@ final class StatsFromRollups {
      * columns when the metric is asked for. {@code call_count} and {@code error_count} are read
      * from {@code events} and {@code errors}.
      */
+    /** Merges the measures of one llm table's slots in {@code [fromMs, toMs)} into the totals. */
+    private void addTotals(Map<String, long[]> totals, RollupTable table, StatsRequest request, BucketGrid grid,
+                           boolean byModel, List<RollupTable.Measure> needed, long fromMs, long toMs) {
+        if (fromMs >= toMs) {
+            return;
+        }
+        String slot = table.grain().column();
+        long slotMs = table.grain().milliseconds();
+        SqlBuilder rollup = new SqlBuilder().append("SELECT bucket" + (byModel ? ", model" : ""));
+        needed.forEach(measure -> rollup.append(", " + combined(measure) + " AS " + measure.name()));
+        rollup.append(" FROM (SELECT ");
+        bound(rollup, store.dialect().integerDivide(slot + " * " + slotMs + " - ?", "?"), grid.originMs(), grid.sizeMs());
+        rollup.append(" AS bucket, model");
+        needed.forEach(measure -> rollup.append(", " + measure.name()));
+        rollup.append(" FROM " + table.name() + " WHERE tenant_id = ").value(request.tenantId())
+                .append(" AND " + slot + " >= ").value(fromMs / slotMs)
+                .append(" AND " + slot + " < ").value(toMs / slotMs)
+                .append(") AS slots GROUP BY bucket" + (byModel ? ", model" : ""));
+        merge(totals, store.query(rollup.build()), byModel);
+    }
+
+    /**
+     * The whole UTC days within the whole hours {@code [fromMs, toMs)} as {@code {first, end}}, when
+     * the daily tables may answer them: every bucket edge on a UTC midnight, so a day lies in one
+     * bucket. Null otherwise, or when there is no whole day.
+     */
+    private static long[] wholeDays(BucketGrid grid, long fromMs, long toMs) {
+        long firstDayMs = Math.floorDiv(fromMs + DAY_MS - 1, DAY_MS) * DAY_MS;
+        long lastDayMs = Math.floorDiv(toMs, DAY_MS) * DAY_MS;
+        if (Math.floorMod(grid.originMs(), DAY_MS) != 0 || grid.sizeMs() % DAY_MS != 0 || firstDayMs >= lastDayMs) {
+            return null;
+        }
+        return new long[] {firstDayMs, lastDayMs};
+    }
+
     private static boolean needed(List<MetricSpec> specs, String column) {
         if (column.equals("events") || column.equals("latency_ms_count")) {
             return true;
@@ -346,13 +382,11 @@ final class StatsFromRollups {
         Map<Long, NavigableMap<Integer, Long>> sketches = new HashMap<>();
         long fromMs = firstWholeHour(request);
         long toMs = lastWholeHour(request);
-        long firstDayMs = Math.floorDiv(fromMs + DAY_MS - 1, DAY_MS) * DAY_MS;
-        long lastDayMs = Math.floorDiv(toMs, DAY_MS) * DAY_MS;
-        // a day's sketch may stand for one bucket only when no bucket edge falls inside a UTC day
-        if (Math.floorMod(grid.originMs(), DAY_MS) == 0 && grid.sizeMs() % DAY_MS == 0 && firstDayMs < lastDayMs) {
-            addSketches(sketches, Rollups.LLM_LATENCY_BY_DAY, request, grid, firstDayMs, lastDayMs);
-            addSketches(sketches, Rollups.LLM_LATENCY, request, grid, fromMs, firstDayMs);
-            addSketches(sketches, Rollups.LLM_LATENCY, request, grid, lastDayMs, toMs);
+        long[] days = wholeDays(grid, fromMs, toMs);
+        if (days != null) {
+            addSketches(sketches, Rollups.LLM_LATENCY_BY_DAY, request, grid, days[0], days[1]);
+            addSketches(sketches, Rollups.LLM_LATENCY, request, grid, fromMs, days[0]);
+            addSketches(sketches, Rollups.LLM_LATENCY, request, grid, days[1], toMs);
         } else {
             addSketches(sketches, Rollups.LLM_LATENCY, request, grid, fromMs, toMs);
         }

@@ -137,13 +137,17 @@ class StatsRollupTest {
     }
 
     /**
-     * Whole UTC days with daily buckets read the daily sketches: each bucket's percentiles must be
-     * exactly those of a sketch built from that bucket's raw latencies, i.e. the daily rows merge to
-     * the same counts as the hourly rows and the raw events would.
+     * Whole UTC days with daily buckets read the daily tables: every sum, count, minimum and maximum
+     * equals the raw one, and each bucket's percentiles are exactly those of a sketch built from
+     * that bucket's raw latencies, i.e. the daily rows merge to what the raw events give.
      */
     @Test
     void dailySketchesMergeToTheRawLatenciesSketch() {
         StatsQuery sketched = new StatsQuery(compacted.rollups(), 0);
+        StatsQuery exactRollups = new StatsQuery(compacted.rollups(), Long.MAX_VALUE);
+        StatsQuery exactRaw = new StatsQuery(compacted.raw(), Long.MAX_VALUE);
+        List<MetricSpec> usage = Arrays.stream(UsageMetric.values())
+                .map(metric -> new MetricSpec(metric, List.of(Aggregation.values()), List.of())).toList();
         StatsFromRollups path = new StatsFromRollups(compacted.rollups(), 0);
         long day = 86_400_000L;
         long firstDayMs = Math.floorDiv(RollupFixture.END_MS, day) * day - (RollupFixture.DAYS - 1) * day;
@@ -159,6 +163,15 @@ class StatsRollupTest {
                     86_400L, ZoneId.of("UTC"), List.of(), latency, StatsFilter.NONE);
             BucketGrid grid = request.grid();
             assertThat(path.answers(request, grid)).isTrue();
+            // the daily measures: every sum, count, minimum and maximum as the raw events give them
+            StatsRequest everything = new StatsRequest(tenant, request.start(), request.end(), 86_400L,
+                    ZoneId.of("UTC"), usage, List.of(new MetricSpec(CallMetric.LATENCY_MS, List.of(Aggregation.values()),
+                    List.of()), new MetricSpec(CallMetric.ERROR_COUNT, List.of(Aggregation.values()), List.of())),
+                    StatsFilter.NONE);
+            assertThat(exactRollups.usageBuckets(everything, grid)).as("usage %s", everything)
+                    .isEqualTo(exactRaw.usageBuckets(everything, grid));
+            assertThat(exactRollups.callBuckets(everything, grid)).as("calls %s", everything)
+                    .isEqualTo(exactRaw.callBuckets(everything, grid));
             List<Map<String, Object>> answer = sketched.callBuckets(request, grid);
             List<Map<Integer, Long>> rawSketches = new ArrayList<>();
             for (int bucket = 0; bucket < grid.count(); bucket++) {
