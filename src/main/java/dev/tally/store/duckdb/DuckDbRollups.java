@@ -211,10 +211,7 @@ final class DuckDbRollups {
                         + " ORDER BY tenant_id, " + table.grain().column());
                 statement.execute("DELETE FROM " + table.name());
                 statement.execute("INSERT INTO " + table.name() + " SELECT * FROM rollup_compacted");
-                try (ResultSet count = statement.executeQuery("SELECT count(*) FROM rollup_compacted")) {
-                    count.next();
-                    remaining.put(table, count.getLong(1));
-                }
+                remaining.put(table, count(statement, "rollup_compacted"));
                 statement.execute("DROP TABLE rollup_compacted");
             }
             // Sorted by member, so a member's report reads the few row groups whose min/max cover it.
@@ -224,11 +221,7 @@ final class DuckDbRollups {
                     + " OR sum(credits_micros) <> 0 ORDER BY tenant_id, member_id, day");
             statement.execute("DELETE FROM " + MemberUsageRollup.TABLE);
             statement.execute("INSERT INTO " + MemberUsageRollup.TABLE + " SELECT * FROM rollup_compacted");
-            long memberRows;
-            try (ResultSet count = statement.executeQuery("SELECT count(*) FROM rollup_compacted")) {
-                count.next();
-                memberRows = count.getLong(1);
-            }
+            long memberRows = count(statement, "rollup_compacted");
             statement.execute("DROP TABLE rollup_compacted");
             connection.commit();
             memberRowsAfterCompaction = memberRows;
@@ -261,6 +254,7 @@ final class DuckDbRollups {
             version = done.getInt(1);
         }
         if (version == Rollups.VERSION) {
+            countStoredRows(connection);
             return;
         }
         connection.setAutoCommit(false);
@@ -281,6 +275,27 @@ final class DuckDbRollups {
             throw failure;
         }
         compact(connection);
+    }
+
+    /**
+     * A store opened on a file starts its fold counts from the rows the tables hold, as if just
+     * folded: otherwise the first idle moment after a restart would rewrite every large table
+     * at once, holding up the writes that follow.
+     */
+    private void countStoredRows(DuckDBConnection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (RollupTable table : Rollups.ALL) {
+                rowCounts.put(table, new long[] {0, count(statement, table.name())});
+            }
+            memberRowsAfterCompaction = count(statement, MemberUsageRollup.TABLE);
+        }
+    }
+
+    private static long count(Statement statement, String table) throws SQLException {
+        try (ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
+            result.next();
+            return result.getLong(1);
+        }
     }
 
     /**

@@ -8,12 +8,15 @@ import dev.tally.store.SqlBuilder;
 import dev.tally.store.rollup.RollupFixture;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
+import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * When the writer is idle the store folds the rollup deltas a burst of writes left: afterwards
- * every table holds one row per group, with the same sums as before.
+ * every table holds one row per group, with the same sums as before. A store reopened on a file
+ * counts what its tables hold, so a few new events do not make it rewrite them all.
  */
 class IdleCompactionTest {
 
@@ -37,6 +40,28 @@ class IdleCompactionTest {
             long rows = count(store, "SELECT count(*) AS n FROM " + Rollups.EVENTS.name());
             store.idle();
             assertThat(count(store, "SELECT count(*) AS n FROM " + Rollups.EVENTS.name())).isEqualTo(rows);
+        }
+    }
+
+    @Test
+    void aReopenedStoreDoesNotRefoldItsTablesForAFewNewEvents(@TempDir Path directory) {
+        EventGenerator generator = new EventGenerator(5, 20_000, 500, RollupFixture.END_MS, 3);
+        try (DuckDbDatabase database = DuckDbDatabase.open(directory);
+             DuckDbEventStore store = new DuckDbEventStore(database)) {
+            for (int batch = 0; batch < generator.batches() - 1; batch++) {
+                store.write(generator.batch(batch));
+            }
+            store.idle();
+        }
+        try (DuckDbDatabase database = DuckDbDatabase.open(directory);
+             DuckDbEventStore store = new DuckDbEventStore(database)) {
+            long before = count(store, "SELECT count(*) AS n FROM " + Rollups.LLM_LATENCY.name());
+            // one batch of new events: its deltas are far less than an eighth of the stored rows
+            store.write(generator.batch(generator.batches() - 1).subList(0, 20));
+            store.idle();
+            assertThat(count(store, "SELECT count(*) AS n FROM " + Rollups.LLM_LATENCY.name()))
+                    .as("delta rows left unfolded").isGreaterThanOrEqualTo(before);
+            assertThat(rowsPerGroup(store, Rollups.LLM_LATENCY)).isGreaterThan(1.0);
         }
     }
 
