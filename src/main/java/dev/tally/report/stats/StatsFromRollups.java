@@ -147,16 +147,8 @@ final class StatsFromRollups {
         List<RollupTable.Measure> needed = MEASURES.stream()
                 .filter(measure -> needed(byModel ? request.usageMetrics() : request.callMetrics(), measure.name()))
                 .toList();
-        long fromMs = firstWholeHour(request);
-        long toMs = lastWholeHour(request);
-        long[] days = wholeDays(grid, fromMs, toMs);
-        if (days != null) {
-            addTotals(totals, Rollups.LLM_BY_DAY, request, grid, byModel, needed, days[0], days[1]);
-            addTotals(totals, Rollups.LLM_BY_HOUR, request, grid, byModel, needed, fromMs, days[0]);
-            addTotals(totals, Rollups.LLM_BY_HOUR, request, grid, byModel, needed, days[1], toMs);
-        } else {
-            addTotals(totals, Rollups.LLM_BY_HOUR, request, grid, byModel, needed, fromMs, toMs);
-        }
+        wholeSlots(request, grid, Rollups.LLM_BY_DAY, Rollups.LLM_BY_HOUR,
+                (table, fromMs, toMs) -> addTotals(totals, table, request, grid, byModel, needed, fromMs, toMs));
 
         for (long[] edge : edges(request)) {
             SqlBuilder edges = new SqlBuilder().append("SELECT bucket" + (byModel ? ", model" : "")
@@ -208,18 +200,29 @@ final class StatsFromRollups {
         merge(totals, store.query(rollup.build()), byModel);
     }
 
+    /** Reads the slots {@code [fromMs, toMs)} of one rollup table into what is being added up. */
+    private interface SlotReader {
+        void read(RollupTable table, long fromMs, long toMs);
+    }
+
     /**
-     * The whole UTC days within the whole hours {@code [fromMs, toMs)} as {@code {first, end}}, when
-     * the daily tables may answer them: every bucket edge on a UTC midnight, so a day lies in one
-     * bucket. Null otherwise, or when there is no whole day.
+     * Hands the request's whole hours to {@code reader}: the whole UTC days among them from the
+     * daily table when every bucket edge is on a UTC midnight (so a day lies in one bucket), the
+     * hours around them, or all of them otherwise, from the hourly table.
      */
-    private static long[] wholeDays(BucketGrid grid, long fromMs, long toMs) {
+    private static void wholeSlots(StatsRequest request, BucketGrid grid, RollupTable daily, RollupTable hourly,
+                                   SlotReader reader) {
+        long fromMs = firstWholeHour(request);
+        long toMs = lastWholeHour(request);
         long firstDayMs = Math.floorDiv(fromMs + DAY_MS - 1, DAY_MS) * DAY_MS;
         long lastDayMs = Math.floorDiv(toMs, DAY_MS) * DAY_MS;
         if (Math.floorMod(grid.originMs(), DAY_MS) != 0 || grid.sizeMs() % DAY_MS != 0 || firstDayMs >= lastDayMs) {
-            return null;
+            reader.read(hourly, fromMs, toMs);
+            return;
         }
-        return new long[] {firstDayMs, lastDayMs};
+        reader.read(daily, firstDayMs, lastDayMs);
+        reader.read(hourly, fromMs, firstDayMs);
+        reader.read(hourly, lastDayMs, toMs);
     }
 
     private static boolean needed(List<MetricSpec> specs, String column) {
@@ -380,16 +383,8 @@ final class StatsFromRollups {
                                                                List<Measure> asked) {
         SqlDialect dialect = store.dialect();
         Map<Long, NavigableMap<Integer, Long>> sketches = new HashMap<>();
-        long fromMs = firstWholeHour(request);
-        long toMs = lastWholeHour(request);
-        long[] days = wholeDays(grid, fromMs, toMs);
-        if (days != null) {
-            addSketches(sketches, Rollups.LLM_LATENCY_BY_DAY, request, grid, days[0], days[1]);
-            addSketches(sketches, Rollups.LLM_LATENCY, request, grid, fromMs, days[0]);
-            addSketches(sketches, Rollups.LLM_LATENCY, request, grid, days[1], toMs);
-        } else {
-            addSketches(sketches, Rollups.LLM_LATENCY, request, grid, fromMs, toMs);
-        }
+        wholeSlots(request, grid, Rollups.LLM_LATENCY_BY_DAY, Rollups.LLM_LATENCY,
+                (table, fromMs, toMs) -> addSketches(sketches, table, request, grid, fromMs, toMs));
         for (long[] edge : edges(request)) {
             SqlBuilder edges = new SqlBuilder().append("SELECT ");
             bound(edges, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
