@@ -26,6 +26,11 @@ public final class BatchWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
     private static final int MAX_EVENTS_PER_COMMIT = 100_000;
     private static final int MAX_WAITING_REQUESTS = 4_096;
+    /**
+     * Failed writes spent finding a group's bad events before the rest of it is failed (and
+     * retried by its clients): each bad event costs about two per halving.
+     */
+    private static final int MAX_FAILED_WRITES_PER_GROUP = 1_000;
 
     private final EventStore store;
     private final BlockingQueue<Request> waiting = new LinkedBlockingQueue<>(MAX_WAITING_REQUESTS);
@@ -121,21 +126,57 @@ public final class BatchWriter implements AutoCloseable {
             all.addAll(request.events);
         }
         try {
-            List<WriteOutcome> outcomes = store.write(all);
-            int offset = 0;
-            for (Request request : group) {
-                request.done.complete(outcomes.subList(offset, offset + request.events.size()));
-                offset += request.events.size();
-            }
+            complete(group, store.write(all));
+            return;
         } catch (RuntimeException failure) {
-            if (group.size() == 1) {
-                LOG.warn("batch of {} events not stored: {}", all.size(), failure.getMessage());
-                group.get(0).done.completeExceptionally(failure);
-                return;
+            LOG.warn("a group of {} events from {} requests was not stored, storing its parts apart: {}",
+                    all.size(), group.size(), failure.getMessage());
+        }
+        // Each write is all or nothing, so writing the group again in parts stores nothing twice.
+        // One request's bad event must not fail its neighbours, nor the other events of its own batch.
+        Isolation isolation = new Isolation();
+        for (Request request : group) {
+            try {
+                request.done.complete(isolation.write(request.events));
+            } catch (RuntimeException failure) {
+                LOG.warn("batch of {} events not stored: {}", request.events.size(), failure.getMessage());
+                request.done.completeExceptionally(failure);
             }
-            // One request's bad data must not fail its neighbours: write each on its own.
-            for (Request request : group) {
-                writeGroup(List.of(request));
+        }
+    }
+
+    private static void complete(List<Request> group, List<WriteOutcome> outcomes) {
+        int offset = 0;
+        for (Request request : group) {
+            request.done.complete(outcomes.subList(offset, offset + request.events.size()));
+            offset += request.events.size();
+        }
+    }
+
+    /**
+     * Finds the events that make a write fail by writing halves of a failed batch, in order (a
+     * call's states keep their order). An event that fails alone is rejected when the store shows
+     * it can still write; otherwise the store is down and the batch fails, to be retried whole.
+     */
+    private final class Isolation {
+        private int failedWrites;
+
+        List<WriteOutcome> write(List<Event> events) {
+            try {
+                return store.write(events);
+            } catch (RuntimeException failure) {
+                if (++failedWrites > MAX_FAILED_WRITES_PER_GROUP) {
+                    throw failure;
+                }
+                if (events.size() == 1) {
+                    store.probeWrite();
+                    LOG.warn("event {} rejected: the store cannot write it: {}", events.get(0).id, failure.getMessage());
+                    return List.of(WriteOutcome.REJECTED);
+                }
+                int half = events.size() / 2;
+                List<WriteOutcome> outcomes = new ArrayList<>(write(events.subList(0, half)));
+                outcomes.addAll(write(events.subList(half, events.size())));
+                return outcomes;
             }
         }
     }

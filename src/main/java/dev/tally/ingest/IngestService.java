@@ -53,6 +53,7 @@ public final class IngestService {
         List<WriteOutcome> outcomes = writer.write(valid);
         int accepted = 0;
         int duplicates = 0;
+        int rejectedByStore = 0;
         for (int position = 0; position < outcomes.size(); position++) {
             WriteOutcome outcome = outcomes.get(position);
             Event event = valid.get(position);
@@ -67,6 +68,11 @@ public final class IngestService {
                     duplicates++;
                     notes.add(new IngestResult.Item(index, event.id, "duplicate", null, null));
                 }
+                case REJECTED -> {
+                    rejectedByStore++;
+                    notes.add(new IngestResult.Item(index, event.id, "rejected", "event",
+                            "the store could not write this event (the rest of the batch was stored); it was not stored"));
+                }
                 case STALE -> {
                     duplicates++;
                     notes.add(new IngestResult.Item(index, event.id, "stale", "status",
@@ -75,7 +81,7 @@ public final class IngestService {
             }
         }
         notes.sort((left, right) -> Integer.compare(left.index(), right.index()));
-        int rejected = items.size() - valid.size();
+        int rejected = items.size() - valid.size() + rejectedByStore;
         return new IngestResult(accepted, duplicates, rejected, notes);
     }
 

@@ -41,6 +41,16 @@ public interface EventStore extends AutoCloseable {
     default void idle() {
     }
 
+    /**
+     * Whether the store can commit a write now, asked after a write failed: a store that can has
+     * a batch holding an event it cannot store; one that cannot is down, and its writes should be
+     * retried. Throws when it cannot, and by default: a store that cannot tell is taken to be down,
+     * so a failed write is retried rather than an event rejected.
+     */
+    default void probeWrite() {
+        throw new StoreFailure("the " + name() + " store cannot tell whether it can write", null);
+    }
+
     /** The store's name for health output and logs, e.g. {@code duckdb}. */
     String name();
 

@@ -219,6 +219,12 @@ public final class ClickHouseEventStore implements EventStore {
         }
     }
 
+    /** Every insert stands alone on ClickHouse; a server that answers a query takes inserts too. */
+    @Override
+    public void probeWrite() {
+        http.query("SELECT 1");
+    }
+
     @Override
     public List<Row> query(Sql sql) {
         return http.query(ClickHouseLiterals.bind(new Sql(FinalReads.apply(sql.text()), sql.parameters())));

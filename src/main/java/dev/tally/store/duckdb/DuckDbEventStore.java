@@ -54,6 +54,7 @@ public final class DuckDbEventStore implements EventStore {
     private final SqlDialect dialect = new DuckDbDialect();
     private final DuckDbRollups rollups = new DuckDbRollups();
     private final MemberAttribution members;
+    private WriteFaults faults = WriteFaults.NONE;
 
     public DuckDbEventStore(DuckDbDatabase database) {
         this.database = database;
@@ -87,36 +88,91 @@ public final class DuckDbEventStore implements EventStore {
         });
     }
 
+    /** For failure-injection tests: the faults every later write runs into. */
+    public void injectFaults(WriteFaults faults) {
+        this.faults = faults == null ? WriteFaults.NONE : faults;
+    }
+
+    /**
+     * One transaction for the whole batch: events, calls, every rollup table and the member usage
+     * table commit together or not at all, and the in-memory state (fingerprints, chat owners)
+     * changes only after the commit.
+     */
     @Override
     public List<WriteOutcome> write(List<Event> events) {
         WriteOutcome[] outcomes = new WriteOutcome[events.size()];
+        long[] added = new long[0];
+        long[] addedCalls = new long[0];
+        boolean commitTried = false;
         try {
-            writer.setAutoCommit(false);
+            DuckDbTransaction.begin(writer);
+            faults.reached(WriteStep.BEGUN);
             Rollups.Deltas deltas = new Rollups.Deltas();
             List<Event> fresh = new ArrayList<>(events.size());
-            long[] added = newEvents(events, outcomes, fresh);
+            added = newEvents(events, outcomes, fresh);
             // before the new events are appended: a late chat's query must find only earlier writes' events
             MemberAttribution.Update memberUsage = members.attribute(writer, fresh);
             appendEvents(fresh, added, deltas);
-            long[] addedCalls = writeCalls(events, outcomes, deltas);
-            rollups.append(writer, deltas);
+            faults.reached(WriteStep.EVENTS_APPENDED);
+            addedCalls = writeCalls(events, outcomes, deltas);
+            faults.reached(WriteStep.CALLS_WRITTEN);
+            rollups.append(writer, deltas, faults);
             rollups.append(writer, memberUsage.deltas);
-            writer.commit();
+            faults.reached(WriteStep.ROLLUPS_APPENDED);
+            commitTried = true;
+            faults.reached(WriteStep.COMMIT);
+            DuckDbTransaction.commit(writer);
+            rollups.committed();
             members.committed(memberUsage);
-            for (long fingerprint : added) {
-                fingerprints.add(fingerprint);
-            }
-            for (long fingerprint : addedCalls) {
-                callFingerprints.add(fingerprint);
-            }
-            compactRollupsWhenDue();
-            return List.of(outcomes);
+            remember(added, addedCalls);
+            faults.reached(WriteStep.COMMITTED);
         } catch (SQLException failure) {
-            rollback();
+            failed(commitTried, added, addedCalls);
             throw new StoreException(failure);
-        } catch (RuntimeException failure) {
-            rollback();
+        } catch (RuntimeException | Error failure) {
+            failed(commitTried, added, addedCalls);
             throw failure;
+        }
+        compactRollupsWhenDue();
+        return List.of(outcomes);
+    }
+
+    private void remember(long[] added, long[] addedCalls) {
+        for (long fingerprint : added) {
+            fingerprints.add(fingerprint);
+        }
+        for (long fingerprint : addedCalls) {
+            callFingerprints.add(fingerprint);
+        }
+    }
+
+    /**
+     * Undoes what a failed write began. A failure at or after the commit may hide a commit that
+     * took effect (its answer lost), so the batch's fingerprints are remembered all the same: a
+     * known fingerprint only means "look it up", so the retry finds the stored rows, if any, and
+     * is told duplicate instead of being stored twice.
+     */
+    private void failed(boolean commitTried, long[] added, long[] addedCalls) {
+        DuckDbTransaction.rollbackQuietly(writer);
+        rollups.rolledBack();
+        if (commitTried) {
+            remember(added, addedCalls);
+        }
+    }
+
+    /** A write that commits and changes nothing: DuckDB's log takes a record, as for any write. */
+    @Override
+    public void probeWrite() {
+        try {
+            DuckDbTransaction.inTransaction(writer, () -> {
+                try (Statement statement = writer.createStatement()) {
+                    statement.executeUpdate("UPDATE rollup_state SET version = version");
+                }
+                faults.reached(WriteStep.COMMIT);
+                return null;
+            });
+        } catch (SQLException failure) {
+            throw new StoreException(failure);
         }
     }
 
@@ -172,14 +228,6 @@ public final class DuckDbEventStore implements EventStore {
         return true;
     }
 
-    private void rollback() {
-        try {
-            writer.rollback();
-        } catch (SQLException ignored) {
-            // the original failure is what the caller needs to see
-        }
-    }
-
     /**
      * Picks out every non-call event not stored before, in batch order, into {@code fresh}; returns
      * their fingerprints, which are appended with them and remembered after the commit.
@@ -221,6 +269,7 @@ public final class DuckDbEventStore implements EventStore {
         }
         try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {
             for (int index = 0; index < fresh.size(); index++) {
+                faults.appending(fresh.get(index));
                 EventRowAppender.append(appender, fresh.get(index), fingerprintOf[index]);
                 deltas.add(fresh.get(index));
             }
@@ -316,6 +365,7 @@ public final class DuckDbEventStore implements EventStore {
         try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "calls")) {
             for (Map.Entry<String, Event> call : latest.entrySet()) {
                 Event state = call.getValue();
+                faults.appending(state);
                 long fingerprint = IdFingerprint.of(state.tenantId, state.id);
                 EventRowAppender.append(appender, state, fingerprint);
                 written[count++] = fingerprint;

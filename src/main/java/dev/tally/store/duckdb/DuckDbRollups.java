@@ -44,6 +44,9 @@ final class DuckDbRollups {
     private static final long IDLE_COMPACT_SHARE = 8;
 
     private final Map<RollupTable, long[]> rowCounts = new java.util.IdentityHashMap<>();
+    /** Delta rows of the write in progress, counted once it commits. */
+    private final Map<RollupTable, Long> pendingRows = new java.util.IdentityHashMap<>();
+    private long pendingMemberRows;
 
     DuckDbRollups() {
         for (RollupTable table : Rollups.ALL) {
@@ -126,11 +129,16 @@ final class DuckDbRollups {
                 appender.endRow();
             }
         }
-        memberRowsSinceCompaction += rows.size();
+        pendingMemberRows += rows.size();
     }
 
     /** Appends the deltas of one write, in the caller's open transaction. */
     void append(DuckDBConnection connection, Rollups.Deltas deltas) throws SQLException {
+        append(connection, deltas, WriteFaults.NONE);
+    }
+
+    /** The same, telling the faults after each table, so a test can fail a write between two tables. */
+    void append(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults) throws SQLException {
         for (RollupTable table : Rollups.ALL) {
             var rows = deltas.rows(table);
             if (rows.isEmpty()) {
@@ -153,8 +161,22 @@ final class DuckDbRollups {
                     appender.endRow();
                 }
             }
-            rowCounts.get(table)[0] += rows.size();
+            pendingRows.merge(table, (long) rows.size(), Long::sum);
+            faults.reached(WriteStep.ROLLUP_TABLE_APPENDED);
         }
+    }
+
+    /** The write's delta rows are committed: they count towards the next fold. */
+    void committed() {
+        pendingRows.forEach((table, rows) -> rowCounts.get(table)[0] += rows);
+        memberRowsSinceCompaction += pendingMemberRows;
+        rolledBack();
+    }
+
+    /** The write's delta rows were rolled back: they never reached the tables. */
+    void rolledBack() {
+        pendingRows.clear();
+        pendingMemberRows = 0;
     }
 
     boolean compactionDue() {
@@ -198,39 +220,37 @@ final class DuckDbRollups {
      * which add up to the same.
      */
     private void compact(DuckDBConnection connection, List<RollupTable> tables) throws SQLException {
-        connection.setAutoCommit(false);
         Map<RollupTable, Long> remaining = new java.util.IdentityHashMap<>();
-        try (Statement statement = connection.createStatement()) {
-            for (RollupTable table : tables) {
-                String keys = "tenant_id, " + table.grain().column() + table.keys().stream()
-                        .map(key -> ", " + key.name()).collect(Collectors.joining());
-                String combined = table.measures().stream().map(DuckDbRollups::combined)
-                        .collect(Collectors.joining(", "));
-                statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS SELECT " + keys + ", " + combined
-                        + " FROM " + table.name() + " GROUP BY ALL HAVING sum(" + table.countColumn() + ") <> 0"
-                        + " ORDER BY tenant_id, " + table.grain().column());
-                statement.execute("DELETE FROM " + table.name());
-                statement.execute("INSERT INTO " + table.name() + " SELECT * FROM rollup_compacted");
-                remaining.put(table, count(statement, "rollup_compacted"));
+        long memberRows = DuckDbTransaction.inTransaction(connection, () -> {
+            try (Statement statement = connection.createStatement()) {
+                for (RollupTable table : tables) {
+                    String keys = "tenant_id, " + table.grain().column() + table.keys().stream()
+                            .map(key -> ", " + key.name()).collect(Collectors.joining());
+                    String combined = table.measures().stream().map(DuckDbRollups::combined)
+                            .collect(Collectors.joining(", "));
+                    statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS SELECT " + keys + ", "
+                            + combined + " FROM " + table.name() + " GROUP BY ALL HAVING sum(" + table.countColumn()
+                            + ") <> 0 ORDER BY tenant_id, " + table.grain().column());
+                    statement.execute("DELETE FROM " + table.name());
+                    statement.execute("INSERT INTO " + table.name() + " SELECT * FROM rollup_compacted");
+                    remaining.put(table, count(statement, "rollup_compacted"));
+                    statement.execute("DROP TABLE rollup_compacted");
+                }
+                // Sorted by member, so a member's report reads the few row groups whose min/max cover it.
+                statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS SELECT tenant_id, day, member_id,"
+                        + " sum(chats)::BIGINT, sum(messages)::BIGINT, sum(credits_micros)::BIGINT FROM "
+                        + MemberUsageRollup.TABLE + " GROUP BY ALL HAVING sum(chats) <> 0 OR sum(messages) <> 0"
+                        + " OR sum(credits_micros) <> 0 ORDER BY tenant_id, member_id, day");
+                statement.execute("DELETE FROM " + MemberUsageRollup.TABLE);
+                statement.execute("INSERT INTO " + MemberUsageRollup.TABLE + " SELECT * FROM rollup_compacted");
+                long rows = count(statement, "rollup_compacted");
                 statement.execute("DROP TABLE rollup_compacted");
+                return rows;
             }
-            // Sorted by member, so a member's report reads the few row groups whose min/max cover it.
-            statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS SELECT tenant_id, day, member_id,"
-                    + " sum(chats)::BIGINT, sum(messages)::BIGINT, sum(credits_micros)::BIGINT FROM "
-                    + MemberUsageRollup.TABLE + " GROUP BY ALL HAVING sum(chats) <> 0 OR sum(messages) <> 0"
-                    + " OR sum(credits_micros) <> 0 ORDER BY tenant_id, member_id, day");
-            statement.execute("DELETE FROM " + MemberUsageRollup.TABLE);
-            statement.execute("INSERT INTO " + MemberUsageRollup.TABLE + " SELECT * FROM rollup_compacted");
-            long memberRows = count(statement, "rollup_compacted");
-            statement.execute("DROP TABLE rollup_compacted");
-            connection.commit();
-            memberRowsAfterCompaction = memberRows;
-            remaining.forEach((table, count) -> rowCounts.put(table, new long[] {0, count}));
-            memberRowsSinceCompaction = 0;
-        } catch (SQLException failure) {
-            connection.rollback();
-            throw failure;
-        }
+        });
+        memberRowsAfterCompaction = memberRows;
+        remaining.forEach((table, count) -> rowCounts.put(table, new long[] {0, count}));
+        memberRowsSinceCompaction = 0;
     }
 
     private static String combined(RollupTable.Measure measure) {
@@ -257,8 +277,7 @@ final class DuckDbRollups {
             countStoredRows(connection);
             return;
         }
-        connection.setAutoCommit(false);
-        try {
+        DuckDbTransaction.inTransaction(connection, () -> {
             try (Statement statement = connection.createStatement()) {
                 dropTables(statement);
                 createTables(statement);
@@ -269,11 +288,10 @@ final class DuckDbRollups {
                 statement.execute(MEMBER_USAGE_BACKFILL);
                 statement.execute("INSERT INTO rollup_state VALUES (" + Rollups.VERSION + ")");
             }
-            connection.commit();
-        } catch (SQLException failure) {
-            connection.rollback();
-            throw failure;
-        }
+            return null;
+        });
+        // the rebuilt tables are counted by the fold below, not as a write's deltas
+        rolledBack();
         compact(connection);
     }
 

@@ -70,7 +70,7 @@ public final class RollupFixture implements AutoCloseable {
         }
     }
 
-    private static Event inProgress(Event call) {
+    public static Event inProgress(Event call) {
         Event early = copy(call);
         early.status = "in_progress";
         early.endedMs = null;

@@ -1,0 +1,19 @@
+package dev.tally.store.duckdb;
+
+/** The steps of one DuckDB write, in order: the places where a test makes a write fail. */
+public enum WriteStep {
+    /** The transaction has begun; nothing is written yet. */
+    BEGUN,
+    /** The new events are appended to {@code events}. */
+    EVENTS_APPENDED,
+    /** The calls' new states are in {@code calls}, their older states deleted. */
+    CALLS_WRITTEN,
+    /** One rollup table has taken its deltas; more may follow. */
+    ROLLUP_TABLE_APPENDED,
+    /** Every rollup table, the member usage one included, has taken its deltas. */
+    ROLLUPS_APPENDED,
+    /** In place of the commit: a commit that fails. */
+    COMMIT,
+    /** After the commit, as if the commit's answer was lost: the rows are stored, the caller hears a failure. */
+    COMMITTED
+}
