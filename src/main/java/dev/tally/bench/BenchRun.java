@@ -20,7 +20,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -364,21 +363,9 @@ final class BenchRun {
             int warmUp = Math.min(20, requests.size());
             for (int index = 0; index < requests.size() + warmUp; index++) {
                 ReportRequests.Request request = requests.get(index % requests.size());
-                HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + request.path()));
-                if (request.tenant() == null) {
-                    builder.header("Authorization", "Bearer " + keys.platform());
-                } else if (request.method().equals("POST")) {
-                    builder.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                            ("api:" + keys.analytics().get(request.tenant())).getBytes(StandardCharsets.UTF_8)));
-                } else {
-                    builder.header("Authorization", "Bearer " + keys.analytics().get(request.tenant()));
-                }
-                if (request.body() != null) {
-                    builder.header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(request.body()));
-                }
                 long started = System.nanoTime();
-                HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(request.toHttp(base, keys.platform(), keys.analytics()),
+                        HttpResponse.BodyHandlers.ofString());
                 long took = System.nanoTime() - started;
                 if (response.statusCode() != 200) {
                     throw new IllegalStateException(request.path() + " answered " + response.statusCode() + ": "

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** Writes generated events as the ingest contract's JSON, one line each (NDJSON). */
-final class NdjsonWriter {
+public final class NdjsonWriter {
 
     private NdjsonWriter() {
     }
@@ -17,7 +17,7 @@ final class NdjsonWriter {
      * One batch as an NDJSON body. One final call in five is preceded by its in-progress state, so
      * ingest also replaces call states; the returned count includes those lines.
      */
-    static Body write(List<Event> events) {
+    public static Body write(List<Event> events) {
         StringBuilder out = new StringBuilder(events.size() * 330);
         int lines = 0;
         for (Event event : events) {
@@ -34,7 +34,7 @@ final class NdjsonWriter {
         return new Body(out.toString().getBytes(StandardCharsets.UTF_8), lines);
     }
 
-    record Body(byte[] bytes, int events) {
+    public record Body(byte[] bytes, int events) {
     }
 
     private static void line(StringBuilder out, Event event, boolean withEnd) {

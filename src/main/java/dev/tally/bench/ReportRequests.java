@@ -1,8 +1,13 @@
 package dev.tally.bench;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -13,24 +18,45 @@ import java.util.SplittableRandom;
  * states until a merge keeps the latest, so a hand-written query must collapse them too; the
  * append-only {@code events} are read as they are.
  */
-final class ReportRequests {
-    static final String[] REPORTS = {"spend", "tokens_by_assistant", "call_stats", "call_stats_31_days", "ai_usage",
+public final class ReportRequests {
+    public static final String[] REPORTS = {"spend", "tokens_by_assistant", "call_stats", "call_stats_31_days", "ai_usage",
             "sms_usage", "phone_usage", "voice_usage", "member_usage"};
 
-    record Request(String method, String path, String body, String tenant, String duckDbSql, String postgresSql,
-                   String clickHouseSql) {
+    public record Request(String method, String path, String body, String tenant, String duckDbSql,
+                          String postgresSql, String clickHouseSql) {
+
+        /**
+         * The request as a client sends it: platform-wide reports with the platform key, call
+         * statistics with the tenant's key as Basic password (as the product it mirrors), the rest
+         * with the tenant's key.
+         */
+        public HttpRequest toHttp(String base, String platformKey, Map<String, String> analyticsKeys) {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path));
+            if (tenant == null) {
+                builder.header("Authorization", "Bearer " + platformKey);
+            } else if (method.equals("POST")) {
+                builder.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        ("api:" + analyticsKeys.get(tenant)).getBytes(StandardCharsets.UTF_8)));
+            } else {
+                builder.header("Authorization", "Bearer " + analyticsKeys.get(tenant));
+            }
+            if (body != null) {
+                builder.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            }
+            return builder.build();
+        }
     }
 
     private final SplittableRandom random = new SplittableRandom(42);
     private final LocalDate firstDay;
     private final LocalDate lastDay;
 
-    ReportRequests(long startMs, long endMs) {
+    public ReportRequests(long startMs, long endMs) {
         this.firstDay = LocalDate.ofInstant(Instant.ofEpochMilli(startMs), ZoneOffset.UTC).plusDays(1);
         this.lastDay = LocalDate.ofInstant(Instant.ofEpochMilli(endMs), ZoneOffset.UTC);
     }
 
-    Request next(String report) {
+    public Request next(String report) {
         String tenant = EventGenerator.TENANTS[random.nextInt(EventGenerator.TENANTS.length)];
         // call statistics: any range its API takes (up to 31 days), and always the longest, for the 31-day target
         int maxDays = report.startsWith("call_stats") ? 31 : 90;
