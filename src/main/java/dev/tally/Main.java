@@ -1,6 +1,7 @@
 package dev.tally;
 
 import dev.tally.bench.BenchCommand;
+import dev.tally.cli.CheckCommand;
 import dev.tally.cli.KeysCommand;
 import dev.tally.cli.ServeCommand;
 import dev.tally.cli.TenantsCommand;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
 /** The one executable: {@code tally serve} runs the server, the other commands talk to a running one. */
 @Command(name = "tally", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Usage metering and analytics for AI voice agents and LLM applications.",
-        subcommands = {ServeCommand.class, TenantsCommand.class, KeysCommand.class, BenchCommand.class,
+        subcommands = {ServeCommand.class, TenantsCommand.class, KeysCommand.class, CheckCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -63,15 +63,25 @@ final class DuckDbRollups {
      * the member they name; messages and LLM credits for the member they name and, when another,
      * for their chat's owner.
      */
-    private static final String MEMBER_USAGE_BACKFILL = "INSERT INTO " + MemberUsageRollup.TABLE
+    private static final String MEMBER_USAGE_BACKFILL = memberUsageBackfill(RollupScope.EVERYTHING);
+
+    /**
+     * The member usage of the stored events in the scope, in one statement, by the raw query's
+     * rules: chats for the member they name; messages and LLM credits for the member they name
+     * and, when another, for their chat's owner.
+     */
+    static String memberUsageBackfill(RollupScope scope) {
+        return "INSERT INTO " + MemberUsageRollup.TABLE
             + " SELECT tenant_id, day, member_id, sum(chats)::BIGINT, sum(messages)::BIGINT,"
             + " sum(credits_micros)::BIGINT FROM ("
             + " SELECT tenant_id, " + day("time_ms") + " AS day, member_id, 1 AS chats, 0 AS messages,"
             + " 0 AS credits_micros FROM events WHERE type = 'chat' AND member_id IS NOT NULL"
+            + scope.rawRows("events")
             + " UNION ALL"
             + " SELECT tenant_id, " + day("time_ms") + ", member_id, 0, CASE WHEN type = 'message' THEN 1 ELSE 0 END,"
             + " CASE WHEN type = 'llm' THEN credits_micros ELSE 0 END"
             + " FROM events WHERE type IN ('message', 'llm') AND member_id IS NOT NULL"
+            + scope.rawRows("events")
             + " UNION ALL"
             + " SELECT attributed.tenant_id, " + day("attributed.time_ms") + ", chat.member_id, 0,"
             + " CASE WHEN attributed.type = 'message' THEN 1 ELSE 0 END,"
@@ -79,9 +89,11 @@ final class DuckDbRollups {
             + " FROM events attributed JOIN events chat ON chat.tenant_id = attributed.tenant_id"
             + " AND chat.id = attributed.chat_id AND chat.type = 'chat'"
             + " WHERE attributed.type IN ('message', 'llm') AND chat.member_id IS NOT NULL"
-            + " AND attributed.member_id IS DISTINCT FROM chat.member_id)"
+            + " AND attributed.member_id IS DISTINCT FROM chat.member_id"
+            + scope.rawRows("attributed")
+            + ")"
             + " GROUP BY ALL HAVING sum(chats) <> 0 OR sum(messages) <> 0 OR sum(credits_micros) <> 0";
-
+    }
 
     static void createTables(Statement statement) throws SQLException {
         for (RollupTable table : Rollups.ALL) {
@@ -100,6 +112,7 @@ final class DuckDbRollups {
                 + " day BIGINT NOT NULL, member_id VARCHAR NOT NULL, chats BIGINT NOT NULL, messages BIGINT NOT NULL,"
                 + " credits_micros BIGINT NOT NULL)");
         statement.execute("CREATE TABLE IF NOT EXISTS rollup_state (version INTEGER NOT NULL)");
+        statement.execute(RollupJournal.CREATE);
     }
 
     private static void dropTables(Statement statement) throws SQLException {
@@ -224,23 +237,16 @@ final class DuckDbRollups {
         long memberRows = DuckDbTransaction.inTransaction(connection, () -> {
             try (Statement statement = connection.createStatement()) {
                 for (RollupTable table : tables) {
-                    String keys = "tenant_id, " + table.grain().column() + table.keys().stream()
-                            .map(key -> ", " + key.name()).collect(Collectors.joining());
-                    String combined = table.measures().stream().map(DuckDbRollups::combined)
-                            .collect(Collectors.joining(", "));
-                    statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS SELECT " + keys + ", "
-                            + combined + " FROM " + table.name() + " GROUP BY ALL HAVING sum(" + table.countColumn()
-                            + ") <> 0 ORDER BY tenant_id, " + table.grain().column());
+                    statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS "
+                            + folded(table, RollupScope.EVERYTHING) + " ORDER BY tenant_id, " + table.grain().column());
                     statement.execute("DELETE FROM " + table.name());
                     statement.execute("INSERT INTO " + table.name() + " SELECT * FROM rollup_compacted");
                     remaining.put(table, count(statement, "rollup_compacted"));
                     statement.execute("DROP TABLE rollup_compacted");
                 }
                 // Sorted by member, so a member's report reads the few row groups whose min/max cover it.
-                statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS SELECT tenant_id, day, member_id,"
-                        + " sum(chats)::BIGINT, sum(messages)::BIGINT, sum(credits_micros)::BIGINT FROM "
-                        + MemberUsageRollup.TABLE + " GROUP BY ALL HAVING sum(chats) <> 0 OR sum(messages) <> 0"
-                        + " OR sum(credits_micros) <> 0 ORDER BY tenant_id, member_id, day");
+                statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS "
+                        + foldedMemberUsage(RollupScope.EVERYTHING) + " ORDER BY tenant_id, member_id, day");
                 statement.execute("DELETE FROM " + MemberUsageRollup.TABLE);
                 statement.execute("INSERT INTO " + MemberUsageRollup.TABLE + " SELECT * FROM rollup_compacted");
                 long rows = count(statement, "rollup_compacted");
@@ -253,11 +259,29 @@ final class DuckDbRollups {
         memberRowsSinceCompaction = 0;
     }
 
+    /** One row per group of the table's rows in the scope, groups that cancelled out left out. */
+    static String folded(RollupTable table, RollupScope scope) {
+        String keys = "tenant_id, " + table.grain().column() + table.keys().stream()
+                .map(key -> ", " + key.name()).collect(Collectors.joining());
+        String combined = table.measures().stream().map(DuckDbRollups::combined).collect(Collectors.joining(", "));
+        return "SELECT " + keys + ", " + combined + " FROM " + table.name() + " WHERE true"
+                + scope.rollupRows(table.name(), table.grain()) + " GROUP BY ALL HAVING sum(" + table.countColumn()
+                + ") <> 0";
+    }
+
+    /** The same for the member usage table, whose groups have no count column. */
+    static String foldedMemberUsage(RollupScope scope) {
+        return "SELECT tenant_id, day, member_id, sum(chats)::BIGINT AS chats, sum(messages)::BIGINT AS messages,"
+                + " sum(credits_micros)::BIGINT AS credits_micros FROM " + MemberUsageRollup.TABLE + " WHERE true"
+                + scope.rollupRows(MemberUsageRollup.TABLE, RollupTable.Grain.DAY)
+                + " GROUP BY ALL HAVING sum(chats) <> 0 OR sum(messages) <> 0 OR sum(credits_micros) <> 0";
+    }
+
     private static String combined(RollupTable.Measure measure) {
         return switch (measure.combine()) {
-            case SUM -> "sum(" + measure.name() + ")::BIGINT";
-            case MIN -> "min(" + measure.name() + ")";
-            case MAX -> "max(" + measure.name() + ")";
+            case SUM -> "sum(" + measure.name() + ")::BIGINT AS " + measure.name();
+            case MIN -> "min(" + measure.name() + ") AS " + measure.name();
+            case MAX -> "max(" + measure.name() + ") AS " + measure.name();
         };
     }
 
@@ -330,11 +354,17 @@ final class DuckDbRollups {
     }
 
     private void backfillEventRollups(DuckDBConnection connection) throws SQLException {
+        backfillEventRollups(connection, RollupScope.EVERYTHING);
+    }
+
+    /** Appends the rollup rows of the stored events and calls in the scope, in the caller's transaction. */
+    void backfillEventRollups(DuckDBConnection connection, RollupScope scope) throws SQLException {
         for (String source : new String[] {"events", "calls"}) {
             Rollups.Deltas deltas = new Rollups.Deltas();
             long pending = 0;
             try (Statement statement = connection.createStatement();
-                 ResultSet result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS + " FROM " + source)) {
+                 ResultSet result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS + " FROM " + source
+                         + " WHERE true" + scope.rawRows(source))) {
                 ResultSetMetaData meta = result.getMetaData();
                 while (result.next()) {
                     Map<String, Object> values = new LinkedHashMap<>();
@@ -354,7 +384,12 @@ final class DuckDbRollups {
     }
 
     /** The UTC day of a time column as {@link Rollups#day} computes it: floor division, exact for times before 1970 too. */
-    private static String day(String timeColumn) {
-        return "((" + timeColumn + " - ((" + timeColumn + " % 86400000) + 86400000) % 86400000) // 86400000)";
+    static String day(String timeColumn) {
+        return floorDivision(timeColumn, 86_400_000L);
+    }
+
+    static String floorDivision(String column, long divisor) {
+        return "((" + column + " - ((" + column + " % " + divisor + ") + " + divisor + ") % " + divisor + ") // "
+                + divisor + ")";
     }
 }
