@@ -6,6 +6,8 @@ import dev.tally.event.Event;
 import dev.tally.store.EventColumn;
 import dev.tally.store.EventColumns;
 import dev.tally.store.duckdb.DuckDbDatabase;
+import dev.tally.store.duckdb.DuckDbEventStore;
+import dev.tally.store.duckdb.RollupCheck;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URI;
@@ -89,6 +91,8 @@ final class BenchRun {
         log("plain SQL on DuckDB");
         results.put("plain_sql_duckdb", plainDuckDb(store));
         results.put("stored", storedDuckDb(store));
+        log("tally check: every rollup recomputed from the raw tables");
+        results.put("rollup_check", rollupCheck(data));
         if (options.psql != null && options.postgresPort != null) {
             log("plain SQL on PostgreSQL");
             results.put("plain_sql_postgres", new PostgresComparison(options.psql, options.postgresPort, work)
@@ -411,6 +415,22 @@ final class BenchRun {
     }
 
     /** What the server stored, to compare with a ClickHouse run of the same events. */
+    /** What {@code tally check} costs on the file the server wrote: opening the store, then the whole check. */
+    private static Map<String, Object> rollupCheck(Path data) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        long started = System.nanoTime();
+        DuckDbDatabase database = DuckDbDatabase.open(data, "1GB");
+        try (DuckDbEventStore store = new DuckDbEventStore(database)) {
+            figures.put("open_seconds", round((System.nanoTime() - started) / 1e9));
+            RollupCheck.Result result = store.checkRollups(false);
+            figures.put("check_seconds", round(result.milliseconds() / 1e3));
+            figures.put("differing_groups", result.total());
+        } finally {
+            database.close();
+        }
+        return figures;
+    }
+
     private static Map<String, Object> storedDuckDb(Path store) throws SQLException {
         Properties readOnly = new Properties();
         readOnly.setProperty("duckdb.read_only", "true");
