@@ -6,8 +6,6 @@ import dev.tally.event.Event;
 import dev.tally.store.EventColumn;
 import dev.tally.store.EventColumns;
 import dev.tally.store.duckdb.DuckDbDatabase;
-import dev.tally.store.duckdb.DuckDbEventStore;
-import dev.tally.store.duckdb.RollupCheck;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URI;
@@ -415,19 +413,23 @@ final class BenchRun {
     }
 
     /** What the server stored, to compare with a ClickHouse run of the same events. */
-    /** What {@code tally check} costs on the file the server wrote: opening the store, then the whole check. */
-    private static Map<String, Object> rollupCheck(Path data) {
-        Map<String, Object> figures = new LinkedHashMap<>();
+    /**
+     * What {@code tally check} costs on the file the server wrote, run as a user runs it: its own
+     * process (one DuckDB instance per file and process), the whole command timed.
+     */
+    private Map<String, Object> rollupCheck(Path data) throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path output = data.resolveSibling("check.log");
         long started = System.nanoTime();
-        DuckDbDatabase database = DuckDbDatabase.open(data, "1GB");
-        try (DuckDbEventStore store = new DuckDbEventStore(database)) {
-            figures.put("open_seconds", round((System.nanoTime() - started) / 1e9));
-            RollupCheck.Result result = store.checkRollups(false);
-            figures.put("check_seconds", round(result.milliseconds() / 1e3));
-            figures.put("differing_groups", result.total());
-        } finally {
-            database.close();
-        }
+        Process check = new ProcessBuilder(java.toString(), "-Xmx" + options.serverHeap, "-cp",
+                System.getProperty("java.class.path"), "dev.tally.Main", "check", "--data-dir", data.toString())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        int exit = check.waitFor();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("seconds", round((System.nanoTime() - started) / 1e9));
+        figures.put("exit_code", exit);
+        List<String> lines = Files.readAllLines(output);
+        figures.put("result", lines.isEmpty() ? "" : lines.get(lines.size() - 1));
         return figures;
     }
 

@@ -48,10 +48,10 @@ final class MarkdownReport {
                 .append(").\n\n");
         JsonNode check = results.path("rollup_check");
         if (!check.isMissingNode()) {
-            out.append("`tally check` on the server's file: opened in ").append(check.path("open_seconds").asDouble())
-                    .append(" s, every rollup recomputed from the raw tables and compared in ")
-                    .append(check.path("check_seconds").asDouble()).append(" s; groups that differ: ")
-                    .append(check.path("differing_groups").asLong()).append(".\n\n");
+            out.append("`tally check` on the server's file (every rollup recomputed from the raw tables and compared,")
+                    .append(" a process of its own, start to exit): ").append(check.path("seconds").asDouble())
+                    .append(" s, exit code ").append(check.path("exit_code").asInt()).append(": ")
+                    .append(check.path("result").asText()).append(".\n\n");
         }
         JsonNode postgres = results.path("plain_sql_postgres");
         out.append("| report | Tally HTTP p50 ms | p99 ms | plain SQL DuckDB p50 | p99 | plain SQL PostgreSQL p50 | p99 |\n");

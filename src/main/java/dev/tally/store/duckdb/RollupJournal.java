@@ -7,8 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -26,20 +28,20 @@ final class RollupJournal {
     static final String CREATE = "CREATE TABLE IF NOT EXISTS " + TABLE
             + " (tenant_id VARCHAR NOT NULL, day BIGINT NOT NULL)";
 
-    private final Set<String> journaled = new HashSet<>();
+    private final Map<String, Set<Long>> journaled = new HashMap<>();
     private final List<Object[]> pending = new ArrayList<>();
 
     /** Appends, in the write's transaction, the pairs of its delta rows that this run has not journaled. */
     void append(DuckDBConnection connection, Rollups.Deltas deltas, MemberUsageRollup.Deltas memberUsage)
             throws SQLException {
-        Set<String> seen = new HashSet<>();
+        Map<String, Set<Long>> seen = new HashMap<>();
         for (RollupTable table : Rollups.ALL) {
-            for (Object[] row : deltas.rows(table)) {
+            for (List<Object> group : deltas.groups(table)) {
                 long day = switch (table.grain()) {
-                    case DAY -> (Long) row[1];
-                    case HOUR -> Math.floorDiv((Long) row[1], 24);
+                    case DAY -> (Long) group.get(1);
+                    case HOUR -> Math.floorDiv((Long) group.get(1), 24);
                 };
-                note((String) row[0], day, seen);
+                note((String) group.get(0), day, seen);
             }
         }
         for (Object[] row : memberUsage.rows()) {
@@ -58,16 +60,16 @@ final class RollupJournal {
         }
     }
 
-    private void note(String tenant, long day, Set<String> seen) {
-        String key = tenant + '\u0000' + day;
-        if (!journaled.contains(key) && seen.add(key)) {
+    private void note(String tenant, long day, Map<String, Set<Long>> seen) {
+        if (!journaled.getOrDefault(tenant, Set.of()).contains(day)
+                && seen.computeIfAbsent(tenant, any -> new HashSet<>()).add(day)) {
             pending.add(new Object[] {tenant, day});
         }
     }
 
     void committed() {
         for (Object[] pair : pending) {
-            journaled.add(pair[0] + "\u0000" + pair[1]);
+            journaled.computeIfAbsent((String) pair[0], any -> new HashSet<>()).add((Long) pair[1]);
         }
         pending.clear();
     }

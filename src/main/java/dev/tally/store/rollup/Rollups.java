@@ -214,6 +214,11 @@ public final class Rollups {
             return true;
         }
 
+        /** Each group's key for one table (tenant_id, time slot, keys…), groups that cancelled out included. */
+        public java.util.Set<List<Object>> groups(RollupTable table) {
+            return sums.getOrDefault(table, Map.of()).keySet();
+        }
+
         /** The rows for one table: tenant_id, time slot, keys…, measures…; groups that cancelled out are left out. */
         public List<Object[]> rows(RollupTable table) {
             List<Object[]> rows = new ArrayList<>();
