@@ -20,6 +20,14 @@ import org.duckdb.DuckDBConnection;
  */
 public final class DuckDbDatabase implements AutoCloseable {
     private static final int READERS = 8;
+    /**
+     * The log size at which DuckDB folds its log into the file. Its default, 16 MB, is reached
+     * every few group commits of 48-column rows, and each fold rewrites the tables' open row
+     * groups and the rollup tables: measured here, 3M events written in groups of 20,000 took
+     * 41k events/s with 16 MB, 61k with 64 MB and 76k with 128 MB. The price is a longer log to
+     * replay after a crash (at most this much).
+     */
+    static final String CHECKPOINT_THRESHOLD = "128MB";
 
     private final DuckDBConnection root;
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
@@ -64,10 +72,11 @@ public final class DuckDbDatabase implements AutoCloseable {
             Files.createDirectories(directory);
             Path file = directory.resolve("tally.duckdb").toAbsolutePath();
             DuckDBConnection root = connect("jdbc:duckdb:" + file);
-            if (memoryLimit != null) {
-                try (Statement statement = root.createStatement()) {
+            try (Statement statement = root.createStatement()) {
+                if (memoryLimit != null) {
                     statement.execute("SET memory_limit = '" + memoryLimit.trim() + "'");
                 }
+                statement.execute("SET checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
             }
             return new DuckDbDatabase(root, file.toString());
         } catch (java.io.IOException | SQLException failure) {
