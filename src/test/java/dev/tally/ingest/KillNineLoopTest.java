@@ -149,6 +149,8 @@ class KillNineLoopTest {
                 Map<String, Long> stored = storedCounts(data);
                 Map<String, Long> expected = storedCounts(reference.tally().events());
                 assertThat(stored).isEqualTo(expected);
+                assertThat(stored.get("events") + stored.get("calls")).as("one row per generated event or call")
+                        .isEqualTo(generator.total());
                 System.out.printf("kill -9 loop: %d kills, %d retried requests, %d batches (%d events) sent and"
                                 + " acknowledged; stored %s, the same as one clean ingest; %d report answers equal%n",
                         kills, retries.get(), bodies.size(), lines, stored, compared);
