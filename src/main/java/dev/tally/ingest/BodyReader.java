@@ -16,7 +16,7 @@ import java.util.List;
  * because each line stands alone.
  */
 final class BodyReader {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = dev.tally.server.Json.strict(new ObjectMapper());
 
     /** One event's JSON, or the reason its line could not be read. */
     record Item(EventJson json, String unreadable) {
@@ -37,9 +37,10 @@ final class BodyReader {
         try {
             root = MAPPER.readTree(body);
         } catch (JsonProcessingException malformed) {
-            throw new ApiError(400, "invalid_json", "body", "is not valid JSON: "
-                    + malformed.getOriginalMessage() + " (line " + malformed.getLocation().getLineNr()
-                    + ", column " + malformed.getLocation().getColumnNr() + ")");
+            var location = malformed.getLocation();
+            throw new ApiError(400, "invalid_json", "body", "is not valid JSON: " + reason(malformed)
+                    + (location == null ? "" : " (line " + location.getLineNr() + ", column "
+                    + location.getColumnNr() + ")"));
         } catch (java.io.IOException unreadable) {
             throw new ApiError(400, "invalid_json", "body", "could not be read: " + unreadable.getMessage());
         }
@@ -66,7 +67,8 @@ final class BodyReader {
         try (JsonParser parser = MAPPER.getFactory().createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == JsonToken.START_OBJECT) {
-                return List.of(new Item(EventJson.readCurrent(MAPPER, parser), null));
+                List<Item> one = List.of(new Item(EventJson.readCurrent(MAPPER, parser), null));
+                return parser.nextToken() == null ? one : null;
             }
             if (first != JsonToken.START_ARRAY) {
                 return null;
@@ -79,10 +81,20 @@ final class BodyReader {
                 }
                 items.add(new Item(EventJson.readCurrent(MAPPER, parser), null));
             }
-            return items;
+            // anything after the array: the tree path refuses it, with the place
+            return parser.nextToken() == null ? items : null;
         } catch (java.io.IOException | RuntimeException notStreamable) {
             return null;
         }
+    }
+
+    /** Jackson's message, in the contract's words where it has them. */
+    private static String reason(JsonProcessingException malformed) {
+        String message = malformed.getOriginalMessage();
+        if (message != null && message.startsWith("Trailing token")) {
+            return "it has content after its JSON value";
+        }
+        return message;
     }
 
     private static boolean isNdjson(String contentType) {
@@ -123,14 +135,18 @@ final class BodyReader {
 
     private static Item readLine(char[] characters, int start, int end, int lineNumber) {
         try (JsonParser parser = MAPPER.getFactory().createParser(characters, start, end - start)) {
-            return new Item(EventJson.read(MAPPER, parser), null);
-        } catch (java.io.IOException | RuntimeException notStreamable) {
-            String line = new String(characters, start, end - start);
-            try {
-                return new Item(EventJson.of(MAPPER.readTree(line)), null);
-            } catch (JsonProcessingException malformed) {
-                return new Item(null, "line " + lineNumber + " is not valid JSON: " + malformed.getOriginalMessage());
+            EventJson event = EventJson.read(MAPPER, parser);
+            if (parser.nextToken() == null) {
+                return new Item(event, null);
             }
+        } catch (java.io.IOException | RuntimeException notStreamable) {
+            // read again as a tree below, for its error message
+        }
+        String line = new String(characters, start, end - start);
+        try {
+            return new Item(EventJson.of(MAPPER.readTree(line)), null);
+        } catch (JsonProcessingException malformed) {
+            return new Item(null, "line " + lineNumber + " is not valid JSON: " + reason(malformed));
         }
     }
 

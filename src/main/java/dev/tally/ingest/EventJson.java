@@ -20,8 +20,8 @@ import java.util.Map;
  * <p>Read straight off the token stream rather than built as a Jackson tree: a string field is
  * kept as its {@code String}, not wrapped in a node inside a linked map, which is most of what an
  * event's tree costs. Numbers, nested objects and arrays stay the nodes the tree would have held,
- * so every rule that reads them ({@link FieldReader}) sees exactly what it saw before. As in a
- * tree, a repeated field keeps its last value.
+ * so every rule that reads them ({@link FieldReader}) sees exactly what it saw before. A repeated
+ * field never gets here: the parser refuses it ({@code Json.strict}).
  */
 final class EventJson {
     /** Field name to a {@code String}, or to the non-string {@link JsonNode} the tree would hold. */

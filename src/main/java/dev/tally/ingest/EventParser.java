@@ -169,7 +169,7 @@ final class EventParser {
     private static void readSms(FieldReader fields, Event event) {
         event.direction = fields.requiredOneOf("direction", DIRECTIONS);
         event.phoneNumber = phoneNumber(fields);
-        String body = fields.text("body", 65_536);
+        String body = fields.freeText("body", 65_536);
         SmsCount count;
         if (body != null) {
             count = SmsSegments.count(body);

@@ -3,7 +3,6 @@ package dev.tally.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +17,12 @@ final class FieldReader {
     private static final BigDecimal BILLION = BigDecimal.valueOf(1_000_000_000L);
     /** A trillion: beyond any real request, and keeps every derived cost inside a long. */
     private static final long MAX_COUNT = 1_000_000_000_000L;
+    /** One event's cost: a million dollars, far beyond any real one, so no report's sum can wrap. */
+    private static final BigDecimal MAX_DOLLARS = BigDecimal.valueOf(1_000_000);
+    /** A billion seconds (31 years) of audio or call in one event. */
+    private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(1_000_000_000L);
+    /** 2000-01-01T00:00:00Z: no usage Tally meters is older, and a time before it is a mistake. */
+    static final long EARLIEST_MS = 946_684_800_000L;
 
     private final EventJson event;
 
@@ -49,7 +54,56 @@ final class FieldReader {
         if (text.length() > maxLength) {
             throw new InvalidField(field, "must be at most " + maxLength + " characters");
         }
+        identifier(field, text);
         return text;
+    }
+
+    /**
+     * Free text (an SMS body, an exception message): any character but NUL, and valid Unicode. A
+     * line break or tab is text there.
+     */
+    String freeText(String field, int maxLength) {
+        Object value = event.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String text)) {
+            throw new InvalidField(field, "must be a string");
+        }
+        if (text.length() > maxLength) {
+            throw new InvalidField(field, "must be at most " + maxLength + " characters");
+        }
+        validUnicode(field, text, false);
+        return text;
+    }
+
+    /**
+     * An identifier (and every other short text) must be valid Unicode without control characters:
+     * DuckDB would store an unpaired surrogate as '?', so the stored id would never equal the one
+     * sent again and deduplication would fail.
+     */
+    static void identifier(String field, String text) {
+        validUnicode(field, text, true);
+    }
+
+    private static void validUnicode(String field, String text, boolean noControls) {
+        for (int index = 0; index < text.length(); index++) {
+            char character = text.charAt(index);
+            if (Character.isHighSurrogate(character)) {
+                if (index + 1 < text.length() && Character.isLowSurrogate(text.charAt(index + 1))) {
+                    index++;
+                    continue;
+                }
+                throw new InvalidField(field, "is not valid Unicode: an unpaired surrogate at character " + index);
+            }
+            if (Character.isLowSurrogate(character)) {
+                throw new InvalidField(field, "is not valid Unicode: an unpaired surrogate at character " + index);
+            }
+            if (character == 0 || noControls && Character.isISOControl(character)) {
+                throw new InvalidField(field, "must not contain control characters (U+"
+                        + String.format("%04X", (int) character) + " at character " + index + ")");
+            }
+        }
     }
 
     String requiredText(String field, int minLength, int maxLength) {
@@ -113,6 +167,9 @@ final class FieldReader {
         if (value == null || !value.isNumber()) {
             throw new InvalidField(field, "must be a number");
         }
+        if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+            throw new InvalidField(field, "is too large");
+        }
         BigDecimal number = value.decimalValue();
         if (number.signum() < 0) {
             throw new InvalidField(field, "must not be negative");
@@ -123,12 +180,18 @@ final class FieldReader {
     /** Seconds as given, stored as whole milliseconds (rounded half-even). */
     Long secondsAsMillis(String field) {
         BigDecimal seconds = nonNegativeDecimal(field);
+        if (seconds != null && seconds.compareTo(MAX_SECONDS) > 0) {
+            throw new InvalidField(field, "must be at most " + MAX_SECONDS.toPlainString() + " seconds");
+        }
         return seconds == null ? null : exactLong(field, seconds.multiply(THOUSAND));
     }
 
     /** US dollars as given, stored as whole nano-dollars (rounded half-even). */
     Long dollarsAsNanos(String field) {
         BigDecimal dollars = nonNegativeDecimal(field);
+        if (dollars != null && dollars.compareTo(MAX_DOLLARS) > 0) {
+            throw new InvalidField(field, "must be at most " + MAX_DOLLARS.toPlainString() + " USD for one event");
+        }
         return dollars == null ? null : exactLong(field, dollars.multiply(BILLION));
     }
 
@@ -146,11 +209,17 @@ final class FieldReader {
         if (text == null) {
             return null;
         }
+        long epochMillis;
         try {
-            return Rfc3339.epochMillis(text);
-        } catch (DateTimeParseException notRfc3339) {
+            epochMillis = Rfc3339.epochMillis(text);
+        } catch (java.time.DateTimeException | ArithmeticException notRfc3339) {
+            // a year of ±999,999,999 parses, but is no instant in milliseconds
             throw new InvalidField(field, "must be an RFC 3339 time with an offset, like 2026-03-01T12:00:00Z");
         }
+        if (epochMillis < EARLIEST_MS) {
+            throw new InvalidField(field, "must not be before 2000-01-01");
+        }
+        return epochMillis;
     }
 
     Map<String, String> attributes(String field) {
@@ -164,9 +233,11 @@ final class FieldReader {
         }
         Map<String, String> attributes = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : value.properties()) {
+            identifier(field, entry.getKey());
             if (!entry.getValue().isTextual()) {
                 throw new InvalidField(field + "." + entry.getKey(), "must be a string");
             }
+            identifier(field + "." + entry.getKey(), entry.getValue().textValue());
             attributes.put(entry.getKey(), entry.getValue().textValue());
         }
         return attributes;
@@ -179,6 +250,12 @@ final class FieldReader {
             return null;
         }
         String text = value instanceof String string ? string : value.toString();
-        return text.length() > 4096 ? text.substring(0, 4096) : text;
+        validUnicode(field, text, false);
+        if (text.length() <= 4096) {
+            return text;
+        }
+        // never cut a surrogate pair in two
+        int end = Character.isHighSurrogate(text.charAt(4095)) ? 4095 : 4096;
+        return text.substring(0, end);
     }
 }

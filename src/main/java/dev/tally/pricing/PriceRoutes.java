@@ -61,11 +61,16 @@ public final class PriceRoutes implements Routes {
         if (text == null) {
             return null;
         }
+        LocalDate date;
         try {
-            return LocalDate.parse(text);
+            date = LocalDate.parse(text);
         } catch (DateTimeParseException notDate) {
             throw ApiError.badRequest(field, "must be a date in YYYY-MM-DD format");
         }
+        if (date.getYear() < 2000 || date.getYear() > 9999) {
+            throw ApiError.badRequest(field, "must be a date between the years 2000 and 9999");
+        }
+        return date;
     }
 
     private static BigDecimal decimal(JsonBody body, String field) {

@@ -41,6 +41,20 @@ public record DateRange(LocalDate from, LocalDate to) {
         }
     }
 
+    /**
+     * A time a report request names, within years 1900 to 9999: a year such as +999999999 parses,
+     * but is no instant in milliseconds, and no usage is older or newer.
+     */
+    public static java.time.Instant bounded(String parameter, java.time.Instant time) {
+        if (time.isBefore(EARLIEST) || !time.isBefore(LATEST)) {
+            throw ApiError.badRequest(parameter, "must be between the years 1900 and 9999");
+        }
+        return time;
+    }
+
+    private static final java.time.Instant EARLIEST = java.time.Instant.parse("1900-01-01T00:00:00Z");
+    private static final java.time.Instant LATEST = java.time.Instant.parse("10000-01-01T00:00:00Z");
+
     public long startMs() {
         return from.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     }

@@ -29,6 +29,16 @@ public final class ErrorHandling {
             LOG.error("store failure on {} {}", context.method(), context.path(), error);
             render(context, new ApiError(503, "store_unavailable", null, "the store could not complete the request; retry"));
         });
+        app.exception(com.fasterxml.jackson.core.JsonProcessingException.class, (error, context) ->
+                render(context, new ApiError(400, "invalid_json", "body", "is not valid JSON: "
+                        + error.getOriginalMessage())));
+        // Sums are exact integers read with longValueExact: a total past 2^63 of its unit (nine
+        // billion dollars in nano-dollars) is refused rather than wrapped into a wrong answer.
+        app.exception(ArithmeticException.class, (error, context) -> {
+            LOG.warn("a figure overflowed on {} {}: {}", context.method(), context.path(), error.getMessage());
+            render(context, new ApiError(422, "figure_too_large", null,
+                    "a total in this answer is too large to report exactly; ask for a shorter range or a narrower filter"));
+        });
         app.exception(HttpResponseException.class, (error, context) ->
                 render(context, new ApiError(error.getStatus(), "http_" + error.getStatus(), null, error.getMessage())));
         app.exception(Exception.class, (error, context) -> {

@@ -1,6 +1,7 @@
 package dev.tally.report.stats;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.report.DateRange;
 import dev.tally.server.ApiError;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
@@ -88,10 +89,11 @@ final class StatsRequestReader {
             return null;
         }
         try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return DateRange.bounded(field, OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
         } catch (DateTimeParseException notOffset) {
             try {
-                return LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
+                return DateRange.bounded(field,
+                        LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC));
             } catch (DateTimeParseException notLocal) {
                 throw ApiError.badRequest(field, "must be an ISO 8601 date-time like 2026-03-08T05:00:00Z");
             }

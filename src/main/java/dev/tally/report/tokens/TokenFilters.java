@@ -1,5 +1,6 @@
 package dev.tally.report.tokens;
 
+import dev.tally.report.DateRange;
 import dev.tally.server.ApiError;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -42,12 +43,12 @@ record TokenFilters(Instant start, Instant end, String userEmail, String tenantI
         // An unencoded "+02:00" in a query string arrives as " 02:00"; the date part never holds a space.
         String given = text.length() > 10 ? text.substring(0, 11) + text.substring(11).replace(' ', '+') : text;
         try {
-            return OffsetDateTime.parse(given).toInstant();
+            return DateRange.bounded(parameter, OffsetDateTime.parse(given).toInstant());
         } catch (DateTimeParseException notOffsetDateTime) {
             // next form
         }
         try {
-            return LocalDateTime.parse(given).toInstant(ZoneOffset.UTC);
+            return DateRange.bounded(parameter, LocalDateTime.parse(given).toInstant(ZoneOffset.UTC));
         } catch (DateTimeParseException notLocalDateTime) {
             // next form
         }

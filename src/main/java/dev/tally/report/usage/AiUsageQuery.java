@@ -50,14 +50,14 @@ public final class AiUsageQuery {
         long unpriced;
 
         void add(Sums other) {
-            requests += other.requests;
-            tokens += other.tokens;
-            cached += other.cached;
-            audioIn += other.audioIn;
-            audioOut += other.audioOut;
-            credits += other.credits;
-            cost += other.cost;
-            unpriced += other.unpriced;
+            requests = Math.addExact(requests, other.requests);
+            tokens = Math.addExact(tokens, other.tokens);
+            cached = Math.addExact(cached, other.cached);
+            audioIn = Math.addExact(audioIn, other.audioIn);
+            audioOut = Math.addExact(audioOut, other.audioOut);
+            credits = Math.addExact(credits, other.credits);
+            cost = Math.addExact(cost, other.cost);
+            unpriced = Math.addExact(unpriced, other.unpriced);
         }
     }
 
@@ -71,7 +71,7 @@ public final class AiUsageQuery {
         List<Group> llm = new ArrayList<>();
         for (Group group : groups) {
             if (group.type().equals(EventType.MESSAGE.wireName())) {
-                messages += group.sums().requests;
+                messages = Math.addExact(messages, group.sums().requests);
             } else {
                 llm.add(group);
                 total.add(group.sums());

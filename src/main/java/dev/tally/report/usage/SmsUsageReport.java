@@ -34,11 +34,11 @@ public record SmsUsageReport(
         long inboundSegments = 0;
         long outboundSegments = 0;
         for (Row row : rows) {
-            inbound += row.inbound();
-            outbound += row.outbound();
-            characters += row.characters();
-            inboundSegments += row.inboundSegments();
-            outboundSegments += row.outboundSegments();
+            inbound = Math.addExact(inbound, row.inbound());
+            outbound = Math.addExact(outbound, row.outbound());
+            characters = Math.addExact(characters, row.characters());
+            inboundSegments = Math.addExact(inboundSegments, row.inboundSegments());
+            outboundSegments = Math.addExact(outboundSegments, row.outboundSegments());
         }
         return new SmsUsageReport(startDate, endDate, inbound + outbound, inbound, outbound, characters,
                 inboundSegments + outboundSegments, inboundSegments, outboundSegments, rows);

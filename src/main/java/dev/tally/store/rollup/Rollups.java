@@ -188,7 +188,7 @@ public final class Rollups {
                     RollupTable.Measure measure = measures.get(index);
                     long value = measure.value().applyAsLong(event);
                     values[index] = switch (measure.combine()) {
-                        case SUM -> values[index] + sign * value;
+                        case SUM -> Math.addExact(values[index], sign * value);
                         case MIN -> Math.min(values[index], value);
                         case MAX -> Math.max(values[index], value);
                     };
