@@ -1,6 +1,7 @@
 package dev.tally.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.event.UnicodeText;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.LinkedHashMap;
@@ -86,23 +87,10 @@ final class FieldReader {
         validUnicode(field, text, true);
     }
 
-    private static void validUnicode(String field, String text, boolean noControls) {
-        for (int index = 0; index < text.length(); index++) {
-            char character = text.charAt(index);
-            if (Character.isHighSurrogate(character)) {
-                if (index + 1 < text.length() && Character.isLowSurrogate(text.charAt(index + 1))) {
-                    index++;
-                    continue;
-                }
-                throw new InvalidField(field, "is not valid Unicode: an unpaired surrogate at character " + index);
-            }
-            if (Character.isLowSurrogate(character)) {
-                throw new InvalidField(field, "is not valid Unicode: an unpaired surrogate at character " + index);
-            }
-            if (character == 0 || noControls && Character.isISOControl(character)) {
-                throw new InvalidField(field, "must not contain control characters (U+"
-                        + String.format("%04X", (int) character) + " at character " + index + ")");
-            }
+    private static void validUnicode(String field, String text, boolean identifier) {
+        String problem = UnicodeText.problem(text, identifier);
+        if (problem != null) {
+            throw new InvalidField(field, problem);
         }
     }
 

@@ -81,6 +81,9 @@ public final class PriceRoutes implements Routes {
         if (!node.isNumber()) {
             throw ApiError.badRequest(field, "must be a number");
         }
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            throw ApiError.badRequest(field, "is too large");
+        }
         return node.decimalValue();
     }
 

@@ -52,8 +52,8 @@ public record DateRange(LocalDate from, LocalDate to) {
         return time;
     }
 
-    private static final java.time.Instant EARLIEST = java.time.Instant.parse("1900-01-01T00:00:00Z");
-    private static final java.time.Instant LATEST = java.time.Instant.parse("10000-01-01T00:00:00Z");
+    private static final java.time.Instant EARLIEST = LocalDate.of(1900, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    private static final java.time.Instant LATEST = LocalDate.of(10_000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
     public long startMs() {
         return from.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();

@@ -1,6 +1,7 @@
 package dev.tally.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.event.UnicodeText;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -9,6 +10,8 @@ import java.util.List;
 /** A small JSON request body (admin calls) read field by field, each wrong field a 400 that names it. */
 public final class JsonBody {
     private static final long MAX_BYTES = 1024 * 1024;
+    /** Long enough for a call's instructions (a system prompt), far below the body limit. */
+    private static final int MAX_TEXT = 65_536;
     private final JsonNode root;
 
     private JsonBody(JsonNode root) {
@@ -46,7 +49,15 @@ public final class JsonBody {
         if (!value.isTextual()) {
             throw ApiError.badRequest(field, "must be a string");
         }
-        return value.textValue();
+        String text = value.textValue();
+        if (text.length() > MAX_TEXT) {
+            throw ApiError.badRequest(field, "must be at most " + MAX_TEXT + " characters");
+        }
+        String problem = UnicodeText.problem(text, false);
+        if (problem != null) {
+            throw ApiError.badRequest(field, problem);
+        }
+        return text;
     }
 
     public String requiredText(String field) {

@@ -73,6 +73,7 @@ public final class TallyServer implements AutoCloseable {
                 new DashboardRoutes());
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
+            javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages()));
             Dashboard.configure(javalin);
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             // RequestBody enforces Tally's own limit with a JSON 413; Javalin's must not get there first.
