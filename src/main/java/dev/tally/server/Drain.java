@@ -1,35 +1,64 @@
 package dev.tally.server;
 
-import dev.tally.ingest.BatchWriter;
-import io.javalin.Javalin;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletResponse;
+import io.javalin.config.JavalinConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.servlet.FilterHolder;
 
 /**
  * Counts requests in flight and, once draining, refuses new ones with a 503 so that shutdown can
  * wait for the count to reach zero: every request then either finishes with its answer or is told
  * to retry before it touches anything.
+ *
+ * <p>A servlet filter around every request, static files included, counting in a
+ * {@code try/finally}: Javalin's before and after handlers do not pair up for static files, and a
+ * count that only goes up made every shutdown after a dashboard visit wait its whole limit.
  */
-final class Drain {
-    private static final String COUNTED = "tally.counted";
+final class Drain implements Filter {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
-    void install(Javalin app) {
-        app.before(context -> {
-            // Count first, then check: checking first would let a request slip in after awaitIdle saw zero.
-            inFlight.incrementAndGet();
+    void install(JavalinConfig config) {
+        config.jetty.modifyServletContextHandler(handler ->
+                handler.addFilter(new FilterHolder(this), "/*", EnumSet.of(DispatcherType.REQUEST)));
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        // Count first, then check: checking first would let a request slip in after awaitIdle saw zero.
+        inFlight.incrementAndGet();
+        try {
             if (draining) {
-                inFlight.decrementAndGet();
-                throw new BatchWriter.Unavailable("Tally is shutting down; retry against another instance");
+                refuse((HttpServletResponse) response);
+                return;
             }
-            context.attribute(COUNTED, Boolean.TRUE);
-        });
-        app.after(context -> {
-            if (Boolean.TRUE.equals(context.attribute(COUNTED))) {
-                context.attribute(COUNTED, Boolean.FALSE);
-                inFlight.decrementAndGet();
-            }
-        });
+            chain.doFilter(request, response);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private static void refuse(HttpServletResponse response) throws IOException {
+        response.setStatus(503);
+        response.setHeader("Retry-After", "1");
+        response.setContentType("application/json");
+        response.getOutputStream().write(("{\"error\":\"unavailable\",\"field\":null,\"reason\":\"Tally is shutting"
+                + " down; retry against another instance\",\"message\":\"Tally is shutting down; retry against"
+                + " another instance\"}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    int inFlight() {
+        return inFlight.get();
     }
 
     void awaitIdle(long maxMillis) {

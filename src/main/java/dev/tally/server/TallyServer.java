@@ -71,8 +71,10 @@ public final class TallyServer implements AutoCloseable {
                 new LiveRoutes(LiveService.open(config, tally), tally.tenants(), auth),
                 new WhoAmIRoutes(auth),
                 new DashboardRoutes());
+        Drain drain = new Drain();
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
+            drain.install(javalin);
             javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages()));
             Dashboard.configure(javalin);
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -85,8 +87,6 @@ public final class TallyServer implements AutoCloseable {
                     .addKeyValue("millis", Math.round(millis))
                     .log("request"));
         });
-        Drain drain = new Drain();
-        drain.install(app);
         ErrorHandling.install(app);
         routes.forEach(route -> route.register(app));
         app.start(config.host(), config.port());
