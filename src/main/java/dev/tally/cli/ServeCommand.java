@@ -41,6 +41,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + " <data-dir>/admin-token.")
     String adminToken;
 
+    @Option(names = "--max-inflight-bytes", defaultValue = "${env:TALLY_MAX_INFLIGHT_BYTES:-0}",
+            description = "Request bodies all requests may hold at once; beyond it new bodies get 503 with"
+                    + " Retry-After before they are read (default 0: a sixteenth of the heap, at least one"
+                    + " largest body).")
+    long maxInflightBytes;
+
     @Option(names = "--max-body-bytes", defaultValue = "${env:TALLY_MAX_BODY_BYTES:-16777216}",
             description = "Largest ingest body (env TALLY_MAX_BODY_BYTES, default ${DEFAULT-VALUE}).")
     long maxBodyBytes;
@@ -106,7 +112,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config = new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes,
                 maxConcurrentCalls, blankToNull(fallbackInstructions), maxCallSeconds, blankToNull(redisUrl),
-                clickHouse(), duckDbMemoryLimit);
+                clickHouse(), duckDbMemoryLimit, maxInflightBytes);
         TallyServer server = TallyServer.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

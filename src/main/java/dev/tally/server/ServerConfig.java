@@ -17,10 +17,13 @@ import java.nio.file.Path;
  * @param duckDbMemoryLimit DuckDB's {@code memory_limit} (for example {@code 1GB}): without one DuckDB takes up to
  *     80 % of the machine's memory for its buffers, so the server's footprint would follow the machine, not the
  *     configuration; queries and compactions that need more spill to disk
+ * @param maxInflightBytes request bodies all requests together may hold at once; beyond it a new body gets
+ *     503 with {@code Retry-After} before it is read; 0 means a sixteenth of the heap, at least one largest body
  */
 public record ServerConfig(String host, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
                            int maxConcurrentCalls, String fallbackInstructions, long maxCallSeconds,
-                           String redisUrl, ClickHouseConfig clickHouse, String duckDbMemoryLimit) {
+                           String redisUrl, ClickHouseConfig clickHouse, String duckDbMemoryLimit,
+                           long maxInflightBytes) {
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 100;
@@ -30,41 +33,52 @@ public record ServerConfig(String host, int port, Path dataDirectory, String adm
     /** An in-memory server on a free loopback port, for tests. */
     public static ServerConfig forTests(String adminToken) {
         return new ServerConfig("127.0.0.1", 0, null, adminToken, DEFAULT_MAX_BODY_BYTES,
-                DEFAULT_MAX_CONCURRENT_CALLS, null, DEFAULT_MAX_CALL_SECONDS, null, null, DEFAULT_DUCKDB_MEMORY_LIMIT);
+                DEFAULT_MAX_CONCURRENT_CALLS, null, DEFAULT_MAX_CALL_SECONDS, null, null, DEFAULT_DUCKDB_MEMORY_LIMIT, 0);
     }
 
     public ServerConfig withDataDirectory(Path directory) {
         return new ServerConfig(host, port, directory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes);
     }
 
     public ServerConfig withMaxBodyBytes(long bytes) {
         return new ServerConfig(host, port, dataDirectory, adminToken, bytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes);
     }
 
     public ServerConfig withMaxConcurrentCalls(int limit) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, limit,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes);
     }
 
     public ServerConfig withFallbackInstructions(String instructions) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                instructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit);
+                instructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes);
     }
 
     public ServerConfig withMaxCallSeconds(long seconds) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, seconds, redisUrl, clickHouse, duckDbMemoryLimit);
+                fallbackInstructions, seconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes);
+    }
+
+    public ServerConfig withMaxInflightBytes(long bytes) {
+        return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, bytes);
+    }
+
+    /** The cap in force: as configured, or a sixteenth of the heap; never below one largest body. */
+    public long inflightBytesCap() {
+        long cap = maxInflightBytes > 0 ? maxInflightBytes : Runtime.getRuntime().maxMemory() / 16;
+        return Math.max(cap, maxBodyBytes);
     }
 
     public ServerConfig withRedisUrl(String url) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, url, clickHouse, duckDbMemoryLimit);
+                fallbackInstructions, maxCallSeconds, url, clickHouse, duckDbMemoryLimit, maxInflightBytes);
     }
 
     public ServerConfig withClickHouse(ClickHouseConfig store) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, store, duckDbMemoryLimit);
+                fallbackInstructions, maxCallSeconds, redisUrl, store, duckDbMemoryLimit, maxInflightBytes);
     }
 }
