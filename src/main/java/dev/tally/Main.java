@@ -18,7 +18,19 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] arguments) {
-        System.exit(new CommandLine(new Main()).execute(arguments));
+        System.exit(commandLine().execute(arguments));
+    }
+
+    /**
+     * The command line, with failures printed as one line a person can act on (no server at the
+     * URL, no admin token) rather than a Java stack trace; the exit code is 1.
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((failure, command, parsed) -> {
+            String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+            command.getErr().println("tally " + command.getCommandName() + ": " + message);
+            return 1;
+        });
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -38,7 +38,13 @@ public final class AdminClient {
     }
 
     Answer send(String method, String path, String jsonBody) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
+        URI target;
+        try {
+            target = URI.create(url + path);
+        } catch (IllegalArgumentException notAUrl) {
+            throw new IllegalStateException("--url " + url + " is not a URL such as http://127.0.0.1:8080");
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
                 .header("X-Admin-Token", token())
                 .header("Content-Type", "application/json");
         HttpRequest.BodyPublisher body = jsonBody == null
@@ -48,8 +54,8 @@ public final class AdminClient {
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Answer(response.statusCode(), response.body());
         } catch (IOException unreachable) {
-            throw new IllegalStateException("cannot reach Tally at " + url + " (is `tally serve` running?): "
-                    + unreachable.getMessage(), unreachable);
+            throw new IllegalStateException("cannot reach Tally at " + url + ": is `tally serve` running there?"
+                    + " (pass --url or set TALLY_URL for another address)", unreachable);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", interrupted);
@@ -64,8 +70,8 @@ public final class AdminClient {
         try {
             return Files.readString(file, StandardCharsets.UTF_8).trim();
         } catch (IOException missing) {
-            throw new IllegalStateException("no admin token: pass --admin-token or set TALLY_ADMIN_TOKEN ("
-                    + file + " was not readable)");
+            throw new IllegalStateException("no admin token: pass --admin-token, set TALLY_ADMIN_TOKEN, or name"
+                    + " the server's data directory with --data-dir (" + file + " was not readable)");
         }
     }
 

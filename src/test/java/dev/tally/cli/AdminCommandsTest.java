@@ -53,7 +53,7 @@ class AdminCommandsTest {
             withServer[arguments.length + 1] = server.url("");
             withServer[arguments.length + 2] = "--admin-token";
             withServer[arguments.length + 3] = token;
-            int exitCode = new CommandLine(new Main()).execute(withServer);
+            int exitCode = Main.commandLine().execute(withServer);
             return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(originalOut);
