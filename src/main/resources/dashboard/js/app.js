@@ -15,7 +15,7 @@ const PAGES = [spend, ai, communications, members, stats, live];
 const RANGE_KEY = 'tally.range';
 const DEFAULT_DAYS = 30;
 
-const state = { range: null, today: null, cleanup: null, page: null };
+const state = { range: null, today: null, cleanup: null, page: null, generation: 0 };
 const $ = (selector) => document.querySelector(selector);
 
 function pageFromHash() {
@@ -69,6 +69,9 @@ function renderNav() {
 async function show() {
   if (!session.signedIn) return;
   const page = pageFromHash();
+  // A render still waiting for its data when another page is asked for must not land: it renders
+  // into a container of its own, and only the latest one is in the document.
+  const generation = ++state.generation;
   if (state.cleanup) { state.cleanup(); state.cleanup = null; }
   charts.destroyAll();
   state.page = page;
@@ -81,18 +84,25 @@ async function show() {
   $('#page-title').textContent = page.title;
   document.title = `${page.title} · Tally`;
   $('#range').hidden = page.usesRange === false;
-  const container = $('#page');
-  container.replaceChildren();
-  container.dataset.page = page.id;
-  container.dataset.state = 'loading';
+  const host = $('#page');
+  const container = h('div', { class: 'page-body' });
+  host.replaceChildren(container);
+  host.dataset.page = page.id;
+  host.dataset.state = 'loading';
+  let cleanup = null;
   try {
-    state.cleanup = await page.render(container, { range: state.range, session }) || null;
+    cleanup = await page.render(container, { range: state.range, session }) || null;
   } catch (failure) {
     container.replaceChildren(h('div', { class: 'card notice notice-error' }, h('h2', {}, 'This page failed'),
       h('p', { class: 'reason' }, String(failure && failure.message || failure))));
     console.error(failure);
   }
-  if (state.page === page) container.dataset.state = 'ready';
+  if (generation !== state.generation) {
+    if (cleanup) cleanup();
+    return;
+  }
+  state.cleanup = cleanup;
+  host.dataset.state = 'ready';
 }
 
 async function enterApp() {
@@ -136,7 +146,8 @@ async function signIn(event) {
     }
     session.signIn(key, me);
     $('#signin-key').value = '';
-    await enterApp();
+    // A fresh document: no page keeps anything of a workspace signed in before in this tab.
+    window.location.reload();
   } catch (failure) {
     showSignIn(failure.status === 401 ? `Sign-in failed: ${failure.reason}` : `Sign-in failed: ${failure.message}`);
   } finally {
@@ -157,7 +168,10 @@ function applyRange(range) {
 function signOut() {
   session.signOut();
   sessionStorage.removeItem(RANGE_KEY);
-  showSignIn();
+  // Pages keep what they saw of a workspace (its agents, the selected agent, its members) in their
+  // modules; reloading the document is the reset that cannot forget one.
+  window.location.hash = '';
+  window.location.reload();
 }
 
 function wire() {

@@ -75,6 +75,7 @@ public final class TallyServer implements AutoCloseable {
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             drain.install(javalin);
+            new SecurityHeaders().install(javalin);
             new BodyBudget(config.inflightBytesCap(), config.maxBodyBytes()).install(javalin);
             javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages()));
             Dashboard.configure(javalin);
