@@ -44,6 +44,13 @@ public final class RequestAuth {
 
     /** HTTP Basic with the API key as the password (the user name is ignored, as in spec 003). */
     public Principal basic(Context context, Scope required) {
+        Principal principal = basic(context);
+        requireScope(principal, required);
+        return principal;
+    }
+
+    /** The key of HTTP Basic (the key as password) or Bearer credentials; the caller checks its scopes. */
+    public Principal basic(Context context) {
         String header = context.header("Authorization");
         if (header == null || header.isBlank()) {
             throw ApiError.unauthorized("missing credentials: send HTTP Basic auth with the API key as password");
@@ -63,9 +70,7 @@ public final class RequestAuth {
         } else {
             throw ApiError.unauthorized("the Authorization header must be Basic or Bearer");
         }
-        Principal principal = principalFor(secret);
-        requireScope(principal, required);
-        return principal;
+        return principalFor(secret);
     }
 
     private Principal principalFor(String secret) {
