@@ -336,7 +336,7 @@ class CallStatsApiTest {
             "\"wb_run_ids\": [\"r1\"]                                   | 2,0,0,0",
             "\"op_names\": [\"chat.completions\"], \"wb_run_ids\": [\"r2\"] | 0,0,1,0",
             "\"op_names\": []                                           | 3,0,2,0",
-            "\"input_refs\": [\"ref-1\"], \"output_refs\": [\"ref-2\"], \"unknown\": 1 | 3,0,2,0"})
+            "\"input_refs\": [], \"output_refs\": [], \"unknown\": 1           | 3,0,2,0"})
     void filtersKeepOnlyMatchingCalls(String filter, String expectedCounts) {
         JsonNode answer = ok(acmeReader, "{\"project_id\": \"acme\", " + MAIN_WINDOW + ", \"filter\": {" + filter
                 + "}, \"call_metrics\": [{\"metric\": \"call_count\"}]}");
@@ -503,6 +503,17 @@ class CallStatsApiTest {
         assertThat(detailOf400(acmeReader, "{\"project_id\": \"acme\", " + MAIN_WINDOW
                 + ", \"call_metrics\": [{\"metric\": \"latency_ms\", \"percentiles\": [" + percentile + "]}]}"))
                 .isEqualTo(detail);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"input_refs\": [\"ref-1\"]                            | filter.input_refs",
+            "\"output_refs\": [\"ref-2\"]                           | filter.output_refs",
+            "\"op_names\": [\"embed\"], \"output_refs\": [\"ref-2\"] | filter.output_refs"})
+    void aFilterTallyCannotEvaluateIs400NamingItRatherThanMatchingEveryCall(String filter, String field) {
+        String detail = detailOf400(acmeReader, "{\"project_id\": \"acme\", " + MAIN_WINDOW + ", \"filter\": {"
+                + filter + "}, \"call_metrics\": [{\"metric\": \"call_count\"}]}");
+        assertThat(detail).startsWith(field + ": is not supported");
     }
 
     @Test
