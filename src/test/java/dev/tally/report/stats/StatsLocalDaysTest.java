@@ -31,17 +31,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class StatsLocalDaysTest {
     private static final String TENANT = "acme";
-    private static final long DAY_MS = 86_400_000L;
     private static final List<String> ZONES = List.of("America/New_York", "Australia/Sydney", "America/Santiago",
             "Asia/Kolkata", "Asia/Kathmandu", "UTC");
     private static final List<String> WHOLE_HOUR_ZONES = List.of("America/New_York", "Australia/Sydney",
             "America/Santiago", "UTC");
 
     private static RollupFixture fixture;
-    private static final List<Long> EVENT_TIMES = new ArrayList<>();
 
     @BeforeAll
     static void write() {
+        fixture = new RollupFixture(events());
+    }
+
+    /** LLM events around each anchor of every zone, and on each local midnight and the millisecond before. */
+    static List<Event> events() {
         TreeSet<Long> times = new TreeSet<>();
         for (String zoneName : ZONES) {
             ZoneId zone = ZoneId.of(zoneName);
@@ -52,7 +55,6 @@ class StatsLocalDaysTest {
                 for (long time = fromMs; time < toMs; time += 1_387_000) {
                     times.add(time);
                 }
-                // on each local midnight and the millisecond before it
                 for (LocalDate day = anchor.minusDays(5); day.isBefore(anchor.plusDays(7)); day = day.plusDays(1)) {
                     long midnight = day.atStartOfDay(zone).toInstant().toEpochMilli();
                     times.add(midnight);
@@ -61,13 +63,10 @@ class StatsLocalDaysTest {
             }
         }
         List<Event> events = new ArrayList<>();
-        int index = 0;
         for (long time : times) {
-            events.add(llm("local-" + index, time, index));
-            EVENT_TIMES.add(time);
-            index++;
+            events.add(llm("local-" + events.size(), time, events.size()));
         }
-        fixture = new RollupFixture(events);
+        return events;
     }
 
     @AfterAll
@@ -76,7 +75,7 @@ class StatsLocalDaysTest {
     }
 
     /** Each daylight-saving change of 2026 in the zone, or one ordinary Sunday in a zone without any. */
-    private static List<LocalDate> anchors(ZoneId zone) {
+    static List<LocalDate> anchors(ZoneId zone) {
         List<LocalDate> anchors = new ArrayList<>();
         Instant from = Instant.parse("2026-01-01T00:00:00Z");
         ZoneOffsetTransition transition = zone.getRules().nextTransition(from);
@@ -106,45 +105,55 @@ class StatsLocalDaysTest {
         return event;
     }
 
+    /** From a local midnight or mid-morning three days before each anchor, to a local midnight or a part-hour after it. */
+    static List<StatsRequest> requests(long granularity) {
+        List<StatsRequest> requests = new ArrayList<>();
+        for (String zoneName : ZONES) {
+            ZoneId zone = ZoneId.of(zoneName);
+            for (LocalDate anchor : anchors(zone)) {
+                for (boolean exactDays : new boolean[] {true, false}) {
+                    Instant start = anchor.minusDays(3).atStartOfDay(zone).toInstant()
+                            .plus(exactDays ? 0 : 617, ChronoUnit.MINUTES);
+                    Instant end = anchor.plusDays(4).atStartOfDay(zone).toInstant()
+                            .plus(exactDays ? 0 : 95, ChronoUnit.MINUTES);
+                    requests.add(request(start, end, granularity, zone));
+                }
+            }
+        }
+        return requests;
+    }
+
     @ParameterizedTest(name = "granularity {0}")
     @ValueSource(longs = {86_400, 172_800, 604_800})
     void wholeDayBucketsStartAtLocalMidnightOnBothPaths(long granularity) {
         StatsQuery raw = new StatsQuery(fixture.raw(), Long.MAX_VALUE);
         StatsQuery rollups = new StatsQuery(fixture.rollups(), Long.MAX_VALUE);
         StatsFromRollups rollupPath = new StatsFromRollups(fixture.rollups(), Long.MAX_VALUE);
+        List<Long> times = events().stream().map(event -> event.timeMs).toList();
+        List<StatsRequest> requests = requests(granularity);
         int fromRollups = 0;
-        int requests = 0;
-        for (String zoneName : ZONES) {
-            ZoneId zone = ZoneId.of(zoneName);
-            for (LocalDate anchor : anchors(zone)) {
-                // from a local midnight or mid-morning, to a local midnight or a part-hour
-                for (boolean exactDays : new boolean[] {true, false}) {
-                    Instant start = anchor.minusDays(3).atStartOfDay(zone).toInstant()
-                            .plus(exactDays ? 0 : 617, ChronoUnit.MINUTES);
-                    Instant end = anchor.plusDays(4).atStartOfDay(zone).toInstant()
-                            .plus(exactDays ? 0 : 95, ChronoUnit.MINUTES);
-                    StatsRequest request = request(start, end, granularity, zone);
-                    BucketGrid grid = request.grid();
-                    boolean rollupsAnswer = rollupPath.answers(request, grid);
-                    fromRollups += rollupsAnswer ? 1 : 0;
-                    requests++;
-                    if (!WHOLE_HOUR_ZONES.contains(zoneName)) {
-                        assertThat(rollupsAnswer).as("local midnights off the UTC hour in %s", zoneName).isFalse();
-                    }
-                    List<Map<String, Object>> calls = raw.callBuckets(request, grid);
-                    assertThat(rollups.callBuckets(request, grid)).as("calls %s", request).isEqualTo(calls);
-                    assertThat(rollups.usageBuckets(request, grid)).as("usage %s", request)
-                            .isEqualTo(raw.usageBuckets(request, grid));
-                    assertCalendar(calls, start, end, granularity / 86_400, zone);
-                }
+        for (StatsRequest request : requests) {
+            BucketGrid grid = request.grid();
+            boolean rollupsAnswer = rollupPath.answers(request, grid);
+            fromRollups += rollupsAnswer ? 1 : 0;
+            if (!WHOLE_HOUR_ZONES.contains(request.zone().getId())) {
+                assertThat(rollupsAnswer).as("local midnights off the UTC hour in %s", request.zone()).isFalse();
             }
+            List<Map<String, Object>> calls = raw.callBuckets(request, grid);
+            assertThat(rollups.callBuckets(request, grid)).as("calls %s", request).isEqualTo(calls);
+            assertThat(rollups.usageBuckets(request, grid)).as("usage %s", request)
+                    .isEqualTo(raw.usageBuckets(request, grid));
+            assertCalendar(calls, request, times);
         }
-        assertThat(fromRollups).as("requests the rollups answered").isGreaterThan(requests / 3);
+        assertThat(fromRollups).as("requests the rollups answered").isGreaterThan(requests.size() / 3);
     }
 
     /** Bucket i starts at the local midnight i × days after the start's day and counts the events of its days. */
-    private static void assertCalendar(List<Map<String, Object>> buckets, Instant start, Instant end, long days,
-                                       ZoneId zone) {
+    static void assertCalendar(List<Map<String, Object>> buckets, StatsRequest request, List<Long> eventTimes) {
+        Instant start = request.start();
+        Instant end = request.end();
+        long days = request.granularitySeconds() / 86_400;
+        ZoneId zone = request.zone();
         LocalDate firstDay = start.atZone(zone).toLocalDate();
         List<String> expectedStarts = new ArrayList<>();
         List<Long> expectedCounts = new ArrayList<>();
@@ -157,7 +166,7 @@ class StatsLocalDaysTest {
             Instant bucketEnd = firstDay.plusDays((bucket + 1) * days).atStartOfDay(zone).toInstant();
             long from = Math.max(bucketStart.toEpochMilli(), start.toEpochMilli());
             long to = Math.min(bucketEnd.toEpochMilli(), end.toEpochMilli());
-            expectedCounts.add(EVENT_TIMES.stream().filter(time -> time >= from && time < to).count());
+            expectedCounts.add(eventTimes.stream().filter(time -> time >= from && time < to).count());
         }
         assertThat(buckets.stream().map(bucket -> bucket.get("timestamp")).toList()).isEqualTo(expectedStarts);
         assertThat(buckets.stream().map(bucket -> ((Number) bucket.get("count")).longValue()).toList())
