@@ -87,15 +87,19 @@ final class TokenQuery {
     List<CallTotals> calls(TokenFilters filters) {
         SqlBuilder sql;
         if (useRollups(filters)) {
-            sql = new SqlBuilder().append("SELECT agent_id, sum(timed_calls) AS calls, sum(duration_ms) AS duration_ms");
+            sql = new SqlBuilder()
+                    .append("SELECT agent_id, sum(timed_calls) AS calls, sum(duration_ms) AS total_duration_ms");
             rollupWhere(sql, Rollups.CALLS_BY_AGENT.name(), filters).append(" GROUP BY agent_id HAVING sum(calls) <> 0");
         } else {
             sql = new SqlBuilder()
-                    .append("SELECT agent_id, count(duration_ms) AS calls, SUM(duration_ms) AS duration_ms FROM calls");
+                    // an alias named duration_ms would be what ClickHouse reads in count(duration_ms)
+                    .append("SELECT agent_id, count(duration_ms) AS calls, SUM(duration_ms) AS total_duration_ms"
+                            + " FROM calls");
             where(sql, filters).append(" GROUP BY agent_id");
         }
         return store.query(sql.build()).stream()
-                .map(row -> new CallTotals(row.string("agent_id"), row.longValue("calls"), row.longValue("duration_ms")))
+                .map(row -> new CallTotals(row.string("agent_id"), row.longValue("calls"),
+                        row.longValue("total_duration_ms")))
                 .toList();
     }
 
