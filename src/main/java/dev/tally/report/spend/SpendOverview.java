@@ -5,6 +5,7 @@ import dev.tally.report.ReportDecimals;
 import dev.tally.report.spend.SpendQuery.AgentTotals;
 import dev.tally.report.spend.SpendQuery.DayTotals;
 import dev.tally.report.spend.SpendQuery.SpendTotals;
+import dev.tally.store.rollup.CallDurationBucket;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
@@ -27,7 +28,6 @@ record SpendOverview(
         List<DropOff> dropOffPoints,
         Filters filters) {
 
-    private static final List<String> BUCKETS = List.of("<30s", "30-60s", "1-3m", "3-5m", ">5m");
 
     record TelecomCosts(BigDecimal totalMinutes, BigDecimal costUsd) {
     }
@@ -103,8 +103,8 @@ record SpendOverview(
 
     private static List<DropOff> dropOffs(SpendTotals totals) {
         List<DropOff> points = new ArrayList<>();
-        for (int index = 0; index < BUCKETS.size(); index++) {
-            points.add(new DropOff(BUCKETS.get(index), totals.durationBuckets().get(index)));
+        for (int index = 0; index < CallDurationBucket.ALL.size(); index++) {
+            points.add(new DropOff(CallDurationBucket.ALL.get(index).label(), totals.durationBuckets().get(index)));
         }
         return points;
     }

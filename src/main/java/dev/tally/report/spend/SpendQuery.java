@@ -5,6 +5,7 @@ import dev.tally.store.EventStore;
 import dev.tally.store.Row;
 import dev.tally.store.SqlBuilder;
 import dev.tally.store.SqlDialect;
+import dev.tally.store.rollup.CallDurationBucket;
 import dev.tally.store.rollup.Rollups;
 import java.util.List;
 
@@ -15,10 +16,6 @@ import java.util.List;
  */
 final class SpendQuery {
     private static final long DAY_MS = 86_400_000L;
-
-    /** Result columns of the duration histogram, in the order of {@link Rollups#durationBucket}. */
-    private static final List<String> DURATION_BUCKETS = List.of("under_30s", "under_1m", "under_3m", "under_5m",
-            "over_5m");
 
     private final EventStore store;
 
@@ -43,20 +40,17 @@ final class SpendQuery {
         // Aliases differ from column names: ClickHouse resolves a later duration_ms to an alias of that name.
         sql.append(", count(duration_ms) AS timed_calls, SUM(duration_ms) AS total_duration_ms,"
                 + " SUM(cost_nanos) AS total_cost_nanos");
-        // Bounds in milliseconds; a call without a duration (still in progress) compares as NULL and lands nowhere.
-        sql.append(", SUM(CASE WHEN duration_ms < 30000 THEN 1 ELSE 0 END) AS under_30s")
-                .append(", SUM(CASE WHEN duration_ms >= 30000 AND duration_ms < 60000 THEN 1 ELSE 0 END) AS under_1m")
-                .append(", SUM(CASE WHEN duration_ms >= 60000 AND duration_ms < 180000 THEN 1 ELSE 0 END) AS under_3m")
-                .append(", SUM(CASE WHEN duration_ms >= 180000 AND duration_ms < 300000 THEN 1 ELSE 0 END) AS under_5m")
-                .append(", SUM(CASE WHEN duration_ms >= 300000 THEN 1 ELSE 0 END) AS over_5m");
+        for (CallDurationBucket bucket : CallDurationBucket.ALL) {
+            sql.append(", SUM(CASE WHEN " + bucket.sqlCondition("duration_ms") + " THEN 1 ELSE 0 END) AS "
+                    + bucket.column());
+        }
         where(sql.append(" FROM calls"), tenantId, filters);
         Row row = store.query(sql.build()).get(0);
         return new SpendTotals(row.longValue("calls"), row.longValue("status_completed"),
                 row.longValue("status_failed"), row.longValue("status_in_progress"),
                 row.longValue("sentiment_positive"), row.longValue("sentiment_neutral"),
                 row.longValue("sentiment_negative"), row.longValue("timed_calls"), row.longValue("total_duration_ms"),
-                row.longValue("total_cost_nanos"), List.of(row.longValue("under_30s"), row.longValue("under_1m"),
-                row.longValue("under_3m"), row.longValue("under_5m"), row.longValue("over_5m")));
+                row.longValue("total_cost_nanos"), durationBuckets(row));
     }
 
     /** One row per UTC day that has calls; day 0 is the range's first day. */
@@ -117,15 +111,19 @@ final class SpendQuery {
             sql.append(", sum(sentiment_" + sentiment + ") AS sentiment_" + sentiment);
         }
         sql.append(", sum(timed_calls) AS timed_calls, sum(duration_ms) AS duration_ms, sum(cost_nanos) AS cost_nanos");
-        for (int bucket = 0; bucket < DURATION_BUCKETS.size(); bucket++) {
-            sql.append(", sum(" + Rollups.DURATION_BUCKET_COLUMNS.get(bucket) + ") AS " + DURATION_BUCKETS.get(bucket));
+        for (CallDurationBucket bucket : CallDurationBucket.ALL) {
+            sql.append(", sum(" + bucket.column() + ") AS " + bucket.column());
         }
         Row row = store.query(rollupWhere(sql, tenantId, filters).build()).get(0);
         return new SpendTotals(row.longValue("calls"), row.longValue("status_completed"),
                 row.longValue("status_failed"), row.longValue("status_in_progress"),
                 row.longValue("sentiment_positive"), row.longValue("sentiment_neutral"),
                 row.longValue("sentiment_negative"), row.longValue("timed_calls"), row.longValue("duration_ms"),
-                row.longValue("cost_nanos"), DURATION_BUCKETS.stream().map(row::longValue).toList());
+                row.longValue("cost_nanos"), durationBuckets(row));
+    }
+
+    private static List<Long> durationBuckets(Row row) {
+        return CallDurationBucket.ALL.stream().map(bucket -> row.longValue(bucket.column())).toList();
     }
 
     private static SqlBuilder rollupWhere(SqlBuilder sql, String tenantId, SpendFilters filters) {
@@ -155,7 +153,7 @@ final class SpendQuery {
     }
 
     /**
-     * @param durationBuckets call counts by duration: under 30 s, 30–60 s, 1–3 min, 3–5 min, 5 min and more
+     * @param durationBuckets call counts by duration, in the order of {@link CallDurationBucket#ALL}
      */
     record SpendTotals(long calls, long completed, long failed, long inProgress, long positive, long neutral,
                        long negative, long timedCalls, long durationMs, long costNanos, List<Long> durationBuckets) {

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Which llm events count, from the request's {@code filter}. Each list, when not empty, keeps the
  * events whose field is one of its values; the lists combine with AND. {@code input_refs} and
- * {@code output_refs} are accepted for compatibility and ignored: Tally stores no call inputs or
- * outputs to refer to.
+ * {@code output_refs} have nothing to match in Tally (it stores no call inputs or outputs), so the
+ * reader refuses them when not empty rather than answer for every call.
  *
  * @param callIds the event ids ({@code id})
  * @param userIds matched against {@code user_email} (the reference API's {@code wb_user_ids})

@@ -23,8 +23,9 @@ import java.util.TreeSet;
  *
  * <p>The range splits in three: the whole hours in the middle come from
  * {@link Rollups#LLM_BY_HOUR}; the part-hours at either end (a start of 06:17) from the raw events,
- * which are few. That needs every bucket edge on a whole hour: an origin on the hour (any time
- * zone with a whole-hour offset) and a granularity of whole hours. Anything else, a filter, or a
+ * which are few. That needs every bucket edge on a whole hour: an origin on the hour and a
+ * granularity of whole hours, or local midnights on the hour (any time zone with a whole-hour
+ * offset; not Kolkata's +05:30 or Kathmandu's +05:45, whose requests the raw query answers). Anything else, a filter, or a
  * percentile of anything but latency goes to the raw query, which answers everything.
  *
  * <p>Sums, counts, minimums, maximums and averages are exact. Latency percentiles are exact
@@ -61,7 +62,7 @@ final class StatsFromRollups {
      */
     private boolean fitsRollups(StatsRequest request, BucketGrid grid) {
         if (!request.filter().equals(StatsFilter.NONE)
-                || Math.floorMod(grid.originMs(), HOUR_MS) != 0 || grid.sizeMs() % HOUR_MS != 0
+                || !grid.edgesOnMultiplesOf(HOUR_MS)
                 || firstWholeHour(request) >= lastWholeHour(request)) {
             return false;
         }
@@ -163,7 +164,7 @@ final class StatsFromRollups {
                         + " = 0 THEN 1 ELSE 0 END) AS " + metric + "_zeros");
             }
             edges.append(" FROM (SELECT ");
-            bound(edges, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
+            grid.appendBucket(edges, "time_ms", dialect);
             edges.append(" AS bucket, model, " + CallMetric.ERROR_COUNT.sqlExpression() + " AS error");
             rawExpressions().forEach((metric, expression) -> edges.append(", " + expression + " AS value_" + metric));
             edges.append(" FROM events");
@@ -190,7 +191,7 @@ final class StatsFromRollups {
         SqlBuilder rollup = new SqlBuilder().append("SELECT bucket" + (byModel ? ", model" : ""));
         needed.forEach(measure -> rollup.append(", " + combined(measure) + " AS " + measure.name()));
         rollup.append(" FROM (SELECT ");
-        bound(rollup, store.dialect().integerDivide(slot + " * " + slotMs + " - ?", "?"), grid.originMs(), grid.sizeMs());
+        grid.appendBucket(rollup, slot + " * " + slotMs, store.dialect());
         rollup.append(" AS bucket, model");
         needed.forEach(measure -> rollup.append(", " + measure.name()));
         rollup.append(" FROM " + table.name() + " WHERE tenant_id = ").value(request.tenantId())
@@ -216,7 +217,7 @@ final class StatsFromRollups {
         long toMs = lastWholeHour(request);
         long firstDayMs = Math.floorDiv(fromMs + DAY_MS - 1, DAY_MS) * DAY_MS;
         long lastDayMs = Math.floorDiv(toMs, DAY_MS) * DAY_MS;
-        if (Math.floorMod(grid.originMs(), DAY_MS) != 0 || grid.sizeMs() % DAY_MS != 0 || firstDayMs >= lastDayMs) {
+        if (!grid.edgesOnMultiplesOf(DAY_MS) || firstDayMs >= lastDayMs) {
             reader.read(hourly, fromMs, toMs);
             return;
         }
@@ -362,7 +363,7 @@ final class StatsFromRollups {
             sql.append(", " + asked.get(index).sql("latency", dialect) + " AS percentile_" + index);
         }
         sql.append(" FROM (SELECT ");
-        bound(sql, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
+        grid.appendBucket(sql, "time_ms", dialect);
         sql.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM events WHERE tenant_id = ")
                 .value(request.tenantId()).append(" AND type = 'llm' AND time_ms >= ")
                 .value(request.start().toEpochMilli()).append(" AND time_ms < ").value(request.end().toEpochMilli())
@@ -387,7 +388,7 @@ final class StatsFromRollups {
                 (table, fromMs, toMs) -> addSketches(sketches, table, request, grid, fromMs, toMs));
         for (long[] edge : edges(request)) {
             SqlBuilder edges = new SqlBuilder().append("SELECT ");
-            bound(edges, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
+            grid.appendBucket(edges, "time_ms", dialect);
             edges.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM events");
             whereLlm(edges, request, edge).append(" AND ended_ms IS NOT NULL");
             for (Row row : store.query(edges.build())) {
@@ -434,7 +435,7 @@ final class StatsFromRollups {
         }
         SqlDialect dialect = store.dialect();
         SqlBuilder sql = new SqlBuilder().append("SELECT bucket, latency, count(*) AS latencies FROM (SELECT ");
-        bound(sql, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
+        grid.appendBucket(sql, "time_ms", dialect);
         sql.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM events");
         whereLlm(sql, request, range).append(" AND ended_ms IS NOT NULL) AS llm_events GROUP BY bucket, latency");
         Map<Long, NavigableMap<Integer, Long>> sketches = new HashMap<>();
@@ -454,7 +455,7 @@ final class StatsFromRollups {
         String slot = table.grain().column();
         long slotMs = table.grain().milliseconds();
         SqlBuilder rollup = new SqlBuilder().append("SELECT bucket, sketch_index, sum(latencies) AS latencies FROM (SELECT ");
-        bound(rollup, store.dialect().integerDivide(slot + " * " + slotMs + " - ?", "?"), grid.originMs(), grid.sizeMs());
+        grid.appendBucket(rollup, slot + " * " + slotMs, store.dialect());
         rollup.append(" AS bucket, sketch_index, latencies FROM " + table.name() + " WHERE tenant_id = ")
                 .value(request.tenantId()).append(" AND " + slot + " >= ").value(fromMs / slotMs)
                 .append(" AND " + slot + " < ").value(toMs / slotMs)
@@ -497,9 +498,5 @@ final class StatsFromRollups {
     private static SqlBuilder whereLlm(SqlBuilder sql, StatsRequest request, long[] range) {
         return sql.append(" WHERE tenant_id = ").value(request.tenantId())
                 .append(" AND type = 'llm' AND time_ms >= ").value(range[0]).append(" AND time_ms < ").value(range[1]);
-    }
-
-    private static void bound(SqlBuilder sql, String text, Object... values) {
-        StatsQuery.appendBound(sql, text, values);
     }
 }

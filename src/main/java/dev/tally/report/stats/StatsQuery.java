@@ -134,8 +134,8 @@ final class StatsQuery {
 
         /**
          * The inner query computes each event's bucket index and metric values; the outer one groups.
-         * The bucket is {@code (time_ms - origin) / size} in integer arithmetic, so no engine needs
-         * time zone rules: the origin was aligned to the zone in Java.
+         * The bucket compares {@code time_ms} with edges computed in Java ({@link BucketGrid}), so no
+         * engine needs time zone rules.
          */
         SqlBuilder sql(StatsRequest request, BucketGrid grid, boolean byModel, SqlDialect dialect) {
             SqlBuilder sql = new SqlBuilder().append("SELECT bucket");
@@ -146,7 +146,7 @@ final class StatsQuery {
             measures.forEach((key, measure) -> sql.append(", " + measure.sql(metricColumns.get(measure.metric()), dialect)
                     + " AS " + measureColumns.get(key)));
             sql.append(" FROM (SELECT ");
-            appendBound(sql, dialect.integerDivide("time_ms - ?", "?"), grid.originMs(), grid.sizeMs());
+            grid.appendBucket(sql, "time_ms", dialect);
             sql.append(" AS bucket");
             if (byModel) {
                 sql.append(", model");

@@ -217,13 +217,21 @@ final class StatsRequestReader {
         if (rootsOnly != null && !rootsOnly.isBoolean()) {
             throw ApiError.badRequest("filter.trace_roots_only", "must be true or false");
         }
-        // accepted so clients that send them are not refused; there is nothing to match them against
-        texts(filter, "input_refs");
-        texts(filter, "output_refs");
+        // Tally stores no call inputs or outputs to match these against; ignoring them would widen the answer
+        unsupported(filter, "input_refs");
+        unsupported(filter, "output_refs");
         return new StatsFilter(texts(filter, "op_names"), texts(filter, "trace_ids"), texts(filter, "call_ids"),
                 texts(filter, "parent_ids"), texts(filter, "thread_ids"), texts(filter, "turn_ids"),
                 rootsOnly != null && rootsOnly.booleanValue(), texts(filter, "wb_user_ids"),
                 texts(filter, "wb_run_ids"));
+    }
+
+    /** An empty list constrains nothing, so it is accepted; any value is one Tally cannot evaluate. */
+    private static void unsupported(JsonNode filter, String field) {
+        if (!texts(filter, field).isEmpty()) {
+            throw ApiError.badRequest("filter." + field, "is not supported: Tally stores no call inputs or outputs"
+                    + " to match it against; leave it out or send an empty list");
+        }
     }
 
     private static List<String> texts(JsonNode filter, String field) {

@@ -79,18 +79,27 @@ final class TokenQuery {
                 .toList();
     }
 
+    /**
+     * Calls per agent. {@code total_calls} is "calls with usage data" (spec 001): a call counts once its
+     * duration is known, the same calls whose minutes the report adds up; a call still in progress
+     * without one keeps its agent in the list but is not counted.
+     */
     List<CallTotals> calls(TokenFilters filters) {
         SqlBuilder sql;
         if (useRollups(filters)) {
-            sql = new SqlBuilder().append("SELECT agent_id, sum(calls) AS calls, sum(duration_ms) AS duration_ms");
+            sql = new SqlBuilder()
+                    .append("SELECT agent_id, sum(timed_calls) AS calls, sum(duration_ms) AS total_duration_ms");
             rollupWhere(sql, Rollups.CALLS_BY_AGENT.name(), filters).append(" GROUP BY agent_id HAVING sum(calls) <> 0");
         } else {
             sql = new SqlBuilder()
-                    .append("SELECT agent_id, count(*) AS calls, SUM(duration_ms) AS duration_ms FROM calls");
+                    // an alias named duration_ms would be what ClickHouse reads in count(duration_ms)
+                    .append("SELECT agent_id, count(duration_ms) AS calls, SUM(duration_ms) AS total_duration_ms"
+                            + " FROM calls");
             where(sql, filters).append(" GROUP BY agent_id");
         }
         return store.query(sql.build()).stream()
-                .map(row -> new CallTotals(row.string("agent_id"), row.longValue("calls"), row.longValue("duration_ms")))
+                .map(row -> new CallTotals(row.string("agent_id"), row.longValue("calls"),
+                        row.longValue("total_duration_ms")))
                 .toList();
     }
 

@@ -25,10 +25,6 @@ import java.util.function.Function;
 public final class Rollups {
     public static final long DAY_MS = 86_400_000L;
 
-    /** The columns counting each spend duration bucket's calls, in the order of {@link #durationBucket}. */
-    public static final List<String> DURATION_BUCKET_COLUMNS = List.of("calls_under_30s", "calls_under_1m",
-            "calls_under_3m", "calls_under_5m", "calls_over_5m");
-
     /**
      * Spend and tokens-by-assistant: calls per agent and status. Sentiments and duration buckets
      * are counted in columns of their own rather than being keys, so a day holds a row per agent
@@ -43,8 +39,11 @@ public final class Rollups {
                     measure("sentiment_positive", event -> "positive".equals(event.sentiment) ? 1 : 0),
                     measure("sentiment_neutral", event -> "neutral".equals(event.sentiment) ? 1 : 0),
                     measure("sentiment_negative", event -> "negative".equals(event.sentiment) ? 1 : 0),
-                    durationBucketMeasure(0), durationBucketMeasure(1), durationBucketMeasure(2),
-                    durationBucketMeasure(3), durationBucketMeasure(4)),
+                    durationBucketMeasure(CallDurationBucket.UNDER_30_SECONDS),
+                    durationBucketMeasure(CallDurationBucket.HALF_TO_ONE_MINUTE),
+                    durationBucketMeasure(CallDurationBucket.ONE_TO_THREE_MINUTES),
+                    durationBucketMeasure(CallDurationBucket.THREE_TO_FIVE_MINUTES),
+                    durationBucketMeasure(CallDurationBucket.OVER_FIVE_MINUTES)),
             event -> event.type == EventType.CALL);
 
     /** Phone usage: calls per number, direction, status and whether they have an end time. */
@@ -119,32 +118,16 @@ public final class Rollups {
      * table, {@link MemberUsageRollup}): a store opened with rollups of another version rebuilds
      * them all from the raw tables. 3: hourly llm tables and member usage. 4: calls by agent
      * and status with sentiment and duration columns; usage by model apart from usage by agent and number;
-     * daily latency sketches. 5: daily llm measures.
+     * daily latency sketches. 5: daily llm measures. 6: call duration buckets closed at the top
+     * (exactly 5 min is 3–5 min), renamed by their ranges.
      */
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
 
     private Rollups() {
     }
 
-    /** Duration buckets of the spend report: -1 without a duration, then under 30 s, 1 min, 3 min, 5 min, longer. */
-    public static int durationBucket(Long durationMs) {
-        if (durationMs == null) {
-            return -1;
-        }
-        if (durationMs < 30_000) {
-            return 0;
-        }
-        if (durationMs < 60_000) {
-            return 1;
-        }
-        if (durationMs < 180_000) {
-            return 2;
-        }
-        return durationMs < 300_000 ? 3 : 4;
-    }
-
-    private static RollupTable.Measure durationBucketMeasure(int bucket) {
-        return measure(DURATION_BUCKET_COLUMNS.get(bucket), event -> durationBucket(event.durationMs) == bucket ? 1 : 0);
+    private static RollupTable.Measure durationBucketMeasure(CallDurationBucket bucket) {
+        return measure(bucket.column(), event -> CallDurationBucket.of(event.durationMs).orElse(null) == bucket ? 1 : 0);
     }
 
     public static long day(long timeMs) {

@@ -168,11 +168,12 @@ class SpendApiTest {
     }
 
     @Test
-    void dropOffBucketsIncludeTheirLowerBound() {
-        // 20 s and 29.5 s; 30 s; 60 s; 180 s; 300 s. The call in progress has no duration.
+    void dropOffBucketsCloseAtTheirTop() {
+        // 20 s and 29.5 s; 30 s and 60 s; 180 s; 300 s (not yet over 5 minutes). The call in progress
+        // has no duration.
         assertThat(spend(RANGE).path("drop_off_points").toString()).isEqualTo("[{\"bucket\":\"<30s\",\"count\":2},"
-                + "{\"bucket\":\"30-60s\",\"count\":1},{\"bucket\":\"1-3m\",\"count\":1},"
-                + "{\"bucket\":\"3-5m\",\"count\":1},{\"bucket\":\">5m\",\"count\":1}]");
+                + "{\"bucket\":\"30-60s\",\"count\":2},{\"bucket\":\"1-3m\",\"count\":1},"
+                + "{\"bucket\":\"3-5m\",\"count\":1},{\"bucket\":\">5m\",\"count\":0}]");
     }
 
     @Test

@@ -30,16 +30,49 @@ class BucketGridTest {
     }
 
     @Test
-    void dailyBucketsStartAtLocalMidnightThenKeepTheirLengthAcrossDaylightSaving() {
-        // 2026-03-08 02:00 EST becomes 03:00 EDT: the local day is 23 hours long, the buckets are not
+    void dailyBucketsStartAtEveryLocalMidnightAcrossDaylightSaving() {
+        // 2026-03-08 02:00 EST becomes 03:00 EDT: that local day, and its bucket, is 23 hours long
         BucketGrid grid = BucketGrid.of(Instant.parse("2026-03-07T12:00:00Z"), Instant.parse("2026-03-10T12:00:00Z"),
                 86_400, NEW_YORK);
         assertThat(grid.bucketStart(0)).isEqualTo(Instant.parse("2026-03-07T05:00:00Z")); // 00:00 EST
         assertThat(grid.bucketStart(1)).isEqualTo(Instant.parse("2026-03-08T05:00:00Z")); // 00:00 EST
-        assertThat(grid.bucketStart(2)).isEqualTo(Instant.parse("2026-03-09T05:00:00Z")); // 01:00 EDT
-        assertThat(grid.bucketStart(2).atZone(NEW_YORK).getHour()).isEqualTo(1);
-        assertThat(grid.bucketStart(3)).isEqualTo(Instant.parse("2026-03-10T05:00:00Z"));
+        assertThat(grid.bucketStart(2)).isEqualTo(Instant.parse("2026-03-09T04:00:00Z")); // 00:00 EDT
+        assertThat(grid.bucketStart(3)).isEqualTo(Instant.parse("2026-03-10T04:00:00Z"));
         assertThat(grid.count()).isEqualTo(4);
+    }
+
+    @Test
+    void theFallBackDayIsTwentyFiveHoursAndTheNextStartsAtMidnight() {
+        // 2026-11-01 02:00 EDT becomes 01:00 EST
+        BucketGrid grid = BucketGrid.of(Instant.parse("2026-10-31T12:00:00Z"), Instant.parse("2026-11-03T00:00:00Z"),
+                86_400, NEW_YORK);
+        assertThat(grid.bucketStart(0)).isEqualTo(Instant.parse("2026-10-31T04:00:00Z")); // 00:00 EDT
+        assertThat(grid.bucketStart(1)).isEqualTo(Instant.parse("2026-11-01T04:00:00Z")); // 00:00 EDT
+        assertThat(grid.bucketStart(2)).isEqualTo(Instant.parse("2026-11-02T05:00:00Z")); // 00:00 EST, 25 h later
+        assertThat(grid.bucketStart(2).atZone(NEW_YORK).getHour()).isZero();
+        assertThat(grid.count()).isEqualTo(3);
+    }
+
+    @Test
+    void weeklyBucketsAreSevenLocalDays() {
+        // Sydney leaves daylight saving on 2026-04-05 (03:00 AEDT → 02:00 AEST), inside the first week
+        ZoneId sydney = ZoneId.of("Australia/Sydney");
+        BucketGrid grid = BucketGrid.of(Instant.parse("2026-04-01T03:00:00Z"), Instant.parse("2026-04-12T00:00:00Z"),
+                604_800, sydney);
+        assertThat(grid.bucketStart(0)).isEqualTo(Instant.parse("2026-03-31T13:00:00Z")); // 04-01 00:00 AEDT
+        assertThat(grid.bucketStart(1)).isEqualTo(Instant.parse("2026-04-07T14:00:00Z")); // 04-08 00:00 AEST
+        assertThat(grid.count()).isEqualTo(2);
+    }
+
+    @Test
+    void aDayWithoutMidnightStartsAtItsFirstInstant() {
+        // Santiago springs forward at 24:00 on 2026-09-05: 2026-09-06 begins at 01:00 (-03:00)
+        BucketGrid grid = BucketGrid.of(Instant.parse("2026-09-05T12:00:00Z"), Instant.parse("2026-09-06T12:00:00Z"),
+                86_400, ZoneId.of("America/Santiago"));
+        assertThat(grid.bucketStart(0)).isEqualTo(Instant.parse("2026-09-05T04:00:00Z"));
+        assertThat(grid.bucketStart(1)).isEqualTo(Instant.parse("2026-09-06T04:00:00Z"));
+        assertThat(grid.bucketStart(1).atZone(ZoneId.of("America/Santiago")).getHour()).isEqualTo(1);
+        assertThat(grid.count()).isEqualTo(2);
     }
 
     @Test

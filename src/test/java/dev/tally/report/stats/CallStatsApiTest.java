@@ -305,10 +305,10 @@ class CallStatsApiTest {
     }
 
     @Test
-    void dailyBucketsInNewYorkKeepTheirLengthAcrossTheSpringForward() {
-        // 2026-03-08 02:00 EST → 03:00 EDT. Buckets are 86,400 s from local midnight of the start
-        // (00:00 EST = 05:00Z), so the third starts at 05:00Z on 03-09, which is 01:00 EDT: d1
-        // (04:30Z, 00:30 EDT on the 9th) falls in the bucket of the 8th, d2 (05:30Z) in the 9th's.
+    void dailyBucketsInNewYorkStartAtLocalMidnightAcrossTheSpringForward() {
+        // 2026-03-08 02:00 EST → 03:00 EDT, so the local day of the 8th is 23 hours long: its bucket
+        // runs from 05:00Z to 04:00Z and the 9th's starts at 00:00 EDT = 04:00Z. d1 (04:30Z, 00:30 EDT
+        // on the 9th) and d2 (05:30Z) are both in the 9th's bucket.
         JsonNode answer = ok(acmeReader, """
                 {"project_id": "acme", "start": "2026-03-07T00:00:00-05:00", "end": "2026-03-10T00:00:00-04:00",
                  "granularity": 86400, "timezone": "America/New_York",
@@ -316,10 +316,11 @@ class CallStatsApiTest {
         assertThat(answer.path("start").asText()).isEqualTo("2026-03-07T05:00:00Z");
         assertThat(answer.path("end").asText()).isEqualTo("2026-03-10T04:00:00Z");
         assertThat(answer.path("timezone").asText()).isEqualTo("America/New_York");
+        assertThat(answer.path("granularity").asLong()).isEqualTo(86400);
         assertThat(answer.path("call_buckets")).isEqualTo(json("""
                 [{"timestamp": "2026-03-07T05:00:00Z", "sum_call_count": 0, "count": 0},
-                 {"timestamp": "2026-03-08T05:00:00Z", "sum_call_count": 1, "count": 1},
-                 {"timestamp": "2026-03-09T05:00:00Z", "sum_call_count": 1, "count": 1}]"""));
+                 {"timestamp": "2026-03-08T05:00:00Z", "sum_call_count": 0, "count": 0},
+                 {"timestamp": "2026-03-09T04:00:00Z", "sum_call_count": 2, "count": 2}]"""));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -336,7 +337,7 @@ class CallStatsApiTest {
             "\"wb_run_ids\": [\"r1\"]                                   | 2,0,0,0",
             "\"op_names\": [\"chat.completions\"], \"wb_run_ids\": [\"r2\"] | 0,0,1,0",
             "\"op_names\": []                                           | 3,0,2,0",
-            "\"input_refs\": [\"ref-1\"], \"output_refs\": [\"ref-2\"], \"unknown\": 1 | 3,0,2,0"})
+            "\"input_refs\": [], \"output_refs\": [], \"unknown\": 1           | 3,0,2,0"})
     void filtersKeepOnlyMatchingCalls(String filter, String expectedCounts) {
         JsonNode answer = ok(acmeReader, "{\"project_id\": \"acme\", " + MAIN_WINDOW + ", \"filter\": {" + filter
                 + "}, \"call_metrics\": [{\"metric\": \"call_count\"}]}");
@@ -503,6 +504,17 @@ class CallStatsApiTest {
         assertThat(detailOf400(acmeReader, "{\"project_id\": \"acme\", " + MAIN_WINDOW
                 + ", \"call_metrics\": [{\"metric\": \"latency_ms\", \"percentiles\": [" + percentile + "]}]}"))
                 .isEqualTo(detail);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"input_refs\": [\"ref-1\"]                            | filter.input_refs",
+            "\"output_refs\": [\"ref-2\"]                           | filter.output_refs",
+            "\"op_names\": [\"embed\"], \"output_refs\": [\"ref-2\"] | filter.output_refs"})
+    void aFilterTallyCannotEvaluateIs400NamingItRatherThanMatchingEveryCall(String filter, String field) {
+        String detail = detailOf400(acmeReader, "{\"project_id\": \"acme\", " + MAIN_WINDOW + ", \"filter\": {"
+                + filter + "}, \"call_metrics\": [{\"metric\": \"call_count\"}]}");
+        assertThat(detail).startsWith(field + ": is not supported");
     }
 
     @Test

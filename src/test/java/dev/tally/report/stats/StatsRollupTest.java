@@ -29,8 +29,10 @@ import org.junit.jupiter.api.Test;
  */
 class StatsRollupTest {
     private static final List<ZoneId> ZONES = List.of(ZoneId.of("UTC"), ZoneId.of("America/New_York"),
-            ZoneId.of("America/Bahia_Banderas"), ZoneId.of("Asia/Kolkata"));
-    private static final Long[] GRANULARITIES = {null, 3_600L, 7_200L, 21_600L, 86_400L, 1_800L, 5_400L};
+            ZoneId.of("America/Bahia_Banderas"), ZoneId.of("Asia/Kolkata"), ZoneId.of("Asia/Kathmandu"),
+            ZoneId.of("Australia/Sydney"));
+    private static final Long[] GRANULARITIES = {null, 3_600L, 7_200L, 21_600L, 86_400L, 1_800L, 5_400L, 172_800L,
+        604_800L};
     private static final List<BigDecimal> PERCENTILES = List.of(BigDecimal.ZERO, BigDecimal.valueOf(50),
             BigDecimal.valueOf(95), new BigDecimal("99.9"), BigDecimal.valueOf(100));
 

@@ -177,9 +177,22 @@ class TokensByAssistantApiTest {
         JsonNode globexBot = assistant(tokens(RANGE), "globex-bot");
         assertThat(globexBot.path("total_call_duration_hours").decimalValue()).isEqualByComparingTo("0.01");  // 30 s
 
-        JsonNode support = assistant(tokens(RANGE), "support");    // a call in progress has no duration yet
-        assertThat(support.path("total_calls").asLong()).isEqualTo(1);
+        // a call in progress has no duration yet: no usage data, so it is not one of total_calls
+        JsonNode support = assistant(tokens(RANGE), "support");
+        assertThat(support.path("total_calls").asLong()).isZero();
         assertThat(support.path("total_call_duration_minutes").decimalValue()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void callsWithoutUsageDataAreNotCountedOnTheRawPathEither() {
+        // a range cut mid-day and a user both read the raw tables
+        JsonNode cut = tokens("start_date=2026-03-10T01:00:00Z&end_date=2026-03-12T23:00:00Z");
+        assertThat(assistant(cut, "support").path("total_calls").asLong()).isZero();
+        assertThat(assistant(cut, "alpha").path("total_calls").asLong()).isEqualTo(1);
+        assertThat(assistant(cut, "sales").path("total_calls").asLong()).isEqualTo(2);
+        JsonNode carol = tokens(RANGE + "&user_email=carol@example.com");
+        assertThat(assistant(carol, "support").path("total_calls").asLong()).isZero();
+        assertThat(assistant(carol, "alpha").path("total_calls").asLong()).isEqualTo(1);
     }
 
     @Test
