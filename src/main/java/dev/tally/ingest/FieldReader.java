@@ -45,18 +45,7 @@ final class FieldReader {
     }
 
     String text(String field, int maxLength) {
-        Object value = event.get(field);
-        if (value == null) {
-            return null;
-        }
-        if (!(value instanceof String text)) {
-            throw new InvalidField(field, "must be a string");
-        }
-        if (text.length() > maxLength) {
-            throw new InvalidField(field, "must be at most " + maxLength + " characters");
-        }
-        identifier(field, text);
-        return text;
+        return text(field, maxLength, true);
     }
 
     /**
@@ -64,6 +53,10 @@ final class FieldReader {
      * line break or tab is text there.
      */
     String freeText(String field, int maxLength) {
+        return text(field, maxLength, false);
+    }
+
+    private String text(String field, int maxLength, boolean identifier) {
         Object value = event.get(field);
         if (value == null) {
             return null;
@@ -74,7 +67,7 @@ final class FieldReader {
         if (text.length() > maxLength) {
             throw new InvalidField(field, "must be at most " + maxLength + " characters");
         }
-        validUnicode(field, text, false);
+        validUnicode(field, text, identifier);
         return text;
     }
 

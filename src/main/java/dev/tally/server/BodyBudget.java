@@ -1,7 +1,5 @@
 package dev.tally.server;
 
-import io.javalin.config.JavalinConfig;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -11,9 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.jetty.servlet.FilterHolder;
 
 /**
  * A cap on the request body bytes all requests hold at once. Each request with a body reserves
@@ -31,11 +27,6 @@ final class BodyBudget implements Filter {
     BodyBudget(long capBytes, long maxBodyBytes) {
         this.capBytes = capBytes;
         this.maxBodyBytes = maxBodyBytes;
-    }
-
-    void install(JavalinConfig config) {
-        config.jetty.modifyServletContextHandler(handler ->
-                handler.addFilter(new FilterHolder(this), "/*", EnumSet.of(DispatcherType.REQUEST)));
     }
 
     @Override

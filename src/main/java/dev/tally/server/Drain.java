@@ -1,18 +1,14 @@
 package dev.tally.server;
 
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
-import io.javalin.config.JavalinConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.servlet.FilterHolder;
 
 /**
  * Counts requests in flight and, once draining, refuses new ones with a 503 so that shutdown can
@@ -26,11 +22,6 @@ import org.eclipse.jetty.servlet.FilterHolder;
 final class Drain implements Filter {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
-
-    void install(JavalinConfig config) {
-        config.jetty.modifyServletContextHandler(handler ->
-                handler.addFilter(new FilterHolder(this), "/*", EnumSet.of(DispatcherType.REQUEST)));
-    }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)

@@ -1,7 +1,5 @@
 package dev.tally.server;
 
-import io.javalin.config.JavalinConfig;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -9,8 +7,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.EnumSet;
-import org.eclipse.jetty.servlet.FilterHolder;
 
 /**
  * The browser's protections on every response, pages and API alike: scripts, styles and requests
@@ -21,11 +17,6 @@ final class SecurityHeaders implements Filter {
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self';"
             + " img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none';"
             + " form-action 'self'; frame-ancestors 'none'";
-
-    void install(JavalinConfig config) {
-        config.jetty.modifyServletContextHandler(handler ->
-                handler.addFilter(new FilterHolder(this), "/*", EnumSet.of(DispatcherType.REQUEST)));
-    }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)

@@ -74,9 +74,9 @@ public final class TallyServer implements AutoCloseable {
         Drain drain = new Drain();
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
-            drain.install(javalin);
-            new SecurityHeaders().install(javalin);
-            new BodyBudget(config.inflightBytesCap(), config.maxBodyBytes()).install(javalin);
+            ServletFilters.install(javalin, drain);
+            ServletFilters.install(javalin, new SecurityHeaders());
+            ServletFilters.install(javalin, new BodyBudget(config.inflightBytesCap(), config.maxBodyBytes()));
             javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages()));
             Dashboard.configure(javalin);
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));

@@ -235,12 +235,8 @@ class KillNineLoopTest {
         return new Keys(ingest, platform, analytics);
     }
 
-    private JsonNode admin(String base, String path, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("X-Admin-Token", TestServer.ADMIN_TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path + " " + response.body()).isBetween(200, 299);
-        return MAPPER.readTree(response.body());
+    private static JsonNode admin(String base, String path, String body) {
+        return ServeProcess.admin(base, path, body);
     }
 
     private static void pause(long millis) {

@@ -52,6 +52,24 @@ public final class ServeProcess implements AutoCloseable {
         return process;
     }
 
+    /** An admin call with the test token; fails the test unless it answers 2xx. */
+    public static com.fasterxml.jackson.databind.JsonNode admin(String base, String path, String body) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("X-Admin-Token", TestServer.ADMIN_TOKEN).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new AssertionError(path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+        } catch (IOException failure) {
+            throw new java.io.UncheckedIOException(failure);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", interrupted);
+        }
+    }
+
     /** SIGKILL: no shutdown hook, no flush, no checkpoint. */
     public void killHard() throws InterruptedException {
         process.destroyForcibly();

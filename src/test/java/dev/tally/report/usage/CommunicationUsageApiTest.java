@@ -148,7 +148,7 @@ class CommunicationUsageApiTest {
         List<String> lines = response.body().lines().toList();
 
         assertThat(lines.get(0)).isEqualTo("date,phoneNumber,inbound,outbound,inboundSegments,outboundSegments,characters");
-        assertThat(lines.get(1)).isEqualTo("2026-03-01,+15550001111,1,1,2,1,205");
+        assertThat(lines.get(1)).isEqualTo("2026-03-01,'+15550001111,1,1,2,1,205");
         assertThat(lines).hasSize(5);
         assertThat(csv(report(TENANT, "sms-usage"))).isEqualTo(lines);
     }
@@ -183,7 +183,7 @@ class CommunicationUsageApiTest {
 
         List<String> lines = csv(report(TENANT, "phone-usage"));
         assertThat(lines).containsExactly("date,phoneNumber,inbound,outbound,totalDurationSeconds",
-                "2026-03-01,+15550001111,1,1,101", "2026-03-03,+15550002222,1,1,180");
+                "2026-03-01,'+15550001111,1,1,101", "2026-03-03,'+15550002222,1,1,180");
     }
 
     @Test
