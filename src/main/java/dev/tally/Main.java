@@ -28,7 +28,7 @@ public final class Main {
     public static CommandLine commandLine() {
         return new CommandLine(new Main()).setExecutionExceptionHandler((failure, command, parsed) -> {
             String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-            command.getErr().println("tally " + command.getCommandName() + ": " + message);
+            command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + message);
             return 1;
         });
     }
