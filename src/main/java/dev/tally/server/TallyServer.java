@@ -78,6 +78,9 @@ public final class TallyServer implements AutoCloseable {
             ServletFilters.install(javalin, new SecurityHeaders());
             ServletFilters.install(javalin, new BodyBudget(config.inflightBytesCap(), config.maxBodyBytes()));
             javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages()));
+            // Long paths and query strings (a filter of many ids) reach the routes, which answer them in
+            // JSON; past Jetty's default 8 KiB it refuses them itself and may drop the connection mid-body.
+            javalin.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(64 * 1024));
             Dashboard.configure(javalin);
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             // RequestBody enforces Tally's own limit with a JSON 413; Javalin's must not get there first.
