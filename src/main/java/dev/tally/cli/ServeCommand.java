@@ -112,7 +112,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config = new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes,
                 maxConcurrentCalls, blankToNull(fallbackInstructions), maxCallSeconds, blankToNull(redisUrl),
-                clickHouse(), duckDbMemoryLimit, maxInflightBytes);
+                clickHouse(), duckDbMemoryLimit, maxInflightBytes, true);
         TallyServer server = TallyServer.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -19,11 +19,12 @@ import java.nio.file.Path;
  *     configuration; queries and compactions that need more spill to disk
  * @param maxInflightBytes request bodies all requests together may hold at once; beyond it a new body gets
  *     503 with {@code Retry-After} before it is read; 0 means a sixteenth of the heap, at least one largest body
+ * @param rollupReads false reads DuckDB's reports from the raw rows only (the build's test of both ways)
  */
 public record ServerConfig(String host, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
                            int maxConcurrentCalls, String fallbackInstructions, long maxCallSeconds,
                            String redisUrl, ClickHouseConfig clickHouse, String duckDbMemoryLimit,
-                           long maxInflightBytes) {
+                           long maxInflightBytes, boolean rollupReads) {
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 100;
@@ -33,37 +34,37 @@ public record ServerConfig(String host, int port, Path dataDirectory, String adm
     /** An in-memory server on a free loopback port, for tests. */
     public static ServerConfig forTests(String adminToken) {
         return new ServerConfig("127.0.0.1", 0, null, adminToken, DEFAULT_MAX_BODY_BYTES,
-                DEFAULT_MAX_CONCURRENT_CALLS, null, DEFAULT_MAX_CALL_SECONDS, null, null, DEFAULT_DUCKDB_MEMORY_LIMIT, 0);
+                DEFAULT_MAX_CONCURRENT_CALLS, null, DEFAULT_MAX_CALL_SECONDS, null, null, DEFAULT_DUCKDB_MEMORY_LIMIT, 0, true);
     }
 
     public ServerConfig withDataDirectory(Path directory) {
         return new ServerConfig(host, port, directory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads);
     }
 
     public ServerConfig withMaxBodyBytes(long bytes) {
         return new ServerConfig(host, port, dataDirectory, adminToken, bytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads);
     }
 
     public ServerConfig withMaxConcurrentCalls(int limit) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, limit,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads);
     }
 
     public ServerConfig withFallbackInstructions(String instructions) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                instructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes);
+                instructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads);
     }
 
     public ServerConfig withMaxCallSeconds(long seconds) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, seconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes);
+                fallbackInstructions, seconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads);
     }
 
     public ServerConfig withMaxInflightBytes(long bytes) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, bytes);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, bytes, rollupReads);
     }
 
     /** The cap in force: as configured, or a sixteenth of the heap; never below one largest body. */
@@ -74,11 +75,20 @@ public record ServerConfig(String host, int port, Path dataDirectory, String adm
 
     public ServerConfig withRedisUrl(String url) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, url, clickHouse, duckDbMemoryLimit, maxInflightBytes);
+                fallbackInstructions, maxCallSeconds, url, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads);
+    }
+
+    /**
+     * Reports read the DuckDB store as if it had no rollups, every rollup row derived from the raw
+     * rows: the build runs the report tests so, to check that both ways answer alike.
+     */
+    public ServerConfig withoutRollupReads() {
+        return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, false);
     }
 
     public ServerConfig withClickHouse(ClickHouseConfig store) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, store, duckDbMemoryLimit, maxInflightBytes);
+                fallbackInstructions, maxCallSeconds, redisUrl, store, duckDbMemoryLimit, maxInflightBytes, rollupReads);
     }
 }

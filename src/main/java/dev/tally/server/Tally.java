@@ -6,10 +6,11 @@ import dev.tally.ingest.IngestService;
 import dev.tally.pricing.PriceService;
 import dev.tally.store.EventStore;
 import dev.tally.store.MetadataStore;
+import dev.tally.store.ReportStore;
+import dev.tally.store.clickhouse.ClickHouseStore;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
 import dev.tally.store.duckdb.DuckDbMetadataStore;
-import dev.tally.store.clickhouse.ClickHouseStore;
 import dev.tally.tenant.TenantService;
 import java.time.Clock;
 
@@ -19,6 +20,7 @@ import java.time.Clock;
  */
 public final class Tally implements AutoCloseable {
     private final EventStore events;
+    private final ReportStore reports;
     private final MetadataStore metadata;
     private final TenantService tenants;
     private final KeyService keys;
@@ -29,9 +31,11 @@ public final class Tally implements AutoCloseable {
     private final String storeLocation;
     private final Runnable closeStore;
 
-    private Tally(EventStore events, MetadataStore metadata, String storeLocation, Runnable closeStore, Clock clock) {
+    private Tally(EventStore events, ReportStore reports, MetadataStore metadata, String storeLocation,
+                  Runnable closeStore, Clock clock) {
         this.clock = clock;
         this.events = events;
+        this.reports = reports;
         this.metadata = metadata;
         this.storeLocation = storeLocation;
         this.closeStore = closeStore;
@@ -46,11 +50,13 @@ public final class Tally implements AutoCloseable {
     public static Tally open(ServerConfig config, Clock clock) {
         if (config.clickHouse() != null) {
             ClickHouseStore store = ClickHouseStore.open(config.clickHouse());
-            return new Tally(store.events(), store.metadata(), store.location(), () -> { }, clock);
+            return new Tally(store.events(), store.events(), store.metadata(), store.location(), () -> { }, clock);
         }
         DuckDbDatabase database = config.dataDirectory() == null
                 ? DuckDbDatabase.inMemory() : DuckDbDatabase.open(config.dataDirectory(), config.duckDbMemoryLimit());
-        return new Tally(new DuckDbEventStore(database), new DuckDbMetadataStore(database), database.location(),
+        DuckDbEventStore events = new DuckDbEventStore(database);
+        return new Tally(events, config.rollupReads() ? events : events.withoutRollups(),
+                new DuckDbMetadataStore(database), database.location(),
                 () -> {
                     database.checkpoint();
                     database.close();
@@ -59,6 +65,11 @@ public final class Tally implements AutoCloseable {
 
     public EventStore events() {
         return events;
+    }
+
+    /** What the reports read: the event store, or on DuckDB the same store read without its rollups when so configured. */
+    public ReportStore reports() {
+        return reports;
     }
 
     public TenantService tenants() {

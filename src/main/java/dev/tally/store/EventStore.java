@@ -12,27 +12,13 @@ import java.util.List;
  * writer thread ({@code dev.tally.ingest.BatchWriter}), so implementations need no locking for it;
  * queries may come from any thread.
  */
-public interface EventStore extends AutoCloseable {
+public interface EventStore extends ReportStore, AutoCloseable {
 
     /**
      * Stores a batch all or nothing and returns, position by position, what happened to each
      * event. It returns only once the batch is durable; an exception means nothing was stored.
      */
     List<WriteOutcome> write(List<Event> events);
-
-    /** Runs a read-only query built with this store's {@link #dialect()}. */
-    List<Row> query(Sql sql);
-
-    SqlDialect dialect();
-
-    /**
-     * Whether this store keeps the tables of {@code dev.tally.store.rollup.Rollups} up to date in the
-     * same transaction as the events. Reports read them when true and the raw tables otherwise, so
-     * a store can start without rollups and add them later.
-     */
-    default boolean maintainsRollups() {
-        return false;
-    }
 
     /**
      * Called by the writer thread when no batch has been waiting for a moment: a store may tidy up

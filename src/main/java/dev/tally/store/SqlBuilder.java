@@ -25,6 +25,13 @@ public final class SqlBuilder {
         return this;
     }
 
+    /** Appends a piece built elsewhere (a relation a store rendered), its placeholders bound as it bound them. */
+    public SqlBuilder append(Sql piece) {
+        text.append(piece.text());
+        parameters.addAll(piece.parameters());
+        return this;
+    }
+
     /** Appends {@code (?, ?, …)} bound to the values; callers must not pass an empty collection. */
     public SqlBuilder values(Collection<?> values) {
         if (values.isEmpty()) {

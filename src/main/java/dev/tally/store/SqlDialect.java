@@ -14,4 +14,11 @@ public interface SqlDialect {
 
     /** Count of distinct values of an expression. */
     String countDistinct(String expression);
+
+    /**
+     * An integer aggregate as a signed 64-bit value, where rows of a rollup table and rows derived
+     * from raw rows meet in one {@code UNION ALL}: ClickHouse's {@code sum} of a literal 1 is
+     * unsigned, and it finds no common type for Int64 and UInt64.
+     */
+    String signedInteger(String expression);
 }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.event.Event;
 import dev.tally.store.EventStore;
+import dev.tally.store.RawTable;
 import dev.tally.store.Row;
 import dev.tally.store.Sql;
 import dev.tally.store.SqlDialect;
 import dev.tally.store.WriteOutcome;
+import dev.tally.store.rollup.MemberUsageRollup;
+import dev.tally.store.rollup.RollupRead;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -42,6 +45,21 @@ class BatchWriterIdleTest {
 
         @Override
         public SqlDialect dialect() {
+            throw new UnsupportedOperationException("not read in this test");
+        }
+
+        @Override
+        public String table(RawTable table) {
+            throw new UnsupportedOperationException("not read in this test");
+        }
+
+        @Override
+        public Sql rollup(RollupRead read) {
+            throw new UnsupportedOperationException("not read in this test");
+        }
+
+        @Override
+        public MemberUsageRollup.Totals memberUsage(String tenantId, String memberId, long firstDay, long lastDay) {
             throw new UnsupportedOperationException("not read in this test");
         }
 

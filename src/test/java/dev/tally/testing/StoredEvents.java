@@ -1,6 +1,7 @@
 package dev.tally.testing;
 
-import dev.tally.store.EventStore;
+import dev.tally.store.RawTable;
+import dev.tally.store.ReportStore;
 import dev.tally.store.Row;
 import dev.tally.store.SqlBuilder;
 import java.util.List;
@@ -10,20 +11,25 @@ public final class StoredEvents {
     private StoredEvents() {
     }
 
-    public static long count(EventStore store, String table, String tenantId) {
-        return store.query(new SqlBuilder().append("SELECT count(*) AS n FROM " + table + " WHERE tenant_id = ")
+    public static long count(ReportStore store, String table, String tenantId) {
+        return store.query(new SqlBuilder().append("SELECT count(*) AS n FROM " + reference(store, table) + " WHERE tenant_id = ")
                 .value(tenantId).build()).get(0).longValue("n");
     }
 
     /** The row of one event (or call) by id, or fails when there is not exactly one. */
-    public static Row row(EventStore store, String table, String tenantId, String id) {
-        List<Row> rows = store.query(new SqlBuilder().append("SELECT * FROM " + table + " WHERE tenant_id = ")
+    public static Row row(ReportStore store, String table, String tenantId, String id) {
+        List<Row> rows = store.query(new SqlBuilder().append("SELECT * FROM " + reference(store, table) + " WHERE tenant_id = ")
                 .value(tenantId).append(" AND id = ").value(id).build());
         if (rows.size() != 1) {
             throw new AssertionError("expected one row for " + tenantId + "/" + id + " in " + table + ", found "
                     + rows.size());
         }
         return rows.get(0);
+    }
+
+    /** The store's own reference to a raw table by name: each (tenant, id) read once, as reports read it. */
+    public static String reference(ReportStore store, String table) {
+        return store.table(RawTable.valueOf(table.toUpperCase(java.util.Locale.ROOT)));
     }
 
     /** A JSON array of {@code count} chat events with ids {@code prefix0 … prefix(count-1)}. */

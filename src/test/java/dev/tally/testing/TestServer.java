@@ -43,13 +43,18 @@ public final class TestServer implements AutoCloseable {
 
     /**
      * With {@code -Dtally.test.store=clickhouse} a server without a data directory stores in a
-     * fresh database of the test ClickHouse cluster instead of in memory: the build runs the report
-     * API tests that way too, so every report is checked on both stores.
+     * fresh database of the test ClickHouse cluster instead of in memory; with
+     * {@code duckdb-without-rollups} its reports read DuckDB without the rollups. The build runs the
+     * report API tests all three ways, so every report is checked on every store, with and without
+     * pre-aggregation.
      */
     public static TestServer start(Clock clock, Path dataDirectory) {
         ServerConfig config = ServerConfig.forTests(ADMIN_TOKEN).withDataDirectory(dataDirectory);
         if (dataDirectory == null && "clickhouse".equals(System.getProperty(STORE_PROPERTY))) {
             config = config.withClickHouse(ClickHouseCluster.shared().newDatabase());
+        }
+        if ("duckdb-without-rollups".equals(System.getProperty(STORE_PROPERTY))) {
+            config = config.withoutRollupReads();
         }
         return new TestServer(TallyServer.start(config, clock));
     }

@@ -6,7 +6,7 @@ import dev.tally.report.ReportResponse;
 import dev.tally.server.ApiError;
 import dev.tally.server.RequestAuth;
 import dev.tally.server.Routes;
-import dev.tally.store.EventStore;
+import dev.tally.store.ReportStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -19,7 +19,7 @@ public final class SpendRoutes implements Routes {
     private final RequestAuth auth;
     private final Clock clock;
 
-    public SpendRoutes(EventStore store, RequestAuth auth, Clock clock) {
+    public SpendRoutes(ReportStore store, RequestAuth auth, Clock clock) {
         this.query = new SpendQuery(store);
         this.auth = auth;
         this.clock = clock;

@@ -1,10 +1,12 @@
 package dev.tally.report.stats;
 
-import dev.tally.store.EventStore;
+import dev.tally.store.RawTable;
+import dev.tally.store.ReportStore;
 import dev.tally.store.Row;
 import dev.tally.store.SqlBuilder;
 import dev.tally.store.SqlDialect;
 import dev.tally.store.rollup.LatencySketch;
+import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
 import java.math.BigDecimal;
@@ -39,28 +41,25 @@ final class StatsFromRollups {
     static final long HOUR_MS = RollupTable.Grain.HOUR.milliseconds();
     private static final long DAY_MS = RollupTable.Grain.DAY.milliseconds();
     static final long EXACT_PERCENTILE_LIMIT = 20_000;
+    /** Names a measure combined over slots apart from the slots' column of the same measure. */
+    private static final String COMBINED = "_combined";
 
     private static final List<RollupTable.Measure> MEASURES = Rollups.LLM_BY_HOUR.measures();
 
-    private final EventStore store;
+    private final ReportStore store;
     private final long exactPercentileLimit;
 
-    StatsFromRollups(EventStore store, long exactPercentileLimit) {
+    StatsFromRollups(ReportStore store, long exactPercentileLimit) {
         this.store = store;
         this.exactPercentileLimit = exactPercentileLimit;
     }
 
-    /** Whether this path can answer the request exactly (see the class comment). */
-    boolean answers(StatsRequest request, BucketGrid grid) {
-        return store.maintainsRollups() && fitsRollups(request, grid);
-    }
-
     /**
-     * Whether a store with rollups answers the request from them: then its latency percentiles come
-     * from the sketch above {@link #EXACT_PERCENTILE_LIMIT} latencies, and a store without rollups
-     * must give the same answer ({@link #sketchedFromRaw}).
+     * Whether this path answers the request (see the class comment): then its latency percentiles
+     * come from the sketch above {@link #EXACT_PERCENTILE_LIMIT} latencies, on every store, since
+     * a store without the latency rollup derives the same sketch from its raw rows.
      */
-    private boolean fitsRollups(StatsRequest request, BucketGrid grid) {
+    boolean answers(StatsRequest request, BucketGrid grid) {
         if (!request.filter().equals(StatsFilter.NONE)
                 || !grid.edgesOnMultiplesOf(HOUR_MS)
                 || firstWholeHour(request) >= lastWholeHour(request)) {
@@ -167,9 +166,9 @@ final class StatsFromRollups {
             grid.appendBucket(edges, "time_ms", dialect);
             edges.append(" AS bucket, model, " + CallMetric.ERROR_COUNT.sqlExpression() + " AS error");
             rawExpressions().forEach((metric, expression) -> edges.append(", " + expression + " AS value_" + metric));
-            edges.append(" FROM events");
+            edges.append(" FROM " + store.table(RawTable.EVENTS));
             whereLlm(edges, request, edge).append(") AS edge_events GROUP BY bucket" + (byModel ? ", model" : ""));
-            merge(totals, store.query(edges.build()), byModel);
+            merge(totals, store.query(edges.build()), byModel, "");
         }
         return totals;
     }
@@ -189,16 +188,16 @@ final class StatsFromRollups {
         String slot = table.grain().column();
         long slotMs = table.grain().milliseconds();
         SqlBuilder rollup = new SqlBuilder().append("SELECT bucket" + (byModel ? ", model" : ""));
-        needed.forEach(measure -> rollup.append(", " + combined(measure) + " AS " + measure.name()));
+        needed.forEach(measure -> rollup.append(", " + combined(measure) + " AS " + measure.name() + COMBINED));
         rollup.append(" FROM (SELECT ");
         grid.appendBucket(rollup, slot + " * " + slotMs, store.dialect());
         rollup.append(" AS bucket, model");
         needed.forEach(measure -> rollup.append(", " + measure.name()));
-        rollup.append(" FROM " + table.name() + " WHERE tenant_id = ").value(request.tenantId())
-                .append(" AND " + slot + " >= ").value(fromMs / slotMs)
-                .append(" AND " + slot + " < ").value(toMs / slotMs)
-                .append(") AS slots GROUP BY bucket" + (byModel ? ", model" : ""));
-        merge(totals, store.query(rollup.build()), byModel);
+        RollupRead read = RollupRead.of(table, request.tenantId(), fromMs, toMs)
+                .measures(needed.stream().map(RollupTable.Measure::name).toArray(String[]::new));
+        rollup.append(" FROM ").append(store.rollup(read))
+                .append(" AS slot_rows) AS slots GROUP BY bucket" + (byModel ? ", model" : ""));
+        merge(totals, store.query(rollup.build()), byModel, COMBINED);
     }
 
     /** Reads the slots {@code [fromMs, toMs)} of one rollup table into what is being added up. */
@@ -249,18 +248,19 @@ final class StatsFromRollups {
         return expressions;
     }
 
-    private static void merge(Map<String, long[]> totals, List<Row> rows, boolean byModel) {
+    /** @param suffix what the rows' column names add to the measures' names */
+    private static void merge(Map<String, long[]> totals, List<Row> rows, boolean byModel, String suffix) {
         for (Row row : rows) {
             String key = row.longValue("bucket") + (byModel ? "\n" + row.string("model") : "");
             long[] values = totals.computeIfAbsent(key, any -> identities());
             for (int index = 0; index < MEASURES.size(); index++) {
                 RollupTable.Measure measure = MEASURES.get(index);
                 // a column not selected, or a minimum, maximum or sum over no values: nothing to combine
-                Object stored = row.asMap().get(measure.name());
+                Object stored = row.asMap().get(measure.name() + suffix);
                 if (stored == null) {
                     continue;
                 }
-                long value = row.longValue(measure.name());
+                long value = row.longValue(measure.name() + suffix);
                 values[index] = switch (measure.combine()) {
                     case SUM -> values[index] + value;
                     case MIN -> Math.min(values[index], value);
@@ -364,7 +364,8 @@ final class StatsFromRollups {
         }
         sql.append(" FROM (SELECT ");
         grid.appendBucket(sql, "time_ms", dialect);
-        sql.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM events WHERE tenant_id = ")
+        sql.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM "
+                        + store.table(RawTable.EVENTS) + " WHERE tenant_id = ")
                 .value(request.tenantId()).append(" AND type = 'llm' AND time_ms >= ")
                 .value(request.start().toEpochMilli()).append(" AND time_ms < ").value(request.end().toEpochMilli())
                 .append(") AS llm_events GROUP BY bucket");
@@ -389,7 +390,8 @@ final class StatsFromRollups {
         for (long[] edge : edges(request)) {
             SqlBuilder edges = new SqlBuilder().append("SELECT ");
             grid.appendBucket(edges, "time_ms", dialect);
-            edges.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM events");
+            edges.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM "
+                    + store.table(RawTable.EVENTS));
             whereLlm(edges, request, edge).append(" AND ended_ms IS NOT NULL");
             for (Row row : store.query(edges.build())) {
                 sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
@@ -413,39 +415,6 @@ final class StatsFromRollups {
         return percentiles;
     }
 
-    /**
-     * For a store without rollups, answering from the raw events: the latency percentiles a store
-     * with rollups would give, so both stores answer alike. Empty when that store's percentiles
-     * would be exact (a request the rollups do not answer, or one of at most
-     * {@link #EXACT_PERCENTILE_LIMIT} latencies), as the raw query's are; otherwise, per bucket
-     * index, the percentiles of the sketch of the bucket's raw latencies, which is what the
-     * rollups' sketches merge to.
-     */
-    Map<Long, Map<String, Object>> sketchedFromRaw(StatsRequest request, BucketGrid grid,
-                                                   Map<String, Measure> measures) {
-        List<Measure> asked = measures.values().stream()
-                .filter(measure -> measure.percentile() != null && measure.metric() == CallMetric.LATENCY_MS).toList();
-        if (asked.isEmpty() || store.maintainsRollups() || !fitsRollups(request, grid)) {
-            return Map.of();
-        }
-        long[] range = {request.start().toEpochMilli(), request.end().toEpochMilli()};
-        SqlBuilder count = new SqlBuilder().append("SELECT count(ended_ms) AS latencies FROM events");
-        if (store.query(whereLlm(count, request, range).build()).get(0).longValue("latencies") <= exactPercentileLimit) {
-            return Map.of();
-        }
-        SqlDialect dialect = store.dialect();
-        SqlBuilder sql = new SqlBuilder().append("SELECT bucket, latency, count(*) AS latencies FROM (SELECT ");
-        grid.appendBucket(sql, "time_ms", dialect);
-        sql.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM events");
-        whereLlm(sql, request, range).append(" AND ended_ms IS NOT NULL) AS llm_events GROUP BY bucket, latency");
-        Map<Long, NavigableMap<Integer, Long>> sketches = new HashMap<>();
-        for (Row row : store.query(sql.build())) {
-            sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
-                    .merge(LatencySketch.index(row.longValue("latency")), row.longValue("latencies"), Long::sum);
-        }
-        return quantiles(sketches, asked);
-    }
-
     /** Adds the sketch rows of one latency table's slots in {@code [fromMs, toMs)} to the buckets' sketches. */
     private void addSketches(Map<Long, NavigableMap<Integer, Long>> sketches, RollupTable table, StatsRequest request,
                              BucketGrid grid, long fromMs, long toMs) {
@@ -454,15 +423,15 @@ final class StatsFromRollups {
         }
         String slot = table.grain().column();
         long slotMs = table.grain().milliseconds();
-        SqlBuilder rollup = new SqlBuilder().append("SELECT bucket, sketch_index, sum(latencies) AS latencies FROM (SELECT ");
+        SqlBuilder rollup = new SqlBuilder().append("SELECT bucket, sketch_index, sum(latencies) AS latency_count"
+                + " FROM (SELECT ");
         grid.appendBucket(rollup, slot + " * " + slotMs, store.dialect());
-        rollup.append(" AS bucket, sketch_index, latencies FROM " + table.name() + " WHERE tenant_id = ")
-                .value(request.tenantId()).append(" AND " + slot + " >= ").value(fromMs / slotMs)
-                .append(" AND " + slot + " < ").value(toMs / slotMs)
-                .append(") AS slots GROUP BY bucket, sketch_index");
+        rollup.append(" AS bucket, sketch_index, latencies FROM ")
+                .append(store.rollup(RollupRead.of(table, request.tenantId(), fromMs, toMs)))
+                .append(" AS slot_rows) AS slots GROUP BY bucket, sketch_index");
         for (Row row : store.query(rollup.build())) {
             sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
-                    .merge((int) row.longValue("sketch_index"), row.longValue("latencies"), Long::sum);
+                    .merge((int) row.longValue("sketch_index"), row.longValue("latency_count"), Long::sum);
         }
     }
 

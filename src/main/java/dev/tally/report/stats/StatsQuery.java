@@ -1,7 +1,8 @@
 package dev.tally.report.stats;
 
 import dev.tally.server.ApiError;
-import dev.tally.store.EventStore;
+import dev.tally.store.RawTable;
+import dev.tally.store.ReportStore;
 import dev.tally.store.Row;
 import dev.tally.store.SqlBuilder;
 import dev.tally.store.SqlDialect;
@@ -21,15 +22,15 @@ final class StatsQuery {
     /** 10,000 buckets for each of 100 models: beyond it the answer is too large to be useful. */
     static final long MAX_USAGE_BUCKETS = Granularity.MAX_BUCKETS * 100;
 
-    private final EventStore store;
+    private final ReportStore store;
     private final StatsFromRollups rollups;
 
-    StatsQuery(EventStore store) {
+    StatsQuery(ReportStore store) {
         this(store, StatsFromRollups.EXACT_PERCENTILE_LIMIT);
     }
 
     /** @param exactPercentileLimit latencies in a range up to which percentiles are exact (tests force the sketch with 0) */
-    StatsQuery(EventStore store, long exactPercentileLimit) {
+    StatsQuery(ReportStore store, long exactPercentileLimit) {
         this.store = store;
         this.rollups = new StatsFromRollups(store, exactPercentileLimit);
     }
@@ -45,7 +46,7 @@ final class StatsQuery {
         Columns columns = new Columns(request.usageMetrics());
         Map<String, Row> found = new HashMap<>();
         TreeSet<String> models = new TreeSet<>();
-        for (Row row : store.query(columns.sql(request, grid, true, store.dialect()).build())) {
+        for (Row row : store.query(columns.sql(request, grid, true, store).build())) {
             String model = row.string("model");
             models.add(model);
             found.put(row.longValue("bucket") + "\n" + model, row);
@@ -93,23 +94,14 @@ final class StatsQuery {
         }
         Columns columns = new Columns(request.callMetrics());
         Map<Long, Row> found = new HashMap<>();
-        for (Row row : store.query(columns.sql(request, grid, false, store.dialect()).build())) {
+        for (Row row : store.query(columns.sql(request, grid, false, store).build())) {
             found.put(row.longValue("bucket"), row);
         }
-        Map<Long, Map<String, Object>> sketched = rollups.sketchedFromRaw(request, grid, columns.measures);
         List<Map<String, Object>> buckets = new ArrayList<>();
         for (int index = 0; index < grid.count(); index++) {
             Map<String, Object> bucket = new LinkedHashMap<>();
             bucket.put("timestamp", grid.bucketStart(index).toString());
             columns.fill(bucket, found.get((long) index));
-            if (!sketched.isEmpty()) {
-                Map<String, Object> percentiles = sketched.getOrDefault((long) index, Map.of());
-                columns.measures.forEach((key, measure) -> {
-                    if (measure.percentile() != null && measure.metric() == CallMetric.LATENCY_MS) {
-                        bucket.put(key, percentiles.get(key));
-                    }
-                });
-            }
             buckets.add(bucket);
         }
         return buckets;
@@ -137,7 +129,8 @@ final class StatsQuery {
          * The bucket compares {@code time_ms} with edges computed in Java ({@link BucketGrid}), so no
          * engine needs time zone rules.
          */
-        SqlBuilder sql(StatsRequest request, BucketGrid grid, boolean byModel, SqlDialect dialect) {
+        SqlBuilder sql(StatsRequest request, BucketGrid grid, boolean byModel, ReportStore store) {
+            SqlDialect dialect = store.dialect();
             SqlBuilder sql = new SqlBuilder().append("SELECT bucket");
             if (byModel) {
                 sql.append(", model");
@@ -152,7 +145,7 @@ final class StatsQuery {
                 sql.append(", model");
             }
             metricColumns.forEach((metric, column) -> sql.append(", " + metric.sqlExpression() + " AS " + column));
-            sql.append(" FROM events WHERE tenant_id = ").value(request.tenantId())
+            sql.append(" FROM " + store.table(RawTable.EVENTS) + " WHERE tenant_id = ").value(request.tenantId())
                     .append(" AND type = 'llm' AND time_ms >= ").value(request.start().toEpochMilli())
                     .append(" AND time_ms < ").value(request.end().toEpochMilli());
             request.filter().appendTo(sql);

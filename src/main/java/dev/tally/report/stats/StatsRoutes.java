@@ -10,7 +10,7 @@ import dev.tally.server.Json;
 import dev.tally.server.RequestAuth;
 import dev.tally.server.RequestBody;
 import dev.tally.server.Routes;
-import dev.tally.store.EventStore;
+import dev.tally.store.ReportStore;
 import dev.tally.tenant.TenantService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -34,7 +34,7 @@ public final class StatsRoutes implements Routes {
     private final RequestAuth auth;
     private final Clock clock;
 
-    public StatsRoutes(EventStore events, TenantService tenants, RequestAuth auth, Clock clock) {
+    public StatsRoutes(ReportStore events, TenantService tenants, RequestAuth auth, Clock clock) {
         this.query = new StatsQuery(events);
         this.tenants = tenants;
         this.auth = auth;

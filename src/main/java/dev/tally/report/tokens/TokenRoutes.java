@@ -6,7 +6,7 @@ import dev.tally.server.ApiError;
 import dev.tally.server.ErrorStyle;
 import dev.tally.server.RequestAuth;
 import dev.tally.server.Routes;
-import dev.tally.store.EventStore;
+import dev.tally.store.ReportStore;
 import dev.tally.tenant.TenantService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -26,7 +26,7 @@ public final class TokenRoutes implements Routes {
     private final RequestAuth auth;
     private final Clock clock;
 
-    public TokenRoutes(EventStore store, TenantService tenants, RequestAuth auth, Clock clock) {
+    public TokenRoutes(ReportStore store, TenantService tenants, RequestAuth auth, Clock clock) {
         this.query = new TokenQuery(store);
         this.tenants = tenants;
         this.auth = auth;

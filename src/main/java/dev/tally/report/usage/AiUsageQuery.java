@@ -1,11 +1,10 @@
 package dev.tally.report.usage;
 
-import dev.tally.event.CostSource;
 import dev.tally.event.EventType;
 import dev.tally.report.DateRange;
-import dev.tally.store.EventStore;
-import dev.tally.store.Row;
+import dev.tally.store.ReportStore;
 import dev.tally.store.SqlBuilder;
+import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.Rollups;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,9 +31,9 @@ public final class AiUsageQuery {
             (left, right) -> Arrays.compareUnsigned(left.getBytes(StandardCharsets.UTF_8),
                     right.getBytes(StandardCharsets.UTF_8)));
 
-    private final EventStore store;
+    private final ReportStore store;
 
-    public AiUsageQuery(EventStore store) {
+    public AiUsageQuery(ReportStore store) {
         this.store = store;
     }
 
@@ -122,30 +121,16 @@ public final class AiUsageQuery {
         return sums;
     }
 
-    /**
-     * The one query: from the usage-by-model rollup (a row per day and dimensions, {@code events}
-     * its count) or from the raw events ({@code count(*)} and the raw columns). Both give the same sums.
-     */
+    /** The one query, over the usage-by-model rollup's rows for the tenant and range. */
     private List<Group> groups(String tenantId, DateRange range) {
-        boolean rollups = store.maintainsRollups();
-        SqlBuilder sql = new SqlBuilder().append("SELECT type, provider, model, kind, "
-                + (rollups ? "sum(events)" : "count(*)") + " AS requests,"
+        SqlBuilder sql = new SqlBuilder().append("SELECT type, provider, model, kind, sum(events) AS requests,"
                 + " sum(input_tokens + cache_creation_input_tokens + output_tokens) AS total_tokens,"
                 + " sum(cached_input_tokens) AS cached_tokens, sum(input_audio_tokens) AS audio_input_tokens,"
-                + " sum(output_audio_tokens) AS audio_output_tokens, sum(credits_micros) AS credits_micros,"
-                + " sum(cost_nanos) AS cost_nanos, sum(");
-        if (rollups) {
-            sql.append("CASE WHEN unpriced = 1 THEN events ELSE 0 END) AS unpriced FROM " + Rollups.USAGE_BY_MODEL.name()
-                    + " WHERE tenant_id = ").value(tenantId)
-                    .append(" AND day >= ").value(range.from().toEpochDay())
-                    .append(" AND day <= ").value(range.to().toEpochDay());
-        } else {
-            sql.append("CASE WHEN cost_source = ").value(CostSource.UNPRICED.wireName())
-                    .append(" THEN 1 ELSE 0 END) AS unpriced FROM events WHERE tenant_id = ").value(tenantId)
-                    .append(" AND time_ms >= ").value(range.startMs())
-                    .append(" AND time_ms < ").value(range.endMsExclusive());
-        }
-        sql.append(" AND type IN ").values(List.of(EventType.LLM.wireName(), EventType.MESSAGE.wireName()))
+                + " sum(output_audio_tokens) AS audio_output_tokens, sum(credits_micros) AS credits_sum,"
+                + " sum(cost_nanos) AS cost_sum, sum(CASE WHEN unpriced = 1 THEN events ELSE 0 END) AS unpriced_count");
+        RollupRead read = RollupRead.of(Rollups.USAGE_BY_MODEL, tenantId, range.startMs(), range.endMsExclusive());
+        sql.append(" FROM ").append(store.rollup(read)).append(" AS usage_rows WHERE type IN ")
+                .values(List.of(EventType.LLM.wireName(), EventType.MESSAGE.wireName()))
                 .append(" GROUP BY type, provider, model, kind");
         return store.query(sql.build()).stream().map(row -> {
             Sums sums = new Sums();
@@ -154,9 +139,9 @@ public final class AiUsageQuery {
             sums.cached = row.longValue("cached_tokens");
             sums.audioIn = row.longValue("audio_input_tokens");
             sums.audioOut = row.longValue("audio_output_tokens");
-            sums.credits = row.longValue("credits_micros");
-            sums.cost = row.longValue("cost_nanos");
-            sums.unpriced = row.longValue("unpriced");
+            sums.credits = row.longValue("credits_sum");
+            sums.cost = row.longValue("cost_sum");
+            sums.unpriced = row.longValue("unpriced_count");
             return new Group(row.string("type"), row.string("provider"), row.string("model"), row.string("kind"), sums);
         }).toList();
     }

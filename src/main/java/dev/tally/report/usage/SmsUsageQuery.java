@@ -2,41 +2,30 @@ package dev.tally.report.usage;
 
 import dev.tally.event.EventType;
 import dev.tally.report.DateRange;
-import dev.tally.store.EventStore;
+import dev.tally.store.ReportStore;
+import dev.tally.store.Row;
 import dev.tally.store.SqlBuilder;
 import dev.tally.store.rollup.Rollups;
 
 /** Computes the SMS usage report: {@code sms} events summed per UTC day and workspace number. */
 public final class SmsUsageQuery {
-    private final EventStore store;
+    private final ReportStore store;
 
-    public SmsUsageQuery(EventStore store) {
+    public SmsUsageQuery(ReportStore store) {
         this.store = store;
     }
 
     public SmsUsageReport run(String tenantId, DateRange range) {
-        if (store.maintainsRollups()) {
-            SqlBuilder sql = new SqlBuilder().append("SELECT " + UsageSql.rollupDayIndex(range) + " AS day_index,"
-                    + " phone_number,"
-                    + " sum(CASE WHEN direction = 'inbound' THEN events ELSE 0 END) AS inbound,"
-                    + " sum(CASE WHEN direction = 'outbound' THEN events ELSE 0 END) AS outbound,"
-                    + " sum(CASE WHEN direction = 'inbound' THEN segments ELSE 0 END) AS inbound_segments,"
-                    + " sum(CASE WHEN direction = 'outbound' THEN segments ELSE 0 END) AS outbound_segments,"
-                    + " sum(characters) AS characters");
-            UsageSql.fromRollup(sql, Rollups.EVENTS.name(), tenantId, EventType.SMS, range);
-            sql.append(" GROUP BY day, phone_number HAVING sum(events) <> 0 ORDER BY day, phone_number ASC NULLS LAST");
-            return report(range, sql);
-        }
-        SqlBuilder sql = new SqlBuilder().append("SELECT day_index, phone_number,"
-                + " sum(CASE WHEN direction = 'inbound' THEN 1 ELSE 0 END) AS inbound,"
-                + " sum(CASE WHEN direction = 'outbound' THEN 1 ELSE 0 END) AS outbound,"
+        SqlBuilder sql = new SqlBuilder().append("SELECT " + UsageSql.rollupDayIndex(range) + " AS day_index,"
+                + " phone_number,"
+                + " sum(CASE WHEN direction = 'inbound' THEN events ELSE 0 END) AS inbound,"
+                + " sum(CASE WHEN direction = 'outbound' THEN events ELSE 0 END) AS outbound,"
                 + " sum(CASE WHEN direction = 'inbound' THEN segments ELSE 0 END) AS inbound_segments,"
                 + " sum(CASE WHEN direction = 'outbound' THEN segments ELSE 0 END) AS outbound_segments,"
-                + " sum(characters) AS characters FROM (SELECT ");
-        UsageSql.dayIndex(sql, store.dialect(), range)
-                .append(" AS day_index, phone_number, direction, segments, characters");
-        UsageSql.fromEvents(sql, tenantId, EventType.SMS, range);
-        sql.append(") AS messages GROUP BY day_index, phone_number ORDER BY day_index, phone_number ASC NULLS LAST");
+                + " sum(characters) AS character_count");
+        UsageSql.fromRollup(sql, store, Rollups.EVENTS, tenantId, range).append(" AND type = ")
+                .value(EventType.SMS.wireName());
+        sql.append(" GROUP BY day, phone_number HAVING sum(events) <> 0 ORDER BY day, phone_number ASC NULLS LAST");
         return report(range, sql);
     }
 
@@ -45,7 +34,7 @@ public final class SmsUsageQuery {
                 .map(row -> new SmsUsageReport.Row(UsageSql.day(range, row.longValue("day_index")),
                         row.string("phone_number"), row.longValue("inbound"), row.longValue("outbound"),
                         row.longValue("inbound_segments"), row.longValue("outbound_segments"),
-                        row.longValue("characters")))
+                        row.longValue("character_count")))
                 .toList());
     }
 }

@@ -7,7 +7,7 @@ import dev.tally.report.ReportResponse;
 import dev.tally.server.ApiError;
 import dev.tally.server.RequestAuth;
 import dev.tally.server.Routes;
-import dev.tally.store.EventStore;
+import dev.tally.store.ReportStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -30,7 +30,7 @@ public final class UsageRoutes implements Routes {
     private final MemberUsageQuery member;
     private final MemberListQuery members;
 
-    public UsageRoutes(EventStore store, RequestAuth auth, Clock clock) {
+    public UsageRoutes(ReportStore store, RequestAuth auth, Clock clock) {
         this.auth = auth;
         this.clock = clock;
         this.ai = new AiUsageQuery(store);

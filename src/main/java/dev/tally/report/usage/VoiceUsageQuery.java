@@ -2,7 +2,7 @@ package dev.tally.report.usage;
 
 import dev.tally.event.EventType;
 import dev.tally.report.DateRange;
-import dev.tally.store.EventStore;
+import dev.tally.store.ReportStore;
 import dev.tally.store.Row;
 import dev.tally.store.SqlBuilder;
 import dev.tally.store.rollup.Rollups;
@@ -20,9 +20,9 @@ import java.util.Map;
 public final class VoiceUsageQuery {
     private static final Comparator<String> NULLS_LAST = Comparator.nullsLast(Comparator.naturalOrder());
 
-    private final EventStore store;
+    private final ReportStore store;
 
-    public VoiceUsageQuery(EventStore store) {
+    public VoiceUsageQuery(ReportStore store) {
         this.store = store;
     }
 
@@ -51,20 +51,11 @@ public final class VoiceUsageQuery {
 
     /** One row per day, provider and model, ordered so; {@code amount} is the sum of {@code column}. */
     private List<Row> daily(String tenantId, DateRange range, EventType type, String column) {
-        if (store.maintainsRollups()) {
-            SqlBuilder sql = new SqlBuilder().append("SELECT " + UsageSql.rollupDayIndex(range) + " AS day_index,"
-                    + " provider, model, sum(events) AS messages, sum(" + column + ") AS amount");
-            UsageSql.fromRollup(sql, Rollups.USAGE_BY_MODEL.name(), tenantId, type, range);
-            sql.append(" GROUP BY day, provider, model HAVING sum(events) <> 0"
-                    + " ORDER BY day, provider ASC NULLS LAST, model ASC NULLS LAST");
-            return store.query(sql.build());
-        }
-        SqlBuilder sql = new SqlBuilder().append("SELECT day_index, provider, model, count(*) AS messages,"
-                + " sum(coalesce(" + column + ", 0)) AS amount FROM (SELECT ");
-        UsageSql.dayIndex(sql, store.dialect(), range).append(" AS day_index, provider, model, " + column);
-        UsageSql.fromEvents(sql, tenantId, type, range);
-        sql.append(") AS voice GROUP BY day_index, provider, model"
-                + " ORDER BY day_index, provider ASC NULLS LAST, model ASC NULLS LAST");
+        SqlBuilder sql = new SqlBuilder().append("SELECT " + UsageSql.rollupDayIndex(range) + " AS day_index,"
+                + " provider, model, sum(events) AS messages, sum(" + column + ") AS amount");
+        UsageSql.fromRollup(sql, store, Rollups.USAGE_BY_MODEL, tenantId, range).append(" AND type = ").value(type.wireName());
+        sql.append(" GROUP BY day, provider, model HAVING sum(events) <> 0"
+                + " ORDER BY day, provider ASC NULLS LAST, model ASC NULLS LAST");
         return store.query(sql.build());
     }
 

@@ -40,4 +40,9 @@ public final class ClickHouseDialect implements SqlDialect {
     public String countDistinct(String expression) {
         return "uniqExact(" + expression + ")";
     }
+
+    @Override
+    public String signedInteger(String expression) {
+        return "toInt64(" + expression + ")";
+    }
 }

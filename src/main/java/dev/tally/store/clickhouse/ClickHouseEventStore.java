@@ -9,11 +9,15 @@ import dev.tally.event.EventType;
 import dev.tally.store.EventColumn;
 import dev.tally.store.EventColumns;
 import dev.tally.store.EventStore;
+import dev.tally.store.RawTable;
 import dev.tally.store.Row;
 import dev.tally.store.Sql;
 import dev.tally.store.SqlBuilder;
 import dev.tally.store.SqlDialect;
 import dev.tally.store.WriteOutcome;
+import dev.tally.store.rollup.MemberUsageRollup;
+import dev.tally.store.rollup.RollupRead;
+import dev.tally.store.rollup.RollupRelations;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,7 +40,7 @@ import java.util.Set;
  *     batch that failed half-written on one shard and is retried) is written twice, into a
  *     ReplacingMergeTree whose key ends in the event id, on the tenant's one shard: merges
  *     collapse the copies.</li>
- * <li>Until they are merged, every read says {@code FINAL} ({@link FinalReads}), so reports never
+ * <li>Until they are merged, every read says {@code FINAL} ({@link #table}), so reports never
  *     count a copy.</li>
  * </ol>
  * A write returns only after ClickHouse has the rows ({@code insert_distributed_sync}); one
@@ -227,7 +231,29 @@ public final class ClickHouseEventStore implements EventStore {
 
     @Override
     public List<Row> query(Sql sql) {
-        return http.query(ClickHouseLiterals.bind(new Sql(FinalReads.apply(sql.text()), sql.parameters())));
+        return http.query(ClickHouseLiterals.bind(sql));
+    }
+
+    /**
+     * {@code FINAL}: rows replaced (a call's newer state) or replayed (a batch written twice by two
+     * instances racing) collapse to one before any aggregate sees them. Rendered here, where the
+     * table name is, rather than patched into finished SQL.
+     */
+    @Override
+    public String table(RawTable table) {
+        return table.tableName() + " FINAL";
+    }
+
+    /** From the raw rows, read {@code FINAL}, until ClickHouse keeps rollups of its own. */
+    @Override
+    public Sql rollup(RollupRead read) {
+        return RollupRelations.derived(read, table(read.table().source()), dialect);
+    }
+
+    @Override
+    public MemberUsageRollup.Totals memberUsage(String tenantId, String memberId, long firstDay, long lastDay) {
+        return MemberUsageRollup.totals(query(MemberUsageRollup.readRaw(table(RawTable.EVENTS), tenantId, memberId,
+                firstDay, lastDay)).get(0));
     }
 
     @Override

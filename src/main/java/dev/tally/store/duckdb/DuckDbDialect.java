@@ -19,4 +19,10 @@ public final class DuckDbDialect implements SqlDialect {
     public String countDistinct(String expression) {
         return "count(DISTINCT " + expression + ")";
     }
+
+    /** DuckDB widens BIGINT and HUGEINT to HUGEINT itself; a cast would turn an overflow into a SQL error. */
+    @Override
+    public String signedInteger(String expression) {
+        return expression;
+    }
 }

@@ -7,11 +7,15 @@ import dev.tally.store.EventStore;
 import dev.tally.store.FingerprintSet;
 import dev.tally.store.IdFingerprint;
 import dev.tally.store.LongHashSet;
+import dev.tally.store.RawTable;
+import dev.tally.store.ReportStore;
 import dev.tally.store.Row;
 import dev.tally.store.Sql;
 import dev.tally.store.SqlBuilder;
 import dev.tally.store.SqlDialect;
 import dev.tally.store.WriteOutcome;
+import dev.tally.store.rollup.MemberUsageRollup;
+import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.Rollups;
 import dev.tally.store.rollup.StoredEvent;
 import java.sql.Connection;
@@ -52,6 +56,7 @@ public final class DuckDbEventStore implements EventStore {
     /** The same for the {@code calls} table, so a batch of new calls skips looking up their stored state. */
     private final FingerprintSet callFingerprints;
     private final SqlDialect dialect = new DuckDbDialect();
+    private final DuckDbReports reports;
     private final DuckDbRollups rollups = new DuckDbRollups();
     private final MemberAttribution members;
     private final RollupJournal journal = new RollupJournal();
@@ -59,6 +64,7 @@ public final class DuckDbEventStore implements EventStore {
 
     public DuckDbEventStore(DuckDbDatabase database) {
         this.database = database;
+        this.reports = new DuckDbReports(database, dialect, true);
         this.writer = database.newConnection();
         this.fingerprints = loadFingerprints("events");
         this.callFingerprints = loadFingerprints("calls");
@@ -264,11 +270,6 @@ public final class DuckDbEventStore implements EventStore {
         DuckDbRollups.completeBulkLoad(connection);
     }
 
-    @Override
-    public boolean maintainsRollups() {
-        return true;
-    }
-
     /**
      * Picks out every non-call event not stored before, in batch order, into {@code fresh}; returns
      * their fingerprints, which are appended with them and remembered after the commit.
@@ -464,7 +465,27 @@ public final class DuckDbEventStore implements EventStore {
 
     @Override
     public List<Row> query(Sql sql) {
-        return database.read(connection -> run(connection, sql));
+        return reports.query(sql);
+    }
+
+    @Override
+    public String table(RawTable table) {
+        return reports.table(table);
+    }
+
+    @Override
+    public Sql rollup(RollupRead read) {
+        return reports.rollup(read);
+    }
+
+    @Override
+    public MemberUsageRollup.Totals memberUsage(String tenantId, String memberId, long firstDay, long lastDay) {
+        return reports.memberUsage(tenantId, memberId, firstDay, lastDay);
+    }
+
+    /** The same data read without the rollups: every report derived from the raw rows, for comparing the two. */
+    public ReportStore withoutRollups() {
+        return new DuckDbReports(database, dialect, false);
     }
 
     private static PreparedStatement prepare(Connection connection, Sql sql) throws SQLException {

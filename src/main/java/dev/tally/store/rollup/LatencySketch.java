@@ -48,6 +48,20 @@ public final class LatencySketch {
     }
 
     /**
+     * {@link #index} as SQL over a non-negative integer expression, for a store deriving the
+     * latency rollup from raw rows: the same logarithm, then the same one-step corrections at the
+     * edges, so rounding in the engine's logarithm lands on the bucket Java picks. Only functions
+     * both engines spell alike ({@code log2}, {@code ceil}, {@code pow}).
+     */
+    public static String indexSql(String value) {
+        String estimate = "ceil(log2(" + value + ") / " + Math.log(GAMMA) / Math.log(2) + ")";
+        return "CASE WHEN " + value + " = 0 THEN " + ZERO_INDEX + " ELSE " + estimate
+                + " - CASE WHEN " + estimate + " > 0 AND pow(" + GAMMA + ", " + estimate + " - 1) >= " + value
+                + " THEN 1 ELSE 0 END + CASE WHEN pow(" + GAMMA + ", " + estimate + ") < " + value
+                + " THEN 1 ELSE 0 END END";
+    }
+
+    /**
      * The value that stands for a bucket: the point within {@code α} of both its edges, moved into
      * the range of whole numbers the bucket can hold, so a bucket holding a single integer (every
      * bucket of latencies up to 66 ms) answers it exactly.

@@ -2,6 +2,9 @@ package dev.tally.store.rollup;
 
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
+import dev.tally.store.Row;
+import dev.tally.store.Sql;
+import dev.tally.store.SqlBuilder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +30,41 @@ public final class MemberUsageRollup {
             "credits_micros");
 
     private MemberUsageRollup() {
+    }
+
+    /** What the member usage report reads: chats opened, messages and LLM credits attributed. */
+    public record Totals(long chats, long messages, long creditsMicros) {
+    }
+
+    /** The totals from this table: one row per day at most, whatever the number of events. */
+    public static Sql readTable(String tenantId, String memberId, long firstDay, long lastDay) {
+        return new SqlBuilder().append("SELECT sum(chats) AS chat_count, sum(messages) AS message_count,"
+                        + " sum(credits_micros) AS credit_sum FROM " + TABLE + " WHERE tenant_id = ").value(tenantId)
+                .append(" AND day >= ").value(firstDay).append(" AND day <= ").value(lastDay)
+                .append(" AND member_id = ").value(memberId).build();
+    }
+
+    /**
+     * The same totals from the raw events, with the attribution this table resolves on write
+     * written as SQL: a message or LLM request counts when it names the member or happened in a
+     * chat the member opened (whenever that chat was stored).
+     */
+    public static Sql readRaw(String events, String tenantId, String memberId, long firstDay, long lastDay) {
+        return new SqlBuilder().append("SELECT sum(CASE WHEN type = 'chat' THEN 1 ELSE 0 END) AS chat_count,"
+                        + " sum(CASE WHEN type = 'message' THEN 1 ELSE 0 END) AS message_count,"
+                        + " sum(CASE WHEN type = 'llm' THEN credits_micros ELSE 0 END) AS credit_sum FROM " + events
+                        + " WHERE tenant_id = ").value(tenantId)
+                .append(" AND time_ms >= ").value(firstDay * Rollups.DAY_MS)
+                .append(" AND time_ms < ").value((lastDay + 1) * Rollups.DAY_MS)
+                .append(" AND ((type = 'chat' AND member_id = ").value(memberId)
+                .append(") OR (type IN ('message', 'llm') AND (member_id = ").value(memberId)
+                .append(" OR chat_id IN (SELECT id FROM " + events + " WHERE tenant_id = ").value(tenantId)
+                .append(" AND type = 'chat' AND member_id = ").value(memberId).append("))))").build();
+    }
+
+    /** Reads a row of {@link #readTable} or {@link #readRaw}. */
+    public static Totals totals(Row row) {
+        return new Totals(row.longValue("chat_count"), row.longValue("message_count"), row.longValue("credit_sum"));
     }
 
     /** Whether an event of this type is counted for the member it names and for its chat's owner. */

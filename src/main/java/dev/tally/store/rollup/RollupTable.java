@@ -2,6 +2,7 @@ package dev.tally.store.rollup;
 
 import dev.tally.event.Event;
 import dev.tally.store.EventColumn;
+import dev.tally.store.RawTable;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -21,9 +22,13 @@ import java.util.function.ToLongFunction;
  * @param keys the grouping columns after {@code tenant_id} and the time slot
  * @param measures the first is always the row count, whose zero marks a cancelled group
  * @param covers which events (or call states) the table counts
+ * @param source the raw table holding what the rollup counts: {@code calls} for call states
+ * @param sourceCondition {@code covers} as SQL over a row of {@code source}; {@code keys} and
+ *     {@code measures} carry their SQL too, so a store can derive the rollup's rows from the raw
+ *     rows ({@link RollupRelations}) and the contract suites check that both agree
  */
 public record RollupTable(String name, Grain grain, List<EventColumn> keys, List<Measure> measures,
-                          Predicate<Event> covers) {
+                          Predicate<Event> covers, RawTable source, String sourceCondition) {
 
     /** The length of a rollup row's time slot, and the name of the column holding the slot number. */
     public enum Grain {
@@ -62,8 +67,12 @@ public record RollupTable(String name, Grain grain, List<EventColumn> keys, List
         MAX
     }
 
-    /** A stored column and what one event contributes to it. */
-    public record Measure(String name, Combine combine, ToLongFunction<Event> value) {
+    /**
+     * A stored column and what one event contributes to it, in Java and as SQL over the raw row.
+     * The SQL of a sum is never NULL; that of a minimum or maximum is NULL where the Java value is
+     * the identity (an event without a latency), which SQL's {@code min} and {@code max} skip alike.
+     */
+    public record Measure(String name, Combine combine, ToLongFunction<Event> value, String sql) {
 
         /** The value of a group without events: what combining with it changes nothing. */
         public long identity() {

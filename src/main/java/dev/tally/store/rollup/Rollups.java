@@ -5,6 +5,7 @@ import dev.tally.event.Event;
 import dev.tally.event.EventType;
 import dev.tally.store.ColumnKind;
 import dev.tally.store.EventColumn;
+import dev.tally.store.RawTable;
 import dev.tally.store.rollup.RollupTable.Grain;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +25,8 @@ import java.util.function.Function;
  */
 public final class Rollups {
     public static final long DAY_MS = 86_400_000L;
+    private static final String CALL_CONDITION = "type = '" + EventType.CALL.wireName() + "'";
+    private static final String NOT_CALL_CONDITION = "type <> '" + EventType.CALL.wireName() + "'";
 
     /**
      * Spend and tokens-by-assistant: calls per agent and status. Sentiments and duration buckets
@@ -33,32 +36,34 @@ public final class Rollups {
      */
     public static final RollupTable CALLS_BY_AGENT = new RollupTable("rollup_calls_by_agent", Grain.DAY,
             List.of(key("agent_id", event -> event.agentId), key("status", event -> event.status)),
-            List.of(measure("calls", event -> 1), measure("timed_calls", event -> event.durationMs == null ? 0 : 1),
-                    measure("duration_ms", event -> orZero(event.durationMs)),
-                    measure("cost_nanos", event -> event.costNanos),
-                    measure("sentiment_positive", event -> "positive".equals(event.sentiment) ? 1 : 0),
-                    measure("sentiment_neutral", event -> "neutral".equals(event.sentiment) ? 1 : 0),
-                    measure("sentiment_negative", event -> "negative".equals(event.sentiment) ? 1 : 0),
+            List.of(measure("calls", event -> 1, "1"),
+                    measure("timed_calls", event -> event.durationMs == null ? 0 : 1,
+                            "CASE WHEN duration_ms IS NULL THEN 0 ELSE 1 END"),
+                    measure("duration_ms", event -> orZero(event.durationMs), "coalesce(duration_ms, 0)"),
+                    measure("cost_nanos", event -> event.costNanos, "cost_nanos"),
+                    sentimentMeasure("positive"), sentimentMeasure("neutral"), sentimentMeasure("negative"),
                     durationBucketMeasure(CallDurationBucket.UNDER_30_SECONDS),
                     durationBucketMeasure(CallDurationBucket.HALF_TO_ONE_MINUTE),
                     durationBucketMeasure(CallDurationBucket.ONE_TO_THREE_MINUTES),
                     durationBucketMeasure(CallDurationBucket.THREE_TO_FIVE_MINUTES),
                     durationBucketMeasure(CallDurationBucket.OVER_FIVE_MINUTES)),
-            event -> event.type == EventType.CALL);
+            event -> event.type == EventType.CALL, RawTable.CALLS, CALL_CONDITION);
 
     /** Phone usage: calls per number, direction, status and whether they have an end time. */
     public static final RollupTable CALLS_BY_PHONE = new RollupTable("rollup_calls_by_phone", Grain.DAY,
             List.of(key("phone_number", event -> event.phoneNumber), key("direction", event -> event.direction),
                     key("status", event -> event.status),
-                    integerKey("ended", event -> event.endedMs == null ? 0 : 1)),
-            List.of(measure("calls", event -> 1), measure("duration_ms", event -> orZero(event.durationMs))),
-            event -> event.type == EventType.CALL);
+                    integerKey("ended", event -> event.endedMs == null ? 0 : 1,
+                            "CASE WHEN ended_ms IS NULL THEN 0 ELSE 1 END")),
+            List.of(measure("calls", event -> 1, "1"),
+                    measure("duration_ms", event -> orZero(event.durationMs), "coalesce(duration_ms, 0)")),
+            event -> event.type == EventType.CALL, RawTable.CALLS, CALL_CONDITION);
 
     /** SMS usage and tokens by assistant: every other event type, summed per type, agent, number and direction. */
     public static final RollupTable EVENTS = new RollupTable("rollup_events", Grain.DAY,
             List.of(key("type", event -> event.type.wireName()), key("agent_id", event -> event.agentId),
                     key("phone_number", event -> event.phoneNumber), key("direction", event -> event.direction)),
-            usageMeasures(), event -> event.type != EventType.CALL);
+            usageMeasures(), event -> event.type != EventType.CALL, RawTable.EVENTS, NOT_CALL_CONDITION);
 
     /**
      * AI and voice usage: the same sums per type, provider, model, kind and whether priced. Kept
@@ -68,22 +73,25 @@ public final class Rollups {
     public static final RollupTable USAGE_BY_MODEL = new RollupTable("rollup_usage_by_model", Grain.DAY,
             List.of(key("type", event -> event.type.wireName()), key("provider", event -> event.provider),
                     key("model", event -> event.model), key("kind", event -> event.kind),
-                    integerKey("unpriced", event -> event.costSource == CostSource.UNPRICED ? 1 : 0)),
-            usageMeasures(), event -> event.type != EventType.CALL);
+                    integerKey("unpriced", event -> event.costSource == CostSource.UNPRICED ? 1 : 0,
+                            "CASE WHEN cost_source = '" + CostSource.UNPRICED.wireName() + "' THEN 1 ELSE 0 END")),
+            usageMeasures(), event -> event.type != EventType.CALL, RawTable.EVENTS, NOT_CALL_CONDITION);
 
     private static List<RollupTable.Measure> usageMeasures() {
-        return List.of(measure("events", event -> 1), measure("input_tokens", event -> event.inputTokens),
-                measure("cached_input_tokens", event -> event.cachedInputTokens),
-                measure("cache_creation_input_tokens", event -> event.cacheCreationInputTokens),
-                measure("output_tokens", event -> event.outputTokens),
-                measure("input_audio_tokens", event -> event.inputAudioTokens),
-                measure("output_audio_tokens", event -> event.outputAudioTokens),
-                measure("characters", event -> orZero(event.characters)),
-                measure("audio_duration_ms", event -> orZero(event.audioDurationMs)),
-                measure("duration_ms", event -> orZero(event.durationMs)),
-                measure("segments", event -> event.segments == null ? 0 : event.segments),
-                measure("credits_micros", event -> event.creditsMicros),
-                measure("cost_nanos", event -> event.costNanos));
+        return List.of(measure("events", event -> 1, "1"),
+                measure("input_tokens", event -> event.inputTokens, "input_tokens"),
+                measure("cached_input_tokens", event -> event.cachedInputTokens, "cached_input_tokens"),
+                measure("cache_creation_input_tokens", event -> event.cacheCreationInputTokens,
+                        "cache_creation_input_tokens"),
+                measure("output_tokens", event -> event.outputTokens, "output_tokens"),
+                measure("input_audio_tokens", event -> event.inputAudioTokens, "input_audio_tokens"),
+                measure("output_audio_tokens", event -> event.outputAudioTokens, "output_audio_tokens"),
+                measure("characters", event -> orZero(event.characters), "coalesce(characters, 0)"),
+                measure("audio_duration_ms", event -> orZero(event.audioDurationMs), "coalesce(audio_duration_ms, 0)"),
+                measure("duration_ms", event -> orZero(event.durationMs), "coalesce(duration_ms, 0)"),
+                measure("segments", event -> event.segments == null ? 0 : event.segments, "coalesce(segments, 0)"),
+                measure("credits_micros", event -> event.creditsMicros, "credits_micros"),
+                measure("cost_nanos", event -> event.costNanos, "cost_nanos"));
     }
 
     /**
@@ -91,24 +99,29 @@ public final class Rollups {
      * needs (count, sum, minimum, maximum, zeros), so any bucket of whole hours is answered exactly.
      */
     public static final RollupTable LLM_BY_HOUR = new RollupTable("rollup_llm_by_hour", Grain.HOUR,
-            List.of(key("model", event -> event.model)), LlmMeasures.ALL, event -> event.type == EventType.LLM);
+            List.of(key("model", event -> event.model)), LlmMeasures.ALL, event -> event.type == EventType.LLM,
+            RawTable.EVENTS, "type = '" + EventType.LLM.wireName() + "'");
 
     /** The same per UTC day: a month of daily buckets reads 31 rows a model instead of 744. */
     public static final RollupTable LLM_BY_DAY = new RollupTable("rollup_llm_by_day", Grain.DAY,
-            LLM_BY_HOUR.keys(), LLM_BY_HOUR.measures(), LLM_BY_HOUR.covers());
+            LLM_BY_HOUR.keys(), LLM_BY_HOUR.measures(), LLM_BY_HOUR.covers(), LLM_BY_HOUR.source(),
+            LLM_BY_HOUR.sourceCondition());
 
     /** Call statistics' latency percentiles: a {@link LatencySketch} per hour, one row per bucket index. */
     public static final RollupTable LLM_LATENCY = new RollupTable("rollup_llm_latency", Grain.HOUR,
-            List.of(integerKey("sketch_index", event -> LatencySketch.index(event.endedMs - event.timeMs))),
-            List.of(measure("latencies", event -> 1)),
-            event -> event.type == EventType.LLM && event.endedMs != null);
+            List.of(integerKey("sketch_index", event -> LatencySketch.index(event.endedMs - event.timeMs),
+                    LatencySketch.indexSql("(ended_ms - time_ms)"))),
+            List.of(measure("latencies", event -> 1, "1")),
+            event -> event.type == EventType.LLM && event.endedMs != null,
+            RawTable.EVENTS, "type = '" + EventType.LLM.wireName() + "' AND ended_ms IS NOT NULL");
 
     /**
      * The same sketch per UTC day: a month of daily buckets merges 31 sketches instead of 744, for
      * requests whose buckets are whole UTC days.
      */
     public static final RollupTable LLM_LATENCY_BY_DAY = new RollupTable("rollup_llm_latency_by_day", Grain.DAY,
-            LLM_LATENCY.keys(), LLM_LATENCY.measures(), LLM_LATENCY.covers());
+            LLM_LATENCY.keys(), LLM_LATENCY.measures(), LLM_LATENCY.covers(), LLM_LATENCY.source(),
+            LLM_LATENCY.sourceCondition());
 
     public static final List<RollupTable> ALL = List.of(CALLS_BY_AGENT, CALLS_BY_PHONE, EVENTS, USAGE_BY_MODEL,
             LLM_BY_HOUR, LLM_BY_DAY, LLM_LATENCY, LLM_LATENCY_BY_DAY);
@@ -127,7 +140,13 @@ public final class Rollups {
     }
 
     private static RollupTable.Measure durationBucketMeasure(CallDurationBucket bucket) {
-        return measure(bucket.column(), event -> CallDurationBucket.of(event.durationMs).orElse(null) == bucket ? 1 : 0);
+        return measure(bucket.column(), event -> CallDurationBucket.of(event.durationMs).orElse(null) == bucket ? 1 : 0,
+                "CASE WHEN " + bucket.sqlCondition("duration_ms") + " THEN 1 ELSE 0 END");
+    }
+
+    private static RollupTable.Measure sentimentMeasure(String sentiment) {
+        return measure("sentiment_" + sentiment, event -> sentiment.equals(event.sentiment) ? 1 : 0,
+                "CASE WHEN sentiment = '" + sentiment + "' THEN 1 ELSE 0 END");
     }
 
     public static long day(long timeMs) {
@@ -226,12 +245,13 @@ public final class Rollups {
         return new EventColumn(name, ColumnKind.STRING, true, reader);
     }
 
-    private static EventColumn integerKey(String name, Function<Event, Object> reader) {
-        return new EventColumn(name, ColumnKind.INTEGER, false, reader);
+    private static EventColumn integerKey(String name, Function<Event, Object> reader, String sql) {
+        return new EventColumn(name, ColumnKind.INTEGER, false, reader, sql);
     }
 
-    private static RollupTable.Measure measure(String name, java.util.function.ToLongFunction<Event> value) {
-        return new RollupTable.Measure(name, RollupTable.Combine.SUM, value);
+    private static RollupTable.Measure measure(String name, java.util.function.ToLongFunction<Event> value,
+                                               String sql) {
+        return new RollupTable.Measure(name, RollupTable.Combine.SUM, value, sql);
     }
 
     private static long orZero(Long value) {

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
 import dev.tally.report.DateRange;
-import dev.tally.store.EventStore;
-import dev.tally.store.Row;
-import dev.tally.store.Sql;
-import dev.tally.store.SqlDialect;
+import dev.tally.store.ReportStore;
 import dev.tally.store.WriteOutcome;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
@@ -59,7 +56,7 @@ class MemberUsageRollupTest {
                 store.compactRollups();
             }
 
-            EventStore raw = rawView(store);
+            ReportStore raw = store.withoutRollups();
             long attributedMessages = 0;
             for (String tenant : TENANTS) {
                 for (String member : List.of("m0", "m1", "m2", "m3", "m4", "nobody")) {
@@ -121,35 +118,5 @@ class MemberUsageRollupTest {
         copy.chatId = original.type == EventType.CHAT ? null : "c" + random.nextInt(CHAT_IDS);
         copy.creditsMicros = original.type == EventType.LLM ? 9_999_999 : 0;
         return copy;
-    }
-
-    /** The store seen without rollups: the report answers from the raw events through it. */
-    static EventStore rawView(EventStore store) {
-        return new EventStore() {
-            @Override
-            public List<WriteOutcome> write(List<Event> events) {
-                throw new UnsupportedOperationException("read only");
-            }
-
-            @Override
-            public List<Row> query(Sql sql) {
-                return store.query(sql);
-            }
-
-            @Override
-            public SqlDialect dialect() {
-                return store.dialect();
-            }
-
-            @Override
-            public String name() {
-                return "raw view";
-            }
-
-            @Override
-            public void close() {
-                // the test closes the store
-            }
-        };
     }
 }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.store.EventStore;
 import dev.tally.store.EventStoreContract;
+import dev.tally.store.RawTable;
 import dev.tally.store.SqlBuilder;
 import dev.tally.store.WriteOutcome;
+import dev.tally.store.rollup.RollupRead;
+import dev.tally.store.rollup.Rollups;
 import dev.tally.testing.ClickHouseCluster;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,7 +50,7 @@ class ClickHouseEventStoreTest extends EventStoreContract {
             total += onShard;
         }
         assertThat(total).isEqualTo(20);
-        assertThat(store.query(new SqlBuilder().append("SELECT count(*) AS n FROM events").build()).get(0)
+        assertThat(store.query(new SqlBuilder().append("SELECT count(*) AS n FROM " + store.table(RawTable.EVENTS)).build()).get(0)
                 .longValue("n")).isEqualTo(20);
     }
 
@@ -63,8 +66,12 @@ class ClickHouseEventStoreTest extends EventStoreContract {
         assertThat(http.query("SELECT count() AS n FROM events").get(0).longValue("n")).as("without FINAL").isEqualTo(2);
 
         assertThat(count("events", "acme")).isEqualTo(1);
-        assertThat(store.query(new SqlBuilder().append("SELECT sum(input_tokens + 1) AS n FROM events WHERE tenant_id = ")
+        assertThat(store.query(new SqlBuilder().append("SELECT sum(input_tokens + 1) AS n FROM " + store.table(RawTable.EVENTS) + " WHERE tenant_id = ")
                 .value("acme").build()).get(0).longValue("n")).isEqualTo(1);
+        // what the reports read: the rollup's rows, which ClickHouse derives from the same raw rows
+        assertThat(store.query(new SqlBuilder().append("SELECT sum(events) AS n, sum(input_tokens) AS tokens FROM ")
+                .append(store.rollup(RollupRead.of(Rollups.USAGE_BY_MODEL, "acme", 0, Long.MAX_VALUE)))
+                .append(" AS usage_rows").build()).get(0).longValue("n")).isEqualTo(1);
     }
 
     private static String json(Object value) {

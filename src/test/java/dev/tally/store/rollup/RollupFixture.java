@@ -5,9 +5,7 @@ import dev.tally.event.CostSource;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
 import dev.tally.store.EventStore;
-import dev.tally.store.Row;
-import dev.tally.store.Sql;
-import dev.tally.store.SqlDialect;
+import dev.tally.store.ReportStore;
 import dev.tally.store.WriteOutcome;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
@@ -19,7 +17,7 @@ import java.util.SplittableRandom;
  * Randomized usage (fixed seed) written to an in-memory DuckDB store in many batches, with call
  * states replaced across batches (in progress, then final; final, then corrected), duplicates and
  * unpriced models, so the rollups carry negative deltas and cancelled groups. {@link #raw} is the
- * same store seen without rollups: every report answers from the raw tables through it.
+ * same store read without rollups: every rollup row is derived from the raw tables.
  */
 public final class RollupFixture implements AutoCloseable {
     /** 2026-03-15T00:00:00Z: the generated days end here. */
@@ -123,34 +121,9 @@ public final class RollupFixture implements AutoCloseable {
         return store;
     }
 
-    /** The same data, answered from the raw tables only. */
-    public EventStore raw() {
-        return new EventStore() {
-            @Override
-            public List<WriteOutcome> write(List<Event> events) {
-                throw new UnsupportedOperationException("read only");
-            }
-
-            @Override
-            public List<Row> query(Sql sql) {
-                return store.query(sql);
-            }
-
-            @Override
-            public SqlDialect dialect() {
-                return store.dialect();
-            }
-
-            @Override
-            public String name() {
-                return "raw view";
-            }
-
-            @Override
-            public void close() {
-                // the fixture closes the store
-            }
-        };
+    /** The same data, every report derived from the raw tables. */
+    public ReportStore raw() {
+        return store.withoutRollups();
     }
 
     @Override
