@@ -9,6 +9,7 @@ import dev.tally.server.Json;
 import dev.tally.server.ServerConfig;
 import dev.tally.server.Tally;
 import dev.tally.server.TallyServer;
+import dev.tally.store.clickhouse.ClickHouseEventStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -114,6 +115,11 @@ public final class TestServer implements AutoCloseable {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode result = json(response);
         assertThat(result.path("rejected").asInt()).as(response.body()).isZero();
+        if ("clickhouse".equals(System.getProperty(STORE_PROPERTY))
+                && server.tally().events() instanceof ClickHouseEventStore clickHouse) {
+            // the reports then read these hours from the rollup tables; events sent otherwise stay raw
+            clickHouse.recomputeRollups();
+        }
         return result;
     }
 

@@ -17,7 +17,6 @@ import dev.tally.store.SqlDialect;
 import dev.tally.store.WriteOutcome;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
-import dev.tally.store.rollup.RollupRelations;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +25,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scale-out store: events and calls in ClickHouse, shared by any number of stateless Tally
@@ -51,15 +55,47 @@ public final class ClickHouseEventStore implements EventStore {
     /** Test hook: with this system property set, the process halts right after a write, before answering. */
     public static final String HALT_AFTER_WRITE_PROPERTY = "tally.test.halt-after-store-write";
     private static final int LOOKUP_CHUNK = 2_000;
+    private static final long RECOMPUTE_EVERY_SECONDS = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseEventStore.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ClickHouseHttp http;
     private final ClickHouseConfig config;
     private final SqlDialect dialect = new ClickHouseDialect();
+    private final ClickHouseRollups rollups;
+    private final ScheduledExecutorService recomputation;
 
     ClickHouseEventStore(ClickHouseHttp http, ClickHouseConfig config) {
         this.http = http;
         this.config = config;
+        this.rollups = new ClickHouseRollups(http, dialect, System::currentTimeMillis);
+        this.recomputation = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "clickhouse-rollups");
+            thread.setDaemon(true);
+            return thread;
+        });
+        recomputation.scheduleWithFixedDelay(this::recomputeQuietly, RECOMPUTE_EVERY_SECONDS, RECOMPUTE_EVERY_SECONDS,
+                TimeUnit.SECONDS);
+    }
+
+    private void recomputeQuietly() {
+        try {
+            int hours = rollups.recomputeDue();
+            if (hours > 0) {
+                LOG.atDebug().addKeyValue("hours", hours).log("rollups recomputed");
+            }
+        } catch (RuntimeException failure) {
+            // the hours stay marked: reads derive them from raw rows and the next round tries again
+            LOG.atWarn().setCause(failure).log("rollup recomputation failed; retrying in {} s", RECOMPUTE_EVERY_SECONDS);
+        }
+    }
+
+    /**
+     * Recomputes the rollups of every marked hour now, the open hour too, without waiting for
+     * marks to settle: for tests and bulk loads, once no write is in flight. Returns the hours recorded.
+     */
+    public int recomputeRollups() {
+        return rollups.recomputeAll();
     }
 
     @Override
@@ -72,6 +108,17 @@ public final class ClickHouseEventStore implements EventStore {
         newEvents.forEach(event -> eventRows.append(row(event, null)).append('\n'));
         StringBuilder callRows = new StringBuilder();
         callStates.forEach(call -> callRows.append(row(call.event, call.version)).append('\n'));
+        Set<ClickHouseRollups.TenantHour> touched = new LinkedHashSet<>();
+        newEvents.forEach(event -> touched.add(ClickHouseRollups.TenantHour.of(event.tenantId, event.timeMs)));
+        for (CallState call : callStates) {
+            touched.add(ClickHouseRollups.TenantHour.of(call.event.tenantId, call.event.timeMs));
+            if (call.replacedTimeMs != null) {
+                // a later state may carry another start time: the hour it leaves changes too
+                touched.add(ClickHouseRollups.TenantHour.of(call.event.tenantId, call.replacedTimeMs));
+            }
+        }
+        // marked before the rows go in, so no hour holds rows its marks do not announce
+        rollups.mark(touched);
         if (!newEvents.isEmpty()) {
             http.insert("events", eventRows.toString());
         }
@@ -146,16 +193,17 @@ public final class ClickHouseEventStore implements EventStore {
         List<CallState> states = new ArrayList<>();
         for (Map.Entry<String, Event> call : latest.entrySet()) {
             StoredCall before = stored.get(call.getKey());
-            states.add(new CallState(call.getValue(), Versions.after(before == null ? 0 : before.version)));
+            states.add(new CallState(call.getValue(), Versions.after(before == null ? 0 : before.version),
+                    before == null ? null : before.timeMs));
         }
         return states;
     }
 
     /** A call's state to write, with a version above the one it replaces. */
-    private record CallState(Event event, long version) {
+    private record CallState(Event event, long version, Long replacedTimeMs) {
     }
 
-    private record StoredCall(String status, long version) {
+    private record StoredCall(String status, long version, long timeMs) {
     }
 
     private Map<String, StoredCall> storedCalls(List<Event> events) {
@@ -168,11 +216,11 @@ public final class ClickHouseEventStore implements EventStore {
         Map<String, StoredCall> stored = new HashMap<>();
         for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
             for (List<String> chunk : chunks(tenant.getValue())) {
-                Sql sql = new SqlBuilder().append("SELECT id, status, version FROM calls FINAL WHERE tenant_id = ")
+                Sql sql = new SqlBuilder().append("SELECT id, status, version, time_ms FROM calls FINAL WHERE tenant_id = ")
                         .value(tenant.getKey()).append(" AND id IN ").values(chunk).build();
                 for (Row row : http.query(ClickHouseLiterals.bind(sql))) {
                     stored.put(tenant.getKey() + '\u0000' + row.string("id"),
-                            new StoredCall(row.string("status"), row.longValue("version")));
+                            new StoredCall(row.string("status"), row.longValue("version"), row.longValue("time_ms")));
                 }
             }
         }
@@ -244,10 +292,10 @@ public final class ClickHouseEventStore implements EventStore {
         return table.tableName() + " FINAL";
     }
 
-    /** From the raw rows, read {@code FINAL}, until ClickHouse keeps rollups of its own. */
+    /** Recomputed hours from the rollup tables, the rest from the raw rows ({@link ClickHouseRollups}). */
     @Override
     public Sql rollup(RollupRead read) {
-        return RollupRelations.derived(read, table(read.table().source()), dialect);
+        return rollups.read(read, table(read.table().source()));
     }
 
     @Override
@@ -273,5 +321,6 @@ public final class ClickHouseEventStore implements EventStore {
     @Override
     public void close() {
         // HTTP holds no connection that needs closing; the writer has finished before this is called.
+        recomputation.shutdownNow();
     }
 }

@@ -3,6 +3,7 @@ package dev.tally.store.clickhouse;
 import dev.tally.store.EventColumn;
 import dev.tally.store.EventColumns;
 import dev.tally.store.Row;
+import dev.tally.store.rollup.RollupTable;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -68,6 +69,16 @@ final class ClickHouseSchema {
                 input_audio_per_million Nullable(String), output_audio_per_million Nullable(String),
                 credit_multiplier String, deleted UInt8, version UInt64""",
                 "ReplacingMergeTree", "version", "ORDER BY id", "cityHash64(id)");
+        for (RollupTable table : ClickHouseRollups.storedTables()) {
+            table(statements, table.name(), ClickHouseRollups.columns(table), "MergeTree", null,
+                    "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) ORDER BY (tenant_id, hour, generation)",
+                    "cityHash64(tenant_id)");
+        }
+        table(statements, ClickHouseRollups.MARKS, "tenant_id String, hour Int64, marked_ms UInt64",
+                "ReplacingMergeTree", "marked_ms", "ORDER BY (tenant_id, hour)", "cityHash64(tenant_id)");
+        table(statements, ClickHouseRollups.HOURS,
+                "tenant_id String, hour Int64, covered_ms UInt64, generation Int64, version UInt64",
+                "ReplacingMergeTree", "version", "ORDER BY (tenant_id, hour)", "cityHash64(tenant_id)");
         run(statements);
         run(missingColumns());
     }

@@ -22,7 +22,9 @@ public final class ClickHouseStore {
 
     public static ClickHouseStore open(ClickHouseConfig config) {
         new ClickHouseSchema(new ClickHouseHttp(config.endpoints(), settings(config, false)), config).migrate();
-        return new ClickHouseStore(config, new ClickHouseHttp(config.endpoints(), settings(config, true)));
+        ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), settings(config, true));
+        new ClickHouseRollups(http, new ClickHouseDialect(), System::currentTimeMillis).markExistingRows();
+        return new ClickHouseStore(config, http);
     }
 
     /**

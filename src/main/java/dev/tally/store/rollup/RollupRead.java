@@ -40,7 +40,8 @@ public record RollupRead(RollupTable table, String tenantId, long fromMs, long t
         return new RollupRead(table, tenantId, fromMs, toMs, rawEquals, List.of(names));
     }
 
-    List<RollupTable.Measure> selectedMeasures() {
+    /** The measures read, in the table's order. */
+    public List<RollupTable.Measure> selectedMeasures() {
         if (measures.isEmpty()) {
             return table.measures();
         }

@@ -1,0 +1,341 @@
+package dev.tally.store.clickhouse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.store.EventColumn;
+import dev.tally.store.RawTable;
+import dev.tally.store.Row;
+import dev.tally.store.Sql;
+import dev.tally.store.SqlBuilder;
+import dev.tally.store.SqlDialect;
+import dev.tally.store.rollup.RollupRead;
+import dev.tally.store.rollup.RollupRelations;
+import dev.tally.store.rollup.RollupTable;
+import dev.tally.store.rollup.Rollups;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * ClickHouse's rollups, kept exactly once by recomputing, never by adding deltas.
+ *
+ * <p>A {@code SummingMergeTree} fed with each write's deltas would count twice an event that slips
+ * past the duplicate lookup (two instances writing it at once). So rollup rows are always computed
+ * from the deduplicated raw rows ({@code FINAL}), one (tenant, hour) at a time:
+ * <ol>
+ * <li>Every write first marks the (tenant, hour)s it touches in {@code rollup_marks}, with the
+ *     time of the mark, then inserts its rows.</li>
+ * <li>A worker finds hours whose newest mark is newer than what their rollup rows cover, waits
+ *     until the hour is over and its marks are {@link #SETTLE_MS} old (every write marked by then
+ *     has finished: a write times out sooner), recomputes each table's rows of those hours under a
+ *     fresh generation number, checks that each insert landed exactly once, and only then records
+ *     the generation and the marks it covers in {@code rollup_hours}.</li>
+ * <li>A read takes an hour from the rollup rows of its recorded generation when that covers every
+ *     mark of the hour, and derives it from the raw rows otherwise: the open hour, an hour with a
+ *     late event, an hour whose recomputation has not run or failed. Rows of other generations are
+ *     never read, so a recomputation that dies half-way changes nothing.</li>
+ * </ol>
+ * Every table is stored by the hour and sharded by tenant like the raw tables; a day-grained read
+ * sums the day's hours. A read without a tenant or with raw-only conditions is derived whole.
+ */
+final class ClickHouseRollups {
+    static final String MARKS = "rollup_marks";
+    static final String HOURS = "rollup_hours";
+    /** How old a mark must be before its hour is recomputed: longer than any write may take. */
+    static final long SETTLE_MS = 60_000;
+    private static final long HOUR_MS = RollupTable.Grain.HOUR.milliseconds();
+    private static final int HOURS_PER_RECOMPUTATION = 168;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final SecureRandom GENERATIONS = new SecureRandom();
+
+    private final ClickHouseHttp http;
+    private final SqlDialect dialect;
+    private final LongSupplier clock;
+
+    ClickHouseRollups(ClickHouseHttp http, SqlDialect dialect, LongSupplier clock) {
+        this.http = http;
+        this.dialect = dialect;
+        this.clock = clock;
+    }
+
+    /** A (tenant, hour) a write touched. */
+    record TenantHour(String tenantId, long hour) {
+        static TenantHour of(String tenantId, long timeMs) {
+            return new TenantHour(tenantId, Math.floorDiv(timeMs, HOUR_MS));
+        }
+    }
+
+    /** The tables ClickHouse keeps: one per distinct set of keys and measures, all by the hour. */
+    static List<RollupTable> storedTables() {
+        return Rollups.ALL.stream().filter(table -> storage(table) == table).toList();
+    }
+
+    /** Where a table's rows live: the hourly table of the same keys and measures, if there is one. */
+    static RollupTable storage(RollupTable table) {
+        for (RollupTable candidate : Rollups.ALL) {
+            if (candidate.grain() == RollupTable.Grain.HOUR && candidate.keys().equals(table.keys())
+                    && candidate.measures().equals(table.measures())) {
+                return candidate;
+            }
+        }
+        return table;
+    }
+
+    /** The column list of a stored table: tenant, hour, generation, the keys, the measures. */
+    static String columns(RollupTable table) {
+        List<String> columns = new ArrayList<>(List.of("tenant_id String", "hour Int64", "generation Int64"));
+        for (EventColumn key : table.keys()) {
+            String type = switch (key.kind()) {
+                case STRING -> "String";
+                case LONG -> "Int64";
+                case INTEGER -> "Int32";
+            };
+            columns.add(key.name() + " " + (key.nullable() ? "Nullable(" + type + ")" : type));
+        }
+        for (RollupTable.Measure measure : table.measures()) {
+            columns.add(measure.name() + switch (measure.combine()) {
+                case SUM -> " Int64";
+                case MIN, MAX -> " Nullable(Int64)";
+            });
+        }
+        return String.join(", ", columns);
+    }
+
+    /** Marks the hours a write is about to touch; called before its rows are inserted. */
+    void mark(Collection<TenantHour> touched) {
+        if (touched.isEmpty()) {
+            return;
+        }
+        long now = clock.getAsLong();
+        StringBuilder rows = new StringBuilder();
+        for (TenantHour hour : touched) {
+            ObjectNode row = MAPPER.createObjectNode().put("tenant_id", hour.tenantId()).put("hour", hour.hour())
+                    .put("marked_ms", now);
+            rows.append(json(row)).append('\n');
+        }
+        http.insert(MARKS, rows.toString());
+    }
+
+    /**
+     * Marks every hour holding raw rows, for a database written before these tables existed: the
+     * worker then builds their rollups, and until it has, reads derive those hours from raw rows.
+     */
+    void markExistingRows() {
+        if (http.query("SELECT count() AS n FROM " + MARKS).get(0).longValue("n") > 0) {
+            return;
+        }
+        for (RawTable table : RawTable.values()) {
+            http.execute("INSERT INTO " + MARKS + " SELECT tenant_id, intDiv(time_ms, " + HOUR_MS + ") AS hour, toUInt64("
+                    + clock.getAsLong() + ") FROM " + table.tableName() + " GROUP BY tenant_id, hour");
+        }
+    }
+
+    /** The read's rows: recorded hours from the rollup table, everything else derived from the raw table. */
+    Sql read(RollupRead read, String rawTable) {
+        long firstHour = Math.floorDiv(read.fromMs() + HOUR_MS - 1, HOUR_MS);
+        long endHour = Math.floorDiv(read.toMs(), HOUR_MS);
+        if (read.tenantId() == null || !read.rawEquals().isEmpty() || firstHour >= endHour) {
+            return RollupRelations.derived(read, rawTable, dialect);
+        }
+        TreeMap<Long, Long> recorded = recordedHours(read.tenantId(), firstHour, endHour);
+        // the raw part: the gaps between recorded hours, and the part-hours at either end
+        List<long[]> raw = new ArrayList<>();
+        long gapStartMs = read.fromMs();
+        for (long hour : recorded.keySet()) {
+            addRange(raw, gapStartMs, hour * HOUR_MS);
+            gapStartMs = (hour + 1) * HOUR_MS;
+        }
+        addRange(raw, gapStartMs, read.toMs());
+        SqlBuilder sql = new SqlBuilder().append("(");
+        if (!recorded.isEmpty()) {
+            sql.append(storedRows(read, recorded, firstHour, endHour));
+        }
+        if (!raw.isEmpty()) {
+            sql.append(recorded.isEmpty() ? "" : " UNION ALL ")
+                    .append(RollupRelations.derivedRows(read, read.table().grain(), raw, rawTable, dialect));
+        }
+        return sql.append(")").build();
+    }
+
+    /** Appends {@code [from, to)} to the ranges, joined to the last one when they touch. */
+    private static void addRange(List<long[]> ranges, long from, long to) {
+        if (from >= to) {
+            return;
+        }
+        if (!ranges.isEmpty() && ranges.get(ranges.size() - 1)[1] == from) {
+            ranges.get(ranges.size() - 1)[1] = to;
+            return;
+        }
+        ranges.add(new long[] {from, to});
+    }
+
+    private Sql storedRows(RollupRead read, Map<Long, Long> recorded, long firstHour, long endHour) {
+        RollupTable table = read.table();
+        String slot = table.grain() == RollupTable.Grain.HOUR ? "hour"
+                : dialect.integerDivide("hour", String.valueOf(table.grain().milliseconds() / HOUR_MS)) + " AS "
+                        + table.grain().column();
+        SqlBuilder sql = new SqlBuilder().append("SELECT tenant_id, " + slot);
+        table.keys().forEach(key -> sql.append(", " + key.name()));
+        read.selectedMeasures().forEach(measure -> sql.append(", " + measure.name()));
+        // the pairs are numbers read from rollup_hours: written as literals, they are one IN set
+        String pairs = recorded.entrySet().stream().map(entry -> "(" + entry.getKey() + ", " + entry.getValue() + ")")
+                .collect(Collectors.joining(", "));
+        return sql.append(" FROM " + storage(table).name() + " WHERE tenant_id = ").value(read.tenantId())
+                .append(" AND hour >= ").value(firstHour).append(" AND hour < ").value(endHour)
+                .append(" AND (hour, generation) IN (" + pairs + ")").build();
+    }
+
+    /** Hour to generation, for the hours of {@code [firstHour, endHour)} whose rollup rows cover every mark. */
+    private TreeMap<Long, Long> recordedHours(String tenantId, long firstHour, long endHour) {
+        Sql sql = new SqlBuilder()
+                .append("SELECT hour, argMax(generation, version) AS generation, argMax(covered_ms, version) AS covered,"
+                        + " toUInt64(0) AS marked FROM " + HOURS + " WHERE tenant_id = ").value(tenantId)
+                .append(" AND hour >= ").value(firstHour).append(" AND hour < ").value(endHour)
+                .append(" GROUP BY hour UNION ALL SELECT hour, toInt64(0), toUInt64(0), max(marked_ms) FROM " + MARKS
+                        + " WHERE tenant_id = ").value(tenantId)
+                .append(" AND hour >= ").value(firstHour).append(" AND hour < ").value(endHour)
+                .append(" GROUP BY hour").build();
+        Map<Long, long[]> hours = new HashMap<>();
+        for (Row row : http.query(ClickHouseLiterals.bind(sql))) {
+            long[] state = hours.computeIfAbsent(row.longValue("hour"), any -> new long[] {0, -1, 0});
+            if (row.longValue("marked") == 0) {
+                state[0] = row.longValue("generation");
+                state[1] = row.longValue("covered");
+            } else {
+                state[2] = row.longValue("marked");
+            }
+        }
+        TreeMap<Long, Long> recorded = new TreeMap<>();
+        hours.forEach((hour, state) -> {
+            if (state[1] >= state[2]) {
+                recorded.put(hour, state[0]);
+            }
+        });
+        return recorded;
+    }
+
+    /**
+     * Recomputes the hours that are due: over, with marks at least {@link #SETTLE_MS} old, and newer
+     * than what their rollup rows cover. Returns how many hours it recorded.
+     */
+    int recomputeDue() {
+        long now = clock.getAsLong();
+        return recompute(mark -> mark.markedMs() <= now - SETTLE_MS && (mark.hour() + 1) * HOUR_MS + SETTLE_MS <= now);
+    }
+
+    /**
+     * Recomputes every hour not covered, open or not, however fresh its marks: only right when no
+     * write is in flight (a test after its writes returned, a bulk load after it finished).
+     */
+    int recomputeAll() {
+        return recompute(mark -> true);
+    }
+
+    private record Mark(String tenantId, long hour, long markedMs) {
+    }
+
+    private int recompute(java.util.function.Predicate<Mark> due) {
+        Map<String, TreeMap<Long, Long>> pending = new TreeMap<>();
+        Map<TenantHour, Long> covered = new HashMap<>();
+        for (Row row : http.query("SELECT tenant_id, hour, argMax(covered_ms, version) AS covered FROM " + HOURS
+                + " GROUP BY tenant_id, hour")) {
+            covered.put(new TenantHour(row.string("tenant_id"), row.longValue("hour")), row.longValue("covered"));
+        }
+        for (Row row : http.query("SELECT tenant_id, hour, max(marked_ms) AS marked FROM " + MARKS
+                + " GROUP BY tenant_id, hour")) {
+            Mark mark = new Mark(row.string("tenant_id"), row.longValue("hour"), row.longValue("marked"));
+            if (mark.markedMs() > covered.getOrDefault(new TenantHour(mark.tenantId(), mark.hour()), -1L)
+                    && due.test(mark)) {
+                pending.computeIfAbsent(mark.tenantId(), any -> new TreeMap<>()).put(mark.hour(), mark.markedMs());
+            }
+        }
+        int recorded = 0;
+        for (Map.Entry<String, TreeMap<Long, Long>> tenant : pending.entrySet()) {
+            List<Map.Entry<Long, Long>> hours = new ArrayList<>(tenant.getValue().entrySet());
+            for (int start = 0; start < hours.size(); start += HOURS_PER_RECOMPUTATION) {
+                recorded += recompute(tenant.getKey(),
+                        hours.subList(start, Math.min(hours.size(), start + HOURS_PER_RECOMPUTATION)));
+            }
+        }
+        return recorded;
+    }
+
+    /** One tenant's hours (hour to the newest mark it covers): every table's rows, then the record. */
+    private int recompute(String tenantId, List<Map.Entry<Long, Long>> hours) {
+        long generation = GENERATIONS.nextLong() & Long.MAX_VALUE;
+        List<long[]> ranges = new ArrayList<>();
+        hours.forEach(hour -> addRange(ranges, hour.getKey() * HOUR_MS, (hour.getKey() + 1) * HOUR_MS));
+        for (RollupTable table : storedTables()) {
+            RollupRead read = RollupRead.of(table, tenantId, ranges.get(0)[0], ranges.get(ranges.size() - 1)[1]);
+            String raw = table.source().tableName() + " FINAL";
+            List<Row> rows = http.query(ClickHouseLiterals.bind(
+                    RollupRelations.derivedRows(read, RollupTable.Grain.HOUR, ranges, raw, dialect)));
+            if (rows.isEmpty()) {
+                continue;
+            }
+            StringBuilder lines = new StringBuilder();
+            for (Row row : rows) {
+                lines.append(json(storedRow(table, row, generation))).append('\n');
+            }
+            http.insert(table.name(), lines.toString());
+            long landed = http.query(ClickHouseLiterals.bind(new SqlBuilder().append("SELECT count() AS n FROM "
+                    + table.name() + " WHERE tenant_id = ").value(tenantId).append(" AND generation = ")
+                    .value(generation).build())).get(0).longValue("n");
+            if (landed != rows.size()) {
+                // an insert retried on another endpoint after the first had landed: leave this generation unread
+                throw new ClickHouseException(table.name() + " got " + landed + " rows of generation " + generation
+                        + " for " + rows.size() + " computed; the hours stay read from raw rows", null);
+            }
+        }
+        StringBuilder record = new StringBuilder();
+        long version = Versions.after(0);
+        for (Map.Entry<Long, Long> hour : hours) {
+            record.append(json(MAPPER.createObjectNode().put("tenant_id", tenantId).put("hour", hour.getKey())
+                    .put("covered_ms", hour.getValue()).put("generation", generation).put("version", version)))
+                    .append('\n');
+        }
+        http.insert(HOURS, record.toString());
+        return hours.size();
+    }
+
+    private static ObjectNode storedRow(RollupTable table, Row derived, long generation) {
+        ObjectNode row = MAPPER.createObjectNode().put("tenant_id", derived.string("tenant_id"))
+                .put("hour", derived.longValue("hour")).put("generation", generation);
+        for (EventColumn key : table.keys()) {
+            Object value = derived.asMap().get(key.name());
+            if (value == null) {
+                row.putNull(key.name());
+                continue;
+            }
+            switch (key.kind()) {
+                case STRING -> row.put(key.name(), value.toString());
+                case LONG -> row.put(key.name(), ((Number) value).longValue());
+                case INTEGER -> row.put(key.name(), Math.toIntExact(Math.round(((Number) value).doubleValue())));
+            }
+        }
+        for (RollupTable.Measure measure : table.measures()) {
+            Object value = derived.asMap().get(measure.name());
+            if (value == null) {
+                row.putNull(measure.name());
+            } else {
+                row.put(measure.name(), derived.longValue(measure.name()));
+            }
+        }
+        return row;
+    }
+
+    private static String json(ObjectNode row) {
+        try {
+            return MAPPER.writeValueAsString(row);
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}

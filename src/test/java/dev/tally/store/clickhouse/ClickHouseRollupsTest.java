@@ -1,0 +1,252 @@
+package dev.tally.store.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.bench.EventGenerator;
+import dev.tally.event.Event;
+import dev.tally.event.EventType;
+import dev.tally.store.ReportStore;
+import dev.tally.store.Row;
+import dev.tally.store.SqlBuilder;
+import dev.tally.store.duckdb.DuckDbDatabase;
+import dev.tally.store.duckdb.DuckDbEventStore;
+import dev.tally.store.rollup.RollupRead;
+import dev.tally.store.rollup.RollupTable;
+import dev.tally.store.rollup.Rollups;
+import dev.tally.testing.ClickHouseCluster;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ClickHouse's recomputed rollups answer what its raw rows answer, and what DuckDB's rollups
+ * answer for the same events: every table, every key, every measure, over ranges that start and
+ * end inside hours. Then the ways an hour's rows can go stale: a late event, a call whose later
+ * state moves it to another hour, a recomputation that must wait, rows of a generation never
+ * recorded.
+ */
+class ClickHouseRollupsTest {
+    private static final long HOUR_MS = 3_600_000L;
+    /** 2026-03-15T00:00:00Z. */
+    private static final long END_MS = 1_773_532_800_000L;
+
+    private ClickHouseConfig config;
+    private ClickHouseStore clickHouse;
+    private ClickHouseEventStore store;
+    private ClickHouseHttp http;
+
+    @BeforeEach
+    void open() {
+        config = ClickHouseCluster.shared().newDatabase();
+        clickHouse = ClickHouseStore.open(config);
+        store = (ClickHouseEventStore) clickHouse.events();
+        http = new ClickHouseHttp(config.endpoints(), ClickHouseStore.settings(config, true));
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void recomputedHoursAnswerAsRawRowsAndAsDuckDb() {
+        EventGenerator generator = new EventGenerator(3, 12_000, 1_000, END_MS, 4);
+        try (DuckDbDatabase database = DuckDbDatabase.inMemory();
+             DuckDbEventStore duckDb = new DuckDbEventStore(database)) {
+            for (int batch = 0; batch < generator.batches(); batch++) {
+                List<Event> events = generator.batch(batch);
+                store.write(events);
+                duckDb.write(events);
+            }
+            List<RollupRead> reads = reads(new SplittableRandom(9), generator.startMs());
+            List<Map<List<Object>, List<Long>>> raw = answers(store, reads);
+
+            assertThat(store.recomputeRollups()).as("hours recorded").isGreaterThan(4 * 24 / 2);
+
+            assertThat(answers(store, reads)).isEqualTo(raw);
+            assertThat(answers(duckDb, reads)).isEqualTo(raw);
+            assertThat(answers(duckDb.withoutRollups(), reads)).isEqualTo(raw);
+            assertThat(raw.stream().filter(answer -> !answer.isEmpty()).count()).as("reads with rows")
+                    .isGreaterThan(reads.size() / 2);
+        }
+        assertThat(store.recomputeRollups()).as("nothing left to recompute").isZero();
+    }
+
+    @Test
+    void aRecordedHourIsReadFromItsGenerationsRowsOnly() {
+        store.write(List.of(call("c1", hourMs(10) + 60_000, "completed")));
+        store.recomputeRollups();
+        long generation = http.query("SELECT generation FROM " + ClickHouseRollups.HOURS).get(0).longValue("generation");
+        assertThat(calls(hourMs(0), hourMs(24))).isEqualTo(1);
+
+        insertCallRow(generation + 1, 5);
+        assertThat(calls(hourMs(0), hourMs(24))).as("rows of another generation are not read").isEqualTo(1);
+
+        insertCallRow(generation, 5);
+        assertThat(calls(hourMs(0), hourMs(24))).as("rows of the recorded generation are what is read").isEqualTo(6);
+    }
+
+    @Test
+    void aLateEventCountsAtOnceAndAfterItsHourIsRecomputed() {
+        store.write(List.of(llm("e1", hourMs(3) + 5), llm("e2", hourMs(4) + 5)));
+        store.recomputeRollups();
+        assertThat(llmEvents(hourMs(0), hourMs(24))).isEqualTo(2);
+
+        store.write(List.of(llm("late", hourMs(3) + 10)));
+
+        assertThat(llmEvents(hourMs(0), hourMs(24))).as("before recomputation: the hour is read raw").isEqualTo(3);
+        assertThat(store.recomputeRollups()).as("only the late event's hour").isEqualTo(1);
+        assertThat(llmEvents(hourMs(0), hourMs(24))).isEqualTo(3);
+        assertThat(llmEvents(hourMs(3), hourMs(4))).isEqualTo(2);
+    }
+
+    @Test
+    void aCallWhoseLaterStateMovesItLeavesItsOldHour() {
+        store.write(List.of(call("c1", hourMs(2) + 1_000, "in_progress")));
+        store.recomputeRollups();
+        assertThat(calls(hourMs(2), hourMs(3))).isEqualTo(1);
+
+        store.write(List.of(call("c1", hourMs(7) + 1_000, "completed")));
+
+        assertThat(calls(hourMs(2), hourMs(3))).isZero();
+        assertThat(calls(hourMs(7), hourMs(8))).isEqualTo(1);
+        assertThat(store.recomputeRollups()).as("both hours").isEqualTo(2);
+        assertThat(calls(hourMs(2), hourMs(3))).isZero();
+        assertThat(calls(hourMs(7), hourMs(8))).isEqualTo(1);
+    }
+
+    @Test
+    void theWorkerWaitsForMarksToSettleAndHoursToEnd() {
+        store.write(List.of(llm("old", hourMs(3)), llm("open", System.currentTimeMillis())));
+        long now = System.currentTimeMillis();
+        long openHour = Math.floorDiv(now, HOUR_MS);
+
+        assertThat(new ClickHouseRollups(http, new ClickHouseDialect(), () -> now).recomputeDue())
+                .as("marks just written").isZero();
+        long later = now + ClickHouseRollups.SETTLE_MS + 1;
+        assertThat(new ClickHouseRollups(http, new ClickHouseDialect(), () -> later).recomputeDue())
+                .as("the closed hour only").isEqualTo(1);
+        long afterTheHour = (openHour + 1) * HOUR_MS + ClickHouseRollups.SETTLE_MS;
+        assertThat(new ClickHouseRollups(http, new ClickHouseDialect(), () -> afterTheHour).recomputeDue())
+                .as("the hour that was open").isEqualTo(1);
+    }
+
+    private long calls(long fromMs, long toMs) {
+        return sum(Rollups.CALLS_BY_AGENT, "calls", fromMs, toMs);
+    }
+
+    private long llmEvents(long fromMs, long toMs) {
+        return sum(Rollups.LLM_BY_HOUR, "events", fromMs, toMs);
+    }
+
+    private long sum(RollupTable table, String measure, long fromMs, long toMs) {
+        return store.query(new SqlBuilder().append("SELECT sum(" + measure + ") AS total FROM ")
+                .append(store.rollup(RollupRead.of(table, "acme", fromMs, toMs))).append(" AS rows_read").build())
+                .get(0).longValue("total");
+    }
+
+    private void insertCallRow(long generation, long calls) {
+        StringBuilder row = new StringBuilder("{\"tenant_id\":\"acme\",\"hour\":" + Math.floorDiv(hourMs(10), HOUR_MS)
+                + ",\"generation\":" + generation + ",\"agent_id\":\"a\",\"status\":\"completed\"");
+        Rollups.CALLS_BY_AGENT.measures().forEach(measure -> row.append(",\"").append(measure.name()).append("\":")
+                .append(measure.name().equals("calls") ? calls : 0));
+        http.insert(Rollups.CALLS_BY_AGENT.name(), row.append("}\n").toString());
+    }
+
+    /** 2026-03-14 at {@code hour}:00 UTC. */
+    private static long hourMs(int hour) {
+        return END_MS - 24 * HOUR_MS + hour * HOUR_MS;
+    }
+
+    private static Event llm(String id, long timeMs) {
+        Event event = new Event();
+        event.tenantId = "acme";
+        event.id = id;
+        event.type = EventType.LLM;
+        event.timeMs = timeMs;
+        event.model = "gpt-4o";
+        event.inputTokens = 10;
+        event.receivedMs = timeMs;
+        return event;
+    }
+
+    private static Event call(String id, long timeMs, String status) {
+        Event event = new Event();
+        event.tenantId = "acme";
+        event.id = id;
+        event.type = EventType.CALL;
+        event.timeMs = timeMs;
+        event.agentId = "a";
+        event.status = status;
+        if (!status.equals("in_progress")) {
+            event.endedMs = timeMs + 30_000;
+            event.durationMs = 30_000L;
+        }
+        event.receivedMs = timeMs;
+        return event;
+    }
+
+    /** Reads of every table for random tenants and ranges, most starting and ending inside an hour. */
+    private static List<RollupRead> reads(SplittableRandom random, long startMs) {
+        List<RollupRead> reads = new ArrayList<>();
+        for (RollupTable table : Rollups.ALL) {
+            for (int index = 0; index < 4; index++) {
+                long from = startMs + random.nextLong(3 * 24 * HOUR_MS);
+                long to = from + random.nextLong(2 * 24 * HOUR_MS);
+                if (index == 0) {
+                    from = Math.floorDiv(from, table.grain().milliseconds()) * table.grain().milliseconds();
+                    to = from + 2 * table.grain().milliseconds();
+                }
+                reads.add(RollupRead.of(table, EventGenerator.TENANTS[index % EventGenerator.TENANTS.length], from, to));
+            }
+        }
+        return reads;
+    }
+
+    /** Per read: each group's combined measures, groups that counted nothing left out, identities as null. */
+    private static List<Map<List<Object>, List<Long>>> answers(ReportStore store, List<RollupRead> reads) {
+        List<Map<List<Object>, List<Long>>> answers = new ArrayList<>();
+        for (RollupRead read : reads) {
+            RollupTable table = read.table();
+            StringBuilder groups = new StringBuilder(table.grain().column());
+            table.keys().forEach(key -> groups.append(", ").append(key.name()));
+            SqlBuilder sql = new SqlBuilder().append("SELECT " + groups);
+            List<RollupTable.Measure> measures = table.measures();
+            for (int index = 0; index < measures.size(); index++) {
+                String combine = switch (measures.get(index).combine()) {
+                    case SUM -> "sum";
+                    case MIN -> "min";
+                    case MAX -> "max";
+                };
+                sql.append(", " + combine + "(" + measures.get(index).name() + ") AS m_" + index);
+            }
+            sql.append(" FROM ").append(store.rollup(read)).append(" AS rows_read GROUP BY " + groups);
+            Map<List<Object>, List<Long>> answer = new HashMap<>();
+            for (Row row : store.query(sql.build())) {
+                List<Object> key = new ArrayList<>();
+                key.add(row.longValue(table.grain().column()));
+                table.keys().forEach(column -> key.add(row.asMap().get(column.name()) instanceof Number number
+                        ? (Object) Math.round(number.doubleValue()) : row.asMap().get(column.name())));
+                List<Long> values = new ArrayList<>();
+                for (int index = 0; index < measures.size(); index++) {
+                    Object value = row.asMap().get("m_" + index);
+                    long whole = row.longValue("m_" + index);
+                    boolean identity = value == null || whole == measures.get(index).identity()
+                            && measures.get(index).combine() != RollupTable.Combine.SUM;
+                    values.add(identity ? null : whole);
+                }
+                if (values.get(0) != null && values.get(0) != 0) {
+                    answer.put(key, values);
+                }
+            }
+            answers.add(answer);
+        }
+        return answers;
+    }
+
+}
