@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -24,9 +25,13 @@ import java.util.stream.Collectors;
  * row with a higher version ({@link Versions}), and every read says {@code FINAL}, so it sees only
  * the latest row of each id. A deleted price is a row flagged deleted.
  *
- * <p>Without transactions, "create if absent" is check-then-insert: two instances creating the
- * same tenant id in the same instant both succeed and the later row wins. Operators create
- * tenants, so this is accepted rather than paid for with a lock service.
+ * <p>Without transactions, "create if absent" cannot be check-then-insert: two instances creating
+ * the same tenant id at once would both succeed. So a creation first claims the id in
+ * {@code tenant_claims} with its wall-clock time, waits {@link #CLAIM_SETTLE_MS}, and creates the
+ * tenant only if its claim is the earliest of the last minute; the others answer "exists". That
+ * holds while the instances' clocks agree and a claim's insert takes less than the wait (both far
+ * within it on one network); a winner that dies before creating the tenant blocks the id for a
+ * minute, not for ever.
  */
 final class ClickHouseMetadataStore implements MetadataStore {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -37,6 +42,11 @@ final class ClickHouseMetadataStore implements MetadataStore {
     private static final String PRICE_COLUMNS = "id, tenant_id, provider, model, effective_from, input_per_million,"
             + " cached_input_per_million, cache_creation_per_million, output_per_million, input_audio_per_million,"
             + " output_audio_per_million, credit_multiplier, deleted, version";
+
+    static final String CLAIMS = "tenant_claims";
+    /** Longer than a claim's insert takes and than the instances' clocks differ. */
+    static final long CLAIM_SETTLE_MS = 250;
+    private static final long CLAIMS_LIVE_US = 60_000_000L;
 
     private final ClickHouseHttp http;
 
@@ -61,6 +71,21 @@ final class ClickHouseMetadataStore implements MetadataStore {
     @Override
     public boolean createTenant(Tenant tenant) {
         if (tenantRow(tenant.id()).isPresent()) {
+            return false;
+        }
+        String token = UUID.randomUUID().toString();
+        long claimedUs = System.currentTimeMillis() * 1_000 + Math.floorMod(System.nanoTime() / 1_000, 1_000);
+        insert(CLAIMS, MAPPER.createObjectNode().put("id", tenant.id()).put("token", token).put("claimed_us", claimedUs));
+        try {
+            Thread.sleep(CLAIM_SETTLE_MS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseException("interrupted while claiming tenant " + tenant.id(), interrupted);
+        }
+        Row earliest = select(new SqlBuilder().append("SELECT token FROM " + CLAIMS + " WHERE id = ").value(tenant.id())
+                .append(" AND claimed_us > ").value(claimedUs - CLAIMS_LIVE_US)
+                .append(" ORDER BY claimed_us, token LIMIT 1")).get(0);
+        if (!token.equals(earliest.string("token")) || tenantRow(tenant.id()).isPresent()) {
             return false;
         }
         insert("tenants", tenantNode(tenant, Versions.after(0)));

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class ClickHouseSchema {
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSchema.class);
     /** The months of {@code time_ms}, in UTC whatever the server's time zone. */
+    static final String EVENT_IDS = "event_ids";
     static final String MONTH_OF_TIME = "toYYYYMM(toDateTime(intDiv(time_ms, 1000), 'UTC'))";
 
     private final ClickHouseHttp http;
@@ -52,10 +53,15 @@ final class ClickHouseSchema {
         // partitioned by time, because a later state of a call may carry another start time and must still replace it.
         table(statements, "calls", eventColumns(true), "ReplacingMergeTree", "version",
                 "ORDER BY (tenant_id, id)", "cityHash64(tenant_id)");
+        // Event ids by their hash: the duplicate lookup reads the granules of the batch's hashes, not the tenant's every id.
+        table(statements, EVENT_IDS, "tenant_id String, id_hash Int64, id String", "ReplacingMergeTree", null,
+                "ORDER BY (tenant_id, id_hash, id) SETTINGS index_granularity = 256", "cityHash64(tenant_id)");
         table(statements, "tenants", """
                 id String, name String, created_ms Int64, max_concurrent_calls Nullable(Int32),
                 instructions Nullable(String), store_sms_bodies UInt8, version UInt64""",
                 "ReplacingMergeTree", "version", "ORDER BY id", "cityHash64(id)");
+        table(statements, ClickHouseMetadataStore.CLAIMS, "id String, token String, claimed_us Int64", "MergeTree", null,
+                "ORDER BY (id, claimed_us, token)", "cityHash64(id)");
         table(statements, "api_keys", """
                 id String, tenant_id Nullable(String), name String, scopes String, secret_hash String, prefix String,
                 member_id Nullable(String), created_ms Int64, expires_ms Int64, revoked_ms Nullable(Int64),

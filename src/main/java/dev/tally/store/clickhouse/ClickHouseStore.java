@@ -24,7 +24,16 @@ public final class ClickHouseStore {
         new ClickHouseSchema(new ClickHouseHttp(config.endpoints(), settings(config, false)), config).migrate();
         ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), settings(config, true));
         new ClickHouseRollups(http, new ClickHouseDialect(), System::currentTimeMillis).markExistingRows();
+        recordExistingIds(http);
         return new ClickHouseStore(config, http);
+    }
+
+    /** The duplicate lookup reads {@code event_ids}: a database of the last release gets its stored ids there once. */
+    private static void recordExistingIds(ClickHouseHttp http) {
+        if (http.query("SELECT count() AS n FROM " + ClickHouseSchema.EVENT_IDS).get(0).longValue("n") == 0
+                && http.query("SELECT count() AS n FROM events").get(0).longValue("n") > 0) {
+            http.execute("INSERT INTO " + ClickHouseSchema.EVENT_IDS + " SELECT tenant_id, id_hash, id FROM events");
+        }
     }
 
     /**
