@@ -68,7 +68,8 @@ public final class BenchCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--preload", description = "Load all but the last --ingest-events events straight into the"
-            + " server's store (DuckDB CSV reader, rollups rebuilt) before it starts; HTTP ingest then sends the rest."
+            + " server's store (DuckDB: CSV reader, rollups rebuilt; ClickHouse: direct inserts, rollups recomputed)"
+            + " before it starts; HTTP ingest then sends the rest."
             + " For runs too large to send whole over HTTP (100M).")
     boolean preload;
 
@@ -126,10 +127,6 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         store = Store.parse(storeName, spec);
-        if (preload && store != Store.DUCKDB) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--preload loads a DuckDB store; it does not apply to --store " + store);
-        }
         if (sideBySide != null) {
             ObjectMapper mapper = new ObjectMapper();
             System.out.println(SideBySide.render(mapper.readTree(sideBySide.get(0).toFile()),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.event.Event;
 import dev.tally.store.EventColumn;
 import dev.tally.store.EventColumns;
+import dev.tally.store.clickhouse.ClickHouseConfig;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -83,7 +84,7 @@ final class BenchRun {
             log("preloading " + firstHttpBatch + " batches into the server's store");
             results.put("preload", BulkLoad.load(generator, firstHttpBatch, data, work.resolve("preload")));
         }
-        results.put("server_memory", serve(results, data, List.of(), bodies));
+        results.put("server_memory", serve(results, data, List.of(), bodies, () -> { }));
         Files.deleteIfExists(bodies.file());
         Path store = data.resolve("tally.duckdb");
         log("plain SQL on DuckDB");
@@ -127,11 +128,20 @@ final class BenchRun {
             results.put("raw_clickhouse", raw);
             Files.deleteIfExists(rowsFile);
             clickHouse.dropDatabase(SERVER_DATABASE);
+            if (firstHttpBatch > 0) {
+                log("preloading " + firstHttpBatch + " batches into ClickHouse");
+                results.put("preload", ClickHousePreload.load(generator, firstHttpBatch,
+                        new ClickHouseConfig(target.endpoints(), SERVER_DATABASE, target.cluster(), false),
+                        options.clients));
+            }
             Path data = work.resolve("server-data");
             Files.createDirectories(data);
             results.put("server_memory", serve(results, data, List.of("--store", "clickhouse",
                     "--clickhouse-url", target.url(), "--clickhouse-database", SERVER_DATABASE,
-                    "--clickhouse-cluster", target.cluster()), bodies));
+                    "--clickhouse-cluster", target.cluster()), bodies, () -> {
+                        log("waiting for the server to recompute the rollups of the hours it ingested");
+                        results.put("rollup_catch_up", clickHouse.waitForRollups(SERVER_DATABASE));
+                    }));
             Files.deleteIfExists(bodies.file());
             log("plain SQL on ClickHouse");
             results.put("plain_sql_clickhouse", clickHouse.plainSql(SERVER_DATABASE, requestsFor(options.sqlRequests)));
@@ -146,8 +156,9 @@ final class BenchRun {
     }
 
     /** Tally in a child JVM on the given store: HTTP ingest, then every report; returns its memory figures. */
+    /** @param afterIngest what must happen between the ingest and the reports (ClickHouse: rollups catching up) */
     private Map<String, Object> serve(Map<String, Object> results, Path data, List<String> storeArguments,
-                                      BodyFile bodies) throws Exception {
+                                      BodyFile bodies, ThrowingRunnable afterIngest) throws Exception {
         int port = BenchCommand.freePort();
         Map<String, Object> server = new LinkedHashMap<>();
         try (ServerProcess process = new ServerProcess(data, port, ADMIN_TOKEN, options.serverHeap, storeArguments)) {
@@ -156,6 +167,7 @@ final class BenchRun {
             log("HTTP ingest");
             results.put("http_ingest", httpIngest(base, keys, bodies));
             server.put("peak_rss_mib_after_ingest", process.peakRssKb() / 1024);
+            afterIngest.run();
             log("reports over HTTP");
             Map<String, Object> answers = new LinkedHashMap<>();
             results.put("reports_http", reports(base, keys, answers));
@@ -164,6 +176,10 @@ final class BenchRun {
             server.put("max_heap", options.serverHeap);
         }
         return server;
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     private static Map<String, Object> ratio(Object http, Object raw) {

@@ -56,7 +56,7 @@ final class ClickHouseBench {
 
     /** Tally's own schema (per-shard tables, Distributed tables over them), so raw rows land in the same layout. */
     void createSchema(String database) {
-        ClickHouseStore.open(new ClickHouseConfig(endpoints, database, cluster, false));
+        ClickHouseStore.open(new ClickHouseConfig(endpoints, database, cluster, false)).events().close();
     }
 
     /** Every column of the stored row, as one JSONEachRow line each: what Tally's store inserts. */
@@ -178,6 +178,35 @@ final class ClickHouseBench {
         totals.put("calls", number(calls[0]));
         totals.put("calls_cost_nanos", number(calls[1]));
         return totals;
+    }
+
+    /**
+     * Waits until the server has recomputed the rollups of every hour it ingested that is over (the
+     * open hour is read from raw rows by design): no (tenant, hour) before the current one whose
+     * newest mark is newer than what its rollup rows cover. Returns how long that took.
+     */
+    Map<String, Object> waitForRollups(String database) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + java.util.concurrent.TimeUnit.MINUTES.toNanos(30);
+        long pending;
+        do {
+            long openHour = System.currentTimeMillis() / 3_600_000L;
+            pending = Long.parseLong(post(endpoints.get(0), Map.of("database", database),
+                    "SELECT count() FROM (SELECT tenant_id, hour, max(marked_ms) AS marked FROM rollup_marks"
+                            + " WHERE hour < " + openHour + " GROUP BY tenant_id, hour) ANY LEFT JOIN"
+                            + " (SELECT tenant_id, hour, argMax(covered_ms, version) AS covered FROM rollup_hours"
+                            + " GROUP BY tenant_id, hour) USING (tenant_id, hour) WHERE marked > covered"
+                            + " FORMAT TabSeparated").strip());
+            if (pending > 0) {
+                Thread.sleep(2_000);
+            }
+        } while (pending > 0 && System.nanoTime() < deadline);
+        if (pending > 0) {
+            throw new IllegalStateException(pending + " hours still without rollups after 30 minutes");
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("seconds", BenchRun.round((System.nanoTime() - started) / 1e9));
+        return figures;
     }
 
     /** A TabSeparated number; {@code \\N} (the sum of no values) is 0, as for DuckDB's totals. */

@@ -7,72 +7,53 @@ import dev.tally.store.SqlBuilder;
 import dev.tally.store.rollup.CallDurationBucket;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.Rollups;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The spend overview's three questions, asked of the calls-by-agent rollup: each call's latest
- * state counted once per agent, status and UTC day. The store decides whether those rows come
- * from its rollup table or from the raw calls; the answers are the same.
- *
- * <p>Output columns are named apart from the rollup's columns: ClickHouse reads a name used again
- * later in the query as the alias, not the column.
+ * The spend overview from one query over the calls-by-agent rollup: each call's latest state
+ * counted once per UTC day, agent and status, a few hundred rows for a month, from which the
+ * totals, the days and the agents are added up in Java, exactly, since they are integers. One
+ * query is one round trip and one snapshot: the three parts of the answer always agree. The store
+ * decides whether the rows come from its rollup table or from the raw calls.
  */
 final class SpendQuery {
+    private static final List<String> SENTIMENTS = List.of("positive", "neutral", "negative");
+    /**
+     * The query's sums, in the order a group's values are kept; after them, one slot per
+     * {@link CallStatus} holding the group's calls when it has that status.
+     */
+    private static final List<String> COLUMNS = columns();
+    private static final int CALLS = 0;
+    private static final int TIMED = 1;
+    private static final int DURATION = 2;
+    private static final int COST = 3;
+    private static final int FIRST_SENTIMENT = 4;
+    private static final int FIRST_BUCKET = FIRST_SENTIMENT + SENTIMENTS.size();
+    private static final int WIDTH = COLUMNS.size() + CallStatus.values().length;
+    /** SQL orders text by its UTF-8 bytes, both engines alike; Java's {@code compareTo} by UTF-16 units. */
+    private static final Comparator<String> SQL_TEXT_ORDER = (left, right) -> Arrays.compareUnsigned(
+            left.getBytes(StandardCharsets.UTF_8), right.getBytes(StandardCharsets.UTF_8));
+
     private final ReportStore store;
 
     SpendQuery(ReportStore store) {
         this.store = store;
     }
 
-    /** Totals, status and sentiment counts and the duration histogram in one pass. */
-    SpendTotals totals(String tenantId, SpendFilters filters) {
-        SqlBuilder sql = new SqlBuilder().append("SELECT sum(calls) AS call_count");
-        for (CallStatus status : CallStatus.values()) {
-            sql.append(", sum(CASE WHEN status = ").value(status.wireName())
-                    .append(" THEN calls ELSE 0 END) AS status_" + status.wireName());
-        }
-        for (String sentiment : List.of("positive", "neutral", "negative")) {
-            sql.append(", sum(sentiment_" + sentiment + ") AS sentiment_" + sentiment + "_count");
-        }
-        sql.append(", sum(timed_calls) AS timed_call_count, sum(duration_ms) AS duration_sum,"
-                + " sum(cost_nanos) AS cost_sum");
-        for (CallDurationBucket bucket : CallDurationBucket.ALL) {
-            sql.append(", sum(" + bucket.column() + ") AS " + bucket.column() + "_count");
-        }
-        Row row = store.query(from(sql, tenantId, filters).build()).get(0);
-        return new SpendTotals(row.longValue("call_count"), row.longValue("status_completed"),
-                row.longValue("status_failed"), row.longValue("status_in_progress"),
-                row.longValue("sentiment_positive_count"), row.longValue("sentiment_neutral_count"),
-                row.longValue("sentiment_negative_count"), row.longValue("timed_call_count"),
-                row.longValue("duration_sum"), row.longValue("cost_sum"),
-                CallDurationBucket.ALL.stream().map(bucket -> row.longValue(bucket.column() + "_count")).toList());
-    }
-
-    /** One row per UTC day that has calls; day 0 is the range's first day. */
-    List<DayTotals> days(String tenantId, SpendFilters filters) {
+    Spend spend(String tenantId, SpendFilters filters) {
+        // output names differ from the rollup's columns: ClickHouse reads a name used again as the alias
         SqlBuilder sql = new SqlBuilder().append("SELECT day - " + filters.range().from().toEpochDay()
-                + " AS day_index, sum(calls) AS call_count, sum(duration_ms) AS duration_sum,"
-                + " sum(cost_nanos) AS cost_sum");
-        from(sql, tenantId, filters).append(" GROUP BY day HAVING sum(calls) <> 0 ORDER BY day");
-        return store.query(sql.build()).stream()
-                .map(row -> new DayTotals(row.longValue("day_index"), row.longValue("call_count"),
-                        row.longValue("duration_sum"), row.longValue("cost_sum")))
-                .toList();
-    }
-
-    /** Calls per agent, most calls first; calls without an agent are not an agent's and are left out. */
-    List<AgentTotals> agents(String tenantId, SpendFilters filters) {
-        SqlBuilder sql = new SqlBuilder().append("SELECT agent_id, sum(calls) AS call_count,"
+                + " AS day_index, agent_id, status, sum(calls) AS call_count, sum(timed_calls) AS timed_call_count,"
                 + " sum(duration_ms) AS duration_sum, sum(cost_nanos) AS cost_sum");
-        from(sql, tenantId, filters).append(" AND agent_id IS NOT NULL GROUP BY agent_id"
-                + " HAVING sum(calls) <> 0 ORDER BY call_count DESC, agent_id");
-        return store.query(sql.build()).stream()
-                .map(row -> new AgentTotals(row.string("agent_id"), row.longValue("call_count"),
-                        row.longValue("duration_sum"), row.longValue("cost_sum")))
-                .toList();
-    }
-
-    private SqlBuilder from(SqlBuilder sql, String tenantId, SpendFilters filters) {
+        SENTIMENTS.forEach(sentiment -> sql.append(", sum(sentiment_" + sentiment + ") AS " + sentiment + "_count"));
+        CallDurationBucket.ALL.forEach(bucket -> sql.append(", sum(" + bucket.column() + ") AS " + bucket.column()
+                + "_count"));
         RollupRead read = RollupRead.of(Rollups.CALLS_BY_AGENT, tenantId, filters.range().startMs(),
                 filters.range().endMsExclusive());
         sql.append(" FROM ").append(store.rollup(read)).append(" AS agent_calls WHERE 1 = 1");
@@ -82,7 +63,70 @@ final class SpendQuery {
         if (filters.status() != null) {
             sql.append(" AND status = ").value(filters.status().wireName());
         }
-        return sql;
+        sql.append(" GROUP BY day, agent_id, status");
+
+        long[] totals = new long[WIDTH];
+        Map<Long, long[]> days = new TreeMap<>();
+        Map<String, long[]> agents = new TreeMap<>(SQL_TEXT_ORDER);
+        for (Row row : store.query(sql.build())) {
+            long[] values = new long[WIDTH];
+            for (int index = 0; index < COLUMNS.size(); index++) {
+                values[index] = row.longValue(COLUMNS.get(index));
+            }
+            for (CallStatus status : CallStatus.values()) {
+                if (status.wireName().equals(row.string("status"))) {
+                    values[COLUMNS.size() + status.ordinal()] = values[CALLS];
+                }
+            }
+            add(totals, values);
+            add(days.computeIfAbsent(row.longValue("day_index"), any -> new long[values.length]), values);
+            if (row.string("agent_id") != null) {
+                add(agents.computeIfAbsent(row.string("agent_id"), any -> new long[values.length]), values);
+            }
+        }
+        List<DayTotals> dayTotals = new ArrayList<>();
+        days.forEach((day, values) -> {
+            if (values[CALLS] != 0) {
+                dayTotals.add(new DayTotals(day, values[CALLS], values[DURATION], values[COST]));
+            }
+        });
+        List<AgentTotals> agentTotals = new ArrayList<>();
+        agents.forEach((agent, values) -> {
+            if (values[CALLS] != 0) {
+                agentTotals.add(new AgentTotals(agent, values[CALLS], values[DURATION], values[COST]));
+            }
+        });
+        // most calls first; the sort is stable, so agents with as many calls stay in text order
+        agentTotals.sort(Comparator.comparingLong(AgentTotals::calls).reversed());
+        return new Spend(totalsOf(totals), dayTotals, agentTotals);
+    }
+
+    private static List<String> columns() {
+        List<String> columns = new ArrayList<>(List.of("call_count", "timed_call_count", "duration_sum", "cost_sum"));
+        SENTIMENTS.forEach(sentiment -> columns.add(sentiment + "_count"));
+        CallDurationBucket.ALL.forEach(bucket -> columns.add(bucket.column() + "_count"));
+        return List.copyOf(columns);
+    }
+
+    private static void add(long[] sums, long[] values) {
+        for (int index = 0; index < sums.length; index++) {
+            sums[index] = Math.addExact(sums[index], values[index]);
+        }
+    }
+
+    private static SpendTotals totalsOf(long[] values) {
+        List<Long> buckets = new ArrayList<>();
+        for (int index = 0; index < CallDurationBucket.ALL.size(); index++) {
+            buckets.add(values[FIRST_BUCKET + index]);
+        }
+        int statuses = COLUMNS.size();
+        return new SpendTotals(values[CALLS], values[statuses + CallStatus.COMPLETED.ordinal()],
+                values[statuses + CallStatus.FAILED.ordinal()], values[statuses + CallStatus.IN_PROGRESS.ordinal()],
+                values[FIRST_SENTIMENT], values[FIRST_SENTIMENT + 1], values[FIRST_SENTIMENT + 2], values[TIMED],
+                values[DURATION], values[COST], buckets);
+    }
+
+    record Spend(SpendTotals totals, List<DayTotals> days, List<AgentTotals> agents) {
     }
 
     /**

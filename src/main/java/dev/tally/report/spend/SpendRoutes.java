@@ -38,8 +38,8 @@ public final class SpendRoutes implements Routes {
             throw ApiError.forbidden("a tenant key is required");
         }
         SpendFilters filters = SpendFilters.parse(context, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
-        SpendOverview overview = SpendOverview.of(filters, query.totals(tenantId, filters),
-                query.days(tenantId, filters), query.agents(tenantId, filters));
+        SpendQuery.Spend spend = query.spend(tenantId, filters);
+        SpendOverview overview = SpendOverview.of(filters, spend.totals(), spend.days(), spend.agents());
         ReportResponse.send(context, overview, overview::timeSeriesCsv);
     }
 }

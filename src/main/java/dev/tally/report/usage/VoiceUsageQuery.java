@@ -27,8 +27,9 @@ public final class VoiceUsageQuery {
     }
 
     public VoiceUsageReport run(String tenantId, DateRange range) {
-        List<Row> stt = daily(tenantId, range, EventType.STT, "duration_ms");
-        List<Row> tts = daily(tenantId, range, EventType.TTS, "characters");
+        List<Row> both = daily(tenantId, range);
+        List<Row> stt = both.stream().filter(row -> EventType.STT.wireName().equals(row.string("type"))).toList();
+        List<Row> tts = both.stream().filter(row -> EventType.TTS.wireName().equals(row.string("type"))).toList();
         Map<ProviderModel, long[]> sttTotals = totals(stt);
         Map<ProviderModel, long[]> ttsTotals = totals(tts);
         long sttMs = sttTotals.values().stream().mapToLong(sums -> sums[0]).sum();
@@ -49,12 +50,18 @@ public final class VoiceUsageQuery {
                         row.longValue("messages"))).toList());
     }
 
-    /** One row per day, provider and model, ordered so; {@code amount} is the sum of {@code column}. */
-    private List<Row> daily(String tenantId, DateRange range, EventType type, String column) {
-        SqlBuilder sql = new SqlBuilder().append("SELECT " + UsageSql.rollupDayIndex(range) + " AS day_index,"
-                + " provider, model, sum(events) AS messages, sum(" + column + ") AS amount");
-        UsageSql.fromRollup(sql, store, Rollups.USAGE_BY_MODEL, tenantId, range).append(" AND type = ").value(type.wireName());
-        sql.append(" GROUP BY day, provider, model HAVING sum(events) <> 0"
+    /**
+     * One row per type, day, provider and model, ordered by day, provider and model: speech to text
+     * and text to speech in one query, one round trip; {@code amount} is milliseconds of audio for
+     * {@code stt}, characters for {@code tts}.
+     */
+    private List<Row> daily(String tenantId, DateRange range) {
+        SqlBuilder sql = new SqlBuilder().append("SELECT type, " + UsageSql.rollupDayIndex(range) + " AS day_index,"
+                + " provider, model, sum(events) AS messages, sum(CASE WHEN type = ").value(EventType.STT.wireName())
+                .append(" THEN duration_ms ELSE characters END) AS amount");
+        UsageSql.fromRollup(sql, store, Rollups.USAGE_BY_MODEL, tenantId, range).append(" AND type IN ")
+                .values(List.of(EventType.STT.wireName(), EventType.TTS.wireName()));
+        sql.append(" GROUP BY type, day, provider, model HAVING sum(events) <> 0"
                 + " ORDER BY day, provider ASC NULLS LAST, model ASC NULLS LAST");
         return store.query(sql.build());
     }

@@ -263,8 +263,12 @@ public final class ClickHouseEventStore implements EventStore {
         return rows.toString();
     }
 
-    /** One JSONEachRow line with every column; calls also carry their version. */
-    private static String row(Event event, Long version) {
+    /**
+     * One JSONEachRow line with every column; calls also carry their version. Public for bulk
+     * loads, which insert rows as this store would and let {@link ClickHouseStore#open} record
+     * their ids and mark their hours.
+     */
+    public static String row(Event event, Long version) {
         ObjectNode row = MAPPER.createObjectNode();
         for (EventColumn column : EventColumns.ALL) {
             Object value = column.read(event);

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 
 /**
  * ClickHouse's rollups, kept exactly once by recomputing, never by adding deltas.
@@ -137,25 +136,39 @@ final class ClickHouseRollups {
         }
     }
 
-    /** The read's rows: recorded hours from the rollup table, everything else derived from the raw table. */
+    /**
+     * The read's rows, hour by hour: a whole hour recorded as covering its marks from the rollup
+     * table; a part-hour at either end or an hour with newer marks derived from the raw table; an
+     * hour never marked holds no rows (a write marks its hours before inserting) and is not read.
+     */
     Sql read(RollupRead read, String rawTable) {
-        long firstHour = Math.floorDiv(read.fromMs() + HOUR_MS - 1, HOUR_MS);
-        long endHour = Math.floorDiv(read.toMs(), HOUR_MS);
-        if (read.tenantId() == null || !read.rawEquals().isEmpty() || firstHour >= endHour) {
+        if (read.tenantId() == null || !read.rawEquals().isEmpty()) {
             return RollupRelations.derived(read, rawTable, dialect);
         }
-        TreeMap<Long, Long> recorded = recordedHours(read.tenantId(), firstHour, endHour);
-        // the raw part: the gaps between recorded hours, and the part-hours at either end
+        long startHour = Math.floorDiv(read.fromMs(), HOUR_MS);
+        long stopHour = RollupTable.Grain.HOUR.slotAtOrAfter(read.toMs());
+        TreeMap<Long, Long> recorded = new TreeMap<>();
         List<long[]> raw = new ArrayList<>();
-        long gapStartMs = read.fromMs();
-        for (long hour : recorded.keySet()) {
-            addRange(raw, gapStartMs, hour * HOUR_MS);
-            gapStartMs = (hour + 1) * HOUR_MS;
+        hourStates(read.tenantId(), startHour, stopHour).forEach((hour, state) -> {
+            long fromMs = Math.max(read.fromMs(), hour * HOUR_MS);
+            long toMs = Math.min(read.toMs(), (hour + 1) * HOUR_MS);
+            boolean whole = fromMs == hour * HOUR_MS && toMs == (hour + 1) * HOUR_MS;
+            if (state.marked() == 0) {
+                return;
+            }
+            if (whole && state.covered() >= state.marked()) {
+                recorded.put(hour, state.generation());
+            } else {
+                addRange(raw, fromMs, toMs);
+            }
+        });
+        if (recorded.isEmpty() && raw.isEmpty()) {
+            // nothing was ever written here: an empty relation of the right columns, which reads no part
+            raw.add(new long[] {0, 0});
         }
-        addRange(raw, gapStartMs, read.toMs());
         SqlBuilder sql = new SqlBuilder().append("(");
         if (!recorded.isEmpty()) {
-            sql.append(storedRows(read, recorded, firstHour, endHour));
+            sql.append(storedRows(read, recorded));
         }
         if (!raw.isEmpty()) {
             sql.append(recorded.isEmpty() ? "" : " UNION ALL ")
@@ -176,7 +189,9 @@ final class ClickHouseRollups {
         ranges.add(new long[] {from, to});
     }
 
-    private Sql storedRows(RollupRead read, Map<Long, Long> recorded, long firstHour, long endHour) {
+    private Sql storedRows(RollupRead read, TreeMap<Long, Long> recorded) {
+        long firstHour = recorded.firstKey();
+        long endHour = recorded.lastKey() + 1;
         RollupTable table = read.table();
         String slot = table.grain() == RollupTable.Grain.HOUR ? "hour"
                 : dialect.integerDivide("hour", String.valueOf(table.grain().milliseconds() / HOUR_MS)) + " AS "
@@ -184,16 +199,29 @@ final class ClickHouseRollups {
         SqlBuilder sql = new SqlBuilder().append("SELECT tenant_id, " + slot);
         table.keys().forEach(key -> sql.append(", " + key.name()));
         read.selectedMeasures().forEach(measure -> sql.append(", " + measure.name()));
-        // the pairs are numbers read from rollup_hours: written as literals, they are one IN set
-        String pairs = recorded.entrySet().stream().map(entry -> "(" + entry.getKey() + ", " + entry.getValue() + ")")
-                .collect(Collectors.joining(", "));
-        return sql.append(" FROM " + storage(table).name() + " WHERE tenant_id = ").value(read.tenantId())
-                .append(" AND hour >= ").value(firstHour).append(" AND hour < ").value(endHour)
-                .append(" AND (hour, generation) IN (" + pairs + ")").build();
+        // per generation, the runs of hours it is recorded for: a few ranges, not a set of (hour, generation) pairs
+        Map<Long, List<long[]>> runs = new TreeMap<>();
+        recorded.forEach((hour, generation) -> addRange(runs.computeIfAbsent(generation, any -> new ArrayList<>()),
+                hour, hour + 1));
+        sql.append(" FROM " + storage(table).name() + " WHERE tenant_id = ").value(read.tenantId())
+                .append(" AND hour >= ").value(firstHour).append(" AND hour < ").value(endHour).append(" AND (");
+        String or = "";
+        for (Map.Entry<Long, List<long[]>> generation : runs.entrySet()) {
+            for (long[] hours : generation.getValue()) {
+                sql.append(or + "(generation = ").value(generation.getKey()).append(" AND hour >= ").value(hours[0])
+                        .append(" AND hour < ").value(hours[1]).append(")");
+                or = " OR ";
+            }
+        }
+        return sql.append(")").build();
     }
 
-    /** Hour to generation, for the hours of {@code [firstHour, endHour)} whose rollup rows cover every mark. */
-    private TreeMap<Long, Long> recordedHours(String tenantId, long firstHour, long endHour) {
+    /** An hour's recorded generation and the newest mark it covers (-1: none), and its newest mark (0: none). */
+    private record HourState(long generation, long covered, long marked) {
+    }
+
+    /** The state of every hour of {@code [firstHour, endHour)} that was ever marked or recorded, by hour. */
+    private TreeMap<Long, HourState> hourStates(String tenantId, long firstHour, long endHour) {
         Sql sql = new SqlBuilder()
                 .append("SELECT hour, argMax(generation, version) AS generation, argMax(covered_ms, version) AS covered,"
                         + " toUInt64(0) AS marked FROM " + HOURS + " WHERE tenant_id = ").value(tenantId)
@@ -202,23 +230,14 @@ final class ClickHouseRollups {
                         + " WHERE tenant_id = ").value(tenantId)
                 .append(" AND hour >= ").value(firstHour).append(" AND hour < ").value(endHour)
                 .append(" GROUP BY hour").build();
-        Map<Long, long[]> hours = new HashMap<>();
+        TreeMap<Long, HourState> states = new TreeMap<>();
         for (Row row : http.query(ClickHouseLiterals.bind(sql))) {
-            long[] state = hours.computeIfAbsent(row.longValue("hour"), any -> new long[] {0, -1, 0});
-            if (row.longValue("marked") == 0) {
-                state[0] = row.longValue("generation");
-                state[1] = row.longValue("covered");
-            } else {
-                state[2] = row.longValue("marked");
-            }
+            HourState known = states.getOrDefault(row.longValue("hour"), new HourState(0, -1, 0));
+            states.put(row.longValue("hour"), row.longValue("marked") == 0
+                    ? new HourState(row.longValue("generation"), row.longValue("covered"), known.marked())
+                    : new HourState(known.generation(), known.covered(), row.longValue("marked")));
         }
-        TreeMap<Long, Long> recorded = new TreeMap<>();
-        hours.forEach((hour, state) -> {
-            if (state[1] >= state[2]) {
-                recorded.put(hour, state[0]);
-            }
-        });
-        return recorded;
+        return states;
     }
 
     /**

@@ -35,7 +35,7 @@ public final class RollupRelations {
      */
     public static Sql stored(RollupRead read, String rawTable, SqlDialect dialect) {
         long slotMs = read.table().grain().milliseconds();
-        long firstSlot = Math.floorDiv(read.fromMs() + slotMs - 1, slotMs);
+        long firstSlot = read.table().grain().slotAtOrAfter(read.fromMs());
         long endSlot = Math.floorDiv(read.toMs(), slotMs);
         if (!read.rawEquals().isEmpty() || firstSlot >= endSlot) {
             return derived(read, rawTable, dialect);

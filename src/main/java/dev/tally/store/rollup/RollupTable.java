@@ -55,6 +55,11 @@ public record RollupTable(String name, Grain grain, List<EventColumn> keys, List
         public long slot(long timeMs) {
             return Math.floorDiv(timeMs, milliseconds);
         }
+
+        /** The first slot starting at or after an instant, without overflow at the ends of {@code long}. */
+        public long slotAtOrAfter(long timeMs) {
+            return Math.floorDiv(timeMs, milliseconds) + (Math.floorMod(timeMs, milliseconds) == 0 ? 0 : 1);
+        }
     }
 
     /**

@@ -67,9 +67,9 @@ class SpendDurationBoundaryTest {
         List<Long> expected = CallDurationBucket.ALL.stream().map(bucket -> bucket.label().equals(label) ? 1L : 0L)
                 .toList();
         assertThat(expected).contains(1L);
-        assertThat(new SpendQuery(fixture.rollups()).totals("acme", oneDay).durationBuckets()).as("rollup")
+        assertThat(new SpendQuery(fixture.rollups()).spend("acme", oneDay).totals().durationBuckets()).as("rollup")
                 .isEqualTo(expected);
-        assertThat(new SpendQuery(fixture.raw()).totals("acme", oneDay).durationBuckets()).as("raw")
+        assertThat(new SpendQuery(fixture.raw()).spend("acme", oneDay).totals().durationBuckets()).as("raw")
                 .isEqualTo(expected);
         assertThat(CallDurationBucket.of(durationMs).orElseThrow().label()).isEqualTo(label);
     }

@@ -32,6 +32,7 @@ class ClickHouseEventStoreTest extends EventStoreContract {
 
         assertThat(other.write(List.of(llm("acme", "e1"), llm("acme", "e2"), llm("acme", "e3"))))
                 .containsExactly(WriteOutcome.DUPLICATE, WriteOutcome.DUPLICATE, WriteOutcome.STORED);
+        other.close();
         assertThat(count("events", "acme")).isEqualTo(3);
     }
 

@@ -163,7 +163,8 @@ class ClickHouseRollupsTest {
         return END_MS - 24 * HOUR_MS + hour * HOUR_MS;
     }
 
-    private static Event llm(String id, long timeMs) {
+    /** An llm event of tenant acme, with input tokens. */
+    static Event llm(String id, long timeMs) {
         Event event = new Event();
         event.tenantId = "acme";
         event.id = id;

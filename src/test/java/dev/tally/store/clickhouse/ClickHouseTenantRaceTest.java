@@ -19,8 +19,8 @@ class ClickHouseTenantRaceTest {
     @Test
     void exactlyOneOfTwoSimultaneousCreationsSucceeds() throws Exception {
         ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
-        List<MetadataStore> instances = List.of(ClickHouseStore.open(config).metadata(),
-                ClickHouseStore.open(config).metadata());
+        List<ClickHouseStore> opened = List.of(ClickHouseStore.open(config), ClickHouseStore.open(config));
+        List<MetadataStore> instances = opened.stream().map(ClickHouseStore::metadata).toList();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 12; round++) {
@@ -47,14 +47,20 @@ class ClickHouseTenantRaceTest {
             }
         } finally {
             pool.shutdownNow();
+            opened.forEach(store -> store.events().close());
         }
     }
 
     @Test
     void aTenantThatExistsIsNotCreatedAgain() {
-        MetadataStore store = ClickHouseStore.open(ClickHouseCluster.shared().newDatabase()).metadata();
-        assertThat(store.createTenant(Tenant.named("acme", "Acme", 1))).isTrue();
-        assertThat(store.createTenant(Tenant.named("acme", "Other", 2))).isFalse();
-        assertThat(store.tenant("acme").orElseThrow().name()).isEqualTo("Acme");
+        ClickHouseStore opened = ClickHouseStore.open(ClickHouseCluster.shared().newDatabase());
+        MetadataStore store = opened.metadata();
+        try {
+            assertThat(store.createTenant(Tenant.named("acme", "Acme", 1))).isTrue();
+            assertThat(store.createTenant(Tenant.named("acme", "Other", 2))).isFalse();
+            assertThat(store.tenant("acme").orElseThrow().name()).isEqualTo("Acme");
+        } finally {
+            opened.events().close();
+        }
     }
 }

@@ -3,7 +3,6 @@ package dev.tally.store.clickhouse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.event.Event;
-import dev.tally.event.EventType;
 import dev.tally.store.WriteOutcome;
 import dev.tally.testing.ClickHouseCluster;
 import java.net.URI;
@@ -21,7 +20,8 @@ class ClickHouseUpgradeTest {
     void aDatabaseWithoutIdsMarksOrRollupsIsCompletedWhenOpened() {
         ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
         ClickHouseEventStore first = (ClickHouseEventStore) ClickHouseStore.open(config).events();
-        List<Event> events = List.of(llm("e1", 1_773_446_400_000L), llm("e2", 1_773_450_000_000L));
+        List<Event> events = List.of(ClickHouseRollupsTest.llm("e1", 1_773_446_400_000L),
+                ClickHouseRollupsTest.llm("e2", 1_773_450_000_000L));
         first.write(events);
         first.close();
         // as the last release left it: only the raw tables hold rows
@@ -39,16 +39,5 @@ class ClickHouseUpgradeTest {
         } finally {
             reopened.close();
         }
-    }
-
-    private static Event llm(String id, long timeMs) {
-        Event event = new Event();
-        event.tenantId = "acme";
-        event.id = id;
-        event.type = EventType.LLM;
-        event.timeMs = timeMs;
-        event.model = "gpt-4o";
-        event.receivedMs = timeMs;
-        return event;
     }
 }
