@@ -36,6 +36,8 @@ public record PriceEntry(
         BigDecimal creditMultiplier) {
 
     private static final char PATTERN_MARK = '*';
+    private static final int MAX_DECIMALS = 6;
+    private static final BigDecimal MAX_RATE = new BigDecimal("999999999999.999999");
 
     public PriceEntry {
         requireNullOrNonBlank("id", id);
@@ -97,6 +99,15 @@ public record PriceEntry(
         }
         if (value.signum() < 0) {
             throw new InvalidPriceEntryException(field, "must not be negative, was " + value.toPlainString());
+        }
+        // what every store keeps exactly (DuckDB's DECIMAL(18,6)): more would be rounded by one store and not another
+        if (value.stripTrailingZeros().scale() > MAX_DECIMALS) {
+            throw new InvalidPriceEntryException(field, "at most " + MAX_DECIMALS + " decimal places, was "
+                    + value.toPlainString());
+        }
+        if (value.compareTo(MAX_RATE) > 0) {
+            throw new InvalidPriceEntryException(field, "at most " + MAX_RATE.toPlainString() + ", was "
+                    + value.toPlainString());
         }
     }
 }

@@ -24,6 +24,15 @@ public interface ReportStore {
     /** The rollup's rows for the read, a parenthesised relation to put after {@code FROM}. */
     Sql rollup(RollupRead read);
 
+    /**
+     * This store for one report's reads of a tenant's {@code [fromMs, toMs)}: a store may read what
+     * it needs to know about that range once (ClickHouse: which hours have current rollups) instead
+     * of at every query. Every write acknowledged before this call is seen by its reads.
+     */
+    default ReportStore session(String tenantId, long fromMs, long toMs) {
+        return this;
+    }
+
     /** A member's chats, attributed messages and attributed credits over whole UTC days {@code [firstDay, lastDay]}. */
     MemberUsageRollup.Totals memberUsage(String tenantId, String memberId, long firstDay, long lastDay);
 }

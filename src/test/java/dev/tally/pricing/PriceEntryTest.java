@@ -56,6 +56,17 @@ class PriceEntryTest {
     }
 
     @Test
+    void rejectsRatesNoStoreKeepsExactly() {
+        assertThatThrownBy(() -> entry("openai", "gpt-4o").input("0.0000001").build())
+                .isInstanceOf(InvalidPriceEntryException.class)
+                .hasMessageContaining("input_per_million").hasMessageContaining("6 decimal places");
+        assertThatThrownBy(() -> entry("openai", "gpt-4o").credits("1000000000000").build())
+                .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("credit_multiplier");
+        assertThat(entry("openai", "gpt-4o").input("0.1234560000").build().inputPerMillion())
+                .isEqualByComparingTo("0.123456");
+    }
+
+    @Test
     void requiresTheInputAndOutputRatesAndTheMultiplierButNoOtherRate() {
         assertThatThrownBy(() -> entry("openai", "gpt-4o").input(null).build()).hasMessageContaining("input_per_million");
         assertThatThrownBy(() -> entry("openai", "gpt-4o").output(null).build()).hasMessageContaining("output_per_million");

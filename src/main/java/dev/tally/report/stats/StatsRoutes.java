@@ -29,13 +29,13 @@ import java.time.Clock;
 public final class StatsRoutes implements Routes {
     private static final long MAX_BODY_BYTES = 1024 * 1024;
 
-    private final StatsQuery query;
+    private final ReportStore store;
     private final TenantService tenants;
     private final RequestAuth auth;
     private final Clock clock;
 
     public StatsRoutes(ReportStore events, TenantService tenants, RequestAuth auth, Clock clock) {
-        this.query = new StatsQuery(events);
+        this.store = events;
         this.tenants = tenants;
         this.auth = auth;
         this.clock = clock;
@@ -57,6 +57,8 @@ public final class StatsRoutes implements Routes {
         String tenantId = readableTenant(principal, StatsRequestReader.projectId(body));
         StatsRequest request = StatsRequestReader.read(body, tenantId, clock.instant());
         BucketGrid grid = request.grid();
+        StatsQuery query = new StatsQuery(store.session(tenantId, request.start().toEpochMilli(),
+                request.end().toEpochMilli()));
         StatsResponse response = new StatsResponse(request.start().toString(), request.end().toString(),
                 request.granularitySeconds(), request.zone().getId(),
                 query.usageBuckets(request, grid), query.callBuckets(request, grid));

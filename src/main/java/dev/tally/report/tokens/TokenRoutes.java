@@ -21,13 +21,13 @@ import java.util.List;
 public final class TokenRoutes implements Routes {
     static final String MESSAGE = "Token usage by assistant fetched successfully";
 
-    private final TokenQuery query;
+    private final ReportStore store;
     private final TenantService tenants;
     private final RequestAuth auth;
     private final Clock clock;
 
     public TokenRoutes(ReportStore store, TenantService tenants, RequestAuth auth, Clock clock) {
-        this.query = new TokenQuery(store);
+        this.store = store;
         this.tenants = tenants;
         this.auth = auth;
         this.clock = clock;
@@ -46,6 +46,8 @@ public final class TokenRoutes implements Routes {
             // A mistyped tenant would otherwise look like a tenant without usage.
             throw ApiError.notFound("tenant_id", "no tenant " + filters.tenantId());
         }
+        TokenQuery query = new TokenQuery(store.session(filters.tenantId(), filters.start().toEpochMilli(),
+                filters.end().toEpochMilli()));
         List<AssistantUsage> assistants = AssistantUsage.of(query.events(filters), query.calls(filters));
         ReportResponse.send(context, new Envelope(true, MESSAGE, new Data(assistants)),
                 () -> AssistantUsage.csv(assistants));

@@ -11,6 +11,7 @@ import dev.tally.store.EventColumns;
 import dev.tally.store.EventStore;
 import dev.tally.store.IdFingerprint;
 import dev.tally.store.RawTable;
+import dev.tally.store.ReportStore;
 import dev.tally.store.Row;
 import dev.tally.store.Sql;
 import dev.tally.store.SqlBuilder;
@@ -113,8 +114,10 @@ public final class ClickHouseEventStore implements EventStore {
         newEvents.forEach(event -> eventRows.append(row(event, null)).append('\n'));
         StringBuilder callRows = new StringBuilder();
         callStates.forEach(call -> callRows.append(row(call.event, call.version)).append('\n'));
+        // every event's hour, duplicates too: a retry answered duplicate after its first try's rows landed
+        // late (a timed-out insert the server finished) marks the hour those rows are in
         Set<ClickHouseRollups.TenantHour> touched = new LinkedHashSet<>();
-        newEvents.forEach(event -> touched.add(ClickHouseRollups.TenantHour.of(event.tenantId, event.timeMs)));
+        events.forEach(event -> touched.add(ClickHouseRollups.TenantHour.of(event.tenantId, event.timeMs)));
         for (CallState call : callStates) {
             touched.add(ClickHouseRollups.TenantHour.of(call.event.tenantId, call.event.timeMs));
             if (call.replacedTimeMs != null) {
@@ -123,7 +126,8 @@ public final class ClickHouseEventStore implements EventStore {
             }
         }
         // marked before the rows go in, so no hour holds rows its marks do not announce
-        rollups.mark(touched);
+        long started = System.nanoTime();
+        rollups.mark(touched, false);
         if (!newEvents.isEmpty()) {
             http.insert("events", eventRows.toString());
             // after the events: an id recorded for an event that never landed would turn its retry away
@@ -131,6 +135,10 @@ public final class ClickHouseEventStore implements EventStore {
         }
         if (!callStates.isEmpty()) {
             http.insert("calls", callRows.toString());
+        }
+        if (System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(ClickHouseRollups.WRITE_BOUND_MS)) {
+            // slower than a recomputation assumes: mark again, so any hour recomputed meanwhile is read raw
+            rollups.mark(touched, true);
         }
         if (Boolean.getBoolean(HALT_AFTER_WRITE_PROPERTY)) {
             Runtime.getRuntime().halt(137);
@@ -320,6 +328,41 @@ public final class ClickHouseEventStore implements EventStore {
     @Override
     public Sql rollup(RollupRead read) {
         return rollups.read(read, table(read.table().source()));
+    }
+
+    @Override
+    public ReportStore session(String tenantId, long fromMs, long toMs) {
+        if (tenantId == null) {
+            return this;
+        }
+        ClickHouseRollups.Session session = rollups.new Session(tenantId, fromMs, toMs);
+        ClickHouseEventStore store = this;
+        return new ReportStore() {
+            @Override
+            public List<Row> query(Sql sql) {
+                return store.query(sql);
+            }
+
+            @Override
+            public SqlDialect dialect() {
+                return store.dialect();
+            }
+
+            @Override
+            public String table(RawTable table) {
+                return store.table(table);
+            }
+
+            @Override
+            public Sql rollup(RollupRead read) {
+                return rollups.read(read, store.table(read.table().source()), session);
+            }
+
+            @Override
+            public MemberUsageRollup.Totals memberUsage(String tenant, String memberId, long firstDay, long lastDay) {
+                return store.memberUsage(tenant, memberId, firstDay, lastDay);
+            }
+        };
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -32,8 +33,8 @@ import java.util.function.LongSupplier;
  * <li>Every write first marks the (tenant, hour)s it touches in {@code rollup_marks}, with the
  *     time of the mark, then inserts its rows.</li>
  * <li>A worker finds hours whose newest mark is newer than what their rollup rows cover, waits
- *     until the hour is over and its marks are {@link #SETTLE_MS} old (every write marked by then
- *     has finished: a write times out sooner), recomputes each table's rows of those hours under a
+ *     until the hour is over and its marks are {@link #SETTLE_MS} old (every write relying on
+ *     them has finished by then: a slower one marks again), recomputes each table's rows of those hours under a
  *     fresh generation number, checks that each insert landed exactly once, and only then records
  *     the generation and the marks it covers in {@code rollup_hours}.</li>
  * <li>A read takes an hour from the rollup rows of its recorded generation when that covers every
@@ -47,8 +48,12 @@ import java.util.function.LongSupplier;
 final class ClickHouseRollups {
     static final String MARKS = "rollup_marks";
     static final String HOURS = "rollup_hours";
-    /** How old a mark must be before its hour is recomputed: longer than any write may take. */
+    /** How old a mark must be before its hour is recomputed: more than {@link #MARK_REUSE_MS} and {@link #WRITE_BOUND_MS}. */
     static final long SETTLE_MS = 60_000;
+    /** How long this instance's mark of an hour stands for its later writes to the same hour. */
+    static final long MARK_REUSE_MS = 30_000;
+    /** A write slower than this marks its hours again once its rows are in. */
+    static final long WRITE_BOUND_MS = 20_000;
     private static final long HOUR_MS = RollupTable.Grain.HOUR.milliseconds();
     private static final int HOURS_PER_RECOMPUTATION = 168;
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -57,6 +62,8 @@ final class ClickHouseRollups {
     private final ClickHouseHttp http;
     private final SqlDialect dialect;
     private final LongSupplier clock;
+    /** The hours this instance marked lately, and when. */
+    private final Map<TenantHour, Long> recentMarks = new HashMap<>();
 
     ClickHouseRollups(ClickHouseHttp http, SqlDialect dialect, LongSupplier clock) {
         this.http = http;
@@ -107,19 +114,38 @@ final class ClickHouseRollups {
         return String.join(", ", columns);
     }
 
-    /** Marks the hours a write is about to touch; called before its rows are inserted. */
-    void mark(Collection<TenantHour> touched) {
-        if (touched.isEmpty()) {
+    /**
+     * Marks the hours a write is about to touch; called before its rows are inserted. An hour this
+     * instance marked less than {@link #MARK_REUSE_MS} ago is not marked again unless {@code always}:
+     * its mark is at most that old, a write ends within {@link #WRITE_BOUND_MS} (or marks again
+     * after), and an hour is recomputed only once its newest mark is {@link #SETTLE_MS} old, later
+     * than both together, so the rows of every write relying on that mark are in.
+     */
+    void mark(Collection<TenantHour> touched, boolean always) {
+        long now = clock.getAsLong();
+        List<TenantHour> due = new ArrayList<>();
+        synchronized (recentMarks) {
+            recentMarks.values().removeIf(markedMs -> markedMs < now - MARK_REUSE_MS);
+            for (TenantHour hour : touched) {
+                Long marked = recentMarks.get(hour);
+                if (always || marked == null || marked < now - MARK_REUSE_MS) {
+                    due.add(hour);
+                }
+            }
+        }
+        if (due.isEmpty()) {
             return;
         }
-        long now = clock.getAsLong();
         StringBuilder rows = new StringBuilder();
-        for (TenantHour hour : touched) {
+        for (TenantHour hour : due) {
             ObjectNode row = MAPPER.createObjectNode().put("tenant_id", hour.tenantId()).put("hour", hour.hour())
                     .put("marked_ms", now);
             rows.append(json(row)).append('\n');
         }
         http.insert(MARKS, rows.toString());
+        synchronized (recentMarks) {
+            due.forEach(hour -> recentMarks.put(hour, now));
+        }
     }
 
     /**
@@ -142,6 +168,14 @@ final class ClickHouseRollups {
      * hour never marked holds no rows (a write marks its hours before inserting) and is not read.
      */
     Sql read(RollupRead read, String rawTable) {
+        return read(read, rawTable, null);
+    }
+
+    /**
+     * The same, with the hour states of a {@link Session} when they cover the read: one report's
+     * reads of one tenant and range then ask for them once.
+     */
+    Sql read(RollupRead read, String rawTable, Session session) {
         if (read.tenantId() == null || !read.rawEquals().isEmpty()) {
             return RollupRelations.derived(read, rawTable, dialect);
         }
@@ -149,7 +183,10 @@ final class ClickHouseRollups {
         long stopHour = RollupTable.Grain.HOUR.slotAtOrAfter(read.toMs());
         TreeMap<Long, Long> recorded = new TreeMap<>();
         List<long[]> raw = new ArrayList<>();
-        hourStates(read.tenantId(), startHour, stopHour).forEach((hour, state) -> {
+        NavigableMap<Long, HourState> states = session != null && session.covers(read.tenantId(), startHour, stopHour)
+                ? session.states().subMap(startHour, true, stopHour, false)
+                : hourStates(read.tenantId(), startHour, stopHour);
+        states.forEach((hour, state) -> {
             long fromMs = Math.max(read.fromMs(), hour * HOUR_MS);
             long toMs = Math.min(read.toMs(), (hour + 1) * HOUR_MS);
             boolean whole = fromMs == hour * HOUR_MS && toMs == (hour + 1) * HOUR_MS;
@@ -220,6 +257,31 @@ final class ClickHouseRollups {
     private record HourState(long generation, long covered, long marked) {
     }
 
+    /** One report's view of a tenant's hours in a range, read once, when first needed. */
+    final class Session {
+        private final String tenantId;
+        private final long startHour;
+        private final long stopHour;
+        private TreeMap<Long, HourState> states;
+
+        Session(String tenantId, long fromMs, long toMs) {
+            this.tenantId = tenantId;
+            this.startHour = Math.floorDiv(fromMs, HOUR_MS);
+            this.stopHour = RollupTable.Grain.HOUR.slotAtOrAfter(toMs);
+        }
+
+        boolean covers(String tenant, long firstHour, long endHour) {
+            return tenantId.equals(tenant) && startHour <= firstHour && endHour <= stopHour;
+        }
+
+        synchronized TreeMap<Long, HourState> states() {
+            if (states == null) {
+                states = hourStates(tenantId, startHour, stopHour);
+            }
+            return states;
+        }
+    }
+
     /** The state of every hour of {@code [firstHour, endHour)} that was ever marked or recorded, by hour. */
     private TreeMap<Long, HourState> hourStates(String tenantId, long firstHour, long endHour) {
         Sql sql = new SqlBuilder()
@@ -251,9 +313,14 @@ final class ClickHouseRollups {
 
     /**
      * Recomputes every hour not covered, open or not, however fresh its marks: only right when no
-     * write is in flight (a test after its writes returned, a bulk load after it finished).
+     * write is in flight on any instance (a test after its writes returned, a bulk load after it
+     * finished).
      */
     int recomputeAll() {
+        // covering fresh marks breaks what reusing them assumes: every write from now on marks anew
+        synchronized (recentMarks) {
+            recentMarks.clear();
+        }
         return recompute(mark -> true);
     }
 

@@ -1,0 +1,99 @@
+package dev.tally.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.auth.ApiKey;
+import dev.tally.auth.Scope;
+import dev.tally.pricing.PriceEntry;
+import dev.tally.tenant.Tenant;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.Set;
+import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every metadata store must do, run against each one (DuckDB, the two-shard ClickHouse
+ * cluster): tenants created once and updated in place, keys found by hash and revoked once, prices
+ * stored exactly as decimals and deleted once.
+ */
+public abstract class MetadataStoreContract {
+    private static final RecursiveComparisonConfiguration DECIMALS_BY_VALUE = RecursiveComparisonConfiguration
+            .builder().withComparatorForType(Comparator.nullsFirst(BigDecimal::compareTo), BigDecimal.class).build();
+    protected MetadataStore store;
+    private AutoCloseable opened;
+
+    /** A fresh, empty store, and what to close after the test. */
+    protected abstract MetadataStore newStore();
+
+    protected abstract AutoCloseable resources();
+
+    @BeforeEach
+    void open() {
+        store = newStore();
+        opened = resources();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        opened.close();
+    }
+
+    @Test
+    void aTenantIsCreatedOnceAndUpdatedInPlace() {
+        assertThat(store.createTenant(Tenant.named("acme", "Acme", 1_000))).isTrue();
+        assertThat(store.createTenant(Tenant.named("acme", "Again", 2_000))).isFalse();
+        assertThat(store.tenant("acme").orElseThrow().name()).isEqualTo("Acme");
+
+        store.updateTenant(new Tenant("acme", "Acme Inc", 1_000, 7, "be brief", true));
+
+        assertThat(store.tenant("acme")).contains(new Tenant("acme", "Acme Inc", 1_000, 7, "be brief", true));
+        assertThat(store.createTenant(Tenant.named("globex", "Globex", 3_000))).isTrue();
+        assertThat(store.tenants()).extracting(Tenant::id).containsExactly("acme", "globex");
+        assertThat(store.tenant("initech")).isEmpty();
+    }
+
+    @Test
+    void aKeyIsFoundByItsHashAndRevokedOnce() {
+        ApiKey key = new ApiKey("key_1", "acme", "ingest", Set.of(Scope.EVENTS_WRITE, Scope.ANALYTICS_READ), "hash-1",
+                "tly_abc", "mem_7", 1_000, 9_000, null);
+        ApiKey platform = new ApiKey("key_2", null, "platform", Set.of(Scope.SUPER_ADMIN), "hash-2", "tly_def", null,
+                1_000, 9_000, null);
+        store.insertKey(key);
+        store.insertKey(platform);
+
+        assertThat(store.keyByHash("hash-1")).contains(key);
+        assertThat(store.keyByHash("hash-2")).contains(platform);
+        assertThat(store.keyByHash("hash-3")).isEmpty();
+        assertThat(store.keys()).containsExactlyInAnyOrder(key, platform);
+
+        assertThat(store.revokeKey("key_1", 5_000)).isTrue();
+        assertThat(store.revokeKey("key_1", 6_000)).as("a revoked key is not live").isFalse();
+        assertThat(store.revokeKey("key_9", 6_000)).isFalse();
+        assertThat(store.keyByHash("hash-1").orElseThrow().revokedMs()).isEqualTo(5_000L);
+    }
+
+    @Test
+    void pricesKeepTheirDecimalsAndAreDeletedOnce() {
+        PriceEntry tenantPrice = new PriceEntry("acme/gpt-4o", "acme", "openai", "gpt-4o", LocalDate.of(2025, 3, 1),
+                new BigDecimal("2.125"), new BigDecimal("1.0625"), null, new BigDecimal("9"), null, null,
+                new BigDecimal("0.75"));
+        PriceEntry platformPrice = new PriceEntry("platform/claude", null, "anthropic", "claude-*", LocalDate.of(2024, 1, 1),
+                new BigDecimal("0.000001"), null, new BigDecimal("3.75"), new BigDecimal("15"),
+                new BigDecimal("40"), new BigDecimal("80"), BigDecimal.ONE);
+        store.insertPrice(tenantPrice);
+        store.insertPrice(platformPrice);
+
+        // DuckDB hands back a decimal at its column's scale (2.125000): the same number, compared as one
+        assertThat(store.prices()).usingRecursiveFieldByFieldElementComparator(DECIMALS_BY_VALUE)
+                .containsExactlyInAnyOrder(tenantPrice, platformPrice);
+        assertThat(store.deletePrice("acme/gpt-4o")).isTrue();
+        assertThat(store.deletePrice("acme/gpt-4o")).isFalse();
+        assertThat(store.deletePrice("nothing")).isFalse();
+        assertThat(store.prices()).usingRecursiveFieldByFieldElementComparator(DECIMALS_BY_VALUE)
+                .containsExactly(platformPrice);
+    }
+}
