@@ -43,7 +43,8 @@ import java.util.function.LongSupplier;
  *     never read, so a recomputation that dies half-way changes nothing.</li>
  * </ol>
  * Every table is stored by the hour and sharded by tenant like the raw tables; a day-grained read
- * sums the day's hours. A read without a tenant or with raw-only conditions is derived whole.
+ * sums the day's hours. A read with raw-only conditions is derived whole; one across tenants reads
+ * each tenant's hours as above.
  */
 final class ClickHouseRollups {
     static final String MARKS = "rollup_marks";
@@ -56,6 +57,7 @@ final class ClickHouseRollups {
     static final long WRITE_BOUND_MS = 20_000;
     private static final long HOUR_MS = RollupTable.Grain.HOUR.milliseconds();
     private static final int HOURS_PER_RECOMPUTATION = 168;
+    static final int MAX_TENANTS_PER_READ = 50;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final SecureRandom GENERATIONS = new SecureRandom();
 
@@ -176,16 +178,60 @@ final class ClickHouseRollups {
      * reads of one tenant and range then ask for them once.
      */
     Sql read(RollupRead read, String rawTable, Session session) {
-        if (read.tenantId() == null || !read.rawEquals().isEmpty()) {
+        if (!read.rawEquals().isEmpty()) {
             return RollupRelations.derived(read, rawTable, dialect);
         }
         long startHour = Math.floorDiv(read.fromMs(), HOUR_MS);
         long stopHour = RollupTable.Grain.HOUR.slotAtOrAfter(read.toMs());
-        TreeMap<Long, Long> recorded = new TreeMap<>();
-        List<long[]> raw = new ArrayList<>();
+        if (read.tenantId() == null) {
+            return everyTenant(read, rawTable, hourStatesByTenant(null, startHour, stopHour));
+        }
         NavigableMap<Long, HourState> states = session != null && session.covers(read.tenantId(), startHour, stopHour)
                 ? session.states().subMap(startHour, true, stopHour, false)
                 : hourStates(read.tenantId(), startHour, stopHour);
+        SqlBuilder sql = new SqlBuilder().append("(");
+        if (!appendTenant(sql, read, rawTable, states)) {
+            // nothing was ever written here: an empty relation of the right columns, which reads no part
+            sql.append(RollupRelations.derivedRows(read, read.table().grain(), List.of(new long[] {0, 0}), rawTable,
+                    dialect));
+        }
+        return sql.append(")").build();
+    }
+
+    /**
+     * A read across tenants (tokens by assistant without a tenant): each tenant's hours as for a
+     * read of that tenant alone, the parts joined by {@code UNION ALL}; beyond
+     * {@link #MAX_TENANTS_PER_READ} tenants, the SQL would grow past use, and everything is derived.
+     */
+    private Sql everyTenant(RollupRead read, String rawTable, Map<String, TreeMap<Long, HourState>> byTenant) {
+        if (byTenant.size() > MAX_TENANTS_PER_READ) {
+            return RollupRelations.derived(read, rawTable, dialect);
+        }
+        SqlBuilder sql = new SqlBuilder().append("(");
+        boolean any = false;
+        for (Map.Entry<String, TreeMap<Long, HourState>> tenant : byTenant.entrySet()) {
+            RollupRead own = new RollupRead(read.table(), tenant.getKey(), read.fromMs(), read.toMs(), read.rawEquals(),
+                    read.measures());
+            SqlBuilder part = new SqlBuilder();
+            if (appendTenant(part, own, rawTable, tenant.getValue())) {
+                sql.append(any ? " UNION ALL " : "").append(part.build());
+                any = true;
+            }
+        }
+        if (!any) {
+            sql.append(RollupRelations.derivedRows(read, read.table().grain(), List.of(new long[] {0, 0}), rawTable,
+                    dialect));
+        }
+        return sql.append(")").build();
+    }
+
+    /**
+     * Appends one tenant's rows of the read ({@code SELECT}s joined by {@code UNION ALL}); false when
+     * it has none to read.
+     */
+    private boolean appendTenant(SqlBuilder sql, RollupRead read, String rawTable, NavigableMap<Long, HourState> states) {
+        TreeMap<Long, Long> recorded = new TreeMap<>();
+        List<long[]> raw = new ArrayList<>();
         states.forEach((hour, state) -> {
             long fromMs = Math.max(read.fromMs(), hour * HOUR_MS);
             long toMs = Math.min(read.toMs(), (hour + 1) * HOUR_MS);
@@ -199,11 +245,6 @@ final class ClickHouseRollups {
                 addRange(raw, fromMs, toMs);
             }
         });
-        if (recorded.isEmpty() && raw.isEmpty()) {
-            // nothing was ever written here: an empty relation of the right columns, which reads no part
-            raw.add(new long[] {0, 0});
-        }
-        SqlBuilder sql = new SqlBuilder().append("(");
         if (!recorded.isEmpty()) {
             sql.append(storedRows(read, recorded));
         }
@@ -211,7 +252,7 @@ final class ClickHouseRollups {
             sql.append(recorded.isEmpty() ? "" : " UNION ALL ")
                     .append(RollupRelations.derivedRows(read, read.table().grain(), raw, rawTable, dialect));
         }
-        return sql.append(")").build();
+        return !recorded.isEmpty() || !raw.isEmpty();
     }
 
     /** Appends {@code [from, to)} to the ranges, joined to the last one when they touch. */
@@ -284,22 +325,32 @@ final class ClickHouseRollups {
 
     /** The state of every hour of {@code [firstHour, endHour)} that was ever marked or recorded, by hour. */
     private TreeMap<Long, HourState> hourStates(String tenantId, long firstHour, long endHour) {
-        Sql sql = new SqlBuilder()
-                .append("SELECT hour, argMax(generation, version) AS generation, argMax(covered_ms, version) AS covered,"
-                        + " toUInt64(0) AS marked FROM " + HOURS + " WHERE tenant_id = ").value(tenantId)
-                .append(" AND hour >= ").value(firstHour).append(" AND hour < ").value(endHour)
-                .append(" GROUP BY hour UNION ALL SELECT hour, toInt64(0), toUInt64(0), max(marked_ms) FROM " + MARKS
-                        + " WHERE tenant_id = ").value(tenantId)
-                .append(" AND hour >= ").value(firstHour).append(" AND hour < ").value(endHour)
-                .append(" GROUP BY hour").build();
-        TreeMap<Long, HourState> states = new TreeMap<>();
-        for (Row row : http.query(ClickHouseLiterals.bind(sql))) {
+        return hourStatesByTenant(tenantId, firstHour, endHour).getOrDefault(tenantId, new TreeMap<>());
+    }
+
+    /** The same for one tenant, or for every tenant when {@code tenantId} is null, by tenant. */
+    private Map<String, TreeMap<Long, HourState>> hourStatesByTenant(String tenantId, long firstHour, long endHour) {
+        SqlBuilder sql = new SqlBuilder().append("SELECT tenant_id, hour, argMax(generation, version) AS generation,"
+                + " argMax(covered_ms, version) AS covered, toUInt64(0) AS marked FROM " + HOURS + " WHERE ");
+        scope(sql, tenantId, firstHour, endHour).append(" GROUP BY tenant_id, hour UNION ALL SELECT tenant_id, hour,"
+                + " toInt64(0), toUInt64(0), max(marked_ms) FROM " + MARKS + " WHERE ");
+        scope(sql, tenantId, firstHour, endHour).append(" GROUP BY tenant_id, hour");
+        Map<String, TreeMap<Long, HourState>> byTenant = new TreeMap<>();
+        for (Row row : http.query(ClickHouseLiterals.bind(sql.build()))) {
+            TreeMap<Long, HourState> states = byTenant.computeIfAbsent(row.string("tenant_id"), any -> new TreeMap<>());
             HourState known = states.getOrDefault(row.longValue("hour"), new HourState(0, -1, 0));
             states.put(row.longValue("hour"), row.longValue("marked") == 0
                     ? new HourState(row.longValue("generation"), row.longValue("covered"), known.marked())
                     : new HourState(known.generation(), known.covered(), row.longValue("marked")));
         }
-        return states;
+        return byTenant;
+    }
+
+    private static SqlBuilder scope(SqlBuilder sql, String tenantId, long firstHour, long endHour) {
+        if (tenantId != null) {
+            sql.append("tenant_id = ").value(tenantId).append(" AND ");
+        }
+        return sql.append("hour >= ").value(firstHour).append(" AND hour < ").value(endHour);
     }
 
     /**
