@@ -89,7 +89,7 @@ class KillNineLoopTest {
                     while (acknowledged.get() < bodies.size() && unexpected.isEmpty()) {
                         Integer next = pending.poll();
                         if (next == null) {
-                            pause(20);
+                            ServeProcess.pause(20);
                             continue;
                         }
                         HttpResponse<String> answer = ingest(server.get().base(), crashed.ingest(), bodies.get(next));
@@ -99,7 +99,7 @@ class KillNineLoopTest {
                         } else if (answer == null || answer.statusCode() == 503) {
                             retries.incrementAndGet();
                             pending.add(next);
-                            pause(50);
+                            ServeProcess.pause(50);
                         } else {
                             unexpected.add(answer.statusCode() + " " + answer.body());
                         }
@@ -224,26 +224,15 @@ class KillNineLoopTest {
     private Keys setUp(String base) throws Exception {
         Map<String, String> analytics = new LinkedHashMap<>();
         for (String tenant : EventGenerator.TENANTS) {
-            admin(base, "/admin/tenants", "{\"id\":\"" + tenant + "\",\"name\":\"" + tenant + "\"}");
-            analytics.put(tenant, admin(base, "/admin/api-keys", "{\"tenant_id\":\"" + tenant
+            ServeProcess.admin(base, "/admin/tenants", "{\"id\":\"" + tenant + "\",\"name\":\"" + tenant + "\"}");
+            analytics.put(tenant, ServeProcess.admin(base, "/admin/api-keys", "{\"tenant_id\":\"" + tenant
                     + "\",\"name\":\"reports\",\"scopes\":[\"analytics:read\",\"members:read\"]}").path("key").asText());
         }
-        String ingest = admin(base, "/admin/api-keys", "{\"name\":\"ingest\",\"scopes\":[\"events:write\"]}")
+        String ingest = ServeProcess.admin(base, "/admin/api-keys", "{\"name\":\"ingest\",\"scopes\":[\"events:write\"]}")
                 .path("key").asText();
-        String platform = admin(base, "/admin/api-keys",
+        String platform = ServeProcess.admin(base, "/admin/api-keys",
                 "{\"name\":\"platform\",\"scopes\":[\"analytics:read\",\"super-admin\"]}").path("key").asText();
         return new Keys(ingest, platform, analytics);
     }
 
-    private static JsonNode admin(String base, String path, String body) {
-        return ServeProcess.admin(base, path, body);
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -2,13 +2,11 @@ package dev.tally.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.store.SqlBuilder;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
 import dev.tally.testing.ServeProcess;
-import dev.tally.testing.TestServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,7 +59,7 @@ class BackpressureTest {
                     } catch (IOException | InterruptedException noAnswer) {
                         healthMillis.add(-1L);
                     }
-                    pause(100);
+                    ServeProcess.pause(100);
                 }
             });
             health.start();
@@ -134,20 +132,9 @@ class BackpressureTest {
     }
 
     private String setUp(String base) throws Exception {
-        admin(base, "/admin/tenants", "{\"id\":\"acme\",\"name\":\"Acme\"}");
-        return admin(base, "/admin/api-keys", "{\"tenant_id\":\"acme\",\"name\":\"ingest\",\"scopes\":[\"events:write\"]}")
+        ServeProcess.admin(base, "/admin/tenants", "{\"id\":\"acme\",\"name\":\"Acme\"}");
+        return ServeProcess.admin(base, "/admin/api-keys", "{\"tenant_id\":\"acme\",\"name\":\"ingest\",\"scopes\":[\"events:write\"]}")
                 .path("key").asText();
     }
 
-    private static JsonNode admin(String base, String path, String body) {
-        return ServeProcess.admin(base, path, body);
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

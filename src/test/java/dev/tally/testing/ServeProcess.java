@@ -53,6 +53,15 @@ public final class ServeProcess implements AutoCloseable {
     }
 
     /** An admin call with the test token; fails the test unless it answers 2xx. */
+    /** Sleeps while a child process gets on with it; an interrupt ends the wait early and is kept. */
+    public static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public static com.fasterxml.jackson.databind.JsonNode admin(String base, String path, String body) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
