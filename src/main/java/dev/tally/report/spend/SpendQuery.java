@@ -1,15 +1,14 @@
 package dev.tally.report.spend;
 
 import dev.tally.event.CallStatus;
+import dev.tally.report.SqlTextOrder;
 import dev.tally.store.ReportStore;
 import dev.tally.store.Row;
 import dev.tally.store.SqlBuilder;
 import dev.tally.store.rollup.CallDurationBucket;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.Rollups;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +35,6 @@ final class SpendQuery {
     private static final int FIRST_SENTIMENT = 4;
     private static final int FIRST_BUCKET = FIRST_SENTIMENT + SENTIMENTS.size();
     private static final int WIDTH = COLUMNS.size() + CallStatus.values().length;
-    /** SQL orders text by its UTF-8 bytes, both engines alike; Java's {@code compareTo} by UTF-16 units. */
-    private static final Comparator<String> SQL_TEXT_ORDER = (left, right) -> Arrays.compareUnsigned(
-            left.getBytes(StandardCharsets.UTF_8), right.getBytes(StandardCharsets.UTF_8));
 
     private final ReportStore store;
 
@@ -67,7 +63,7 @@ final class SpendQuery {
 
         long[] totals = new long[WIDTH];
         Map<Long, long[]> days = new TreeMap<>();
-        Map<String, long[]> agents = new TreeMap<>(SQL_TEXT_ORDER);
+        Map<String, long[]> agents = new TreeMap<>(SqlTextOrder.NULLS_LAST);
         for (Row row : store.query(sql.build())) {
             long[] values = new long[WIDTH];
             for (int index = 0; index < COLUMNS.size(); index++) {

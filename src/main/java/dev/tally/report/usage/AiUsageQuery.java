@@ -2,11 +2,11 @@ package dev.tally.report.usage;
 
 import dev.tally.event.EventType;
 import dev.tally.report.DateRange;
+import dev.tally.report.SqlTextOrder;
 import dev.tally.store.ReportStore;
 import dev.tally.store.SqlBuilder;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.Rollups;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -26,10 +26,6 @@ public final class AiUsageQuery {
     static final int TOP_MODELS = 10;
     private static final String REALTIME = "realtime";
     private static final String CHAT = "chat";
-    /** SQL orders text by its UTF-8 bytes, both engines alike; Java's {@code compareTo} by UTF-16 units. */
-    private static final Comparator<String> SQL_TEXT_ORDER = Comparator.nullsLast(
-            (left, right) -> Arrays.compareUnsigned(left.getBytes(StandardCharsets.UTF_8),
-                    right.getBytes(StandardCharsets.UTF_8)));
 
     private final ReportStore store;
 
@@ -79,7 +75,7 @@ public final class AiUsageQuery {
         Map<String, Sums> providers = sum(llm, Group::provider);
         List<String> providerOrder = new ArrayList<>(providers.keySet());
         providerOrder.sort(Comparator.<String, Long>comparing(provider -> providers.get(provider).credits,
-                Comparator.reverseOrder()).thenComparing(SQL_TEXT_ORDER));
+                Comparator.reverseOrder()).thenComparing(SqlTextOrder.NULLS_LAST));
         Map<String, Sums> types = sum(llm, group -> REALTIME.equals(group.kind()) ? REALTIME : CHAT);
         return new AiUsageReport(range.from(), range.to(), messages, total.tokens, total.cached, total.audioIn,
                 total.audioOut, Decimals.credits(total.credits), total.unpriced, Decimals.dollars(total.cost),
@@ -102,8 +98,8 @@ public final class AiUsageQuery {
         Map<List<String>, Sums> models = sum(llm, group -> Arrays.asList(group.model(), group.provider()));
         List<List<String>> order = new ArrayList<>(models.keySet());
         order.sort(Comparator.<List<String>, Long>comparing(key -> models.get(key).credits, Comparator.reverseOrder())
-                .thenComparing(key -> key.get(0), SQL_TEXT_ORDER)
-                .thenComparing(key -> key.get(1), SQL_TEXT_ORDER));
+                .thenComparing(key -> key.get(0), SqlTextOrder.NULLS_LAST)
+                .thenComparing(key -> key.get(1), SqlTextOrder.NULLS_LAST));
         return order.stream().limit(TOP_MODELS).map(key -> {
             Sums sums = models.get(key);
             return new AiUsageReport.ModelUsage(key.get(0), key.get(1), sums.requests, sums.tokens,
