@@ -1,13 +1,13 @@
 package dev.tally;
 
+import dev.tally.app.Version;
 import dev.tally.bench.BenchCommand;
 import dev.tally.cli.CheckCommand;
 import dev.tally.cli.KeysCommand;
 import dev.tally.cli.ServeCommand;
 import dev.tally.cli.TenantsCommand;
-import dev.tally.server.Version;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The one executable: {@code tally serve} runs the server, the other commands talk to a running one. */
 @Command(name = "tally", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,

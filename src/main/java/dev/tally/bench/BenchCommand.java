@@ -3,7 +3,7 @@ package dev.tally.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.tally.server.Version;
+import dev.tally.app.Version;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,12 @@
 package dev.tally.bench;
 
-import dev.tally.store.EventColumn;
-import dev.tally.store.EventColumns;
+import dev.tally.store.sql.EventColumn;
+import dev.tally.store.sql.EventColumns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,14 +1,14 @@
 package dev.tally.cli;
 
+import dev.tally.app.ServerConfig;
+import dev.tally.app.TallyServer;
 import dev.tally.demo.DemoData;
-import dev.tally.server.ServerConfig;
-import dev.tally.server.TallyServer;
 import dev.tally.store.clickhouse.ClickHouseConfig;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import java.net.URI;
-import java.util.List;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package dev.tally.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.server.Json;
+import dev.tally.http.Json;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

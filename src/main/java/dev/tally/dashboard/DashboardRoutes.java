@@ -1,6 +1,6 @@
 package dev.tally.dashboard;
 
-import dev.tally.server.Routes;
+import dev.tally.http.Routes;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;

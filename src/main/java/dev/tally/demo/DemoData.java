@@ -1,7 +1,7 @@
 package dev.tally.demo;
 
+import dev.tally.app.Tally;
 import dev.tally.auth.Scope;
-import dev.tally.server.Tally;
 import dev.tally.tenant.Tenant;
 import java.time.Instant;
 import java.time.LocalDate;

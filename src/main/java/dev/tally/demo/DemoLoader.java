@@ -1,9 +1,9 @@
 package dev.tally.demo;
 
+import dev.tally.app.Tally;
 import dev.tally.auth.ApiKey;
 import dev.tally.auth.Principal;
 import dev.tally.auth.Scope;
-import dev.tally.server.Tally;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

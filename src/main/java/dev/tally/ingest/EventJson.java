@@ -23,7 +23,7 @@ import java.util.Map;
  * so every rule that reads them ({@link FieldReader}) sees exactly what it saw before. A repeated
  * field never gets here: the parser refuses it ({@code Json.strict}).
  */
-final class EventJson {
+public final class EventJson {
     /** Field name to a {@code String}, or to the non-string {@link JsonNode} the tree would hold. */
     private final Map<String, Object> fields;
     private final JsonNode notAnObject;
@@ -34,7 +34,7 @@ final class EventJson {
     }
 
     /** An element of a JSON array body, or a one-object body, already read as a tree. */
-    static EventJson of(JsonNode json) {
+    public static EventJson of(JsonNode json) {
         if (!json.isObject()) {
             return new EventJson(null, json);
         }
@@ -50,13 +50,13 @@ final class EventJson {
      * Reads one value from a parser that has not started yet: an object field by field, anything
      * else as a tree. Throws what reading a tree of the same text throws.
      */
-    static EventJson read(ObjectMapper mapper, JsonParser parser) throws IOException {
+    public static EventJson read(ObjectMapper mapper, JsonParser parser) throws IOException {
         parser.nextToken();
         return readCurrent(mapper, parser);
     }
 
     /** Reads the value that starts at the parser's current token. */
-    static EventJson readCurrent(ObjectMapper mapper, JsonParser parser) throws IOException {
+    public static EventJson readCurrent(ObjectMapper mapper, JsonParser parser) throws IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             return new EventJson(null, mapper.readTree(parser));
         }
@@ -88,18 +88,18 @@ final class EventJson {
         };
     }
 
-    boolean isObject() {
+    public boolean isObject() {
         return fields != null;
     }
 
     /** The field's value: a {@code String} or a non-null {@link JsonNode}; null when absent or JSON null. */
-    Object get(String field) {
+    public Object get(String field) {
         Object value = fields.get(field);
         return value instanceof JsonNode node && node.isNull() ? null : value;
     }
 
     /** The event's id when it is a string, for naming a rejected event. */
-    String idOrNull() {
+    public String idOrNull() {
         return fields != null && fields.get("id") instanceof String id ? id : null;
     }
 

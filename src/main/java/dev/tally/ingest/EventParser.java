@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * or throws {@link InvalidField}. It checks shape and values only; which tenant may write is the
  * {@link IngestService}'s decision.
  */
-final class EventParser {
+public final class EventParser {
     static final long FUTURE_TOLERANCE_MS = 24L * 60 * 60 * 1000;
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
     private static final Set<String> TYPES = Arrays.stream(EventType.values()).map(EventType::wireName)
@@ -35,7 +35,7 @@ final class EventParser {
     private EventParser() {
     }
 
-    static Event parse(EventJson json, long nowMs) {
+    public static Event parse(EventJson json, long nowMs) {
         if (!json.isObject()) {
             throw new InvalidField("event", "must be a JSON object");
         }

@@ -1,7 +1,7 @@
 package dev.tally.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tally.event.UnicodeText;
+import dev.tally.text.UnicodeText;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.LinkedHashMap;

@@ -1,19 +1,19 @@
 package dev.tally.ingest;
 
 /** An event field that breaks the contract; thrown while parsing one event and turned into its rejection. */
-final class InvalidField extends RuntimeException {
+public final class InvalidField extends RuntimeException {
     private final String field;
 
-    InvalidField(String field, String reason) {
+    public InvalidField(String field, String reason) {
         super(reason, null, false, false);
         this.field = field;
     }
 
-    String field() {
+    public String field() {
         return field;
     }
 
-    String reason() {
+    public String reason() {
         return getMessage();
     }
 }

@@ -1,6 +1,6 @@
 package dev.tally.live;
 
-import dev.tally.tenant.TenantService;
+import dev.tally.access.TenantService;
 
 /**
  * Where admission reads a tenant's call settings. An interface so the failure path (the settings

@@ -1,14 +1,14 @@
 package dev.tally.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.access.RequestAuth;
+import dev.tally.access.TenantService;
 import dev.tally.auth.Principal;
 import dev.tally.auth.Scope;
-import dev.tally.server.ApiError;
-import dev.tally.server.ErrorHandling;
-import dev.tally.server.JsonBody;
-import dev.tally.server.RequestAuth;
-import dev.tally.server.Routes;
-import dev.tally.tenant.TenantService;
+import dev.tally.http.ApiError;
+import dev.tally.http.ErrorResponse;
+import dev.tally.http.JsonBody;
+import dev.tally.http.Routes;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
@@ -39,7 +39,7 @@ public final class LiveRoutes implements Routes {
 
     @Override
     public void register(Javalin app) {
-        app.exception(LiveStateUnavailable.class, (failure, context) -> ErrorHandling.render(context,
+        app.exception(LiveStateUnavailable.class, (failure, context) -> ErrorResponse.render(context,
                 new ApiError(503, "live_state_unavailable", null, "live state unavailable; retry shortly")));
         app.events(events -> events.serverStopped(live::close));
         app.post("/v1/calls/admit", this::admit);

@@ -2,16 +2,14 @@ package dev.tally.live;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.tally.access.TenantService;
+import dev.tally.error.Rejection;
 import dev.tally.event.CallStatus;
 import dev.tally.event.CostSource;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
-import dev.tally.ingest.BatchWriter;
-import dev.tally.server.ApiError;
-import dev.tally.server.Json;
-import dev.tally.server.ServerConfig;
-import dev.tally.server.Tally;
-import dev.tally.tenant.TenantService;
+import dev.tally.http.Json;
+import dev.tally.store.BatchWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,13 +72,16 @@ public final class LiveService implements AutoCloseable {
         reaper.scheduleWithFixedDelay(this::reapQuietly, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
-    /** The service as the server configures it: Redis when a URL is given, else this process. */
-    public static LiveService open(ServerConfig config, Tally tally) {
-        long rememberMs = Math.max(MIN_REMEMBER_MS, 2 * TimeUnit.SECONDS.toMillis(config.maxCallSeconds()));
-        LiveState state = config.redisUrl() == null
-                ? new InProcessLiveState(rememberMs) : new RedisLiveState(config.redisUrl(), rememberMs);
-        return new LiveService(state, InstructionSource.from(tally.tenants()), tally.tenants(), tally.writer(),
-                tally.clock(), config.maxConcurrentCalls(), config.fallbackInstructions(), config.maxCallSeconds());
+    /**
+     * The service as a server runs it: in Redis when a URL is given (live state shared by every
+     * instance), else in this process.
+     */
+    public static LiveService open(String redisUrl, TenantService tenants, BatchWriter writer, Clock clock,
+                                   int globalLimit, String fallbackInstructions, long maxCallSeconds) {
+        long rememberMs = Math.max(MIN_REMEMBER_MS, 2 * TimeUnit.SECONDS.toMillis(maxCallSeconds));
+        LiveState state = redisUrl == null ? new InProcessLiveState(rememberMs) : new RedisLiveState(redisUrl, rememberMs);
+        return new LiveService(state, InstructionSource.from(tenants), tenants, writer, clock, globalLimit,
+                fallbackInstructions, maxCallSeconds);
     }
 
     public Map<String, Object> admit(String tenantId, AdmitCommand command) {
@@ -133,7 +134,7 @@ public final class LiveService implements AutoCloseable {
                 }
                 yield answer(command.callId(), result);
             }
-            case CALL_ACTIVE -> throw ApiError.conflict("call_id",
+            case CALL_ACTIVE -> throw Rejection.conflict("call_id",
                     "call " + command.callId() + " is already admitted under another event_id");
             case UNKNOWN_CALL -> throw new IllegalStateException("admission cannot find an unknown call");
         };
@@ -319,8 +320,8 @@ public final class LiveService implements AutoCloseable {
         }
     }
 
-    private static ApiError unknownCall(String callId) {
-        return ApiError.notFound("call_id", "no admitted call " + callId
+    private static Rejection unknownCall(String callId) {
+        return Rejection.notFound("call_id", "no admitted call " + callId
                 + " (never admitted, or ended longer ago than Tally remembers)");
     }
 

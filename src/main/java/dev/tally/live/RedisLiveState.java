@@ -1,7 +1,7 @@
 package dev.tally.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tally.server.Json;
+import dev.tally.http.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

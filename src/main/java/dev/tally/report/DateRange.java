@@ -1,6 +1,6 @@
 package dev.tally.report;
 
-import dev.tally.server.ApiError;
+import dev.tally.error.Rejection;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -22,10 +22,10 @@ public record DateRange(LocalDate from, LocalDate to) {
         LocalDate from = fromText == null || fromText.isEmpty() ? defaultFrom : date(fromParameter, fromText);
         LocalDate to = toText == null || toText.isEmpty() ? defaultTo : date(toParameter, toText);
         if (to.isBefore(from)) {
-            throw ApiError.badRequest(toParameter, "must not be before " + fromParameter + " (" + from + ")");
+            throw Rejection.invalid(toParameter, "must not be before " + fromParameter + " (" + from + ")");
         }
         if (to.toEpochDay() - from.toEpochDay() >= MAX_DAYS) {
-            throw ApiError.badRequest(toParameter, "the range must be at most " + MAX_DAYS + " days");
+            throw Rejection.invalid(toParameter, "the range must be at most " + MAX_DAYS + " days");
         }
         return new DateRange(from, to);
     }
@@ -37,7 +37,7 @@ public record DateRange(LocalDate from, LocalDate to) {
             }
             return LocalDate.parse(text);
         } catch (DateTimeParseException notDate) {
-            throw ApiError.badRequest(parameter, "must be a date in YYYY-MM-DD format, not \"" + text + "\"");
+            throw Rejection.invalid(parameter, "must be a date in YYYY-MM-DD format, not \"" + text + "\"");
         }
     }
 
@@ -47,7 +47,7 @@ public record DateRange(LocalDate from, LocalDate to) {
      */
     public static java.time.Instant bounded(String parameter, java.time.Instant time) {
         if (time.isBefore(EARLIEST) || !time.isBefore(LATEST)) {
-            throw ApiError.badRequest(parameter, "must be between the years 1900 and 9999");
+            throw Rejection.invalid(parameter, "must be between the years 1900 and 9999");
         }
         return time;
     }

@@ -1,5 +1,6 @@
 package dev.tally.report;
 
+import dev.tally.http.CsvTable;
 import io.javalin.http.Context;
 import java.util.function.Supplier;
 

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * <p>Writes are exactly-once by (tenant, id): a store must recognise an id it already holds,
  * across retries, restarts and duplicates inside one batch. {@link #write} is called by a single
- * writer thread ({@code dev.tally.ingest.BatchWriter}), so implementations need no locking for it;
+ * writer thread ({@code dev.tally.store.BatchWriter}), so implementations need no locking for it;
  * queries may come from any thread.
  */
 public interface EventStore extends ReportStore, AutoCloseable {

@@ -2,6 +2,10 @@ package dev.tally.store;
 
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
+import dev.tally.store.sql.RawTable;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.Sql;
+import dev.tally.store.sql.SqlDialect;
 import java.util.List;
 
 /**

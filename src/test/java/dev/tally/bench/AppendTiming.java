@@ -1,9 +1,9 @@
 package dev.tally.bench;
 
 import dev.tally.event.Event;
-import dev.tally.store.EventColumn;
-import dev.tally.store.EventColumns;
 import dev.tally.store.duckdb.DuckDbDatabase;
+import dev.tally.store.sql.EventColumn;
+import dev.tally.store.sql.EventColumns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ public final class AppendTiming {
                                 for (EventColumn column : EventColumns.ALL) {
                                     if (column.nullable()) {
                                         appender.appendNull();
-                                    } else if (column.kind() == dev.tally.store.ColumnKind.STRING) {
+                                    } else if (column.kind() == dev.tally.store.sql.ColumnKind.STRING) {
                                         appender.append("x");
                                     } else {
                                         appender.append(1L);
@@ -59,7 +59,7 @@ public final class AppendTiming {
                                 appender.endRow();
                             } else {
                                 dev.tally.store.duckdb.RowAppenderAccess.append(appender, event,
-                                        dev.tally.store.IdFingerprint.of(event.tenantId, event.id));
+                                        dev.tally.store.dedup.IdFingerprint.of(event.tenantId, event.id));
                             }
                         }
                     }

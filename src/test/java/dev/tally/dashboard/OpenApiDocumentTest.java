@@ -3,9 +3,9 @@ package dev.tally.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tally.server.Json;
-import dev.tally.server.ServerConfig;
-import dev.tally.server.TallyServer;
+import dev.tally.app.ServerConfig;
+import dev.tally.app.TallyServer;
+import dev.tally.http.Json;
 import dev.tally.testing.TestServer;
 import java.io.IOException;
 import java.net.URI;

@@ -2,11 +2,11 @@ package dev.tally.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.app.ServerConfig;
+import dev.tally.app.Tally;
 import dev.tally.auth.ApiKey;
-import dev.tally.server.ServerConfig;
-import dev.tally.server.Tally;
-import dev.tally.store.Row;
-import dev.tally.store.Sql;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.Sql;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -2,10 +2,10 @@ package dev.tally.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tally.store.Row;
-import dev.tally.store.SqlBuilder;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.SqlBuilder;
 import dev.tally.testing.StoredEvents;
 import dev.tally.testing.TestServer;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.store.EventStore;
-import dev.tally.store.Row;
+import dev.tally.store.sql.Row;
 import dev.tally.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.time.Clock;

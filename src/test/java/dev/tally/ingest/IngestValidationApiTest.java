@@ -4,7 +4,7 @@ import static dev.tally.testing.StoredEvents.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tally.server.ServerConfig;
+import dev.tally.app.ServerConfig;
 import dev.tally.testing.StoredEvents;
 import dev.tally.testing.TestServer;
 import java.net.http.HttpResponse;

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.app.ServerConfig;
 import dev.tally.bench.EventGenerator;
 import dev.tally.bench.NdjsonWriter;
 import dev.tally.bench.ReportRequests;
-import dev.tally.server.ServerConfig;
 import dev.tally.store.EventStore;
-import dev.tally.store.SqlBuilder;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
+import dev.tally.store.sql.SqlBuilder;
 import dev.tally.testing.ServeProcess;
 import dev.tally.testing.TestServer;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package dev.tally.live;
 
-import dev.tally.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tally.server.ServerConfig;
-import dev.tally.store.Row;
-import dev.tally.store.Sql;
+import dev.tally.app.ServerConfig;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.Sql;
+import dev.tally.testing.MutableClock;
 import dev.tally.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;

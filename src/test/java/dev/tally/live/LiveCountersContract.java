@@ -1,12 +1,12 @@
 package dev.tally.live;
 
-import dev.tally.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tally.server.ApiError;
-import dev.tally.store.Row;
-import dev.tally.store.Sql;
+import dev.tally.error.Rejection;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.Sql;
+import dev.tally.testing.MutableClock;
 import dev.tally.testing.TestServer;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -159,12 +159,12 @@ abstract class LiveCountersContract {
     void unknownCallsAndReusedCallIdsAreErrorsThatCountNothing() {
         admit(live, "acme", "e1", "c1");
         assertThatThrownBy(() -> admit(live, "acme", "e2", "c1"))
-                .isInstanceOfSatisfying(ApiError.class, error -> assertThat(error.status()).isEqualTo(409));
+                .isInstanceOfSatisfying(Rejection.class, error -> assertThat(error.kind()).isEqualTo(Rejection.Kind.CONFLICT));
         assertThatThrownBy(() -> live.start("acme", "nope", "s1"))
-                .isInstanceOfSatisfying(ApiError.class, error -> assertThat(error.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(Rejection.class, error -> assertThat(error.kind()).isEqualTo(Rejection.Kind.NOT_FOUND));
         // another tenant cannot end acme's call
         assertThatThrownBy(() -> live.end("limited", "c1", "x1", CallOutcome.FAILED, null))
-                .isInstanceOfSatisfying(ApiError.class, error -> assertThat(error.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(Rejection.class, error -> assertThat(error.kind()).isEqualTo(Rejection.Kind.NOT_FOUND));
         assertThat(metrics(null)).isEqualTo(expected(0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, "0.00"));
     }
 

@@ -3,7 +3,7 @@ package dev.tally.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tally.server.ServerConfig;
+import dev.tally.app.ServerConfig;
 import dev.tally.testing.RedisServer;
 import dev.tally.testing.TestServer;
 import java.net.http.HttpResponse;

@@ -2,6 +2,7 @@ package dev.tally.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.http.CsvTable;
 import dev.tally.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.time.Clock;

@@ -2,6 +2,7 @@ package dev.tally.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.store.dedup.FingerprintSet;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;

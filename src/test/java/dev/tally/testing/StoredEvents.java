@@ -1,9 +1,9 @@
 package dev.tally.testing;
 
-import dev.tally.store.RawTable;
 import dev.tally.store.ReportStore;
-import dev.tally.store.Row;
-import dev.tally.store.SqlBuilder;
+import dev.tally.store.sql.RawTable;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.SqlBuilder;
 import java.util.List;
 
 /** Reads what a test server really stored, by SQL, so API tests check the store and not only the answer. */

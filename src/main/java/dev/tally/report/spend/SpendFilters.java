@@ -1,8 +1,8 @@
 package dev.tally.report.spend;
 
+import dev.tally.error.Rejection;
 import dev.tally.event.CallStatus;
 import dev.tally.report.DateRange;
-import dev.tally.server.ApiError;
 import io.javalin.http.Context;
 import java.time.LocalDate;
 
@@ -28,10 +28,10 @@ record SpendFilters(DateRange range, String agentId, CallStatus status) {
             return null;
         }
         if (text.isBlank()) {
-            throw ApiError.badRequest("agent_id", "must not be blank; omit it for all agents");
+            throw Rejection.invalid("agent_id", "must not be blank; omit it for all agents");
         }
         if (text.length() > MAX_AGENT_ID_LENGTH) {
-            throw ApiError.badRequest("agent_id", "must be at most " + MAX_AGENT_ID_LENGTH + " characters");
+            throw Rejection.invalid("agent_id", "must be at most " + MAX_AGENT_ID_LENGTH + " characters");
         }
         return text;
     }
@@ -45,6 +45,6 @@ record SpendFilters(DateRange range, String agentId, CallStatus status) {
                 return status;
             }
         }
-        throw ApiError.badRequest("status", "must be one of completed, failed, in_progress, not \"" + text + "\"");
+        throw Rejection.invalid("status", "must be one of completed, failed, in_progress, not \"" + text + "\"");
     }
 }

@@ -1,6 +1,6 @@
 package dev.tally.report.spend;
 
-import dev.tally.report.CsvTable;
+import dev.tally.http.CsvTable;
 import dev.tally.report.ReportDecimals;
 import dev.tally.report.spend.SpendQuery.AgentTotals;
 import dev.tally.report.spend.SpendQuery.DayTotals;

@@ -1,11 +1,11 @@
 package dev.tally.report.spend;
 
+import dev.tally.access.RequestAuth;
 import dev.tally.auth.Principal;
 import dev.tally.auth.Scope;
+import dev.tally.http.ApiError;
+import dev.tally.http.Routes;
 import dev.tally.report.ReportResponse;
-import dev.tally.server.ApiError;
-import dev.tally.server.RequestAuth;
-import dev.tally.server.Routes;
 import dev.tally.store.ReportStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

@@ -1,7 +1,7 @@
 package dev.tally.report.stats;
 
-import dev.tally.store.SqlBuilder;
-import dev.tally.store.SqlDialect;
+import dev.tally.store.sql.SqlBuilder;
+import dev.tally.store.sql.SqlDialect;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

@@ -1,7 +1,7 @@
 package dev.tally.report.stats;
 
-import dev.tally.store.Row;
-import dev.tally.store.SqlDialect;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.SqlDialect;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 

@@ -1,6 +1,6 @@
 package dev.tally.report.stats;
 
-import dev.tally.report.CsvTable;
+import dev.tally.http.CsvTable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.tally.report.stats;
 
-import dev.tally.store.SqlBuilder;
+import dev.tally.store.sql.SqlBuilder;
 import java.util.List;
 
 /**

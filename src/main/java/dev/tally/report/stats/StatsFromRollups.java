@@ -1,14 +1,14 @@
 package dev.tally.report.stats;
 
-import dev.tally.store.RawTable;
 import dev.tally.store.ReportStore;
-import dev.tally.store.Row;
-import dev.tally.store.SqlBuilder;
-import dev.tally.store.SqlDialect;
 import dev.tally.store.rollup.LatencySketch;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
+import dev.tally.store.sql.RawTable;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.SqlBuilder;
+import dev.tally.store.sql.SqlDialect;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;

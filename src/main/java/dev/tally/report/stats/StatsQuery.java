@@ -1,11 +1,11 @@
 package dev.tally.report.stats;
 
-import dev.tally.server.ApiError;
-import dev.tally.store.RawTable;
+import dev.tally.error.Rejection;
 import dev.tally.store.ReportStore;
-import dev.tally.store.Row;
-import dev.tally.store.SqlBuilder;
-import dev.tally.store.SqlDialect;
+import dev.tally.store.sql.RawTable;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.SqlBuilder;
+import dev.tally.store.sql.SqlDialect;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -67,8 +67,8 @@ final class StatsQuery {
         return buckets;
     }
 
-    static ApiError tooManyBuckets(BucketGrid grid, int models) {
-        return ApiError.badRequest("granularity", "the answer would have " + grid.count() + " buckets for each of "
+    static Rejection tooManyBuckets(BucketGrid grid, int models) {
+        return Rejection.invalid("granularity", "the answer would have " + grid.count() + " buckets for each of "
                 + models + " models; use a larger granularity, a shorter range or a filter");
     }
 

@@ -1,8 +1,8 @@
 package dev.tally.report.stats;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.error.Rejection;
 import dev.tally.report.DateRange;
-import dev.tally.server.ApiError;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -35,7 +35,7 @@ final class StatsRequestReader {
     static String projectId(JsonNode body) {
         String projectId = text(body, "project_id");
         if (projectId == null || projectId.isBlank()) {
-            throw ApiError.badRequest("project_id", "is required");
+            throw Rejection.invalid("project_id", "is required");
         }
         return projectId;
     }
@@ -43,18 +43,18 @@ final class StatsRequestReader {
     static StatsRequest read(JsonNode body, String tenantId, Instant now) {
         Instant start = time(body, "start");
         if (start == null) {
-            throw ApiError.badRequest("start", "is required");
+            throw Rejection.invalid("start", "is required");
         }
         Instant end = time(body, "end");
         if (end == null) {
             end = now;
         }
         if (end.isBefore(start)) {
-            throw ApiError.badRequest("end", "must not be before start");
+            throw Rejection.invalid("end", "must not be before start");
         }
         long rangeMs = Duration.between(start, end).toMillis();
         if (rangeMs > MAX_RANGE.toMillis()) {
-            throw ApiError.badRequest("end", "the range from start to end must be at most 31 days");
+            throw Rejection.invalid("end", "the range from start to end must be at most 31 days");
         }
         long granularity = Granularity.resolve(granularity(body), rangeMs);
         ZoneId zone = zone(body);
@@ -77,7 +77,7 @@ final class StatsRequestReader {
             return null;
         }
         if (!value.isTextual()) {
-            throw ApiError.badRequest(path, "must be a string");
+            throw Rejection.invalid(path, "must be a string");
         }
         return value.textValue();
     }
@@ -95,7 +95,7 @@ final class StatsRequestReader {
                 return DateRange.bounded(field,
                         LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC));
             } catch (DateTimeParseException notLocal) {
-                throw ApiError.badRequest(field, "must be an ISO 8601 date-time like 2026-03-08T05:00:00Z");
+                throw Rejection.invalid(field, "must be an ISO 8601 date-time like 2026-03-08T05:00:00Z");
             }
         }
     }
@@ -107,11 +107,11 @@ final class StatsRequestReader {
         }
         // 3600.0 is a whole number too; clients that compute the size in floating point send it
         if (!value.isNumber() || value.decimalValue().stripTrailingZeros().scale() > 0) {
-            throw ApiError.badRequest("granularity", "must be a whole number of seconds");
+            throw Rejection.invalid("granularity", "must be a whole number of seconds");
         }
         BigDecimal seconds = value.decimalValue();
         if (seconds.signum() <= 0 || seconds.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-            throw ApiError.badRequest("granularity", "must be a positive number of seconds, at most " + Integer.MAX_VALUE);
+            throw Rejection.invalid("granularity", "must be a positive number of seconds, at most " + Integer.MAX_VALUE);
         }
         return seconds.longValueExact();
     }
@@ -124,7 +124,7 @@ final class StatsRequestReader {
         try {
             return ZoneId.of(name);
         } catch (DateTimeException unknown) {
-            throw ApiError.badRequest("timezone", "unknown time zone " + name + "; use an IANA name like America/New_York");
+            throw Rejection.invalid("timezone", "unknown time zone " + name + "; use an IANA name like America/New_York");
         }
     }
 
@@ -135,20 +135,20 @@ final class StatsRequestReader {
             return List.of();
         }
         if (!array.isArray()) {
-            throw ApiError.badRequest(field, "must be an array of metric specifications");
+            throw Rejection.invalid(field, "must be an array of metric specifications");
         }
         List<MetricSpec> specs = new ArrayList<>();
         for (int index = 0; index < array.size(); index++) {
             String path = field + "[" + index + "]";
             JsonNode spec = array.get(index);
             if (!spec.isObject()) {
-                throw ApiError.badRequest(path, "must be an object with metric, aggregations and percentiles");
+                throw Rejection.invalid(path, "must be an object with metric, aggregations and percentiles");
             }
             String name = textAt(present(spec, "metric"), path + ".metric");
             if (name == null) {
-                throw ApiError.badRequest(path + ".metric", "is required");
+                throw Rejection.invalid(path + ".metric", "is required");
             }
-            Metric metric = byName.apply(name).orElseThrow(() -> ApiError.badRequest(path + ".metric",
+            Metric metric = byName.apply(name).orElseThrow(() -> Rejection.invalid(path + ".metric",
                     "unknown metric " + name + "; one of " + known));
             specs.add(new MetricSpec(metric, aggregations(spec, path + ".aggregations"),
                     percentiles(spec, path + ".percentiles")));
@@ -162,16 +162,16 @@ final class StatsRequestReader {
             return List.of();
         }
         if (!array.isArray()) {
-            throw ApiError.badRequest(path, "must be an array of aggregation names");
+            throw Rejection.invalid(path, "must be an array of aggregation names");
         }
         List<Aggregation> aggregations = new ArrayList<>();
         for (int index = 0; index < array.size(); index++) {
             String elementPath = path + "[" + index + "]";
             String name = textAt(array.get(index), elementPath);
             if (name == null) {
-                throw ApiError.badRequest(elementPath, "must be an aggregation name");
+                throw Rejection.invalid(elementPath, "must be an aggregation name");
             }
-            Aggregation aggregation = Aggregation.fromWire(name).orElseThrow(() -> ApiError.badRequest(elementPath,
+            Aggregation aggregation = Aggregation.fromWire(name).orElseThrow(() -> Rejection.invalid(elementPath,
                     "unknown aggregation " + name + "; one of " + Aggregation.wireNames()));
             if (!aggregations.contains(aggregation)) {
                 aggregations.add(aggregation);
@@ -186,18 +186,18 @@ final class StatsRequestReader {
             return List.of();
         }
         if (!array.isArray()) {
-            throw ApiError.badRequest(path, "must be an array of numbers between 0 and 100");
+            throw Rejection.invalid(path, "must be an array of numbers between 0 and 100");
         }
         List<BigDecimal> percentiles = new ArrayList<>();
         for (int index = 0; index < array.size(); index++) {
             String elementPath = path + "[" + index + "]";
             JsonNode element = array.get(index);
             if (!element.isNumber()) {
-                throw ApiError.badRequest(elementPath, "must be a number between 0 and 100");
+                throw Rejection.invalid(elementPath, "must be a number between 0 and 100");
             }
             BigDecimal percentile = element.decimalValue();
             if (percentile.signum() < 0 || percentile.compareTo(HUNDRED) > 0) {
-                throw ApiError.badRequest(elementPath, "must be between 0 and 100, got " + percentile.toPlainString());
+                throw Rejection.invalid(elementPath, "must be between 0 and 100, got " + percentile.toPlainString());
             }
             if (percentiles.stream().noneMatch(known -> known.compareTo(percentile) == 0)) {
                 percentiles.add(percentile);
@@ -211,11 +211,11 @@ final class StatsRequestReader {
             return StatsFilter.NONE;
         }
         if (!filter.isObject()) {
-            throw ApiError.badRequest("filter", "must be an object");
+            throw Rejection.invalid("filter", "must be an object");
         }
         JsonNode rootsOnly = present(filter, "trace_roots_only");
         if (rootsOnly != null && !rootsOnly.isBoolean()) {
-            throw ApiError.badRequest("filter.trace_roots_only", "must be true or false");
+            throw Rejection.invalid("filter.trace_roots_only", "must be true or false");
         }
         // Tally stores no call inputs or outputs to match these against; ignoring them would widen the answer
         unsupported(filter, "input_refs");
@@ -229,7 +229,7 @@ final class StatsRequestReader {
     /** An empty list constrains nothing, so it is accepted; any value is one Tally cannot evaluate. */
     private static void unsupported(JsonNode filter, String field) {
         if (!texts(filter, field).isEmpty()) {
-            throw ApiError.badRequest("filter." + field, "is not supported: Tally stores no call inputs or outputs"
+            throw Rejection.invalid("filter." + field, "is not supported: Tally stores no call inputs or outputs"
                     + " to match it against; leave it out or send an empty list");
         }
     }
@@ -241,16 +241,16 @@ final class StatsRequestReader {
             return List.of();
         }
         if (!array.isArray()) {
-            throw ApiError.badRequest(path, "must be an array of strings");
+            throw Rejection.invalid(path, "must be an array of strings");
         }
         if (array.size() > MAX_FILTER_VALUES) {
-            throw ApiError.badRequest(path, "must have at most " + MAX_FILTER_VALUES + " values");
+            throw Rejection.invalid(path, "must have at most " + MAX_FILTER_VALUES + " values");
         }
         List<String> texts = new ArrayList<>();
         for (int index = 0; index < array.size(); index++) {
             String text = textAt(array.get(index), path + "[" + index + "]");
             if (text == null) {
-                throw ApiError.badRequest(path + "[" + index + "]", "must be a string");
+                throw Rejection.invalid(path + "[" + index + "]", "must be a string");
             }
             texts.add(text);
         }

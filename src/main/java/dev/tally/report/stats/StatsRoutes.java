@@ -1,17 +1,17 @@
 package dev.tally.report.stats;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.access.RequestAuth;
+import dev.tally.access.TenantService;
 import dev.tally.auth.Principal;
 import dev.tally.auth.Scope;
+import dev.tally.http.ApiError;
+import dev.tally.http.ErrorStyle;
+import dev.tally.http.Json;
+import dev.tally.http.RequestBody;
+import dev.tally.http.Routes;
 import dev.tally.report.ReportResponse;
-import dev.tally.server.ApiError;
-import dev.tally.server.ErrorStyle;
-import dev.tally.server.Json;
-import dev.tally.server.RequestAuth;
-import dev.tally.server.RequestBody;
-import dev.tally.server.Routes;
 import dev.tally.store.ReportStore;
-import dev.tally.tenant.TenantService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;

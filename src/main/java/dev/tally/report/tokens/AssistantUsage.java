@@ -1,6 +1,6 @@
 package dev.tally.report.tokens;
 
-import dev.tally.report.CsvTable;
+import dev.tally.http.CsvTable;
 import dev.tally.report.ReportDecimals;
 import dev.tally.report.tokens.TokenQuery.CallTotals;
 import dev.tally.report.tokens.TokenQuery.EventTotals;

@@ -1,7 +1,7 @@
 package dev.tally.report.tokens;
 
+import dev.tally.error.Rejection;
 import dev.tally.report.DateRange;
-import dev.tally.server.ApiError;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ record TokenFilters(Instant start, Instant end, String userEmail, String tenantI
         Instant end = instant("end_date", context.queryParam("end_date"), now);
         Instant start = instant("start_date", context.queryParam("start_date"), now.minus(DEFAULT_SPAN));
         if (end.isBefore(start)) {
-            throw ApiError.badRequest("end_date", "must not be before start_date (" + start + ")");
+            throw Rejection.invalid("end_date", "must not be before start_date (" + start + ")");
         }
         return new TokenFilters(start, end, text("user_email", context.queryParam("user_email")),
                 text("tenant_id", context.queryParam("tenant_id")));
@@ -59,7 +59,7 @@ record TokenFilters(Instant start, Instant end, String userEmail, String tenantI
         } catch (DateTimeParseException notDate) {
             // falls through to the error
         }
-        throw ApiError.badRequest(parameter, "must be an ISO 8601 date-time such as 2026-03-01T00:00:00Z"
+        throw Rejection.invalid(parameter, "must be an ISO 8601 date-time such as 2026-03-01T00:00:00Z"
                 + " or a date such as 2026-03-01, not \"" + text + "\"");
     }
 
@@ -68,10 +68,10 @@ record TokenFilters(Instant start, Instant end, String userEmail, String tenantI
             return null;
         }
         if (text.isBlank()) {
-            throw ApiError.badRequest(parameter, "must not be blank; omit it for all");
+            throw Rejection.invalid(parameter, "must not be blank; omit it for all");
         }
         if (text.length() > MAX_TEXT_LENGTH) {
-            throw ApiError.badRequest(parameter, "must be at most " + MAX_TEXT_LENGTH + " characters");
+            throw Rejection.invalid(parameter, "must be at most " + MAX_TEXT_LENGTH + " characters");
         }
         return text;
     }

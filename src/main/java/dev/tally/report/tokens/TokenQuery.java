@@ -2,10 +2,10 @@ package dev.tally.report.tokens;
 
 import dev.tally.event.EventType;
 import dev.tally.store.ReportStore;
-import dev.tally.store.SqlBuilder;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
+import dev.tally.store.sql.SqlBuilder;
 import java.util.List;
 
 /**

@@ -1,13 +1,13 @@
 package dev.tally.report.tokens;
 
+import dev.tally.access.RequestAuth;
+import dev.tally.access.TenantService;
 import dev.tally.auth.Scope;
+import dev.tally.http.ApiError;
+import dev.tally.http.ErrorStyle;
+import dev.tally.http.Routes;
 import dev.tally.report.ReportResponse;
-import dev.tally.server.ApiError;
-import dev.tally.server.ErrorStyle;
-import dev.tally.server.RequestAuth;
-import dev.tally.server.Routes;
 import dev.tally.store.ReportStore;
-import dev.tally.tenant.TenantService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;

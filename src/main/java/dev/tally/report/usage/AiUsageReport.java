@@ -1,7 +1,7 @@
 package dev.tally.report.usage;
 
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import dev.tally.report.CsvTable;
+import dev.tally.http.CsvTable;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.tally.report.usage;
 
-import dev.tally.report.CsvTable;
+import dev.tally.http.CsvTable;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,10 +1,10 @@
 package dev.tally.report.usage;
 
 import dev.tally.event.EventType;
-import dev.tally.store.RawTable;
 import dev.tally.store.ReportStore;
-import dev.tally.store.Row;
-import dev.tally.store.SqlBuilder;
+import dev.tally.store.sql.RawTable;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.SqlBuilder;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;

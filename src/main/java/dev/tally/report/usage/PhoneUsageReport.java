@@ -2,7 +2,7 @@ package dev.tally.report.usage;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.tally.report.CsvTable;
+import dev.tally.http.CsvTable;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;

@@ -3,9 +3,9 @@ package dev.tally.report.usage;
 import dev.tally.event.EventType;
 import dev.tally.report.DateRange;
 import dev.tally.store.ReportStore;
-import dev.tally.store.Row;
-import dev.tally.store.SqlBuilder;
 import dev.tally.store.rollup.Rollups;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.SqlBuilder;
 
 /** Computes the SMS usage report: {@code sms} events summed per UTC day and workspace number. */
 public final class SmsUsageQuery {

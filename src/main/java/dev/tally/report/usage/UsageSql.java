@@ -2,9 +2,9 @@ package dev.tally.report.usage;
 
 import dev.tally.report.DateRange;
 import dev.tally.store.ReportStore;
-import dev.tally.store.SqlBuilder;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.RollupTable;
+import dev.tally.store.sql.SqlBuilder;
 import java.time.LocalDate;
 
 /** The SQL pieces every usage report shares: one tenant, one date range, UTC days. */

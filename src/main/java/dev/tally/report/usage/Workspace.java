@@ -1,8 +1,8 @@
 package dev.tally.report.usage;
 
+import dev.tally.access.RequestAuth;
 import dev.tally.auth.Principal;
-import dev.tally.server.ApiError;
-import dev.tally.server.RequestAuth;
+import dev.tally.error.Rejection;
 import io.javalin.http.Context;
 
 /**
@@ -20,7 +20,7 @@ final class Workspace {
         Principal principal = auth.bearer(context);
         String workspace = context.pathParam(PATH_PARAMETER);
         if (principal.tenantId() == null || !principal.tenantId().equals(workspace)) {
-            throw ApiError.notFound(PATH_PARAMETER, "workspace not found");
+            throw Rejection.notFound(PATH_PARAMETER, "workspace not found");
         }
         return principal;
     }

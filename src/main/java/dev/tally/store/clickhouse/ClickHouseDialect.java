@@ -1,6 +1,6 @@
 package dev.tally.store.clickhouse;
 
-import dev.tally.store.SqlDialect;
+import dev.tally.store.sql.SqlDialect;
 import java.math.BigDecimal;
 
 /**

@@ -2,7 +2,7 @@ package dev.tally.store.clickhouse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tally.store.Row;
+import dev.tally.store.sql.Row;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.tally.store.clickhouse;
 
-import dev.tally.store.Sql;
+import dev.tally.store.sql.Sql;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;

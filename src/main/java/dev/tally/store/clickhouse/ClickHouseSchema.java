@@ -1,9 +1,9 @@
 package dev.tally.store.clickhouse;
 
-import dev.tally.store.EventColumn;
-import dev.tally.store.EventColumns;
-import dev.tally.store.Row;
 import dev.tally.store.rollup.RollupTable;
+import dev.tally.store.sql.EventColumn;
+import dev.tally.store.sql.EventColumns;
+import dev.tally.store.sql.Row;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,6 +1,6 @@
 package dev.tally.store.duckdb;
 
-import dev.tally.store.IdFingerprint;
+import dev.tally.store.dedup.IdFingerprint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

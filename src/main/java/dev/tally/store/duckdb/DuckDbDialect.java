@@ -1,6 +1,6 @@
 package dev.tally.store.duckdb;
 
-import dev.tally.store.SqlDialect;
+import dev.tally.store.sql.SqlDialect;
 
 /** DuckDB's spellings: {@code //} divides integers, {@code quantile_cont} interpolates exactly. */
 public final class DuckDbDialect implements SqlDialect {

@@ -1,13 +1,13 @@
 package dev.tally.store.duckdb;
 
-import dev.tally.store.RawTable;
 import dev.tally.store.ReportStore;
-import dev.tally.store.Row;
-import dev.tally.store.Sql;
-import dev.tally.store.SqlDialect;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.RollupRelations;
+import dev.tally.store.sql.RawTable;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.Sql;
+import dev.tally.store.sql.SqlDialect;
 import java.util.List;
 
 /**

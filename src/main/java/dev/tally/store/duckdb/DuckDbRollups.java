@@ -1,11 +1,11 @@
 package dev.tally.store.duckdb;
 
-import dev.tally.store.EventColumn;
-import dev.tally.store.Row;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
 import dev.tally.store.rollup.StoredEvent;
+import dev.tally.store.sql.EventColumn;
+import dev.tally.store.sql.Row;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -100,7 +100,7 @@ final class DuckDbRollups {
             StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table.name()
                     + " (tenant_id VARCHAR NOT NULL, " + table.grain().column() + " BIGINT NOT NULL");
             for (EventColumn key : table.keys()) {
-                ddl.append(", ").append(key.name()).append(key.kind() == dev.tally.store.ColumnKind.STRING
+                ddl.append(", ").append(key.name()).append(key.kind() == dev.tally.store.sql.ColumnKind.STRING
                         ? " VARCHAR" : " INTEGER NOT NULL");
             }
             for (RollupTable.Measure measure : table.measures()) {

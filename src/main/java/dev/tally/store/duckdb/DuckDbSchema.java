@@ -1,7 +1,7 @@
 package dev.tally.store.duckdb;
 
-import dev.tally.store.EventColumn;
-import dev.tally.store.EventColumns;
+import dev.tally.store.sql.EventColumn;
+import dev.tally.store.sql.EventColumns;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

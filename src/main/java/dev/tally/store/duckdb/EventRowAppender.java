@@ -1,8 +1,8 @@
 package dev.tally.store.duckdb;
 
 import dev.tally.event.Event;
-import dev.tally.store.EventColumns;
 import dev.tally.store.json.AttributesJson;
+import dev.tally.store.sql.EventColumns;
 import java.sql.SQLException;
 import org.duckdb.DuckDBAppender;
 

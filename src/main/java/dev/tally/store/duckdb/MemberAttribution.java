@@ -2,12 +2,12 @@ package dev.tally.store.duckdb;
 
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
-import dev.tally.store.IdFingerprint;
-import dev.tally.store.LongHashSet;
-import dev.tally.store.Row;
-import dev.tally.store.Sql;
-import dev.tally.store.SqlBuilder;
+import dev.tally.store.dedup.IdFingerprint;
+import dev.tally.store.dedup.LongHashSet;
 import dev.tally.store.rollup.MemberUsageRollup;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.Sql;
+import dev.tally.store.sql.SqlBuilder;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -2,9 +2,9 @@ package dev.tally.store.rollup;
 
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
-import dev.tally.store.Row;
-import dev.tally.store.Sql;
-import dev.tally.store.SqlBuilder;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.Sql;
+import dev.tally.store.sql.SqlBuilder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.tally.store.rollup;
 
-import dev.tally.store.EventColumn;
-import dev.tally.store.Sql;
-import dev.tally.store.SqlBuilder;
-import dev.tally.store.SqlDialect;
+import dev.tally.store.sql.EventColumn;
+import dev.tally.store.sql.Sql;
+import dev.tally.store.sql.SqlBuilder;
+import dev.tally.store.sql.SqlDialect;
 import java.util.List;
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package dev.tally.store.rollup;
 
 import dev.tally.event.Event;
-import dev.tally.store.EventColumn;
-import dev.tally.store.RawTable;
+import dev.tally.store.sql.EventColumn;
+import dev.tally.store.sql.RawTable;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;

@@ -3,7 +3,7 @@ package dev.tally.store.rollup;
 import dev.tally.event.CostSource;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
-import dev.tally.store.Row;
+import dev.tally.store.sql.Row;
 
 /** Rebuilds, from a stored row, the fields of an event that the rollups read (for replaced calls and backfills). */
 public final class StoredEvent {

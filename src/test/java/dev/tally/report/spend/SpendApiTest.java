@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.server.Json;
+import dev.tally.http.Json;
 import dev.tally.testing.TestServer;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;

@@ -158,7 +158,7 @@ class CallStatsApiTest {
 
     private static JsonNode json(String text) {
         try {
-            return dev.tally.server.Json.MAPPER.readTree(text);
+            return dev.tally.http.Json.MAPPER.readTree(text);
         } catch (java.io.IOException invalid) {
             throw new AssertionError(invalid);
         }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.tally.bench.EventGenerator;
-import dev.tally.store.SqlBuilder;
 import dev.tally.store.rollup.LatencySketch;
 import dev.tally.store.rollup.RollupFixture;
+import dev.tally.store.sql.SqlBuilder;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;

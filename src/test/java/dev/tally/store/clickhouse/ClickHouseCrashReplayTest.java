@@ -3,8 +3,8 @@ package dev.tally.store.clickhouse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tally.server.ServerConfig;
-import dev.tally.store.RawTable;
+import dev.tally.app.ServerConfig;
+import dev.tally.store.sql.RawTable;
 import dev.tally.testing.ClickHouseCluster;
 import dev.tally.testing.StoredEvents;
 import dev.tally.testing.TestServer;
@@ -75,7 +75,7 @@ class ClickHouseCrashReplayTest {
             assertThat(retry.path("accepted").asInt()).isZero();
             assertThat(retry.path("duplicates").asInt()).isEqualTo(EVENTS);
             assertThat(StoredEvents.count(survivor.tally().events(), "events", "acme")).isEqualTo(EVENTS);
-            long tokens = survivor.tally().events().query(new dev.tally.store.SqlBuilder()
+            long tokens = survivor.tally().events().query(new dev.tally.store.sql.SqlBuilder()
                     .append("SELECT sum(input_tokens) AS tokens FROM " + survivor.tally().events().table(RawTable.EVENTS)
                             + " WHERE tenant_id = ").value("acme").build())
                     .get(0).longValue("tokens");

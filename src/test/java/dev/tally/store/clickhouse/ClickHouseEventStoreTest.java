@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.store.EventStore;
 import dev.tally.store.EventStoreContract;
-import dev.tally.store.RawTable;
-import dev.tally.store.SqlBuilder;
 import dev.tally.store.WriteOutcome;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.Rollups;
+import dev.tally.store.sql.RawTable;
+import dev.tally.store.sql.SqlBuilder;
 import dev.tally.testing.ClickHouseCluster;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package dev.tally.store.clickhouse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tally.store.Row;
-import dev.tally.store.Sql;
-import dev.tally.store.SqlBuilder;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.Sql;
+import dev.tally.store.sql.SqlBuilder;
 import dev.tally.testing.ClickHouseCluster;
 import java.math.BigDecimal;
 import java.util.Arrays;

@@ -2,11 +2,9 @@ package dev.tally.store.clickhouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tally.store.EventStore;
-import dev.tally.store.Row;
-import dev.tally.store.SqlBuilder;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbDialect;
+import dev.tally.store.sql.Row;
 import dev.tally.testing.ClickHouseCluster;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,11 +2,11 @@ package dev.tally.store.clickhouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tally.store.Row;
-import dev.tally.store.Sql;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
 import dev.tally.store.rollup.LatencySketch;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.Sql;
 import dev.tally.testing.ClickHouseCluster;
 import java.util.HashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.tally.store.clickhouse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tally.server.ServerConfig;
+import dev.tally.app.ServerConfig;
 import dev.tally.store.ExpiringCache;
 import dev.tally.testing.ClickHouseCluster;
 import dev.tally.testing.RedisServer;

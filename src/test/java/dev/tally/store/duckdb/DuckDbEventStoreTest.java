@@ -58,7 +58,7 @@ class DuckDbEventStoreTest extends EventStoreContract {
             assertThat(reopened.write(List.of(call("acme", "c1", "completed", TIME_MS + 90_000, 90_000L),
                     call("acme", "c2", "in_progress", null, null), call("acme", "c3", "in_progress", null, null))))
                     .containsExactly(WriteOutcome.UPDATED, WriteOutcome.STALE, WriteOutcome.STORED);
-            assertThat(reopened.query(new dev.tally.store.SqlBuilder()
+            assertThat(reopened.query(new dev.tally.store.sql.SqlBuilder()
                     .append("SELECT count(*) AS calls FROM calls").build()).get(0).longValue("calls")).isEqualTo(3);
         } finally {
             second.close();

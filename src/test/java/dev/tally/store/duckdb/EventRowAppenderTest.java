@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
-import dev.tally.store.EventColumn;
-import dev.tally.store.EventColumns;
 import dev.tally.store.EventStoreContract;
-import dev.tally.store.IdFingerprint;
+import dev.tally.store.dedup.IdFingerprint;
+import dev.tally.store.sql.EventColumn;
+import dev.tally.store.sql.EventColumns;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;

@@ -3,11 +3,11 @@ package dev.tally.store.duckdb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.bench.EventGenerator;
-import dev.tally.store.Row;
-import dev.tally.store.SqlBuilder;
 import dev.tally.store.rollup.RollupFixture;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.SqlBuilder;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.bench.EventGenerator;
 import dev.tally.event.Event;
-import dev.tally.store.Row;
-import dev.tally.store.SqlBuilder;
 import dev.tally.store.rollup.RollupFixture;
 import dev.tally.store.rollup.Rollups;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.SqlBuilder;
 import java.nio.file.Path;
 import java.sql.Statement;
 import java.util.List;

@@ -6,19 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tally.bench.EventGenerator;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
-import dev.tally.store.Row;
-import dev.tally.store.SqlBuilder;
 import dev.tally.store.WriteOutcome;
 import dev.tally.store.rollup.RollupFixture;
 import dev.tally.store.rollup.RollupTable;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.SqlBuilder;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * A write that fails at any step leaves the store exactly as it was, and its retry stores the batch

@@ -1,0 +1,122 @@
+package dev.tally.ingest.api;
+
+import dev.tally.access.TenantService;
+import dev.tally.auth.Principal;
+import dev.tally.event.Event;
+import dev.tally.event.EventType;
+import dev.tally.ingest.EventParser;
+import dev.tally.ingest.EventPricing;
+import dev.tally.ingest.InvalidField;
+import dev.tally.store.BatchWriter;
+import dev.tally.store.WriteOutcome;
+import dev.tally.tenant.Tenant;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ingest from body to durable store: read, validate each event, settle its tenant from the key,
+ * enrich it (price, SMS segments), write the valid ones through the {@link BatchWriter}, and say
+ * what happened to each event that was not simply stored.
+ */
+public final class IngestService {
+    private final TenantService tenants;
+    private final EventPricing pricing;
+    private final BatchWriter writer;
+    private final Clock clock;
+
+    public IngestService(TenantService tenants, EventPricing pricing, BatchWriter writer, Clock clock) {
+        this.tenants = tenants;
+        this.pricing = pricing;
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    public IngestResult ingest(Principal principal, byte[] body, String contentType) {
+        List<BodyReader.Item> items = BodyReader.read(body, contentType);
+        long now = clock.millis();
+        List<IngestResult.Item> notes = new ArrayList<>();
+        List<Event> valid = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int index = 0; index < items.size(); index++) {
+            BodyReader.Item item = items.get(index);
+            if (item.unreadable() != null) {
+                notes.add(new IngestResult.Item(index, null, "rejected", "body", item.unreadable()));
+                continue;
+            }
+            try {
+                Event event = EventParser.parse(item.json(), now);
+                Tenant tenant = settleTenant(principal, event);
+                enrich(event, tenant);
+                valid.add(event);
+                positions.add(index);
+            } catch (InvalidField invalid) {
+                notes.add(new IngestResult.Item(index, idOf(item), "rejected", invalid.field(), invalid.reason()));
+            }
+        }
+        List<WriteOutcome> outcomes = writer.write(valid);
+        int accepted = 0;
+        int duplicates = 0;
+        int rejectedByStore = 0;
+        for (int position = 0; position < outcomes.size(); position++) {
+            WriteOutcome outcome = outcomes.get(position);
+            Event event = valid.get(position);
+            int index = positions.get(position);
+            switch (outcome) {
+                case STORED -> accepted++;
+                case UPDATED -> {
+                    accepted++;
+                    notes.add(new IngestResult.Item(index, event.id, "updated", null, null));
+                }
+                case DUPLICATE -> {
+                    duplicates++;
+                    notes.add(new IngestResult.Item(index, event.id, "duplicate", null, null));
+                }
+                case REJECTED -> {
+                    rejectedByStore++;
+                    notes.add(new IngestResult.Item(index, event.id, "rejected", "event",
+                            "the store could not write this event (the rest of the batch was stored); it was not stored"));
+                }
+                case STALE -> {
+                    duplicates++;
+                    notes.add(new IngestResult.Item(index, event.id, "stale", "status",
+                            "the call already has a final status; in_progress does not replace it"));
+                }
+            }
+        }
+        notes.sort((left, right) -> Integer.compare(left.index(), right.index()));
+        int rejected = items.size() - valid.size() + rejectedByStore;
+        return new IngestResult(accepted, duplicates, rejected, notes);
+    }
+
+    /** A tenant key writes to its tenant; a platform key names an existing tenant in every event. */
+    private Tenant settleTenant(Principal principal, Event event) {
+        String keyTenant = principal.tenantId();
+        if (keyTenant != null) {
+            if (event.tenantId != null && !event.tenantId.equals(keyTenant)) {
+                throw new InvalidField("tenant_id", "must be the key's own tenant (" + keyTenant + ") or omitted");
+            }
+            event.tenantId = keyTenant;
+            return tenants.find(keyTenant)
+                    .orElseThrow(() -> new InvalidField("tenant_id", "the key's tenant no longer exists"));
+        }
+        if (event.tenantId == null) {
+            throw new InvalidField("tenant_id", "is required with a platform key");
+        }
+        return tenants.find(event.tenantId)
+                .orElseThrow(() -> new InvalidField("tenant_id", "unknown tenant " + event.tenantId));
+    }
+
+    private void enrich(Event event, Tenant tenant) {
+        if (event.type == EventType.SMS && !tenant.storeSmsBodies()) {
+            event.body = null;
+        }
+        if (event.type == EventType.LLM) {
+            pricing.price(event);
+        }
+    }
+
+    private static String idOf(BodyReader.Item item) {
+        return item.json() == null ? null : item.json().idOrNull();
+    }
+}

@@ -1,0 +1,294 @@
+package dev.tally.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.store.sql.SqlBuilder;
+import dev.tally.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile input on every route: the routes, their parameters and their bodies' fields come from
+ * the OpenAPI document (which {@code OpenApiDocumentTest} holds equal to the routes the server
+ * registers), each crossed with values chosen to break parsers: numbers out of range, years of
+ * nine digits, unpaired surrogates and invalid UTF-8, NUL, deep nesting, repeated keys, content
+ * after the JSON, huge strings. Every answer must be below 500, every 4xx a JSON error with its
+ * reason, and nothing may be stored: the raw tables, tenants and keys are the same after the corpus.
+ */
+class FuzzCorpusApiTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Query and path parameter values, already URL-encoded. */
+    private static final List<String> PARAMETER_VALUES = List.of("1e400", "-1e400", "NaN", "-1",
+            "99999999999999999999", "%2B999999999-01-01", "-999999999-12-31", "%2B999999999-01-01T00:00:00Z",
+            "0001-01-01", "2026-02-30", "9999-12-31T23:59:59Z", "%00", "%ED%A0%80", "%FF%FE", "a%0Ab",
+            "%27%20OR%201%3D1%20--", "..%2F..%2Fetc%2Fpasswd", "", "%20", "x".repeat(20_000), "%3D1%2B2", "csv%00");
+
+    /** JSON values for one field of a body. */
+    private static final List<String> FIELD_VALUES = List.of("1e400", "-1e400", "-1", "9300000000000000000",
+            "1.5", "\"\\ud800\"", "\"a\\u0000b\"", "\"\\udc00x\"", "\"+999999999-01-01T00:00:00Z\"",
+            "\"-999999999-01-01\"", "\"0001-01-01T00:00:00Z\"", "[]", "{}", "true", "null", "\"\"",
+            "\"" + "y".repeat(100_000) + "\"", "[".repeat(2_000) + "]".repeat(2_000));
+
+    /** Whole bodies. */
+    private static final List<byte[]> BODIES = bodies();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static List<byte[]> bodies() {
+        List<byte[]> bodies = new ArrayList<>();
+        for (String text : List.of("", "null", "[]", "{}", "\"text\"", "1e400", "-1e400", "{\"a\":1e400}",
+                "[".repeat(100_000) + "]".repeat(100_000), "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000),
+                "{\"id\":\"x\",\"id\":\"y\"}", "[{\"id\":\"x\"}] trailing", "{} {}", "{\"\\ud800\":1}",
+                "[{\"id\":\"t\",\"type\":\"llm\",\"time\":\"-292275055-05-16T16:47:04.192Z\",\"model\":\"m\"}]",
+                "{\"" + "k".repeat(200_000) + "\":1}", "{\"a\":\"" + "v".repeat(500_000) + "\"}")) {
+            bodies.add(text.getBytes(StandardCharsets.UTF_8));
+        }
+        bodies.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+        bodies.add(new byte[] {(byte) 0xFF, (byte) 0xFE, '{', '}'});
+        bodies.add(new byte[] {'[', '{', '"', 'i', 'd', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}', ']'});
+        return bodies;
+    }
+
+    private record Case(String method, String path, String query, byte[] body, String contentType, String auth,
+                        String what) {
+    }
+
+    @Test
+    void noHostileInputIsA5xxOrStoresAnything() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            server.createTenant("acme", "Acme");
+            String tenantKey = server.createKey("acme", "events:write", "analytics:read", "members:read");
+            String platformKey = server.createKey(null, "events:write", "analytics:read", "super-admin");
+            JsonNode document = MAPPER.readTree(server.get("/openapi.json").body());
+            Map<String, String> before = stored(server);
+
+            List<Case> cases = cases(document, tenantKey, platformKey);
+            int clientErrors = 0;
+            int successes = 0;
+            List<String> serverErrors = new ArrayList<>();
+            List<String> unexplained = new ArrayList<>();
+            for (Case fuzz : cases) {
+                HttpResponse<String> response;
+                try {
+                    response = send(server, fuzz);
+                } catch (java.io.IOException noAnswer) {
+                    serverErrors.add("no answer " + fuzz.what() + ": " + noAnswer.getMessage());
+                    continue;
+                }
+                int status = response.statusCode();
+                if (status >= 500) {
+                    serverErrors.add(status + " " + fuzz.what() + ": " + abbreviated(response.body()));
+                } else if (status >= 400) {
+                    clientErrors++;
+                    if (status != 405 && status != 414 && status != 431 && !explains(response.body())) {
+                        unexplained.add(status + " " + fuzz.what() + ": " + abbreviated(response.body()));
+                    }
+                } else {
+                    successes++;
+                }
+            }
+            System.out.printf("fuzz corpus: %d hostile requests over %d operations: %d 4xx, %d 2xx/3xx"
+                            + " (values a route may take, such as a filter matching nothing), %d 5xx%n",
+                    cases.size(), operations(document), clientErrors, successes, serverErrors.size());
+            assertThat(cases.size()).isGreaterThanOrEqualTo(500);
+            assertThat(serverErrors).as("answers of 500 or more").isEmpty();
+            assertThat(unexplained).as("4xx answers without a JSON reason").isEmpty();
+            assertThat(stored(server)).as("what the store holds after the corpus").isEqualTo(before);
+            assertThat(server.get("/api/v1/health").statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static int operations(JsonNode document) {
+        int count = 0;
+        for (JsonNode path : document.path("paths")) {
+            for (Iterator<String> methods = path.fieldNames(); methods.hasNext(); ) {
+                count += isMethod(methods.next()) ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    private static boolean isMethod(String name) {
+        return List.of("get", "post", "put", "patch", "delete").contains(name);
+    }
+
+    private static List<Case> cases(JsonNode document, String tenantKey, String platformKey) {
+        List<Case> cases = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            for (Iterator<Map.Entry<String, JsonNode>> operations = path.getValue().fields(); operations.hasNext(); ) {
+                Map.Entry<String, JsonNode> operation = operations.next();
+                if (!isMethod(operation.getKey())) {
+                    continue;
+                }
+                String method = operation.getKey().toUpperCase(java.util.Locale.ROOT);
+                String auth = auth(operation.getValue(), path.getKey(), tenantKey, platformKey);
+                List<JsonNode> parameters = new ArrayList<>();
+                operation.getValue().path("parameters").forEach(parameter -> parameters.add(resolve(document, parameter)));
+                Map<String, String> pathValues = new LinkedHashMap<>();
+                List<String> queryNames = new ArrayList<>();
+                for (JsonNode parameter : parameters) {
+                    String name = parameter.path("name").asText();
+                    if (parameter.path("in").asText().equals("path")) {
+                        pathValues.put(name, validPathValue(name));
+                    } else if (parameter.path("in").asText().equals("query")) {
+                        queryNames.add(name);
+                    }
+                }
+                String validPath = fill(path.getKey(), pathValues);
+                JsonNode body = operation.getValue().path("requestBody").path("content");
+                String contentType = body.has("application/json") ? "application/json" : null;
+                byte[] emptyBody = contentType == null ? null : "{}".getBytes(StandardCharsets.UTF_8);
+                for (String name : pathValues.keySet()) {
+                    for (String value : PARAMETER_VALUES) {
+                        if (value.isEmpty()) {
+                            continue;
+                        }
+                        Map<String, String> hostile = new LinkedHashMap<>(pathValues);
+                        hostile.put(name, value);
+                        cases.add(new Case(method, fill(path.getKey(), hostile), "", emptyBody, contentType, auth,
+                                method + " " + path.getKey() + " path " + name + "=" + abbreviated(value)));
+                    }
+                }
+                for (String name : queryNames) {
+                    for (String value : PARAMETER_VALUES) {
+                        cases.add(new Case(method, validPath, name + "=" + value, emptyBody, contentType, auth,
+                                method + " " + path.getKey() + " ?" + name + "=" + abbreviated(value)));
+                    }
+                }
+                if (contentType == null) {
+                    continue;
+                }
+                for (byte[] hostileBody : BODIES) {
+                    cases.add(new Case(method, validPath, "", hostileBody, contentType, auth,
+                            method + " " + path.getKey() + " body " + abbreviated(new String(hostileBody,
+                                    StandardCharsets.UTF_8))));
+                }
+                JsonNode schema = resolve(document, body.path("application/json").path("schema"));
+                if (schema.path("type").asText().equals("array")) {
+                    schema = resolve(document, schema.path("items"));
+                }
+                for (Iterator<String> fields = schema.path("properties").fieldNames(); fields.hasNext(); ) {
+                    String field = fields.next();
+                    for (String value : FIELD_VALUES) {
+                        String json = "{\"" + field + "\":" + value + "}";
+                        cases.add(new Case(method, validPath, "", json.getBytes(StandardCharsets.UTF_8), contentType,
+                                auth, method + " " + path.getKey() + " " + field + "=" + abbreviated(value)));
+                    }
+                }
+            }
+        }
+        return cases;
+    }
+
+    private static String auth(JsonNode operation, String path, String tenantKey, String platformKey) {
+        for (JsonNode requirement : operation.path("security")) {
+            if (requirement.has("adminToken")) {
+                return "X-Admin-Token:" + TestServer.ADMIN_TOKEN;
+            }
+            if (requirement.has("basicAuth")) {
+                return "Authorization:Basic " + Base64.getEncoder().encodeToString(("api:" + tenantKey)
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            if (requirement.has("bearerAuth")) {
+                return "Authorization:Bearer " + (path.startsWith("/admin/analytics") ? platformKey : tenantKey);
+            }
+        }
+        return null;
+    }
+
+    private static String validPathValue(String name) {
+        return switch (name) {
+            case "workspace_id", "tenant_id", "id" -> "acme";
+            case "member_id" -> "m1";
+            case "call_id" -> "fuzz-call";
+            default -> "x";
+        };
+    }
+
+    private static String fill(String template, Map<String, String> values) {
+        String path = template;
+        for (Map.Entry<String, String> value : values.entrySet()) {
+            path = path.replace("{" + value.getKey() + "}", value.getValue());
+        }
+        return path;
+    }
+
+    private static JsonNode resolve(JsonNode document, JsonNode node) {
+        JsonNode resolved = node;
+        while (resolved.has("$ref")) {
+            String[] parts = resolved.path("$ref").asText().substring(2).split("/");
+            JsonNode target = document;
+            for (String part : parts) {
+                target = target.path(part);
+            }
+            resolved = target;
+        }
+        return resolved;
+    }
+
+    private HttpResponse<String> send(TestServer server, Case fuzz) throws Exception {
+        String uri = server.url(fuzz.path()) + (fuzz.query().isEmpty() ? "" : "?" + fuzz.query());
+        HttpRequest.Builder request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30));
+        } catch (IllegalArgumentException notAUri) {
+            throw new AssertionError("the corpus made an invalid URI: " + uri, notAUri);
+        }
+        if (fuzz.auth() != null) {
+            int colon = fuzz.auth().indexOf(':');
+            request.header(fuzz.auth().substring(0, colon), fuzz.auth().substring(colon + 1));
+        }
+        if (fuzz.contentType() != null) {
+            request.header("Content-Type", fuzz.contentType());
+        }
+        HttpRequest.BodyPublisher body = fuzz.body() == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(fuzz.body());
+        return http.send(request.method(fuzz.method(), body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A JSON error with a reason, in any of the envelopes the mirrored products use. */
+    private static boolean explains(String body) {
+        try {
+            JsonNode error = MAPPER.readTree(body);
+            return !error.path("reason").asText().isBlank() || !error.path("detail").asText().isBlank()
+                    || !error.path("message").asText().isBlank() || !error.path("error").asText().isBlank();
+        } catch (java.io.IOException notJson) {
+            return false;
+        }
+    }
+
+    private static Map<String, String> stored(TestServer server) {
+        Map<String, String> counts = new LinkedHashMap<>();
+        for (String table : new String[] {"events", "calls"}) {
+            counts.put(table, server.tally().events().query(new SqlBuilder().append("SELECT count(*) AS n FROM "
+                    + table).build()).get(0).string("n"));
+        }
+        // PATCH may rename the one tenant (a long name is a name); nothing may add a tenant, key or price
+        counts.put("tenants", String.valueOf(TestServer.json(server.get("/admin/tenants", "X-Admin-Token",
+                TestServer.ADMIN_TOKEN)).path("tenants").size()));
+        counts.put("keys", String.valueOf(TestServer.json(server.get("/admin/api-keys", "X-Admin-Token",
+                TestServer.ADMIN_TOKEN)).path("api_keys").size()));
+        counts.put("prices", String.valueOf(TestServer.json(server.get("/admin/prices?tenant_id=acme",
+                "X-Admin-Token", TestServer.ADMIN_TOKEN)).path("prices").size()));
+        return counts;
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() > 60 ? text.substring(0, 60) + "…(" + text.length() + ")" : text;
+    }
+}

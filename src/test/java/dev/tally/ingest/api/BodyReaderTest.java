@@ -1,0 +1,56 @@
+package dev.tally.ingest.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.ingest.EventJson;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Reading an event off the token stream must give what reading it as a tree gave, field by field. */
+class BodyReaderTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final List<String> FIELDS = List.of("id", "type", "n", "f", "big", "neg", "flag", "nothing",
+            "attributes", "exception", "list", "absent", "dup");
+
+    @Test
+    void streamedFieldsEqualTheTreesFields() throws Exception {
+        List<String> events = List.of(
+                "{\"id\":\"e1\",\"type\":\"llm\",\"n\":12,\"f\":0.1,\"big\":123456789012345678901234567890,"
+                        + "\"neg\":-3,\"flag\":true,\"nothing\":null,\"attributes\":{\"a\":\"1\",\"b\":\"2\"},"
+                        + "\"exception\":{\"message\":\"boom\",\"code\":[1,2.5e3]},\"list\":[]}",
+                "{\"id\":null,\"dup\":null,\"n\":9223372036854775807,\"f\":1e400}",
+                "{}");
+        for (String event : events) {
+            EventJson tree = EventJson.of(MAPPER.readTree(event));
+            String body = "[" + event + "," + event + "]";
+            List<BodyReader.Item> streamed = BodyReader.read(body.getBytes(StandardCharsets.UTF_8), "application/json");
+            List<BodyReader.Item> lines = BodyReader.read((event + "\n \t\n" + event).getBytes(StandardCharsets.UTF_8),
+                    "application/x-ndjson");
+            assertThat(streamed).hasSize(2);
+            assertThat(lines).hasSize(2);
+            for (BodyReader.Item item : List.of(streamed.get(1), lines.get(1))) {
+                assertThat(item.json().isObject()).isTrue();
+                assertThat(item.json().idOrNull()).isEqualTo(tree.idOrNull());
+                for (String field : FIELDS) {
+                    assertThat(item.json().get(field)).as(event + " " + field).isEqualTo(tree.get(field));
+                }
+            }
+        }
+        assertThat(EventJson.of(MAPPER.readTree("{\"id\":\"e1\",\"n\":12}")).get("n")).isInstanceOf(JsonNode.class);
+    }
+
+    @Test
+    void badAndNonObjectLinesAreJudgedAsBefore() {
+        List<BodyReader.Item> lines = BodyReader.read("[1]\n{\"id\":\"x\"\n\"text\"\n{\"id\":\"ok\"}"
+                .getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0).json().isObject()).isFalse();
+        assertThat(lines.get(1).json()).isNull();
+        assertThat(lines.get(1).unreadable()).startsWith("line 2 is not valid JSON: Unexpected end-of-input");
+        assertThat(lines.get(2).json().isObject()).isFalse();
+        assertThat(lines.get(3).json().idOrNull()).isEqualTo("ok");
+    }
+}
