@@ -10,6 +10,11 @@ public enum CallStatus {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether a status, as the wire names it, ends the call. */
+    public static boolean isFinal(String wireName) {
+        return !IN_PROGRESS.wireName().equals(wireName);
+    }
+
     public boolean isFinal() {
         return switch (this) {
             case IN_PROGRESS -> false;

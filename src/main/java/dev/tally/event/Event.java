@@ -85,6 +85,6 @@ public final class Event {
     }
 
     public boolean isFinalCall() {
-        return type == EventType.CALL && !CallStatus.IN_PROGRESS.wireName().equals(status);
+        return type == EventType.CALL && CallStatus.isFinal(status);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tally.store;
 
 import dev.tally.event.Event;
+import dev.tally.ingest.WriteOutcome;
 import java.util.List;
 
 /**

@@ -59,7 +59,7 @@ public final class AppendTiming {
                                 appender.endRow();
                             } else {
                                 dev.tally.store.duckdb.RowAppenderAccess.append(appender, event,
-                                        dev.tally.store.dedup.IdFingerprint.of(event.tenantId, event.id));
+                                        dev.tally.ingest.dedup.IdFingerprint.of(event.tenantId, event.id));
                             }
                         }
                     }

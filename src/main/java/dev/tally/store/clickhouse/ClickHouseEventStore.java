@@ -3,13 +3,15 @@ package dev.tally.store.clickhouse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.event.CallStatus;
 import dev.tally.event.Event;
-import dev.tally.event.EventType;
+import dev.tally.ingest.EventKey;
+import dev.tally.ingest.StoredState;
+import dev.tally.ingest.WriteOutcome;
+import dev.tally.ingest.WritePlan;
+import dev.tally.ingest.WritePlanner;
+import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.EventStore;
 import dev.tally.store.ReportStore;
-import dev.tally.store.WriteOutcome;
-import dev.tally.store.dedup.IdFingerprint;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.sql.EventColumn;
@@ -20,9 +22,9 @@ import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlBuilder;
 import dev.tally.store.sql.SqlDialect;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +67,7 @@ public final class ClickHouseEventStore implements EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseEventStore.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    private final ClickHouseStoredState storedState = new ClickHouseStoredState();
     private final ClickHouseHttp http;
     private final ClickHouseConfig config;
     private final SqlDialect dialect = new ClickHouseDialect();
@@ -106,9 +109,11 @@ public final class ClickHouseEventStore implements EventStore {
 
     @Override
     public List<WriteOutcome> write(List<Event> events) {
-        WriteOutcome[] outcomes = new WriteOutcome[events.size()];
-        List<Event> newEvents = newEvents(events, outcomes);
-        List<CallState> callStates = callStates(events, outcomes);
+        WritePlan<StoredCall> plan = WritePlanner.plan(events, storedState);
+        List<Event> newEvents = plan.newEvents();
+        List<CallState> callStates = plan.calls().stream().map(call -> new CallState(call.state(),
+                Versions.after(call.replaced() == null ? 0 : call.replaced().version),
+                call.replaced() == null ? null : call.replaced().timeMs)).toList();
         // Every row is rendered before anything is sent: a malformed event fails the batch with nothing written.
         StringBuilder eventRows = new StringBuilder();
         newEvents.forEach(event -> eventRows.append(row(event, null)).append('\n'));
@@ -143,78 +148,7 @@ public final class ClickHouseEventStore implements EventStore {
         if (Boolean.getBoolean(HALT_AFTER_WRITE_PROPERTY)) {
             Runtime.getRuntime().halt(137);
         }
-        return List.of(outcomes);
-    }
-
-    /** The non-call events to append: not stored before, and the first of any repeats within the batch. */
-    private List<Event> newEvents(List<Event> events, WriteOutcome[] outcomes) {
-        Map<String, Set<String>> idsByTenant = new HashMap<>();
-        for (Event event : events) {
-            if (event.type != EventType.CALL) {
-                idsByTenant.computeIfAbsent(event.tenantId, tenant -> new LinkedHashSet<>()).add(event.id);
-            }
-        }
-        Set<String> stored = new HashSet<>();
-        for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
-            for (List<String> chunk : chunks(tenant.getValue())) {
-                // by hash first, so ClickHouse reads only the granules that can hold these ids; by id, for collisions
-                List<Long> hashes = chunk.stream().map(id -> IdFingerprint.of(tenant.getKey(), id)).toList();
-                Sql sql = new SqlBuilder().append("SELECT id FROM " + ClickHouseSchema.EVENT_IDS + " WHERE tenant_id = ")
-                        .value(tenant.getKey()).append(" AND id_hash IN ").values(hashes)
-                        .append(" AND id IN ").values(chunk).build();
-                for (Row row : http.query(ClickHouseLiterals.bind(sql))) {
-                    stored.add(tenant.getKey() + '\u0000' + row.string("id"));
-                }
-            }
-        }
-        Set<String> seenInBatch = new HashSet<>();
-        List<Event> fresh = new ArrayList<>();
-        for (int index = 0; index < events.size(); index++) {
-            Event event = events.get(index);
-            if (event.type == EventType.CALL) {
-                continue;
-            }
-            String key = event.tenantId + '\u0000' + event.id;
-            if (stored.contains(key) || !seenInBatch.add(key)) {
-                outcomes[index] = WriteOutcome.DUPLICATE;
-            } else {
-                outcomes[index] = WriteOutcome.STORED;
-                fresh.add(event);
-            }
-        }
-        return fresh;
-    }
-
-    /** The latest state of each call of the batch, in batch order; a final status never reverts to in progress. */
-    private List<CallState> callStates(List<Event> events, WriteOutcome[] outcomes) {
-        Map<String, StoredCall> stored = storedCalls(events);
-        Map<String, Event> latest = new LinkedHashMap<>();
-        for (int index = 0; index < events.size(); index++) {
-            Event event = events.get(index);
-            if (event.type != EventType.CALL) {
-                continue;
-            }
-            String key = event.tenantId + '\u0000' + event.id;
-            Event inBatch = latest.get(key);
-            StoredCall before = stored.get(key);
-            String currentStatus = inBatch != null ? inBatch.status : before == null ? null : before.status;
-            if (currentStatus == null) {
-                outcomes[index] = WriteOutcome.STORED;
-            } else if (!CallStatus.IN_PROGRESS.wireName().equals(currentStatus) && !event.isFinalCall()) {
-                outcomes[index] = WriteOutcome.STALE;
-                continue;
-            } else {
-                outcomes[index] = WriteOutcome.UPDATED;
-            }
-            latest.put(key, event);
-        }
-        List<CallState> states = new ArrayList<>();
-        for (Map.Entry<String, Event> call : latest.entrySet()) {
-            StoredCall before = stored.get(call.getKey());
-            states.add(new CallState(call.getValue(), Versions.after(before == null ? 0 : before.version),
-                    before == null ? null : before.timeMs));
-        }
-        return states;
+        return plan.outcomes();
     }
 
     /** A call's state to write, with a version above the one it replaces. */
@@ -224,28 +158,61 @@ public final class ClickHouseEventStore implements EventStore {
     private record StoredCall(String status, long version, long timeMs) {
     }
 
-    private Map<String, StoredCall> storedCalls(List<Event> events) {
-        Map<String, Set<String>> idsByTenant = new HashMap<>();
-        for (Event event : events) {
-            if (event.type == EventType.CALL) {
-                idsByTenant.computeIfAbsent(event.tenantId, tenant -> new LinkedHashSet<>()).add(event.id);
-            }
+    /**
+     * Answers the planner with keyed lookups: by id hash first, so ClickHouse reads only the
+     * granules that can hold the batch's ids. No filter in memory: other instances write too.
+     */
+    private final class ClickHouseStoredState implements StoredState<StoredCall> {
+        @Override
+        public boolean mayHoldEvent(long fingerprint) {
+            return true;
         }
-        Map<String, StoredCall> stored = new HashMap<>();
-        for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
-            for (List<String> chunk : chunks(tenant.getValue())) {
-                Sql sql = new SqlBuilder().append("SELECT id, status, version, time_ms FROM calls FINAL WHERE tenant_id = ")
-                        .value(tenant.getKey()).append(" AND id IN ").values(chunk).build();
-                for (Row row : http.query(ClickHouseLiterals.bind(sql))) {
-                    stored.put(tenant.getKey() + '\u0000' + row.string("id"),
-                            new StoredCall(row.string("status"), row.longValue("version"), row.longValue("time_ms")));
+
+        @Override
+        public Set<EventKey> storedEvents(Map<String, Set<String>> idsByTenant) {
+            Set<EventKey> stored = new HashSet<>();
+            for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
+                for (List<String> chunk : chunks(tenant.getValue())) {
+                    List<Long> hashes = chunk.stream().map(id -> IdFingerprint.of(tenant.getKey(), id)).toList();
+                    Sql sql = new SqlBuilder().append("SELECT id FROM " + ClickHouseSchema.EVENT_IDS + " WHERE tenant_id = ")
+                            .value(tenant.getKey()).append(" AND id_hash IN ").values(hashes)
+                            .append(" AND id IN ").values(chunk).build();
+                    for (Row row : http.query(ClickHouseLiterals.bind(sql))) {
+                        stored.add(new EventKey(tenant.getKey(), row.string("id")));
+                    }
                 }
             }
+            return stored;
         }
-        return stored;
+
+        @Override
+        public boolean mayHoldCall(long fingerprint) {
+            return true;
+        }
+
+        @Override
+        public Map<EventKey, StoredCall> storedCalls(Map<String, Set<String>> idsByTenant) {
+            Map<EventKey, StoredCall> stored = new HashMap<>();
+            for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
+                for (List<String> chunk : chunks(tenant.getValue())) {
+                    Sql sql = new SqlBuilder().append("SELECT id, status, version, time_ms FROM calls FINAL WHERE tenant_id = ")
+                            .value(tenant.getKey()).append(" AND id IN ").values(chunk).build();
+                    for (Row row : http.query(ClickHouseLiterals.bind(sql))) {
+                        stored.put(new EventKey(tenant.getKey(), row.string("id")),
+                                new StoredCall(row.string("status"), row.longValue("version"), row.longValue("time_ms")));
+                    }
+                }
+            }
+            return stored;
+        }
+
+        @Override
+        public String status(StoredCall call) {
+            return call.status;
+        }
     }
 
-    private static List<List<String>> chunks(Set<String> ids) {
+    private static List<List<String>> chunks(Collection<String> ids) {
         List<List<String>> chunks = new ArrayList<>();
         List<String> current = new ArrayList<>();
         for (String id : ids) {

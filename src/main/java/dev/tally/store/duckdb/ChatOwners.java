@@ -1,6 +1,6 @@
 package dev.tally.store.duckdb;
 
-import dev.tally.store.dedup.IdFingerprint;
+import dev.tally.ingest.dedup.IdFingerprint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

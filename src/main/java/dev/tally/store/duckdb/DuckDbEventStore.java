@@ -1,14 +1,14 @@
 package dev.tally.store.duckdb;
 
-import dev.tally.event.CallStatus;
 import dev.tally.event.Event;
-import dev.tally.event.EventType;
+import dev.tally.ingest.EventKey;
+import dev.tally.ingest.StoredState;
+import dev.tally.ingest.WriteOutcome;
+import dev.tally.ingest.WritePlan;
+import dev.tally.ingest.WritePlanner;
+import dev.tally.ingest.dedup.FingerprintSet;
 import dev.tally.store.EventStore;
 import dev.tally.store.ReportStore;
-import dev.tally.store.WriteOutcome;
-import dev.tally.store.dedup.FingerprintSet;
-import dev.tally.store.dedup.IdFingerprint;
-import dev.tally.store.dedup.LongHashSet;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.Rollups;
@@ -25,7 +25,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -55,6 +54,7 @@ public final class DuckDbEventStore implements EventStore {
     private final FingerprintSet fingerprints;
     /** The same for the {@code calls} table, so a batch of new calls skips looking up their stored state. */
     private final FingerprintSet callFingerprints;
+    private final DuckDbStoredState storedState = new DuckDbStoredState();
     private final SqlDialect dialect = new DuckDbDialect();
     private final DuckDbReports reports;
     private final DuckDbRollups rollups = new DuckDbRollups();
@@ -144,7 +144,7 @@ public final class DuckDbEventStore implements EventStore {
      */
     @Override
     public List<WriteOutcome> write(List<Event> events) {
-        WriteOutcome[] outcomes = new WriteOutcome[events.size()];
+        List<WriteOutcome> outcomes;
         long[] added = new long[0];
         long[] addedCalls = new long[0];
         boolean commitTried = false;
@@ -152,13 +152,14 @@ public final class DuckDbEventStore implements EventStore {
             DuckDbTransaction.begin(writer);
             faults.reached(WriteStep.BEGUN);
             Rollups.Deltas deltas = new Rollups.Deltas();
-            List<Event> fresh = new ArrayList<>(events.size());
-            added = newEvents(events, outcomes, fresh);
+            WritePlan<Event> plan = WritePlanner.plan(events, storedState);
+            added = plan.newEventFingerprints();
             // before the new events are appended: a late chat's query must find only earlier writes' events
-            MemberAttribution.Update memberUsage = members.attribute(writer, fresh);
-            appendEvents(fresh, added, deltas);
+            MemberAttribution.Update memberUsage = members.attribute(writer, plan.newEvents());
+            appendEvents(plan.newEvents(), added, deltas);
             faults.reached(WriteStep.EVENTS_APPENDED);
-            addedCalls = writeCalls(events, outcomes, deltas);
+            addedCalls = writeCalls(plan.calls(), deltas);
+            outcomes = plan.outcomes();
             faults.reached(WriteStep.CALLS_WRITTEN);
             rollups.append(writer, deltas, faults);
             rollups.append(writer, memberUsage.deltas);
@@ -180,7 +181,7 @@ public final class DuckDbEventStore implements EventStore {
             throw failure;
         }
         compactRollupsWhenDue();
-        return List.of(outcomes);
+        return outcomes;
     }
 
     private void remember(long[] added, long[] addedCalls) {
@@ -270,41 +271,6 @@ public final class DuckDbEventStore implements EventStore {
         DuckDbRollups.completeBulkLoad(connection);
     }
 
-    /**
-     * Picks out every non-call event not stored before, in batch order, into {@code fresh}; returns
-     * their fingerprints, which are appended with them and remembered after the commit.
-     */
-    private long[] newEvents(List<Event> events, WriteOutcome[] outcomes, List<Event> fresh) throws SQLException {
-        // One fingerprint per event, computed once: it is the dedup key, the stored id_hash and the
-        // in-memory set's entry. Call events (stored by state, not by id) keep 0 and are skipped.
-        long[] fingerprintOf = new long[events.size()];
-        for (int index = 0; index < events.size(); index++) {
-            Event event = events.get(index);
-            if (event.type != EventType.CALL) {
-                fingerprintOf[index] = IdFingerprint.of(event.tenantId, event.id);
-            }
-        }
-        Set<String> confirmedDuplicates = confirmDuplicates(events, fingerprintOf);
-        boolean[] repeatedInBatch = repeatedInBatch(events, fingerprintOf);
-        long[] added = new long[events.size()];
-        int addedCount = 0;
-        for (int index = 0; index < events.size(); index++) {
-            Event event = events.get(index);
-            if (event.type == EventType.CALL) {
-                continue;
-            }
-            if (repeatedInBatch[index] || (!confirmedDuplicates.isEmpty()
-                    && confirmedDuplicates.contains(event.tenantId + '\u0000' + event.id))) {
-                outcomes[index] = WriteOutcome.DUPLICATE;
-                continue;
-            }
-            fresh.add(event);
-            added[addedCount++] = fingerprintOf[index];
-            outcomes[index] = WriteOutcome.STORED;
-        }
-        return Arrays.copyOf(added, addedCount);
-    }
-
     private void appendEvents(List<Event> fresh, long[] fingerprintOf, Rollups.Deltas deltas) throws SQLException {
         if (fresh.isEmpty()) {
             return;
@@ -318,140 +284,86 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    /**
-     * Which non-call events repeat a (tenant, id) seen earlier in the same batch. Fingerprints
-     * answer for the common batch without repeats; only events whose fingerprint occurs twice are
-     * compared by their real (tenant, id), so a fingerprint collision never makes a duplicate.
-     */
-    private static boolean[] repeatedInBatch(List<Event> events, long[] fingerprintOf) {
-        boolean[] repeated = new boolean[events.size()];
-        LongHashSet seen = new LongHashSet(Math.max(16, events.size()));
-        LongHashSet seenTwice = null;
-        for (int index = 0; index < events.size(); index++) {
-            if (events.get(index).type != EventType.CALL && !seen.add(fingerprintOf[index])) {
-                if (seenTwice == null) {
-                    seenTwice = new LongHashSet(16);
-                }
-                seenTwice.add(fingerprintOf[index]);
-            }
-        }
-        if (seenTwice == null) {
-            return repeated;
-        }
-        Set<String> keys = new HashSet<>();
-        for (int index = 0; index < events.size(); index++) {
-            Event event = events.get(index);
-            if (event.type != EventType.CALL && seenTwice.contains(fingerprintOf[index])) {
-                repeated[index] = !keys.add(event.tenantId + '\u0000' + event.id);
-            }
-        }
-        return repeated;
-    }
-
-    /** The (tenant, id) keys of the batch that really are stored already, checked only where a fingerprint matched. */
-    private Set<String> confirmDuplicates(List<Event> events, long[] fingerprintOf) throws SQLException {
-        Map<String, Set<String>> candidatesByTenant = new HashMap<>();
-        for (int index = 0; index < events.size(); index++) {
-            Event event = events.get(index);
-            if (event.type != EventType.CALL && fingerprints.contains(fingerprintOf[index])) {
-                candidatesByTenant.computeIfAbsent(event.tenantId, tenant -> new HashSet<>()).add(event.id);
-            }
-        }
-        if (candidatesByTenant.isEmpty()) {
-            return Set.of();
-        }
-        Set<String> confirmed = new HashSet<>();
-        for (Map.Entry<String, Set<String>> tenant : candidatesByTenant.entrySet()) {
-            Sql sql = new SqlBuilder().append("SELECT id FROM events WHERE tenant_id = ").value(tenant.getKey())
-                    .append(" AND id IN ").values(tenant.getValue()).build();
-            for (Row row : run(writer, sql)) {
-                confirmed.add(tenant.getKey() + '\u0000' + row.string("id"));
-            }
-        }
-        return confirmed;
-    }
-
-    /**
-     * Applies call states in batch order: a newer state replaces the older, a final status never
-     * reverts. Returns the fingerprints of the calls written, for after the commit.
-     */
-    private long[] writeCalls(List<Event> events, WriteOutcome[] outcomes, Rollups.Deltas deltas) throws SQLException {
-        Map<String, Event> latest = new LinkedHashMap<>();
-        Map<String, Event> stored = storedCalls(events);
-        Map<String, String> storedStatus = new HashMap<>();
-        stored.forEach((key, call) -> storedStatus.put(key, call.status));
-        for (int index = 0; index < events.size(); index++) {
-            Event event = events.get(index);
-            if (event.type != EventType.CALL) {
-                continue;
-            }
-            String key = event.tenantId + '\u0000' + event.id;
-            Event inBatch = latest.get(key);
-            String currentStatus = inBatch != null ? inBatch.status : storedStatus.get(key);
-            if (currentStatus == null) {
-                outcomes[index] = WriteOutcome.STORED;
-            } else if (isFinal(currentStatus) && !event.isFinalCall()) {
-                outcomes[index] = WriteOutcome.STALE;
-                continue;
-            } else {
-                outcomes[index] = WriteOutcome.UPDATED;
-            }
-            latest.put(key, event);
-        }
-        if (latest.isEmpty()) {
+    /** Writes each call's latest state, taking the state it replaces out of the table and the rollups. */
+    private long[] writeCalls(List<WritePlan.CallWrite<Event>> calls, Rollups.Deltas deltas) throws SQLException {
+        if (calls.isEmpty()) {
             return new long[0];
         }
-        deleteReplacedCalls(latest.values(), storedStatus);
-        long[] written = new long[latest.size()];
+        deleteReplacedCalls(calls);
+        long[] written = new long[calls.size()];
         int count = 0;
         try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "calls")) {
-            for (Map.Entry<String, Event> call : latest.entrySet()) {
-                Event state = call.getValue();
-                faults.appending(state);
-                long fingerprint = IdFingerprint.of(state.tenantId, state.id);
-                EventRowAppender.append(appender, state, fingerprint);
-                written[count++] = fingerprint;
-                Event replaced = stored.get(call.getKey());
-                if (replaced != null) {
-                    deltas.remove(replaced);
+            for (WritePlan.CallWrite<Event> call : calls) {
+                faults.appending(call.state());
+                EventRowAppender.append(appender, call.state(), call.fingerprint());
+                written[count++] = call.fingerprint();
+                if (call.replaced() != null) {
+                    deltas.remove(call.replaced());
                 }
-                deltas.add(call.getValue());
+                deltas.add(call.state());
             }
         }
         return written;
     }
 
-    private static boolean isFinal(String status) {
-        return !CallStatus.IN_PROGRESS.wireName().equals(status);
-    }
+    /** Answers the planner from the fingerprints in memory, looking up only ids they may hold. */
+    private final class DuckDbStoredState implements StoredState<Event> {
+        @Override
+        public boolean mayHoldEvent(long fingerprint) {
+            return fingerprints.contains(fingerprint);
+        }
 
-    /**
-     * The stored state of every call in the batch that has one, as the rollups need it to take it
-     * back. Only calls whose fingerprint is known are looked up: a new call has no stored state.
-     */
-    private Map<String, Event> storedCalls(List<Event> events) throws SQLException {
-        Map<String, Set<String>> idsByTenant = new HashMap<>();
-        for (Event event : events) {
-            if (event.type == EventType.CALL && callFingerprints.contains(IdFingerprint.of(event.tenantId, event.id))) {
-                idsByTenant.computeIfAbsent(event.tenantId, tenant -> new HashSet<>()).add(event.id);
+        @Override
+        public Set<EventKey> storedEvents(Map<String, Set<String>> idsByTenant) {
+            Set<EventKey> stored = new HashSet<>();
+            for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
+                Sql sql = new SqlBuilder().append("SELECT id FROM events WHERE tenant_id = ").value(tenant.getKey())
+                        .append(" AND id IN ").values(tenant.getValue()).build();
+                for (Row row : lookup(sql)) {
+                    stored.add(new EventKey(tenant.getKey(), row.string("id")));
+                }
+            }
+            return stored;
+        }
+
+        @Override
+        public boolean mayHoldCall(long fingerprint) {
+            return callFingerprints.contains(fingerprint);
+        }
+
+        /** The stored states as events: the rollups take them back when a newer state replaces them. */
+        @Override
+        public Map<EventKey, Event> storedCalls(Map<String, Set<String>> idsByTenant) {
+            Map<EventKey, Event> calls = new HashMap<>();
+            for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
+                Sql sql = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM calls WHERE tenant_id = ")
+                        .value(tenant.getKey()).append(" AND id IN ").values(tenant.getValue()).build();
+                for (Row row : lookup(sql)) {
+                    calls.put(new EventKey(tenant.getKey(), row.string("id")), StoredEvent.fromRow(row));
+                }
+            }
+            return calls;
+        }
+
+        @Override
+        public String status(Event call) {
+            return call.status;
+        }
+
+        private List<Row> lookup(Sql sql) {
+            try {
+                return run(writer, sql);
+            } catch (SQLException failure) {
+                throw new StoreException(failure);
             }
         }
-        Map<String, Event> calls = new HashMap<>();
-        for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
-            Sql sql = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM calls WHERE tenant_id = ")
-                    .value(tenant.getKey()).append(" AND id IN ").values(tenant.getValue()).build();
-            for (Row row : run(writer, sql)) {
-                calls.put(tenant.getKey() + '\u0000' + row.string("id"), StoredEvent.fromRow(row));
-            }
-        }
-        return calls;
     }
 
-    private void deleteReplacedCalls(Iterable<Event> calls, Map<String, String> storedStatus) throws SQLException {
+    private void deleteReplacedCalls(List<WritePlan.CallWrite<Event>> calls) throws SQLException {
         Map<String, Set<String>> idsByTenant = new HashMap<>();
-        for (Event call : calls) {
-            if (storedStatus.containsKey(call.tenantId + '\u0000' + call.id)) {
-                idsByTenant.computeIfAbsent(call.tenantId, tenant -> new HashSet<>()).add(call.id);
+        for (WritePlan.CallWrite<Event> call : calls) {
+            if (call.replaced() != null) {
+                idsByTenant.computeIfAbsent(call.state().tenantId, tenant -> new HashSet<>()).add(call.state().id);
             }
         }
         for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {

@@ -2,8 +2,8 @@ package dev.tally.store.duckdb;
 
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
-import dev.tally.store.dedup.IdFingerprint;
-import dev.tally.store.dedup.LongHashSet;
+import dev.tally.ingest.dedup.IdFingerprint;
+import dev.tally.ingest.dedup.LongHashSet;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;

@@ -1,7 +1,7 @@
 package dev.tally.store.sql;
 
 import dev.tally.event.Event;
-import dev.tally.store.dedup.IdFingerprint;
+import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.json.AttributesJson;
 import java.util.List;
 import java.util.function.Function;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
+import dev.tally.ingest.WriteOutcome;
 import dev.tally.report.DateRange;
 import dev.tally.store.ReportStore;
-import dev.tally.store.WriteOutcome;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
 import java.time.LocalDate;

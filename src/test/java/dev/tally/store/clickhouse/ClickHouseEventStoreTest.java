@@ -2,9 +2,9 @@ package dev.tally.store.clickhouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.ingest.WriteOutcome;
 import dev.tally.store.EventStore;
 import dev.tally.store.EventStoreContract;
-import dev.tally.store.WriteOutcome;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.Rollups;
 import dev.tally.store.sql.RawTable;

@@ -3,7 +3,7 @@ package dev.tally.store.clickhouse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.event.Event;
-import dev.tally.store.WriteOutcome;
+import dev.tally.ingest.WriteOutcome;
 import dev.tally.testing.ClickHouseCluster;
 import java.net.URI;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.tally.store.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.ingest.WriteOutcome;
 import dev.tally.store.EventStore;
 import dev.tally.store.EventStoreContract;
-import dev.tally.store.WriteOutcome;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
+import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.EventStoreContract;
-import dev.tally.store.dedup.IdFingerprint;
 import dev.tally.store.sql.EventColumn;
 import dev.tally.store.sql.EventColumns;
 import java.sql.ResultSet;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tally.bench.EventGenerator;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
-import dev.tally.store.WriteOutcome;
+import dev.tally.ingest.WriteOutcome;
 import dev.tally.store.rollup.RollupFixture;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.sql.Row;

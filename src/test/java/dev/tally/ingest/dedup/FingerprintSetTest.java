@@ -1,8 +1,7 @@
-package dev.tally.store;
+package dev.tally.ingest.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tally.store.dedup.FingerprintSet;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;

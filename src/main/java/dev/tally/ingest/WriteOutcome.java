@@ -1,4 +1,4 @@
-package dev.tally.store;
+package dev.tally.ingest;
 
 /** What a store did with one event of a batch. */
 public enum WriteOutcome {

@@ -1,4 +1,4 @@
-package dev.tally.store.dedup;
+package dev.tally.ingest.dedup;
 
 /**
  * A 64-bit fingerprint of (tenant, event id). Stores keep it beside the id so that the set of

@@ -1,13 +1,11 @@
-package dev.tally.ingest;
+package dev.tally.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.bench.EventGenerator;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
-import dev.tally.store.BatchWriter;
-import dev.tally.store.StoreFailure;
-import dev.tally.store.WriteOutcome;
+import dev.tally.ingest.WriteOutcome;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
 import dev.tally.store.duckdb.WriteFaults;

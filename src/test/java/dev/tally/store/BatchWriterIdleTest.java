@@ -1,11 +1,9 @@
-package dev.tally.ingest;
+package dev.tally.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.event.Event;
-import dev.tally.store.BatchWriter;
-import dev.tally.store.EventStore;
-import dev.tally.store.WriteOutcome;
+import dev.tally.ingest.WriteOutcome;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.sql.RawTable;

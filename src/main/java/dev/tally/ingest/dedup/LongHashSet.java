@@ -1,4 +1,4 @@
-package dev.tally.store.dedup;
+package dev.tally.ingest.dedup;
 
 /**
  * An open-addressing set of longs: eight bytes an id instead of the fifty a {@code HashSet<Long>}

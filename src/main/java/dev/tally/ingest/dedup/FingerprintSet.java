@@ -1,4 +1,4 @@
-package dev.tally.store.dedup;
+package dev.tally.ingest.dedup;
 
 import java.util.Arrays;
 
