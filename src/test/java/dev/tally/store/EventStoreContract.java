@@ -15,6 +15,7 @@ import dev.tally.store.sql.Row;
 import dev.tally.store.sql.SqlBuilder;
 import dev.tally.testing.StoredEvents;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +92,32 @@ public abstract class EventStoreContract {
         assertThat(outcomes).containsExactly(WriteOutcome.STORED, WriteOutcome.STORED);
         assertThat(count("events", "acme")).isEqualTo(1);
         assertThat(count("events", "globex")).isEqualTo(1);
+    }
+
+    /** Ids are any text: the keys a lookup sends must reach the store unchanged, whatever they hold. */
+    @Test
+    void idsOfAnyTextAreFoundAgainAcrossTenants() {
+        List<String> ids = List.of("quote\"d", "back\\slash", "tab\tand\nnewline", "--tally-1f2e3d", "'single'",
+                "\u00e9\u4e2d\uD83D\uDE00", "comma,(paren)");
+        List<Event> first = new ArrayList<>();
+        ids.forEach(id -> first.add(llm("acme", id)));
+        first.add(llm("globex", ids.get(0)));
+        first.add(call("acme", ids.get(1), "in_progress", null, null));
+        assertThat(store.write(first)).containsOnly(WriteOutcome.STORED);
+
+        List<Event> again = new ArrayList<>();
+        ids.forEach(id -> again.add(llm("acme", id)));
+        again.add(llm("globex", ids.get(0)));
+        again.add(call("acme", ids.get(1), "completed", TIME_MS + 60_000, 60_000L));
+        again.add(llm("globex", ids.get(1)));
+        List<WriteOutcome> outcomes = store.write(again);
+
+        assertThat(outcomes.subList(0, ids.size() + 1)).containsOnly(WriteOutcome.DUPLICATE);
+        assertThat(outcomes.subList(ids.size() + 1, outcomes.size()))
+                .containsExactly(WriteOutcome.UPDATED, WriteOutcome.STORED);
+        assertThat(count("events", "acme")).isEqualTo(ids.size());
+        assertThat(count("events", "globex")).isEqualTo(2);
+        assertThat(callRows("acme", ids.get(1))).hasSize(1);
     }
 
     @Test

@@ -19,10 +19,7 @@ import dev.tally.store.sql.EventColumns;
 import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
-import dev.tally.store.sql.SqlBuilder;
 import dev.tally.store.sql.SqlDialect;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -62,7 +59,6 @@ import org.slf4j.LoggerFactory;
 public final class ClickHouseEventStore implements EventStore {
     /** Test hook: with this system property set, the process halts right after a write, before answering. */
     public static final String HALT_AFTER_WRITE_PROPERTY = "tally.test.halt-after-store-write";
-    private static final int LOOKUP_CHUNK = 2_000;
     private static final long RECOMPUTE_EVERY_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseEventStore.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -159,10 +155,14 @@ public final class ClickHouseEventStore implements EventStore {
     }
 
     /**
-     * Answers the planner with keyed lookups: by id hash first, so ClickHouse reads only the
-     * granules that can hold the batch's ids. No filter in memory: other instances write too.
+     * Answers the planner with keyed lookups, one query each for the whole batch, its keys sent as
+     * external data: by id hash first, so ClickHouse reads only the granules that can hold the
+     * batch's ids. No filter in memory: other instances write too.
      */
     private final class ClickHouseStoredState implements StoredState<StoredCall> {
+        private static final String KEYS = "batch_keys";
+        private static final String KEY_STRUCTURE = "tenant_id String, id_hash Int64, id String";
+
         @Override
         public boolean mayHoldEvent(long fingerprint) {
             return true;
@@ -171,16 +171,11 @@ public final class ClickHouseEventStore implements EventStore {
         @Override
         public Set<EventKey> storedEvents(Map<String, Set<String>> idsByTenant) {
             Set<EventKey> stored = new HashSet<>();
-            for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
-                for (List<String> chunk : chunks(tenant.getValue())) {
-                    List<Long> hashes = chunk.stream().map(id -> IdFingerprint.of(tenant.getKey(), id)).toList();
-                    Sql sql = new SqlBuilder().append("SELECT id FROM " + ClickHouseSchema.EVENT_IDS + " WHERE tenant_id = ")
-                            .value(tenant.getKey()).append(" AND id_hash IN ").values(hashes)
-                            .append(" AND id IN ").values(chunk).build();
-                    for (Row row : http.query(ClickHouseLiterals.bind(sql))) {
-                        stored.add(new EventKey(tenant.getKey(), row.string("id")));
-                    }
-                }
+            String select = "SELECT tenant_id, id FROM " + ClickHouseSchema.EVENT_IDS
+                    + " WHERE tenant_id IN (SELECT tenant_id FROM " + KEYS + ") AND id_hash IN (SELECT id_hash FROM "
+                    + KEYS + ") AND (tenant_id, id) IN (SELECT tenant_id, id FROM " + KEYS + ")";
+            for (Row row : http.query(select, KEYS, KEY_STRUCTURE, keys(idsByTenant))) {
+                stored.add(new EventKey(row.string("tenant_id"), row.string("id")));
             }
             return stored;
         }
@@ -193,17 +188,20 @@ public final class ClickHouseEventStore implements EventStore {
         @Override
         public Map<EventKey, StoredCall> storedCalls(Map<String, Set<String>> idsByTenant) {
             Map<EventKey, StoredCall> stored = new HashMap<>();
-            for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
-                for (List<String> chunk : chunks(tenant.getValue())) {
-                    Sql sql = new SqlBuilder().append("SELECT id, status, version, time_ms FROM calls FINAL WHERE tenant_id = ")
-                            .value(tenant.getKey()).append(" AND id IN ").values(chunk).build();
-                    for (Row row : http.query(ClickHouseLiterals.bind(sql))) {
-                        stored.put(new EventKey(tenant.getKey(), row.string("id")),
-                                new StoredCall(row.string("status"), row.longValue("version"), row.longValue("time_ms")));
-                    }
-                }
+            String select = "SELECT tenant_id, id, status, version, time_ms FROM calls FINAL"
+                    + " WHERE tenant_id IN (SELECT tenant_id FROM " + KEYS + ") AND id IN (SELECT id FROM " + KEYS
+                    + ") AND (tenant_id, id) IN (SELECT tenant_id, id FROM " + KEYS + ")";
+            for (Row row : http.query(select, KEYS, KEY_STRUCTURE, keys(idsByTenant))) {
+                stored.put(new EventKey(row.string("tenant_id"), row.string("id")),
+                        new StoredCall(row.string("status"), row.longValue("version"), row.longValue("time_ms")));
             }
             return stored;
+        }
+
+        private static String keys(Map<String, Set<String>> idsByTenant) {
+            StringBuilder rows = new StringBuilder();
+            idsByTenant.forEach((tenant, ids) -> ids.forEach(id -> rows.append(idRow(tenant, id)).append('\n')));
+            return rows.toString();
         }
 
         @Override
@@ -212,30 +210,16 @@ public final class ClickHouseEventStore implements EventStore {
         }
     }
 
-    private static List<List<String>> chunks(Collection<String> ids) {
-        List<List<String>> chunks = new ArrayList<>();
-        List<String> current = new ArrayList<>();
-        for (String id : ids) {
-            current.add(id);
-            if (current.size() == LOOKUP_CHUNK) {
-                chunks.add(current);
-                current = new ArrayList<>();
-            }
-        }
-        if (!current.isEmpty()) {
-            chunks.add(current);
-        }
-        return chunks;
-    }
-
     private static String idRows(List<Event> events) {
         StringBuilder rows = new StringBuilder();
-        for (Event event : events) {
-            ObjectNode row = MAPPER.createObjectNode().put("tenant_id", event.tenantId)
-                    .put("id_hash", IdFingerprint.of(event.tenantId, event.id)).put("id", event.id);
-            rows.append(row).append('\n');
-        }
+        events.forEach(event -> rows.append(idRow(event.tenantId, event.id)).append('\n'));
         return rows.toString();
+    }
+
+    /** A row of {@code event_ids}, and of the keys a lookup sends. */
+    private static String idRow(String tenantId, String id) {
+        return MAPPER.createObjectNode().put("tenant_id", tenantId).put("id_hash", IdFingerprint.of(tenantId, id))
+                .put("id", id).toString();
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -59,7 +60,7 @@ final class ClickHouseHttp {
     /** Runs a statement on one given endpoint: schema changes that must reach every node. */
     void executeOn(URI endpoint, String statement) {
         try {
-            post(endpoint, statement, Map.of());
+            post(endpoint, statement, Map.of(), null);
         } catch (Unreachable unreachable) {
             throw new ClickHouseException(endpoint.getHost() + ":" + endpoint.getPort() + " is unreachable: "
                     + unreachable.cause, unreachable.cause);
@@ -71,12 +72,39 @@ final class ClickHouseHttp {
         return rows(send(null, select + "\nFORMAT JSON", Map.of()));
     }
 
+    /**
+     * Runs a SELECT that reads a table sent with it ({@code FROM name}, or {@code IN (SELECT … FROM
+     * name)}): ClickHouse's external data, which it also forwards to the shards of a distributed
+     * query. A batch's keys travel as data, not as literals in the query text, whose parsing cost
+     * grows with every value and is paid again on each shard.
+     *
+     * @param structure the table's columns, e.g. {@code tenant_id String, id String}
+     * @param jsonEachRow its rows, newline-separated JSON objects
+     */
+    List<Row> query(String select, String name, String structure, String jsonEachRow) {
+        String boundary = "tally-" + Long.toHexString(System.nanoTime());
+        while (jsonEachRow.contains(boundary)) {
+            // an id may hold any text, this one too: a boundary inside the data would cut it short
+            boundary = "tally-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        }
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + name
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + jsonEachRow + "\r\n--" + boundary + "--\r\n";
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put(name + "_structure", structure);
+        parameters.put(name + "_format", "JSONEachRow");
+        return rows(send(select + "\nFORMAT JSON", body, parameters, "multipart/form-data; boundary=" + boundary));
+    }
+
     /** Inserts newline-separated JSON objects into a table; returns once the server has them. */
     void insert(String table, String jsonEachRow) {
         send("INSERT INTO " + table + " FORMAT JSONEachRow", jsonEachRow, Map.of());
     }
 
     private String send(String queryParameter, String body, Map<String, String> extra) {
+        return send(queryParameter, body, extra, null);
+    }
+
+    private String send(String queryParameter, String body, Map<String, String> extra, String contentType) {
         Map<String, String> parameters = new LinkedHashMap<>(extra);
         if (queryParameter != null) {
             parameters.put("query", queryParameter);
@@ -86,7 +114,7 @@ final class ClickHouseHttp {
         for (int attempt = 0; attempt < endpoints.size(); attempt++) {
             int index = (start + attempt) % endpoints.size();
             try {
-                String answer = post(endpoints.get(index), body, parameters);
+                String answer = post(endpoints.get(index), body, parameters, contentType);
                 preferred.set(index);
                 return answer;
             } catch (Unreachable unreachable) {
@@ -97,7 +125,7 @@ final class ClickHouseHttp {
                 + (lastFailure == null ? "" : lastFailure), lastFailure);
     }
 
-    private String post(URI endpoint, String body, Map<String, String> parameters) {
+    private String post(URI endpoint, String body, Map<String, String> parameters, String contentType) {
         StringBuilder url = new StringBuilder(endpoint.getScheme()).append("://").append(endpoint.getHost());
         if (endpoint.getPort() >= 0) {
             url.append(':').append(endpoint.getPort());
@@ -121,13 +149,15 @@ final class ClickHouseHttp {
             first = false;
             url.append(encode(parameter.getKey())).append('=').append(encode(parameter.getValue()));
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url.toString()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString()))
                 .timeout(REQUEST_TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException failure) {
             throw new Unreachable(failure);
         } catch (InterruptedException interrupted) {
