@@ -1,8 +1,7 @@
 package dev.tally.store.clickhouse;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.event.Event;
 import dev.tally.ingest.EventKey;
 import dev.tally.ingest.StoredState;
@@ -20,15 +19,22 @@ import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlDialect;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +75,8 @@ public final class ClickHouseEventStore implements EventStore {
     private final SqlDialect dialect = new ClickHouseDialect();
     private final ClickHouseRollups rollups;
     private final ScheduledExecutorService recomputation;
+    /** Where a batch's calls insert runs while the writer inserts its events. */
+    private final ExecutorService callInserts;
 
     ClickHouseEventStore(ClickHouseHttp http, ClickHouseConfig config) {
         this.http = http;
@@ -76,6 +84,11 @@ public final class ClickHouseEventStore implements EventStore {
         this.rollups = new ClickHouseRollups(http, dialect, System::currentTimeMillis);
         this.recomputation = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "clickhouse-rollups");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.callInserts = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "clickhouse-call-inserts");
             thread.setDaemon(true);
             return thread;
         });
@@ -111,10 +124,10 @@ public final class ClickHouseEventStore implements EventStore {
                 Versions.after(call.replaced() == null ? 0 : call.replaced().version),
                 call.replaced() == null ? null : call.replaced().timeMs)).toList();
         // Every row is rendered before anything is sent: a malformed event fails the batch with nothing written.
-        StringBuilder eventRows = new StringBuilder();
-        newEvents.forEach(event -> eventRows.append(row(event, null)).append('\n'));
-        StringBuilder callRows = new StringBuilder();
-        callStates.forEach(call -> callRows.append(row(call.event, call.version)).append('\n'));
+        String eventRows = rows(newEvents, event -> null);
+        Map<Event, Long> versions = new IdentityHashMap<>();
+        callStates.forEach(call -> versions.put(call.event, call.version));
+        String callRows = rows(callStates.stream().map(CallState::event).toList(), versions::get);
         // every event's hour, duplicates too: a retry answered duplicate after its first try's rows landed
         // late (a timed-out insert the server finished) marks the hour those rows are in
         Set<ClickHouseRollups.TenantHour> touched = new LinkedHashSet<>();
@@ -129,13 +142,17 @@ public final class ClickHouseEventStore implements EventStore {
         // marked before the rows go in, so no hour holds rows its marks do not announce
         long started = System.nanoTime();
         rollups.mark(touched, false);
-        if (!newEvents.isEmpty()) {
-            http.insert("events", eventRows.toString());
-            // after the events: an id recorded for an event that never landed would turn its retry away
-            http.insert(ClickHouseSchema.EVENT_IDS, idRows(newEvents));
-        }
-        if (!callStates.isEmpty()) {
-            http.insert("calls", callRows.toString());
+        // calls beside the events: neither waits for the other, and the write returns only once both are in
+        Future<?> calls = callStates.isEmpty() ? null : callInserts.submit(() -> http.insert("calls", callRows));
+        try {
+            if (!newEvents.isEmpty()) {
+                http.insert("events", eventRows);
+                // after the events: an id recorded for an event that never landed would turn its retry away
+                http.insert(ClickHouseSchema.EVENT_IDS, idRows(newEvents));
+            }
+        } finally {
+            // even when the events failed: no insert of this batch may still be running when it is retried
+            awaitInsert(calls);
         }
         if (System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(ClickHouseRollups.WRITE_BOUND_MS)) {
             // slower than a recomputation assumes: mark again, so any hour recomputed meanwhile is read raw
@@ -228,29 +245,69 @@ public final class ClickHouseEventStore implements EventStore {
      * their ids and mark their hours.
      */
     public static String row(Event event, Long version) {
-        ObjectNode row = MAPPER.createObjectNode();
-        for (EventColumn column : EventColumns.ALL) {
-            Object value = column.read(event);
-            if (value == null) {
-                if (!column.nullable()) {
-                    throw new IllegalArgumentException("event " + event.id + " has no " + column.name());
+        return rows(List.of(event), any -> version).stripTrailing();
+    }
+
+    /** JSONEachRow lines, written straight from the events: no tree of nodes per row. */
+    private static String rows(List<Event> events, Function<Event, Long> versionOf) {
+        StringWriter text = new StringWriter(events.size() * 512);
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(text)) {
+            json.setRootValueSeparator(null);
+            for (Event event : events) {
+                json.writeStartObject();
+                for (EventColumn column : EventColumns.ALL) {
+                    Object value = column.read(event);
+                    if (value == null) {
+                        if (!column.nullable()) {
+                            throw new IllegalArgumentException("event " + event.id + " has no " + column.name());
+                        }
+                        json.writeNullField(column.name());
+                        continue;
+                    }
+                    switch (column.kind()) {
+                        case STRING -> json.writeStringField(column.name(), (String) value);
+                        case LONG -> json.writeNumberField(column.name(), ((Number) value).longValue());
+                        case INTEGER -> json.writeNumberField(column.name(), ((Number) value).intValue());
+                    }
                 }
-                row.putNull(column.name());
-                continue;
+                Long version = versionOf.apply(event);
+                if (version != null) {
+                    json.writeNumberField("version", version);
+                }
+                json.writeEndObject();
+                json.flush();
+                text.write('\n');
             }
-            switch (column.kind()) {
-                case STRING -> row.put(column.name(), (String) value);
-                case LONG -> row.put(column.name(), ((Number) value).longValue());
-                case INTEGER -> row.put(column.name(), ((Number) value).intValue());
-            }
+        } catch (IOException impossible) {
+            throw new IllegalStateException("writing JSON to memory failed", impossible);
         }
-        if (version != null) {
-            row.put("version", version);
+        return text.toString();
+    }
+
+    private static void awaitInsert(Future<?> insert) {
+        if (insert == null) {
+            return;
         }
+        boolean interrupted = false;
         try {
-            return MAPPER.writeValueAsString(row);
-        } catch (JsonProcessingException impossible) {
-            throw new IllegalStateException(impossible);
+            while (true) {
+                try {
+                    insert.get();
+                    return;
+                } catch (InterruptedException interruption) {
+                    // the insert runs on regardless: wait for its end, then pass the interruption on
+                    interrupted = true;
+                } catch (ExecutionException failure) {
+                    if (failure.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    throw new ClickHouseException("the calls insert failed: " + failure.getCause(), failure.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -340,5 +397,6 @@ public final class ClickHouseEventStore implements EventStore {
     public void close() {
         // HTTP holds no connection that needs closing; the writer has finished before this is called.
         recomputation.shutdownNow();
+        callInserts.shutdown();
     }
 }
