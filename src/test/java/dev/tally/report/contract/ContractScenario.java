@@ -1,0 +1,111 @@
+package dev.tally.report.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.testing.TestServer;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One seed's dataset sent through the HTTP API into a real server, with the keys that read it back,
+ * and the requests that compare each answer with the plain computation. Every failure names the seed
+ * and how to run that seed alone.
+ */
+final class ContractScenario implements AutoCloseable {
+    static final String SEEDS_PROPERTY = "tally.contract.seeds";
+
+    final Dataset dataset;
+    final StoredState stored;
+    final ContractPrices prices;
+    private final TestServer server;
+    private final Map<String, String> readerKeys = new LinkedHashMap<>();
+    private final String superAdminKey;
+
+    private ContractScenario(long seed) {
+        dataset = DatasetGenerator.generate(seed);
+        stored = new StoredState(dataset);
+        prices = new ContractPrices(dataset.priceChangeDay());
+        server = TestServer.start(Clock.fixed(Dataset.NOW, ZoneOffset.UTC));
+        superAdminKey = server.createKey(null, new String[] {"super-admin"});
+        dataset.batchesByTenant().keySet().forEach(tenant -> server.createTenant(tenant, tenant));
+        prices.entries().forEach(entry -> {
+            HttpResponse<String> response = server.post("/admin/prices", write(entry.body()), "X-Admin-Token",
+                    TestServer.ADMIN_TOKEN);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        });
+        dataset.batchesByTenant().forEach((tenant, batches) -> {
+            String key = server.createKey(tenant, new String[] {"events:write", "analytics:read"});
+            readerKeys.put(tenant, key);
+            batches.stream().filter(batch -> !batch.isEmpty()).forEach(batch -> server.ingest(key, write(batch)));
+        });
+    }
+
+    static ContractScenario load(long seed) {
+        return new ContractScenario(seed);
+    }
+
+    String readerKey(String tenant) {
+        return readerKeys.get(tenant);
+    }
+
+    String superAdminKey() {
+        return superAdminKey;
+    }
+
+    private static String write(Object value) {
+        try {
+            return AnswerComparison.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    String context(String request) {
+        long seed = dataset.seed();
+        return "seed " + seed + " (alone: -D" + SEEDS_PROPERTY + "=" + seed + "), days " + dataset.firstDay() + " + "
+                + dataset.days() + ", price change " + dataset.priceChangeDay() + ": " + request;
+    }
+
+    JsonNode get(String path, String key) {
+        return answer("GET " + path, server.getWithKey(path, key));
+    }
+
+    /** {@code POST /calls/stats} takes HTTP Basic with the key as the password. */
+    JsonNode postStats(ObjectNode body, String key) {
+        String basic = "Basic " + Base64.getEncoder().encodeToString((":" + key).getBytes(StandardCharsets.UTF_8));
+        String text = write(body);
+        return answer("POST /calls/stats " + text, server.post("/calls/stats", text, "Authorization", basic,
+                "Content-Type", "application/json"));
+    }
+
+    private JsonNode answer(String request, HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(context(request) + " → " + response.body()).isEqualTo(200);
+        try {
+            return AnswerComparison.MAPPER.readTree(response.body());
+        } catch (JsonProcessingException notJson) {
+            throw new AssertionError(context(request) + ": not JSON: " + response.body(), notJson);
+        }
+    }
+
+    /** Fails with every difference between the answer and the expected one. */
+    void assertAnswer(String request, JsonNode expected, JsonNode actual) {
+        AnswerComparison comparison = new AnswerComparison();
+        comparison.compare("$", expected, actual);
+        List<String> differences = comparison.differences();
+        assertThat(differences).as(context(request) + "\nanswer: " + actual).isEmpty();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
