@@ -1,5 +1,9 @@
 package dev.tally.report.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
@@ -43,6 +47,17 @@ class ReportsContractApiTest {
         return new Random(seed * 1_000_003L + report.hashCode());
     }
 
+    /** Inclusive UTC days from the day before the data to its last day, the range as often past the data. */
+    private static LocalDate[] days(Random random, Dataset dataset) {
+        LocalDate from = dataset.firstDay().plusDays(random.nextInt(dataset.days() + 1) - 1);
+        LocalDate to = from.plusDays(random.nextInt((int) (dataset.lastDay().toEpochDay() - from.toEpochDay()) + 2));
+        return new LocalDate[] {from, to};
+    }
+
+    private static String workspaceReport(String tenant, String report, LocalDate[] days) {
+        return "/api/v2/w/" + tenant + "/reports/" + report + "?start_date=" + days[0] + "&end_date=" + days[1];
+    }
+
     @AfterAll
     static void stopServers() {
         SCENARIOS.values().forEach(ContractScenario::close);
@@ -57,8 +72,9 @@ class ReportsContractApiTest {
         Dataset dataset = scenario.dataset;
         for (String tenant : Dataset.TENANTS) {
             for (int query = 0; query < 6; query++) {
-                LocalDate from = dataset.firstDay().plusDays(random.nextInt(dataset.days() + 1) - 1);
-                LocalDate to = from.plusDays(random.nextInt((int) (dataset.lastDay().toEpochDay() - from.toEpochDay()) + 2));
+                LocalDate[] days = days(random, dataset);
+                LocalDate from = days[0];
+                LocalDate to = days[1];
                 String agent = random.nextInt(10) < 4 ? null
                         : random.nextInt(8) == 0 ? "nobody" : Dataset.AGENTS.get(random.nextInt(Dataset.AGENTS.size()));
                 String status = random.nextBoolean() ? null : List.of("completed", "failed", "in_progress")
@@ -73,5 +89,68 @@ class ReportsContractApiTest {
         LocalDate today = LocalDate.ofInstant(Dataset.NOW, java.time.ZoneOffset.UTC);
         scenario.assertAnswer("/v1/analytics/spend", SpendOracle.expected(scenario.stored, "acme",
                 today.minusDays(30), today, null, null), scenario.get("/v1/analytics/spend", scenario.readerKey("acme")));
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void aiUsageMatchesThePlainComputation(long seed) {
+        ContractScenario scenario = scenario(seed);
+        Random random = queries(seed, "ai-usage");
+        for (String tenant : Dataset.TENANTS) {
+            for (int query = 0; query < 4; query++) {
+                LocalDate[] days = days(random, scenario.dataset);
+                String path = workspaceReport(tenant, "ai-usage", days);
+                JsonNode answer = scenario.get(path, scenario.readerKey(tenant));
+                assertMostCreditsFirst(scenario, path, answer.path("by_provider"));
+                assertMostCreditsFirst(scenario, path, answer.path("top_models"));
+                scenario.assertAnswer(path, AiUsageOracle.expected(scenario.stored, scenario.prices, tenant, days[0],
+                        days[1]), AiUsageOracle.canonical((ObjectNode) answer));
+            }
+        }
+    }
+
+    private static void assertMostCreditsFirst(ContractScenario scenario, String path, JsonNode rows) {
+        for (int index = 1; index < rows.size(); index++) {
+            assertThat(rows.get(index).path("total_credits").decimalValue())
+                    .as(scenario.context(path) + " in " + rows)
+                    .isLessThanOrEqualTo(rows.get(index - 1).path("total_credits").decimalValue());
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void smsPhoneAndVoiceUsageMatchThePlainComputation(long seed) {
+        ContractScenario scenario = scenario(seed);
+        Random random = queries(seed, "communication");
+        for (String tenant : Dataset.TENANTS) {
+            for (int query = 0; query < 3; query++) {
+                LocalDate[] days = days(random, scenario.dataset);
+                String key = scenario.readerKey(tenant);
+                String sms = workspaceReport(tenant, "sms-usage", days);
+                scenario.assertAnswer(sms, SmsUsageOracle.expected(scenario.stored, tenant, days[0], days[1]),
+                        scenario.get(sms, key));
+                String phone = workspaceReport(tenant, "phone-usage", days);
+                scenario.assertAnswer(phone, PhoneUsageOracle.expected(scenario.stored, tenant, days[0], days[1]),
+                        scenario.get(phone, key));
+                String voice = workspaceReport(tenant, "voice-usage", days);
+                scenario.assertAnswer(voice, VoiceUsageOracle.expected(scenario.stored, tenant, days[0], days[1]),
+                        scenario.get(voice, key));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void memberUsageMatchesThePlainComputation(long seed) {
+        ContractScenario scenario = scenario(seed);
+        Random random = queries(seed, "member-usage");
+        for (String tenant : Dataset.TENANTS) {
+            for (String member : Stream.concat(Dataset.MEMBERS.stream(), Stream.of("mem-nobody")).toList()) {
+                LocalDate[] days = days(random, scenario.dataset);
+                String path = workspaceReport(tenant, "member-usage/" + member, days);
+                scenario.assertAnswer(path, MemberUsageOracle.expected(scenario.stored, scenario.prices, tenant, member,
+                        days[0], days[1]), scenario.get(path, scenario.readerKey(tenant)));
+            }
+        }
     }
 }
