@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +90,7 @@ class ReportsContractApiTest {
             }
         }
         // without parameters: the thirty days before today through today, which hold every event
-        LocalDate today = LocalDate.ofInstant(Dataset.NOW, java.time.ZoneOffset.UTC);
+        LocalDate today = LocalDate.ofInstant(Dataset.NOW, ZoneOffset.UTC);
         scenario.assertAnswer("/v1/analytics/spend", SpendOracle.expected(scenario.stored, "acme",
                 today.minusDays(30), today, null, null), scenario.get("/v1/analytics/spend", scenario.readerKey("acme")));
     }
@@ -152,5 +156,42 @@ class ReportsContractApiTest {
                         days[0], days[1]), scenario.get(path, scenario.readerKey(tenant)));
             }
         }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void tokensByAssistantMatchesThePlainComputation(long seed) {
+        ContractScenario scenario = scenario(seed);
+        Random random = queries(seed, "tokens");
+        RandomMoments moments = new RandomMoments(random, scenario.dataset.windowStart(), scenario.dataset.windowEnd());
+        for (int query = 0; query < 10; query++) {
+            Instant[] range = instants(random, moments);
+            String user = random.nextInt(3) == 0 ? Dataset.USERS.get(random.nextInt(Dataset.USERS.size())) : null;
+            String tenant = random.nextInt(3) == 0 ? Dataset.TENANTS.get(random.nextInt(Dataset.TENANTS.size())) : null;
+            String path = "/admin/analytics/tokens/by-assistant?start_date=" + parameter(range[0], random, moments)
+                    + "&end_date=" + parameter(range[1], random, moments) + (user == null ? "" : "&user_email=" + user)
+                    + (tenant == null ? "" : "&tenant_id=" + tenant);
+            scenario.assertAnswer(path, TokensByAssistantOracle.expected(scenario.stored, range[0], range[1], user,
+                    tenant), scenario.get(path, scenario.superAdminKey()));
+        }
+    }
+
+    /** A half-open range around the data: whole UTC days, or instants that cut days and hours. */
+    private static Instant[] instants(Random random, RandomMoments moments) {
+        Instant start = moments.around(Duration.ofDays(1).toMillis());
+        Instant end = moments.around(Duration.ofDays(1).toMillis());
+        if (random.nextInt(4) == 0) {
+            start = start.truncatedTo(ChronoUnit.DAYS);
+            end = end.truncatedTo(ChronoUnit.DAYS);
+        }
+        return start.isAfter(end) ? new Instant[] {end, start} : new Instant[] {start, end};
+    }
+
+    /** A UTC midnight as a bare date or an instant; any other instant at a random offset, its plus encoded. */
+    private static String parameter(Instant instant, Random random, RandomMoments moments) {
+        if (instant.equals(instant.truncatedTo(ChronoUnit.DAYS)) && random.nextBoolean()) {
+            return LocalDate.ofInstant(instant, ZoneOffset.UTC).toString();
+        }
+        return moments.format(instant).replace("+", "%2B");
     }
 }
