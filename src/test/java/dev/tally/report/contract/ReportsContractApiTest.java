@@ -194,4 +194,20 @@ class ReportsContractApiTest {
         }
         return moments.format(instant).replace("+", "%2B");
     }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void callStatisticsMatchThePlainComputation(long seed) {
+        ContractScenario scenario = scenario(seed);
+        Random random = queries(seed, "stats");
+        StatsQueries generator = new StatsQueries(random, scenario.dataset);
+        for (String tenant : Dataset.TENANTS) {
+            for (int query = 0; query < 8; query++) {
+                StatsQuery stats = generator.next(tenant);
+                ObjectNode body = stats.body();
+                scenario.assertAnswer("POST /calls/stats " + body, CallStatsOracle.expected(scenario.stored,
+                        scenario.prices, stats), scenario.postStats(body, scenario.readerKey(tenant)));
+            }
+        }
+    }
 }
