@@ -17,6 +17,7 @@ import java.util.Random;
  * report {@code in_progress} again after they finished.
  */
 final class DatasetGenerator {
+    static final int BATCHES = 3;
     private static final LocalDate EARLIEST_FIRST_DAY = LocalDate.parse("2026-05-06");
     private static final LocalDate LAST_DAY_BEFORE_NOW = LocalDate.parse("2026-05-19");
     private static final List<String> FINAL_STATUSES = List.of("completed", "completed", "failed");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * by field with the same report computed in plain Java from the generated events and the documents.
  * The pom runs it on DuckDB with rollups, DuckDB without and the two-shard ClickHouse cluster.
  *
- * <p>Seeds: a fixed few plus one new each run, so the build is repeatable and still explores; a
- * failure names its seed, and {@code -Dtally.contract.seeds=N[,M…]} runs just those.
+ * <p>Seeds: a fixed few (one on ClickHouse) plus one new each run, so the build is repeatable and
+ * still explores; a failure names its seed, and {@code -Dtally.contract.seeds=N[,M…]} runs just those.
  */
 class ReportsContractApiTest {
     private static final List<Long> FIXED_SEEDS = List.of(11L, 2026L, 31337L);
@@ -38,7 +39,10 @@ class ReportsContractApiTest {
         if (!chosen.isBlank()) {
             return Arrays.stream(chosen.split(",")).map(String::trim).map(Long::parseLong);
         }
-        return Stream.concat(FIXED_SEEDS.stream(), Stream.of(System.nanoTime() % 1_000_000));
+        // ClickHouse answers a report several times slower than DuckDB: one fixed seed there keeps the run short
+        List<Long> fixed = "clickhouse".equals(System.getProperty(TestServer.STORE_PROPERTY))
+                ? FIXED_SEEDS.subList(0, 1) : FIXED_SEEDS;
+        return Stream.concat(fixed.stream(), Stream.of(System.nanoTime() % 1_000_000));
     }
 
     /** One server per seed, shared by the reports, so each seed's events are sent once. */
@@ -164,7 +168,7 @@ class ReportsContractApiTest {
         ContractScenario scenario = scenario(seed);
         Random random = queries(seed, "tokens");
         RandomMoments moments = new RandomMoments(random, scenario.dataset.windowStart(), scenario.dataset.windowEnd());
-        for (int query = 0; query < 10; query++) {
+        for (int query = 0; query < 8; query++) {
             Instant[] range = instants(random, moments);
             String user = random.nextInt(3) == 0 ? Dataset.USERS.get(random.nextInt(Dataset.USERS.size())) : null;
             String tenant = random.nextInt(3) == 0 ? Dataset.TENANTS.get(random.nextInt(Dataset.TENANTS.size())) : null;
@@ -202,7 +206,7 @@ class ReportsContractApiTest {
         Random random = queries(seed, "stats");
         StatsQueries generator = new StatsQueries(random, scenario.dataset);
         for (String tenant : Dataset.TENANTS) {
-            for (int query = 0; query < 8; query++) {
+            for (int query = 0; query < 5; query++) {
                 StatsQuery stats = generator.next(tenant);
                 ObjectNode body = stats.body();
                 scenario.assertAnswer("POST /calls/stats " + body, CallStatsOracle.expected(scenario.stored,
