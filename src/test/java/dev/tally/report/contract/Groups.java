@@ -1,6 +1,7 @@
 package dev.tally.report.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,12 @@ final class Groups {
 
     static long countWhere(List<JsonNode> events, String field, String value) {
         return events.stream().filter(event -> value.equals(EventFields.text(event, field))).count();
+    }
+
+    /** The inbound and outbound counts that the SMS and phone reports give per total and per row. */
+    static ObjectNode putDirections(ObjectNode node, String inboundName, String outboundName, List<JsonNode> events) {
+        return node.put(inboundName, countWhere(events, "direction", "inbound"))
+                .put(outboundName, countWhere(events, "direction", "outbound"));
     }
 
     static <V> void forEach(Map<String, V> groups, java.util.function.BiConsumer<String[], V> action) {

@@ -20,15 +20,12 @@ final class PhoneUsageOracle {
                 && EventFields.inDays(call, start, end));
         ObjectNode answer = AnswerComparison.MAPPER.createObjectNode().put("startDate", start.toString())
                 .put("endDate", end.toString()).put("totalCalls", calls.size())
-                .put("totalInbound", Groups.countWhere(calls, "direction", "inbound"))
-                .put("totalOutbound", Groups.countWhere(calls, "direction", "outbound"))
                 .put("totalDurationSeconds", Durations.wholeSeconds(Groups.sum(calls, EventFields::durationMillis)));
+        Groups.putDirections(answer, "totalInbound", "totalOutbound", calls);
         ArrayNode rows = answer.putArray("rows");
         Groups.forEach(Groups.by(calls, call -> Groups.key(EventFields.utcDay(call).toString(),
-                EventFields.text(call, "phone_number"))), (key, ofRow) -> rows.addObject()
-                .put("date", key[0]).put("phoneNumber", key[1])
-                .put("inbound", Groups.countWhere(ofRow, "direction", "inbound"))
-                .put("outbound", Groups.countWhere(ofRow, "direction", "outbound"))
+                EventFields.text(call, "phone_number"))), (key, ofRow) -> Groups.putDirections(rows.addObject()
+                .put("date", key[0]).put("phoneNumber", key[1]), "inbound", "outbound", ofRow)
                 .put("totalDurationSeconds", Durations.wholeSeconds(Groups.sum(ofRow, EventFields::durationMillis))));
         return answer;
     }

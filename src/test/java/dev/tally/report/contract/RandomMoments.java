@@ -11,22 +11,12 @@ import java.util.Random;
  * midnight or hour, where a report's day, hour or rollup boundary is; and written with random
  * offsets, since an event's time is stored in UTC whatever offset it was sent with.
  */
-final class RandomMoments {
+record RandomMoments(Random random, Instant start, Instant end) {
     private static final List<Long> OFFSETS_FROM_BOUNDARY_MILLIS = List.of(-60_000L, -1_000L, -1L, 0L, 0L, 1L, 999L,
             1_000L, 59_999L);
     private static final List<ZoneOffset> SENT_OFFSETS = List.of(ZoneOffset.UTC, ZoneOffset.UTC,
             ZoneOffset.ofHoursMinutes(5, 30), ZoneOffset.ofHours(-7), ZoneOffset.ofHoursMinutes(-3, -30));
     private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX");
-
-    private final Random random;
-    private final Instant start;
-    private final Instant end;
-
-    RandomMoments(Random random, Instant start, Instant end) {
-        this.random = random;
-        this.start = start;
-        this.end = end;
-    }
 
     /** An instant in [start, end). */
     Instant next() {

@@ -62,6 +62,21 @@ class ReportsContractApiTest {
         return new LocalDate[] {from, to};
     }
 
+    /** What one report checks for one tenant and one range of days, with the report's own random stream. */
+    private interface DaysCheck {
+        void check(ContractScenario scenario, String tenant, LocalDate[] days, Random random);
+    }
+
+    private static void forTenantsAndDays(long seed, String report, int rangesPerTenant, DaysCheck check) {
+        ContractScenario scenario = scenario(seed);
+        Random random = queries(seed, report);
+        for (String tenant : Dataset.TENANTS) {
+            for (int range = 0; range < rangesPerTenant; range++) {
+                check.check(scenario, tenant, days(random, scenario.dataset), random);
+            }
+        }
+    }
+
     private static String workspaceReport(String tenant, String report, LocalDate[] days) {
         return "/api/v2/w/" + tenant + "/reports/" + report + "?start_date=" + days[0] + "&end_date=" + days[1];
     }
@@ -75,24 +90,17 @@ class ReportsContractApiTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void spendMatchesThePlainComputation(long seed) {
+        forTenantsAndDays(seed, "spend", 6, (scenario, tenant, days, random) -> {
+            String agent = random.nextInt(10) < 4 ? null
+                    : random.nextInt(8) == 0 ? "nobody" : Dataset.AGENTS.get(random.nextInt(Dataset.AGENTS.size()));
+            String status = random.nextBoolean() ? null : List.of("completed", "failed", "in_progress")
+                    .get(random.nextInt(3));
+            String path = "/v1/analytics/spend?from=" + days[0] + "&to=" + days[1]
+                    + (agent == null ? "" : "&agent_id=" + agent) + (status == null ? "" : "&status=" + status);
+            scenario.assertAnswer(path, SpendOracle.expected(scenario.stored, tenant, days[0], days[1], agent, status),
+                    scenario.get(path, scenario.readerKey(tenant)));
+        });
         ContractScenario scenario = scenario(seed);
-        Random random = queries(seed, "spend");
-        Dataset dataset = scenario.dataset;
-        for (String tenant : Dataset.TENANTS) {
-            for (int query = 0; query < 6; query++) {
-                LocalDate[] days = days(random, dataset);
-                LocalDate from = days[0];
-                LocalDate to = days[1];
-                String agent = random.nextInt(10) < 4 ? null
-                        : random.nextInt(8) == 0 ? "nobody" : Dataset.AGENTS.get(random.nextInt(Dataset.AGENTS.size()));
-                String status = random.nextBoolean() ? null : List.of("completed", "failed", "in_progress")
-                        .get(random.nextInt(3));
-                String path = "/v1/analytics/spend?from=" + from + "&to=" + to + (agent == null ? "" : "&agent_id=" + agent)
-                        + (status == null ? "" : "&status=" + status);
-                scenario.assertAnswer(path, SpendOracle.expected(scenario.stored, tenant, from, to, agent, status),
-                        scenario.get(path, scenario.readerKey(tenant)));
-            }
-        }
         // without parameters: the thirty days before today through today, which hold every event
         LocalDate today = LocalDate.ofInstant(Dataset.NOW, ZoneOffset.UTC);
         scenario.assertAnswer("/v1/analytics/spend", SpendOracle.expected(scenario.stored, "acme",
@@ -102,19 +110,14 @@ class ReportsContractApiTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void aiUsageMatchesThePlainComputation(long seed) {
-        ContractScenario scenario = scenario(seed);
-        Random random = queries(seed, "ai-usage");
-        for (String tenant : Dataset.TENANTS) {
-            for (int query = 0; query < 4; query++) {
-                LocalDate[] days = days(random, scenario.dataset);
-                String path = workspaceReport(tenant, "ai-usage", days);
-                JsonNode answer = scenario.get(path, scenario.readerKey(tenant));
-                assertMostCreditsFirst(scenario, path, answer.path("by_provider"));
-                assertMostCreditsFirst(scenario, path, answer.path("top_models"));
-                scenario.assertAnswer(path, AiUsageOracle.expected(scenario.stored, scenario.prices, tenant, days[0],
-                        days[1]), AiUsageOracle.canonical((ObjectNode) answer));
-            }
-        }
+        forTenantsAndDays(seed, "ai-usage", 4, (scenario, tenant, days, random) -> {
+            String path = workspaceReport(tenant, "ai-usage", days);
+            JsonNode answer = scenario.get(path, scenario.readerKey(tenant));
+            assertMostCreditsFirst(scenario, path, answer.path("by_provider"));
+            assertMostCreditsFirst(scenario, path, answer.path("top_models"));
+            scenario.assertAnswer(path, AiUsageOracle.expected(scenario.stored, scenario.prices, tenant, days[0],
+                    days[1]), AiUsageOracle.canonical((ObjectNode) answer));
+        });
     }
 
     private static void assertMostCreditsFirst(ContractScenario scenario, String path, JsonNode rows) {
@@ -128,38 +131,30 @@ class ReportsContractApiTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void smsPhoneAndVoiceUsageMatchThePlainComputation(long seed) {
-        ContractScenario scenario = scenario(seed);
-        Random random = queries(seed, "communication");
-        for (String tenant : Dataset.TENANTS) {
-            for (int query = 0; query < 3; query++) {
-                LocalDate[] days = days(random, scenario.dataset);
-                String key = scenario.readerKey(tenant);
-                String sms = workspaceReport(tenant, "sms-usage", days);
-                scenario.assertAnswer(sms, SmsUsageOracle.expected(scenario.stored, tenant, days[0], days[1]),
-                        scenario.get(sms, key));
-                String phone = workspaceReport(tenant, "phone-usage", days);
-                scenario.assertAnswer(phone, PhoneUsageOracle.expected(scenario.stored, tenant, days[0], days[1]),
-                        scenario.get(phone, key));
-                String voice = workspaceReport(tenant, "voice-usage", days);
-                scenario.assertAnswer(voice, VoiceUsageOracle.expected(scenario.stored, tenant, days[0], days[1]),
-                        scenario.get(voice, key));
-            }
-        }
+        forTenantsAndDays(seed, "communication", 3, (scenario, tenant, days, random) -> {
+            String key = scenario.readerKey(tenant);
+            String sms = workspaceReport(tenant, "sms-usage", days);
+            scenario.assertAnswer(sms, SmsUsageOracle.expected(scenario.stored, tenant, days[0], days[1]),
+                    scenario.get(sms, key));
+            String phone = workspaceReport(tenant, "phone-usage", days);
+            scenario.assertAnswer(phone, PhoneUsageOracle.expected(scenario.stored, tenant, days[0], days[1]),
+                    scenario.get(phone, key));
+            String voice = workspaceReport(tenant, "voice-usage", days);
+            scenario.assertAnswer(voice, VoiceUsageOracle.expected(scenario.stored, tenant, days[0], days[1]),
+                    scenario.get(voice, key));
+        });
     }
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void memberUsageMatchesThePlainComputation(long seed) {
-        ContractScenario scenario = scenario(seed);
-        Random random = queries(seed, "member-usage");
-        for (String tenant : Dataset.TENANTS) {
-            for (String member : Stream.concat(Dataset.MEMBERS.stream(), Stream.of("mem-nobody")).toList()) {
-                LocalDate[] days = days(random, scenario.dataset);
-                String path = workspaceReport(tenant, "member-usage/" + member, days);
-                scenario.assertAnswer(path, MemberUsageOracle.expected(scenario.stored, scenario.prices, tenant, member,
-                        days[0], days[1]), scenario.get(path, scenario.readerKey(tenant)));
-            }
-        }
+        List<String> members = Stream.concat(Dataset.MEMBERS.stream(), Stream.of("mem-nobody")).toList();
+        forTenantsAndDays(seed, "member-usage", 2 * members.size(), (scenario, tenant, days, random) -> {
+            String member = members.get(random.nextInt(members.size()));
+            String path = workspaceReport(tenant, "member-usage/" + member, days);
+            scenario.assertAnswer(path, MemberUsageOracle.expected(scenario.stored, scenario.prices, tenant, member,
+                    days[0], days[1]), scenario.get(path, scenario.readerKey(tenant)));
+        });
     }
 
     @ParameterizedTest(name = "seed {0}")

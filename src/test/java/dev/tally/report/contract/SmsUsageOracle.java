@@ -19,18 +19,15 @@ final class SmsUsageOracle {
         List<JsonNode> messages = stored.events(tenant, "sms", sms -> EventFields.inDays(sms, start, end));
         ObjectNode answer = AnswerComparison.MAPPER.createObjectNode().put("startDate", start.toString())
                 .put("endDate", end.toString()).put("totalMessages", messages.size())
-                .put("totalInbound", Groups.countWhere(messages, "direction", "inbound"))
-                .put("totalOutbound", Groups.countWhere(messages, "direction", "outbound"))
                 .put("totalCharacters", Groups.sum(messages, SmsUsageOracle::characters))
                 .put("totalSegments", Groups.sum(messages, SmsUsageOracle::segments))
                 .put("totalInboundSegments", segments(messages, "inbound"))
                 .put("totalOutboundSegments", segments(messages, "outbound"));
+        Groups.putDirections(answer, "totalInbound", "totalOutbound", messages);
         ArrayNode rows = answer.putArray("rows");
         Groups.forEach(Groups.by(messages, sms -> Groups.key(EventFields.utcDay(sms).toString(),
-                EventFields.text(sms, "phone_number"))), (key, ofRow) -> rows.addObject()
-                .put("date", key[0]).put("phoneNumber", key[1])
-                .put("inbound", Groups.countWhere(ofRow, "direction", "inbound"))
-                .put("outbound", Groups.countWhere(ofRow, "direction", "outbound"))
+                EventFields.text(sms, "phone_number"))), (key, ofRow) -> Groups.putDirections(rows.addObject()
+                .put("date", key[0]).put("phoneNumber", key[1]), "inbound", "outbound", ofRow)
                 .put("inboundSegments", segments(ofRow, "inbound"))
                 .put("outboundSegments", segments(ofRow, "outbound"))
                 .put("characters", Groups.sum(ofRow, SmsUsageOracle::characters)));
