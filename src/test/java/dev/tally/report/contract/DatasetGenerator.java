@@ -104,7 +104,7 @@ final class DatasetGenerator {
                 first.add(events.inProgress(identity));
                 continue;
             }
-            ObjectNode finished = events.finished(identity, FINAL_STATUSES.get(random.nextInt(3)));
+            ObjectNode finished = events.finished(later(events, identity), FINAL_STATUSES.get(random.nextInt(3)));
             if (path < 50) {
                 first.add(finished);
             } else if (path < 75) {
@@ -116,13 +116,18 @@ final class DatasetGenerator {
             } else {
                 // a post-call correction: another cost, sentiment, even status, replaces the first final state
                 first.add(finished);
-                second.add(events.finished(identity, FINAL_STATUSES.get(random.nextInt(3))));
+                second.add(events.finished(later(events, identity), FINAL_STATUSES.get(random.nextInt(3))));
             }
             if (random.nextInt(10) == 0) {
                 third.add(events.inProgress(identity));
             }
         }
         return ids;
+    }
+
+    /** Most later states name the call as before; some name another agent, user, number or direction. */
+    private ObjectNode later(RandomEvents events, ObjectNode earlier) {
+        return random.nextInt(4) == 0 ? events.reassigned(earlier) : earlier;
     }
 
     private int count(int base, double scale) {

@@ -63,7 +63,20 @@ final class RandomEvents {
 
     /** A call as first sent: its identity, without any state. */
     ObjectNode callIdentity() {
-        ObjectNode call = event("call", moments.next());
+        return assigned(event("call", moments.next()));
+    }
+
+    /**
+     * The same call with its agent, user, number and direction drawn again, as a later state may
+     * name them: the newer state replaces the older one whole, in every report.
+     */
+    ObjectNode reassigned(ObjectNode identity) {
+        ObjectNode call = identity.deepCopy();
+        call.remove(List.of("agent_id", "user_email"));
+        return assigned(call);
+    }
+
+    private ObjectNode assigned(ObjectNode call) {
         maybe(call, "agent_id", Dataset.AGENTS, 80);
         maybe(call, "user_email", Dataset.USERS, 70);
         return call.put("direction", random.nextBoolean() ? "inbound" : "outbound")
