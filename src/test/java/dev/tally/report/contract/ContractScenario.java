@@ -43,7 +43,7 @@ final class ContractScenario implements AutoCloseable {
                     TestServer.ADMIN_TOKEN);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         });
-        dataset.batchesByTenant().keySet().forEach(tenant -> readerKeys.put(tenant,
+        Dataset.TENANTS.forEach(tenant -> readerKeys.put(tenant,
                 server.createKey(tenant, new String[] {"analytics:read"})));
         String platformWriter = server.createKey(null, new String[] {"events:write"});
         for (int round = 0; round < DatasetGenerator.BATCHES; round++) {

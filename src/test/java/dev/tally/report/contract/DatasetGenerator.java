@@ -44,6 +44,18 @@ final class DatasetGenerator {
             RandomMoments moments = new RandomMoments(random, window.windowStart(), window.windowEnd());
             batches.put(Dataset.TENANTS.get(index), tenantBatches(new RandomEvents(random, moments), scales[index]));
         }
+        // a crowd costs ClickHouse a settle wait per tenant created and a rollup pass per tenant ingested
+        // (some 40 s), so one seed in four has it
+        List<String> crowd = random.nextInt(4) == 0 ? Dataset.CROWD : List.of();
+        for (String tenant : crowd) {
+            RandomEvents events = new RandomEvents(random, new RandomMoments(random, window.windowStart(),
+                    window.windowEnd()));
+            ObjectNode call = events.callIdentity();
+            List<String> callIds = List.of(EventFields.id(call));
+            batches.put(tenant, List.of(List.of(events.finished(call, "completed"), events.tts(),
+                    events.llm(List.of(), callIds, List.of()), events.llm(List.of(), callIds, List.of())), List.of(),
+                    List.of()));
+        }
         return window;
     }
 

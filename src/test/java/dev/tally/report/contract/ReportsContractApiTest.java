@@ -31,7 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * still explores; a failure names its seed, and {@code -Dtally.contract.seeds=N[,M…]} runs just those.
  */
 class ReportsContractApiTest {
-    private static final List<Long> FIXED_SEEDS = List.of(11L, 2026L, 31337L);
+    /** The last one draws the crowd of small tenants; the first, all ClickHouse runs, does not. */
+    private static final List<Long> FIXED_SEEDS = List.of(2026L, 31337L, 1L);
+    /** Drawn once, so every report of this run asks the same fresh seed's server. */
+    private static final long FRESH_SEED = System.nanoTime() % 1_000_000;
     private static final Map<Long, ContractScenario> SCENARIOS = new ConcurrentHashMap<>();
 
     static Stream<Long> seeds() {
@@ -42,7 +45,7 @@ class ReportsContractApiTest {
         // ClickHouse answers a report several times slower than DuckDB: one fixed seed there keeps the run short
         List<Long> fixed = "clickhouse".equals(System.getProperty(TestServer.STORE_PROPERTY))
                 ? FIXED_SEEDS.subList(0, 1) : FIXED_SEEDS;
-        return Stream.concat(fixed.stream(), Stream.of(System.nanoTime() % 1_000_000));
+        return Stream.concat(fixed.stream(), Stream.of(FRESH_SEED));
     }
 
     /** One server per seed, shared by the reports, so each seed's events are sent once. */
