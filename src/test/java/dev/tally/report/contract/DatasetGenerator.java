@@ -28,11 +28,12 @@ final class DatasetGenerator {
         random = new Random(seed);
     }
 
-    static Dataset generate(long seed) {
-        return new DatasetGenerator(seed).dataset(seed);
+    /** With {@code crowdAllowed}, one seed in four also has the {@link Dataset#CROWD} tenants. */
+    static Dataset generate(long seed, boolean crowdAllowed) {
+        return new DatasetGenerator(seed).dataset(seed, crowdAllowed);
     }
 
-    private Dataset dataset(long seed) {
+    private Dataset dataset(long seed, boolean crowdAllowed) {
         LocalDate firstDay = EARLIEST_FIRST_DAY.plusDays(random.nextInt(5));
         int maximumDays = (int) (LAST_DAY_BEFORE_NOW.toEpochDay() - firstDay.toEpochDay()) + 1;
         int days = 3 + random.nextInt(Math.min(10, maximumDays) - 2);
@@ -44,9 +45,7 @@ final class DatasetGenerator {
             RandomMoments moments = new RandomMoments(random, window.windowStart(), window.windowEnd());
             batches.put(Dataset.TENANTS.get(index), tenantBatches(new RandomEvents(random, moments), scales[index]));
         }
-        // a crowd costs ClickHouse a settle wait per tenant created and a rollup pass per tenant ingested
-        // (some 40 s), so one seed in four has it
-        List<String> crowd = random.nextInt(4) == 0 ? Dataset.CROWD : List.of();
+        List<String> crowd = random.nextInt(4) == 0 && crowdAllowed ? Dataset.CROWD : List.of();
         for (String tenant : crowd) {
             RandomEvents events = new RandomEvents(random, new RandomMoments(random, window.windowStart(),
                     window.windowEnd()));

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * still explores; a failure names its seed, and {@code -Dtally.contract.seeds=N[,M…]} runs just those.
  */
 class ReportsContractApiTest {
-    /** The last one draws the crowd of small tenants; the first, all ClickHouse runs, does not. */
+    /** The last one draws the crowd of small tenants where the store allows it (not ClickHouse, by default). */
     private static final List<Long> FIXED_SEEDS = List.of(2026L, 31337L, 1L);
     /** Drawn once, so every report of this run asks the same fresh seed's server. */
     private static final long FRESH_SEED = System.nanoTime() % 1_000_000;
