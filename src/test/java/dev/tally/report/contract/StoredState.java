@@ -1,0 +1,52 @@
+package dev.tally.report.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * The events a tenant has once its batches are stored, by the ingest contract's rules applied to
+ * the batches in the order they were sent: an id already stored is a duplicate and changes nothing,
+ * except a call's, whose newer state replaces the older unless it would take a finished call back
+ * to {@code in_progress}.
+ */
+final class StoredState {
+    private final Map<String, List<JsonNode>> eventsByTenant = new LinkedHashMap<>();
+
+    StoredState(Dataset dataset) {
+        dataset.batchesByTenant().forEach((tenant, batches) -> {
+            Map<String, JsonNode> byId = new LinkedHashMap<>();
+            for (List<ObjectNode> batch : batches) {
+                batch.forEach(event -> store(byId, event));
+            }
+            eventsByTenant.put(tenant, new ArrayList<>(byId.values()));
+        });
+    }
+
+    private static void store(Map<String, JsonNode> byId, JsonNode event) {
+        JsonNode stored = byId.get(EventFields.id(event));
+        if (stored == null) {
+            byId.put(EventFields.id(event), event);
+        } else if ("call".equals(EventFields.type(event))
+                && !(EventFields.isFinished(stored) && !EventFields.isFinished(event))) {
+            byId.put(EventFields.id(event), event);
+        }
+    }
+
+    List<String> tenants() {
+        return List.copyOf(eventsByTenant.keySet());
+    }
+
+    Stream<JsonNode> events(String tenant, String type) {
+        return eventsByTenant.get(tenant).stream().filter(event -> type.equals(EventFields.type(event)));
+    }
+
+    List<JsonNode> events(String tenant, String type, Predicate<JsonNode> condition) {
+        return events(tenant, type).filter(condition).toList();
+    }
+}
