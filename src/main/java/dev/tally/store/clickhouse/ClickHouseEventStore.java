@@ -34,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,8 @@ public final class ClickHouseEventStore implements EventStore {
     private final SqlDialect dialect = new ClickHouseDialect();
     private final ClickHouseRollups rollups;
     private final ScheduledExecutorService recomputation;
+    /** For failure-injection tests: called at each step of every write; production never throws there. */
+    private volatile Consumer<ClickHouseWriteStep> faults = step -> { };
     /** Where a batch's calls insert runs while the writer inserts its events. */
     private final ExecutorService callInserts;
 
@@ -94,6 +97,11 @@ public final class ClickHouseEventStore implements EventStore {
         });
         recomputation.scheduleWithFixedDelay(this::recomputeQuietly, RECOMPUTE_EVERY_SECONDS, RECOMPUTE_EVERY_SECONDS,
                 TimeUnit.SECONDS);
+    }
+
+    /** For failure-injection tests: what every later write runs into at each step. */
+    public void injectFaults(Consumer<ClickHouseWriteStep> faults) {
+        this.faults = faults == null ? step -> { } : faults;
     }
 
     private void recomputeQuietly() {
@@ -141,14 +149,21 @@ public final class ClickHouseEventStore implements EventStore {
         }
         // marked before the rows go in, so no hour holds rows its marks do not announce
         long started = System.nanoTime();
+        Consumer<ClickHouseWriteStep> faults = this.faults;
         rollups.mark(touched, false);
+        faults.accept(ClickHouseWriteStep.MARKED);
         // calls beside the events: neither waits for the other, and the write returns only once both are in
-        Future<?> calls = callStates.isEmpty() ? null : callInserts.submit(() -> http.insert("calls", callRows));
+        Future<?> calls = callStates.isEmpty() ? null : callInserts.submit(() -> {
+            http.insert("calls", callRows);
+            faults.accept(ClickHouseWriteStep.CALLS_INSERTED);
+        });
         try {
             if (!newEvents.isEmpty()) {
                 http.insert("events", eventRows);
+                faults.accept(ClickHouseWriteStep.EVENTS_INSERTED);
                 // after the events: an id recorded for an event that never landed would turn its retry away
                 http.insert(ClickHouseSchema.EVENT_IDS, idRows(newEvents));
+                faults.accept(ClickHouseWriteStep.IDS_INSERTED);
             }
         } finally {
             // even when the events failed: no insert of this batch may still be running when it is retried
@@ -158,6 +173,7 @@ public final class ClickHouseEventStore implements EventStore {
             // slower than a recomputation assumes: mark again, so any hour recomputed meanwhile is read raw
             rollups.mark(touched, true);
         }
+        faults.accept(ClickHouseWriteStep.WRITTEN);
         if (Boolean.getBoolean(HALT_AFTER_WRITE_PROPERTY)) {
             Runtime.getRuntime().halt(137);
         }

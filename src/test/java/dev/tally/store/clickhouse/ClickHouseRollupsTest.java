@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.bench.EventGenerator;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
-import dev.tally.store.ReportStore;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
-import dev.tally.store.sql.Row;
 import dev.tally.store.sql.SqlBuilder;
 import dev.tally.testing.ClickHouseCluster;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -63,14 +59,14 @@ class ClickHouseRollupsTest {
                 store.write(events);
                 duckDb.write(events);
             }
-            List<RollupRead> reads = reads(new SplittableRandom(9), generator.startMs());
-            List<Map<List<Object>, List<Long>>> raw = answers(store, reads);
+            List<RollupRead> reads = RollupAnswers.reads(new SplittableRandom(9), generator.startMs());
+            List<Map<List<Object>, List<Long>>> raw = RollupAnswers.of(store, reads);
 
             assertThat(store.recomputeRollups()).as("hours recorded").isGreaterThan(4 * 24 / 2);
 
-            assertThat(answers(store, reads)).isEqualTo(raw);
-            assertThat(answers(duckDb, reads)).isEqualTo(raw);
-            assertThat(answers(duckDb.withoutRollups(), reads)).isEqualTo(raw);
+            assertThat(RollupAnswers.of(store, reads)).isEqualTo(raw);
+            assertThat(RollupAnswers.of(duckDb, reads)).isEqualTo(raw);
+            assertThat(RollupAnswers.of(duckDb.withoutRollups(), reads)).isEqualTo(raw);
             assertThat(raw.stream().filter(answer -> !answer.isEmpty()).count()).as("reads with rows")
                     .isGreaterThan(reads.size() / 2);
         }
@@ -191,66 +187,4 @@ class ClickHouseRollupsTest {
         event.receivedMs = timeMs;
         return event;
     }
-
-    /** Reads of every table for random tenants and ranges, most starting and ending inside an hour. */
-    private static List<RollupRead> reads(SplittableRandom random, long startMs) {
-        List<RollupRead> reads = new ArrayList<>();
-        for (RollupTable table : Rollups.ALL) {
-            for (int index = 0; index < 4; index++) {
-                long from = startMs + random.nextLong(3 * 24 * HOUR_MS);
-                long to = from + random.nextLong(2 * 24 * HOUR_MS);
-                if (index == 0) {
-                    from = Math.floorDiv(from, table.grain().milliseconds()) * table.grain().milliseconds();
-                    to = from + 2 * table.grain().milliseconds();
-                }
-                // the last read of each table spans every tenant, as tokens by assistant does without one
-                String tenant = index == 3 ? null : EventGenerator.TENANTS[index % EventGenerator.TENANTS.length];
-                reads.add(RollupRead.of(table, tenant, from, to));
-            }
-        }
-        return reads;
-    }
-
-    /** Per read: each group's combined measures, groups that counted nothing left out, identities as null. */
-    private static List<Map<List<Object>, List<Long>>> answers(ReportStore store, List<RollupRead> reads) {
-        List<Map<List<Object>, List<Long>>> answers = new ArrayList<>();
-        for (RollupRead read : reads) {
-            RollupTable table = read.table();
-            StringBuilder groups = new StringBuilder("tenant_id, " + table.grain().column());
-            table.keys().forEach(key -> groups.append(", ").append(key.name()));
-            SqlBuilder sql = new SqlBuilder().append("SELECT " + groups);
-            List<RollupTable.Measure> measures = table.measures();
-            for (int index = 0; index < measures.size(); index++) {
-                String combine = switch (measures.get(index).combine()) {
-                    case SUM -> "sum";
-                    case MIN -> "min";
-                    case MAX -> "max";
-                };
-                sql.append(", " + combine + "(" + measures.get(index).name() + ") AS m_" + index);
-            }
-            sql.append(" FROM ").append(store.rollup(read)).append(" AS rows_read GROUP BY " + groups);
-            Map<List<Object>, List<Long>> answer = new HashMap<>();
-            for (Row row : store.query(sql.build())) {
-                List<Object> key = new ArrayList<>();
-                key.add(row.string("tenant_id"));
-                key.add(row.longValue(table.grain().column()));
-                table.keys().forEach(column -> key.add(row.asMap().get(column.name()) instanceof Number number
-                        ? (Object) Math.round(number.doubleValue()) : row.asMap().get(column.name())));
-                List<Long> values = new ArrayList<>();
-                for (int index = 0; index < measures.size(); index++) {
-                    Object value = row.asMap().get("m_" + index);
-                    long whole = row.longValue("m_" + index);
-                    boolean identity = value == null || whole == measures.get(index).identity()
-                            && measures.get(index).combine() != RollupTable.Combine.SUM;
-                    values.add(identity ? null : whole);
-                }
-                if (values.get(0) != null && values.get(0) != 0) {
-                    answer.put(key, values);
-                }
-            }
-            answers.add(answer);
-        }
-        return answers;
-    }
-
 }

@@ -1,0 +1,18 @@
+package dev.tally.store.clickhouse;
+
+/**
+ * The steps of one ClickHouse write, in order (calls beside the events): the places where a test
+ * makes a write fail. ClickHouse has no transaction across them; a retry must still count once.
+ */
+public enum ClickHouseWriteStep {
+    /** The batch's (tenant, hour)s are marked for recomputation; no row is in. */
+    MARKED,
+    /** The new events are in {@code events}; their ids are not yet in {@code event_ids}. */
+    EVENTS_INSERTED,
+    /** The new events' ids are in {@code event_ids}. */
+    IDS_INSERTED,
+    /** The calls' new states are in {@code calls}. */
+    CALLS_INSERTED,
+    /** Everything is in, as if the answer was lost: the rows are stored, the caller hears a failure. */
+    WRITTEN
+}

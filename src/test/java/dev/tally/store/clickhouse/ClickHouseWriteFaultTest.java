@@ -1,0 +1,136 @@
+package dev.tally.store.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tally.bench.EventGenerator;
+import dev.tally.event.Event;
+import dev.tally.event.EventType;
+import dev.tally.ingest.WriteOutcome;
+import dev.tally.store.ReportStore;
+import dev.tally.store.duckdb.DuckDbDatabase;
+import dev.tally.store.duckdb.DuckDbEventStore;
+import dev.tally.store.rollup.RollupRead;
+import dev.tally.store.sql.RawTable;
+import dev.tally.store.sql.SqlBuilder;
+import dev.tally.testing.ClickHouseCluster;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A ClickHouse write that fails at any step, then is retried as a client retries a 503, counts
+ * every event once: the raw rows, the rollups recomputed afterwards and DuckDB's answers for the
+ * same events written once all agree. ClickHouse has no transaction across the steps, so this is
+ * what the order of the steps (marks first, ids after their events) has to guarantee.
+ */
+class ClickHouseWriteFaultTest {
+    private static final long HOUR_MS = 3_600_000L;
+    /** 2026-03-15T00:00:00Z. */
+    private static final long END_MS = 1_773_532_800_000L;
+
+    @ParameterizedTest
+    @EnumSource(ClickHouseWriteStep.class)
+    void aWriteThatFailsAtAnyStepAndIsRetriedCountsOnce(ClickHouseWriteStep failingStep) {
+        EventGenerator generator = new EventGenerator(5, 3_000, 500, END_MS, 3);
+        ClickHouseStore clickHouse = ClickHouseStore.open(ClickHouseCluster.shared().newDatabase());
+        ClickHouseEventStore store = (ClickHouseEventStore) clickHouse.events();
+        try (DuckDbDatabase database = DuckDbDatabase.inMemory();
+             DuckDbEventStore duckDb = new DuckDbEventStore(database)) {
+            List<Event> earlierCalls = new ArrayList<>();
+            for (int batch = 0; batch < generator.batches(); batch++) {
+                List<Event> events = new ArrayList<>(generator.batch(batch));
+                if (batch % 2 == 1) {
+                    // later states of calls already stored, one of them moved to another hour
+                    events.addAll(laterStates(earlierCalls));
+                }
+                events.stream().filter(event -> event.type == EventType.CALL).forEach(earlierCalls::add);
+                duckDb.write(events);
+                AtomicBoolean failed = new AtomicBoolean();
+                store.injectFaults(step -> {
+                    if (step == failingStep && failed.compareAndSet(false, true)) {
+                        throw new ClickHouseException("injected failure at " + step);
+                    }
+                });
+                boolean reachesStep = reaches(failingStep, events);
+                if (reachesStep) {
+                    assertThatThrownBy(() -> store.write(events)).hasMessageContaining("injected failure at " + failingStep);
+                }
+                store.injectFaults(null);
+                List<WriteOutcome> retried = store.write(events);
+                assertThat(retried).doesNotContain(WriteOutcome.REJECTED);
+            }
+            List<RollupRead> reads = RollupAnswers.reads(new SplittableRandom(11), generator.startMs());
+            List<Map<List<Object>, List<Long>>> once = RollupAnswers.of(duckDb.withoutRollups(), reads);
+
+            assertThat(RollupAnswers.of(store, reads)).as("raw rows after the retries").isEqualTo(once);
+            store.recomputeRollups();
+            assertThat(RollupAnswers.of(store, reads)).as("recomputed rollups").isEqualTo(once);
+            assertThat(count(store, RawTable.EVENTS)).isEqualTo(count(duckDb, RawTable.EVENTS));
+            assertThat(count(store, RawTable.CALLS)).isEqualTo(count(duckDb, RawTable.CALLS));
+            assertThat(once.stream().filter(answer -> !answer.isEmpty()).count()).as("reads with rows")
+                    .isGreaterThan(reads.size() / 2);
+        } finally {
+            store.close();
+        }
+    }
+
+    /** Whether a write of these events gets to the step at all (no calls: no calls insert). */
+    private static boolean reaches(ClickHouseWriteStep step, List<Event> events) {
+        boolean calls = events.stream().anyMatch(event -> event.type == EventType.CALL);
+        boolean others = events.stream().anyMatch(event -> event.type != EventType.CALL);
+        return switch (step) {
+            case MARKED, WRITTEN -> true;
+            case EVENTS_INSERTED, IDS_INSERTED -> others;
+            case CALLS_INSERTED -> calls;
+        };
+    }
+
+    private static List<Event> laterStates(List<Event> calls) {
+        List<Event> later = new ArrayList<>();
+        for (int index = 0; index < Math.min(3, calls.size()); index++) {
+            Event stored = calls.get(calls.size() - 1 - index);
+            Event state = copyOf(stored);
+            state.status = "failed";
+            state.sentiment = "negative";
+            if (index == 0) {
+                state.timeMs = stored.timeMs - 2 * HOUR_MS;
+                state.endedMs = stored.endedMs == null ? null : stored.endedMs - 2 * HOUR_MS;
+            }
+            later.add(state);
+        }
+        return later;
+    }
+
+    private static Event copyOf(Event call) {
+        Event copy = new Event();
+        copy.tenantId = call.tenantId;
+        copy.id = call.id;
+        copy.type = call.type;
+        copy.timeMs = call.timeMs;
+        copy.agentId = call.agentId;
+        copy.userEmail = call.userEmail;
+        copy.memberId = call.memberId;
+        copy.attributes = call.attributes;
+        copy.status = call.status;
+        copy.direction = call.direction;
+        copy.phoneNumber = call.phoneNumber;
+        copy.endedMs = call.endedMs;
+        copy.durationMs = call.durationMs;
+        copy.sentiment = call.sentiment;
+        copy.endReason = call.endReason;
+        copy.costNanos = call.costNanos;
+        copy.costSource = call.costSource;
+        copy.receivedMs = call.receivedMs;
+        return copy;
+    }
+
+    private static long count(ReportStore store, RawTable table) {
+        return store.query(new SqlBuilder().append("SELECT count(*) AS n FROM " + store.table(table)).build())
+                .get(0).longValue("n");
+    }
+}
