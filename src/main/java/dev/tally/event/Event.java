@@ -80,6 +80,58 @@ public final class Event {
 
     public long receivedMs;
 
+    /** A field-by-field copy: a later state or a correction starts from the stored event and changes what differs. */
+    public Event copy() {
+        Event copy = new Event();
+        copy.tenantId = tenantId;
+        copy.id = id;
+        copy.type = type;
+        copy.timeMs = timeMs;
+        copy.agentId = agentId;
+        copy.userEmail = userEmail;
+        copy.memberId = memberId;
+        copy.attributes = attributes;
+        copy.status = status;
+        copy.direction = direction;
+        copy.phoneNumber = phoneNumber;
+        copy.endedMs = endedMs;
+        copy.durationMs = durationMs;
+        copy.sentiment = sentiment;
+        copy.endReason = endReason;
+        copy.provider = provider;
+        copy.model = model;
+        copy.kind = kind;
+        copy.callId = callId;
+        copy.chatId = chatId;
+        copy.exception = exception;
+        copy.opName = opName;
+        copy.traceId = traceId;
+        copy.parentId = parentId;
+        copy.threadId = threadId;
+        copy.turnId = turnId;
+        copy.runId = runId;
+        copy.inputTokens = inputTokens;
+        copy.cachedInputTokens = cachedInputTokens;
+        copy.cacheCreationInputTokens = cacheCreationInputTokens;
+        copy.outputTokens = outputTokens;
+        copy.inputAudioTokens = inputAudioTokens;
+        copy.outputAudioTokens = outputAudioTokens;
+        copy.characters = characters;
+        copy.audioDurationMs = audioDurationMs;
+        copy.encoding = encoding;
+        copy.segments = segments;
+        copy.body = body;
+        copy.role = role;
+        copy.channel = channel;
+        copy.costNanos = costNanos;
+        copy.costSource = costSource;
+        copy.inputCostNanos = inputCostNanos;
+        copy.outputCostNanos = outputCostNanos;
+        copy.creditsMicros = creditsMicros;
+        copy.receivedMs = receivedMs;
+        return copy;
+    }
+
     public long totalTokens() {
         return inputTokens + cacheCreationInputTokens + outputTokens + inputAudioTokens + outputAudioTokens;
     }

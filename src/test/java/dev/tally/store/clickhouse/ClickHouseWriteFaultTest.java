@@ -94,7 +94,7 @@ class ClickHouseWriteFaultTest {
         List<Event> later = new ArrayList<>();
         for (int index = 0; index < Math.min(3, calls.size()); index++) {
             Event stored = calls.get(calls.size() - 1 - index);
-            Event state = copyOf(stored);
+            Event state = stored.copy();
             state.status = "failed";
             state.sentiment = "negative";
             if (index == 0) {
@@ -104,29 +104,6 @@ class ClickHouseWriteFaultTest {
             later.add(state);
         }
         return later;
-    }
-
-    private static Event copyOf(Event call) {
-        Event copy = new Event();
-        copy.tenantId = call.tenantId;
-        copy.id = call.id;
-        copy.type = call.type;
-        copy.timeMs = call.timeMs;
-        copy.agentId = call.agentId;
-        copy.userEmail = call.userEmail;
-        copy.memberId = call.memberId;
-        copy.attributes = call.attributes;
-        copy.status = call.status;
-        copy.direction = call.direction;
-        copy.phoneNumber = call.phoneNumber;
-        copy.endedMs = call.endedMs;
-        copy.durationMs = call.durationMs;
-        copy.sentiment = call.sentiment;
-        copy.endReason = call.endReason;
-        copy.costNanos = call.costNanos;
-        copy.costSource = call.costSource;
-        copy.receivedMs = call.receivedMs;
-        return copy;
     }
 
     private static long count(ReportStore store, RawTable table) {

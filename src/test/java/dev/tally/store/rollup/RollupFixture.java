@@ -76,7 +76,7 @@ public final class RollupFixture implements AutoCloseable {
     }
 
     public static Event inProgress(Event call) {
-        Event early = copy(call);
+        Event early = call.copy();
         early.status = "in_progress";
         early.endedMs = null;
         early.durationMs = null;
@@ -87,7 +87,7 @@ public final class RollupFixture implements AutoCloseable {
 
     /** The same call sent again with another outcome: another agent, duration, status and cost. */
     private static Event corrected(Event call, SplittableRandom random) {
-        Event later = copy(call);
+        Event later = call.copy();
         later.agentId = "agent-" + random.nextInt(EventGenerator.AGENTS);
         later.durationMs = call.durationMs + random.nextInt(200_000);
         later.endedMs = later.timeMs + later.durationMs;
@@ -95,25 +95,6 @@ public final class RollupFixture implements AutoCloseable {
         later.sentiment = null;
         later.costNanos = call.costNanos + 7;
         return later;
-    }
-
-    private static Event copy(Event call) {
-        Event copy = new Event();
-        copy.tenantId = call.tenantId;
-        copy.id = call.id;
-        copy.type = call.type;
-        copy.timeMs = call.timeMs;
-        copy.agentId = call.agentId;
-        copy.status = call.status;
-        copy.direction = call.direction;
-        copy.phoneNumber = call.phoneNumber;
-        copy.endedMs = call.endedMs;
-        copy.durationMs = call.durationMs;
-        copy.sentiment = call.sentiment;
-        copy.endReason = call.endReason;
-        copy.costNanos = call.costNanos;
-        copy.costSource = call.costSource;
-        return copy;
     }
 
     /** The store with its rollups. */
