@@ -65,33 +65,12 @@ final class DuckDbRollups {
      */
     private static final String MEMBER_USAGE_BACKFILL = memberUsageBackfill(RollupScope.EVERYTHING);
 
-    /**
-     * The member usage of the stored events in the scope, in one statement, by the raw query's
-     * rules: chats for the member they name; messages and LLM credits for the member they name
-     * and, when another, for their chat's owner.
-     */
+    /** The member usage of the stored events in the scope, in one statement, by {@link MemberUsageRollup}'s rules. */
     static String memberUsageBackfill(RollupScope scope) {
         return "INSERT INTO " + MemberUsageRollup.TABLE
             + " SELECT tenant_id, day, member_id, sum(chats)::BIGINT, sum(messages)::BIGINT,"
-            + " sum(credits_micros)::BIGINT FROM ("
-            + " SELECT tenant_id, " + day("time_ms") + " AS day, member_id, 1 AS chats, 0 AS messages,"
-            + " 0 AS credits_micros FROM events WHERE type = 'chat' AND member_id IS NOT NULL"
-            + scope.rawRows("events")
-            + " UNION ALL"
-            + " SELECT tenant_id, " + day("time_ms") + ", member_id, 0, CASE WHEN type = 'message' THEN 1 ELSE 0 END,"
-            + " CASE WHEN type = 'llm' THEN credits_micros ELSE 0 END"
-            + " FROM events WHERE type IN ('message', 'llm') AND member_id IS NOT NULL"
-            + scope.rawRows("events")
-            + " UNION ALL"
-            + " SELECT attributed.tenant_id, " + day("attributed.time_ms") + ", chat.member_id, 0,"
-            + " CASE WHEN attributed.type = 'message' THEN 1 ELSE 0 END,"
-            + " CASE WHEN attributed.type = 'llm' THEN attributed.credits_micros ELSE 0 END"
-            + " FROM events attributed JOIN events chat ON chat.tenant_id = attributed.tenant_id"
-            + " AND chat.id = attributed.chat_id AND chat.type = 'chat'"
-            + " WHERE attributed.type IN ('message', 'llm') AND chat.member_id IS NOT NULL"
-            + " AND attributed.member_id IS DISTINCT FROM chat.member_id"
-            + scope.rawRows("attributed")
-            + ")"
+            + " sum(credits_micros)::BIGINT FROM (" + MemberUsageRollup.attributions("events", scope::rawRows,
+                    DuckDbRollups::day) + ")"
             + " GROUP BY ALL HAVING sum(chats) <> 0 OR sum(messages) <> 0 OR sum(credits_micros) <> 0";
     }
 

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The member usage rollup: per (tenant, UTC day, member) the chats the member opened, and the
@@ -60,6 +61,35 @@ public final class MemberUsageRollup {
                 .append(") OR (type IN ('message', 'llm') AND (member_id = ").value(memberId)
                 .append(" OR chat_id IN (SELECT id FROM " + events + " WHERE tenant_id = ").value(tenantId)
                 .append(" AND type = 'chat' AND member_id = ").value(memberId).append("))))").build();
+    }
+
+    /**
+     * Every attribution of the raw events as a row (tenant_id, day, member_id, chats, messages,
+     * credits_micros), for a store that builds this table from raw rows in bulk: chats for the member
+     * they name; messages and LLM credits for the member they name and, when another, for their
+     * chat's owner. The same rules as {@link Deltas#attribute} and {@link #readRaw}.
+     *
+     * @param rowFilter the condition, starting with {@code AND}, that limits an alias's rows to the scope
+     * @param dayOf     the store's expression for the UTC day of a time column
+     */
+    public static String attributions(String events, UnaryOperator<String> rowFilter, UnaryOperator<String> dayOf) {
+        return "SELECT tenant_id, " + dayOf.apply("time_ms") + " AS day, member_id, 1 AS chats, 0 AS messages,"
+            + " 0 AS credits_micros FROM " + events + " WHERE type = 'chat' AND member_id IS NOT NULL"
+            + rowFilter.apply(events)
+            + " UNION ALL"
+            + " SELECT tenant_id, " + dayOf.apply("time_ms") + ", member_id, 0, CASE WHEN type = 'message' THEN 1 ELSE 0 END,"
+            + " CASE WHEN type = 'llm' THEN credits_micros ELSE 0 END"
+            + " FROM " + events + " WHERE type IN ('message', 'llm') AND member_id IS NOT NULL"
+            + rowFilter.apply(events)
+            + " UNION ALL"
+            + " SELECT attributed.tenant_id, " + dayOf.apply("attributed.time_ms") + ", chat.member_id, 0,"
+            + " CASE WHEN attributed.type = 'message' THEN 1 ELSE 0 END,"
+            + " CASE WHEN attributed.type = 'llm' THEN attributed.credits_micros ELSE 0 END"
+            + " FROM " + events + " attributed JOIN " + events + " chat ON chat.tenant_id = attributed.tenant_id"
+            + " AND chat.id = attributed.chat_id AND chat.type = 'chat'"
+            + " WHERE attributed.type IN ('message', 'llm') AND chat.member_id IS NOT NULL"
+            + " AND (attributed.member_id IS NULL OR attributed.member_id <> chat.member_id)"
+            + rowFilter.apply("attributed");
     }
 
     /** Reads a row of {@link #readTable} or {@link #readRaw}. */
