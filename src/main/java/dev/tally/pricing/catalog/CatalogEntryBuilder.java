@@ -40,33 +40,18 @@ final class CatalogEntryBuilder {
         return this;
     }
 
-    CatalogEntryBuilder input(BigDecimal value) {
-        input = value;
+    /** The text token rates, per million; null where the catalog gives none. */
+    CatalogEntryBuilder tokens(BigDecimal input, BigDecimal cachedInput, BigDecimal cacheCreationInput, BigDecimal output) {
+        this.input = input;
+        this.cachedInput = cachedInput;
+        this.cacheCreationInput = cacheCreationInput;
+        this.output = output;
         return this;
     }
 
-    CatalogEntryBuilder cachedInput(BigDecimal value) {
-        cachedInput = value;
-        return this;
-    }
-
-    CatalogEntryBuilder cacheCreationInput(BigDecimal value) {
-        cacheCreationInput = value;
-        return this;
-    }
-
-    CatalogEntryBuilder output(BigDecimal value) {
-        output = value;
-        return this;
-    }
-
-    CatalogEntryBuilder inputAudio(BigDecimal value) {
-        inputAudio = value;
-        return this;
-    }
-
-    CatalogEntryBuilder outputAudio(BigDecimal value) {
-        outputAudio = value;
+    CatalogEntryBuilder audioTokens(BigDecimal inputAudio, BigDecimal outputAudio) {
+        this.inputAudio = inputAudio;
+        this.outputAudio = outputAudio;
         return this;
     }
 

@@ -22,6 +22,11 @@ final class CatalogJson {
         return EXACT.readTree(json);
     }
 
+    /** What every entry of one import names as its source: the catalog, and its version when known. */
+    static String source(String catalogName, String version) {
+        return version == null ? catalogName : catalogName + " " + version;
+    }
+
     /** The field's number, or null when it is absent, null or not a number. */
     static BigDecimal decimal(JsonNode parent, String field) {
         JsonNode value = parent.get(field);

@@ -43,7 +43,7 @@ public final class GenAiPricesCatalog {
         if (!root.isArray()) {
             throw new IOException("genai-prices data is a JSON array of providers, not " + root.getNodeType());
         }
-        String source = version == null ? NAME : NAME + " " + version;
+        String source = CatalogJson.source(NAME, version);
         ImportTally tally = new ImportTally();
         for (JsonNode provider : root) {
             String providerId = text(provider, "id");
@@ -121,12 +121,10 @@ public final class GenAiPricesCatalog {
     private static CatalogEntry languageModel(CatalogEntryBuilder entry, JsonNode prices) {
         TieredPrice input = TieredPrice.of(prices.get("input_mtok"));
         TieredPrice output = TieredPrice.of(prices.get("output_mtok"));
-        entry.input(input.base())
-                .output(output.base())
-                .cachedInput(TieredPrice.of(prices.get("cache_read_mtok")).base())
-                .cacheCreationInput(TieredPrice.of(prices.get("cache_write_mtok")).base())
-                .inputAudio(TieredPrice.of(prices.get("input_audio_mtok")).base())
-                .outputAudio(TieredPrice.of(prices.get("output_audio_mtok")).base());
+        entry.tokens(input.base(), TieredPrice.of(prices.get("cache_read_mtok")).base(),
+                        TieredPrice.of(prices.get("cache_write_mtok")).base(), output.base())
+                .audioTokens(TieredPrice.of(prices.get("input_audio_mtok")).base(),
+                        TieredPrice.of(prices.get("output_audio_mtok")).base());
         Long threshold = input.firstTierStart() != null ? input.firstTierStart() : output.firstTierStart();
         if (threshold != null) {
             entry.longContext(threshold, input.priceFrom(threshold), output.priceFrom(threshold));

@@ -46,7 +46,7 @@ public final class LiteLlmCatalog {
         if (!root.isObject()) {
             throw new IOException("a LiteLLM price file is one JSON object keyed by model, not " + root.getNodeType());
         }
-        String source = version == null ? NAME : NAME + " " + version;
+        String source = CatalogJson.source(NAME, version);
         ImportTally tally = new ImportTally();
         Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
         while (fields.hasNext()) {
@@ -117,12 +117,10 @@ public final class LiteLlmCatalog {
             tally.skip("llm without input and output prices");
             return;
         }
-        entry.input(perMillion(input))
-                .output(perMillion(output))
-                .cachedInput(perMillion(decimal(spec, "cache_read_input_token_cost")))
-                .cacheCreationInput(perMillion(decimal(spec, "cache_creation_input_token_cost")))
-                .inputAudio(perMillion(decimal(spec, "input_cost_per_audio_token")))
-                .outputAudio(perMillion(decimal(spec, "output_cost_per_audio_token")));
+        entry.tokens(perMillion(input), perMillion(decimal(spec, "cache_read_input_token_cost")),
+                        perMillion(decimal(spec, "cache_creation_input_token_cost")), perMillion(output))
+                .audioTokens(perMillion(decimal(spec, "input_cost_per_audio_token")),
+                        perMillion(decimal(spec, "output_cost_per_audio_token")));
         Long threshold = lowestLongContextThreshold(spec);
         if (threshold != null) {
             String suffix = "_above_" + threshold / 1000 + "k_tokens";

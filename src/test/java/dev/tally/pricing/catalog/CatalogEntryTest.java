@@ -13,7 +13,7 @@ class CatalogEntryTest {
 
     private static CatalogEntryBuilder llm() {
         return new CatalogEntryBuilder(CatalogKind.LLM, "openai", "gpt-4o", DAY, "test")
-                .input(new BigDecimal("2.5")).output(new BigDecimal("10"));
+                .tokens(new BigDecimal("2.5"), null, null, new BigDecimal("10"));
     }
 
     private static void assertRejected(CatalogEntryBuilder entry, String field, String reasonPart) {
@@ -26,7 +26,7 @@ class CatalogEntryTest {
 
     @Test
     void ratesWrittenDifferentlyMakeEqualEntries() {
-        CatalogEntry written = llm().input(new BigDecimal("2.500000")).output(new BigDecimal("1E+1")).build();
+        CatalogEntry written = llm().tokens(new BigDecimal("2.500000"), null, null, new BigDecimal("1E+1")).build();
 
         assertThat(written).isEqualTo(llm().build());
         assertThat(written.output().toPlainString()).isEqualTo("10");
@@ -34,8 +34,8 @@ class CatalogEntryTest {
 
     @Test
     void rejectsNegativeAndOverPreciseRates() {
-        assertRejected(llm().cachedInput(new BigDecimal("-0.1")), "cached_input", "must not be negative");
-        assertRejected(llm().output(new BigDecimal("0.0000001")), "output", "at most 6 decimal places");
+        assertRejected(llm().tokens(BigDecimal.ONE, new BigDecimal("-0.1"), null, BigDecimal.TEN), "cached_input", "must not be negative");
+        assertRejected(llm().tokens(BigDecimal.ONE, null, null, new BigDecimal("0.0000001")), "output", "at most 6 decimal places");
     }
 
     @Test
@@ -51,7 +51,7 @@ class CatalogEntryTest {
 
     @Test
     void aLanguageModelNeedsBothDirectionsAndAWholeLongContextTier() {
-        assertRejected(llm().output(null), "output", "required for an LLM entry");
+        assertRejected(llm().tokens(BigDecimal.ONE, null, null, null), "output", "required for an LLM entry");
         assertRejected(llm().longContext(null, new BigDecimal("5"), null), "long_context_threshold_tokens",
                 "required with a long-context rate");
         assertRejected(llm().longContext(200_000L, null, null), "long_context_threshold_tokens",
@@ -73,14 +73,14 @@ class CatalogEntryTest {
     @Test
     void aStarMayOnlyEndAModelPattern() {
         assertThat(new CatalogEntryBuilder(CatalogKind.LLM, "anthropic", "claude-sonnet-4*", DAY, "test")
-                .input(BigDecimal.ONE).output(BigDecimal.TEN).build().model()).isEqualTo("claude-sonnet-4*");
+                .tokens(BigDecimal.ONE, null, null, BigDecimal.TEN).build().model()).isEqualTo("claude-sonnet-4*");
         assertRejected(new CatalogEntryBuilder(CatalogKind.LLM, "anthropic", "claude-*-4", DAY, "test")
-                .input(BigDecimal.ONE).output(BigDecimal.TEN), "model", "only as the last character");
+                .tokens(BigDecimal.ONE, null, null, BigDecimal.TEN), "model", "only as the last character");
     }
 
     @Test
     void anEntryWithOnlyZeroRatesSaysSo() {
-        assertThat(llm().input(BigDecimal.ZERO).output(BigDecimal.ZERO).build().hasOnlyZeroRates()).isTrue();
-        assertThat(llm().input(BigDecimal.ZERO).build().hasOnlyZeroRates()).isFalse();
+        assertThat(llm().tokens(BigDecimal.ZERO, null, null, BigDecimal.ZERO).build().hasOnlyZeroRates()).isTrue();
+        assertThat(llm().tokens(BigDecimal.ZERO, null, null, BigDecimal.TEN).build().hasOnlyZeroRates()).isFalse();
     }
 }
