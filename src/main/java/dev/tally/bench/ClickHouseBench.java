@@ -172,7 +172,7 @@ final class ClickHouseBench {
         String[] events = post(endpoints.get(0), querySettings(database),
                 "SELECT count(), sum(cost_nanos) FROM events FINAL FORMAT TabSeparated").strip().split("\t");
         String[] calls = post(endpoints.get(0), querySettings(database),
-                "SELECT count(), sum(cost_nanos) FROM calls FINAL FORMAT TabSeparated").strip().split("\t");
+                "SELECT count(), sum(cost_nanos) FROM calls FINAL WHERE deleted = 0 FORMAT TabSeparated").strip().split("\t");
         totals.put("events", number(events[0]));
         totals.put("events_cost_nanos", number(events[1]));
         totals.put("calls", number(calls[0]));

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * What reports ask a store. Reports write their SQL once, over relations the store renders: a
- * raw table read so that each (tenant, id) counts once ({@link #table}), and a rollup's rows for a
+ * raw table's current rows, each (tenant, id) once ({@link #rows}), and a rollup's rows for a
  * tenant and range ({@link #rollup}), which the store answers from its rollup tables, its raw
  * tables or both, as it sees fit. Reports never learn which; every store runs the same contract
  * suites, with and without its rollups, so all of them answer alike.
@@ -22,16 +22,22 @@ public interface ReportStore {
 
     SqlDialect dialect();
 
-    /** The raw table as a reference to put after {@code FROM}; give it an alias with a subquery, not after it. */
-    String table(RawTable table);
+    /**
+     * The raw table's current rows, to put after {@code FROM}: a table reference followed by an open
+     * {@code WHERE} that the caller completes with its conditions ({@code "tenant_id = ?"}), because
+     * a store may need a condition of its own there (ClickHouse leaves out the tombstones of moved
+     * rows) and a filter around a subquery would not reach its index. Give it an alias with a
+     * subquery around it, not after it.
+     */
+    String rows(RawTable table);
 
     /** The rollup's rows for the read, a parenthesised relation to put after {@code FROM}. */
     Sql rollup(RollupRead read);
 
     /**
-     * This store for one report's reads of a tenant's {@code [fromMs, toMs)}: a store may read what
-     * it needs to know about that range once (ClickHouse: which hours have current rollups) instead
-     * of at every query. Every write acknowledged before this call is seen by its reads.
+     * This store for one report's reads of a tenant's (null: every tenant's) {@code [fromMs, toMs)}:
+     * a store may read what it needs to know about that range once (ClickHouse: which hours have
+     * current rollups) instead of at every query. Every write acknowledged before this call is seen by its reads.
      */
     default ReportStore session(String tenantId, long fromMs, long toMs) {
         return this;

@@ -48,7 +48,7 @@ class BatchWriterIdleTest {
         }
 
         @Override
-        public String table(RawTable table) {
+        public String rows(RawTable table) {
             throw new UnsupportedOperationException("not read in this test");
         }
 

@@ -80,7 +80,7 @@ public abstract class EventStoreContract {
 
         assertThat(outcomes).containsExactly(WriteOutcome.STORED, WriteOutcome.DUPLICATE);
         List<Row> rows = store.query(new SqlBuilder()
-                .append("SELECT input_tokens FROM " + store.table(RawTable.EVENTS) + " WHERE tenant_id = ").value("acme").build());
+                .append("SELECT input_tokens FROM " + store.rows(RawTable.EVENTS) + "tenant_id = ").value("acme").build());
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).longValue("input_tokens")).isEqualTo(10);
     }
@@ -173,7 +173,7 @@ public abstract class EventStoreContract {
         Event event = fullEvent();
         store.write(List.of(event));
 
-        List<Row> rows = store.query(new SqlBuilder().append("SELECT * FROM " + store.table(RawTable.EVENTS) + " WHERE tenant_id = ")
+        List<Row> rows = store.query(new SqlBuilder().append("SELECT * FROM " + store.rows(RawTable.EVENTS) + "tenant_id = ")
                 .value("acme").append(" AND id = ").value("full-1").build());
 
         assertThat(rows).hasSize(1);
@@ -217,7 +217,7 @@ public abstract class EventStoreContract {
         List<Row> rows = store.query(new SqlBuilder()
                 .append("SELECT count(*) AS events, sum(input_tokens) AS tokens, sum(cost_nanos) AS cost,")
                 .append(" avg(input_tokens) AS average, max(model) AS model, max(sentiment) AS sentiment")
-                .append(" FROM " + store.table(RawTable.EVENTS) + " WHERE tenant_id = ").value("acme").build());
+                .append(" FROM " + store.rows(RawTable.EVENTS) + "tenant_id = ").value("acme").build());
 
         assertThat(rows).hasSize(1);
         Row row = rows.get(0);
@@ -231,7 +231,7 @@ public abstract class EventStoreContract {
 
     @Test
     void queryOverNoRowsIsEmpty() {
-        assertThat(store.query(new SqlBuilder().append("SELECT id FROM " + store.table(RawTable.EVENTS) + " WHERE tenant_id = ")
+        assertThat(store.query(new SqlBuilder().append("SELECT id FROM " + store.rows(RawTable.EVENTS) + "tenant_id = ")
                 .value("nobody").build())).isEmpty();
     }
 
@@ -264,12 +264,12 @@ public abstract class EventStoreContract {
     }
 
     protected long count(String table, String tenantId) {
-        return store.query(new SqlBuilder().append("SELECT count(*) AS n FROM " + StoredEvents.reference(store, table) + " WHERE tenant_id = ")
+        return store.query(new SqlBuilder().append("SELECT count(*) AS n FROM " + StoredEvents.reference(store, table) + "tenant_id = ")
                 .value(tenantId).build()).get(0).longValue("n");
     }
 
     private List<Row> callRows(String tenantId, String id) {
-        return store.query(new SqlBuilder().append("SELECT status, ended_ms, duration_ms FROM " + store.table(RawTable.CALLS) + " WHERE tenant_id = ")
+        return store.query(new SqlBuilder().append("SELECT status, ended_ms, duration_ms FROM " + store.rows(RawTable.CALLS) + "tenant_id = ")
                 .value(tenantId).append(" AND id = ").value(id).build());
     }
 

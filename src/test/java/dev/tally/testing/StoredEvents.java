@@ -12,13 +12,13 @@ public final class StoredEvents {
     }
 
     public static long count(ReportStore store, String table, String tenantId) {
-        return store.query(new SqlBuilder().append("SELECT count(*) AS n FROM " + reference(store, table) + " WHERE tenant_id = ")
+        return store.query(new SqlBuilder().append("SELECT count(*) AS n FROM " + reference(store, table) + "tenant_id = ")
                 .value(tenantId).build()).get(0).longValue("n");
     }
 
     /** The row of one event (or call) by id, or fails when there is not exactly one. */
     public static Row row(ReportStore store, String table, String tenantId, String id) {
-        List<Row> rows = store.query(new SqlBuilder().append("SELECT * FROM " + reference(store, table) + " WHERE tenant_id = ")
+        List<Row> rows = store.query(new SqlBuilder().append("SELECT * FROM " + reference(store, table) + "tenant_id = ")
                 .value(tenantId).append(" AND id = ").value(id).build());
         if (rows.size() != 1) {
             throw new AssertionError("expected one row for " + tenantId + "/" + id + " in " + table + ", found "
@@ -27,9 +27,9 @@ public final class StoredEvents {
         return rows.get(0);
     }
 
-    /** The store's own reference to a raw table by name: each (tenant, id) read once, as reports read it. */
+    /** The store's own rows of a raw table by name, ending in an open {@code WHERE}: each (tenant, id) read once, as reports read it. */
     public static String reference(ReportStore store, String table) {
-        return store.table(RawTable.valueOf(table.toUpperCase(java.util.Locale.ROOT)));
+        return store.rows(RawTable.valueOf(table.toUpperCase(java.util.Locale.ROOT)));
     }
 
     /** A JSON array of {@code count} chat events with ids {@code prefix0 … prefix(count-1)}. */

@@ -166,7 +166,7 @@ final class StatsFromRollups {
             grid.appendBucket(edges, "time_ms", dialect);
             edges.append(" AS bucket, model, " + CallMetric.ERROR_COUNT.sqlExpression() + " AS error");
             rawExpressions().forEach((metric, expression) -> edges.append(", " + expression + " AS value_" + metric));
-            edges.append(" FROM " + store.table(RawTable.EVENTS));
+            edges.append(" FROM " + store.rows(RawTable.EVENTS));
             whereLlm(edges, request, edge).append(") AS edge_events GROUP BY bucket" + (byModel ? ", model" : ""));
             merge(totals, store.query(edges.build()), byModel, "");
         }
@@ -365,7 +365,7 @@ final class StatsFromRollups {
         sql.append(" FROM (SELECT ");
         grid.appendBucket(sql, "time_ms", dialect);
         sql.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM "
-                        + store.table(RawTable.EVENTS) + " WHERE tenant_id = ")
+                        + store.rows(RawTable.EVENTS) + "tenant_id = ")
                 .value(request.tenantId()).append(" AND type = 'llm' AND time_ms >= ")
                 .value(request.start().toEpochMilli()).append(" AND time_ms < ").value(request.end().toEpochMilli())
                 .append(") AS llm_events GROUP BY bucket");
@@ -391,7 +391,7 @@ final class StatsFromRollups {
             SqlBuilder edges = new SqlBuilder().append("SELECT ");
             grid.appendBucket(edges, "time_ms", dialect);
             edges.append(" AS bucket, " + CallMetric.LATENCY_MS.sqlExpression() + " AS latency FROM "
-                    + store.table(RawTable.EVENTS));
+                    + store.rows(RawTable.EVENTS));
             whereLlm(edges, request, edge).append(" AND ended_ms IS NOT NULL");
             for (Row row : store.query(edges.build())) {
                 sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
@@ -463,9 +463,9 @@ final class StatsFromRollups {
         return edges;
     }
 
-    /** {@code WHERE} the tenant's llm events in {@code [range[0], range[1])}. */
+    /** Appends the conditions of an llm row in the range, after a store's open {@code WHERE}. */
     private static SqlBuilder whereLlm(SqlBuilder sql, StatsRequest request, long[] range) {
-        return sql.append(" WHERE tenant_id = ").value(request.tenantId())
+        return sql.append("tenant_id = ").value(request.tenantId())
                 .append(" AND type = 'llm' AND time_ms >= ").value(range[0]).append(" AND time_ms < ").value(range[1]);
     }
 }

@@ -145,7 +145,7 @@ final class StatsQuery {
                 sql.append(", model");
             }
             metricColumns.forEach((metric, column) -> sql.append(", " + metric.sqlExpression() + " AS " + column));
-            sql.append(" FROM " + store.table(RawTable.EVENTS) + " WHERE tenant_id = ").value(request.tenantId())
+            sql.append(" FROM " + store.rows(RawTable.EVENTS) + "tenant_id = ").value(request.tenantId())
                     .append(" AND type = 'llm' AND time_ms >= ").value(request.start().toEpochMilli())
                     .append(" AND time_ms < ").value(request.end().toEpochMilli());
             request.filter().appendTo(sql);

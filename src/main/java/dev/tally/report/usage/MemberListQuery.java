@@ -19,16 +19,16 @@ public final class MemberListQuery {
     }
 
     public MemberList run(String tenantId) {
-        String events = store.table(RawTable.EVENTS);
+        String events = store.rows(RawTable.EVENTS);
         Map<String, Long> chats = countsByMember(new SqlBuilder()
-                .append("SELECT member_id, count(*) AS amount FROM " + events + " WHERE tenant_id = ").value(tenantId)
+                .append("SELECT member_id, count(*) AS amount FROM " + events + "tenant_id = ").value(tenantId)
                 .append(" AND type = ").value(EventType.CHAT.wireName())
                 .append(" AND member_id IS NOT NULL GROUP BY member_id"));
         Map<String, Long> messages = countsByMember(messages(tenantId));
         SqlBuilder seen = new SqlBuilder().append("SELECT member_id, min(time_ms) AS first_ms, max(time_ms) AS last_ms"
-                + " FROM (SELECT member_id, time_ms FROM " + events + " WHERE tenant_id = ").value(tenantId)
+                + " FROM (SELECT member_id, time_ms FROM " + events + "tenant_id = ").value(tenantId)
                 .append(" AND member_id IS NOT NULL UNION ALL SELECT member_id, time_ms FROM "
-                        + store.table(RawTable.CALLS) + " WHERE tenant_id = ")
+                        + store.rows(RawTable.CALLS) + "tenant_id = ")
                 .value(tenantId)
                 .append(" AND member_id IS NOT NULL) AS sightings GROUP BY member_id ORDER BY member_id");
         List<MemberList.Member> members = store.query(seen.build()).stream()
@@ -49,15 +49,15 @@ public final class MemberListQuery {
      */
     private SqlBuilder messages(String tenantId) {
         String message = EventType.MESSAGE.wireName();
-        String events = store.table(RawTable.EVENTS);
+        String events = store.rows(RawTable.EVENTS);
         return new SqlBuilder()
                 .append("SELECT member_id, " + store.dialect().countDistinct("message_id") + " AS amount FROM (")
-                .append("SELECT member_id, id AS message_id FROM " + events + " WHERE tenant_id = ").value(tenantId)
+                .append("SELECT member_id, id AS message_id FROM " + events + "tenant_id = ").value(tenantId)
                 .append(" AND type = ").value(message).append(" AND member_id IS NOT NULL")
                 .append(" UNION ALL SELECT owner_id AS member_id, message_id")
-                .append(" FROM (SELECT id AS message_id, chat_id FROM " + events + " WHERE tenant_id = ").value(tenantId)
+                .append(" FROM (SELECT id AS message_id, chat_id FROM " + events + "tenant_id = ").value(tenantId)
                 .append(" AND type = ").value(message).append(" AND chat_id IS NOT NULL) AS chat_message")
-                .append(" JOIN (SELECT id AS chat_id, member_id AS owner_id FROM " + events + " WHERE tenant_id = ").value(tenantId)
+                .append(" JOIN (SELECT id AS chat_id, member_id AS owner_id FROM " + events + "tenant_id = ").value(tenantId)
                 .append(" AND type = ").value(EventType.CHAT.wireName())
                 .append(" AND member_id IS NOT NULL) AS owned_chat USING (chat_id)) AS attributed GROUP BY member_id");
     }

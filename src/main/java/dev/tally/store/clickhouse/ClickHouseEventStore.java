@@ -10,6 +10,7 @@ import dev.tally.ingest.WritePlan;
 import dev.tally.ingest.WritePlanner;
 import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.EventStore;
+import dev.tally.store.clickhouse.ClickHouseCallStates.StoredCall;
 import dev.tally.store.ReportStore;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
@@ -21,9 +22,8 @@ import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlDialect;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *     batch that failed half-written on one shard and is retried) is written twice, into a
  *     ReplacingMergeTree whose key ends in the event id, on the tenant's one shard: merges
  *     collapse the copies.</li>
- * <li>Until they are merged, every read says {@code FINAL} ({@link #table}), so reports never
+ * <li>Until they are merged, every read says {@code FINAL} ({@link #rows}), so reports never
  *     count a copy.</li>
  * </ol>
  * A write returns only after ClickHouse has the rows ({@code insert_distributed_sync}); one
@@ -71,6 +70,7 @@ public final class ClickHouseEventStore implements EventStore {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ClickHouseStoredState storedState = new ClickHouseStoredState();
+    private final ClickHouseCallStates callStates;
     private final ClickHouseHttp http;
     private final ClickHouseConfig config;
     private final SqlDialect dialect = new ClickHouseDialect();
@@ -85,6 +85,7 @@ public final class ClickHouseEventStore implements EventStore {
         this.http = http;
         this.config = config;
         this.rollups = new ClickHouseRollups(http, dialect, System::currentTimeMillis);
+        this.callStates = new ClickHouseCallStates(http);
         this.recomputation = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "clickhouse-rollups");
             thread.setDaemon(true);
@@ -128,34 +129,46 @@ public final class ClickHouseEventStore implements EventStore {
     public List<WriteOutcome> write(List<Event> events) {
         WritePlan<StoredCall> plan = WritePlanner.plan(events, storedState);
         List<Event> newEvents = plan.newEvents();
-        List<CallState> callStates = plan.calls().stream().map(call -> new CallState(call.state(),
-                Versions.after(call.replaced() == null ? 0 : call.replaced().version),
-                call.replaced() == null ? null : call.replaced().timeMs)).toList();
-        // Every row is rendered before anything is sent: a malformed event fails the batch with nothing written.
-        String eventRows = rows(newEvents, event -> null);
-        Map<Event, Long> versions = new IdentityHashMap<>();
-        callStates.forEach(call -> versions.put(call.event, call.version));
-        String callRows = rows(callStates.stream().map(CallState::event).toList(), versions::get);
+        List<ClickHouseCallStates.Written> states = new ArrayList<>(plan.calls().size());
+        List<CallRow> callRows = new ArrayList<>();
         // every event's hour, duplicates too: a retry answered duplicate after its first try's rows landed
         // late (a timed-out insert the server finished) marks the hour those rows are in
         Set<ClickHouseRollups.TenantHour> touched = new LinkedHashSet<>();
         events.forEach(event -> touched.add(ClickHouseRollups.TenantHour.of(event.tenantId, event.timeMs)));
-        for (CallState call : callStates) {
-            touched.add(ClickHouseRollups.TenantHour.of(call.event.tenantId, call.event.timeMs));
-            if (call.replacedTimeMs != null) {
-                // a later state may carry another start time: the hour it leaves changes too
-                touched.add(ClickHouseRollups.TenantHour.of(call.event.tenantId, call.replacedTimeMs));
+        for (WritePlan.CallWrite<StoredCall> call : plan.calls()) {
+            Event state = call.state();
+            StoredCall before = call.replaced();
+            long version = Versions.after(before == null ? 0 : before.version());
+            states.add(new ClickHouseCallStates.Written(state, version));
+            callRows.add(new CallRow(state, version, false));
+            for (long timeMs : before == null ? Set.<Long>of() : before.timesMs()) {
+                if (timeMs != state.timeMs) {
+                    // the state moved to another start time: the row it left is covered by a tombstone
+                    Event tombstone = state.copy();
+                    tombstone.timeMs = timeMs;
+                    callRows.add(new CallRow(tombstone, version, true));
+                    touched.add(ClickHouseRollups.TenantHour.of(state.tenantId, timeMs));
+                }
             }
         }
+        // Every row is rendered before anything is sent: a malformed event fails the batch with nothing written.
+        String eventRows = rows(newEvents.stream().map(event -> new CallRow(event, null, false)).toList());
+        String calls = rows(callRows);
         // marked before the rows go in, so no hour holds rows its marks do not announce
         long started = System.nanoTime();
         Consumer<ClickHouseWriteStep> faults = this.faults;
         rollups.mark(touched, false);
         faults.accept(ClickHouseWriteStep.MARKED);
+        if (!states.isEmpty()) {
+            callStates.recordIntents(states);
+            faults.accept(ClickHouseWriteStep.CALL_INTENTS_RECORDED);
+        }
         // calls beside the events: neither waits for the other, and the write returns only once both are in
-        Future<?> calls = callStates.isEmpty() ? null : callInserts.submit(() -> {
-            http.insert("calls", callRows);
+        Future<?> callsInsert = states.isEmpty() ? null : callInserts.submit(() -> {
+            http.insert("calls", calls);
             faults.accept(ClickHouseWriteStep.CALLS_INSERTED);
+            callStates.recordLanded(states);
+            faults.accept(ClickHouseWriteStep.CALL_STATES_RECORDED);
         });
         try {
             if (!newEvents.isEmpty()) {
@@ -167,7 +180,7 @@ public final class ClickHouseEventStore implements EventStore {
             }
         } finally {
             // even when the events failed: no insert of this batch may still be running when it is retried
-            awaitInsert(calls);
+            awaitInsert(callsInsert);
         }
         if (System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(ClickHouseRollups.WRITE_BOUND_MS)) {
             // slower than a recomputation assumes: mark again, so any hour recomputed meanwhile is read raw
@@ -180,11 +193,8 @@ public final class ClickHouseEventStore implements EventStore {
         return plan.outcomes();
     }
 
-    /** A call's state to write, with a version above the one it replaces. */
-    private record CallState(Event event, long version, Long replacedTimeMs) {
-    }
-
-    private record StoredCall(String status, long version, long timeMs) {
+    /** A row of {@code events} (no version), or of {@code calls}: a state or the tombstone of a moved one. */
+    private record CallRow(Event event, Long version, boolean deleted) {
     }
 
     /**
@@ -193,9 +203,6 @@ public final class ClickHouseEventStore implements EventStore {
      * batch's ids. No filter in memory: other instances write too.
      */
     private final class ClickHouseStoredState implements StoredState<StoredCall> {
-        private static final String KEYS = "batch_keys";
-        private static final String KEY_STRUCTURE = "tenant_id String, id_hash Int64, id String";
-
         @Override
         public boolean mayHoldEvent(long fingerprint) {
             return true;
@@ -204,10 +211,12 @@ public final class ClickHouseEventStore implements EventStore {
         @Override
         public Set<EventKey> storedEvents(Map<String, Set<String>> idsByTenant) {
             Set<EventKey> stored = new HashSet<>();
+            String keys = ClickHouseCallStates.KEYS;
             String select = "SELECT tenant_id, id FROM " + ClickHouseSchema.EVENT_IDS
-                    + " WHERE tenant_id IN (SELECT tenant_id FROM " + KEYS + ") AND id_hash IN (SELECT id_hash FROM "
-                    + KEYS + ") AND (tenant_id, id) IN (SELECT tenant_id, id FROM " + KEYS + ")";
-            for (Row row : http.query(select, KEYS, KEY_STRUCTURE, keys(idsByTenant))) {
+                    + " WHERE tenant_id IN (SELECT tenant_id FROM " + keys + ") AND id_hash IN (SELECT id_hash FROM "
+                    + keys + ") AND (tenant_id, id) IN (SELECT tenant_id, id FROM " + keys + ")";
+            for (Row row : http.query(select, keys, ClickHouseCallStates.KEY_STRUCTURE,
+                    ClickHouseCallStates.keys(idsByTenant))) {
                 stored.add(new EventKey(row.string("tenant_id"), row.string("id")));
             }
             return stored;
@@ -220,39 +229,19 @@ public final class ClickHouseEventStore implements EventStore {
 
         @Override
         public Map<EventKey, StoredCall> storedCalls(Map<String, Set<String>> idsByTenant) {
-            Map<EventKey, StoredCall> stored = new HashMap<>();
-            String select = "SELECT tenant_id, id, status, version, time_ms FROM calls FINAL"
-                    + " WHERE tenant_id IN (SELECT tenant_id FROM " + KEYS + ") AND id IN (SELECT id FROM " + KEYS
-                    + ") AND (tenant_id, id) IN (SELECT tenant_id, id FROM " + KEYS + ")";
-            for (Row row : http.query(select, KEYS, KEY_STRUCTURE, keys(idsByTenant))) {
-                stored.put(new EventKey(row.string("tenant_id"), row.string("id")),
-                        new StoredCall(row.string("status"), row.longValue("version"), row.longValue("time_ms")));
-            }
-            return stored;
-        }
-
-        private static String keys(Map<String, Set<String>> idsByTenant) {
-            StringBuilder rows = new StringBuilder();
-            idsByTenant.forEach((tenant, ids) -> ids.forEach(id -> rows.append(idRow(tenant, id)).append('\n')));
-            return rows.toString();
+            return callStates.lookup(idsByTenant);
         }
 
         @Override
         public String status(StoredCall call) {
-            return call.status;
+            return call.status();
         }
     }
 
     private static String idRows(List<Event> events) {
         StringBuilder rows = new StringBuilder();
-        events.forEach(event -> rows.append(idRow(event.tenantId, event.id)).append('\n'));
+        events.forEach(event -> rows.append(ClickHouseCallStates.idRow(event.tenantId, event.id)).append('\n'));
         return rows.toString();
-    }
-
-    /** A row of {@code event_ids}, and of the keys a lookup sends. */
-    private static String idRow(String tenantId, String id) {
-        return MAPPER.createObjectNode().put("tenant_id", tenantId).put("id_hash", IdFingerprint.of(tenantId, id))
-                .put("id", id).toString();
     }
 
     /**
@@ -261,15 +250,16 @@ public final class ClickHouseEventStore implements EventStore {
      * their ids and mark their hours.
      */
     public static String row(Event event, Long version) {
-        return rows(List.of(event), any -> version).stripTrailing();
+        return rows(List.of(new CallRow(event, version, false))).stripTrailing();
     }
 
     /** JSONEachRow lines, written straight from the events: no tree of nodes per row. */
-    private static String rows(List<Event> events, Function<Event, Long> versionOf) {
-        StringWriter text = new StringWriter(events.size() * 512);
+    private static String rows(List<CallRow> rows) {
+        StringWriter text = new StringWriter(rows.size() * 512);
         try (JsonGenerator json = MAPPER.getFactory().createGenerator(text)) {
             json.setRootValueSeparator(null);
-            for (Event event : events) {
+            for (CallRow row : rows) {
+                Event event = row.event();
                 json.writeStartObject();
                 for (EventColumn column : EventColumns.ALL) {
                     Object value = column.read(event);
@@ -286,9 +276,9 @@ public final class ClickHouseEventStore implements EventStore {
                         case INTEGER -> json.writeNumberField(column.name(), ((Number) value).intValue());
                     }
                 }
-                Long version = versionOf.apply(event);
-                if (version != null) {
-                    json.writeNumberField("version", version);
+                if (row.version() != null) {
+                    json.writeNumberField("version", row.version());
+                    json.writeNumberField("deleted", row.deleted() ? 1 : 0);
                 }
                 json.writeEndObject();
                 json.flush();
@@ -340,25 +330,23 @@ public final class ClickHouseEventStore implements EventStore {
 
     /**
      * {@code FINAL}: rows replaced (a call's newer state) or replayed (a batch written twice by two
-     * instances racing) collapse to one before any aggregate sees them. Rendered here, where the
-     * table name is, rather than patched into finished SQL.
+     * instances racing) collapse to one before any aggregate sees them, and the tombstones of moved
+     * calls are left out ({@link ClickHouseSchema#rows}). Rendered here, where the table name is,
+     * rather than patched into finished SQL.
      */
     @Override
-    public String table(RawTable table) {
-        return table.tableName() + " FINAL";
+    public String rows(RawTable table) {
+        return ClickHouseSchema.rows(table);
     }
 
     /** Recomputed hours from the rollup tables, the rest from the raw rows ({@link ClickHouseRollups}). */
     @Override
     public Sql rollup(RollupRead read) {
-        return rollups.read(read, table(read.table().source()));
+        return rollups.read(read, rows(read.table().source()));
     }
 
     @Override
     public ReportStore session(String tenantId, long fromMs, long toMs) {
-        if (tenantId == null) {
-            return this;
-        }
         ClickHouseRollups.Session session = rollups.new Session(tenantId, fromMs, toMs);
         ClickHouseEventStore store = this;
         return new ReportStore() {
@@ -373,13 +361,13 @@ public final class ClickHouseEventStore implements EventStore {
             }
 
             @Override
-            public String table(RawTable table) {
-                return store.table(table);
+            public String rows(RawTable table) {
+                return store.rows(table);
             }
 
             @Override
             public Sql rollup(RollupRead read) {
-                return rollups.read(read, store.table(read.table().source()), session);
+                return rollups.read(read, store.rows(read.table().source()), session);
             }
 
             @Override
@@ -391,7 +379,7 @@ public final class ClickHouseEventStore implements EventStore {
 
     @Override
     public MemberUsageRollup.Totals memberUsage(String tenantId, String memberId, long firstDay, long lastDay) {
-        return MemberUsageRollup.totals(query(MemberUsageRollup.readRaw(table(RawTable.EVENTS), tenantId, memberId,
+        return MemberUsageRollup.totals(query(MemberUsageRollup.readRaw(rows(RawTable.EVENTS), tenantId, memberId,
                 firstDay, lastDay)).get(0));
     }
 

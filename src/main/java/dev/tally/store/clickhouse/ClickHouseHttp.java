@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ClickHouse's HTTP interface, the small part Tally needs: statements, queries answered in
@@ -31,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ClickHouseHttp {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseHttp.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
 
@@ -69,7 +72,31 @@ final class ClickHouseHttp {
 
     /** Runs a SELECT and returns its rows, values typed from the answer's column types. */
     List<Row> query(String select) {
-        return rows(send(null, select + "\nFORMAT JSON", Map.of()));
+        long started = System.nanoTime();
+        return logged(select, started, send(null, select + "\nFORMAT JSON", Map.of()));
+    }
+
+    /**
+     * The answer's rows; at debug level (logger {@code dev.tally.store.clickhouse.ClickHouseHttp})
+     * also each query's round trip beside the server's own time and rows read, the figures that say
+     * whether a slow report waits on ClickHouse or on the way there.
+     */
+    private static List<Row> logged(String select, long startedNanos, String answer) {
+        List<Row> rows = rows(answer);
+        if (LOG.isDebugEnabled()) {
+            JsonNode statistics;
+            try {
+                statistics = MAPPER.readTree(answer).path("statistics");
+            } catch (IOException notJson) {
+                statistics = MAPPER.createObjectNode();
+            }
+            LOG.atDebug().addKeyValue("round_trip_ms", (System.nanoTime() - startedNanos) / 1_000_000)
+                    .addKeyValue("server_ms", Math.round(statistics.path("elapsed").asDouble() * 1000))
+                    .addKeyValue("rows_read", statistics.path("rows_read").asLong())
+                    .addKeyValue("sql_chars", select.length())
+                    .log("clickhouse query {}", abbreviate(select));
+        }
+        return rows;
     }
 
     /**
@@ -92,7 +119,9 @@ final class ClickHouseHttp {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put(name + "_structure", structure);
         parameters.put(name + "_format", "JSONEachRow");
-        return rows(send(select + "\nFORMAT JSON", body, parameters, "multipart/form-data; boundary=" + boundary));
+        long started = System.nanoTime();
+        return logged(select, started,
+                send(select + "\nFORMAT JSON", body, parameters, "multipart/form-data; boundary=" + boundary));
     }
 
     /** Inserts newline-separated JSON objects into a table; returns once the server has them. */

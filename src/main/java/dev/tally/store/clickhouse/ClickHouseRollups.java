@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -64,6 +65,9 @@ final class ClickHouseRollups {
     private final ClickHouseHttp http;
     private final SqlDialect dialect;
     private final LongSupplier clock;
+    private final ClickHouseMovedCalls movedCalls = new ClickHouseMovedCalls(this);
+    /** Whether this instance's worker has looked for days to build since it started. */
+    private volatile boolean daysChecked;
     /** The hours this instance marked lately, and when. */
     private final Map<TenantHour, Long> recentMarks = new HashMap<>();
 
@@ -169,30 +173,32 @@ final class ClickHouseRollups {
      * table; a part-hour at either end or an hour with newer marks derived from the raw table; an
      * hour never marked holds no rows (a write marks its hours before inserting) and is not read.
      */
-    Sql read(RollupRead read, String rawTable) {
-        return read(read, rawTable, null);
+    Sql read(RollupRead read, String rawRows) {
+        return read(read, rawRows, null);
     }
 
     /**
      * The same, with the hour states of a {@link Session} when they cover the read: one report's
      * reads of one tenant and range then ask for them once.
      */
-    Sql read(RollupRead read, String rawTable, Session session) {
+    Sql read(RollupRead read, String rawRows, Session session) {
         if (!read.rawEquals().isEmpty()) {
-            return RollupRelations.derived(read, rawTable, dialect);
+            return RollupRelations.derived(read, rawRows, dialect);
         }
         long startHour = Math.floorDiv(read.fromMs(), HOUR_MS);
         long stopHour = RollupTable.Grain.HOUR.slotAtOrAfter(read.toMs());
+        boolean covered = session != null && session.covers(read.tenantId(), startHour, stopHour);
         if (read.tenantId() == null) {
-            return everyTenant(read, rawTable, hourStatesByTenant(null, startHour, stopHour));
+            return everyTenant(read, rawRows, covered ? session.statesByTenant(startHour, stopHour)
+                    : hourStatesByTenant(null, startHour, stopHour));
         }
-        NavigableMap<Long, HourState> states = session != null && session.covers(read.tenantId(), startHour, stopHour)
-                ? session.states().subMap(startHour, true, stopHour, false)
-                : hourStates(read.tenantId(), startHour, stopHour);
+        TenantState states = (covered ? session.statesByTenant(startHour, stopHour)
+                : hourStatesByTenant(read.tenantId(), startHour, stopHour))
+                .getOrDefault(read.tenantId(), new TenantState());
         SqlBuilder sql = new SqlBuilder().append("(");
-        if (!appendTenant(sql, read, rawTable, states)) {
+        if (!appendTenant(sql, read, rawRows, states)) {
             // nothing was ever written here: an empty relation of the right columns, which reads no part
-            sql.append(RollupRelations.derivedRows(read, read.table().grain(), List.of(new long[] {0, 0}), rawTable,
+            sql.append(RollupRelations.derivedRows(read, read.table().grain(), List.of(new long[] {0, 0}), rawRows,
                     dialect));
         }
         return sql.append(")").build();
@@ -203,23 +209,23 @@ final class ClickHouseRollups {
      * read of that tenant alone, the parts joined by {@code UNION ALL}; beyond
      * {@link #MAX_TENANTS_PER_READ} tenants, the SQL would grow past use, and everything is derived.
      */
-    private Sql everyTenant(RollupRead read, String rawTable, Map<String, TreeMap<Long, HourState>> byTenant) {
+    private Sql everyTenant(RollupRead read, String rawRows, Map<String, TenantState> byTenant) {
         if (byTenant.size() > MAX_TENANTS_PER_READ) {
-            return RollupRelations.derived(read, rawTable, dialect);
+            return RollupRelations.derived(read, rawRows, dialect);
         }
         SqlBuilder sql = new SqlBuilder().append("(");
         boolean any = false;
-        for (Map.Entry<String, TreeMap<Long, HourState>> tenant : byTenant.entrySet()) {
+        for (Map.Entry<String, TenantState> tenant : byTenant.entrySet()) {
             RollupRead own = new RollupRead(read.table(), tenant.getKey(), read.fromMs(), read.toMs(), read.rawEquals(),
                     read.measures());
             SqlBuilder part = new SqlBuilder();
-            if (appendTenant(part, own, rawTable, tenant.getValue())) {
+            if (appendTenant(part, own, rawRows, tenant.getValue())) {
                 sql.append(any ? " UNION ALL " : "").append(part.build());
                 any = true;
             }
         }
         if (!any) {
-            sql.append(RollupRelations.derivedRows(read, read.table().grain(), List.of(new long[] {0, 0}), rawTable,
+            sql.append(RollupRelations.derivedRows(read, read.table().grain(), List.of(new long[] {0, 0}), rawRows,
                     dialect));
         }
         return sql.append(")").build();
@@ -229,10 +235,14 @@ final class ClickHouseRollups {
      * Appends one tenant's rows of the read ({@code SELECT}s joined by {@code UNION ALL}); false when
      * it has none to read.
      */
-    private boolean appendTenant(SqlBuilder sql, RollupRead read, String rawTable, NavigableMap<Long, HourState> states) {
+    private boolean appendTenant(SqlBuilder sql, RollupRead read, String rawRows, TenantState tenant) {
+        TreeMap<Long, Long> compacted = compactedDays(read, tenant);
         TreeMap<Long, Long> recorded = new TreeMap<>();
         List<long[]> raw = new ArrayList<>();
-        states.forEach((hour, state) -> {
+        tenant.hours().forEach((hour, state) -> {
+            if (compacted.containsKey(Math.floorDiv(hour, 24))) {
+                return;
+            }
             long fromMs = Math.max(read.fromMs(), hour * HOUR_MS);
             long toMs = Math.min(read.toMs(), (hour + 1) * HOUR_MS);
             boolean whole = fromMs == hour * HOUR_MS && toMs == (hour + 1) * HOUR_MS;
@@ -245,14 +255,38 @@ final class ClickHouseRollups {
                 addRange(raw, fromMs, toMs);
             }
         });
+        String union = "";
+        if (!compacted.isEmpty()) {
+            sql.append(storedRows(read, compacted, true));
+            union = " UNION ALL ";
+        }
         if (!recorded.isEmpty()) {
-            sql.append(storedRows(read, recorded));
+            sql.append(union).append(storedRows(read, recorded, false));
+            union = " UNION ALL ";
         }
         if (!raw.isEmpty()) {
-            sql.append(recorded.isEmpty() ? "" : " UNION ALL ")
-                    .append(RollupRelations.derivedRows(read, read.table().grain(), raw, rawTable, dialect));
+            sql.append(union).append(RollupRelations.derivedRows(read, read.table().grain(), raw, rawRows, dialect));
         }
-        return !recorded.isEmpty() || !raw.isEmpty();
+        return !compacted.isEmpty() || !recorded.isEmpty() || !raw.isEmpty();
+    }
+
+    /**
+     * The whole days of a day-grained read whose day rows were built from the hours as they are now
+     * (day to the generation of its rows): read from the day table instead of their hours.
+     */
+    private static TreeMap<Long, Long> compactedDays(RollupRead read, TenantState tenant) {
+        TreeMap<Long, Long> compacted = new TreeMap<>();
+        if (read.table().grain() != RollupTable.Grain.DAY) {
+            return compacted;
+        }
+        tenant.days().forEach((day, record) -> {
+            boolean whole = read.fromMs() <= day * Rollups.DAY_MS && (day + 1) * Rollups.DAY_MS <= read.toMs();
+            Long digest = whole ? ClickHouseDays.digest(tenant.hours(), day) : null;
+            if (digest != null && digest == record.digest()) {
+                compacted.put(day, record.generation());
+            }
+        });
+        return compacted;
     }
 
     /** Appends {@code [from, to)} to the ranges, joined to the last one when they touch. */
@@ -267,27 +301,31 @@ final class ClickHouseRollups {
         ranges.add(new long[] {from, to});
     }
 
-    private Sql storedRows(RollupRead read, TreeMap<Long, Long> recorded) {
-        long firstHour = recorded.firstKey();
-        long endHour = recorded.lastKey() + 1;
+    /** The rows of recorded hours, or of compacted days ({@code days}), each slot from its generation. */
+    private Sql storedRows(RollupRead read, TreeMap<Long, Long> recorded, boolean days) {
+        long firstSlot = recorded.firstKey();
+        long endSlot = recorded.lastKey() + 1;
         RollupTable table = read.table();
-        String slot = table.grain() == RollupTable.Grain.HOUR ? "hour"
+        String column = days ? "day" : "hour";
+        String slot = days || table.grain() == RollupTable.Grain.HOUR ? column
                 : dialect.integerDivide("hour", String.valueOf(table.grain().milliseconds() / HOUR_MS)) + " AS "
                         + table.grain().column();
         SqlBuilder sql = new SqlBuilder().append("SELECT tenant_id, " + slot);
         table.keys().forEach(key -> sql.append(", " + key.name()));
         read.selectedMeasures().forEach(measure -> sql.append(", " + measure.name()));
-        // per generation, the runs of hours it is recorded for: a few ranges, not a set of (hour, generation) pairs
+        // per generation, the runs of slots it is recorded for: a few ranges, not a set of (slot, generation) pairs
         Map<Long, List<long[]>> runs = new TreeMap<>();
-        recorded.forEach((hour, generation) -> addRange(runs.computeIfAbsent(generation, any -> new ArrayList<>()),
-                hour, hour + 1));
-        sql.append(" FROM " + storage(table).name() + " WHERE tenant_id = ").value(read.tenantId())
-                .append(" AND hour >= ").value(firstHour).append(" AND hour < ").value(endHour).append(" AND (");
+        recorded.forEach((at, generation) -> addRange(runs.computeIfAbsent(generation, any -> new ArrayList<>()),
+                at, at + 1));
+        String stored = days ? ClickHouseDays.table(storage(table)) : storage(table).name();
+        sql.append(" FROM " + stored + " WHERE tenant_id = ").value(read.tenantId())
+                .append(" AND " + column + " >= ").value(firstSlot).append(" AND " + column + " < ").value(endSlot)
+                .append(" AND (");
         String or = "";
         for (Map.Entry<Long, List<long[]>> generation : runs.entrySet()) {
-            for (long[] hours : generation.getValue()) {
-                sql.append(or + "(generation = ").value(generation.getKey()).append(" AND hour >= ").value(hours[0])
-                        .append(" AND hour < ").value(hours[1]).append(")");
+            for (long[] slots : generation.getValue()) {
+                sql.append(or + "(generation = ").value(generation.getKey()).append(" AND " + column + " >= ")
+                        .value(slots[0]).append(" AND " + column + " < ").value(slots[1]).append(")");
                 or = " OR ";
             }
         }
@@ -295,15 +333,30 @@ final class ClickHouseRollups {
     }
 
     /** An hour's recorded generation and the newest mark it covers (-1: none), and its newest mark (0: none). */
-    private record HourState(long generation, long covered, long marked) {
+    record HourState(long generation, long covered, long marked) {
     }
 
-    /** One report's view of a tenant's hours in a range, read once, when first needed. */
+    /** A tenant's hour states and day records, by hour and by day. */
+    record TenantState(TreeMap<Long, HourState> hours, TreeMap<Long, ClickHouseDays.DayRecord> days) {
+        TenantState() {
+            this(new TreeMap<>(), new TreeMap<>());
+        }
+
+        TenantState part(long firstHour, long endHour) {
+            return new TenantState(new TreeMap<>(hours.subMap(firstHour, true, endHour, false)),
+                    new TreeMap<>(days.subMap(Math.floorDiv(firstHour, 24), true, Math.floorDiv(endHour, 24) + 1, false)));
+        }
+    }
+
+    /**
+     * One report's view of the hours of a tenant (or of every tenant: null) in a range, read once,
+     * when first needed.
+     */
     final class Session {
         private final String tenantId;
         private final long startHour;
         private final long stopHour;
-        private TreeMap<Long, HourState> states;
+        private Map<String, TenantState> states;
 
         Session(String tenantId, long fromMs, long toMs) {
             this.tenantId = tenantId;
@@ -312,45 +365,62 @@ final class ClickHouseRollups {
         }
 
         boolean covers(String tenant, long firstHour, long endHour) {
-            return tenantId.equals(tenant) && startHour <= firstHour && endHour <= stopHour;
+            return Objects.equals(tenantId, tenant) && startHour <= firstHour && endHour <= stopHour;
         }
 
-        synchronized TreeMap<Long, HourState> states() {
+        /** The states of {@code [firstHour, endHour)}, by tenant. */
+        synchronized Map<String, TenantState> statesByTenant(long firstHour, long endHour) {
             if (states == null) {
-                states = hourStates(tenantId, startHour, stopHour);
+                states = hourStatesByTenant(tenantId, startHour, stopHour);
             }
-            return states;
+            if (firstHour == startHour && endHour == stopHour) {
+                return states;
+            }
+            Map<String, TenantState> part = new TreeMap<>();
+            states.forEach((tenant, state) -> part.put(tenant, state.part(firstHour, endHour)));
+            return part;
         }
     }
 
     /** The state of every hour of {@code [firstHour, endHour)} that was ever marked or recorded, by hour. */
-    private TreeMap<Long, HourState> hourStates(String tenantId, long firstHour, long endHour) {
-        return hourStatesByTenant(tenantId, firstHour, endHour).getOrDefault(tenantId, new TreeMap<>());
-    }
-
-    /** The same for one tenant, or for every tenant when {@code tenantId} is null, by tenant. */
-    private Map<String, TreeMap<Long, HourState>> hourStatesByTenant(String tenantId, long firstHour, long endHour) {
-        SqlBuilder sql = new SqlBuilder().append("SELECT tenant_id, hour, argMax(generation, version) AS generation,"
-                + " argMax(covered_ms, version) AS covered, toUInt64(0) AS marked FROM " + HOURS + " WHERE ");
-        scope(sql, tenantId, firstHour, endHour).append(" GROUP BY tenant_id, hour UNION ALL SELECT tenant_id, hour,"
-                + " toInt64(0), toUInt64(0), max(marked_ms) FROM " + MARKS + " WHERE ");
-        scope(sql, tenantId, firstHour, endHour).append(" GROUP BY tenant_id, hour");
-        Map<String, TreeMap<Long, HourState>> byTenant = new TreeMap<>();
+    /**
+     * The states of every hour of {@code [firstHour, endHour)} that was ever marked or recorded, and
+     * the records of the days around them, of one tenant or of every tenant (null), by tenant: one
+     * query, each part tagged with its kind.
+     */
+    Map<String, TenantState> hourStatesByTenant(String tenantId, long firstHour, long endHour) {
+        SqlBuilder sql = new SqlBuilder().append("SELECT toUInt8(0) AS kind, tenant_id, hour AS slot,"
+                + " argMax(generation, version) AS generation, toInt64(argMax(covered_ms, version)) AS covered,"
+                + " toInt64(0) AS marked FROM " + HOURS + " WHERE ");
+        scope(sql, tenantId, "hour", firstHour, endHour).append(" GROUP BY tenant_id, hour UNION ALL SELECT toUInt8(1),"
+                + " tenant_id, hour, toInt64(0), toInt64(0), toInt64(max(marked_ms)) FROM " + MARKS + " WHERE ");
+        scope(sql, tenantId, "hour", firstHour, endHour).append(" GROUP BY tenant_id, hour UNION ALL SELECT toUInt8(2),"
+                + " tenant_id, day, argMax(generation, version), argMax(digest, version), toInt64(0) FROM "
+                + ClickHouseDays.DAYS + " WHERE ");
+        scope(sql, tenantId, "day", Math.floorDiv(firstHour, 24), Math.floorDiv(endHour + 23, 24))
+                .append(" GROUP BY tenant_id, day");
+        Map<String, TenantState> byTenant = new TreeMap<>();
         for (Row row : http.query(ClickHouseLiterals.bind(sql.build()))) {
-            TreeMap<Long, HourState> states = byTenant.computeIfAbsent(row.string("tenant_id"), any -> new TreeMap<>());
-            HourState known = states.getOrDefault(row.longValue("hour"), new HourState(0, -1, 0));
-            states.put(row.longValue("hour"), row.longValue("marked") == 0
+            TenantState tenant = byTenant.computeIfAbsent(row.string("tenant_id"), any -> new TenantState());
+            long slot = row.longValue("slot");
+            int kind = (int) row.longValue("kind");
+            if (kind == 2) {
+                tenant.days().put(slot, new ClickHouseDays.DayRecord(row.longValue("generation"), row.longValue("covered")));
+                continue;
+            }
+            HourState known = tenant.hours().getOrDefault(slot, new HourState(0, -1, 0));
+            tenant.hours().put(slot, kind == 0
                     ? new HourState(row.longValue("generation"), row.longValue("covered"), known.marked())
                     : new HourState(known.generation(), known.covered(), row.longValue("marked")));
         }
         return byTenant;
     }
 
-    private static SqlBuilder scope(SqlBuilder sql, String tenantId, long firstHour, long endHour) {
+    private static SqlBuilder scope(SqlBuilder sql, String tenantId, String column, long first, long end) {
         if (tenantId != null) {
             sql.append("tenant_id = ").value(tenantId).append(" AND ");
         }
-        return sql.append("hour >= ").value(firstHour).append(" AND hour < ").value(endHour);
+        return sql.append(column + " >= ").value(first).append(" AND " + column + " < ").value(end);
     }
 
     /**
@@ -359,7 +429,13 @@ final class ClickHouseRollups {
      */
     int recomputeDue() {
         long now = clock.getAsLong();
-        return recompute(mark -> mark.markedMs() <= now - SETTLE_MS && (mark.hour() + 1) * HOUR_MS + SETTLE_MS <= now);
+        int hours = recompute(mark -> mark.markedMs() <= now - SETTLE_MS && (mark.hour() + 1) * HOUR_MS + SETTLE_MS <= now);
+        if (hours > 0 || !daysChecked) {
+            // only hours recorded since can have changed a day; at the first round, a crash may have left days unbuilt
+            compactDays(day -> (day + 1) * Rollups.DAY_MS + SETTLE_MS <= now);
+            daysChecked = true;
+        }
+        return hours;
     }
 
     /**
@@ -372,7 +448,32 @@ final class ClickHouseRollups {
         synchronized (recentMarks) {
             recentMarks.clear();
         }
-        return recompute(mark -> true);
+        int hours = recompute(mark -> true);
+        compactDays(day -> true);
+        return hours;
+    }
+
+    /**
+     * Builds the day rows of every day that is due and whose hours are all recorded and current,
+     * unless its recorded day rows were built from those same hours. Returns the days recorded.
+     */
+    int compactDays(java.util.function.LongPredicate due) {
+        int recorded = 0;
+        for (Map.Entry<String, TenantState> tenant : hourStatesByTenant(null, 0, Long.MAX_VALUE / 2).entrySet()) {
+            TenantState state = tenant.getValue();
+            Map<Long, Long> pending = new TreeMap<>();
+            for (long day : state.hours().keySet().stream().map(hour -> Math.floorDiv(hour, 24)).distinct().toList()) {
+                Long digest = ClickHouseDays.digest(state.hours(), day);
+                ClickHouseDays.DayRecord record = state.days().get(day);
+                if (digest != null && due.test(day) && (record == null || record.digest() != digest)) {
+                    pending.put(day, digest);
+                }
+            }
+            if (!pending.isEmpty()) {
+                recorded += ClickHouseDays.compact(http, tenant.getKey(), state.hours(), pending);
+            }
+        }
+        return recorded;
     }
 
     private record Mark(String tenantId, long hour, long markedMs) {
@@ -409,9 +510,10 @@ final class ClickHouseRollups {
         long generation = GENERATIONS.nextLong() & Long.MAX_VALUE;
         List<long[]> ranges = new ArrayList<>();
         hours.forEach(hour -> addRange(ranges, hour.getKey() * HOUR_MS, (hour.getKey() + 1) * HOUR_MS));
+        movedCalls.settle(http, tenantId, ranges);
         for (RollupTable table : storedTables()) {
             RollupRead read = RollupRead.of(table, tenantId, ranges.get(0)[0], ranges.get(ranges.size() - 1)[1]);
-            String raw = table.source().tableName() + " FINAL";
+            String raw = ClickHouseSchema.rows(table.source());
             List<Row> rows = http.query(ClickHouseLiterals.bind(
                     RollupRelations.derivedRows(read, RollupTable.Grain.HOUR, ranges, raw, dialect)));
             if (rows.isEmpty()) {
@@ -445,18 +547,7 @@ final class ClickHouseRollups {
     private static ObjectNode storedRow(RollupTable table, Row derived, long generation) {
         ObjectNode row = MAPPER.createObjectNode().put("tenant_id", derived.string("tenant_id"))
                 .put("hour", derived.longValue("hour")).put("generation", generation);
-        for (EventColumn key : table.keys()) {
-            Object value = derived.asMap().get(key.name());
-            if (value == null) {
-                row.putNull(key.name());
-                continue;
-            }
-            switch (key.kind()) {
-                case STRING -> row.put(key.name(), value.toString());
-                case LONG -> row.put(key.name(), ((Number) value).longValue());
-                case INTEGER -> row.put(key.name(), Math.toIntExact(Math.round(((Number) value).doubleValue())));
-            }
-        }
+        table.keys().forEach(key -> JsonColumns.copy(derived, key, row));
         for (RollupTable.Measure measure : table.measures()) {
             Object value = derived.asMap().get(measure.name());
             if (value == null) {

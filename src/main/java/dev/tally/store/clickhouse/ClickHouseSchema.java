@@ -3,6 +3,7 @@ package dev.tally.store.clickhouse;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.sql.EventColumn;
 import dev.tally.store.sql.EventColumns;
+import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.Row;
 import java.net.URI;
 import java.util.ArrayList;
@@ -32,10 +33,16 @@ final class ClickHouseSchema {
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSchema.class);
     /** The months of {@code time_ms}, in UTC whatever the server's time zone. */
     static final String EVENT_IDS = "event_ids";
+    static final String CALL_STATES = "call_states";
+    /** Where {@code calls} of the last layout (ordered by id) stay after their rows were copied to the new one. */
+    static final String CALLS_BEFORE_TIME_ORDER = "calls_before_time_order";
+    private static final String CALLS_NEXT = "calls_next";
     static final String MONTH_OF_TIME = "toYYYYMM(toDateTime(intDiv(time_ms, 1000), 'UTC'))";
 
     private final ClickHouseHttp http;
     private final ClickHouseConfig config;
+    /** Set once a statement {@code ON CLUSTER} was refused: the rest go to each endpoint at once. */
+    private boolean withoutDistributedDdl;
 
     ClickHouseSchema(ClickHouseHttp http, ClickHouseConfig config) {
         this.http = http;
@@ -45,14 +52,20 @@ final class ClickHouseSchema {
     void migrate() {
         List<String> statements = new ArrayList<>();
         statements.add("CREATE DATABASE IF NOT EXISTS " + config.database() + onCluster());
+        run(statements);
+        statements.clear();
+        orderCallsByTime();
         // Events: the sorting key serves the reports' filters (tenant, type, time) and, ending in id,
         // is also the replacing key: a replayed event is the same (tenant, type, time, id) and collapses.
         table(statements, "events", eventColumns(false), "ReplacingMergeTree", null,
                 "PARTITION BY " + MONTH_OF_TIME + " ORDER BY (tenant_id, type, time_ms, id)", "cityHash64(tenant_id)");
-        // Calls: one row per call, its latest state wins by version. Keyed by (tenant, id) alone, and not
-        // partitioned by time, because a later state of a call may carry another start time and must still replace it.
-        table(statements, "calls", eventColumns(true), "ReplacingMergeTree", "version",
-                "ORDER BY (tenant_id, id)", "cityHash64(tenant_id)");
+        calls(statements, "calls");
+        // A call's states by the id's hash: the planner's lookup reads the granules of the batch's calls, and
+        // learns every start time the call was ever written at, so a moved call leaves no live row behind.
+        table(statements, CALL_STATES, "tenant_id String, id_hash Int64, id String, time_ms Int64, landed UInt8,"
+                + " status String, version UInt64", "ReplacingMergeTree", "version",
+                "ORDER BY (tenant_id, id_hash, id, time_ms, landed) SETTINGS index_granularity = 256",
+                "cityHash64(tenant_id)");
         // Event ids by their hash: the duplicate lookup reads the granules of the batch's hashes, not the tenant's every id.
         table(statements, EVENT_IDS, "tenant_id String, id_hash Int64, id String", "ReplacingMergeTree", null,
                 "ORDER BY (tenant_id, id_hash, id) SETTINGS index_granularity = 256", "cityHash64(tenant_id)");
@@ -80,6 +93,13 @@ final class ClickHouseSchema {
                     "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) ORDER BY (tenant_id, hour, generation)",
                     "cityHash64(tenant_id)");
         }
+        for (RollupTable table : ClickHouseRollups.storedTables()) {
+            table(statements, ClickHouseDays.table(table), ClickHouseRollups.columns(table).replace("hour Int64", "day Int64"),
+                    "MergeTree", null, "PARTITION BY toYYYYMM(toDateTime(day * 86400, 'UTC')) ORDER BY (tenant_id, day, generation)",
+                    "cityHash64(tenant_id)");
+        }
+        table(statements, ClickHouseDays.DAYS, "tenant_id String, day Int64, generation Int64, digest Int64, version UInt64",
+                "ReplacingMergeTree", "version", "ORDER BY (tenant_id, day)", "cityHash64(tenant_id)");
         table(statements, ClickHouseRollups.MARKS, "tenant_id String, hour Int64, marked_ms UInt64",
                 "ReplacingMergeTree", "marked_ms", "ORDER BY (tenant_id, hour)", "cityHash64(tenant_id)");
         table(statements, ClickHouseRollups.HOURS,
@@ -87,6 +107,66 @@ final class ClickHouseSchema {
                 "ReplacingMergeTree", "version", "ORDER BY (tenant_id, hour)", "cityHash64(tenant_id)");
         run(statements);
         run(missingColumns());
+    }
+
+    /**
+     * Calls: one live row per call, ordered by time like events, so a report or a recomputation of
+     * some hours reads those hours' granules and not the tenant's every call. The row's key holds
+     * its start time, so a later state with another start time is a new row: the state written
+     * over it at the old time is a tombstone ({@code deleted = 1}) of a higher version, and every
+     * read leaves tombstones out after {@code FINAL} has collapsed each key to its newest row
+     * ({@link #rows}).
+     */
+    private void calls(List<String> statements, String name) {
+        table(statements, name, eventColumns(true) + ", deleted UInt8", "ReplacingMergeTree", "version",
+                "PARTITION BY " + MONTH_OF_TIME + " ORDER BY (tenant_id, time_ms, id)", "cityHash64(tenant_id)");
+    }
+
+    /**
+     * The current rows of a raw table, as {@code ReportStore.rows} hands them out. The condition
+     * must stay in {@code WHERE}: ClickHouse applies it after {@code FINAL} has merged the rows of a
+     * key, whereas {@code PREWHERE}, or a filter inside a subquery, would drop a tombstone before
+     * it could hide the row it replaces.
+     */
+    static String rows(RawTable table) {
+        return switch (table) {
+            case EVENTS -> "events FINAL WHERE ";
+            case CALLS -> "calls FINAL WHERE deleted = 0 AND ";
+        };
+    }
+
+    /**
+     * A database of the last release keeps calls ordered by id, which no time filter can narrow: its
+     * current states are copied into a table of the new layout, which then takes the name. Run
+     * before anything else, so the statements below find the new layout in place.
+     */
+    private void orderCallsByTime() {
+        Set<String> columns = existingColumns();
+        String stored = config.clustered() ? localName("calls") : "calls";
+        if (!columns.contains(stored + ".id") || columns.contains(stored + ".deleted")) {
+            return;
+        }
+        LOG.atInfo().log("ClickHouse: ordering calls by time (a database of the last release)");
+        List<String> statements = new ArrayList<>();
+        statements.add("DROP TABLE IF EXISTS " + qualified(CALLS_NEXT) + onCluster());
+        if (config.clustered()) {
+            statements.add("DROP TABLE IF EXISTS " + qualified(localName(CALLS_NEXT)) + onCluster());
+        }
+        calls(statements, CALLS_NEXT);
+        run(statements);
+        String columnList = EventColumns.ALL.stream().map(EventColumn::name).collect(Collectors.joining(", "));
+        http.execute("INSERT INTO " + qualified(CALLS_NEXT) + " (" + columnList + ", version, deleted) SELECT "
+                + columnList + ", version, 0 FROM " + qualified("calls") + " FINAL");
+        List<String> swap = new ArrayList<>();
+        String suffix = config.clustered() ? "_local" : "";
+        swap.add("RENAME TABLE " + qualified("calls" + suffix) + " TO " + qualified(CALLS_BEFORE_TIME_ORDER + suffix)
+                + ", " + qualified(CALLS_NEXT + suffix) + " TO " + qualified("calls" + suffix) + onCluster());
+        if (config.clustered()) {
+            swap.add("DROP TABLE " + qualified(CALLS_NEXT) + onCluster());
+            // the Distributed table reads the renamed per-shard table by name; it only lacks the new column
+            swap.add("ALTER TABLE " + qualified("calls") + onCluster() + " ADD COLUMN deleted UInt8");
+        }
+        run(swap);
     }
 
     /** The per-shard table and the Distributed table over it, or one plain table without a cluster. */
@@ -110,11 +190,7 @@ final class ClickHouseSchema {
 
     /** Columns added to EventColumns after a database was created: nothing on a new one. */
     private List<String> missingColumns() {
-        Set<String> existing = new HashSet<>();
-        for (Row row : http.query("SELECT table, name FROM system.columns WHERE database = "
-                + ClickHouseLiterals.string(config.database()))) {
-            existing.add(row.string("table") + "." + row.string("name"));
-        }
+        Set<String> existing = existingColumns();
         List<String> statements = new ArrayList<>();
         for (String name : List.of("events", "calls")) {
             List<String> tables = config.clustered() ? List.of(localName(name), name) : List.of(name);
@@ -130,9 +206,22 @@ final class ClickHouseSchema {
         return statements;
     }
 
+    private Set<String> existingColumns() {
+        Set<String> existing = new HashSet<>();
+        for (Row row : http.query("SELECT table, name FROM system.columns WHERE database = "
+                + ClickHouseLiterals.string(config.database()))) {
+            existing.add(row.string("table") + "." + row.string("name"));
+        }
+        return existing;
+    }
+
     private void run(List<String> statements) {
         if (!config.clustered()) {
             statements.forEach(http::execute);
+            return;
+        }
+        if (withoutDistributedDdl) {
+            runOnEachEndpoint(statements);
             return;
         }
         try {
@@ -144,10 +233,15 @@ final class ClickHouseSchema {
             }
             LOG.atWarn().addKeyValue("endpoints", http.endpoints().size())
                     .log("ClickHouse has no distributed DDL (no ZooKeeper): creating the schema on each endpoint");
-            for (URI endpoint : http.endpoints()) {
-                for (String statement : statements) {
-                    http.executeOn(endpoint, statement.replace(onCluster(), ""));
-                }
+            withoutDistributedDdl = true;
+            runOnEachEndpoint(statements);
+        }
+    }
+
+    private void runOnEachEndpoint(List<String> statements) {
+        for (URI endpoint : http.endpoints()) {
+            for (String statement : statements) {
+                http.executeOn(endpoint, statement.replace(onCluster(), ""));
             }
         }
     }
@@ -164,7 +258,7 @@ final class ClickHouseSchema {
         return table + "_local";
     }
 
-    private static String eventColumns(boolean withVersion) {
+    static String eventColumns(boolean withVersion) {
         String columns = EventColumns.ALL.stream().map(ClickHouseSchema::columnDefinition)
                 .collect(Collectors.joining(", "));
         return withVersion ? columns + ", version UInt64" : columns;

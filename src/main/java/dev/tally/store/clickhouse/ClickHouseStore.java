@@ -2,6 +2,7 @@ package dev.tally.store.clickhouse;
 
 import dev.tally.store.EventStore;
 import dev.tally.store.MetadataStore;
+import dev.tally.store.sql.RawTable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,6 +26,7 @@ public final class ClickHouseStore {
         ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), settings(config, true));
         new ClickHouseRollups(http, new ClickHouseDialect(), System::currentTimeMillis).markExistingRows();
         recordExistingIds(http);
+        recordExistingCallStates(http);
         return new ClickHouseStore(config, http);
     }
 
@@ -33,6 +35,15 @@ public final class ClickHouseStore {
         if (http.query("SELECT count() AS n FROM " + ClickHouseSchema.EVENT_IDS).get(0).longValue("n") == 0
                 && http.query("SELECT count() AS n FROM events").get(0).longValue("n") > 0) {
             http.execute("INSERT INTO " + ClickHouseSchema.EVENT_IDS + " SELECT tenant_id, id_hash, id FROM events");
+        }
+    }
+
+    /** The call-state lookup reads {@code call_states}: a database of the last release gets its calls' states there once. */
+    private static void recordExistingCallStates(ClickHouseHttp http) {
+        if (http.query("SELECT count() AS n FROM " + ClickHouseSchema.CALL_STATES).get(0).longValue("n") == 0
+                && http.query("SELECT count() AS n FROM calls").get(0).longValue("n") > 0) {
+            http.execute("INSERT INTO " + ClickHouseSchema.CALL_STATES + " SELECT tenant_id, id_hash, id, time_ms,"
+                    + " toUInt8(1), status, version FROM " + ClickHouseSchema.rows(RawTable.CALLS) + "1 = 1");
         }
     }
 

@@ -7,12 +7,16 @@ package dev.tally.store.clickhouse;
 public enum ClickHouseWriteStep {
     /** The batch's (tenant, hour)s are marked for recomputation; no row is in. */
     MARKED,
+    /** The calls' new start times are recorded as intents in {@code call_states}; no call row is in. */
+    CALL_INTENTS_RECORDED,
     /** The new events are in {@code events}; their ids are not yet in {@code event_ids}. */
     EVENTS_INSERTED,
     /** The new events' ids are in {@code event_ids}. */
     IDS_INSERTED,
     /** The calls' new states are in {@code calls}. */
     CALLS_INSERTED,
+    /** The calls' new states are recorded as landed in {@code call_states}. */
+    CALL_STATES_RECORDED,
     /** Everything is in, as if the answer was lost: the rows are stored, the caller hears a failure. */
     WRITTEN
 }

@@ -381,8 +381,8 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     @Override
-    public String table(RawTable table) {
-        return reports.table(table);
+    public String rows(RawTable table) {
+        return reports.rows(table);
     }
 
     @Override

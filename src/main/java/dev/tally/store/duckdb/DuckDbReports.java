@@ -37,22 +37,22 @@ final class DuckDbReports implements ReportStore {
         return dialect;
     }
 
-    /** One row per (tenant, id) already: the writer never stores an id twice. */
+    /** One row per (tenant, id) already: the writer never stores an id twice, and replaces a call in place. */
     @Override
-    public String table(RawTable table) {
-        return table.tableName();
+    public String rows(RawTable table) {
+        return table.tableName() + " WHERE ";
     }
 
     @Override
     public Sql rollup(RollupRead read) {
-        String raw = table(read.table().source());
+        String raw = rows(read.table().source());
         return readsRollups ? RollupRelations.stored(read, raw, dialect) : RollupRelations.derived(read, raw, dialect);
     }
 
     @Override
     public MemberUsageRollup.Totals memberUsage(String tenantId, String memberId, long firstDay, long lastDay) {
         Sql sql = readsRollups ? MemberUsageRollup.readTable(tenantId, memberId, firstDay, lastDay)
-                : MemberUsageRollup.readRaw(table(RawTable.EVENTS), tenantId, memberId, firstDay, lastDay);
+                : MemberUsageRollup.readRaw(rows(RawTable.EVENTS), tenantId, memberId, firstDay, lastDay);
         return MemberUsageRollup.totals(query(sql).get(0));
     }
 }

@@ -50,16 +50,16 @@ public final class MemberUsageRollup {
      * written as SQL: a message or LLM request counts when it names the member or happened in a
      * chat the member opened (whenever that chat was stored).
      */
-    public static Sql readRaw(String events, String tenantId, String memberId, long firstDay, long lastDay) {
+    public static Sql readRaw(String eventRows, String tenantId, String memberId, long firstDay, long lastDay) {
         return new SqlBuilder().append("SELECT sum(CASE WHEN type = 'chat' THEN 1 ELSE 0 END) AS chat_count,"
                         + " sum(CASE WHEN type = 'message' THEN 1 ELSE 0 END) AS message_count,"
-                        + " sum(CASE WHEN type = 'llm' THEN credits_micros ELSE 0 END) AS credit_sum FROM " + events
-                        + " WHERE tenant_id = ").value(tenantId)
+                        + " sum(CASE WHEN type = 'llm' THEN credits_micros ELSE 0 END) AS credit_sum FROM " + eventRows
+                        + "tenant_id = ").value(tenantId)
                 .append(" AND time_ms >= ").value(firstDay * Rollups.DAY_MS)
                 .append(" AND time_ms < ").value((lastDay + 1) * Rollups.DAY_MS)
                 .append(" AND ((type = 'chat' AND member_id = ").value(memberId)
                 .append(") OR (type IN ('message', 'llm') AND (member_id = ").value(memberId)
-                .append(" OR chat_id IN (SELECT id FROM " + events + " WHERE tenant_id = ").value(tenantId)
+                .append(" OR chat_id IN (SELECT id FROM " + eventRows + "tenant_id = ").value(tenantId)
                 .append(" AND type = 'chat' AND member_id = ").value(memberId).append("))))").build();
     }
 

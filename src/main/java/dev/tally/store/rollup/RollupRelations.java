@@ -23,9 +23,9 @@ public final class RollupRelations {
     }
 
     /** Every row derived from the raw table. */
-    public static Sql derived(RollupRead read, String rawTable, SqlDialect dialect) {
+    public static Sql derived(RollupRead read, String rawRows, SqlDialect dialect) {
         return new SqlBuilder().append("(").append(derivedRows(read, read.table().grain(),
-                List.of(new long[] {read.fromMs(), read.toMs()}), rawTable, dialect)).append(")").build();
+                List.of(new long[] {read.fromMs(), read.toMs()}), rawRows, dialect)).append(")").build();
     }
 
     /**
@@ -33,22 +33,22 @@ public final class RollupRelations {
      * from the raw table: the read costs the slots it spans plus the raw rows of at most two partial
      * slots. A read with raw conditions is derived whole.
      */
-    public static Sql stored(RollupRead read, String rawTable, SqlDialect dialect) {
+    public static Sql stored(RollupRead read, String rawRows, SqlDialect dialect) {
         long slotMs = read.table().grain().milliseconds();
         long firstSlot = read.table().grain().slotAtOrAfter(read.fromMs());
         long endSlot = Math.floorDiv(read.toMs(), slotMs);
         if (!read.rawEquals().isEmpty() || firstSlot >= endSlot) {
-            return derived(read, rawTable, dialect);
+            return derived(read, rawRows, dialect);
         }
         SqlBuilder sql = new SqlBuilder().append("(");
         if (read.fromMs() < firstSlot * slotMs) {
             sql.append(derivedRows(read, read.table().grain(), List.of(new long[] {read.fromMs(), firstSlot * slotMs}),
-                    rawTable, dialect)).append(" UNION ALL ");
+                    rawRows, dialect)).append(" UNION ALL ");
         }
         sql.append(storedSelect(read, firstSlot, endSlot));
         if (endSlot * slotMs < read.toMs()) {
             sql.append(" UNION ALL ").append(derivedRows(read, read.table().grain(),
-                    List.of(new long[] {endSlot * slotMs, read.toMs()}), rawTable, dialect));
+                    List.of(new long[] {endSlot * slotMs, read.toMs()}), rawRows, dialect));
         }
         return sql.append(")").build();
     }
@@ -72,7 +72,7 @@ public final class RollupRelations {
      * their own in an inner query, so an expression never meets an output column of the same name
      * (ClickHouse would read the alias).
      */
-    public static Sql derivedRows(RollupRead read, RollupTable.Grain grain, List<long[]> ranges, String rawTable,
+    public static Sql derivedRows(RollupRead read, RollupTable.Grain grain, List<long[]> ranges, String rawRows,
                                   SqlDialect dialect) {
         if (ranges.isEmpty()) {
             throw new IllegalArgumentException("rows of no time range");
@@ -101,7 +101,7 @@ public final class RollupRelations {
         for (int index = 0; index < measures.size(); index++) {
             sql.append(", " + measures.get(index).sql() + " AS measure_" + index);
         }
-        sql.append(" FROM " + rawTable + " WHERE ");
+        sql.append(" FROM " + rawRows);
         if (read.tenantId() != null) {
             sql.append("tenant_id = ").value(read.tenantId()).append(" AND ");
         }

@@ -76,8 +76,8 @@ class ClickHouseCrashReplayTest {
             assertThat(retry.path("duplicates").asInt()).isEqualTo(EVENTS);
             assertThat(StoredEvents.count(survivor.tally().events(), "events", "acme")).isEqualTo(EVENTS);
             long tokens = survivor.tally().events().query(new dev.tally.store.sql.SqlBuilder()
-                    .append("SELECT sum(input_tokens) AS tokens FROM " + survivor.tally().events().table(RawTable.EVENTS)
-                            + " WHERE tenant_id = ").value("acme").build())
+                    .append("SELECT sum(input_tokens) AS tokens FROM " + survivor.tally().events().rows(RawTable.EVENTS)
+                            + "tenant_id = ").value("acme").build())
                     .get(0).longValue("tokens");
             assertThat(tokens).isEqualTo(EVENTS * TOKENS_EACH);
         }

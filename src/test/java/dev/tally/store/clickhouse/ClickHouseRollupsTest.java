@@ -1,18 +1,26 @@
 package dev.tally.store.clickhouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.bench.EventGenerator;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
+import dev.tally.ingest.WriteOutcome;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
+import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.SqlBuilder;
 import dev.tally.testing.ClickHouseCluster;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -78,13 +86,13 @@ class ClickHouseRollupsTest {
         store.write(List.of(call("c1", hourMs(10) + 60_000, "completed")));
         store.recomputeRollups();
         long generation = http.query("SELECT generation FROM " + ClickHouseRollups.HOURS).get(0).longValue("generation");
-        assertThat(calls(hourMs(0), hourMs(24))).isEqualTo(1);
+        assertThat(calls(hourMs(1), hourMs(23))).isEqualTo(1);
 
         insertCallRow(generation + 1, 5);
-        assertThat(calls(hourMs(0), hourMs(24))).as("rows of another generation are not read").isEqualTo(1);
+        assertThat(calls(hourMs(1), hourMs(23))).as("rows of another generation are not read").isEqualTo(1);
 
         insertCallRow(generation, 5);
-        assertThat(calls(hourMs(0), hourMs(24))).as("rows of the recorded generation are what is read").isEqualTo(6);
+        assertThat(calls(hourMs(1), hourMs(23))).as("rows of the recorded generation are what is read").isEqualTo(6);
     }
 
     @Test
@@ -114,6 +122,114 @@ class ClickHouseRollupsTest {
         assertThat(store.recomputeRollups()).as("both hours").isEqualTo(2);
         assertThat(calls(hourMs(2), hourMs(3))).isZero();
         assertThat(calls(hourMs(7), hourMs(8))).isEqualTo(1);
+    }
+
+    @Test
+    void aCallRowThatLandedUnrecordedIsCoveredWhenTheCallMoves() {
+        // the calls row lands, then the write fails before call_states records it, and nobody retries
+        store.injectFaults(step -> {
+            if (step == ClickHouseWriteStep.CALLS_INSERTED) {
+                throw new ClickHouseException("injected failure at " + step, null);
+            }
+        });
+        assertThatThrownBy(() -> store.write(List.of(call("c1", hourMs(2) + 1_000, "in_progress"))))
+                .hasMessageContaining("injected failure");
+        store.injectFaults(null);
+        assertThat(calls(hourMs(2), hourMs(3))).as("the row that landed").isEqualTo(1);
+
+        // its next state carries another start time: the intent recorded before the failed insert names the old one
+        store.write(List.of(call("c1", hourMs(7) + 1_000, "completed")));
+
+        assertThat(calls(hourMs(0), hourMs(24))).isEqualTo(1);
+        assertThat(calls(hourMs(2), hourMs(3))).isZero();
+        store.recomputeRollups();
+        assertThat(calls(hourMs(0), hourMs(24))).isEqualTo(1);
+        assertThat(store.query(new SqlBuilder().append("SELECT count(*) AS n FROM " + store.rows(RawTable.CALLS)
+                + "tenant_id = 'acme'").build()).get(0).longValue("n")).isEqualTo(1);
+        assertThat(http.query("SELECT count() AS n FROM calls FINAL WHERE deleted = 1").get(0).longValue("n"))
+                .as("the tombstone at the old start time").isEqualTo(1);
+    }
+
+    @Test
+    void aWholeDayIsReadFromItsDayRowsWhileItsHoursAreUnchanged() {
+        store.write(List.of(call("c1", hourMs(3), "completed"), call("c2", hourMs(9), "completed"),
+                llm("e1", hourMs(3)), llm("e2", hourMs(20))));
+        store.recomputeRollups();
+        long dayGeneration = http.query("SELECT generation FROM " + ClickHouseDays.DAYS).get(0).longValue("generation");
+        assertThat(calls(hourMs(0), hourMs(24))).isEqualTo(2);
+
+        // rows added to the day table under its recorded generation show that the day rows are what is read
+        insertDayCallRow(dayGeneration + 1);
+        assertThat(calls(hourMs(0), hourMs(24))).as("day rows of another generation are not read").isEqualTo(2);
+        insertDayCallRow(dayGeneration);
+        assertThat(calls(hourMs(0), hourMs(24))).as("the recorded generation's day rows").isEqualTo(7);
+        assertThat(calls(hourMs(1), hourMs(24))).as("a part of the day reads its hours").isEqualTo(2);
+
+        // a late event changes an hour of the day: the day is read by the hour until it is built again
+        store.write(List.of(call("c3", hourMs(5), "completed")));
+        assertThat(calls(hourMs(0), hourMs(24))).isEqualTo(3);
+        store.recomputeRollups();
+        assertThat(calls(hourMs(0), hourMs(24))).as("built again from the hours").isEqualTo(3);
+        assertThat(http.query("SELECT count() AS n FROM " + ClickHouseDays.DAYS + " FINAL").get(0).longValue("n"))
+                .isEqualTo(1);
+    }
+
+    private void insertDayCallRow(long generation) {
+        StringBuilder row = new StringBuilder("{\"tenant_id\":\"acme\",\"day\":" + Math.floorDiv(hourMs(10), 86_400_000L)
+                + ",\"generation\":" + generation + ",\"agent_id\":\"a\",\"status\":\"completed\"");
+        Rollups.CALLS_BY_AGENT.measures().forEach(measure -> row.append(",\"").append(measure.name()).append("\":")
+                .append(measure.name().equals("calls") ? 5 : 0));
+        http.insert(ClickHouseDays.table(Rollups.CALLS_BY_AGENT), row.append("}\n").toString());
+    }
+
+    /**
+     * Two instances write states of one call at once, each with another start time: each looked
+     * the call up before the other wrote, so neither covers the other's row. The worker leaves
+     * the newest version live before it recomputes.
+     */
+    @Test
+    void twoInstancesMovingOneCallAtOnceLeaveOneLiveRowOnceRecomputed() throws Exception {
+        store.write(List.of(call("c1", hourMs(2) + 1_000, "in_progress")));
+        ClickHouseEventStore other = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        CountDownLatch looked = new CountDownLatch(1);
+        CountDownLatch otherWrote = new CountDownLatch(1);
+        store.injectFaults(step -> {
+            if (step == ClickHouseWriteStep.MARKED) {
+                looked.countDown();
+                try {
+                    otherWrote.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> slow = first.submit(() -> store.write(List.of(call("c1", hourMs(5) + 1_000, "completed"))));
+            assertThat(looked.await(30, TimeUnit.SECONDS)).isTrue();
+            other.write(List.of(call("c1", hourMs(7) + 1_000, "completed")));
+            otherWrote.countDown();
+            slow.get(30, TimeUnit.SECONDS);
+        } finally {
+            first.shutdownNow();
+            other.close();
+            store.injectFaults(null);
+        }
+        assertThat(liveCalls()).as("before the worker: both writers' rows").hasSize(2);
+
+        store.recomputeRollups();
+        store.recomputeRollups();
+
+        assertThat(liveCalls()).as("the newest version, written last").containsExactly(hourMs(7) + 1_000);
+        assertThat(calls(hourMs(0), hourMs(24))).isEqualTo(1);
+        assertThat(calls(hourMs(7), hourMs(8))).isEqualTo(1);
+        assertThat(store.write(List.of(call("c1", hourMs(9), "failed")))).containsExactly(WriteOutcome.UPDATED);
+        assertThat(liveCalls()).as("a later state is written above the worker's tombstones").containsExactly(hourMs(9));
+    }
+
+    private List<Long> liveCalls() {
+        return store.query(new SqlBuilder().append("SELECT time_ms FROM " + store.rows(RawTable.CALLS)
+                + "tenant_id = 'acme' ORDER BY time_ms").build()).stream().map(row -> row.longValue("time_ms")).toList();
     }
 
     @Test
@@ -172,7 +288,7 @@ class ClickHouseRollupsTest {
         return event;
     }
 
-    private static Event call(String id, long timeMs, String status) {
+    static Event call(String id, long timeMs, String status) {
         Event event = new Event();
         event.tenantId = "acme";
         event.id = id;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.event.Event;
 import dev.tally.ingest.WriteOutcome;
+import dev.tally.store.sql.RawTable;
+import dev.tally.store.sql.SqlBuilder;
 import dev.tally.testing.ClickHouseCluster;
 import java.net.URI;
 import java.util.List;
@@ -39,5 +41,57 @@ class ClickHouseUpgradeTest {
         } finally {
             reopened.close();
         }
+    }
+
+    /**
+     * The last release kept calls ordered by (tenant, id). Opened by this one, the table is copied
+     * into the layout ordered by time, with each call's latest state, and the call-state lookup
+     * knows every stored call.
+     */
+    @Test
+    void callsOrderedByIdAreReorderedByTimeWhenOpened() {
+        ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
+        ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), Map.of("insert_distributed_sync", "1",
+                "input_format_skip_unknown_fields", "1"));
+        String database = config.database();
+        for (URI endpoint : config.endpoints()) {
+            http.executeOn(endpoint, "CREATE DATABASE IF NOT EXISTS " + database);
+            http.executeOn(endpoint, "CREATE TABLE " + database + ".calls_local (" + ClickHouseSchema.eventColumns(true)
+                    + ") ENGINE = ReplacingMergeTree(version) ORDER BY (tenant_id, id)");
+            http.executeOn(endpoint, "CREATE TABLE " + database + ".calls AS " + database + ".calls_local"
+                    + " ENGINE = Distributed(" + config.cluster() + ", " + database + ", calls_local, cityHash64(tenant_id))");
+        }
+        long startMs = 1_773_446_400_000L;
+        http.insert(database + ".calls", String.join("\n",
+                ClickHouseEventStore.row(ClickHouseRollupsTest.call("c1", startMs, "in_progress"), 1L),
+                ClickHouseEventStore.row(ClickHouseRollupsTest.call("c1", startMs, "completed"), 2L),
+                ClickHouseEventStore.row(ClickHouseRollupsTest.call("c2", startMs + 60_000, "completed"), 1L)) + "\n");
+
+        ClickHouseEventStore store = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        try {
+            assertThat(liveCalls(store)).containsExactly("c1 completed", "c2 completed");
+            assertThat(store.write(List.of(ClickHouseRollupsTest.call("c1", startMs, "in_progress"))))
+                    .as("a final status never reverts: the lookup knows c1").containsExactly(WriteOutcome.STALE);
+            assertThat(store.write(List.of(ClickHouseRollupsTest.call("c2", startMs + 7_200_000, "failed"))))
+                    .containsExactly(WriteOutcome.UPDATED);
+            assertThat(liveCalls(store)).containsExactly("c1 completed", "c2 failed");
+            assertThat(store.recomputeRollups()).as("the hours of both calls' times").isEqualTo(2);
+            assertThat(liveCalls(store)).containsExactly("c1 completed", "c2 failed");
+        } finally {
+            store.close();
+        }
+        // opening again finds the new layout and changes nothing
+        ClickHouseEventStore again = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        try {
+            assertThat(liveCalls(again)).containsExactly("c1 completed", "c2 failed");
+        } finally {
+            again.close();
+        }
+    }
+
+    private static List<String> liveCalls(ClickHouseEventStore store) {
+        return store.query(new SqlBuilder().append("SELECT id, status FROM " + store.rows(RawTable.CALLS)
+                + "tenant_id = 'acme' ORDER BY id").build()).stream()
+                .map(row -> row.string("id") + " " + row.string("status")).toList();
     }
 }
