@@ -77,6 +77,57 @@ final class ClickHouseHttp {
     }
 
     /**
+     * Runs a SELECT whose answer may be long and is read as {@code TabSeparated}: a third of the
+     * bytes of {@code FORMAT JSON} and no tree to build, for the hour states a report reads first.
+     * Values are the text ClickHouse writes, escapes undone.
+     */
+    List<String[]> queryTabSeparated(String select) {
+        long started = System.nanoTime();
+        String answer = send(null, select + "\nFORMAT TabSeparated", Map.of());
+        List<String[]> rows = new ArrayList<>();
+        int start = 0;
+        while (start < answer.length()) {
+            int end = answer.indexOf('\n', start);
+            if (end < 0) {
+                end = answer.length();
+            }
+            String[] fields = answer.substring(start, end).split("\t", -1);
+            for (int index = 0; index < fields.length; index++) {
+                if (fields[index].indexOf('\\') >= 0) {
+                    fields[index] = unescape(fields[index]);
+                }
+            }
+            rows.add(fields);
+            start = end + 1;
+        }
+        LOG.atDebug().addKeyValue("round_trip_ms", (System.nanoTime() - started) / 1_000_000)
+                .addKeyValue("rows", rows.size()).log("clickhouse query {}", abbreviate(select));
+        return rows;
+    }
+
+    private static String unescape(String field) {
+        StringBuilder text = new StringBuilder(field.length());
+        for (int index = 0; index < field.length(); index++) {
+            char character = field.charAt(index);
+            if (character != '\\' || index + 1 == field.length()) {
+                text.append(character);
+                continue;
+            }
+            char escaped = field.charAt(++index);
+            text.append(switch (escaped) {
+                case 'n' -> '\n';
+                case 't' -> '\t';
+                case 'r' -> '\r';
+                case '0' -> '\0';
+                case 'b' -> '\b';
+                case 'f' -> '\f';
+                default -> escaped;
+            });
+        }
+        return text.toString();
+    }
+
+    /**
      * The answer's rows; at debug level (logger {@code dev.tally.store.clickhouse.ClickHouseHttp})
      * also each query's round trip beside the server's own time and rows read, the figures that say
      * whether a slow report waits on ClickHouse or on the way there.

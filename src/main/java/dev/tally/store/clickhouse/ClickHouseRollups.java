@@ -389,29 +389,30 @@ final class ClickHouseRollups {
      * query, each part tagged with its kind.
      */
     Map<String, TenantState> hourStatesByTenant(String tenantId, long firstHour, long endHour) {
-        SqlBuilder sql = new SqlBuilder().append("SELECT toUInt8(0) AS kind, tenant_id, hour AS slot,"
-                + " argMax(generation, version) AS generation, toInt64(argMax(covered_ms, version)) AS covered,"
-                + " toInt64(0) AS marked FROM " + HOURS + " WHERE ");
-        scope(sql, tenantId, "hour", firstHour, endHour).append(" GROUP BY tenant_id, hour UNION ALL SELECT toUInt8(1),"
-                + " tenant_id, hour, toInt64(0), toInt64(0), toInt64(max(marked_ms)) FROM " + MARKS + " WHERE ");
-        scope(sql, tenantId, "hour", firstHour, endHour).append(" GROUP BY tenant_id, hour UNION ALL SELECT toUInt8(2),"
-                + " tenant_id, day, argMax(generation, version), argMax(digest, version), toInt64(0) FROM "
-                + ClickHouseDays.DAYS + " WHERE ");
+        // one row per marked hour (an hour never marked holds no rows), its record joined to it
+        SqlBuilder sql = new SqlBuilder().append("SELECT toUInt8(0) AS kind, tenant_id, hour AS slot, generation,"
+                + " toInt64(covered_ms) AS covered, toInt64(marked_ms) AS marked FROM (SELECT tenant_id, hour,"
+                + " max(marked_ms) AS marked_ms FROM " + MARKS + " WHERE ");
+        scope(sql, tenantId, "hour", firstHour, endHour).append(" GROUP BY tenant_id, hour) AS marks ANY LEFT JOIN"
+                + " (SELECT tenant_id, hour, argMax(generation, version) AS generation, argMax(covered_ms, version)"
+                + " AS covered_ms FROM " + HOURS + " WHERE ");
+        scope(sql, tenantId, "hour", firstHour, endHour).append(" GROUP BY tenant_id, hour) AS records"
+                + " USING (tenant_id, hour) UNION ALL SELECT toUInt8(1), tenant_id, day, argMax(generation, version),"
+                + " argMax(digest, version), toInt64(0) FROM " + ClickHouseDays.DAYS + " WHERE ");
         scope(sql, tenantId, "day", Math.floorDiv(firstHour, 24), Math.floorDiv(endHour + 23, 24))
                 .append(" GROUP BY tenant_id, day");
         Map<String, TenantState> byTenant = new TreeMap<>();
-        for (Row row : http.query(ClickHouseLiterals.bind(sql.build()))) {
-            TenantState tenant = byTenant.computeIfAbsent(row.string("tenant_id"), any -> new TenantState());
-            long slot = row.longValue("slot");
-            int kind = (int) row.longValue("kind");
-            if (kind == 2) {
-                tenant.days().put(slot, new ClickHouseDays.DayRecord(row.longValue("generation"), row.longValue("covered")));
-                continue;
+        for (String[] row : http.queryTabSeparated(ClickHouseLiterals.bind(sql.build()))) {
+            TenantState tenant = byTenant.computeIfAbsent(row[1], any -> new TenantState());
+            long slot = Long.parseLong(row[2]);
+            long generation = Long.parseLong(row[3]);
+            long covered = Long.parseLong(row[4]);
+            if (row[0].equals("1")) {
+                tenant.days().put(slot, new ClickHouseDays.DayRecord(generation, covered));
+            } else {
+                // no record joined: zeros, so the hour's mark is newer than what it covers
+                tenant.hours().put(slot, new HourState(generation, covered, Long.parseLong(row[5])));
             }
-            HourState known = tenant.hours().getOrDefault(slot, new HourState(0, -1, 0));
-            tenant.hours().put(slot, kind == 0
-                    ? new HourState(row.longValue("generation"), row.longValue("covered"), known.marked())
-                    : new HourState(known.generation(), known.covered(), row.longValue("marked")));
         }
         return byTenant;
     }

@@ -37,6 +37,17 @@ class ClickHouseEventStoreTest extends EventStoreContract {
     }
 
     @Test
+    void tabSeparatedAnswersGiveBackTheTextAsStored() {
+        ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), ClickHouseStore.settings(config, true));
+        String hostile = "tab\there, line\nbreak, back\\slash, nul\0, quote' \"\u00e9\ud83d\ude00";
+        List<String[]> rows = http.queryTabSeparated(ClickHouseLiterals.bind(new SqlBuilder().append("SELECT ")
+                .value(hostile).append(" AS text, toInt64(-7) AS number UNION ALL SELECT '', toInt64(0)").build()));
+        assertThat(rows).hasSize(2);
+        assertThat(rows.stream().filter(row -> row[1].equals("-7")).findFirst().orElseThrow()[0]).isEqualTo(hostile);
+        assertThat(rows.stream().filter(row -> row[1].equals("0")).findFirst().orElseThrow()[0]).isEmpty();
+    }
+
+    @Test
     void tenantsAreSpreadOverBothShards() {
         for (int tenant = 0; tenant < 20; tenant++) {
             store.write(List.of(llm("tenant-" + tenant, "e1")));
