@@ -10,12 +10,16 @@ import dev.tally.http.ErrorStyle;
 import dev.tally.http.Json;
 import dev.tally.http.RequestBody;
 import dev.tally.http.Routes;
+import dev.tally.report.Beside;
 import dev.tally.report.ReportResponse;
 import dev.tally.store.ReportStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /calls/stats}: time-bucketed statistics of LLM calls, in the shape of the tracing
@@ -59,9 +63,10 @@ public final class StatsRoutes implements Routes {
         BucketGrid grid = request.grid();
         StatsQuery query = new StatsQuery(store.session(tenantId, request.start().toEpochMilli(),
                 request.end().toEpochMilli()));
+        Supplier<List<Map<String, Object>>> calls = Beside.start(() -> query.callBuckets(request, grid));
+        List<Map<String, Object>> usage = query.usageBuckets(request, grid);
         StatsResponse response = new StatsResponse(request.start().toString(), request.end().toString(),
-                request.granularitySeconds(), request.zone().getId(),
-                query.usageBuckets(request, grid), query.callBuckets(request, grid));
+                request.granularitySeconds(), request.zone().getId(), usage, calls.get());
         ReportResponse.send(context, response, () -> StatsCsv.table(response));
     }
 

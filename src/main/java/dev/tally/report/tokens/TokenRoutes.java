@@ -6,12 +6,14 @@ import dev.tally.auth.Scope;
 import dev.tally.http.ApiError;
 import dev.tally.http.ErrorStyle;
 import dev.tally.http.Routes;
+import dev.tally.report.Beside;
 import dev.tally.report.ReportResponse;
 import dev.tally.store.ReportStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /admin/analytics/tokens/by-assistant} (spec 001): LLM tokens, TTS and call time per
@@ -48,7 +50,8 @@ public final class TokenRoutes implements Routes {
         }
         TokenQuery query = new TokenQuery(store.session(filters.tenantId(), filters.start().toEpochMilli(),
                 filters.end().toEpochMilli()));
-        List<AssistantUsage> assistants = AssistantUsage.of(query.events(filters), query.calls(filters));
+        Supplier<List<TokenQuery.CallTotals>> calls = Beside.start(() -> query.calls(filters));
+        List<AssistantUsage> assistants = AssistantUsage.of(query.events(filters), calls.get());
         ReportResponse.send(context, new Envelope(true, MESSAGE, new Data(assistants)),
                 () -> AssistantUsage.csv(assistants));
     }
