@@ -14,9 +14,10 @@ import java.util.SplittableRandom;
  * Varied report requests: a random tenant, agent and date range (up to 90 days; 31 for call
  * statistics, and exactly 31 for {@code call_stats_31_days}) within the generated data, the same sequence on every run. Each request comes with
  * the plain SQL that answers the same question over raw tables, for DuckDB, PostgreSQL and
- * ClickHouse. On ClickHouse the {@code calls} table is read {@code FINAL}: it holds each call's
- * states until a merge keeps the latest, so a hand-written query must collapse them too; the
- * append-only {@code events} are read as they are.
+ * ClickHouse. On ClickHouse the {@code calls} table is read {@code FINAL} without tombstones: it
+ * holds each call's states until a merge keeps the latest, and a tombstone where a state moved
+ * away, so a hand-written query must collapse them too; the append-only {@code events} are read
+ * as they are.
  */
 public final class ReportRequests {
     public static final String[] REPORTS = {"spend", "tokens_by_assistant", "call_stats", "call_stats_31_days", "ai_usage",
@@ -148,7 +149,7 @@ public final class ReportRequests {
     }
 
     private static String finalCalls(String sql) {
-        return sql.replace("FROM calls", "FROM calls FINAL");
+        return sql.replace("FROM calls WHERE", "FROM calls FINAL WHERE deleted = 0 AND");
     }
 
     private static String usage(String tenant, String report, LocalDate from, LocalDate to) {
