@@ -4,6 +4,7 @@ import dev.tally.app.Version;
 import dev.tally.bench.BenchCommand;
 import dev.tally.cli.CheckCommand;
 import dev.tally.cli.KeysCommand;
+import dev.tally.cli.PricesCommand;
 import dev.tally.cli.ServeCommand;
 import dev.tally.cli.TenantsCommand;
 import picocli.CommandLine.Command;
@@ -12,8 +13,8 @@ import picocli.CommandLine;
 /** The one executable: {@code tally serve} runs the server, the other commands talk to a running one. */
 @Command(name = "tally", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Usage metering and analytics for AI voice agents and LLM applications.",
-        subcommands = {ServeCommand.class, TenantsCommand.class, KeysCommand.class, CheckCommand.class,
-                BenchCommand.class,
+        subcommands = {ServeCommand.class, TenantsCommand.class, KeysCommand.class, PricesCommand.class,
+                CheckCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

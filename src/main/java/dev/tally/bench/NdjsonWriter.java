@@ -104,6 +104,12 @@ public final class NdjsonWriter {
                 text(out, "chat_id", event.chatId);
                 text(out, "role", event.role);
             }
+            case FEE -> {
+                text(out, "kind", event.kind);
+                text(out, "provider", event.provider);
+                text(out, "call_id", event.callId);
+                out.append(",\"cost_usd\":").append(java.math.BigDecimal.valueOf(event.costNanos, 9).toPlainString());
+            }
         }
         out.append("}\n");
     }

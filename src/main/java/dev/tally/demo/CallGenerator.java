@@ -17,6 +17,7 @@ import java.util.function.Consumer;
  */
 final class CallGenerator {
     /** Call length in seconds by drop-off bucket: &lt;30s, 30-60s, 1-3m, 3-5m, &gt;5m. */
+    private static final BigDecimal ANALYSIS_FEE_USD = new BigDecimal("0.01");
     private static final int[][] DURATION_BUCKETS = {{4, 29}, {30, 59}, {60, 179}, {180, 299}, {300, 620}};
     private static final double[] COMPLETED_BUCKET_WEIGHTS = {6, 10, 38, 28, 18};
     private static final double[] FAILED_BUCKET_WEIGHTS = {45, 25, 20, 7, 3};
@@ -103,6 +104,7 @@ final class CallGenerator {
         String rootId = turns(events, callId, agent, startMs, turns, slotMs, "error".equals(endReason), random);
         if (!failed && durationSeconds >= 30) {
             summary(events, callId, agent, rootId, endMs, turns, random);
+            analysisFee(events, callId, agent, endMs);
         }
         if (!failed && agent.realtime()) {
             ObjectNode transcript = DemoJson.event(tenant.id(), callId + "_stt_call", "stt", endMs + 1_500);
@@ -239,6 +241,20 @@ final class CallGenerator {
         llm.put("input_tokens", 350 + turns * Draw.between(random, 70, 110));
         llm.put("output_tokens", Draw.between(random, 80, 220));
         events.add(llm, requestMs + latencyMs);
+    }
+
+    /** What the post-call analysis costs: a fee of its own, reported with the call it belongs to. */
+    private void analysisFee(PendingEvents events, String callId, DemoAgent agent, long endMs) {
+        long atMs = endMs + 5_000;
+        ObjectNode fee = DemoJson.event(tenant.id(), callId + "_fee_analysis", "fee", atMs);
+        owner(fee, agent);
+        fee.put("kind", "analysis");
+        fee.put("provider", "openai");
+        fee.put("call_id", callId);
+        fee.put("cost_usd", ANALYSIS_FEE_USD);
+        fee.put("quantity", 1);
+        fee.put("unit", "call");
+        events.add(fee, atMs);
     }
 
     private static long latencyMs(DemoAgent agent, boolean failed, SplittableRandom random) {

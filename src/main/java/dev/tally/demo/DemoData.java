@@ -47,6 +47,7 @@ public final class DemoData {
             }
         }
         configureCalls(tally);
+        DemoPrices.ensure(tally);
         DemoLoader.Summary summary = DemoLoader.loadEvents(tally);
         ensureKey(tally, ANALYTICS_KEY, TENANT, "demo analytics", EnumSet.of(Scope.ANALYTICS_READ, Scope.MEMBERS_READ),
                 MEMBER_ID);

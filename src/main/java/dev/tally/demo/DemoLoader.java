@@ -48,6 +48,7 @@ public final class DemoLoader {
         CallGenerator calls = new CallGenerator(tenant, batches, nowMs);
         SmsGenerator texts = new SmsGenerator(tenant, batches, nowMs);
         ChatGenerator chats = new ChatGenerator(tenant, batches, nowMs);
+        NumberFees numberFees = new NumberFees(tenant, batches);
         for (int daysAgo = DAYS - 1; daysAgo >= 0; daysAgo--) {
             LocalDate date = today.minusDays(daysAgo);
             double progress = (DAYS - 1 - daysAgo) / (double) (DAYS - 1);
@@ -57,6 +58,7 @@ public final class DemoLoader {
             calls.day(date, progress, random);
             texts.day(date, progress, textRandom);
             chats.day(date, progress, chatRandom);
+            numberFees.day(date);
         }
         calls.inProgress(today, new SplittableRandom(seed(tenant, -1)));
     }

@@ -16,6 +16,12 @@ import java.util.Map;
  * tell "unknown" (no sentiment) from a value.
  */
 public final class Event {
+    /**
+     * One event's cost at most, a million USD in nano-USD: far beyond any real event, reported or
+     * computed, and small enough that no report's sum can wrap.
+     */
+    public static final long MAX_COST_NANOS = 1_000_000_000_000_000L;
+
     public String tenantId;
     public String id;
     public EventType type;
@@ -25,6 +31,8 @@ public final class Event {
     public String memberId;
     /** Free dimensions, kept as canonical JSON text so every store can hold them the same way. */
     public Map<String, String> attributes = Map.of();
+    /** The sender's correction counter, 0 unless given; stored now so that a later rule can compare it. */
+    public long revision;
 
     // call, sms
     public String status;
@@ -35,6 +43,8 @@ public final class Event {
     public Long durationMs;
     public String sentiment;
     public String endReason;
+    /** call: the platform's own total for the whole call, kept for reconciliation and never added to a sum. */
+    public Long reportedTotalCostNanos;
 
     // llm, stt, tts
     public String provider;
@@ -61,12 +71,19 @@ public final class Event {
     public Long audioDurationMs;
     public String encoding;
     public Integer segments;
+    /** sms: the carrier's segment count when it reported one; billing uses it, {@link #segments} stays Tally's. */
+    public Long carrierSegments;
     /** Kept only when the tenant asks for SMS bodies to be stored. */
     public String body;
 
     // message
     public String role;
     public String channel;
+
+    // fee (kind, provider and call_id are the shared fields above)
+    /** For display only, in millionths of the {@link #unit}: 3.5 minutes is 3,500,000. */
+    public Long quantityMicros;
+    public String unit;
 
     /** Final cost in nano-USD: the provider's or carrier's reported cost when given, else Tally's price. */
     public long costNanos;
@@ -91,6 +108,7 @@ public final class Event {
         copy.userEmail = userEmail;
         copy.memberId = memberId;
         copy.attributes = attributes;
+        copy.revision = revision;
         copy.status = status;
         copy.direction = direction;
         copy.phoneNumber = phoneNumber;
@@ -98,6 +116,7 @@ public final class Event {
         copy.durationMs = durationMs;
         copy.sentiment = sentiment;
         copy.endReason = endReason;
+        copy.reportedTotalCostNanos = reportedTotalCostNanos;
         copy.provider = provider;
         copy.model = model;
         copy.kind = kind;
@@ -120,9 +139,12 @@ public final class Event {
         copy.audioDurationMs = audioDurationMs;
         copy.encoding = encoding;
         copy.segments = segments;
+        copy.carrierSegments = carrierSegments;
         copy.body = body;
         copy.role = role;
         copy.channel = channel;
+        copy.quantityMicros = quantityMicros;
+        copy.unit = unit;
         copy.costNanos = costNanos;
         copy.costSource = costSource;
         copy.inputCostNanos = inputCostNanos;
@@ -134,6 +156,14 @@ public final class Event {
 
     public long totalTokens() {
         return inputTokens + cacheCreationInputTokens + outputTokens + inputAudioTokens + outputAudioTokens;
+    }
+
+    /** The segments an SMS is billed for: the carrier's count when it reported one, else Tally's. */
+    public long billedSegments() {
+        if (carrierSegments != null) {
+            return carrierSegments;
+        }
+        return segments == null ? 0 : segments;
     }
 
     public boolean isFinalCall() {

@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /** The kinds of usage event of the ingest contract; the wire name is the lower-case constant. */
 public enum EventType {
-    CALL, LLM, STT, TTS, SMS, CHAT, MESSAGE;
+    CALL, LLM, STT, TTS, SMS, CHAT, MESSAGE,
+    /** Any other charge (a platform's fee, a post-call analysis, a number's rent): its cost is always reported. */
+    FEE;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -29,6 +29,7 @@ public final class EventParser {
     private static final Set<String> LLM_KINDS = Set.of("chat", "realtime");
     private static final Set<String> ROLES = Set.of("user", "assistant", "system", "tool");
     private static final Set<String> ENCODINGS = Set.of("gsm7", "ucs2");
+    private static final Set<String> FEE_KINDS = Set.of("platform", "analysis", "transport", "phone_number", "other");
     /** Far above any carrier's concatenation limit; keeps segment arithmetic in range. */
     private static final long MAX_SMS_CHARACTERS = 1_000_000;
 
@@ -49,6 +50,7 @@ public final class EventParser {
         event.userEmail = fields.text("user_email", 320);
         event.memberId = fields.text("member_id", 256);
         event.attributes = fields.attributes("attributes");
+        event.revision = fields.count("revision");
         event.receivedMs = nowMs;
         switch (event.type) {
             case CALL -> readCall(fields, event, nowMs);
@@ -60,6 +62,7 @@ public final class EventParser {
                 // a chat carries only the common fields; member_id owns it
             }
             case MESSAGE -> readMessage(fields, event);
+            case FEE -> readFee(fields, event);
         }
         return event;
     }
@@ -93,6 +96,7 @@ public final class EventParser {
 
     private static void readCall(FieldReader fields, Event event, long nowMs) {
         event.status = fields.requiredOneOf("status", CALL_STATUSES);
+        event.provider = fields.text("provider", 64);
         event.direction = fields.oneOf("direction", DIRECTIONS);
         event.phoneNumber = phoneNumber(fields);
         event.endedMs = endedAt(fields, event, nowMs);
@@ -106,6 +110,7 @@ public final class EventParser {
         event.durationMs = duration;
         event.sentiment = fields.oneOf("sentiment", SENTIMENTS);
         event.endReason = fields.text("end_reason", 128);
+        event.reportedTotalCostNanos = fields.dollarsAsNanos("reported_total_cost_usd");
         reportedCost(fields, event);
     }
 
@@ -156,6 +161,7 @@ public final class EventParser {
         event.provider = fields.text("provider", 64);
         event.model = fields.text("model", 256);
         event.durationMs = fields.secondsAsMillis("duration_seconds");
+        reportedCost(fields, event);
     }
 
     private static void readTts(FieldReader fields, Event event) {
@@ -164,6 +170,7 @@ public final class EventParser {
         event.model = fields.text("model", 256);
         event.characters = fields.optionalCount("characters");
         event.audioDurationMs = fields.secondsAsMillis("audio_duration_seconds");
+        reportedCost(fields, event);
     }
 
     private static void readSms(FieldReader fields, Event event) {
@@ -191,6 +198,20 @@ public final class EventParser {
         event.characters = count.characters();
         event.encoding = count.encoding().wireName();
         event.segments = count.segments();
+        event.carrierSegments = fields.optionalCount("segments");
+        reportedCost(fields, event);
+    }
+
+    private static void readFee(FieldReader fields, Event event) {
+        event.kind = fields.requiredOneOf("kind", FEE_KINDS);
+        event.provider = fields.text("provider", 64);
+        event.callId = fields.text("call_id", 128);
+        event.quantityMicros = fields.decimalAsMicros("quantity");
+        event.unit = fields.text("unit", 64);
+        if (!fields.has("cost_usd")) {
+            throw new InvalidField("cost_usd", "is required: a fee is the charge its sender reports");
+        }
+        reportedCost(fields, event);
     }
 
     private static void readMessage(FieldReader fields, Event event) {

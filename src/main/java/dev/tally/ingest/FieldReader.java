@@ -1,6 +1,7 @@
 package dev.tally.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.event.Event;
 import dev.tally.text.UnicodeText;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -15,11 +16,13 @@ import java.util.Set;
 final class FieldReader {
     private static final int MAX_TEXT = 1024;
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000L);
     private static final BigDecimal BILLION = BigDecimal.valueOf(1_000_000_000L);
     /** A trillion: beyond any real request, and keeps every derived cost inside a long. */
     private static final long MAX_COUNT = 1_000_000_000_000L;
     /** One event's cost: a million dollars, far beyond any real one, so no report's sum can wrap. */
-    private static final BigDecimal MAX_DOLLARS = BigDecimal.valueOf(1_000_000);
+    private static final BigDecimal MAX_DOLLARS = BigDecimal.valueOf(Event.MAX_COST_NANOS).movePointLeft(9)
+            .stripTrailingZeros();
     /** A billion seconds (31 years) of audio or call in one event. */
     private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(1_000_000_000L);
     /** 2000-01-01T00:00:00Z: no usage Tally meters is older, and a time before it is a mistake. */
@@ -160,20 +163,28 @@ final class FieldReader {
 
     /** Seconds as given, stored as whole milliseconds (rounded half-even). */
     Long secondsAsMillis(String field) {
-        BigDecimal seconds = nonNegativeDecimal(field);
-        if (seconds != null && seconds.compareTo(MAX_SECONDS) > 0) {
-            throw new InvalidField(field, "must be at most " + MAX_SECONDS.toPlainString() + " seconds");
-        }
-        return seconds == null ? null : exactLong(field, seconds.multiply(THOUSAND));
+        return scaled(field, MAX_SECONDS, " seconds", THOUSAND);
     }
 
     /** US dollars as given, stored as whole nano-dollars (rounded half-even). */
     Long dollarsAsNanos(String field) {
-        BigDecimal dollars = nonNegativeDecimal(field);
-        if (dollars != null && dollars.compareTo(MAX_DOLLARS) > 0) {
-            throw new InvalidField(field, "must be at most " + MAX_DOLLARS.toPlainString() + " USD for one event");
+        return scaled(field, MAX_DOLLARS, " USD for one event", BILLION);
+    }
+
+    /** A non-negative decimal shown as given (a fee's quantity), stored in whole millionths (rounded half-even). */
+    Long decimalAsMicros(String field) {
+        return scaled(field, BigDecimal.valueOf(MAX_COUNT), "", MILLION);
+    }
+
+    private Long scaled(String field, BigDecimal max, String unit, BigDecimal factor) {
+        BigDecimal value = nonNegativeDecimal(field);
+        if (value == null) {
+            return null;
         }
-        return dollars == null ? null : exactLong(field, dollars.multiply(BILLION));
+        if (value.compareTo(max) > 0) {
+            throw new InvalidField(field, "must be at most " + max.toPlainString() + unit);
+        }
+        return exactLong(field, value.multiply(factor));
     }
 
     private static long exactLong(String field, BigDecimal value) {

@@ -47,11 +47,12 @@ public final class PriceRoutes implements Routes {
         JsonBody body = JsonBody.of(context);
         PriceEntry entry;
         try {
-            entry = new PriceEntry(null, body.text("tenant_id"), body.text("provider"), body.text("model"),
-                    date(body, "effective_from"), decimal(body, "input_per_million"),
-                    decimal(body, "cached_input_per_million"), decimal(body, "cache_creation_per_million"),
-                    decimal(body, "output_per_million"), decimal(body, "input_audio_per_million"),
-                    decimal(body, "output_audio_per_million"), decimal(body, "credit_multiplier"));
+            Map<String, BigDecimal> rates = new LinkedHashMap<>();
+            for (String rate : PriceEntry.rateNames()) {
+                rates.put(rate, decimal(body, rate));
+            }
+            entry = PriceEntry.of(null, body.text("tenant_id"), body.text("provider"), body.text("model"),
+                    date(body, "effective_from"), body.text("prefix"), rates);
         } catch (InvalidPriceEntryException invalid) {
             throw ApiError.badRequest(invalid.field(), invalid.reason());
         }
@@ -96,13 +97,9 @@ public final class PriceRoutes implements Routes {
         view.put("provider", entry.provider());
         view.put("model", entry.model());
         view.put("effective_from", entry.effectiveFrom().toString());
-        view.put("input_per_million", entry.inputPerMillion());
-        view.put("cached_input_per_million", entry.cachedInputPerMillion());
-        view.put("cache_creation_per_million", entry.cacheCreationPerMillion());
-        view.put("output_per_million", entry.outputPerMillion());
-        view.put("input_audio_per_million", entry.inputAudioPerMillion());
-        view.put("output_audio_per_million", entry.outputAudioPerMillion());
-        view.put("credit_multiplier", entry.creditMultiplier());
+        view.put("unit", entry.unit().name().toLowerCase(java.util.Locale.ROOT));
+        view.put("prefix", entry.prefix());
+        view.putAll(entry.rates());
         return view;
     }
 }

@@ -10,11 +10,10 @@ import dev.tally.store.ExpiringCache;
 import dev.tally.store.MetadataStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The price book in force: the bundled defaults plus what operators added (tenant overrides, new
- * models, new prices from a date). Ingest prices every LLM event with the current snapshot, so a
+ * models, new prices from a date). Ingest prices every event with the current snapshot, so a
  * change applies to events ingested afterwards and never to stored ones: their cost was fixed
  * when they were stored.
  */
@@ -68,16 +67,12 @@ public final class PriceService {
     }
 
     public synchronized PriceEntry add(PriceEntry entry) {
-        PriceEntry stored = new PriceEntry(KeySecrets.newId("price_"), entry.tenantId(), entry.provider(),
-                entry.model(), entry.effectiveFrom(), entry.inputPerMillion(), entry.cachedInputPerMillion(),
-                entry.cacheCreationPerMillion(), entry.outputPerMillion(), entry.inputAudioPerMillion(),
-                entry.outputAudioPerMillion(), entry.creditMultiplier());
+        PriceEntry stored = entry.withId(KeySecrets.newId("price_"));
         for (PriceEntry existing : book.entries()) {
-            if (Objects.equals(existing.tenantId(), stored.tenantId()) && existing.provider().equals(stored.provider())
-                    && existing.model().equals(stored.model()) && existing.effectiveFrom().equals(stored.effectiveFrom())) {
+            if (existing.conflictsWith(stored)) {
                 throw Rejection.conflict("effective_from", "an entry for " + stored.provider() + "/" + stored.model()
-                        + " from " + stored.effectiveFrom() + " exists (" + existing.id()
-                        + "); choose another date or delete that entry");
+                        + (stored.prefix() == null ? "" : " " + stored.prefix()) + " from " + stored.effectiveFrom()
+                        + " exists (" + existing.id() + "); choose another date or delete that entry");
             }
         }
         store.insertPrice(stored);

@@ -64,8 +64,8 @@ public final class PriceBook {
             .thenComparing(PriceEntry::provider);
 
     private final List<PriceEntry> entries;
-    private final Shelf defaultShelf;
-    private final Map<String, Shelf> tenantShelves;
+    private final Map<PriceUnit, Shelf> defaultShelves;
+    private final Map<String, Map<PriceUnit, Shelf>> tenantShelves;
 
     public PriceBook(List<PriceEntry> entries) {
         Objects.requireNonNull(entries, "entries");
@@ -81,10 +81,20 @@ public final class PriceBook {
                 entriesByTenant.computeIfAbsent(entry.tenantId(), tenant -> new ArrayList<>()).add(entry);
             }
         }
-        this.defaultShelf = new Shelf(defaultEntries);
-        Map<String, Shelf> shelves = new HashMap<>();
-        entriesByTenant.forEach((tenant, tenantEntries) -> shelves.put(tenant, new Shelf(tenantEntries)));
+        this.defaultShelves = shelvesByUnit(defaultEntries);
+        Map<String, Map<PriceUnit, Shelf>> shelves = new HashMap<>();
+        entriesByTenant.forEach((tenant, tenantEntries) -> shelves.put(tenant, shelvesByUnit(tenantEntries)));
         this.tenantShelves = Map.copyOf(shelves);
+    }
+
+    private static Map<PriceUnit, Shelf> shelvesByUnit(List<PriceEntry> shelfEntries) {
+        Map<PriceUnit, List<PriceEntry>> byUnit = new java.util.EnumMap<>(PriceUnit.class);
+        for (PriceEntry entry : shelfEntries) {
+            byUnit.computeIfAbsent(entry.unit(), unit -> new ArrayList<>()).add(entry);
+        }
+        Map<PriceUnit, Shelf> shelves = new java.util.EnumMap<>(PriceUnit.class);
+        byUnit.forEach((unit, unitEntries) -> shelves.put(unit, new Shelf(unitEntries)));
+        return shelves;
     }
 
     /** Every entry, defaults and overrides, in the order given to the constructor. */
@@ -93,37 +103,53 @@ public final class PriceBook {
     }
 
     /**
-     * The entry in force for this tenant, provider and model at that instant (epoch ms, UTC).
-     *
-     * <p>Only entries of the event's provider are considered (every provider when the event names
-     * none) and only entries whose effective date is on or before the event's UTC date: a price
-     * entered later never changes what an older event cost. Candidates are tried in this order,
-     * and the first group that has an entry in force wins, taking its latest effective entry:
-     * the tenant's exact model entries, the tenant's patterns from the longest prefix to the
-     * shortest, then the default book's exact entries and its patterns the same way. A tenant's
-     * override therefore beats even an exact default, and a more specific pattern whose entries
-     * all start later than the event gives way to a shorter one.
-     *
-     * @param tenantId the event's tenant, or null to consult the default book only
-     * @param provider the event's provider, or null (or blank) to match any provider
-     * @param model the event's model; null finds nothing
+     * The token entry in force for this tenant, provider and model at that instant (epoch ms, UTC);
+     * see {@link #find(PriceUnit, String, String, String, String, long)}.
      */
     public Optional<PriceEntry> find(String tenantId, String provider, String model, long timeMs) {
         if (model == null) {
             return Optional.empty();
         }
+        return find(PriceUnit.TOKENS, tenantId, provider, model, null, timeMs);
+    }
+
+    /**
+     * The entry of this unit in force for this tenant, provider, model and number at that instant
+     * (epoch ms, UTC).
+     *
+     * <p>Only entries of the unit and of the event's provider are considered (every provider when
+     * the event names none) and only entries whose effective date is on or before the event's UTC
+     * date: a price entered later never changes what an older event cost. Candidates are tried in
+     * this order, and the first group that has an entry in force wins: the tenant's exact model
+     * entries, the tenant's patterns from the longest prefix to the shortest, then the default
+     * book's exact entries and its patterns the same way. Within a group the entry with the longest
+     * number prefix matching the event's number wins (entries without one match every number),
+     * then the latest effective one. A tenant's override therefore beats even an exact default,
+     * and a more specific pattern or number prefix whose entries all start later than the event
+     * gives way to a shorter one.
+     *
+     * @param tenantId the event's tenant, or null to consult the default book only
+     * @param provider the event's provider, or null (or blank) to match any provider
+     * @param model the event's model, or null when it names none: then only the {@code "*"} entries match
+     * @param number the call's E.164 number, or null: then only entries without a prefix match
+     */
+    public Optional<PriceEntry> find(PriceUnit unit, String tenantId, String provider, String model, String number,
+                                     long timeMs) {
         String wantedProvider = provider == null || provider.isBlank() ? null : provider;
+        // no exact entry is named "", and only the lone "*" has the empty prefix
+        String wantedModel = model == null ? "" : model;
         LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(timeMs), ZoneOffset.UTC);
         if (tenantId != null) {
-            Shelf tenantShelf = tenantShelves.get(tenantId);
+            Shelf tenantShelf = tenantShelves.getOrDefault(tenantId, Map.of()).get(unit);
             if (tenantShelf != null) {
-                Optional<PriceEntry> override = tenantShelf.find(wantedProvider, model, day);
+                Optional<PriceEntry> override = tenantShelf.find(wantedProvider, wantedModel, number, day);
                 if (override.isPresent()) {
                     return override;
                 }
             }
         }
-        return defaultShelf.find(wantedProvider, model, day);
+        Shelf defaultShelf = defaultShelves.get(unit);
+        return defaultShelf == null ? Optional.empty() : defaultShelf.find(wantedProvider, wantedModel, number, day);
     }
 
     /** The bundled default book, read once on first use. */
@@ -153,11 +179,14 @@ public final class PriceBook {
     private static void rejectAmbiguousEntries(List<PriceEntry> entries) {
         Map<EntryKey, PriceEntry> seen = new HashMap<>();
         for (PriceEntry entry : entries) {
-            EntryKey key = new EntryKey(entry.tenantId(), entry.provider(), entry.model(), entry.effectiveFrom());
+            // the same fields as PriceEntry.conflictsWith, as a key
+            EntryKey key = new EntryKey(entry.tenantId(), entry.provider(), entry.model(), entry.effectiveFrom(),
+                    entry.unit(), entry.prefix());
             PriceEntry earlier = seen.putIfAbsent(key, entry);
             if (earlier != null) {
                 throw new IllegalArgumentException("two price entries for tenant " + entry.tenantId() + ", "
-                        + entry.provider() + "/" + entry.model() + " from " + entry.effectiveFrom()
+                        + entry.provider() + "/" + entry.model() + (entry.prefix() == null ? "" : " " + entry.prefix())
+                        + " from " + entry.effectiveFrom()
                         + " (ids " + earlier.id() + " and " + entry.id() + ")");
             }
         }
@@ -209,14 +238,15 @@ public final class PriceBook {
             this.patterns = List.copyOf(groups);
         }
 
-        Optional<PriceEntry> find(String provider, String model, LocalDate day) {
-            Optional<PriceEntry> exact = firstInForce(exactByModel.getOrDefault(model, List.of()), provider, day);
+        Optional<PriceEntry> find(String provider, String model, String number, LocalDate day) {
+            Optional<PriceEntry> exact = firstInForce(exactByModel.getOrDefault(model, List.of()), provider, number,
+                    day);
             if (exact.isPresent()) {
                 return exact;
             }
             for (PatternGroup group : patterns) {
                 if (model.startsWith(group.prefix())) {
-                    Optional<PriceEntry> found = firstInForce(group.latestFirst(), provider, day);
+                    Optional<PriceEntry> found = firstInForce(group.latestFirst(), provider, number, day);
                     if (found.isPresent()) {
                         return found;
                     }
@@ -225,14 +255,18 @@ public final class PriceBook {
             return Optional.empty();
         }
 
-        private static Optional<PriceEntry> firstInForce(List<PriceEntry> latestFirst, String provider, LocalDate day) {
+        /** The longest matching number prefix in force, the latest of those: the list is latest first. */
+        private static Optional<PriceEntry> firstInForce(List<PriceEntry> latestFirst, String provider, String number,
+                                                         LocalDate day) {
+            PriceEntry best = null;
             for (PriceEntry entry : latestFirst) {
                 boolean providerMatches = provider == null || provider.equals(entry.provider());
-                if (providerMatches && !entry.effectiveFrom().isAfter(day)) {
-                    return Optional.of(entry);
+                if (providerMatches && !entry.effectiveFrom().isAfter(day) && entry.coversNumber(number)
+                        && (best == null || entry.prefixLength() > best.prefixLength())) {
+                    best = entry;
                 }
             }
-            return Optional.empty();
+            return Optional.ofNullable(best);
         }
 
         private static List<PriceEntry> sortedLatestFirst(List<PriceEntry> list) {
@@ -242,7 +276,8 @@ public final class PriceBook {
         }
     }
 
-    private record EntryKey(String tenantId, String provider, String model, LocalDate effectiveFrom) { }
+    private record EntryKey(String tenantId, String provider, String model, LocalDate effectiveFrom, PriceUnit unit,
+                            String prefix) { }
 
     private record PatternGroup(String prefix, List<PriceEntry> latestFirst) { }
 }

@@ -1,16 +1,18 @@
 package dev.tally.pricing;
 
+import dev.tally.error.Rejection;
 import dev.tally.event.CostSource;
 import dev.tally.event.Event;
-import dev.tally.event.EventType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Prices an {@code llm} event at ingest with the entry in force at the event's time, so that the
- * stored cost and credits never move when prices change later.
+ * Prices an event at ingest with the entry in force at the event's time, so that the stored cost
+ * and credits never move when prices change later. {@code llm} events are priced here, by tokens;
+ * {@code stt}, {@code tts}, {@code sms} and {@code call} by {@link UsagePricer}; a {@code fee}
+ * always carries its reported cost, and chats and messages cost nothing of their own.
  *
  * <h2>Cost</h2>
  *
@@ -40,6 +42,12 @@ import java.util.Optional;
  *
  * Cost 0 with {@link CostSource#UNPRICED} (a reported cost stays as reported) and 0 credits, so the
  * event is still stored and counted in the unpriced figure.
+ *
+ * <h2>Bounds</h2>
+ *
+ * A computed cost above {@link Event#MAX_COST_NANOS}, or credits beyond a long, throw an invalid
+ * {@link Rejection} naming the quantity: the event is rejected, as a reported cost that high is, so
+ * no sum wraps.
  */
 public final class Pricer {
     /** USD per million tokens × tokens is micro-USD; a thousand nano-USD each. */
@@ -50,13 +58,26 @@ public final class Pricer {
     private Pricer() {
     }
 
-    /** Sets event.costNanos, event.costSource and event.creditsMicros for an llm event (EventType.LLM). */
+    /**
+     * Sets event.costNanos and event.costSource (and for an llm event its credits and cost split)
+     * for every type the book prices; leaves other types as parsed.
+     *
+     * @throws Rejection when the computed cost or credits are beyond one event's bound
+     */
     public static void price(Event event, PriceBook book) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(book, "book");
-        if (event.type != EventType.LLM) {
+        Optional<PriceUnit> unit = PriceUnit.of(event.type);
+        if (unit.isEmpty()) {
             return;
         }
+        switch (unit.get()) {
+            case TOKENS -> priceTokens(event, book);
+            case AUDIO_MINUTE, CHARACTERS, SEGMENT, CALL_MINUTE -> UsagePricer.price(event, unit.get(), book);
+        }
+    }
+
+    private static void priceTokens(Event event, PriceBook book) {
         boolean reported = event.costSource == CostSource.REPORTED;
         Optional<PriceEntry> found = book.find(event.tenantId, event.provider, event.model, event.timeMs);
         if (found.isEmpty()) {
@@ -111,7 +132,7 @@ public final class Pricer {
     /**
      * The event's cost under this entry in nano-USD, whatever the event's cost source.
      *
-     * @throws ArithmeticException beyond {@code Long.MAX_VALUE} nano-USD (about 9.2 billion USD)
+     * @throws Rejection above {@link Event#MAX_COST_NANOS}
      */
     public static long costNanos(Event event, PriceEntry entry) {
         BigDecimal inputRate = entry.inputPerMillion();
@@ -125,16 +146,52 @@ public final class Pricer {
                 .add(times(event.outputTokens, outputRate))
                 .add(times(event.inputAudioTokens, orElse(entry.inputAudioPerMillion(), inputRate)))
                 .add(times(event.outputAudioTokens, orElse(entry.outputAudioPerMillion(), outputRate)));
-        return microUsd.movePointRight(MICRO_TO_NANO_DIGITS).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+        return bounded(microUsd.movePointRight(MICRO_TO_NANO_DIGITS), largestTokenField(event));
     }
 
     /** The event's credits under this entry in micro-credits; see the class comment. */
     public static long creditsMicros(Event event, PriceEntry entry) {
-        return BigDecimal.valueOf(event.totalTokens())
+        BigDecimal micros = BigDecimal.valueOf(event.totalTokens())
                 .multiply(entry.creditMultiplier())
                 .movePointRight(TOKENS_TO_MICRO_CREDIT_DIGITS)
-                .setScale(0, RoundingMode.HALF_EVEN)
-                .longValueExact();
+                .setScale(0, RoundingMode.HALF_EVEN);
+        if (micros.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw Rejection.invalid(largestTokenField(event), "gives more credits than one event may earn");
+        }
+        return micros.longValueExact();
+    }
+
+    /**
+     * A computed cost in nano-USD (rounded half-even) as a long, or an invalid {@link Rejection} naming
+     * {@code field} when it is above {@link Event#MAX_COST_NANOS}: ingest turns it into the event's rejection.
+     */
+    static long bounded(BigDecimal nanos, String field) {
+        BigDecimal whole = nanos.setScale(0, RoundingMode.HALF_EVEN);
+        if (whole.compareTo(BigDecimal.valueOf(Event.MAX_COST_NANOS)) > 0) {
+            throw outOfRange(field, whole);
+        }
+        return whole.longValueExact();
+    }
+
+    private static Rejection outOfRange(String field, BigDecimal nanos) {
+        return Rejection.invalid(field, "makes a cost of " + nanos.movePointLeft(9).setScale(2, RoundingMode.HALF_EVEN)
+                .toPlainString() + " USD at the price in force, above the 1000000 USD one event may cost");
+    }
+
+    /** The token count that weighs most in the cost: the one to name when it is out of range. */
+    private static String largestTokenField(Event event) {
+        String field = "input_tokens";
+        long largest = event.inputTokens;
+        long[] counts = {event.cacheCreationInputTokens, event.outputTokens, event.inputAudioTokens,
+            event.outputAudioTokens};
+        String[] names = {"cache_creation_input_tokens", "output_tokens", "input_audio_tokens", "output_audio_tokens"};
+        for (int index = 0; index < counts.length; index++) {
+            if (counts[index] > largest) {
+                largest = counts[index];
+                field = names[index];
+            }
+        }
+        return field;
     }
 
     private static BigDecimal times(long tokens, BigDecimal ratePerMillion) {

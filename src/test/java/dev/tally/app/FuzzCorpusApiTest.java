@@ -112,6 +112,76 @@ class FuzzCorpusApiTest {
         }
     }
 
+    /**
+     * The fields of version 2 of the contract, each with an event that is valid without it: a
+     * hostile value must reach the field's own check, so it is sent on an otherwise valid event.
+     * The event's text up to the field, with {@code %s} for its id and {@code %t} for its time.
+     */
+    private static final Map<String, String> VERSION_TWO_FIELDS = versionTwoFields();
+
+    /** Values at the contract's bounds and just beyond them, on top of {@link #FIELD_VALUES}. */
+    private static final List<String> BOUND_VALUES = List.of("1000000", "1000000.000000001", "1000000000000",
+            "1000000000001", "1000000000000.5", "0", "-0", "1e-30", "\"+44\"", "\"\\u0007\"", "\"a\\nb\"");
+
+    private static Map<String, String> versionTwoFields() {
+        String call = "{\"id\":\"%s\",\"type\":\"call\",\"time\":\"%t\",\"status\":\"in_progress\"";
+        String fee = "{\"id\":\"%s\",\"type\":\"fee\",\"time\":\"%t\",\"cost_usd\":1";
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("revision", "{\"id\":\"%s\",\"type\":\"chat\",\"time\":\"%t\"");
+        fields.put("provider", call);
+        fields.put("reported_total_cost_usd", call);
+        fields.put("cost_usd", "{\"id\":\"%s\",\"type\":\"stt\",\"time\":\"%t\"");
+        fields.put("segments", "{\"id\":\"%s\",\"type\":\"sms\",\"time\":\"%t\",\"direction\":\"inbound\",\"body\":\"hi\"");
+        fields.put("kind", "{\"id\":\"%s\",\"type\":\"fee\",\"time\":\"%t\",\"cost_usd\":1");
+        fields.put("quantity", fee + ",\"kind\":\"other\"");
+        fields.put("unit", fee + ",\"kind\":\"other\"");
+        fields.put("call_id", fee + ",\"kind\":\"other\"");
+        return fields;
+    }
+
+    @Test
+    void hostileValuesOfTheVersionTwoFieldsAreRefusedNamingTheFieldOrStored() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            server.createTenant("acme", "Acme");
+            String key = server.createKey("acme", "events:write");
+            String time = java.time.Instant.now().minusSeconds(3_600).toString();
+            List<String> failures = new ArrayList<>();
+            int refused = 0;
+            int stored = 0;
+            int sequence = 0;
+            for (Map.Entry<String, String> field : VERSION_TWO_FIELDS.entrySet()) {
+                List<String> values = new ArrayList<>(FIELD_VALUES);
+                values.addAll(BOUND_VALUES);
+                for (String value : values) {
+                    String id = "v2-" + sequence++;
+                    String json = field.getValue().replace("%s", id).replace("%t", time) + ",\"" + field.getKey()
+                            + "\":" + value + "}";
+                    Map<String, String> before = stored(server);
+                    HttpResponse<String> response = send(server, new Case("POST", "/v1/events", "",
+                            json.getBytes(StandardCharsets.UTF_8), "application/json", "Authorization:Bearer " + key,
+                            field.getKey() + "=" + abbreviated(value)));
+                    String what = field.getKey() + "=" + abbreviated(value) + ": " + response.statusCode() + " "
+                            + abbreviated(response.body());
+                    if (response.statusCode() == 200) {
+                        stored++;
+                        continue;
+                    }
+                    refused++;
+                    String named = MAPPER.readTree(response.body()).path("field").asText();
+                    if (response.statusCode() != 400 || !(named.equals(field.getKey()) || named.equals("body"))) {
+                        failures.add(what);
+                    }
+                    if (!stored(server).equals(before)) {
+                        failures.add("stored although refused: " + what);
+                    }
+                }
+            }
+            System.out.printf("version 2 fields: %d refused, %d stored%n", refused, stored);
+            assertThat(failures).as("answers that are not a 400 naming the field (or the body)").isEmpty();
+            assertThat(refused).as("most hostile values are refused").isGreaterThan(stored);
+        }
+    }
+
     private static int operations(JsonNode document) {
         int count = 0;
         for (JsonNode path : document.path("paths")) {

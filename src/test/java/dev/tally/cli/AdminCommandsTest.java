@@ -61,6 +61,47 @@ class AdminCommandsTest {
     }
 
     @Test
+    void addsListsAndDeletesPriceEntriesOfEveryUnit() throws Exception {
+        Run call = tally("prices", "add", "--provider", "twilio", "--model", "*", "--prefix", "+44",
+                "--effective-from", "2026-01-01", "--rate", "per_minute_outbound=0.03",
+                "--rate", "per_minute_inbound=0.01");
+        assertThat(call.exitCode()).as(call.err()).isZero();
+        assertThat(call.json().path("unit").asText()).isEqualTo("call_minute");
+        assertThat(call.json().path("prefix").asText()).isEqualTo("+44");
+        assertThat(call.json().path("per_minute_outbound").decimalValue()).isEqualByComparingTo("0.03");
+        Run stt = tally("prices", "add", "--tenant", "cli-prices", "--provider", "deepgram", "--model", "nova*",
+                "--effective-from", "2026-01-01", "--rate", "per_audio_minute=0.0043");
+        assertThat(stt.exitCode()).as(stt.err()).isZero();
+        String sttId = stt.json().path("id").asText();
+
+        Run list = tally("prices", "list", "--tenant", "cli-prices");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.json().path("prices").findValuesAsText("id")).contains(sttId, call.json().path("id").asText());
+
+        Run deleted = tally("prices", "delete", sttId);
+        assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+        assertThat(tally("prices", "list", "--tenant", "cli-prices").out()).doesNotContain(sttId);
+    }
+
+    @Test
+    void aBadRateIsRefusedBeforeOrByTheServerNamingIt() {
+        Run misspelt = tally("prices", "add", "--provider", "deepgram", "--model", "nova*", "--effective-from",
+                "2026-01-01", "--rate", "per_audio_minutes=0.0043");
+        assertThat(misspelt.exitCode()).isEqualTo(2);
+        assertThat(misspelt.err()).contains("per_audio_minutes")
+                .as("the names the help lists are the rates there are")
+                .contains(String.join(", ", dev.tally.pricing.PriceEntry.rateNames()));
+        Run notANumber = tally("prices", "add", "--provider", "deepgram", "--model", "nova*", "--effective-from",
+                "2026-01-01", "--rate", "per_audio_minute=cheap");
+        assertThat(notANumber.exitCode()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("cheap");
+        Run twoUnits = tally("prices", "add", "--provider", "deepgram", "--model", "nova*", "--effective-from",
+                "2026-01-01", "--rate", "per_audio_minute=0.0043", "--rate", "per_million_characters=15");
+        assertThat(twoUnits.exitCode()).isEqualTo(1);
+        assertThat(twoUnits.err()).contains("HTTP 400").contains("per_million_characters");
+    }
+
+    @Test
     void createsATenantAndAKeyThatWorksThenRevokesIt() throws Exception {
         Run tenant = tally("tenants", "create", "cli-tenant", "--name", "From the CLI");
         assertThat(tenant.exitCode()).as(tenant.err()).isZero();

@@ -147,6 +147,21 @@ class DemoDataTest {
     }
 
     @Test
+    void transcriptionsSynthesesAndAcmesTextsArePricedAndFeesAreThere() {
+        assertThat(count("SELECT count(*) AS n FROM events WHERE type IN ('stt', 'tts')"
+                + " AND (cost_source <> 'computed' OR cost_nanos <= 0)")).isZero();
+        assertThat(count("SELECT count(*) AS n FROM events WHERE type = 'stt'")).isPositive();
+        assertThat(count("SELECT count(*) AS n FROM events WHERE type = 'sms' AND tenant_id = 'acme'"
+                + " AND (cost_source <> 'computed' OR cost_nanos <= 0)")).isZero();
+        assertThat(count("SELECT count(*) AS n FROM events WHERE type = 'sms' AND tenant_id = 'globex'"
+                + " AND cost_source = 'unpriced'")).isPositive();
+        assertThat(count("SELECT count(*) AS n FROM events WHERE type = 'fee' AND kind = 'analysis'"
+                + " AND call_id IS NOT NULL AND cost_source = 'reported' AND cost_nanos = 10000000")).isPositive();
+        assertThat(count("SELECT count(*) AS n FROM events WHERE type = 'fee' AND kind = 'phone_number'"
+                + " AND unit = 'month' AND quantity_micros = 1000000")).isPositive();
+    }
+
+    @Test
     void llmEventsCarryTracesTokensAndSomeFailures() {
         long callsWithLlm = count("SELECT count(DISTINCT call_id) AS n FROM events WHERE type = 'llm'"
                 + " AND call_id IS NOT NULL");

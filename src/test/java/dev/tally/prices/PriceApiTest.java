@@ -1,5 +1,7 @@
 package dev.tally.prices;
 
+import static dev.tally.prices.PriceRequests.admin;
+import static dev.tally.prices.PriceRequests.assertField;
 import static dev.tally.testing.StoredEvents.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,9 +42,6 @@ class PriceApiTest {
         return server.createKey(tenantId, "events:write");
     }
 
-    private static HttpResponse<String> admin(String method, String path, String body) {
-        return server.send(method, path, body, "X-Admin-Token", TestServer.ADMIN_TOKEN);
-    }
 
     @Test
     void llmEventIsPricedWithTheDefaultBook() {
@@ -66,7 +65,7 @@ class PriceApiTest {
         String key = tenantWithKey("override");
         server.ingest(key, LLM.formatted("before", "gpt-4o-mini", ""));
 
-        HttpResponse<String> added = admin("POST", "/admin/prices", """
+        HttpResponse<String> added = admin(server, "POST", "/admin/prices", """
                 {"tenant_id": "override", "provider": "openai", "model": "gpt-4o-mini", "effective_from": "2026-01-01",
                  "input_per_million": 1, "output_per_million": 2, "credit_multiplier": 1}""");
         assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
@@ -109,7 +108,7 @@ class PriceApiTest {
 
     @Test
     void negativeRateIs400NamingTheField() {
-        HttpResponse<String> response = admin("POST", "/admin/prices", """
+        HttpResponse<String> response = admin(server, "POST", "/admin/prices", """
                 {"provider": "openai", "model": "gpt-neg", "effective_from": "2026-01-01",
                  "input_per_million": -1, "output_per_million": 2, "credit_multiplier": 1}""");
 
@@ -119,17 +118,17 @@ class PriceApiTest {
 
     @Test
     void badEntriesAre400NamingTheField() {
-        assertField(admin("POST", "/admin/prices", """
+        assertField(admin(server, "POST", "/admin/prices", """
                 {"provider": "openai", "model": "gpt-x", "effective_from": "March 1",
                  "input_per_million": 1, "output_per_million": 2, "credit_multiplier": 1}"""), 400, "effective_from");
-        assertField(admin("POST", "/admin/prices", """
+        assertField(admin(server, "POST", "/admin/prices", """
                 {"provider": "openai", "model": "gpt-x", "effective_from": "2026-01-01",
                  "input_per_million": "1", "output_per_million": 2, "credit_multiplier": 1}"""), 400,
                 "input_per_million");
-        assertField(admin("POST", "/admin/prices", """
+        assertField(admin(server, "POST", "/admin/prices", """
                 {"provider": "openai", "model": "gpt-x", "effective_from": "2026-01-01",
                  "input_per_million": 1, "output_per_million": 2}"""), 400, "credit_multiplier");
-        assertField(admin("POST", "/admin/prices", """
+        assertField(admin(server, "POST", "/admin/prices", """
                 {"provider": "openai", "model": "gpt-*x", "effective_from": "2026-01-01",
                  "input_per_million": 1, "output_per_million": 2, "credit_multiplier": 1}"""), 400, "model");
     }
@@ -139,29 +138,25 @@ class PriceApiTest {
         String entry = """
                 {"provider": "acme-ai", "model": "dup-model", "effective_from": "2026-02-01",
                  "input_per_million": 1, "output_per_million": 2, "credit_multiplier": 1}""";
-        assertThat(admin("POST", "/admin/prices", entry).statusCode()).isEqualTo(201);
+        assertThat(admin(server, "POST", "/admin/prices", entry).statusCode()).isEqualTo(201);
 
-        assertField(admin("POST", "/admin/prices", entry), 409, "effective_from");
+        assertField(admin(server, "POST", "/admin/prices", entry), 409, "effective_from");
     }
 
     @Test
     void bundledDefaultCannotBeDeletedButAnAddedEntryCan() {
-        assertField(admin("DELETE", "/admin/prices/openai/gpt-4o-mini@2024-07-18", null), 400, "id");
+        assertField(admin(server, "DELETE", "/admin/prices/openai/gpt-4o-mini@2024-07-18", null), 400,
+                "id");
         assertThat(server.tally().prices().book().entries()).anyMatch(entry ->
                 entry.id().equals("openai/gpt-4o-mini@2024-07-18"));
 
-        HttpResponse<String> added = admin("POST", "/admin/prices", """
+        HttpResponse<String> added = admin(server, "POST", "/admin/prices", """
                 {"provider": "acme-ai", "model": "gone-model", "effective_from": "2026-02-01",
                  "input_per_million": 1, "output_per_million": 2, "credit_multiplier": 1}""");
         String id = TestServer.json(added).path("id").asText();
-        assertThat(admin("DELETE", "/admin/prices/" + id, null).statusCode()).isEqualTo(200);
-        assertField(admin("DELETE", "/admin/prices/" + id, null), 404, "id");
-        assertThat(TestServer.json(admin("GET", "/admin/prices", null)).path("prices").toString()).doesNotContain(id);
-    }
-
-    private static void assertField(HttpResponse<String> response, int status, String field) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        JsonNode error = TestServer.json(response);
-        assertThat(error.path("field").asText()).as(response.body()).isEqualTo(field);
+        assertThat(admin(server, "DELETE", "/admin/prices/" + id, null).statusCode()).isEqualTo(200);
+        assertField(admin(server, "DELETE", "/admin/prices/" + id, null), 404, "id");
+        assertThat(TestServer.json(admin(server, "GET", "/admin/prices", null)).path("prices").toString())
+                .doesNotContain(id);
     }
 }

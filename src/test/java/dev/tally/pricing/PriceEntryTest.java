@@ -1,6 +1,7 @@
 package dev.tally.pricing;
 
 import static dev.tally.pricing.TestPrices.entry;
+import static dev.tally.pricing.TestPrices.usageEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -114,5 +115,65 @@ class PriceEntryTest {
         assertThat(exact.coversModel(null)).isFalse();
 
         assertThat(entry("local", "*").build().coversModel("anything")).isTrue();
+    }
+
+    @Test
+    void anEntryPricesOneUnitOnly() {
+        assertThatThrownBy(() -> usageEntry("twilio", "*").rate("per_audio_minute", "0.01")
+                .rate("per_minute_outbound", "0.01").rate("per_minute_inbound", "0.01").build())
+                .isInstanceOf(InvalidPriceEntryException.class)
+                .satisfies(thrown -> assertThat(((InvalidPriceEntryException) thrown).field())
+                        .isEqualTo("per_minute_outbound"));
+        assertThat(entry("openai", "whisper-1").build().unit()).isEqualTo(PriceUnit.TOKENS);
+    }
+
+    @Test
+    void smsAndCallEntriesNeedBothDirectionsAndNoMultiplier() {
+        assertThatThrownBy(() -> usageEntry("twilio", "*").rate("per_segment_outbound", "0.0079").build())
+                .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("per_segment_inbound");
+        assertThatThrownBy(() -> usageEntry("twilio", "*").rate("per_minute_inbound", "0.0085").build())
+                .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("per_minute_outbound");
+        assertThatThrownBy(() -> usageEntry("deepgram", "*").rate("per_audio_minute", "0.0043")
+                .credits("1").build())
+                .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("credit_multiplier");
+        assertThatThrownBy(() -> usageEntry("deepgram", "*").rate("per_audio_minute", "-0.0043").build())
+                .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("negative");
+    }
+
+    @Test
+    void onlyACallEntryNamesAPrefixAndItIsTheStartOfAnE164Number() {
+        assertThatThrownBy(() -> usageEntry("twilio", "*").prefix("+44").rate("per_segment_outbound", "0.04")
+                .rate("per_segment_inbound", "0.01").build())
+                .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("prefix");
+        for (String bad : new String[] {"44", "+", "+44a", "+1234567890123456", "+4 4"}) {
+            assertThatThrownBy(() -> usageEntry("twilio", "*").prefix(bad).rate("per_minute_outbound", "0.02")
+                    .rate("per_minute_inbound", "0.01").build())
+                    .as(bad).isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("prefix");
+        }
+        PriceEntry london = usageEntry("twilio", "*").prefix("+44").rate("per_minute_outbound", "0.02")
+                .rate("per_minute_inbound", "0.01").build();
+        assertThat(london.unit()).isEqualTo(PriceUnit.CALL_MINUTE);
+        assertThat(london.coversNumber("+442071234567")).isTrue();
+        assertThat(london.coversNumber("+14155550100")).isFalse();
+        assertThat(london.coversNumber(null)).isFalse();
+    }
+
+    @Test
+    void entriesOfOtherUnitsOrPrefixesOnTheSameDayDoNotConflict() {
+        PriceEntry sms = usageEntry("twilio", "*").rate("per_segment_outbound", "0.0079")
+                .rate("per_segment_inbound", "0.0075").build();
+        PriceEntry calls = usageEntry("twilio", "*").rate("per_minute_outbound", "0.014")
+                .rate("per_minute_inbound", "0.0085").build();
+        PriceEntry london = usageEntry("twilio", "*").prefix("+44").rate("per_minute_outbound", "0.02")
+                .rate("per_minute_inbound", "0.01").build();
+        PriceEntry callsAgain = usageEntry("twilio", "*").rate("per_minute_outbound", "0.015")
+                .rate("per_minute_inbound", "0.009").build();
+
+        assertThat(sms.conflictsWith(calls)).isFalse();
+        assertThat(calls.conflictsWith(london)).isFalse();
+        assertThat(calls.conflictsWith(callsAgain)).isTrue();
+        assertThat(new PriceBook(java.util.List.of(sms, calls, london)).entries()).hasSize(3);
+        assertThatThrownBy(() -> new PriceBook(java.util.List.of(calls, callsAgain)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -214,18 +214,35 @@ class PricerTest {
     }
 
     @Test
-    void leavesOtherEventTypesAlone() {
+    void aTokenEntryNeverPricesATranscriptionOfTheSameModel() {
         PriceBook book = bookOf(entry("deepgram", "nova-3").build());
         Event transcription = llmEvent("acme", "deepgram", "nova-3", JUNE);
         transcription.type = EventType.STT;
-        transcription.costNanos = 7;
-        transcription.creditsMicros = 3;
+        transcription.durationMs = 60_000L;
 
         Pricer.price(transcription, book);
 
-        assertThat(transcription.costNanos).isEqualTo(7);
-        assertThat(transcription.costSource).isEqualTo(CostSource.NONE);
-        assertThat(transcription.creditsMicros).isEqualTo(3);
+        assertThat(transcription.costNanos).isZero();
+        assertThat(transcription.costSource).isEqualTo(CostSource.UNPRICED);
+        assertThat(transcription.creditsMicros).isZero();
+    }
+
+    @Test
+    void leavesTypesWithoutAPriceOfTheirOwnAlone() {
+        PriceBook book = bookOf(entry("openai", "*").build());
+        for (EventType type : List.of(EventType.CHAT, EventType.MESSAGE, EventType.FEE)) {
+            Event event = llmEvent("acme", "openai", "gpt-4o", JUNE);
+            event.type = type;
+            event.inputTokens = 1_000;
+            event.costNanos = 7;
+            event.creditsMicros = 3;
+
+            Pricer.price(event, book);
+
+            assertThat(event.costNanos).as(type.wireName()).isEqualTo(7);
+            assertThat(event.costSource).as(type.wireName()).isEqualTo(CostSource.NONE);
+            assertThat(event.creditsMicros).as(type.wireName()).isEqualTo(3);
+        }
     }
 
     @Test

@@ -5,6 +5,8 @@ import dev.tally.event.EventType;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Short ways to write price entries and events in tests; every rate not set stays null. */
 final class TestPrices {
@@ -13,6 +15,15 @@ final class TestPrices {
 
     static Builder entry(String provider, String model) {
         return new Builder(provider, model);
+    }
+
+    /** An entry of another unit than tokens: no rate until given by its JSON name, no multiplier. */
+    static Builder usageEntry(String provider, String model) {
+        Builder builder = new Builder(provider, model);
+        builder.input = null;
+        builder.output = null;
+        builder.creditMultiplier = null;
+        return builder;
     }
 
     static long epochMs(String instant) {
@@ -43,6 +54,8 @@ final class TestPrices {
         private BigDecimal inputAudio;
         private BigDecimal outputAudio;
         private BigDecimal creditMultiplier = BigDecimal.ONE;
+        private String prefix;
+        private final Map<String, BigDecimal> otherRates = new HashMap<>();
 
         private Builder(String provider, String model) {
             this.provider = provider;
@@ -99,9 +112,27 @@ final class TestPrices {
             return this;
         }
 
+        /** A rate of a unit other than tokens, by its JSON name. */
+        Builder rate(String name, String value) {
+            otherRates.put(name, decimal(value));
+            return this;
+        }
+
+        Builder prefix(String value) {
+            prefix = value;
+            return this;
+        }
+
         PriceEntry build() {
-            return new PriceEntry(id, tenantId, provider, model, effectiveFrom, input, cached, cacheCreation,
-                    output, inputAudio, outputAudio, creditMultiplier);
+            Map<String, BigDecimal> rates = new HashMap<>(otherRates);
+            rates.put("input_per_million", input);
+            rates.put("cached_input_per_million", cached);
+            rates.put("cache_creation_per_million", cacheCreation);
+            rates.put("output_per_million", output);
+            rates.put("input_audio_per_million", inputAudio);
+            rates.put("output_audio_per_million", outputAudio);
+            rates.put(PriceEntry.CREDIT_MULTIPLIER, creditMultiplier);
+            return PriceEntry.of(id, tenantId, provider, model, effectiveFrom, prefix, rates);
         }
 
         private static BigDecimal decimal(String text) {

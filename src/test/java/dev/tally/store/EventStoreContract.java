@@ -235,6 +235,26 @@ public abstract class EventStoreContract {
                 .value("nobody").build())).isEmpty();
     }
 
+    @Test
+    void aFeeIsStoredOnceWithItsKindQuantityAndReportedCost() {
+        Event fee = fullEvent();
+        fee.id = "fee-1";
+        fee.type = EventType.FEE;
+        fee.kind = "analysis";
+
+        assertThat(store.write(List.of(fee))).containsExactly(WriteOutcome.STORED);
+        assertThat(store.write(List.of(fee.copy()))).containsExactly(WriteOutcome.DUPLICATE);
+
+        List<Row> rows = store.query(new SqlBuilder().append("SELECT * FROM " + store.rows(RawTable.EVENTS)
+                + "tenant_id = ").value("acme").append(" AND type = ").value("fee").build());
+        assertThat(rows).hasSize(1);
+        Row row = rows.get(0);
+        assertThat(List.of(row.string("id"), row.string("kind"), row.string("call_id"), row.string("unit"),
+                row.string("cost_source"))).containsExactly("fee-1", "analysis", "call-9", "minute", "reported");
+        assertThat(List.of(row.longValue("cost_nanos"), row.longValue("quantity_micros"), row.longValue("revision")))
+                .containsExactly(123_456_789L, 3_500_000L, 4L);
+    }
+
     // fixtures
 
     protected static Event llm(String tenantId, String id) {
@@ -323,6 +343,11 @@ public abstract class EventStoreContract {
         event.outputCostNanos = 100_000_000L;
         event.creditsMicros = 4_242L;
         event.receivedMs = TIME_MS + 60_000;
+        event.revision = 4;
+        event.reportedTotalCostNanos = 987_654_321L;
+        event.carrierSegments = 14L;
+        event.quantityMicros = 3_500_000L;
+        event.unit = "minute";
         return event;
     }
 
@@ -375,6 +400,11 @@ public abstract class EventStoreContract {
         row.put("output_cost_nanos", 100_000_000L);
         row.put("credits_micros", 4_242L);
         row.put("received_ms", TIME_MS + 60_000);
+        row.put("revision", 4L);
+        row.put("reported_total_cost_nanos", 987_654_321L);
+        row.put("carrier_segments", 14L);
+        row.put("quantity_micros", 3_500_000L);
+        row.put("unit", "minute");
         return row;
     }
 

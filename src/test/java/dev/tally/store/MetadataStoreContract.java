@@ -9,6 +9,8 @@ import dev.tally.tenant.Tenant;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.junit.jupiter.api.AfterEach;
@@ -95,5 +97,26 @@ public abstract class MetadataStoreContract {
         assertThat(store.deletePrice("nothing")).isFalse();
         assertThat(store.prices()).usingRecursiveFieldByFieldElementComparator(DECIMALS_BY_VALUE)
                 .containsExactly(platformPrice);
+    }
+
+    @Test
+    void pricesOfEveryUnitKeepTheirRatesAndPrefix() {
+        List<PriceEntry> entries = List.of(
+                PriceEntry.of("stt", null, "deepgram", "nova-3", LocalDate.of(2025, 1, 1), null,
+                        Map.of("per_audio_minute", new BigDecimal("0.0043"))),
+                PriceEntry.of("tts", "acme", "elevenlabs", "eleven*", LocalDate.of(2025, 1, 1), null,
+                        Map.of("per_million_characters", new BigDecimal("15"))),
+                PriceEntry.of("sms", null, "twilio", "*", LocalDate.of(2025, 1, 1), null,
+                        Map.of("per_segment_outbound", new BigDecimal("0.0079"),
+                                "per_segment_inbound", new BigDecimal("0.0075"))),
+                PriceEntry.of("call-uk", null, "twilio", "*", LocalDate.of(2025, 1, 1), "+44",
+                        Map.of("per_minute_outbound", new BigDecimal("0.02"),
+                                "per_minute_inbound", new BigDecimal("0.000001"))));
+        entries.forEach(store::insertPrice);
+
+        assertThat(store.prices()).usingRecursiveFieldByFieldElementComparator(DECIMALS_BY_VALUE)
+                .containsExactlyInAnyOrderElementsOf(entries);
+        assertThat(store.deletePrice("call-uk")).isTrue();
+        assertThat(store.prices()).extracting(PriceEntry::id).containsExactlyInAnyOrder("stt", "tts", "sms");
     }
 }

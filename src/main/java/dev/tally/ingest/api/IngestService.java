@@ -2,6 +2,7 @@ package dev.tally.ingest.api;
 
 import dev.tally.access.TenantService;
 import dev.tally.auth.Principal;
+import dev.tally.error.Rejection;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
 import dev.tally.ingest.EventParser;
@@ -111,8 +112,11 @@ public final class IngestService {
         if (event.type == EventType.SMS && !tenant.storeSmsBodies()) {
             event.body = null;
         }
-        if (event.type == EventType.LLM) {
+        try {
             pricing.price(event);
+        } catch (Rejection costOutOfRange) {
+            // the book priced the event above what one event may cost: its quantity is at fault
+            throw new InvalidField(costOutOfRange.field(), costOutOfRange.reason());
         }
     }
 

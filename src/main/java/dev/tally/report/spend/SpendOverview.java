@@ -12,7 +12,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The answer of {@code GET /v1/analytics/spend}, field for field and in the order of spec 000. */
+/**
+ * The answer of {@code GET /v1/analytics/spend}, field for field and in the order of spec 000.
+ * {@code telecom_costs.unpriced_calls} is Tally's addition: calls that neither carried a carrier
+ * cost nor found a price, stored at cost 0, so a cost that is too low shows why.
+ */
 record SpendOverview(
         long totalCalls,
         long completedCalls,
@@ -29,7 +33,7 @@ record SpendOverview(
         Filters filters) {
 
 
-    record TelecomCosts(BigDecimal totalMinutes, BigDecimal costUsd) {
+    record TelecomCosts(BigDecimal totalMinutes, BigDecimal costUsd, long unpricedCalls) {
     }
 
     record Day(String date, long calls, BigDecimal minutes, BigDecimal cost) {
@@ -50,7 +54,8 @@ record SpendOverview(
     record Filters(String from, String to, String agentId, String status) {
     }
 
-    static SpendOverview of(SpendFilters filters, SpendTotals totals, List<DayTotals> days, List<AgentTotals> agents) {
+    static SpendOverview of(SpendFilters filters, SpendTotals totals, List<DayTotals> days, List<AgentTotals> agents,
+                            long unpricedCalls) {
         BigDecimal cost = ReportDecimals.dollars(totals.costNanos());
         return new SpendOverview(
                 totals.calls(),
@@ -58,7 +63,7 @@ record SpendOverview(
                 totals.inProgress(),
                 averageSeconds(totals),
                 ReportDecimals.ratio(totals.completed(), totals.calls(), 4),
-                new TelecomCosts(ReportDecimals.minutes(totals.durationMs()), cost),
+                new TelecomCosts(ReportDecimals.minutes(totals.durationMs()), cost, unpricedCalls),
                 cost,
                 denseDays(filters, days),
                 new StatusDistribution(totals.completed(), totals.failed(), totals.inProgress()),

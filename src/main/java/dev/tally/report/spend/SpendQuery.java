@@ -1,11 +1,13 @@
 package dev.tally.report.spend;
 
 import dev.tally.event.CallStatus;
+import dev.tally.event.CostSource;
 import dev.tally.report.SqlTextOrder;
 import dev.tally.store.ReportStore;
 import dev.tally.store.rollup.CallDurationBucket;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.Rollups;
+import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.SqlBuilder;
 import java.util.ArrayList;
@@ -94,7 +96,26 @@ final class SpendQuery {
         });
         // most calls first; the sort is stable, so agents with as many calls stay in text order
         agentTotals.sort(Comparator.comparingLong(AgentTotals::calls).reversed());
-        return new Spend(totalsOf(totals), dayTotals, agentTotals);
+        return new Spend(totalsOf(totals), dayTotals, agentTotals, unpricedCalls(tenantId, filters));
+    }
+
+    /**
+     * Calls that neither carried a carrier cost nor found a price, under the same filters: the
+     * calls-by-agent rollup has no column for them, so they are counted in the calls themselves.
+     */
+    private long unpricedCalls(String tenantId, SpendFilters filters) {
+        SqlBuilder sql = new SqlBuilder().append("SELECT count(*) AS unpriced_count FROM "
+                        + store.rows(RawTable.CALLS) + "tenant_id = ").value(tenantId)
+                .append(" AND time_ms >= ").value(filters.range().startMs())
+                .append(" AND time_ms < ").value(filters.range().endMsExclusive())
+                .append(" AND cost_source = ").value(CostSource.UNPRICED.wireName());
+        if (filters.agentId() != null) {
+            sql.append(" AND agent_id = ").value(filters.agentId());
+        }
+        if (filters.status() != null) {
+            sql.append(" AND status = ").value(filters.status().wireName());
+        }
+        return store.query(sql.build()).stream().findFirst().map(row -> row.longValue("unpriced_count")).orElse(0L);
     }
 
     private static List<String> columns() {
@@ -122,7 +143,7 @@ final class SpendQuery {
                 values[DURATION], values[COST], buckets);
     }
 
-    record Spend(SpendTotals totals, List<DayTotals> days, List<AgentTotals> agents) {
+    record Spend(SpendTotals totals, List<DayTotals> days, List<AgentTotals> agents, long unpricedCalls) {
     }
 
     /**

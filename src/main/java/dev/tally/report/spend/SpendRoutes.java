@@ -39,7 +39,8 @@ public final class SpendRoutes implements Routes {
         }
         SpendFilters filters = SpendFilters.parse(context, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         SpendQuery.Spend spend = query.spend(tenantId, filters);
-        SpendOverview overview = SpendOverview.of(filters, spend.totals(), spend.days(), spend.agents());
+        SpendOverview overview = SpendOverview.of(filters, spend.totals(), spend.days(), spend.agents(),
+                spend.unpricedCalls());
         ReportResponse.send(context, overview, overview::timeSeriesCsv);
     }
 }

@@ -26,11 +26,21 @@ public final class SmsUsageQuery {
         UsageSql.fromRollup(sql, store, Rollups.EVENTS, tenantId, range).append(" AND type = ")
                 .value(EventType.SMS.wireName());
         sql.append(" GROUP BY day, phone_number HAVING sum(events) <> 0 ORDER BY day, phone_number ASC NULLS LAST");
-        return report(range, sql);
+        return report(range, sql, unpriced(tenantId, range));
     }
 
-    private SmsUsageReport report(DateRange range, SqlBuilder sql) {
-        return SmsUsageReport.of(range.from(), range.to(), store.query(sql.build()).stream()
+    /** Messages no price entry priced: the usage-by-model rollup keys them, the per-number one does not. */
+    private long unpriced(String tenantId, DateRange range) {
+        SqlBuilder sql = new SqlBuilder().append("SELECT sum(CASE WHEN unpriced = 1 THEN events ELSE 0 END)"
+                + " AS unpriced_count");
+        UsageSql.fromRollup(sql, store, Rollups.USAGE_BY_MODEL, tenantId, range).append(" AND type = ")
+                .value(EventType.SMS.wireName());
+        return store.query(sql.build()).stream().findFirst()
+                .map(row -> row.get("unpriced_count") == null ? 0L : row.longValue("unpriced_count")).orElse(0L);
+    }
+
+    private SmsUsageReport report(DateRange range, SqlBuilder sql, long unpriced) {
+        return SmsUsageReport.of(range.from(), range.to(), unpriced, store.query(sql.build()).stream()
                 .map(row -> new SmsUsageReport.Row(UsageSql.day(range, row.longValue("day_index")),
                         row.string("phone_number"), row.longValue("inbound"), row.longValue("outbound"),
                         row.longValue("inbound_segments"), row.longValue("outbound_segments"),

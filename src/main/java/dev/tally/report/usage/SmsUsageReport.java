@@ -7,7 +7,11 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@code GET /api/v2/w/{workspace_id}/reports/sms-usage}, in the product's camelCase; totals are the rows' sums. */
+/**
+ * {@code GET /api/v2/w/{workspace_id}/reports/sms-usage}, in the product's camelCase; totals are the
+ * rows' sums. Segments are Tally's own count; {@code unpricedMessages} is Tally's addition: the
+ * visible count of messages that neither carried a cost nor found a price, stored at cost 0.
+ */
 @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
 public record SmsUsageReport(
         LocalDate startDate,
@@ -19,6 +23,7 @@ public record SmsUsageReport(
         long totalSegments,
         long totalInboundSegments,
         long totalOutboundSegments,
+        long unpricedMessages,
         List<Row> rows) {
 
     /** One UTC date and workspace number; only pairs with at least one message appear. */
@@ -27,7 +32,7 @@ public record SmsUsageReport(
                       long outboundSegments, long characters) {
     }
 
-    static SmsUsageReport of(LocalDate startDate, LocalDate endDate, List<Row> rows) {
+    static SmsUsageReport of(LocalDate startDate, LocalDate endDate, long unpriced, List<Row> rows) {
         long inbound = 0;
         long outbound = 0;
         long characters = 0;
@@ -41,7 +46,7 @@ public record SmsUsageReport(
             outboundSegments = Math.addExact(outboundSegments, row.outboundSegments());
         }
         return new SmsUsageReport(startDate, endDate, inbound + outbound, inbound, outbound, characters,
-                inboundSegments + outboundSegments, inboundSegments, outboundSegments, rows);
+                inboundSegments + outboundSegments, inboundSegments, outboundSegments, unpriced, rows);
     }
 
     CsvTable csv() {

@@ -36,8 +36,10 @@ public final class VoiceUsageQuery {
         long sttMessages = sttTotals.values().stream().mapToLong(sums -> sums[1]).sum();
         long ttsCharacters = ttsTotals.values().stream().mapToLong(sums -> sums[0]).sum();
         long ttsMessages = ttsTotals.values().stream().mapToLong(sums -> sums[1]).sum();
+        long sttUnpriced = sttTotals.values().stream().mapToLong(sums -> sums[2]).sum();
+        long ttsUnpriced = ttsTotals.values().stream().mapToLong(sums -> sums[2]).sum();
         return new VoiceUsageReport(range.from(), range.to(), Decimals.seconds(sttMs), sttMessages, ttsCharacters,
-                ttsMessages,
+                ttsMessages, sttUnpriced, ttsUnpriced,
                 sttTotals.entrySet().stream().map(entry -> new VoiceUsageReport.SttProvider(entry.getKey().provider(),
                         entry.getKey().model(), Decimals.seconds(entry.getValue()[0]), entry.getValue()[1])).toList(),
                 ttsTotals.entrySet().stream().map(entry -> new VoiceUsageReport.TtsProvider(entry.getKey().provider(),
@@ -53,12 +55,13 @@ public final class VoiceUsageQuery {
     /**
      * One row per type, day, provider and model, ordered by day, provider and model: speech to text
      * and text to speech in one query, one round trip; {@code amount} is milliseconds of audio for
-     * {@code stt}, characters for {@code tts}.
+     * {@code stt}, characters for {@code tts}; {@code unpriced} the events no price entry priced.
      */
     private List<Row> daily(String tenantId, DateRange range) {
         SqlBuilder sql = new SqlBuilder().append("SELECT type, " + UsageSql.rollupDayIndex(range) + " AS day_index,"
                 + " provider, model, sum(events) AS messages, sum(CASE WHEN type = ").value(EventType.STT.wireName())
-                .append(" THEN duration_ms ELSE characters END) AS amount");
+                .append(" THEN duration_ms ELSE characters END) AS amount,"
+                        + " sum(CASE WHEN unpriced = 1 THEN events ELSE 0 END) AS unpriced_count");
         UsageSql.fromRollup(sql, store, Rollups.USAGE_BY_MODEL, tenantId, range).append(" AND type IN ")
                 .values(List.of(EventType.STT.wireName(), EventType.TTS.wireName()));
         sql.append(" GROUP BY type, day, provider, model HAVING sum(events) <> 0"
@@ -66,14 +69,15 @@ public final class VoiceUsageQuery {
         return store.query(sql.build());
     }
 
-    /** {amount, messages} per provider and model, ordered by provider then model. */
+    /** {amount, messages, unpriced} per provider and model, ordered by provider then model. */
     private static Map<ProviderModel, long[]> totals(List<Row> rows) {
         Map<ProviderModel, long[]> totals = new LinkedHashMap<>();
         for (Row row : rows) {
             long[] sums = totals.computeIfAbsent(new ProviderModel(row.string("provider"), row.string("model")),
-                    key -> new long[2]);
+                    key -> new long[3]);
             sums[0] += row.longValue("amount");
             sums[1] += row.longValue("messages");
+            sums[2] += row.longValue("unpriced_count");
         }
         List<ProviderModel> keys = new ArrayList<>(totals.keySet());
         keys.sort(Comparator.comparing(ProviderModel::provider, NULLS_LAST)

@@ -12,6 +12,8 @@ import java.util.List;
 /**
  * {@code GET /api/v2/w/{workspace_id}/reports/voice-usage}, in the product's camelCase: volume only
  * (seconds, characters, messages), since voice is billed in credits at the organisation level.
+ * {@code unpricedSttMessages} and {@code unpricedTtsMessages} are Tally's additions: the visible
+ * count of events that neither carried a cost nor found a price, stored at cost 0.
  */
 @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
 public record VoiceUsageReport(
@@ -21,6 +23,8 @@ public record VoiceUsageReport(
         long totalSttMessages,
         long totalTtsCharacters,
         long totalTtsMessages,
+        long unpricedSttMessages,
+        long unpricedTtsMessages,
         List<SttProvider> sttByProvider,
         List<TtsProvider> ttsByProvider,
         List<SttRow> sttRows,

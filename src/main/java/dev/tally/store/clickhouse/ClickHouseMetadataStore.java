@@ -13,7 +13,9 @@ import dev.tally.tenant.Tenant;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -39,9 +41,8 @@ final class ClickHouseMetadataStore implements MetadataStore {
             "id, name, created_ms, max_concurrent_calls, instructions, store_sms_bodies, version";
     private static final String KEY_COLUMNS = "id, tenant_id, name, scopes, secret_hash, prefix, member_id,"
             + " created_ms, expires_ms, revoked_ms, version";
-    private static final String PRICE_COLUMNS = "id, tenant_id, provider, model, effective_from, input_per_million,"
-            + " cached_input_per_million, cache_creation_per_million, output_per_million, input_audio_per_million,"
-            + " output_audio_per_million, credit_multiplier, deleted, version";
+    private static final String PRICE_COLUMNS = "id, tenant_id, provider, model, effective_from, prefix, "
+            + String.join(", ", PriceEntry.rateNames()) + ", deleted, version";
 
     static final String CLAIMS = "tenant_claims";
     /** Longer than a claim's insert takes and than the instances' clocks differ. */
@@ -211,33 +212,31 @@ final class ClickHouseMetadataStore implements MetadataStore {
     }
 
     private static ObjectNode priceNode(PriceEntry entry, boolean deleted, long version) {
-        return MAPPER.createObjectNode().put("id", entry.id()).put("tenant_id", entry.tenantId())
+        ObjectNode node = MAPPER.createObjectNode().put("id", entry.id()).put("tenant_id", entry.tenantId())
                 .put("provider", entry.provider()).put("model", entry.model())
-                .put("effective_from", entry.effectiveFrom().toString())
-                .put("input_per_million", decimal(entry.inputPerMillion()))
-                .put("cached_input_per_million", decimal(entry.cachedInputPerMillion()))
-                .put("cache_creation_per_million", decimal(entry.cacheCreationPerMillion()))
-                .put("output_per_million", decimal(entry.outputPerMillion()))
-                .put("input_audio_per_million", decimal(entry.inputAudioPerMillion()))
-                .put("output_audio_per_million", decimal(entry.outputAudioPerMillion()))
-                .put("credit_multiplier", decimal(entry.creditMultiplier()))
-                .put("deleted", deleted ? 1 : 0).put("version", version);
+                .put("effective_from", entry.effectiveFrom().toString()).put("prefix", entry.prefix());
+        entry.rates().forEach((rate, value) -> node.put(rate, decimal(rate, value)));
+        return node.put("deleted", deleted ? 1 : 0).put("version", version);
     }
 
     private static PriceEntry price(Row row) {
-        return new PriceEntry(row.string("id"), row.string("tenant_id"), row.string("provider"), row.string("model"),
-                LocalDate.parse(row.string("effective_from")), decimal(row, "input_per_million"),
-                decimal(row, "cached_input_per_million"), decimal(row, "cache_creation_per_million"),
-                decimal(row, "output_per_million"), decimal(row, "input_audio_per_million"),
-                decimal(row, "output_audio_per_million"), decimal(row, "credit_multiplier"));
+        Map<String, BigDecimal> rates = new HashMap<>();
+        for (String rate : PriceEntry.rateNames()) {
+            String text = row.string(rate);
+            rates.put(rate, text == null || text.isEmpty() ? null : new BigDecimal(text));
+        }
+        return PriceEntry.of(row.string("id"), row.string("tenant_id"), row.string("provider"), row.string("model"),
+                LocalDate.parse(row.string("effective_from")), row.string("prefix"), rates);
     }
 
-    private static String decimal(BigDecimal value) {
-        return value == null ? null : value.toPlainString();
-    }
-
-    private static BigDecimal decimal(Row row, String column) {
-        String text = row.string(column);
-        return text == null ? null : new BigDecimal(text);
+    /**
+     * Decimal text; the credit multiplier's column, made by the first release when every entry
+     * had one, is not Nullable, so an entry without one (any unit but tokens) is kept as "".
+     */
+    private static String decimal(String rate, BigDecimal value) {
+        if (value == null) {
+            return rate.equals(PriceEntry.CREDIT_MULTIPLIER) ? "" : null;
+        }
+        return value.toPlainString();
     }
 }

@@ -188,10 +188,32 @@ final class ClickHouseSchema {
                 + ", " + localName(name) + ", " + shardingKey + ")");
     }
 
-    /** Columns added to EventColumns after a database was created: nothing on a new one. */
+    /** The price columns of version 2 (the other units' rates, a call's number prefix), decimal text like the rest. */
+    private static final List<String> ADDED_PRICE_COLUMNS = addedPriceColumns();
+
+    private static List<String> addedPriceColumns() {
+        List<String> columns = new ArrayList<>(dev.tally.pricing.PriceUnit.addedRates());
+        columns.add("prefix");
+        return List.copyOf(columns);
+    }
+
+    /**
+     * Columns added to EventColumns, and to price_entries, after a database was created: nothing on a
+     * new one, which gets them here too.
+     */
     private List<String> missingColumns() {
         Set<String> existing = existingColumns();
         List<String> statements = new ArrayList<>();
+        List<String> priceTables = config.clustered() ? List.of(localName("price_entries"), "price_entries")
+                : List.of("price_entries");
+        for (String table : priceTables) {
+            for (String column : ADDED_PRICE_COLUMNS) {
+                if (!existing.contains(table + "." + column)) {
+                    statements.add("ALTER TABLE " + qualified(table) + onCluster() + " ADD COLUMN " + column
+                            + " Nullable(String)");
+                }
+            }
+        }
         for (String name : List.of("events", "calls")) {
             List<String> tables = config.clustered() ? List.of(localName(name), name) : List.of(name);
             for (String table : tables) {

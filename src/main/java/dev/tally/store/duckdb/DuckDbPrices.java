@@ -8,13 +8,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Operator price entries in DuckDB. Deleted entries are flagged, not removed, so an audit can see them. */
 final class DuckDbPrices {
-    private static final String COLUMNS = "id, tenant_id, provider, model, effective_from, input_per_million,"
-            + " cached_input_per_million, cache_creation_per_million, output_per_million, input_audio_per_million,"
-            + " output_audio_per_million, credit_multiplier";
+    /** id, tenant_id, provider, model, effective_from, prefix, then the rates in {@link PriceEntry#rateNames()} order. */
+    private static final String COLUMNS = "id, tenant_id, provider, model, effective_from, prefix, "
+            + String.join(", ", PriceEntry.rateNames());
+    private static final int FIRST_RATE = 7;
 
     private final DuckDbDatabase database;
 
@@ -29,10 +33,12 @@ final class DuckDbPrices {
                     "SELECT " + COLUMNS + " FROM price_entries WHERE NOT deleted ORDER BY provider, model, effective_from");
                  ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    entries.add(new PriceEntry(result.getString(1), result.getString(2), result.getString(3),
-                            result.getString(4), result.getDate(5).toLocalDate(), result.getBigDecimal(6),
-                            result.getBigDecimal(7), result.getBigDecimal(8), result.getBigDecimal(9),
-                            result.getBigDecimal(10), result.getBigDecimal(11), result.getBigDecimal(12)));
+                    Map<String, BigDecimal> rates = new HashMap<>();
+                    for (int index = 0; index < PriceEntry.rateNames().size(); index++) {
+                        rates.put(PriceEntry.rateNames().get(index), result.getBigDecimal(FIRST_RATE + index));
+                    }
+                    entries.add(PriceEntry.of(result.getString(1), result.getString(2), result.getString(3),
+                            result.getString(4), result.getDate(5).toLocalDate(), result.getString(6), rates));
                 }
             }
             return entries;
@@ -41,20 +47,19 @@ final class DuckDbPrices {
 
     void insert(PriceEntry entry) {
         database.metadata(connection -> {
+            String placeholders = String.join(", ", Collections.nCopies(FIRST_RATE - 1 + PriceEntry.rateNames().size(), "?"));
             try (PreparedStatement statement = connection.prepareStatement("INSERT INTO price_entries (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (" + placeholders + ")")) {
                 statement.setString(1, entry.id());
                 statement.setString(2, entry.tenantId());
                 statement.setString(3, entry.provider());
                 statement.setString(4, entry.model());
                 statement.setDate(5, Date.valueOf(entry.effectiveFrom()));
-                setDecimal(statement, 6, entry.inputPerMillion());
-                setDecimal(statement, 7, entry.cachedInputPerMillion());
-                setDecimal(statement, 8, entry.cacheCreationPerMillion());
-                setDecimal(statement, 9, entry.outputPerMillion());
-                setDecimal(statement, 10, entry.inputAudioPerMillion());
-                setDecimal(statement, 11, entry.outputAudioPerMillion());
-                setDecimal(statement, 12, entry.creditMultiplier());
+                statement.setString(6, entry.prefix());
+                int index = FIRST_RATE;
+                for (BigDecimal rate : entry.rates().values()) {
+                    setDecimal(statement, index++, rate);
+                }
                 statement.executeUpdate();
             }
             return null;

@@ -5,6 +5,7 @@ import dev.tally.store.sql.EventColumns;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +25,11 @@ final class DuckDbSchema {
             statement.execute(eventTable("events"));
             // One row per call, its latest state: calls are sent again as they progress.
             statement.execute(eventTable("calls"));
+            for (String table : List.of("events", "calls")) {
+                for (EventColumn column : EventColumns.ALL) {
+                    statement.execute(addedColumn(table, column));
+                }
+            }
             DuckDbRollups.createTables(statement);
             statement.execute("""
                     CREATE TABLE IF NOT EXISTS tenants (
@@ -41,7 +47,33 @@ final class DuckDbSchema {
                       cache_creation_per_million DECIMAL(18,6), output_per_million DECIMAL(18,6),
                       input_audio_per_million DECIMAL(18,6), output_audio_per_million DECIMAL(18,6),
                       credit_multiplier DECIMAL(18,6) NOT NULL, deleted BOOLEAN NOT NULL DEFAULT false)""");
+            migratePrices(statement);
         }
+    }
+
+    /**
+     * The rates of the other units (version 2) on a table made by an older release; a new table
+     * gets them the same way. Credits belong to token entries only, so the multiplier may be NULL.
+     */
+    private static void migratePrices(Statement statement) throws SQLException {
+        statement.execute("ALTER TABLE price_entries ALTER COLUMN credit_multiplier DROP NOT NULL");
+        for (String rate : dev.tally.pricing.PriceUnit.addedRates()) {
+            statement.execute("ALTER TABLE price_entries ADD COLUMN IF NOT EXISTS " + rate + " DECIMAL(18,6)");
+        }
+        statement.execute("ALTER TABLE price_entries ADD COLUMN IF NOT EXISTS prefix VARCHAR");
+    }
+
+    /**
+     * A column added to {@link EventColumns} after a store was made: {@code CREATE TABLE IF NOT
+     * EXISTS} leaves an existing table as it was. Old rows of a required column read its default.
+     */
+    private static String addedColumn(String table, EventColumn column) {
+        String type = sqlType(column);
+        String fallback = column.nullable() ? "" : switch (column.kind()) {
+            case STRING -> " DEFAULT ''";
+            case LONG, INTEGER -> " DEFAULT 0";
+        };
+        return "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + column.name() + " " + type + fallback;
     }
 
     private static String eventTable(String name) {
@@ -52,11 +84,14 @@ final class DuckDbSchema {
     }
 
     private static String columnDefinition(EventColumn column) {
-        String type = switch (column.kind()) {
+        return column.name() + " " + sqlType(column) + (column.nullable() ? "" : " NOT NULL");
+    }
+
+    private static String sqlType(EventColumn column) {
+        return switch (column.kind()) {
             case STRING -> "VARCHAR";
             case LONG -> "BIGINT";
             case INTEGER -> "INTEGER";
         };
-        return column.name() + " " + type + (column.nullable() ? "" : " NOT NULL");
     }
 }

@@ -73,6 +73,11 @@ final class EventRowAppender {
         appender.append(event.outputCostNanos);
         appender.append(event.creditsMicros);
         appender.append(event.receivedMs);
+        appender.append(event.revision);
+        number(appender, event.reportedTotalCostNanos);
+        number(appender, event.carrierSegments);
+        number(appender, event.quantityMicros);
+        text(appender, event.unit);
         appender.endRow();
     }
 

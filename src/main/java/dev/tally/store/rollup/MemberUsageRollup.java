@@ -145,7 +145,7 @@ public final class MemberUsageRollup {
             switch (type) {
                 case MESSAGE -> values[1]++;
                 case LLM -> values[2] += creditsMicros;
-                case CALL, STT, TTS, SMS, CHAT -> throw new IllegalArgumentException(
+                case CALL, STT, TTS, SMS, CHAT, FEE -> throw new IllegalArgumentException(
                         "only messages and LLM requests are attributed to members, not " + type);
             }
         }

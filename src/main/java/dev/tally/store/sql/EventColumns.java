@@ -62,7 +62,13 @@ public final class EventColumns {
             required("input_cost_nanos", ColumnKind.LONG, event -> event.inputCostNanos),
             required("output_cost_nanos", ColumnKind.LONG, event -> event.outputCostNanos),
             required("credits_micros", ColumnKind.LONG, event -> event.creditsMicros),
-            required("received_ms", ColumnKind.LONG, event -> event.receivedMs));
+            required("received_ms", ColumnKind.LONG, event -> event.receivedMs),
+            // version 2 of the contract; last, because a store made by an older release adds them at the end
+            required("revision", ColumnKind.LONG, event -> event.revision),
+            optional("reported_total_cost_nanos", ColumnKind.LONG, event -> event.reportedTotalCostNanos),
+            optional("carrier_segments", ColumnKind.LONG, event -> event.carrierSegments),
+            optional("quantity_micros", ColumnKind.LONG, event -> event.quantityMicros),
+            optional("unit", ColumnKind.STRING, event -> event.unit));
 
     private EventColumns() {
     }

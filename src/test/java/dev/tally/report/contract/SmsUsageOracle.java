@@ -22,7 +22,8 @@ final class SmsUsageOracle {
                 .put("totalCharacters", Groups.sum(messages, SmsUsageOracle::characters))
                 .put("totalSegments", Groups.sum(messages, SmsUsageOracle::segments))
                 .put("totalInboundSegments", segments(messages, "inbound"))
-                .put("totalOutboundSegments", segments(messages, "outbound"));
+                .put("totalOutboundSegments", segments(messages, "outbound"))
+                .put("unpricedMessages", VoiceUsageOracle.unpriced(messages));
         Groups.putDirections(answer, "totalInbound", "totalOutbound", messages);
         ArrayNode rows = answer.putArray("rows");
         Groups.forEach(Groups.by(messages, sms -> Groups.key(EventFields.utcDay(sms).toString(),

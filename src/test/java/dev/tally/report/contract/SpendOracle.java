@@ -47,7 +47,7 @@ final class SpendOracle {
                 : BigDecimal.valueOf(completed).divide(BigDecimal.valueOf(calls.size()), 12, RoundingMode.HALF_UP),
                 "0", "0.0001"));
         answer.putObject("telecom_costs").put("total_minutes", Durations.minutes(durationMillis))
-                .put("cost_usd", cost(calls));
+                .put("cost_usd", cost(calls)).put("unpriced_calls", VoiceUsageOracle.unpriced(calls));
         answer.put("total_spent", cost(calls));
         ArrayNode series = answer.putArray("time_series");
         for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {

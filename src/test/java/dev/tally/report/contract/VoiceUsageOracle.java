@@ -24,7 +24,10 @@ final class VoiceUsageOracle {
                 .put("totalSttDurationSeconds", seconds(transcriptions))
                 .put("totalSttMessages", transcriptions.size())
                 .put("totalTtsCharacters", Groups.sum(syntheses, "characters"))
-                .put("totalTtsMessages", syntheses.size());
+                .put("totalTtsMessages", syntheses.size())
+                // the contract's book prices no audio minute or character: what carries no cost is unpriced
+                .put("unpricedSttMessages", unpriced(transcriptions))
+                .put("unpricedTtsMessages", unpriced(syntheses));
         answer.set("sttByProvider", rows(transcriptions, false, "durationSeconds", VoiceUsageOracle::seconds));
         answer.set("ttsByProvider", rows(syntheses, false, "characters",
                 ofRow -> BigDecimal.valueOf(Groups.sum(ofRow, "characters"))));
@@ -32,6 +35,10 @@ final class VoiceUsageOracle {
         answer.set("ttsRows", rows(syntheses, true, "characters",
                 ofRow -> BigDecimal.valueOf(Groups.sum(ofRow, "characters"))));
         return answer;
+    }
+
+    static long unpriced(List<JsonNode> events) {
+        return events.stream().filter(event -> !EventFields.has(event, "cost_usd")).count();
     }
 
     private static BigDecimal seconds(List<JsonNode> transcriptions) {

@@ -195,7 +195,7 @@ class SpendApiTest {
         assertThat(body.path("average_duration_seconds").asLong()).isZero();
         assertThat(body.path("success_rate").toString()).isEqualTo("0.0");
         assertThat(body.path("total_spent").toString()).isEqualTo("0.0");
-        assertThat(body.path("telecom_costs").toString()).isEqualTo("{\"total_minutes\":0.0,\"cost_usd\":0.0}");
+        assertThat(body.path("telecom_costs").toString()).isEqualTo("{\"total_minutes\":0.0,\"cost_usd\":0.0,\"unpriced_calls\":0}");
         assertThat(body.path("time_series").toString()).isEqualTo("[{\"date\":\"2026-02-01\",\"calls\":0,"
                 + "\"minutes\":0.0,\"cost\":0.0},{\"date\":\"2026-02-02\",\"calls\":0,\"minutes\":0.0,\"cost\":0.0}]");
         assertThat(body.path("status_distribution").toString())

@@ -6,8 +6,13 @@ import dev.tally.event.Event;
 import dev.tally.ingest.WriteOutcome;
 import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.SqlBuilder;
+import dev.tally.pricing.PriceEntry;
+import dev.tally.pricing.PriceUnit;
+import dev.tally.store.MetadataStore;
 import dev.tally.testing.ClickHouseCluster;
+import java.math.BigDecimal;
 import java.net.URI;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -93,5 +98,50 @@ class ClickHouseUpgradeTest {
         return store.query(new SqlBuilder().append("SELECT id, status FROM " + store.rows(RawTable.CALLS)
                 + "tenant_id = 'acme' ORDER BY id").build()).stream()
                 .map(row -> row.string("id") + " " + row.string("status")).toList();
+    }
+
+    /**
+     * The previous release's price table has token rates only: opened by this one, it gets the
+     * rates of the other units and the call prefix, its entries read as before, and a call entry
+     * of version 2 (no multiplier, which the old column cannot hold as NULL) is kept and read back.
+     */
+    @Test
+    void aPriceTableOfThePreviousReleaseGetsTheRatesOfEveryUnit() {
+        ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
+        ClickHouseStore.open(config).events().close();
+        ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), Map.of());
+        for (URI endpoint : config.endpoints()) {
+            for (String table : List.of("price_entries_local", "price_entries")) {
+                for (String column : List.of("per_audio_minute", "per_million_characters", "per_segment_outbound",
+                        "per_segment_inbound", "per_minute_outbound", "per_minute_inbound", "prefix")) {
+                    http.executeOn(endpoint, "ALTER TABLE " + config.database() + "." + table + " DROP COLUMN "
+                            + column);
+                }
+            }
+        }
+        http.execute("INSERT INTO " + config.database() + ".price_entries (id, tenant_id, provider, model,"
+                + " effective_from, input_per_million, output_per_million, credit_multiplier, deleted, version)"
+                + " VALUES ('old', 'acme', 'openai', 'gpt-4o', '2025-01-01', '2.5', '10', '0.5', 0, 1)");
+
+        ClickHouseStore reopened = ClickHouseStore.open(config);
+        try {
+            MetadataStore metadata = reopened.metadata();
+            assertThat(metadata.prices()).singleElement().satisfies(entry -> {
+                assertThat(entry.unit()).isEqualTo(PriceUnit.TOKENS);
+                assertThat(entry.creditMultiplier()).isEqualByComparingTo("0.5");
+                assertThat(entry.prefix()).isNull();
+            });
+            metadata.insertPrice(PriceEntry.of("calls-uk", null, "twilio", "*", LocalDate.of(2026, 1, 1), "+44",
+                    Map.of("per_minute_outbound", new BigDecimal("0.02"), "per_minute_inbound", new BigDecimal("0.01"))));
+            assertThat(metadata.prices()).filteredOn(entry -> entry.id().equals("calls-uk")).singleElement()
+                    .satisfies(entry -> {
+                        assertThat(entry.unit()).isEqualTo(PriceUnit.CALL_MINUTE);
+                        assertThat(entry.prefix()).isEqualTo("+44");
+                        assertThat(entry.perMinuteOutbound()).isEqualByComparingTo("0.02");
+                        assertThat(entry.creditMultiplier()).isNull();
+                    });
+        } finally {
+            reopened.events().close();
+        }
     }
 }
