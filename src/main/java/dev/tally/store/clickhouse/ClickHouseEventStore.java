@@ -75,6 +75,7 @@ public final class ClickHouseEventStore implements EventStore {
     private final ClickHouseConfig config;
     private final SqlDialect dialect = new ClickHouseDialect();
     private final ClickHouseRollups rollups;
+    private final ClickHouseChatReferences chatReferences;
     private final ScheduledExecutorService recomputation;
     /** For failure-injection tests: called at each step of every write; production never throws there. */
     private volatile Consumer<ClickHouseWriteStep> faults = step -> { };
@@ -86,6 +87,7 @@ public final class ClickHouseEventStore implements EventStore {
         this.config = config;
         this.rollups = new ClickHouseRollups(http, dialect, System::currentTimeMillis);
         this.callStates = new ClickHouseCallStates(http);
+        this.chatReferences = new ClickHouseChatReferences(http);
         this.recomputation = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "clickhouse-rollups");
             thread.setDaemon(true);
@@ -154,9 +156,12 @@ public final class ClickHouseEventStore implements EventStore {
         // Every row is rendered before anything is sent: a malformed event fails the batch with nothing written.
         String eventRows = rows(newEvents.stream().map(event -> new CallRow(event, null, false)).toList());
         String calls = rows(callRows);
-        // marked before the rows go in, so no hour holds rows its marks do not announce
+        // marked before the rows go in, so no hour holds rows its marks do not announce; a chat changes the
+        // member usage of the hours referencing it, and the references stand before the events naming them
         long started = System.nanoTime();
         Consumer<ClickHouseWriteStep> faults = this.faults;
+        touched.addAll(chatReferences.hoursReferencing(events));
+        chatReferences.record(events);
         rollups.mark(touched, false);
         faults.accept(ClickHouseWriteStep.MARKED);
         if (!states.isEmpty()) {
@@ -183,7 +188,9 @@ public final class ClickHouseEventStore implements EventStore {
             awaitInsert(callsInsert);
         }
         if (System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(ClickHouseRollups.WRITE_BOUND_MS)) {
-            // slower than a recomputation assumes: mark again, so any hour recomputed meanwhile is read raw
+            // slower than a recomputation assumes: mark again, so any hour recomputed meanwhile is read raw,
+            // with the hours of references recorded since the first lookup (ClickHouseChatReferences)
+            touched.addAll(chatReferences.hoursReferencing(events));
             rollups.mark(touched, true);
         }
         faults.accept(ClickHouseWriteStep.WRITTEN);
@@ -377,10 +384,11 @@ public final class ClickHouseEventStore implements EventStore {
         };
     }
 
+    /** Recorded hours from the member usage rollup, the rest derived from raw rows ({@link ClickHouseMemberUsage}). */
     @Override
     public MemberUsageRollup.Totals memberUsage(String tenantId, String memberId, long firstDay, long lastDay) {
-        return MemberUsageRollup.totals(query(MemberUsageRollup.readRaw(rows(RawTable.EVENTS), tenantId, memberId,
-                firstDay, lastDay)).get(0));
+        return MemberUsageRollup.totals(query(rollups.memberUsage(tenantId, memberId, firstDay, lastDay,
+                RawTable.EVENTS.tableName() + " FINAL")).get(0));
     }
 
     @Override

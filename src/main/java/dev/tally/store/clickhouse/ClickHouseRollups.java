@@ -45,7 +45,9 @@ import java.util.function.LongSupplier;
  * </ol>
  * Every table is stored by the hour and sharded by tenant like the raw tables; a day-grained read
  * sums the day's hours. A read with raw-only conditions is derived whole; one across tenants reads
- * each tenant's hours as above.
+ * each tenant's hours as above. The member usage rollup ({@link ClickHouseMemberUsage}) is one more
+ * table recomputed and read this way; its hours also change when a chat they reference arrives, and
+ * writes mark them then ({@link ClickHouseChatReferences}).
  */
 final class ClickHouseRollups {
     static final String MARKS = "rollup_marks";
@@ -237,37 +239,27 @@ final class ClickHouseRollups {
      */
     private boolean appendTenant(SqlBuilder sql, RollupRead read, String rawRows, TenantState tenant) {
         TreeMap<Long, Long> compacted = compactedDays(read, tenant);
-        TreeMap<Long, Long> recorded = new TreeMap<>();
-        List<long[]> raw = new ArrayList<>();
-        tenant.hours().forEach((hour, state) -> {
-            if (compacted.containsKey(Math.floorDiv(hour, 24))) {
-                return;
-            }
-            long fromMs = Math.max(read.fromMs(), hour * HOUR_MS);
-            long toMs = Math.min(read.toMs(), (hour + 1) * HOUR_MS);
-            boolean whole = fromMs == hour * HOUR_MS && toMs == (hour + 1) * HOUR_MS;
-            if (state.marked() == 0) {
-                return;
-            }
-            if (whole && state.covered() >= state.marked()) {
-                recorded.put(hour, state.generation());
-            } else {
-                addRange(raw, fromMs, toMs);
-            }
-        });
+        NavigableMap<Long, HourState> hours = tenant.hours();
+        if (!compacted.isEmpty()) {
+            TreeMap<Long, HourState> rest = new TreeMap<>(hours);
+            rest.keySet().removeIf(hour -> compacted.containsKey(Math.floorDiv(hour, 24)));
+            hours = rest;
+        }
+        HourSplit split = split(hours, read.fromMs(), read.toMs());
         String union = "";
         if (!compacted.isEmpty()) {
             sql.append(storedRows(read, compacted, true));
             union = " UNION ALL ";
         }
-        if (!recorded.isEmpty()) {
-            sql.append(union).append(storedRows(read, recorded, false));
+        if (!split.recorded().isEmpty()) {
+            sql.append(union).append(storedRows(read, split.recorded(), false));
             union = " UNION ALL ";
         }
-        if (!raw.isEmpty()) {
-            sql.append(union).append(RollupRelations.derivedRows(read, read.table().grain(), raw, rawRows, dialect));
+        if (!split.raw().isEmpty()) {
+            sql.append(union).append(RollupRelations.derivedRows(read, read.table().grain(), split.raw(), rawRows,
+                    dialect));
         }
-        return !compacted.isEmpty() || !recorded.isEmpty() || !raw.isEmpty();
+        return !compacted.isEmpty() || !split.recorded().isEmpty() || !split.raw().isEmpty();
     }
 
     /**
@@ -287,6 +279,52 @@ final class ClickHouseRollups {
             }
         });
         return compacted;
+    }
+
+    /**
+     * The hours of {@code [fromMs, toMs)} read from rollup rows (hour to its recorded generation) and
+     * the time ranges derived from raw rows.
+     */
+    private record HourSplit(TreeMap<Long, Long> recorded, List<long[]> raw) {
+    }
+
+    /**
+     * A whole hour recorded as covering its marks is read from the rollup table; a part-hour at
+     * either end or an hour with newer marks is derived from the raw table; an hour never marked
+     * holds no rows (a write marks its hours before inserting) and is not read.
+     */
+    private static HourSplit split(NavigableMap<Long, HourState> states, long fromMs, long toMs) {
+        HourSplit split = new HourSplit(new TreeMap<>(), new ArrayList<>());
+        states.forEach((hour, state) -> {
+            long from = Math.max(fromMs, hour * HOUR_MS);
+            long to = Math.min(toMs, (hour + 1) * HOUR_MS);
+            boolean whole = from == hour * HOUR_MS && to == (hour + 1) * HOUR_MS;
+            if (state.marked() == 0) {
+                return;
+            }
+            if (whole && state.covered() >= state.marked()) {
+                split.recorded().put(hour, state.generation());
+            } else {
+                addRange(split.raw(), from, to);
+            }
+        });
+        return split;
+    }
+
+    /**
+     * One member's usage over whole UTC days ({@link ClickHouseMemberUsage}), its hours split as
+     * every rollup's are.
+     */
+    Sql memberUsage(String tenantId, String memberId, long firstDay, long lastDay, String events) {
+        long firstHour = firstDay * 24;
+        long endHour = (lastDay + 1) * 24;
+        TenantState states = hourStatesByTenant(tenantId, firstHour, endHour).getOrDefault(tenantId, new TenantState());
+        HourSplit split = split(states.hours(), firstHour * HOUR_MS, endHour * HOUR_MS);
+        if (split.recorded().isEmpty()) {
+            return ClickHouseMemberUsage.totals(tenantId, memberId, firstHour, endHour, null, split.raw(), events);
+        }
+        return ClickHouseMemberUsage.totals(tenantId, memberId, split.recorded().firstKey(),
+                split.recorded().lastKey() + 1, generations(split.recorded(), "hour"), split.raw(), events);
     }
 
     /** Appends {@code [from, to)} to the ranges, joined to the last one when they touch. */
@@ -313,14 +351,23 @@ final class ClickHouseRollups {
         SqlBuilder sql = new SqlBuilder().append("SELECT tenant_id, " + slot);
         table.keys().forEach(key -> sql.append(", " + key.name()));
         read.selectedMeasures().forEach(measure -> sql.append(", " + measure.name()));
-        // per generation, the runs of slots it is recorded for: a few ranges, not a set of (slot, generation) pairs
-        Map<Long, List<long[]>> runs = new TreeMap<>();
-        recorded.forEach((at, generation) -> addRange(runs.computeIfAbsent(generation, any -> new ArrayList<>()),
-                at, at + 1));
         String stored = days ? ClickHouseDays.table(storage(table)) : storage(table).name();
         sql.append(" FROM " + stored + " WHERE tenant_id = ").value(read.tenantId())
                 .append(" AND " + column + " >= ").value(firstSlot).append(" AND " + column + " < ").value(endSlot)
-                .append(" AND (");
+                .append(" AND ");
+        return sql.append(generations(recorded, column)).build();
+    }
+
+    /**
+     * The condition selecting the rows of each recorded slot's generation: per generation, the runs
+     * of slots ({@code column}: hours or days) it is recorded for, a few ranges rather than a set of
+     * (slot, generation) pairs.
+     */
+    private static Sql generations(TreeMap<Long, Long> recorded, String column) {
+        Map<Long, List<long[]>> runs = new TreeMap<>();
+        recorded.forEach((at, generation) -> addRange(runs.computeIfAbsent(generation, any -> new ArrayList<>()),
+                at, at + 1));
+        SqlBuilder sql = new SqlBuilder().append("(");
         String or = "";
         for (Map.Entry<Long, List<long[]>> generation : runs.entrySet()) {
             for (long[] slots : generation.getValue()) {
@@ -517,23 +564,13 @@ final class ClickHouseRollups {
             String raw = ClickHouseSchema.rows(table.source());
             List<Row> rows = http.query(ClickHouseLiterals.bind(
                     RollupRelations.derivedRows(read, RollupTable.Grain.HOUR, ranges, raw, dialect)));
-            if (rows.isEmpty()) {
-                continue;
-            }
-            StringBuilder lines = new StringBuilder();
-            for (Row row : rows) {
-                lines.append(json(storedRow(table, row, generation))).append('\n');
-            }
-            http.insert(table.name(), lines.toString());
-            long landed = http.query(ClickHouseLiterals.bind(new SqlBuilder().append("SELECT count() AS n FROM "
-                    + table.name() + " WHERE tenant_id = ").value(tenantId).append(" AND generation = ")
-                    .value(generation).build())).get(0).longValue("n");
-            if (landed != rows.size()) {
-                // an insert retried on another endpoint after the first had landed: leave this generation unread
-                throw new ClickHouseException(table.name() + " got " + landed + " rows of generation " + generation
-                        + " for " + rows.size() + " computed; the hours stay read from raw rows", null);
-            }
+            store(table.name(), tenantId, generation, rows.stream().map(row -> storedRow(table, row, generation))
+                    .toList());
         }
+        List<Row> members = http.query(ClickHouseLiterals.bind(ClickHouseMemberUsage.derivedRows(tenantId, ranges,
+                RawTable.EVENTS.tableName() + " FINAL")));
+        store(ClickHouseMemberUsage.TABLE, tenantId, generation, members.stream()
+                .map(row -> ClickHouseMemberUsage.storedRow(row, generation)).toList());
         StringBuilder record = new StringBuilder();
         long version = Versions.after(0);
         for (Map.Entry<Long, Long> hour : hours) {
@@ -543,6 +580,26 @@ final class ClickHouseRollups {
         }
         http.insert(HOURS, record.toString());
         return hours.size();
+    }
+
+    /** Inserts one table's rows of a generation and checks that each landed once. */
+    private void store(String table, String tenantId, long generation, List<ObjectNode> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        StringBuilder lines = new StringBuilder();
+        for (ObjectNode row : rows) {
+            lines.append(json(row)).append('\n');
+        }
+        http.insert(table, lines.toString());
+        long landed = http.query(ClickHouseLiterals.bind(new SqlBuilder().append("SELECT count() AS n FROM "
+                + table + " WHERE tenant_id = ").value(tenantId).append(" AND generation = ").value(generation)
+                .build())).get(0).longValue("n");
+        if (landed != rows.size()) {
+            // an insert retried on another endpoint after the first had landed: leave this generation unread
+            throw new ClickHouseException(table + " got " + landed + " rows of generation " + generation + " for "
+                    + rows.size() + " computed; the hours stay read from raw rows", null);
+        }
     }
 
     private static ObjectNode storedRow(RollupTable table, Row derived, long generation) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,6 +101,18 @@ final class ClickHouseSchema {
         }
         table(statements, ClickHouseDays.DAYS, "tenant_id String, day Int64, generation Int64, digest Int64, version UInt64",
                 "ReplacingMergeTree", "version", "ORDER BY (tenant_id, day)", "cityHash64(tenant_id)");
+        table(statements, ClickHouseMemberUsage.TABLE, ClickHouseMemberUsage.COLUMNS, "MergeTree", null,
+                "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) " + ClickHouseMemberUsage.ORDER,
+                "cityHash64(tenant_id)");
+        // Chat owners and the hours referencing each chat, by chat id: a batch's lookup reads the granules of its keys.
+        table(statements, ClickHouseChatReferences.OWNERS, "tenant_id String, chat_id String, owner_id String",
+                "ReplacingMergeTree", null, "ORDER BY (tenant_id, chat_id, owner_id)" + ClickHouseChatReferences.KEYED,
+                "cityHash64(tenant_id)");
+        view(statements, ClickHouseChatReferences.OWNERS_VIEW, ClickHouseChatReferences.OWNERS, "events",
+                ClickHouseChatReferences::ownersView);
+        table(statements, ClickHouseChatReferences.REFERENCES, "tenant_id String, chat_id String, hour Int64",
+                "ReplacingMergeTree", null, "ORDER BY (tenant_id, chat_id, hour)" + ClickHouseChatReferences.KEYED,
+                "cityHash64(tenant_id)");
         table(statements, ClickHouseRollups.MARKS, "tenant_id String, hour Int64, marked_ms UInt64",
                 "ReplacingMergeTree", "marked_ms", "ORDER BY (tenant_id, hour)", "cityHash64(tenant_id)");
         table(statements, ClickHouseRollups.HOURS,
@@ -186,6 +199,18 @@ final class ClickHouseSchema {
         statements.add("CREATE TABLE IF NOT EXISTS " + qualified(name) + onCluster() + " AS "
                 + qualified(localName(name)) + " ENGINE = Distributed(" + config.cluster() + ", " + config.database()
                 + ", " + localName(name) + ", " + shardingKey + ")");
+    }
+
+    /**
+     * A materialized view filling {@code target} from every insert into {@code source}: on a cluster
+     * from each shard's per-shard table into its own, as both are sharded by tenant.
+     */
+    private void view(List<String> statements, String name, String target, String source,
+                      UnaryOperator<String> select) {
+        boolean local = config.clustered();
+        statements.add("CREATE MATERIALIZED VIEW IF NOT EXISTS " + qualified(name) + onCluster() + " TO "
+                + qualified(local ? localName(target) : target) + " AS "
+                + select.apply(qualified(local ? localName(source) : source)));
     }
 
     /** The price columns of version 2 (the other units' rates, a call's number prefix), decimal text like the rest. */

@@ -22,11 +22,14 @@ public final class ClickHouseStore {
     }
 
     public static ClickHouseStore open(ClickHouseConfig config) {
-        new ClickHouseSchema(new ClickHouseHttp(config.endpoints(), settings(config, false)), config).migrate();
+        ClickHouseHttp server = new ClickHouseHttp(config.endpoints(), settings(config, false));
+        boolean chatTablesAreNew = ClickHouseChatReferences.missing(server, config.database());
+        new ClickHouseSchema(server, config).migrate();
         ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), settings(config, true));
         new ClickHouseRollups(http, new ClickHouseDialect(), System::currentTimeMillis).markExistingRows();
         recordExistingIds(http);
         recordExistingCallStates(http);
+        new ClickHouseChatReferences(http).completeExisting(chatTablesAreNew, System.currentTimeMillis());
         return new ClickHouseStore(config, http);
     }
 

@@ -70,7 +70,7 @@ final class DuckDbRollups {
         return "INSERT INTO " + MemberUsageRollup.TABLE
             + " SELECT tenant_id, day, member_id, sum(chats)::BIGINT, sum(messages)::BIGINT,"
             + " sum(credits_micros)::BIGINT FROM (" + MemberUsageRollup.attributions("events", scope::rawRows,
-                    DuckDbRollups::day) + ")"
+                    "day", DuckDbRollups::day, MemberUsageRollup.ownersOf("events")) + ")"
             + " GROUP BY ALL HAVING sum(chats) <> 0 OR sum(messages) <> 0 OR sum(credits_micros) <> 0";
     }
 

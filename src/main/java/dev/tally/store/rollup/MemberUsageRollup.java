@@ -64,32 +64,46 @@ public final class MemberUsageRollup {
     }
 
     /**
-     * Every attribution of the raw events as a row (tenant_id, day, member_id, chats, messages,
-     * credits_micros), for a store that builds this table from raw rows in bulk: chats for the member
-     * they name; messages and LLM credits for the member they name and, when another, for their
-     * chat's owner. The same rules as {@link Deltas#attribute} and {@link #readRaw}.
+     * Every attribution of the raw events as a row (tenant_id, slot, member_id, chats, messages,
+     * credits_micros), for a store that builds this table from raw rows: chats for the member they
+     * name; messages and LLM credits for the member they name and, when another, for their chat's
+     * owner. The same rules as {@link Deltas#attribute} and {@link #readRaw}.
      *
-     * @param rowFilter the condition, starting with {@code AND}, that limits an alias's rows to the scope
-     * @param dayOf     the store's expression for the UTC day of a time column
+     * <p>Owners are joined as a subquery {@code USING (tenant_id, chat_key)}, never by naming a joined
+     * table's columns through an alias: ClickHouse 18.16 cannot resolve those.
+     *
+     * @param events    the raw events table as the store reads it
+     * @param rowFilter the condition, starting with {@code AND}, that limits a raw table's rows to the
+     *                  scope; given the name the rows are read under
+     * @param slot      the name of the time slot column ({@code day}, {@code hour})
+     * @param slotOf    the store's expression for the slot of {@code time_ms}
+     * @param owners    a relation of chat owners (tenant_id, chat_key, owner_id), one row per distinct
+     *                  owner, holding at least the chats the scope's events reference
      */
-    public static String attributions(String events, UnaryOperator<String> rowFilter, UnaryOperator<String> dayOf) {
-        return "SELECT tenant_id, " + dayOf.apply("time_ms") + " AS day, member_id, 1 AS chats, 0 AS messages,"
-            + " 0 AS credits_micros FROM " + events + " WHERE type = 'chat' AND member_id IS NOT NULL"
+    public static String attributions(String events, UnaryOperator<String> rowFilter, String slot,
+            UnaryOperator<String> slotOf, String owners) {
+        String counts = "CASE WHEN type = 'message' THEN 1 ELSE 0 END, CASE WHEN type = 'llm' THEN credits_micros ELSE 0 END";
+        return "SELECT tenant_id, " + slotOf.apply("time_ms") + " AS " + slot + ", member_id, 1 AS chats,"
+            + " 0 AS messages, 0 AS credits_micros FROM " + events + " WHERE type = 'chat' AND member_id IS NOT NULL"
             + rowFilter.apply(events)
             + " UNION ALL"
-            + " SELECT tenant_id, " + dayOf.apply("time_ms") + ", member_id, 0, CASE WHEN type = 'message' THEN 1 ELSE 0 END,"
-            + " CASE WHEN type = 'llm' THEN credits_micros ELSE 0 END"
+            + " SELECT tenant_id, " + slotOf.apply("time_ms") + ", member_id, 0, " + counts
             + " FROM " + events + " WHERE type IN ('message', 'llm') AND member_id IS NOT NULL"
             + rowFilter.apply(events)
             + " UNION ALL"
-            + " SELECT attributed.tenant_id, " + dayOf.apply("attributed.time_ms") + ", chat.member_id, 0,"
-            + " CASE WHEN attributed.type = 'message' THEN 1 ELSE 0 END,"
-            + " CASE WHEN attributed.type = 'llm' THEN attributed.credits_micros ELSE 0 END"
-            + " FROM " + events + " attributed JOIN " + events + " chat ON chat.tenant_id = attributed.tenant_id"
-            + " AND chat.id = attributed.chat_id AND chat.type = 'chat'"
-            + " WHERE attributed.type IN ('message', 'llm') AND chat.member_id IS NOT NULL"
-            + " AND (attributed.member_id IS NULL OR attributed.member_id <> chat.member_id)"
-            + rowFilter.apply("attributed");
+            + " SELECT tenant_id, " + slotOf.apply("time_ms") + ", owner_id, 0, " + counts
+            // the named member under a name of its own, so the outer member_id is the owner's alone
+            + " FROM (SELECT tenant_id, time_ms, type, credits_micros, member_id AS named_id, chat_id AS chat_key"
+            + " FROM " + events + " WHERE type IN ('message', 'llm') AND chat_id IS NOT NULL"
+            + rowFilter.apply(events) + ") AS attributed"
+            + " JOIN " + owners + " AS chat_owner USING (tenant_id, chat_key)"
+            + " WHERE named_id IS NULL OR named_id <> owner_id";
+    }
+
+    /** The owners relation of {@link #attributions} over a raw events table: every chat that names a member. */
+    public static String ownersOf(String events) {
+        return "(SELECT tenant_id, id AS chat_key, member_id AS owner_id FROM " + events
+            + " WHERE type = 'chat' AND member_id IS NOT NULL)";
     }
 
     /** Reads a row of {@link #readTable} or {@link #readRaw}. */

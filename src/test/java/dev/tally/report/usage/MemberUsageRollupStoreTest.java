@@ -3,10 +3,10 @@ package dev.tally.report.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.event.Event;
-import dev.tally.event.EventType;
 import dev.tally.report.DateRange;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
+import dev.tally.testing.ChatEvents;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -116,34 +116,14 @@ class MemberUsageRollupStoreTest {
     }
 
     private static Event chat(String id, String member, String time) {
-        Event event = event(id, EventType.CHAT, time);
-        event.memberId = member;
-        return event;
+        return ChatEvents.chat(id, member, Instant.parse(time).toEpochMilli());
     }
 
     private static Event message(String id, String chat, String member, String time) {
-        Event event = event(id, EventType.MESSAGE, time);
-        event.chatId = chat;
-        event.memberId = member;
-        return event;
+        return ChatEvents.message(id, chat, member, Instant.parse(time).toEpochMilli());
     }
 
     private static Event llm(String id, String chat, String member, long creditsMicros, String time) {
-        Event event = event(id, EventType.LLM, time);
-        event.chatId = chat;
-        event.memberId = member;
-        event.provider = "acme";
-        event.model = "a";
-        event.creditsMicros = creditsMicros;
-        return event;
-    }
-
-    private static Event event(String id, EventType type, String time) {
-        Event event = new Event();
-        event.tenantId = "t";
-        event.id = id;
-        event.type = type;
-        event.timeMs = Instant.parse(time).toEpochMilli();
-        return event;
+        return ChatEvents.llm(id, chat, member, creditsMicros, Instant.parse(time).toEpochMilli());
     }
 }

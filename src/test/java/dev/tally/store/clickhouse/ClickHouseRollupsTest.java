@@ -14,6 +14,7 @@ import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
 import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.SqlBuilder;
+import dev.tally.testing.ChatEvents;
 import dev.tally.testing.ClickHouseCluster;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -277,14 +278,10 @@ class ClickHouseRollupsTest {
 
     /** An llm event of tenant acme, with input tokens. */
     static Event llm(String id, long timeMs) {
-        Event event = new Event();
+        Event event = ChatEvents.llm(id, null, null, 0, timeMs);
         event.tenantId = "acme";
-        event.id = id;
-        event.type = EventType.LLM;
-        event.timeMs = timeMs;
         event.model = "gpt-4o";
         event.inputTokens = 10;
-        event.receivedMs = timeMs;
         return event;
     }
 

@@ -1,0 +1,143 @@
+package dev.tally.store.clickhouse;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.event.Event;
+import dev.tally.event.EventType;
+import dev.tally.store.rollup.MemberUsageRollup;
+import dev.tally.store.sql.Row;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * What the member usage rollup needs beyond one hour's raw rows: who owns each chat, and which
+ * hours hold messages and LLM requests referencing each chat. Both tables are keyed by (tenant,
+ * chat id) with small granules, so a batch's lookup reads the granules of its keys whatever the
+ * volume, like {@code event_ids}.
+ *
+ * <p>{@value #OWNERS} is filled by a materialized view on the events table: a chat's owner lands
+ * in the very insert that stores the chat, so no stored chat lacks its owner, and no chat that
+ * failed to land has one. {@value #REFERENCES} is written by each write before its rows, with its
+ * marks: a reference whose event never landed only costs a recomputation.
+ *
+ * <p>A chat written after its messages changes their hours' member usage, however long ago those
+ * were recomputed, so a write holding chats looks up the hours referencing them and marks those
+ * hours too, before inserting. Two instances, one writing a message of hour h in chat c, the
+ * other writing c, at once:
+ * <ul>
+ * <li>If the chat's lookup finds (c, h), the chat's writer marks h before inserting c; h is
+ *     recomputed only once that mark is {@link ClickHouseRollups#SETTLE_MS} old, and c is in by
+ *     then: a write ends within {@link ClickHouseRollups#WRITE_BOUND_MS} of its marks, or marks
+ *     again at its end after looking the references up again.</li>
+ * <li>If it does not, the message's writer recorded (c, h), and so marked h, after the lookup,
+ *     which was within {@code WRITE_BOUND_MS} of c landing: the recomputation of h, at least
+ *     {@code SETTLE_MS} after that mark, finds c's owner. A chat writer slower than the bound looks
+ *     the references up again once c is in, and marks what it finds then; a message writer slower
+ *     than the bound marks h again at its end.</li>
+ * </ul>
+ * A read in between derives h from raw rows (its newest mark is not covered), resolving owners at
+ * the time of the read.
+ */
+final class ClickHouseChatReferences {
+    static final String OWNERS = "chat_owners";
+    static final String OWNERS_VIEW = "chat_owners_view";
+    static final String REFERENCES = "chat_references";
+    /** Small granules: a lookup of a batch's chats reads a few rows around each key, not 8192. */
+    static final String KEYED = " SETTINGS index_granularity = 256";
+    private static final String CHATS = "batch_chats";
+    private static final long HOUR_MS = 3_600_000L;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final ClickHouseHttp http;
+
+    ClickHouseChatReferences(ClickHouseHttp http) {
+        this.http = http;
+    }
+
+    /** The view's query: every stored chat naming a member, as an owner row. */
+    static String ownersView(String events) {
+        // owner_id, not member_id: an alias of a column's name would stand for the column in WHERE
+        return "SELECT tenant_id, id AS chat_id, assumeNotNull(member_id) AS owner_id FROM " + events
+                + " WHERE type = 'chat' AND member_id IS NOT NULL";
+    }
+
+    /**
+     * The hours holding stored messages and LLM requests that reference the batch's chats, looked up
+     * in one query with the chats sent as external data. Duplicates count: a retry answered
+     * {@code duplicate} may follow a first try whose rows landed after it gave up.
+     */
+    Set<ClickHouseRollups.TenantHour> hoursReferencing(Collection<Event> events) {
+        StringBuilder chats = new StringBuilder();
+        for (Event event : events) {
+            if (event.type == EventType.CHAT && event.memberId != null) {
+                chats.append(MAPPER.createObjectNode().put("tenant_id", event.tenantId).put("chat_id", event.id))
+                        .append('\n');
+            }
+        }
+        Set<ClickHouseRollups.TenantHour> hours = new LinkedHashSet<>();
+        if (chats.isEmpty()) {
+            return hours;
+        }
+        String select = "SELECT DISTINCT tenant_id, hour FROM " + REFERENCES + " WHERE tenant_id IN (SELECT tenant_id"
+                + " FROM " + CHATS + ") AND chat_id IN (SELECT chat_id FROM " + CHATS + ") AND (tenant_id, chat_id) IN"
+                + " (SELECT tenant_id, chat_id FROM " + CHATS + ")";
+        for (Row row : http.query(select, CHATS, "tenant_id String, chat_id String", chats.toString())) {
+            hours.add(new ClickHouseRollups.TenantHour(row.string("tenant_id"), row.longValue("hour")));
+        }
+        return hours;
+    }
+
+    /** Records the chats the batch's messages and LLM requests reference, by hour; before their rows go in. */
+    void record(Collection<Event> events) {
+        Set<String> rows = new LinkedHashSet<>();
+        for (Event event : events) {
+            if (MemberUsageRollup.attributed(event.type) && event.chatId != null) {
+                rows.add(MAPPER.createObjectNode().put("tenant_id", event.tenantId).put("chat_id", event.chatId)
+                        .put("hour", Math.floorDiv(event.timeMs, HOUR_MS)).toString());
+            }
+        }
+        if (!rows.isEmpty()) {
+            http.insert(REFERENCES, String.join("\n", rows) + "\n");
+        }
+    }
+
+    /**
+     * Completes a database written before these tables existed, once: its chats' owners and its
+     * references recorded, and the hours that hold chats, messages or LLM requests marked, so the
+     * worker builds their member usage (rollup rows of hours the last release recorded have none)
+     * and reads derive those hours from raw rows until it has.
+     *
+     * @param tablesAreNew whether the schema migration just created them; otherwise each step still
+     *     runs when its table is empty and the events say it should not be (an open that died half-way)
+     */
+    void completeExisting(boolean tablesAreNew, long nowMs) {
+        if (tablesAreNew || empty(OWNERS) && any("type = 'chat' AND member_id IS NOT NULL")) {
+            http.execute("INSERT INTO " + OWNERS + " " + ownersView("events"));
+        }
+        String referencing = "type IN ('message', 'llm') AND chat_id IS NOT NULL";
+        if (tablesAreNew || empty(REFERENCES) && any(referencing)) {
+            http.execute("INSERT INTO " + REFERENCES + " SELECT DISTINCT tenant_id, assumeNotNull(chat_id),"
+                    + " intDiv(time_ms, " + HOUR_MS + ") FROM events WHERE " + referencing);
+        }
+        String members = "type IN ('chat', 'message', 'llm')";
+        if (tablesAreNew || empty(ClickHouseMemberUsage.TABLE) && !empty(ClickHouseRollups.HOURS) && any(members)) {
+            http.execute("INSERT INTO " + ClickHouseRollups.MARKS + " SELECT tenant_id, intDiv(time_ms, " + HOUR_MS
+                    + ") AS hour, toUInt64(" + nowMs + ") FROM events WHERE " + members + " GROUP BY tenant_id, hour");
+        }
+    }
+
+    /** Whether the schema migration is about to create these tables (asked before it runs). */
+    static boolean missing(ClickHouseHttp http, String database) {
+        return http.query("SELECT count() AS n FROM system.tables WHERE database = " + ClickHouseLiterals.string(database)
+                + " AND name = " + ClickHouseLiterals.string(REFERENCES)).get(0).longValue("n") == 0;
+    }
+
+    private boolean empty(String table) {
+        return http.query("SELECT count() AS n FROM " + table).get(0).longValue("n") == 0;
+    }
+
+    private boolean any(String condition) {
+        // a column, not a constant: 18.16 loses an IS NOT NULL condition under a constant-only SELECT
+        return !http.query("SELECT tenant_id FROM events WHERE " + condition + " LIMIT 1").isEmpty();
+    }
+}
