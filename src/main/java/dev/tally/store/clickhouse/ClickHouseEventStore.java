@@ -79,8 +79,8 @@ public final class ClickHouseEventStore implements EventStore {
     private final ScheduledExecutorService recomputation;
     /** For failure-injection tests: called at each step of every write; production never throws there. */
     private volatile Consumer<ClickHouseWriteStep> faults = step -> { };
-    /** Where a batch's calls insert runs while the writer inserts its events. */
-    private final ExecutorService callInserts;
+    /** Where a batch's inserts run beside the writer's own: the calls beside the events, the bookkeeping beside the marks. */
+    private final ExecutorService inserts;
 
     ClickHouseEventStore(ClickHouseHttp http, ClickHouseConfig config) {
         this.http = http;
@@ -93,8 +93,8 @@ public final class ClickHouseEventStore implements EventStore {
             thread.setDaemon(true);
             return thread;
         });
-        this.callInserts = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "clickhouse-call-inserts");
+        this.inserts = Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "clickhouse-inserts");
             thread.setDaemon(true);
             return thread;
         });
@@ -161,15 +161,22 @@ public final class ClickHouseEventStore implements EventStore {
         long started = System.nanoTime();
         Consumer<ClickHouseWriteStep> faults = this.faults;
         touched.addAll(chatReferences.hoursReferencing(events));
-        chatReferences.record(events);
-        rollups.mark(touched, false);
+        faults.accept(ClickHouseWriteStep.PLANNED);
+        // three small inserts that only have to be in before the rows: side by side, one round trip
+        Future<?> references = inserts.submit(() -> chatReferences.record(events));
+        Future<?> intents = states.isEmpty() ? null : inserts.submit(() -> callStates.recordIntents(states));
+        try {
+            rollups.mark(touched, false);
+        } finally {
+            awaitInsert(references);
+            awaitInsert(intents);
+        }
         faults.accept(ClickHouseWriteStep.MARKED);
         if (!states.isEmpty()) {
-            callStates.recordIntents(states);
             faults.accept(ClickHouseWriteStep.CALL_INTENTS_RECORDED);
         }
         // calls beside the events: neither waits for the other, and the write returns only once both are in
-        Future<?> callsInsert = states.isEmpty() ? null : callInserts.submit(() -> {
+        Future<?> callsInsert = states.isEmpty() ? null : inserts.submit(() -> {
             http.insert("calls", calls);
             faults.accept(ClickHouseWriteStep.CALLS_INSERTED);
             callStates.recordLanded(states);
@@ -314,7 +321,7 @@ public final class ClickHouseEventStore implements EventStore {
                     if (failure.getCause() instanceof RuntimeException runtime) {
                         throw runtime;
                     }
-                    throw new ClickHouseException("the calls insert failed: " + failure.getCause(), failure.getCause());
+                    throw new ClickHouseException("an insert failed: " + failure.getCause(), failure.getCause());
                 }
             }
         } finally {
@@ -409,6 +416,6 @@ public final class ClickHouseEventStore implements EventStore {
     public void close() {
         // HTTP holds no connection that needs closing; the writer has finished before this is called.
         recomputation.shutdownNow();
-        callInserts.shutdown();
+        inserts.shutdown();
     }
 }

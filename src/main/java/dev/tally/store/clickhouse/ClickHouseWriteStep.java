@@ -5,7 +5,9 @@ package dev.tally.store.clickhouse;
  * makes a write fail. ClickHouse has no transaction across them; a retry must still count once.
  */
 public enum ClickHouseWriteStep {
-    /** The batch's (tenant, hour)s are marked for recomputation; no row is in. */
+    /** The batch is looked up and its rows rendered; nothing is written. */
+    PLANNED,
+    /** The batch's (tenant, hour)s are marked for recomputation, with its chat references and call intents; no row is in. */
     MARKED,
     /** The calls' new start times are recorded as intents in {@code call_states}; no call row is in. */
     CALL_INTENTS_RECORDED,

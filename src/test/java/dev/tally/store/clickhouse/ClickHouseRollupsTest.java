@@ -195,7 +195,7 @@ class ClickHouseRollupsTest {
         CountDownLatch looked = new CountDownLatch(1);
         CountDownLatch otherWrote = new CountDownLatch(1);
         store.injectFaults(step -> {
-            if (step == ClickHouseWriteStep.MARKED) {
+            if (step == ClickHouseWriteStep.PLANNED) {
                 looked.countDown();
                 try {
                     otherWrote.await(30, TimeUnit.SECONDS);

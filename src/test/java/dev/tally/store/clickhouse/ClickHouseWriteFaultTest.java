@@ -84,7 +84,7 @@ class ClickHouseWriteFaultTest {
         boolean calls = events.stream().anyMatch(event -> event.type == EventType.CALL);
         boolean others = events.stream().anyMatch(event -> event.type != EventType.CALL);
         return switch (step) {
-            case MARKED, WRITTEN -> true;
+            case PLANNED, MARKED, WRITTEN -> true;
             case EVENTS_INSERTED, IDS_INSERTED -> others;
             case CALL_INTENTS_RECORDED, CALLS_INSERTED, CALL_STATES_RECORDED -> calls;
         };
