@@ -1,13 +1,11 @@
 package dev.tally.report.spend;
 
 import dev.tally.event.CallStatus;
-import dev.tally.event.CostSource;
 import dev.tally.report.SqlTextOrder;
 import dev.tally.store.ReportStore;
 import dev.tally.store.rollup.CallDurationBucket;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.Rollups;
-import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.SqlBuilder;
 import java.util.ArrayList;
@@ -48,7 +46,9 @@ final class SpendQuery {
         // output names differ from the rollup's columns: ClickHouse reads a name used again as the alias
         SqlBuilder sql = new SqlBuilder().append("SELECT day - " + filters.range().from().toEpochDay()
                 + " AS day_index, agent_id, status, sum(calls) AS call_count, sum(timed_calls) AS timed_call_count,"
-                + " sum(duration_ms) AS duration_sum, sum(cost_nanos) AS cost_sum");
+                + " sum(duration_ms) AS duration_sum, sum(cost_nanos) AS cost_sum,"
+                // calls that neither carried a carrier cost nor found a price: Tally's addition to spend
+                + " sum(unpriced_calls) AS unpriced_count");
         SENTIMENTS.forEach(sentiment -> sql.append(", sum(sentiment_" + sentiment + ") AS " + sentiment + "_count"));
         CallDurationBucket.ALL.forEach(bucket -> sql.append(", sum(" + bucket.column() + ") AS " + bucket.column()
                 + "_count"));
@@ -66,7 +66,9 @@ final class SpendQuery {
         long[] totals = new long[WIDTH];
         Map<Long, long[]> days = new TreeMap<>();
         Map<String, long[]> agents = new TreeMap<>(SqlTextOrder.NULLS_LAST);
+        long unpricedCalls = 0;
         for (Row row : store.query(sql.build())) {
+            unpricedCalls += row.longValue("unpriced_count");
             long[] values = new long[WIDTH];
             for (int index = 0; index < COLUMNS.size(); index++) {
                 values[index] = row.longValue(COLUMNS.get(index));
@@ -96,26 +98,7 @@ final class SpendQuery {
         });
         // most calls first; the sort is stable, so agents with as many calls stay in text order
         agentTotals.sort(Comparator.comparingLong(AgentTotals::calls).reversed());
-        return new Spend(totalsOf(totals), dayTotals, agentTotals, unpricedCalls(tenantId, filters));
-    }
-
-    /**
-     * Calls that neither carried a carrier cost nor found a price, under the same filters: the
-     * calls-by-agent rollup has no column for them, so they are counted in the calls themselves.
-     */
-    private long unpricedCalls(String tenantId, SpendFilters filters) {
-        SqlBuilder sql = new SqlBuilder().append("SELECT count(*) AS unpriced_count FROM "
-                        + store.rows(RawTable.CALLS) + "tenant_id = ").value(tenantId)
-                .append(" AND time_ms >= ").value(filters.range().startMs())
-                .append(" AND time_ms < ").value(filters.range().endMsExclusive())
-                .append(" AND cost_source = ").value(CostSource.UNPRICED.wireName());
-        if (filters.agentId() != null) {
-            sql.append(" AND agent_id = ").value(filters.agentId());
-        }
-        if (filters.status() != null) {
-            sql.append(" AND status = ").value(filters.status().wireName());
-        }
-        return store.query(sql.build()).stream().findFirst().map(row -> row.longValue("unpriced_count")).orElse(0L);
+        return new Spend(totalsOf(totals), dayTotals, agentTotals, unpricedCalls);
     }
 
     private static List<String> columns() {

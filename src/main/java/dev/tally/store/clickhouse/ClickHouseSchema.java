@@ -1,6 +1,7 @@
 package dev.tally.store.clickhouse;
 
 import dev.tally.store.rollup.RollupTable;
+import dev.tally.store.rollup.Rollups;
 import dev.tally.store.sql.EventColumn;
 import dev.tally.store.sql.EventColumns;
 import dev.tally.store.sql.RawTable;
@@ -35,6 +36,8 @@ final class ClickHouseSchema {
     /** The months of {@code time_ms}, in UTC whatever the server's time zone. */
     static final String EVENT_IDS = "event_ids";
     static final String CALL_STATES = "call_states";
+    /** The {@code Rollups.VERSION} the rollup rows were built under. */
+    static final String ROLLUP_VERSION = "rollup_version";
     /** Where {@code calls} of the last layout (ordered by id) stay after their rows were copied to the new one. */
     static final String CALLS_BEFORE_TIME_ORDER = "calls_before_time_order";
     private static final String CALLS_NEXT = "calls_next";
@@ -118,8 +121,11 @@ final class ClickHouseSchema {
         table(statements, ClickHouseRollups.HOURS,
                 "tenant_id String, hour Int64, covered_ms UInt64, generation Int64, version UInt64",
                 "ReplacingMergeTree", "version", "ORDER BY (tenant_id, hour)", "cityHash64(tenant_id)");
+        table(statements, ROLLUP_VERSION, "version Int64, set_ms UInt64", "MergeTree", null, "ORDER BY version",
+                "version");
         run(statements);
         run(missingColumns());
+        forgetRollupsOfOtherDefinitions();
     }
 
     /**
@@ -250,7 +256,50 @@ final class ClickHouseSchema {
                 }
             }
         }
+        // a measure added to a rollup table since: its rows are rebuilt (forgetRollupsOfOtherDefinitions)
+        for (RollupTable rollup : ClickHouseRollups.storedTables()) {
+            for (String name : List.of(rollup.name(), ClickHouseDays.table(rollup))) {
+                List<String> tables = config.clustered() ? List.of(localName(name), name) : List.of(name);
+                for (String table : tables) {
+                    String columns = ClickHouseRollups.columns(rollup);
+                    if (!name.equals(rollup.name())) {
+                        columns = columns.replace("hour Int64", "day Int64");
+                    }
+                    for (String column : columns.split(", ")) {
+                        if (!existing.contains(table + "." + column.substring(0, column.indexOf(' ')))) {
+                            statements.add("ALTER TABLE " + qualified(table) + onCluster() + " ADD COLUMN " + column);
+                        }
+                    }
+                }
+            }
+        }
         return statements;
+    }
+
+    /**
+     * Rollup rows built under other definitions ({@code Rollups.VERSION}: a measure added, a key
+     * changed) are not read again: the records of every hour and day are dropped, so each hour
+     * that holds rows reads its raw rows (its marks are newer than any record) until the worker
+     * has recomputed it under the definitions of this release.
+     */
+    private void forgetRollupsOfOtherDefinitions() {
+        long stored = http.query("SELECT toInt64(max(version)) AS version FROM " + qualified(ROLLUP_VERSION)).get(0)
+                .longValue("version");
+        if (stored == Rollups.VERSION) {
+            return;
+        }
+        if (http.query("SELECT count() AS n FROM " + qualified(ClickHouseRollups.HOURS)).get(0).longValue("n") > 0) {
+            LOG.atInfo().addKeyValue("from", stored).addKeyValue("to", Rollups.VERSION)
+                    .log("ClickHouse: rollup definitions changed; every hour is read raw until recomputed");
+            List<String> statements = new ArrayList<>();
+            for (String table : List.of(ClickHouseRollups.HOURS, ClickHouseDays.DAYS)) {
+                statements.add("TRUNCATE TABLE " + qualified(config.clustered() ? localName(table) : table)
+                        + onCluster());
+            }
+            run(statements);
+        }
+        http.execute("INSERT INTO " + qualified(ROLLUP_VERSION) + " VALUES (" + Rollups.VERSION + ", "
+                + System.currentTimeMillis() + ")");
     }
 
     private Set<String> existingColumns() {

@@ -41,6 +41,8 @@ public final class Rollups {
                             "CASE WHEN duration_ms IS NULL THEN 0 ELSE 1 END"),
                     measure("duration_ms", event -> orZero(event.durationMs), "coalesce(duration_ms, 0)"),
                     measure("cost_nanos", event -> event.costNanos, "cost_nanos"),
+                    measure("unpriced_calls", event -> event.costSource == CostSource.UNPRICED ? 1 : 0,
+                            "CASE WHEN cost_source = '" + CostSource.UNPRICED.wireName() + "' THEN 1 ELSE 0 END"),
                     sentimentMeasure("positive"), sentimentMeasure("neutral"), sentimentMeasure("negative"),
                     durationBucketMeasure(CallDurationBucket.UNDER_30_SECONDS),
                     durationBucketMeasure(CallDurationBucket.HALF_TO_ONE_MINUTE),
@@ -132,9 +134,9 @@ public final class Rollups {
      * them all from the raw tables. 3: hourly llm tables and member usage. 4: calls by agent
      * and status with sentiment and duration columns; usage by model apart from usage by agent and number;
      * daily latency sketches. 5: daily llm measures. 6: call duration buckets closed at the top
-     * (exactly 5 min is 3–5 min), renamed by their ranges.
+     * (exactly 5 min is 3–5 min), renamed by their ranges. 7: unpriced calls per agent and status.
      */
-    public static final int VERSION = 6;
+    public static final int VERSION = 7;
 
     private Rollups() {
     }

@@ -2,12 +2,15 @@ package dev.tally.store.clickhouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.event.CostSource;
 import dev.tally.event.Event;
 import dev.tally.ingest.WriteOutcome;
 import dev.tally.pricing.PriceEntry;
 import dev.tally.pricing.PriceUnit;
 import dev.tally.store.MetadataStore;
 import dev.tally.store.rollup.MemberUsageRollup;
+import dev.tally.store.rollup.RollupRead;
+import dev.tally.store.rollup.Rollups;
 import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.SqlBuilder;
 import dev.tally.testing.ChatEvents;
@@ -198,5 +201,50 @@ class ClickHouseUpgradeTest {
         } finally {
             reopened.events().close();
         }
+    }
+
+    /**
+     * A rollup measure added by this release (unpriced calls) is missing from a database of the
+     * last one: opened, the column is added, the hours recorded before are read raw, and the worker
+     * rebuilds them with the new measure.
+     */
+    @Test
+    void rollupsOfAnEarlierDefinitionAreReadRawUntilRecomputed() {
+        ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
+        long startMs = 1_773_446_400_000L;
+        Event unpriced = ClickHouseRollupsTest.call("c1", startMs, "completed");
+        unpriced.costSource = CostSource.UNPRICED;
+        Event priced = ClickHouseRollupsTest.call("c2", startMs + 60_000, "completed");
+        priced.costSource = CostSource.COMPUTED;
+        ClickHouseEventStore first = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        first.write(List.of(unpriced, priced));
+        first.recomputeRollups();
+        first.close();
+        // as the last release left it: the measure's column absent, no version recorded
+        ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), Map.of());
+        for (URI endpoint : config.endpoints()) {
+            for (String table : List.of("rollup_calls_by_agent", "rollup_calls_by_agent_days")) {
+                for (String name : List.of(table + "_local", table)) {
+                    http.executeOn(endpoint, "ALTER TABLE " + config.database() + "." + name + " DROP COLUMN unpriced_calls");
+                }
+            }
+            http.executeOn(endpoint, "TRUNCATE TABLE " + config.database() + ".rollup_version_local");
+        }
+
+        ClickHouseEventStore reopened = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        try {
+            assertThat(unpricedCalls(reopened, startMs)).as("read raw at once").isEqualTo(1);
+            assertThat(reopened.recomputeRollups()).as("the hour recorded before").isEqualTo(1);
+            assertThat(unpricedCalls(reopened, startMs)).isEqualTo(1);
+        } finally {
+            reopened.close();
+        }
+    }
+
+    private static long unpricedCalls(ClickHouseEventStore store, long dayStartMs) {
+        return store.query(new SqlBuilder().append("SELECT sum(unpriced_calls) AS n FROM ")
+                .append(store.rollup(RollupRead.of(Rollups.CALLS_BY_AGENT,
+                        "acme", dayStartMs - dayStartMs % 86_400_000L, dayStartMs - dayStartMs % 86_400_000L + 86_400_000L)))
+                .append(" AS agent_calls").build()).get(0).longValue("n");
     }
 }
