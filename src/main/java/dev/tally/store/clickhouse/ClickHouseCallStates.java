@@ -23,8 +23,6 @@ import java.util.TreeSet;
  * the two) is still known, and the call's next state writes a tombstone over it.
  */
 final class ClickHouseCallStates {
-    static final String KEYS = "batch_keys";
-    static final String KEY_STRUCTURE = "tenant_id String, id_hash Int64, id String";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ClickHouseHttp http;
@@ -46,10 +44,10 @@ final class ClickHouseCallStates {
      */
     Map<EventKey, StoredCall> lookup(Map<String, Set<String>> idsByTenant) {
         String select = "SELECT tenant_id, id, time_ms, landed, status, version FROM " + ClickHouseSchema.CALL_STATES
-                + " WHERE tenant_id IN (SELECT tenant_id FROM " + KEYS + ") AND id_hash IN (SELECT id_hash FROM "
-                + KEYS + ") AND (tenant_id, id) IN (SELECT tenant_id, id FROM " + KEYS + ")";
+                + " WHERE tenant_id IN (SELECT tenant_id FROM " + BatchKeys.NAME + ") AND id_hash IN (SELECT id_hash FROM "
+                + BatchKeys.NAME + ") AND (tenant_id, id) IN (SELECT tenant_id, id FROM " + BatchKeys.NAME + ")";
         Map<EventKey, Found> found = new HashMap<>();
-        for (Row row : http.query(select, KEYS, KEY_STRUCTURE, keys(idsByTenant))) {
+        for (Row row : http.query(select, BatchKeys.NAME, BatchKeys.STRUCTURE, BatchKeys.rows(idsByTenant))) {
             found.computeIfAbsent(new EventKey(row.string("tenant_id"), row.string("id")), any -> new Found())
                     .add(row.longValue("time_ms"), row.longValue("landed") == 1, row.string("status"),
                             row.longValue("version"));
@@ -86,32 +84,21 @@ final class ClickHouseCallStates {
         http.insert(ClickHouseSchema.CALL_STATES, rows(states, true));
     }
 
-    /** A call state a write puts into {@code calls}, with its version. */
-    record Written(Event state, long version) {
+    /** A row a write puts into {@code calls} at a start time, with its version: a call state or a tombstone. */
+    record Written(String tenantId, String id, long timeMs, String status, long version) {
+        static Written of(Event state, long version) {
+            return new Written(state.tenantId, state.id, state.timeMs, state.status, version);
+        }
     }
 
     private static String rows(Collection<Written> states, boolean landed) {
         StringBuilder rows = new StringBuilder();
         for (Written written : states) {
-            Event state = written.state();
-            rows.append(MAPPER.createObjectNode().put("tenant_id", state.tenantId)
-                    .put("id_hash", IdFingerprint.of(state.tenantId, state.id)).put("id", state.id)
-                    .put("time_ms", state.timeMs).put("landed", landed ? 1 : 0).put("status", state.status)
+            rows.append(MAPPER.createObjectNode().put("tenant_id", written.tenantId())
+                    .put("id_hash", IdFingerprint.of(written.tenantId(), written.id())).put("id", written.id())
+                    .put("time_ms", written.timeMs()).put("landed", landed ? 1 : 0).put("status", written.status())
                     .put("version", written.version()).toString()).append('\n');
         }
         return rows.toString();
-    }
-
-    /** The batch's keys as external data rows (JSONEachRow of {@link #KEY_STRUCTURE}). */
-    static String keys(Map<String, Set<String>> idsByTenant) {
-        StringBuilder rows = new StringBuilder();
-        idsByTenant.forEach((tenant, ids) -> ids.forEach(id -> rows.append(idRow(tenant, id)).append('\n')));
-        return rows.toString();
-    }
-
-    /** A row of {@code event_ids}, and of the keys a lookup sends. */
-    static String idRow(String tenantId, String id) {
-        return MAPPER.createObjectNode().put("tenant_id", tenantId).put("id_hash", IdFingerprint.of(tenantId, id))
-                .put("id", id).toString();
     }
 }

@@ -8,10 +8,9 @@ import dev.tally.ingest.StoredState;
 import dev.tally.ingest.WriteOutcome;
 import dev.tally.ingest.WritePlan;
 import dev.tally.ingest.WritePlanner;
-import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.EventStore;
-import dev.tally.store.clickhouse.ClickHouseCallStates.StoredCall;
 import dev.tally.store.ReportStore;
+import dev.tally.store.clickhouse.ClickHouseCallStates.StoredCall;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.sql.EventColumn;
@@ -141,7 +140,7 @@ public final class ClickHouseEventStore implements EventStore {
             Event state = call.state();
             StoredCall before = call.replaced();
             long version = Versions.after(before == null ? 0 : before.version());
-            states.add(new ClickHouseCallStates.Written(state, version));
+            states.add(ClickHouseCallStates.Written.of(state, version));
             callRows.add(new CallRow(state, version, false));
             for (long timeMs : before == null ? Set.<Long>of() : before.timesMs()) {
                 if (timeMs != state.timeMs) {
@@ -225,12 +224,12 @@ public final class ClickHouseEventStore implements EventStore {
         @Override
         public Set<EventKey> storedEvents(Map<String, Set<String>> idsByTenant) {
             Set<EventKey> stored = new HashSet<>();
-            String keys = ClickHouseCallStates.KEYS;
+            String keys = BatchKeys.NAME;
             String select = "SELECT tenant_id, id FROM " + ClickHouseSchema.EVENT_IDS
                     + " WHERE tenant_id IN (SELECT tenant_id FROM " + keys + ") AND id_hash IN (SELECT id_hash FROM "
                     + keys + ") AND (tenant_id, id) IN (SELECT tenant_id, id FROM " + keys + ")";
-            for (Row row : http.query(select, keys, ClickHouseCallStates.KEY_STRUCTURE,
-                    ClickHouseCallStates.keys(idsByTenant))) {
+            for (Row row : http.query(select, keys, BatchKeys.STRUCTURE,
+                    BatchKeys.rows(idsByTenant))) {
                 stored.add(new EventKey(row.string("tenant_id"), row.string("id")));
             }
             return stored;
@@ -254,7 +253,7 @@ public final class ClickHouseEventStore implements EventStore {
 
     private static String idRows(List<Event> events) {
         StringBuilder rows = new StringBuilder();
-        events.forEach(event -> rows.append(ClickHouseCallStates.idRow(event.tenantId, event.id)).append('\n'));
+        events.forEach(event -> rows.append(BatchKeys.row(event.tenantId, event.id)).append('\n'));
         return rows.toString();
     }
 

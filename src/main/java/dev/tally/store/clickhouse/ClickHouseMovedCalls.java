@@ -2,7 +2,6 @@ package dev.tally.store.clickhouse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.sql.EventColumn;
 import dev.tally.store.sql.EventColumns;
 import dev.tally.store.sql.RawTable;
@@ -77,19 +76,17 @@ final class ClickHouseMovedCalls {
         }
         long version = Versions.after(newest);
         Set<ClickHouseRollups.TenantHour> hours = new LinkedHashSet<>();
-        StringBuilder intents = new StringBuilder();
+        List<ClickHouseCallStates.Written> intents = new ArrayList<>();
         StringBuilder tombstones = new StringBuilder();
         for (Row row : stale) {
             hours.add(ClickHouseRollups.TenantHour.of(tenantId, row.longValue("time_ms")));
-            intents.append(MAPPER.createObjectNode().put("tenant_id", tenantId)
-                    .put("id_hash", IdFingerprint.of(tenantId, row.string("id"))).put("id", row.string("id"))
-                    .put("time_ms", row.longValue("time_ms")).put("landed", 0).put("status", "")
-                    .put("version", version).toString()).append('\n');
+            intents.add(new ClickHouseCallStates.Written(tenantId, row.string("id"), row.longValue("time_ms"),
+                    row.string("status"), version));
             tombstones.append(tombstone(row, version)).append('\n');
         }
         // marked first like any write; the version recorded before the row, so a later state is written above it
         rollups.mark(hours, true);
-        http.insert(ClickHouseSchema.CALL_STATES, intents.toString());
+        new ClickHouseCallStates(http).recordIntents(intents);
         http.insert("calls", tombstones.toString());
         return stale.size();
     }
