@@ -16,15 +16,19 @@ import java.util.Set;
 
 /**
  * The write rules every store shares, in one place: an event whose (tenant, id) is stored, or
- * repeated earlier in its batch, is a duplicate; a call is stored by state, its latest state in
- * the batch replaces the stored one, and a final status never reverts to in progress. Stores only
- * answer {@link StoredState} lookups and append what the plan says.
+ * repeated earlier in its batch, is a duplicate, unless it carries a higher {@code revision}: then it
+ * replaces the stored one (a late correction), provided it keeps its type. A lower revision is
+ * stale, an equal one a duplicate. Several revisions of one id in a batch are taken in batch order,
+ * so the highest stands whatever the order, and each is answered as if sent alone in that order.
+ * A call is stored by state: at an equal revision its latest state in the batch replaces the stored
+ * one and a final status never reverts to in progress; a higher revision replaces it whatever its
+ * status. Stores only answer {@link StoredState} lookups and write what the plan says.
  */
 public final class WritePlanner {
     private WritePlanner() {
     }
 
-    public static <C> WritePlan<C> plan(List<Event> events, StoredState<C> stored) {
+    public static <E, C> WritePlan<E, C> plan(List<Event> events, StoredState<E, C> stored) {
         WriteOutcome[] outcomes = new WriteOutcome[events.size()];
         // One fingerprint per event, computed once: the dedup key, the stored id_hash and the
         // in-memory filter's entry.
@@ -32,14 +36,22 @@ public final class WritePlanner {
         for (int index = 0; index < events.size(); index++) {
             fingerprintOf[index] = IdFingerprint.of(events.get(index).tenantId, events.get(index).id);
         }
-        List<Event> newEvents = new ArrayList<>(events.size());
-        long[] newFingerprints = newEvents(events, fingerprintOf, stored, outcomes, newEvents);
+        EventWrites<E> writes = eventWrites(events, fingerprintOf, stored, outcomes);
         List<WritePlan.CallWrite<C>> calls = callWrites(events, fingerprintOf, stored, outcomes);
-        return new WritePlan<>(List.of(outcomes), newEvents, newFingerprints, calls);
+        return new WritePlan<>(List.of(outcomes), writes.events, writes.fingerprints, writes.replaced, calls);
     }
 
-    private static <C> long[] newEvents(List<Event> events, long[] fingerprintOf, StoredState<C> stored,
-                                        WriteOutcome[] outcomes, List<Event> newEvents) {
+    /** The non-call rows a batch writes, in batch order, with their fingerprints and what they replace. */
+    private record EventWrites<E>(List<Event> events, long[] fingerprints, List<E> replaced) {
+    }
+
+    /**
+     * Decides each non-call event. The common event, neither stored nor repeated in its batch, is
+     * stored without a map entry; only ids that are stored or repeat (by fingerprint) are followed
+     * by their real (tenant, id), so a fingerprint collision never makes a duplicate.
+     */
+    private static <E, C> EventWrites<E> eventWrites(List<Event> events, long[] fingerprintOf,
+                                                     StoredState<E, C> stored, WriteOutcome[] outcomes) {
         Map<String, Set<String>> candidates = new HashMap<>();
         for (int index = 0; index < events.size(); index++) {
             Event event = events.get(index);
@@ -47,33 +59,64 @@ public final class WritePlanner {
                 candidates.computeIfAbsent(event.tenantId, tenant -> new HashSet<>()).add(event.id);
             }
         }
-        Set<EventKey> storedKeys = candidates.isEmpty() ? Set.of() : stored.storedEvents(candidates);
-        boolean[] repeated = repeatedInBatch(events, fingerprintOf);
-        long[] added = new long[events.size()];
-        int addedCount = 0;
+        Map<EventKey, E> storedEvents = candidates.isEmpty() ? Map.of() : stored.storedEvents(candidates);
+        LongHashSet repeatedFingerprints = repeatedInBatch(events, fingerprintOf);
+        boolean[] written = new boolean[events.size()];
+        // for the followed ids: the index of the batch event that stands so far
+        Map<EventKey, Integer> standing = new HashMap<>();
         for (int index = 0; index < events.size(); index++) {
             Event event = events.get(index);
             if (event.type == EventType.CALL) {
                 continue;
             }
-            if (repeated[index] || (!storedKeys.isEmpty() && storedKeys.contains(new EventKey(event.tenantId, event.id)))) {
-                outcomes[index] = WriteOutcome.DUPLICATE;
+            boolean followed = repeatedFingerprints != null && repeatedFingerprints.contains(fingerprintOf[index])
+                    || !storedEvents.isEmpty() && storedEvents.containsKey(new EventKey(event.tenantId, event.id));
+            if (!followed) {
+                outcomes[index] = WriteOutcome.STORED;
+                written[index] = true;
                 continue;
             }
-            newEvents.add(event);
-            added[addedCount++] = fingerprintOf[index];
-            outcomes[index] = WriteOutcome.STORED;
+            EventKey key = new EventKey(event.tenantId, event.id);
+            Integer before = standing.get(key);
+            E storedEvent = storedEvents.get(key);
+            if (before == null && storedEvent == null) {
+                outcomes[index] = WriteOutcome.STORED;
+                standing.put(key, index);
+                continue;
+            }
+            long revision = before != null ? events.get(before).revision : stored.revision(storedEvent);
+            EventType type = before != null ? events.get(before).type : stored.type(storedEvent);
+            if (event.revision > revision) {
+                if (event.type != type) {
+                    outcomes[index] = WriteOutcome.TYPE_CHANGED;
+                    continue;
+                }
+                outcomes[index] = WriteOutcome.UPDATED;
+                standing.put(key, index);
+            } else {
+                outcomes[index] = event.revision == revision ? WriteOutcome.DUPLICATE : WriteOutcome.STALE_REVISION;
+            }
         }
-        return Arrays.copyOf(added, addedCount);
+        standing.values().forEach(index -> written[index] = true);
+        List<Event> rows = new ArrayList<>(events.size());
+        List<E> replaced = new ArrayList<>(events.size());
+        long[] fingerprints = new long[events.size()];
+        for (int index = 0; index < events.size(); index++) {
+            if (written[index]) {
+                Event event = events.get(index);
+                fingerprints[rows.size()] = fingerprintOf[index];
+                rows.add(event);
+                replaced.add(storedEvents.isEmpty() ? null : storedEvents.get(new EventKey(event.tenantId, event.id)));
+            }
+        }
+        return new EventWrites<>(rows, Arrays.copyOf(fingerprints, rows.size()), replaced);
     }
 
     /**
-     * Which non-call events repeat a (tenant, id) seen earlier in the same batch. Fingerprints
-     * answer for the common batch without repeats; only events whose fingerprint occurs twice are
-     * compared by their real (tenant, id), so a fingerprint collision never makes a duplicate.
+     * The fingerprints that occur more than once among a batch's non-call events, or null for the
+     * common batch without repeats.
      */
-    private static boolean[] repeatedInBatch(List<Event> events, long[] fingerprintOf) {
-        boolean[] repeated = new boolean[events.size()];
+    private static LongHashSet repeatedInBatch(List<Event> events, long[] fingerprintOf) {
         LongHashSet seen = new LongHashSet(Math.max(16, events.size()));
         LongHashSet seenTwice = null;
         for (int index = 0; index < events.size(); index++) {
@@ -84,22 +127,12 @@ public final class WritePlanner {
                 seenTwice.add(fingerprintOf[index]);
             }
         }
-        if (seenTwice == null) {
-            return repeated;
-        }
-        Set<EventKey> keys = new HashSet<>();
-        for (int index = 0; index < events.size(); index++) {
-            Event event = events.get(index);
-            if (event.type != EventType.CALL && seenTwice.contains(fingerprintOf[index])) {
-                repeated[index] = !keys.add(new EventKey(event.tenantId, event.id));
-            }
-        }
-        return repeated;
+        return seenTwice;
     }
 
     /** Applies call states in batch order; returns each call's latest state with what it replaces. */
-    private static <C> List<WritePlan.CallWrite<C>> callWrites(List<Event> events, long[] fingerprintOf,
-                                                                StoredState<C> stored, WriteOutcome[] outcomes) {
+    private static <E, C> List<WritePlan.CallWrite<C>> callWrites(List<Event> events, long[] fingerprintOf,
+                                                                   StoredState<E, C> stored, WriteOutcome[] outcomes) {
         Map<String, Set<String>> candidates = new HashMap<>();
         for (int index = 0; index < events.size(); index++) {
             Event event = events.get(index);
@@ -119,8 +152,17 @@ public final class WritePlanner {
             C before = storedCalls.get(key);
             String currentStatus = inBatch != null ? events.get(inBatch).status
                     : before == null ? null : stored.status(before);
+            long currentRevision = inBatch != null ? events.get(inBatch).revision
+                    : before == null ? 0 : stored.callRevision(before);
             if (currentStatus == null) {
                 outcomes[index] = WriteOutcome.STORED;
+            } else if (event.revision != currentRevision) {
+                // a correction replaces the call whatever its status; an older revision changes nothing
+                if (event.revision < currentRevision) {
+                    outcomes[index] = WriteOutcome.STALE_REVISION;
+                    continue;
+                }
+                outcomes[index] = WriteOutcome.UPDATED;
             } else if (CallStatus.isFinal(currentStatus) && !event.isFinalCall()) {
                 outcomes[index] = WriteOutcome.STALE;
                 continue;

@@ -7,7 +7,10 @@ import java.util.List;
  * The answer to an ingest request: counts, and one entry for every event that was not simply
  * stored, so a client knows exactly what to fix or what it sent twice.
  *
- * @param accepted events stored or, for calls, applied as the call's newer state
+ * @param accepted   events stored, applied as a call's newer state, or stored as a correction (a higher
+ *                   revision) that replaced the stored event ({@code updated})
+ * @param duplicates events that changed nothing: sent before at the same revision ({@code duplicate}), or
+ *                   older than what is stored ({@code stale}: a lower revision, or a call's earlier status)
  */
 public record IngestResult(int accepted, int duplicates, int rejected, List<Item> results) {
 

@@ -83,6 +83,16 @@ public final class IngestService {
                     notes.add(new IngestResult.Item(index, event.id, "stale", "status",
                             "the call already has a final status; in_progress does not replace it"));
                 }
+                case STALE_REVISION -> {
+                    duplicates++;
+                    notes.add(new IngestResult.Item(index, event.id, "stale", "revision",
+                            "a higher revision of this event is stored; it is kept and this one changes nothing"));
+                }
+                case TYPE_CHANGED -> {
+                    rejectedByStore++;
+                    notes.add(new IngestResult.Item(index, event.id, "rejected", "type",
+                            "differs from the stored event's type; a correction (a higher revision) must keep the type"));
+                }
             }
         }
         notes.sort((left, right) -> Integer.compare(left.index(), right.index()));

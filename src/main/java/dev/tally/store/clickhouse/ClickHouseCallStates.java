@@ -35,7 +35,7 @@ final class ClickHouseCallStates {
      * What is stored of a call: the status of its latest landed state (null when no state has
      * landed), the highest version of any of its rows, and every start time it was written at.
      */
-    record StoredCall(String status, long version, Set<Long> timesMs) {
+    record StoredCall(String status, long revision, long version, Set<Long> timesMs) {
     }
 
     /**
@@ -43,17 +43,17 @@ final class ClickHouseCallStates {
      * {@code FINAL}: the highest version wins either way, and merging in the server costs more.
      */
     Map<EventKey, StoredCall> lookup(Map<String, Set<String>> idsByTenant) {
-        String select = "SELECT tenant_id, id, time_ms, landed, status, version FROM " + ClickHouseSchema.CALL_STATES
+        String select = "SELECT tenant_id, id, time_ms, landed, status, revision, version FROM " + ClickHouseSchema.CALL_STATES
                 + " WHERE tenant_id IN (SELECT tenant_id FROM " + BatchKeys.NAME + ") AND id_hash IN (SELECT id_hash FROM "
                 + BatchKeys.NAME + ") AND (tenant_id, id) IN (SELECT tenant_id, id FROM " + BatchKeys.NAME + ")";
         Map<EventKey, Found> found = new HashMap<>();
         for (Row row : http.query(select, BatchKeys.NAME, BatchKeys.STRUCTURE, BatchKeys.rows(idsByTenant))) {
             found.computeIfAbsent(new EventKey(row.string("tenant_id"), row.string("id")), any -> new Found())
                     .add(row.longValue("time_ms"), row.longValue("landed") == 1, row.string("status"),
-                            row.longValue("version"));
+                            row.longValue("revision"), row.longValue("version"));
         }
         Map<EventKey, StoredCall> stored = new HashMap<>();
-        found.forEach((key, call) -> stored.put(key, new StoredCall(call.status, call.version, call.timesMs)));
+        found.forEach((key, call) -> stored.put(key, new StoredCall(call.status, call.revision, call.version, call.timesMs)));
         return stored;
     }
 
@@ -63,13 +63,15 @@ final class ClickHouseCallStates {
         private long version;
         private long landedVersion = -1;
         private String status;
+        private long revision;
 
-        void add(long timeMs, boolean landed, String rowStatus, long rowVersion) {
+        void add(long timeMs, boolean landed, String rowStatus, long rowRevision, long rowVersion) {
             timesMs.add(timeMs);
             version = Math.max(version, rowVersion);
             if (landed && rowVersion > landedVersion) {
                 landedVersion = rowVersion;
                 status = rowStatus;
+                revision = rowRevision;
             }
         }
     }
@@ -85,9 +87,9 @@ final class ClickHouseCallStates {
     }
 
     /** A row a write puts into {@code calls} at a start time, with its version: a call state or a tombstone. */
-    record Written(String tenantId, String id, long timeMs, String status, long version) {
+    record Written(String tenantId, String id, long timeMs, String status, long revision, long version) {
         static Written of(Event state, long version) {
-            return new Written(state.tenantId, state.id, state.timeMs, state.status, version);
+            return new Written(state.tenantId, state.id, state.timeMs, state.status, state.revision, version);
         }
     }
 
@@ -97,7 +99,7 @@ final class ClickHouseCallStates {
             rows.append(MAPPER.createObjectNode().put("tenant_id", written.tenantId())
                     .put("id_hash", IdFingerprint.of(written.tenantId(), written.id())).put("id", written.id())
                     .put("time_ms", written.timeMs()).put("landed", landed ? 1 : 0).put("status", written.status())
-                    .put("version", written.version()).toString()).append('\n');
+                    .put("revision", written.revision()).put("version", written.version()).toString()).append('\n');
         }
         return rows.toString();
     }

@@ -3,6 +3,7 @@ package dev.tally.store.clickhouse;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.event.Event;
+import dev.tally.event.EventType;
 import dev.tally.ingest.EventKey;
 import dev.tally.ingest.StoredState;
 import dev.tally.ingest.WriteOutcome;
@@ -11,6 +12,7 @@ import dev.tally.ingest.WritePlanner;
 import dev.tally.store.EventStore;
 import dev.tally.store.ReportStore;
 import dev.tally.store.clickhouse.ClickHouseCallStates.StoredCall;
+import dev.tally.store.clickhouse.ClickHouseEventIds.StoredId;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.sql.EventColumn;
@@ -70,6 +72,7 @@ public final class ClickHouseEventStore implements EventStore {
 
     private final ClickHouseStoredState storedState = new ClickHouseStoredState();
     private final ClickHouseCallStates callStates;
+    private final ClickHouseEventIds eventIds;
     private final ClickHouseHttp http;
     private final ClickHouseConfig config;
     private final SqlDialect dialect = new ClickHouseDialect();
@@ -86,6 +89,7 @@ public final class ClickHouseEventStore implements EventStore {
         this.config = config;
         this.rollups = new ClickHouseRollups(http, dialect, System::currentTimeMillis);
         this.callStates = new ClickHouseCallStates(http);
+        this.eventIds = new ClickHouseEventIds(http);
         this.chatReferences = new ClickHouseChatReferences(http);
         this.recomputation = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "clickhouse-rollups");
@@ -128,7 +132,7 @@ public final class ClickHouseEventStore implements EventStore {
 
     @Override
     public List<WriteOutcome> write(List<Event> events) {
-        WritePlan<StoredCall> plan = WritePlanner.plan(events, storedState);
+        WritePlan<StoredId, StoredCall> plan = WritePlanner.plan(events, storedState);
         List<Event> newEvents = plan.newEvents();
         List<ClickHouseCallStates.Written> states = new ArrayList<>(plan.calls().size());
         List<CallRow> callRows = new ArrayList<>();
@@ -186,7 +190,7 @@ public final class ClickHouseEventStore implements EventStore {
                 http.insert("events", eventRows);
                 faults.accept(ClickHouseWriteStep.EVENTS_INSERTED);
                 // after the events: an id recorded for an event that never landed would turn its retry away
-                http.insert(ClickHouseSchema.EVENT_IDS, idRows(newEvents));
+                eventIds.record(newEvents);
                 faults.accept(ClickHouseWriteStep.IDS_INSERTED);
             }
         } finally {
@@ -215,24 +219,25 @@ public final class ClickHouseEventStore implements EventStore {
      * external data: by id hash first, so ClickHouse reads only the granules that can hold the
      * batch's ids. No filter in memory: other instances write too.
      */
-    private final class ClickHouseStoredState implements StoredState<StoredCall> {
+    private final class ClickHouseStoredState implements StoredState<StoredId, StoredCall> {
         @Override
         public boolean mayHoldEvent(long fingerprint) {
             return true;
         }
 
         @Override
-        public Set<EventKey> storedEvents(Map<String, Set<String>> idsByTenant) {
-            Set<EventKey> stored = new HashSet<>();
-            String keys = BatchKeys.NAME;
-            String select = "SELECT tenant_id, id FROM " + ClickHouseSchema.EVENT_IDS
-                    + " WHERE tenant_id IN (SELECT tenant_id FROM " + keys + ") AND id_hash IN (SELECT id_hash FROM "
-                    + keys + ") AND (tenant_id, id) IN (SELECT tenant_id, id FROM " + keys + ")";
-            for (Row row : http.query(select, keys, BatchKeys.STRUCTURE,
-                    BatchKeys.rows(idsByTenant))) {
-                stored.add(new EventKey(row.string("tenant_id"), row.string("id")));
-            }
-            return stored;
+        public Map<EventKey, StoredId> storedEvents(Map<String, Set<String>> idsByTenant) {
+            return eventIds.lookup(idsByTenant);
+        }
+
+        @Override
+        public EventType type(StoredId event) {
+            return event.type();
+        }
+
+        @Override
+        public long revision(StoredId event) {
+            return event.revision();
         }
 
         @Override
@@ -249,12 +254,11 @@ public final class ClickHouseEventStore implements EventStore {
         public String status(StoredCall call) {
             return call.status();
         }
-    }
 
-    private static String idRows(List<Event> events) {
-        StringBuilder rows = new StringBuilder();
-        events.forEach(event -> rows.append(BatchKeys.row(event.tenantId, event.id)).append('\n'));
-        return rows.toString();
+        @Override
+        public long callRevision(StoredCall call) {
+            return call.revision();
+        }
     }
 
     /**

@@ -81,7 +81,7 @@ final class ClickHouseMovedCalls {
         for (Row row : stale) {
             hours.add(ClickHouseRollups.TenantHour.of(tenantId, row.longValue("time_ms")));
             intents.add(new ClickHouseCallStates.Written(tenantId, row.string("id"), row.longValue("time_ms"),
-                    row.string("status"), version));
+                    row.string("status"), row.longValue("revision"), version));
             tombstones.append(tombstone(row, version)).append('\n');
         }
         // marked first like any write; the version recorded before the row, so a later state is written above it

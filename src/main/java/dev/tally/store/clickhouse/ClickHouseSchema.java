@@ -41,6 +41,10 @@ final class ClickHouseSchema {
     /** Where {@code calls} of the last layout (ordered by id) stay after their rows were copied to the new one. */
     static final String CALLS_BEFORE_TIME_ORDER = "calls_before_time_order";
     private static final String CALLS_NEXT = "calls_next";
+    /** Columns of {@code call_states} since revisions, added to a database of the last release. */
+    private static final String CALL_STATES_ADDED = ", revision Int64";
+    /** Columns of {@code event_ids} since revisions: its rows of the last release read them empty. */
+    private static final String EVENT_IDS_ADDED = "type String, time_ms Int64, revision Int64";
     static final String MONTH_OF_TIME = "toYYYYMM(toDateTime(intDiv(time_ms, 1000), 'UTC'))";
 
     private final ClickHouseHttp http;
@@ -67,11 +71,11 @@ final class ClickHouseSchema {
         // A call's states by the id's hash: the planner's lookup reads the granules of the batch's calls, and
         // learns every start time the call was ever written at, so a moved call leaves no live row behind.
         table(statements, CALL_STATES, "tenant_id String, id_hash Int64, id String, time_ms Int64, landed UInt8,"
-                + " status String, version UInt64", "ReplacingMergeTree", "version",
+                + " status String, version UInt64" + CALL_STATES_ADDED, "ReplacingMergeTree", "version",
                 "ORDER BY (tenant_id, id_hash, id, time_ms, landed) SETTINGS index_granularity = 256",
                 "cityHash64(tenant_id)");
         // Event ids by their hash: the duplicate lookup reads the granules of the batch's hashes, not the tenant's every id.
-        table(statements, EVENT_IDS, "tenant_id String, id_hash Int64, id String", "ReplacingMergeTree", null,
+        table(statements, EVENT_IDS, ClickHouseEventIds.COLUMNS, "ReplacingMergeTree", null,
                 "ORDER BY (tenant_id, id_hash, id) SETTINGS index_granularity = 256", "cityHash64(tenant_id)");
         table(statements, "tenants", """
                 id String, name String, created_ms Int64, max_concurrent_calls Nullable(Int32),
@@ -252,6 +256,17 @@ final class ClickHouseSchema {
                     if (!existing.contains(table + "." + column.name())) {
                         statements.add("ALTER TABLE " + qualified(table) + onCluster() + " ADD COLUMN "
                                 + columnDefinition(column));
+                    }
+                }
+            }
+        }
+        for (String[] added : List.of(new String[] {CALL_STATES, CALL_STATES_ADDED.substring(2)},
+                new String[] {EVENT_IDS, EVENT_IDS_ADDED})) {
+            List<String> tables = config.clustered() ? List.of(localName(added[0]), added[0]) : List.of(added[0]);
+            for (String table : tables) {
+                for (String column : added[1].split(", ")) {
+                    if (!existing.contains(table + "." + column.substring(0, column.indexOf(' ')))) {
+                        statements.add("ALTER TABLE " + qualified(table) + onCluster() + " ADD COLUMN " + column);
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package dev.tally.store.duckdb;
 
 import dev.tally.event.Event;
+import dev.tally.event.EventType;
 import dev.tally.ingest.EventKey;
 import dev.tally.ingest.StoredState;
 import dev.tally.ingest.WriteOutcome;
@@ -152,10 +153,11 @@ public final class DuckDbEventStore implements EventStore {
             DuckDbTransaction.begin(writer);
             faults.reached(WriteStep.BEGUN);
             Rollups.Deltas deltas = new Rollups.Deltas();
-            WritePlan<Event> plan = WritePlanner.plan(events, storedState);
+            WritePlan<Event, Event> plan = WritePlanner.plan(events, storedState);
             added = plan.newEventFingerprints();
-            // before the new events are appended: a late chat's query must find only earlier writes' events
-            MemberAttribution.Update memberUsage = members.attribute(writer, plan.newEvents());
+            // before the new events are written: a late or corrected chat's query must find only earlier writes' events
+            MemberAttribution.Update memberUsage = members.attribute(writer, plan.newEvents(), plan.replacedEvents());
+            deleteReplacedEvents(plan, deltas);
             appendEvents(plan.newEvents(), added, deltas);
             faults.reached(WriteStep.EVENTS_APPENDED);
             addedCalls = writeCalls(plan.calls(), deltas);
@@ -284,6 +286,36 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
+    /**
+     * Takes the stored events that corrections replace out of the table and out of the rollups, as
+     * if they had never been stored. Each is found by its stored time as well as its id, so DuckDB
+     * reads only the row groups whose time range holds it.
+     */
+    private void deleteReplacedEvents(WritePlan<Event, Event> plan, Rollups.Deltas deltas) throws SQLException {
+        if (!plan.replacesEvents()) {
+            return;
+        }
+        Map<String, List<Event>> byTenant = new HashMap<>();
+        for (Event replaced : plan.replacedEvents()) {
+            if (replaced != null) {
+                byTenant.computeIfAbsent(replaced.tenantId, tenant -> new ArrayList<>()).add(replaced);
+                deltas.remove(replaced);
+            }
+        }
+        for (Map.Entry<String, List<Event>> tenant : byTenant.entrySet()) {
+            SqlBuilder sql = new SqlBuilder().append("DELETE FROM events WHERE tenant_id = ").value(tenant.getKey())
+                    .append(" AND (");
+            String or = "";
+            for (Event replaced : tenant.getValue()) {
+                sql.append(or + "(time_ms = ").value(replaced.timeMs).append(" AND id = ").value(replaced.id)
+                        .append(")");
+                or = " OR ";
+            }
+            update(writer, sql.append(")").build());
+        }
+        faults.reached(WriteStep.EVENTS_DELETED);
+    }
+
     /** Writes each call's latest state, taking the state it replaces out of the table and the rollups. */
     private long[] writeCalls(List<WritePlan.CallWrite<Event>> calls, Rollups.Deltas deltas) throws SQLException {
         if (calls.isEmpty()) {
@@ -307,23 +339,26 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     /** Answers the planner from the fingerprints in memory, looking up only ids they may hold. */
-    private final class DuckDbStoredState implements StoredState<Event> {
+    private final class DuckDbStoredState implements StoredState<Event, Event> {
         @Override
         public boolean mayHoldEvent(long fingerprint) {
             return fingerprints.contains(fingerprint);
         }
 
+        /** The stored events as events: the rollups take them back when a correction replaces them. */
         @Override
-        public Set<EventKey> storedEvents(Map<String, Set<String>> idsByTenant) {
-            Set<EventKey> stored = new HashSet<>();
-            for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
-                Sql sql = new SqlBuilder().append("SELECT id FROM events WHERE tenant_id = ").value(tenant.getKey())
-                        .append(" AND id IN ").values(tenant.getValue()).build();
-                for (Row row : lookup(sql)) {
-                    stored.add(new EventKey(tenant.getKey(), row.string("id")));
-                }
-            }
-            return stored;
+        public Map<EventKey, Event> storedEvents(Map<String, Set<String>> idsByTenant) {
+            return stored("events", idsByTenant);
+        }
+
+        @Override
+        public EventType type(Event event) {
+            return event.type;
+        }
+
+        @Override
+        public long revision(Event event) {
+            return event.revision;
         }
 
         @Override
@@ -334,20 +369,30 @@ public final class DuckDbEventStore implements EventStore {
         /** The stored states as events: the rollups take them back when a newer state replaces them. */
         @Override
         public Map<EventKey, Event> storedCalls(Map<String, Set<String>> idsByTenant) {
-            Map<EventKey, Event> calls = new HashMap<>();
+            return stored("calls", idsByTenant);
+        }
+
+        private Map<EventKey, Event> stored(String table, Map<String, Set<String>> idsByTenant) {
+            Map<EventKey, Event> stored = new HashMap<>();
             for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
-                Sql sql = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM calls WHERE tenant_id = ")
-                        .value(tenant.getKey()).append(" AND id IN ").values(tenant.getValue()).build();
+                Sql sql = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM " + table
+                        + " WHERE tenant_id = ").value(tenant.getKey()).append(" AND id IN ").values(tenant.getValue())
+                        .build();
                 for (Row row : lookup(sql)) {
-                    calls.put(new EventKey(tenant.getKey(), row.string("id")), StoredEvent.fromRow(row));
+                    stored.put(new EventKey(tenant.getKey(), row.string("id")), StoredEvent.fromRow(row));
                 }
             }
-            return calls;
+            return stored;
         }
 
         @Override
         public String status(Event call) {
             return call.status;
+        }
+
+        @Override
+        public long callRevision(Event call) {
+            return call.revision;
         }
 
         private List<Row> lookup(Sql sql) {
@@ -369,9 +414,7 @@ public final class DuckDbEventStore implements EventStore {
         for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
             Sql sql = new SqlBuilder().append("DELETE FROM calls WHERE tenant_id = ").value(tenant.getKey())
                     .append(" AND id IN ").values(tenant.getValue()).build();
-            try (PreparedStatement statement = prepare(writer, sql)) {
-                statement.executeUpdate();
-            }
+            update(writer, sql);
         }
     }
 
@@ -406,6 +449,12 @@ public final class DuckDbEventStore implements EventStore {
             statement.setObject(index + 1, sql.parameters().get(index));
         }
         return statement;
+    }
+
+    static void update(Connection connection, Sql sql) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql)) {
+            statement.executeUpdate();
+        }
     }
 
     static List<Row> run(Connection connection, Sql sql) throws SQLException {

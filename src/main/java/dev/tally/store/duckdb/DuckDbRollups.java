@@ -6,6 +6,7 @@ import dev.tally.store.rollup.Rollups;
 import dev.tally.store.rollup.StoredEvent;
 import dev.tally.store.sql.EventColumn;
 import dev.tally.store.sql.Row;
+import dev.tally.store.sql.SqlBuilder;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -133,29 +134,80 @@ final class DuckDbRollups {
     void append(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults) throws SQLException {
         for (RollupTable table : Rollups.ALL) {
             var rows = deltas.rows(table);
-            if (rows.isEmpty()) {
+            var recomputed = deltas.recomputed(table);
+            if (rows.isEmpty() && recomputed.isEmpty()) {
                 continue;
             }
-            try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table.name())) {
-                for (Object[] row : rows) {
-                    appender.beginRow();
-                    for (Object value : row) {
-                        if (value == null) {
-                            appender.appendNull();
-                        } else if (value instanceof String text) {
-                            appender.append(text);
-                        } else if (value instanceof Integer number) {
-                            appender.append(number.intValue());
-                        } else {
-                            appender.append(((Number) value).longValue());
-                        }
-                    }
-                    appender.endRow();
-                }
+            appendRows(connection, table, rows);
+            long written = rows.size();
+            if (!recomputed.isEmpty()) {
+                written += recompute(connection, table, recomputed).size();
             }
-            pendingRows.merge(table, (long) rows.size(), Long::sum);
+            pendingRows.merge(table, written, Long::sum);
             faults.reached(WriteStep.ROLLUP_TABLE_APPENDED);
         }
+    }
+
+    private static void appendRows(DuckDBConnection connection, RollupTable table, List<Object[]> rows)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table.name())) {
+            for (Object[] row : rows) {
+                appender.beginRow();
+                for (Object value : row) {
+                    if (value == null) {
+                        appender.appendNull();
+                    } else if (value instanceof String text) {
+                        appender.append(text);
+                    } else if (value instanceof Integer number) {
+                        appender.append(number.intValue());
+                    } else {
+                        appender.append(((Number) value).longValue());
+                    }
+                }
+                appender.endRow();
+            }
+        }
+    }
+
+    /**
+     * Rebuilds groups of a table with minimums or maximums that lost a corrected event: their rows
+     * are deleted and made again from the raw rows of their slots, as they stand in the write's
+     * transaction (the replaced rows gone, the corrections in). By the same Java rules as a
+     * backfill, so a rebuilt group equals a backfilled one. Returns the rows written.
+     */
+    private static List<Object[]> recompute(DuckDBConnection connection, RollupTable table,
+            java.util.Set<List<Object>> groups) throws SQLException {
+        String slot = table.grain().column();
+        SqlBuilder delete = new SqlBuilder().append("DELETE FROM " + table.name() + " WHERE ");
+        SqlBuilder select = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM "
+                + table.source().tableName() + " WHERE " + table.sourceCondition() + " AND (");
+        String or = "";
+        for (List<Object> group : groups) {
+            long slotStart = (Long) group.get(1) * table.grain().milliseconds();
+            delete.append(or + "(tenant_id = ").value(group.get(0)).append(" AND " + slot + " = ").value(group.get(1));
+            for (int index = 0; index < table.keys().size(); index++) {
+                delete.append(" AND " + table.keys().get(index).name() + " IS NOT DISTINCT FROM ")
+                        .value(group.get(index + 2));
+            }
+            delete.append(")");
+            select.append(or + "(tenant_id = ").value(group.get(0)).append(" AND time_ms >= ").value(slotStart)
+                    .append(" AND time_ms < ").value(slotStart + table.grain().milliseconds()).append(")");
+            or = " OR ";
+        }
+        DuckDbEventStore.update(connection, delete.build());
+        Rollups.Deltas rebuilt = new Rollups.Deltas();
+        for (Row row : DuckDbEventStore.run(connection, select.append(")").build())) {
+            dev.tally.event.Event event = StoredEvent.fromRow(row);
+            if (table.covers().test(event) && groups.contains(Rollups.Deltas.group(table, event))) {
+                rebuilt.add(table, event);
+            }
+        }
+        List<Object[]> rows = rebuilt.rows(table);
+        appendRows(connection, table, rows);
+        return rows;
     }
 
     /** The write's delta rows are committed: they count towards the next fold. */

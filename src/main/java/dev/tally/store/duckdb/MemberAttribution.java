@@ -14,8 +14,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Resolves, in the writer, which members each new message and LLM request counts for, so the
@@ -89,17 +92,37 @@ final class MemberAttribution {
     }
 
     /**
-     * Attributes the batch's new events. Runs in the writer's transaction before they are appended,
-     * so a late chat's query sees only events stored by earlier writes; the batch's own events find
-     * the batch's chats, in any order, through a map by real id.
+     * Attributes the batch's new events and corrections. Runs in the writer's transaction before
+     * they are written, so a late or corrected chat's query sees only what earlier writes stored;
+     * the batch's own events find the batch's chats, in any order, through a map by real id. A
+     * correction first takes back what the event it replaces was credited, with the owners known
+     * before the write, and a chat whose owner changes (a late chat, or a correction naming another
+     * member) moves the earlier events of that chat to its new owner.
      *
-     * @param fresh the non-call events this write stores (no duplicates)
+     * @param fresh    the non-call events this write stores (one per id)
+     * @param replaced position by position, the stored event each one replaces, or null
      */
-    Update attribute(Connection writer, List<Event> fresh) throws SQLException {
+    Update attribute(Connection writer, List<Event> fresh, List<Event> replaced) throws SQLException {
         Update update = new Update();
         Map<String, String> batchChats = null;
-        Map<String, Map<String, String>> lateChatsByTenant = null;
-        for (Event event : fresh) {
+        // tenant → chat id → {owner before the write, owner after}
+        Map<String, Map<String, String[]>> movedChatsByTenant = null;
+        // tenant → ids of the stored events this write replaces: they are taken back and added anew below
+        Map<String, Set<String>> replacedIds = null;
+        for (int index = 0; index < fresh.size(); index++) {
+            Event event = fresh.get(index);
+            Event before = replaced.get(index);
+            if (before != null) {
+                if (before.type == EventType.CHAT) {
+                    update.deltas.unchat(before);
+                } else if (MemberUsageRollup.attributed(before.type)) {
+                    update.deltas.retract(before, ownerBefore(before));
+                    if (replacedIds == null) {
+                        replacedIds = new HashMap<>();
+                    }
+                    replacedIds.computeIfAbsent(before.tenantId, tenant -> new HashSet<>()).add(before.id);
+                }
+            }
             if (event.type != EventType.CHAT) {
                 continue;
             }
@@ -110,12 +133,14 @@ final class MemberAttribution {
             batchChats.put(event.tenantId + '\u0000' + event.id, event.memberId);
             long fingerprint = IdFingerprint.of(event.tenantId, event.id);
             update.chats.add(new Object[] {fingerprint, ChatOwners.check(event.tenantId, event.id), event.memberId});
-            if (event.memberId != null && waiting.contains(fingerprint)) {
-                if (lateChatsByTenant == null) {
-                    lateChatsByTenant = new HashMap<>();
+            boolean moved = before != null ? !Objects.equals(before.memberId, event.memberId)
+                    : event.memberId != null && waiting.contains(fingerprint);
+            if (moved) {
+                if (movedChatsByTenant == null) {
+                    movedChatsByTenant = new HashMap<>();
                 }
-                lateChatsByTenant.computeIfAbsent(event.tenantId, tenant -> new HashMap<>())
-                        .put(event.id, event.memberId);
+                movedChatsByTenant.computeIfAbsent(event.tenantId, tenant -> new HashMap<>())
+                        .put(event.id, new String[] {before == null ? null : before.memberId, event.memberId});
             }
         }
         for (Event event : fresh) {
@@ -137,24 +162,40 @@ final class MemberAttribution {
             }
             update.deltas.attribute(event, owner);
         }
-        if (lateChatsByTenant != null) {
-            creditEarlierEvents(writer, lateChatsByTenant, update.deltas);
+        if (movedChatsByTenant != null) {
+            moveEarlierEvents(writer, movedChatsByTenant, replacedIds == null ? Map.of() : replacedIds, update.deltas);
         }
         return update;
     }
 
-    /** Credits the stored events of chats that arrived after them to the chats' owners. */
-    private static void creditEarlierEvents(Connection writer, Map<String, Map<String, String>> lateChatsByTenant,
-            MemberUsageRollup.Deltas deltas) throws SQLException {
-        for (Map.Entry<String, Map<String, String>> tenant : lateChatsByTenant.entrySet()) {
-            Map<String, String> ownerByChat = tenant.getValue();
-            Sql sql = new SqlBuilder().append("SELECT chat_id, type, time_ms, member_id, credits_micros FROM events")
+    /** The owner a stored event's chat has before this write: the one its credits went to. */
+    private String ownerBefore(Event event) {
+        if (event.chatId == null) {
+            return null;
+        }
+        return owners.owner(IdFingerprint.of(event.tenantId, event.chatId), ChatOwners.check(event.tenantId, event.chatId));
+    }
+
+    /**
+     * Moves the stored events of chats whose owner this write changes to their new owner, but for
+     * those this write replaces, whose old version is taken back whole.
+     */
+    private static void moveEarlierEvents(Connection writer, Map<String, Map<String, String[]>> movedChatsByTenant,
+            Map<String, Set<String>> replacedIds, MemberUsageRollup.Deltas deltas) throws SQLException {
+        for (Map.Entry<String, Map<String, String[]>> tenant : movedChatsByTenant.entrySet()) {
+            Map<String, String[]> owners = tenant.getValue();
+            Set<String> skipped = replacedIds.getOrDefault(tenant.getKey(), Set.of());
+            Sql sql = new SqlBuilder().append("SELECT id, chat_id, type, time_ms, member_id, credits_micros FROM events")
                     .append(" WHERE tenant_id = ").value(tenant.getKey())
-                    .append(" AND type IN ('message', 'llm') AND chat_id IN ").values(ownerByChat.keySet()).build();
+                    .append(" AND type IN ('message', 'llm') AND chat_id IN ").values(owners.keySet()).build();
             for (Row row : DuckDbEventStore.run(writer, sql)) {
-                deltas.creditOwnerLate(tenant.getKey(), EventType.fromWire(row.string("type")).orElseThrow(),
-                        row.longValue("time_ms"), row.longValue("credits_micros"), row.string("member_id"),
-                        ownerByChat.get(row.string("chat_id")));
+                if (skipped.contains(row.string("id"))) {
+                    continue;
+                }
+                String[] change = owners.get(row.string("chat_id"));
+                deltas.moveOwner(tenant.getKey(), EventType.fromWire(row.string("type")).orElseThrow(),
+                        row.longValue("time_ms"), row.longValue("credits_micros"), row.string("member_id"), change[0],
+                        change[1]);
             }
         }
     }

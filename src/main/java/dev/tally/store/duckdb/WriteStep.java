@@ -4,7 +4,9 @@ package dev.tally.store.duckdb;
 public enum WriteStep {
     /** The transaction has begun; nothing is written yet. */
     BEGUN,
-    /** The new events are appended to {@code events}. */
+    /** The stored events that corrections replace are deleted from {@code events}; nothing is appended yet. */
+    EVENTS_DELETED,
+    /** The new events and corrections are appended to {@code events}. */
     EVENTS_APPENDED,
     /** The calls' new states are in {@code calls}, their older states deleted. */
     CALLS_WRITTEN,

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
@@ -130,35 +129,59 @@ public final class MemberUsageRollup {
             }
         }
 
+        /** Takes back a stored chat that a correction replaces. */
+        public void unchat(Event event) {
+            if (event.memberId != null) {
+                sums(event.tenantId, event.timeMs, event.memberId)[0]--;
+            }
+        }
+
         /**
          * Credits a message or an LLM request to its named member and to its chat's owner (either may
          * be null: nobody to credit), once when they are the same member.
          */
         public void attribute(Event event, String chatOwner) {
+            attribute(event, chatOwner, 1);
+        }
+
+        /**
+         * Takes back what {@link #attribute} credited for a stored message or LLM request that a
+         * correction replaces, with the owner its chat has before the write.
+         */
+        public void retract(Event event, String chatOwner) {
+            attribute(event, chatOwner, -1);
+        }
+
+        private void attribute(Event event, String chatOwner, int sign) {
             if (event.memberId != null) {
-                credit(event.tenantId, event.type, event.timeMs, event.creditsMicros, event.memberId);
+                credit(event.tenantId, event.type, event.timeMs, event.creditsMicros, event.memberId, sign);
             }
             if (chatOwner != null && !chatOwner.equals(event.memberId)) {
-                credit(event.tenantId, event.type, event.timeMs, event.creditsMicros, chatOwner);
+                credit(event.tenantId, event.type, event.timeMs, event.creditsMicros, chatOwner, sign);
             }
         }
 
         /**
-         * Credits a stored message or LLM request to the owner of a chat that arrived after it; nothing
-         * when the event names the owner already, as it was counted for them when it was stored.
+         * Moves a stored message or LLM request from its chat's former owner to its new one: a chat
+         * that arrived after it (no former owner), or a chat corrected to another member. An owner
+         * the event names itself was counted as the named member, and stays counted once.
          */
-        public void creditOwnerLate(String tenantId, EventType type, long timeMs, long creditsMicros,
-                String namedMember, String chatOwner) {
-            if (!Objects.equals(chatOwner, namedMember)) {
-                credit(tenantId, type, timeMs, creditsMicros, chatOwner);
+        public void moveOwner(String tenantId, EventType type, long timeMs, long creditsMicros, String namedMember,
+                String formerOwner, String chatOwner) {
+            if (formerOwner != null && !formerOwner.equals(namedMember)) {
+                credit(tenantId, type, timeMs, creditsMicros, formerOwner, -1);
+            }
+            if (chatOwner != null && !chatOwner.equals(namedMember)) {
+                credit(tenantId, type, timeMs, creditsMicros, chatOwner, 1);
             }
         }
 
-        private void credit(String tenantId, EventType type, long timeMs, long creditsMicros, String memberId) {
+        private void credit(String tenantId, EventType type, long timeMs, long creditsMicros, String memberId,
+                int sign) {
             long[] values = sums(tenantId, timeMs, memberId);
             switch (type) {
-                case MESSAGE -> values[1]++;
-                case LLM -> values[2] += creditsMicros;
+                case MESSAGE -> values[1] += sign;
+                case LLM -> values[2] += sign * creditsMicros;
                 case CALL, STT, TTS, SMS, CHAT, FEE -> throw new IllegalArgumentException(
                         "only messages and LLM requests are attributed to members, not " + type);
             }

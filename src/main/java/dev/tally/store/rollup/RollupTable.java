@@ -63,8 +63,9 @@ public record RollupTable(String name, Grain grain, List<EventColumn> keys, List
     }
 
     /**
-     * How the rows of one group combine. A minimum or maximum cannot be taken back, so only tables
-     * whose events are never replaced (everything but calls) may have them.
+     * How the rows of one group combine. A minimum or maximum cannot be taken back: a group of such a
+     * table that loses an event (a corrected one) is recomputed from the raw rows instead, so only
+     * tables whose groups are small (an hour or a day of one model) should have them.
      */
     public enum Combine {
         SUM,

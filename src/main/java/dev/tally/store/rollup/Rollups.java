@@ -156,12 +156,15 @@ public final class Rollups {
     }
 
     /**
-     * Accumulates the delta rows of one write: added events count +1, replaced call states −1.
-     * Minimums and maximums only ever grow a group, so a table with them never takes an event back.
+     * Accumulates the delta rows of one write: added events count +1, replaced call states and
+     * corrected events −1. Minimums and maximums only ever grow a group, so a table with them never
+     * takes an event back: a group that loses an event is left to be recomputed from the raw rows
+     * instead ({@link #recomputed}), and its deltas are not written.
      */
     public static final class Deltas {
         // By identity: a table record's own hashCode walks its key and measure lists, on every event.
         private final Map<RollupTable, Map<List<Object>, long[]>> sums = new java.util.IdentityHashMap<>();
+        private final Map<RollupTable, java.util.Set<List<Object>>> recomputed = new java.util.IdentityHashMap<>();
 
         public void add(Event event) {
             apply(event, 1);
@@ -177,27 +180,50 @@ public final class Rollups {
                     continue;
                 }
                 if (sign < 0 && !table.onlySums()) {
-                    throw new IllegalStateException(table.name() + " cannot take an event back");
+                    recomputed.computeIfAbsent(table, any -> new java.util.HashSet<>()).add(group(table, event));
+                    continue;
                 }
-                Object[] key = new Object[table.keys().size() + 2];
-                key[0] = event.tenantId;
-                key[1] = table.grain().slot(event.timeMs);
-                for (int index = 0; index < table.keys().size(); index++) {
-                    key[index + 2] = table.keys().get(index).read(event);
-                }
-                List<RollupTable.Measure> measures = table.measures();
-                long[] values = sums.computeIfAbsent(table, any -> new HashMap<>())
-                        .computeIfAbsent(Arrays.asList(key), any -> identities(measures));
-                for (int index = 0; index < values.length; index++) {
-                    RollupTable.Measure measure = measures.get(index);
-                    long value = measure.value().applyAsLong(event);
-                    values[index] = switch (measure.combine()) {
-                        case SUM -> Math.addExact(values[index], sign * value);
-                        case MIN -> Math.min(values[index], value);
-                        case MAX -> Math.max(values[index], value);
-                    };
-                }
+                add(table, event, sign);
             }
+        }
+
+        /** Adds one event to one table, whether or not the table covers it (a recomputation has checked). */
+        public void add(RollupTable table, Event event) {
+            add(table, event, 1);
+        }
+
+        private void add(RollupTable table, Event event, int sign) {
+            List<RollupTable.Measure> measures = table.measures();
+            long[] values = sums.computeIfAbsent(table, any -> new HashMap<>())
+                    .computeIfAbsent(group(table, event), any -> identities(measures));
+            for (int index = 0; index < values.length; index++) {
+                RollupTable.Measure measure = measures.get(index);
+                long value = measure.value().applyAsLong(event);
+                values[index] = switch (measure.combine()) {
+                    case SUM -> Math.addExact(values[index], sign * value);
+                    case MIN -> Math.min(values[index], value);
+                    case MAX -> Math.max(values[index], value);
+                };
+            }
+        }
+
+        /** The group an event counts in: tenant_id, time slot, keys…. */
+        public static List<Object> group(RollupTable table, Event event) {
+            Object[] key = new Object[table.keys().size() + 2];
+            key[0] = event.tenantId;
+            key[1] = table.grain().slot(event.timeMs);
+            for (int index = 0; index < table.keys().size(); index++) {
+                key[index + 2] = table.keys().get(index).read(event);
+            }
+            return Arrays.asList(key);
+        }
+
+        /**
+         * The groups of a table with minimums or maximums that lost an event in this write: the store
+         * rebuilds them from the raw rows once the write's raw rows are in place.
+         */
+        public java.util.Set<List<Object>> recomputed(RollupTable table) {
+            return recomputed.getOrDefault(table, java.util.Set.of());
         }
 
         private static long[] identities(List<RollupTable.Measure> measures) {
@@ -218,16 +244,22 @@ public final class Rollups {
             return true;
         }
 
-        /** Each group's key for one table (tenant_id, time slot, keys…), groups that cancelled out included. */
+        /** Each group's key for one table (tenant_id, time slot, keys…), groups that cancelled out and recomputed ones included. */
         public java.util.Set<List<Object>> groups(RollupTable table) {
-            return sums.getOrDefault(table, Map.of()).keySet();
+            java.util.Set<List<Object>> groups = new java.util.HashSet<>(sums.getOrDefault(table, Map.of()).keySet());
+            groups.addAll(recomputed(table));
+            return groups;
         }
 
-        /** The rows for one table: tenant_id, time slot, keys…, measures…; groups that cancelled out are left out. */
+        /**
+         * The rows for one table: tenant_id, time slot, keys…, measures…; groups that cancelled out,
+         * and groups to be recomputed, are left out.
+         */
         public List<Object[]> rows(RollupTable table) {
             List<Object[]> rows = new ArrayList<>();
+            java.util.Set<List<Object>> rebuilt = recomputed(table);
             sums.getOrDefault(table, Map.of()).forEach((key, values) -> {
-                if (cancelledOut(table, values)) {
+                if (cancelledOut(table, values) || rebuilt.contains(key)) {
                     return;
                 }
                 Object[] row = new Object[key.size() + values.length];

@@ -5,14 +5,18 @@ import dev.tally.event.Event;
 import dev.tally.event.EventType;
 import dev.tally.store.sql.Row;
 
-/** Rebuilds, from a stored row, the fields of an event that the rollups read (for replaced calls and backfills). */
+/**
+ * Rebuilds, from a stored row, the fields of an event that the rollups read (for replaced calls and
+ * corrected events, and backfills), with the member, chat and revision a correction is judged and
+ * retracted by.
+ */
 public final class StoredEvent {
     /** The columns {@link #fromRow} needs. */
     public static final String COLUMNS = "tenant_id, id, type, time_ms, agent_id, status, direction, phone_number,"
             + " ended_ms, duration_ms, sentiment, provider, model, kind, input_tokens, cached_input_tokens,"
             + " cache_creation_input_tokens, output_tokens, input_audio_tokens, output_audio_tokens, characters,"
             + " audio_duration_ms, segments, cost_nanos, cost_source, credits_micros, input_cost_nanos, output_cost_nanos,"
-            + " exception";
+            + " exception, member_id, chat_id, revision";
 
     private StoredEvent() {
     }
@@ -49,6 +53,9 @@ public final class StoredEvent {
         event.inputCostNanos = row.longValue("input_cost_nanos");
         event.outputCostNanos = row.longValue("output_cost_nanos");
         event.exception = row.string("exception");
+        event.memberId = row.string("member_id");
+        event.chatId = row.string("chat_id");
+        event.revision = row.longValue("revision");
         return event;
     }
 

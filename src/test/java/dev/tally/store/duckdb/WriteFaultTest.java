@@ -33,6 +33,7 @@ class WriteFaultTest {
     static Stream<Arguments> faults() {
         return Stream.of(
                 Arguments.of(WriteStep.BEGUN, 1),
+                Arguments.of(WriteStep.EVENTS_DELETED, 1),
                 Arguments.of(WriteStep.EVENTS_APPENDED, 1),
                 Arguments.of(WriteStep.CALLS_WRITTEN, 1),
                 Arguments.of(WriteStep.ROLLUP_TABLE_APPENDED, 1),
@@ -120,12 +121,39 @@ class WriteFaultTest {
     }
 
     /**
+     * Corrections replace what they correct in the raw table and in every rollup: a store that took
+     * the first batch and then the second with its corrections holds exactly the rows and rollups
+     * of one that took the final versions only, and its rollups agree with its raw rows (the groups
+     * with minimums and maximums that lost an event rebuilt, the member usage moved with a chat's owner).
+     */
+    @Test
+    void correctionsLeaveTheStoreAsIfOnlyTheFinalVersionsWereStored() {
+        Batches batches = new Batches();
+        try (Store corrected = new Store(); Store finalOnly = new Store()) {
+            corrected.store.write(batches.first);
+            List<WriteOutcome> outcomes = corrected.store.write(batches.second);
+            assertThat(outcomes.stream().filter(outcome -> outcome == WriteOutcome.UPDATED).count())
+                    .isGreaterThanOrEqualTo(batches.corrections);
+            finalOnly.store.write(batches.finalVersions());
+            assertThat(corrected.rawRows()).isEqualTo(finalOnly.rawRows());
+            corrected.store.compactRollups();
+            finalOnly.store.compactRollups();
+            assertThat(corrected.rollupRows()).isEqualTo(finalOnly.rollupRows());
+            RollupCheck.Result check = corrected.store.checkRollups(false);
+            assertThat(check.total()).as(check.differences().toString()).isZero();
+        }
+    }
+
+    /**
      * Two batches of generated usage; the second also finishes calls that the first stored in
-     * progress, so its write deletes call rows and takes rollup deltas back.
+     * progress, so its write deletes call rows and takes rollup deltas back, and corrects one in
+     * twenty of the first batch's other events (a higher revision with other counts, cost, member,
+     * and for some another time), so it deletes event rows and rebuilds rollup groups.
      */
     private static final class Batches {
         final List<Event> first = new ArrayList<>();
         final List<Event> second = new ArrayList<>();
+        int corrections;
 
         Batches() {
             EventGenerator generator = new EventGenerator(7, 2L * BATCH, BATCH, RollupFixture.END_MS, 20);
@@ -138,14 +166,85 @@ class WriteFaultTest {
                 }
             }
             second.addAll(generator.batch(1));
+            java.util.Random random = new java.util.Random(11);
+            for (int index = 0; index < first.size(); index += 20) {
+                if (first.get(index).type != EventType.CALL) {
+                    second.add(random.nextInt(second.size() + 1), corrected(first.get(index), random));
+                    corrections++;
+                }
+            }
             assertThat(first.size()).isGreaterThan(2_048);
             assertThat(second.stream().filter(event -> event.type == EventType.CALL).count()).isGreaterThan(100);
         }
+
+        /** Each id's last state as both batches leave it: what a store that saw no earlier version holds. */
+        List<Event> finalVersions() {
+            java.util.Map<String, Event> last = new java.util.LinkedHashMap<>();
+            for (Event event : first) {
+                last.put(event.tenantId + "/" + event.type + "/" + event.id, event);
+            }
+            for (Event event : second) {
+                String key = event.tenantId + "/" + event.type + "/" + event.id;
+                Event before = last.get(key);
+                if (before == null || event.revision > before.revision || event.type == EventType.CALL
+                        && event.revision == before.revision && !(before.isFinalCall() && !event.isFinalCall())) {
+                    last.put(key, event);
+                }
+            }
+            return new ArrayList<>(last.values());
+        }
+    }
+
+    /** A higher revision of a stored event, as a correction may change it; the same type. */
+    static Event corrected(Event stored, java.util.Random random) {
+        Event correction = stored.copy();
+        correction.revision = stored.revision + 1 + random.nextInt(3);
+        if (random.nextBoolean()) {
+            long shift = (random.nextInt(60) - 30) * 3_600_000L + random.nextInt(3_600_000);
+            correction.timeMs += shift;
+            if (correction.endedMs != null) {
+                correction.endedMs += shift;
+            }
+        }
+        correction.inputTokens += random.nextInt(500);
+        correction.costNanos += random.nextInt(1_000_000);
+        correction.outputCostNanos = correction.costNanos - correction.inputCostNanos;
+        correction.creditsMicros += random.nextInt(1_000);
+        if (correction.memberId != null || correction.type == EventType.CHAT) {
+            correction.memberId = "corrected-member-" + random.nextInt(3);
+        }
+        return correction;
     }
 
     private static final class Store implements AutoCloseable {
         final DuckDbDatabase database = DuckDbDatabase.inMemory();
         final DuckDbEventStore store = new DuckDbEventStore(database);
+
+        /** The raw rows but their time of receipt. */
+        List<String> rawRows() {
+            List<String> rows = new ArrayList<>();
+            for (String table : List.of("events", "calls")) {
+                for (Row row : store.query(new SqlBuilder().append("SELECT * EXCLUDE (received_ms) FROM " + table
+                        + " ORDER BY ALL").build())) {
+                    rows.add(table + " " + row);
+                }
+            }
+            return rows;
+        }
+
+        /** Every rollup row, once folded. */
+        List<String> rollupRows() {
+            List<String> rows = new ArrayList<>();
+            List<String> tables = new ArrayList<>(dev.tally.store.rollup.Rollups.ALL.stream().map(RollupTable::name)
+                    .toList());
+            tables.add(dev.tally.store.rollup.MemberUsageRollup.TABLE);
+            for (String table : tables) {
+                for (Row row : store.query(new SqlBuilder().append("SELECT * FROM " + table + " ORDER BY ALL").build())) {
+                    rows.add(table + " " + row);
+                }
+            }
+            return rows;
+        }
 
         /** Every row of every table, in a fixed order. */
         List<String> snapshot() {
