@@ -13,8 +13,9 @@ import java.util.Random;
  * Generates a seed's dataset. Each tenant sends three batches, as a platform would over time: the
  * first holds most events (calls as first seen, some of their updates later in the same batch, a few
  * ids twice); the second the calls' final states and corrections, retries of earlier events (some
- * exact, some altered on the way) and chats that arrive after their messages; the third calls that
- * report {@code in_progress} again after they finished.
+ * exact, some altered on the way), chats that arrive after their messages, and late corrections
+ * (higher revisions, some sent out of order, some followed by an older revision); the third calls that
+ * report {@code in_progress} again after they finished, a few of them as a correction that reopens the call.
  */
 final class DatasetGenerator {
     static final int BATCHES = 3;
@@ -94,6 +95,8 @@ final class DatasetGenerator {
                 second.add(events.altered(event));
             } else if (draw < 10) {
                 firstTail.add(events.altered(event));
+            } else if (draw < 18) {
+                corrections(events, event, firstTail, second);
             }
         }
         first.addAll(others);
@@ -101,6 +104,28 @@ final class DatasetGenerator {
         first.addAll(firstTail);
         Collections.shuffle(second, random);
         return List.of(first, second, third);
+    }
+
+    /**
+     * Late corrections of one event: a higher revision in a later batch or at the end of the first,
+     * sometimes a second one sent before it (the highest must stand whatever the order), and
+     * sometimes an older revision after them (stale) or the same one again (duplicate).
+     */
+    private void corrections(RandomEvents events, ObjectNode event, List<ObjectNode> firstTail,
+                             List<ObjectNode> second) {
+        List<ObjectNode> later = random.nextInt(4) == 0 ? firstTail : second;
+        ObjectNode correction = events.corrected(event, 1 + random.nextInt(2));
+        later.add(correction);
+        if (random.nextInt(3) == 0) {
+            ObjectNode higher = events.corrected(event, EventFields.count(correction, "revision") + 1);
+            (random.nextBoolean() ? second : firstTail).add(0, higher);
+        }
+        int draw = random.nextInt(6);
+        if (draw == 0) {
+            second.add(events.corrected(event, 0));
+        } else if (draw == 1) {
+            second.add(correction.deepCopy());
+        }
     }
 
     /** Calls in every life cycle; returns their ids, for LLM requests to name. */
@@ -129,8 +154,12 @@ final class DatasetGenerator {
                 first.add(finished);
                 second.add(events.finished(later(events, identity), FINAL_STATUSES.get(random.nextInt(3))));
             }
-            if (random.nextInt(10) == 0) {
+            int late = random.nextInt(20);
+            if (late < 2) {
                 third.add(events.inProgress(identity));
+            } else if (late == 2) {
+                // a correction reopens the call, whatever its status
+                third.add(events.inProgress(identity).put("revision", 1));
             }
         }
         return ids;

@@ -212,4 +212,23 @@ final class RandomEvents {
         }
         return copy;
     }
+
+    /**
+     * A late correction: the same event at a revision, with what a correction brings (a carrier's
+     * price on an SMS, other token counts, another member, sometimes another time).
+     */
+    ObjectNode corrected(ObjectNode original, long revision) {
+        ObjectNode copy = chance(40) ? altered(original) : original.deepCopy();
+        copy.put("revision", revision);
+        switch (EventFields.type(copy)) {
+            case "sms" -> copy.put("cost_usd", BigDecimal.valueOf(random.nextLong(20_000_000), 9));
+            case "llm" -> copy.put("output_tokens", random.nextLong(3_000));
+            case "chat" -> copy.put("member_id", pick(Dataset.MEMBERS));
+            case "message" -> maybe(copy, "member_id", Dataset.MEMBERS, 50);
+            default -> {
+                // transcriptions and syntheses: the altered counts and time, if drawn, are the correction
+            }
+        }
+        return copy;
+    }
 }

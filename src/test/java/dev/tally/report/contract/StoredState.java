@@ -12,8 +12,9 @@ import java.util.stream.Stream;
 /**
  * The events a tenant has once its batches are stored, by the ingest contract's rules applied to
  * the batches in the order they were sent: an id already stored is a duplicate and changes nothing,
- * except a call's, whose newer state replaces the older unless it would take a finished call back
- * to {@code in_progress}.
+ * unless it carries a higher {@code revision} (of the same type), which replaces the stored event;
+ * at an equal revision a call's newer state replaces the older unless it would take a finished call
+ * back to {@code in_progress}.
  */
 final class StoredState {
     private final Map<String, List<JsonNode>> eventsByTenant = new LinkedHashMap<>();
@@ -30,9 +31,14 @@ final class StoredState {
 
     private static void store(Map<String, JsonNode> byId, JsonNode event) {
         JsonNode stored = byId.get(EventFields.id(event));
+        long revision = EventFields.count(event, "revision");
         if (stored == null) {
             byId.put(EventFields.id(event), event);
-        } else if ("call".equals(EventFields.type(event))
+        } else if (revision > EventFields.count(stored, "revision")) {
+            if (EventFields.type(event).equals(EventFields.type(stored))) {
+                byId.put(EventFields.id(event), event);
+            }
+        } else if (revision == EventFields.count(stored, "revision") && "call".equals(EventFields.type(event))
                 && !(EventFields.isFinished(stored) && !EventFields.isFinished(event))) {
             byId.put(EventFields.id(event), event);
         }
