@@ -170,7 +170,7 @@ final class ClickHouseBench {
     Map<String, Object> storedTotals(String database) throws IOException, InterruptedException {
         Map<String, Object> totals = new LinkedHashMap<>();
         String[] events = post(endpoints.get(0), querySettings(database),
-                "SELECT count(), sum(cost_nanos) FROM events FINAL FORMAT TabSeparated").strip().split("\t");
+                "SELECT count(), sum(cost_nanos) FROM events FINAL WHERE deleted = 0 FORMAT TabSeparated").strip().split("\t");
         String[] calls = post(endpoints.get(0), querySettings(database),
                 "SELECT count(), sum(cost_nanos) FROM calls FINAL WHERE deleted = 0 FORMAT TabSeparated").strip().split("\t");
         totals.put("events", number(events[0]));

@@ -173,8 +173,10 @@ public abstract class EventStoreContract {
         Event event = fullEvent();
         store.write(List.of(event));
 
-        List<Row> rows = store.query(new SqlBuilder().append("SELECT * FROM " + store.rows(RawTable.EVENTS) + "tenant_id = ")
-                .value("acme").append(" AND id = ").value("full-1").build());
+        // the contract's columns: a store may keep its own beside them (ClickHouse's version and tombstone flag)
+        String columns = String.join(", ", EventColumns.ALL.stream().map(EventColumn::name).toList());
+        List<Row> rows = store.query(new SqlBuilder().append("SELECT " + columns + " FROM " + store.rows(RawTable.EVENTS)
+                + "tenant_id = ").value("acme").append(" AND id = ").value("full-1").build());
 
         assertThat(rows).hasSize(1);
         Row row = rows.get(0);
@@ -255,6 +257,66 @@ public abstract class EventStoreContract {
                 .containsExactly(123_456_789L, 3_500_000L, 4L);
     }
 
+    @Test
+    void aHigherRevisionReplacesTheStoredEventEvenAtAnotherTime() {
+        store.write(List.of(llm("acme", "e1"), llm("acme", "e2")));
+        Event corrected = llm("acme", "e1");
+        corrected.revision = 2;
+        corrected.timeMs = TIME_MS + 26 * 3_600_000L;
+        corrected.outputTokens = 77;
+
+        assertThat(store.write(List.of(corrected))).containsExactly(WriteOutcome.UPDATED);
+
+        List<Row> rows = eventRows("acme", "e1");
+        assertThat(rows).hasSize(1);
+        assertThat(List.of(rows.get(0).longValue("time_ms"), rows.get(0).longValue("output_tokens"),
+                rows.get(0).longValue("revision"))).containsExactly(corrected.timeMs, 77L, 2L);
+        assertThat(count("events", "acme")).isEqualTo(2);
+
+        // back at the first time, a higher revision still: the row there is live again, the other covered
+        Event back = llm("acme", "e1");
+        back.revision = 3;
+        assertThat(store.write(List.of(back))).containsExactly(WriteOutcome.UPDATED);
+        assertThat(eventRows("acme", "e1")).singleElement()
+                .satisfies(row -> assertThat(row.longValue("time_ms")).isEqualTo(TIME_MS))
+                .satisfies(row -> assertThat(row.longValue("revision")).isEqualTo(3L));
+    }
+
+    @Test
+    void anEqualRevisionIsADuplicateALowerOneStaleAndAnotherTypeRejected() {
+        Event stored = llm("acme", "e1");
+        stored.revision = 2;
+        store.write(List.of(stored));
+        Event equal = llm("acme", "e1");
+        equal.revision = 2;
+        equal.outputTokens = 5;
+        Event lower = llm("acme", "e1");
+        lower.revision = 1;
+        lower.outputTokens = 6;
+        Event otherType = llm("acme", "e1");
+        otherType.revision = 3;
+        otherType.type = EventType.SMS;
+
+        assertThat(store.write(List.of(equal, lower, otherType))).containsExactly(WriteOutcome.DUPLICATE,
+                WriteOutcome.STALE_REVISION, WriteOutcome.TYPE_CHANGED);
+        assertThat(eventRows("acme", "e1")).singleElement()
+                .satisfies(row -> assertThat(row.longValue("output_tokens")).isZero())
+                .satisfies(row -> assertThat(row.string("type")).isEqualTo("llm"));
+    }
+
+    @Test
+    void aCallCorrectionReplacesAFinalStatus() {
+        store.write(List.of(call("acme", "c1", "completed", TIME_MS + 90_000, 90_000L)));
+        Event reopened = call("acme", "c1", "in_progress", null, null);
+        reopened.revision = 1;
+        Event older = call("acme", "c1", "failed", TIME_MS + 5_000, 5_000L);
+
+        assertThat(store.write(List.of(reopened, older))).containsExactly(WriteOutcome.UPDATED,
+                WriteOutcome.STALE_REVISION);
+        assertThat(callRows("acme", "c1")).singleElement()
+                .satisfies(row -> assertThat(row.string("status")).isEqualTo("in_progress"));
+    }
+
     // fixtures
 
     protected static Event llm(String tenantId, String id) {
@@ -286,6 +348,11 @@ public abstract class EventStoreContract {
     protected long count(String table, String tenantId) {
         return store.query(new SqlBuilder().append("SELECT count(*) AS n FROM " + StoredEvents.reference(store, table) + "tenant_id = ")
                 .value(tenantId).build()).get(0).longValue("n");
+    }
+
+    private List<Row> eventRows(String tenantId, String id) {
+        return store.query(new SqlBuilder().append("SELECT type, time_ms, output_tokens, revision FROM "
+                + store.rows(RawTable.EVENTS) + "tenant_id = ").value(tenantId).append(" AND id = ").value(id).build());
     }
 
     private List<Row> callRows(String tenantId, String id) {

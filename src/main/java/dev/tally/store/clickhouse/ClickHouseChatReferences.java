@@ -54,11 +54,26 @@ final class ClickHouseChatReferences {
         this.http = http;
     }
 
-    /** The view's query: every stored chat naming a member, as an owner row. */
+    /**
+     * The view's query: every stored chat as an owner row with its revision, the owner empty for a
+     * chat naming no member. A corrected chat adds a row; the owner of a chat is that of its highest
+     * revision ({@link #owners}), so a correction naming another member, or none, moves its chat.
+     */
     static String ownersView(String events) {
         // owner_id, not member_id: an alias of a column's name would stand for the column in WHERE
-        return "SELECT tenant_id, id AS chat_id, assumeNotNull(member_id) AS owner_id FROM " + events
-                + " WHERE type = 'chat' AND member_id IS NOT NULL";
+        return "SELECT tenant_id, id AS chat_id, ifNull(member_id, '') AS owner_id, revision FROM " + events
+                + " WHERE type = 'chat' AND " + ClickHouseSchema.LIVE;
+    }
+
+    /**
+     * The relation (tenant_id, chat_key, owner_id) of the chats with an owner among those the
+     * condition selects: the owner of each chat's highest revision, under a name of its own until
+     * the outer query, so no aggregate meets an output column of its argument's name.
+     */
+    static String owners(String condition) {
+        return "(SELECT tenant_id, chat_key, latest_owner AS owner_id FROM (SELECT tenant_id, chat_id AS chat_key,"
+                + " argMax(owner_id, revision) AS latest_owner FROM " + OWNERS + " WHERE " + condition
+                + " GROUP BY tenant_id, chat_id) AS latest WHERE latest_owner <> '')";
     }
 
     /**
@@ -69,7 +84,8 @@ final class ClickHouseChatReferences {
     Set<ClickHouseRollups.TenantHour> hoursReferencing(Collection<Event> events) {
         StringBuilder chats = new StringBuilder();
         for (Event event : events) {
-            if (event.type == EventType.CHAT && event.memberId != null) {
+            // a chat naming no member too: as a correction it takes its chat from the former owner
+            if (event.type == EventType.CHAT) {
                 chats.append(MAPPER.createObjectNode().put("tenant_id", event.tenantId).put("chat_id", event.id))
                         .append('\n');
             }
@@ -111,7 +127,7 @@ final class ClickHouseChatReferences {
      *     runs when its table is empty and the events say it should not be (an open that died half-way)
      */
     void completeExisting(boolean tablesAreNew, long nowMs) {
-        if (tablesAreNew || empty(OWNERS) && any("type = 'chat' AND member_id IS NOT NULL")) {
+        if (tablesAreNew || empty(OWNERS) && any("type = 'chat'")) {
             http.execute("INSERT INTO " + OWNERS + " " + ownersView("events"));
         }
         String referencing = "type IN ('message', 'llm') AND chat_id IS NOT NULL";

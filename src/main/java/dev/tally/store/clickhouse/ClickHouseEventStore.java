@@ -156,8 +156,24 @@ public final class ClickHouseEventStore implements EventStore {
                 }
             }
         }
+        List<CallRow> eventRowList = new ArrayList<>(newEvents.size());
+        for (int index = 0; index < newEvents.size(); index++) {
+            Event event = newEvents.get(index);
+            eventRowList.add(new CallRow(event, event.revision, false));
+            StoredId before = plan.replacedEvents().get(index);
+            for (long timeMs : before == null ? Set.<Long>of() : before.timesMs()) {
+                if (timeMs != event.timeMs) {
+                    // a correction that moves the event: its row at the former time is covered by a tombstone
+                    // of the correction's revision, above every revision written there before
+                    Event tombstone = event.copy();
+                    tombstone.timeMs = timeMs;
+                    eventRowList.add(new CallRow(tombstone, event.revision, true));
+                    touched.add(ClickHouseRollups.TenantHour.of(event.tenantId, timeMs));
+                }
+            }
+        }
         // Every row is rendered before anything is sent: a malformed event fails the batch with nothing written.
-        String eventRows = rows(newEvents.stream().map(event -> new CallRow(event, null, false)).toList());
+        String eventRows = rows(eventRowList);
         String calls = rows(callRows);
         // marked before the rows go in, so no hour holds rows its marks do not announce; a chat changes the
         // member usage of the hours referencing it, and the references stand before the events naming them
@@ -210,7 +226,10 @@ public final class ClickHouseEventStore implements EventStore {
         return plan.outcomes();
     }
 
-    /** A row of {@code events} (no version), or of {@code calls}: a state or the tombstone of a moved one. */
+    /**
+     * A row of {@code events} (its version the revision) or of {@code calls}: an event, a call's
+     * state, or the tombstone of a moved one.
+     */
     private record CallRow(Event event, Long version, boolean deleted) {
     }
 
@@ -262,12 +281,13 @@ public final class ClickHouseEventStore implements EventStore {
     }
 
     /**
-     * One JSONEachRow line with every column; calls also carry their version. Public for bulk
-     * loads, which insert rows as this store would and let {@link ClickHouseStore#open} record
-     * their ids and mark their hours.
+     * One JSONEachRow line with every column and the version: a call's as given, an event's its
+     * revision (given null). Public for bulk loads, which insert rows as this store would and let
+     * {@link ClickHouseStore#open} record their ids and mark their hours.
      */
     public static String row(Event event, Long version) {
-        return rows(List.of(new CallRow(event, version, false))).stripTrailing();
+        Long stored = version == null && event.type != EventType.CALL ? event.revision : version;
+        return rows(List.of(new CallRow(event, stored, false))).stripTrailing();
     }
 
     /** JSONEachRow lines, written straight from the events: no tree of nodes per row. */

@@ -41,15 +41,14 @@ final class ClickHouseMemberUsage {
      */
     static Sql derivedRows(String tenantId, List<long[]> ranges, String events) {
         String scope = scope(tenantId, ranges);
-        // the owners of the chats the scope's events reference, read by key; DISTINCT: the same owner
-        // may be recorded twice until a merge collapses it
-        String owners = "(SELECT DISTINCT tenant_id, chat_id AS chat_key, owner_id FROM "
-                + ClickHouseChatReferences.OWNERS + " WHERE tenant_id = " + ClickHouseLiterals.string(tenantId)
+        // the owners of the chats the scope's events reference, read by key: each chat's latest
+        String owners = ClickHouseChatReferences.owners("tenant_id = " + ClickHouseLiterals.string(tenantId)
                 + " AND chat_id IN (SELECT assumeNotNull(chat_id) FROM " + RawTable.EVENTS.tableName()
-                + " WHERE type IN ('message', 'llm') AND chat_id IS NOT NULL " + scope + "))";
+                + " WHERE type IN ('message', 'llm') AND chat_id IS NOT NULL " + scope + ")");
         return new SqlBuilder().append("SELECT tenant_id, hour, member_id, toInt64(sum(chats)) AS chat_sum,"
                 + " toInt64(sum(messages)) AS message_sum, toInt64(sum(credits_micros)) AS credit_sum FROM ("
-                + MemberUsageRollup.attributions(events, any -> " " + scope, "hour",
+                // tombstones left out in the WHERE that reads FINAL, as ReportStore.rows does
+                + MemberUsageRollup.attributions(events, any -> " AND " + ClickHouseSchema.LIVE + " " + scope, "hour",
                         time -> "intDiv(" + time + ", " + HOUR_MS + ")", owners)
                 + ") AS attributions GROUP BY tenant_id, hour, member_id").build();
     }

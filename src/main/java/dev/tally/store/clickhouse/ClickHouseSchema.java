@@ -45,6 +45,11 @@ final class ClickHouseSchema {
     private static final String CALL_STATES_ADDED = ", revision Int64";
     /** Columns of {@code event_ids} since revisions: its rows of the last release read them empty. */
     private static final String EVENT_IDS_ADDED = "type String, time_ms Int64, revision Int64";
+    /** Rows that are not tombstones; in the WHERE of the SELECT that says {@code FINAL} (see {@link #rows}). */
+    static final String LIVE = "deleted = 0";
+    /** Where {@code events} of the last release (no version, no tombstones) stay after their rows were copied. */
+    static final String EVENTS_BEFORE_REVISIONS = "events_before_revisions";
+    private static final String EVENTS_NEXT = "events_next";
     static final String MONTH_OF_TIME = "toYYYYMM(toDateTime(intDiv(time_ms, 1000), 'UTC'))";
 
     private final ClickHouseHttp http;
@@ -63,10 +68,8 @@ final class ClickHouseSchema {
         run(statements);
         statements.clear();
         orderCallsByTime();
-        // Events: the sorting key serves the reports' filters (tenant, type, time) and, ending in id,
-        // is also the replacing key: a replayed event is the same (tenant, type, time, id) and collapses.
-        table(statements, "events", eventColumns(false), "ReplacingMergeTree", null,
-                "PARTITION BY " + MONTH_OF_TIME + " ORDER BY (tenant_id, type, time_ms, id)", "cityHash64(tenant_id)");
+        versionEvents();
+        events(statements, "events");
         calls(statements, "calls");
         // A call's states by the id's hash: the planner's lookup reads the granules of the batch's calls, and
         // learns every start time the call was ever written at, so a moved call leaves no live row behind.
@@ -112,7 +115,8 @@ final class ClickHouseSchema {
                 "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) " + ClickHouseMemberUsage.ORDER,
                 "cityHash64(tenant_id)");
         // Chat owners and the hours referencing each chat, by chat id: a batch's lookup reads the granules of its keys.
-        table(statements, ClickHouseChatReferences.OWNERS, "tenant_id String, chat_id String, owner_id String",
+        table(statements, ClickHouseChatReferences.OWNERS, "tenant_id String, chat_id String, owner_id String,"
+                + " revision Int64",
                 "ReplacingMergeTree", null, "ORDER BY (tenant_id, chat_id, owner_id)" + ClickHouseChatReferences.KEYED,
                 "cityHash64(tenant_id)");
         view(statements, ClickHouseChatReferences.OWNERS_VIEW, ClickHouseChatReferences.OWNERS, "events",
@@ -130,6 +134,18 @@ final class ClickHouseSchema {
         run(statements);
         run(missingColumns());
         forgetRollupsOfOtherDefinitions();
+    }
+
+    /**
+     * Events: the sorting key serves the reports' filters (tenant, type, time) and, ending in id, is
+     * also the replacing key: a replayed event is the same (tenant, type, time, id) and collapses.
+     * The version is the event's revision, so a correction at the same time replaces the row it
+     * corrects, and one that moves the event covers the row at its former time with a tombstone
+     * ({@code deleted = 1}) of its own revision: a later revision back at that time is higher still.
+     */
+    private void events(List<String> statements, String name) {
+        table(statements, name, eventColumns(true) + ", deleted UInt8", "ReplacingMergeTree", "version",
+                "PARTITION BY " + MONTH_OF_TIME + " ORDER BY (tenant_id, type, time_ms, id)", "cityHash64(tenant_id)");
     }
 
     /**
@@ -153,8 +169,8 @@ final class ClickHouseSchema {
      */
     static String rows(RawTable table) {
         return switch (table) {
-            case EVENTS -> "events FINAL WHERE ";
-            case CALLS -> "calls FINAL WHERE deleted = 0 AND ";
+            case EVENTS -> "events FINAL WHERE " + LIVE + " AND ";
+            case CALLS -> "calls FINAL WHERE " + LIVE + " AND ";
         };
     }
 
@@ -188,6 +204,56 @@ final class ClickHouseSchema {
             swap.add("DROP TABLE " + qualified(CALLS_NEXT) + onCluster());
             // the Distributed table reads the renamed per-shard table by name; it only lacks the new column
             swap.add("ALTER TABLE " + qualified("calls") + onCluster() + " ADD COLUMN deleted UInt8");
+        }
+        run(swap);
+    }
+
+    /**
+     * A database of the last release keeps events in a ReplacingMergeTree without a version, where
+     * no correction could be sure to win nor a moved event be covered: its rows are copied into a
+     * table of the new layout (version = revision, no tombstones), which then takes the name, like
+     * {@link #orderCallsByTime}. The chat owners view reads {@code events} by name, so it is dropped
+     * first and made again by the statements that follow, with the revision its owners now carry.
+     */
+    private void versionEvents() {
+        Set<String> columns = existingColumns();
+        String stored = config.clustered() ? localName("events") : "events";
+        String owners = config.clustered() ? localName(ClickHouseChatReferences.OWNERS) : ClickHouseChatReferences.OWNERS;
+        List<String> statements = new ArrayList<>();
+        if (columns.contains(owners + ".tenant_id") && !columns.contains(owners + ".revision")) {
+            statements.add("DROP TABLE IF EXISTS " + qualified(ClickHouseChatReferences.OWNERS_VIEW) + onCluster());
+            for (String table : config.clustered() ? List.of(owners, ClickHouseChatReferences.OWNERS) : List.of(owners)) {
+                statements.add("ALTER TABLE " + qualified(table) + onCluster() + " ADD COLUMN revision Int64");
+            }
+        }
+        if (!columns.contains(stored + ".id") || columns.contains(stored + ".deleted")) {
+            run(statements);
+            return;
+        }
+        LOG.atInfo().log("ClickHouse: giving events a version for late corrections (a database of the last release)");
+        statements.add("DROP TABLE IF EXISTS " + qualified(ClickHouseChatReferences.OWNERS_VIEW) + onCluster());
+        statements.add("DROP TABLE IF EXISTS " + qualified(EVENTS_NEXT) + onCluster());
+        if (config.clustered()) {
+            statements.add("DROP TABLE IF EXISTS " + qualified(localName(EVENTS_NEXT)) + onCluster());
+        }
+        events(statements, EVENTS_NEXT);
+        run(statements);
+        // the columns the old table has; any added since read their defaults
+        List<String> copied = EventColumns.ALL.stream().map(EventColumn::name)
+                .filter(name -> columns.contains(stored + "." + name)).toList();
+        String columnList = String.join(", ", copied);
+        String version = copied.contains("revision") ? "toUInt64(revision)" : "toUInt64(0)";
+        http.execute("INSERT INTO " + qualified(EVENTS_NEXT) + " (" + columnList + ", version, deleted) SELECT "
+                + columnList + ", " + version + ", 0 FROM " + qualified("events") + " FINAL");
+        List<String> swap = new ArrayList<>();
+        String suffix = config.clustered() ? "_local" : "";
+        swap.add("RENAME TABLE " + qualified("events" + suffix) + " TO " + qualified(EVENTS_BEFORE_REVISIONS + suffix)
+                + ", " + qualified(EVENTS_NEXT + suffix) + " TO " + qualified("events" + suffix) + onCluster());
+        if (config.clustered()) {
+            swap.add("DROP TABLE " + qualified(EVENTS_NEXT) + onCluster());
+            // the Distributed table reads the renamed per-shard table by name; it only lacks the new columns
+            swap.add("ALTER TABLE " + qualified("events") + onCluster() + " ADD COLUMN version UInt64");
+            swap.add("ALTER TABLE " + qualified("events") + onCluster() + " ADD COLUMN deleted UInt8");
         }
         run(swap);
     }
