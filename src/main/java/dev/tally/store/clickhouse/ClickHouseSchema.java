@@ -196,14 +196,24 @@ final class ClickHouseSchema {
         String columnList = EventColumns.ALL.stream().map(EventColumn::name).collect(Collectors.joining(", "));
         http.execute("INSERT INTO " + qualified(CALLS_NEXT) + " (" + columnList + ", version, deleted) SELECT "
                 + columnList + ", version, 0 FROM " + qualified("calls") + " FINAL");
+        swapIn("calls", CALLS_NEXT, CALLS_BEFORE_TIME_ORDER, List.of("deleted UInt8"));
+    }
+
+    /**
+     * Gives a copied table the name of the one it replaces, which stays under {@code before}. On a
+     * cluster the per-shard tables are renamed: the Distributed table reads its per-shard table by
+     * name, so it stays and only gets the columns the new layout added.
+     */
+    private void swapIn(String name, String next, String before, List<String> addedColumns) {
         List<String> swap = new ArrayList<>();
         String suffix = config.clustered() ? "_local" : "";
-        swap.add("RENAME TABLE " + qualified("calls" + suffix) + " TO " + qualified(CALLS_BEFORE_TIME_ORDER + suffix)
-                + ", " + qualified(CALLS_NEXT + suffix) + " TO " + qualified("calls" + suffix) + onCluster());
+        swap.add("RENAME TABLE " + qualified(name + suffix) + " TO " + qualified(before + suffix)
+                + ", " + qualified(next + suffix) + " TO " + qualified(name + suffix) + onCluster());
         if (config.clustered()) {
-            swap.add("DROP TABLE " + qualified(CALLS_NEXT) + onCluster());
-            // the Distributed table reads the renamed per-shard table by name; it only lacks the new column
-            swap.add("ALTER TABLE " + qualified("calls") + onCluster() + " ADD COLUMN deleted UInt8");
+            swap.add("DROP TABLE " + qualified(next) + onCluster());
+            for (String column : addedColumns) {
+                swap.add("ALTER TABLE " + qualified(name) + onCluster() + " ADD COLUMN " + column);
+            }
         }
         run(swap);
     }
@@ -245,17 +255,7 @@ final class ClickHouseSchema {
         String version = copied.contains("revision") ? "toUInt64(revision)" : "toUInt64(0)";
         http.execute("INSERT INTO " + qualified(EVENTS_NEXT) + " (" + columnList + ", version, deleted) SELECT "
                 + columnList + ", " + version + ", 0 FROM " + qualified("events") + " FINAL");
-        List<String> swap = new ArrayList<>();
-        String suffix = config.clustered() ? "_local" : "";
-        swap.add("RENAME TABLE " + qualified("events" + suffix) + " TO " + qualified(EVENTS_BEFORE_REVISIONS + suffix)
-                + ", " + qualified(EVENTS_NEXT + suffix) + " TO " + qualified("events" + suffix) + onCluster());
-        if (config.clustered()) {
-            swap.add("DROP TABLE " + qualified(EVENTS_NEXT) + onCluster());
-            // the Distributed table reads the renamed per-shard table by name; it only lacks the new columns
-            swap.add("ALTER TABLE " + qualified("events") + onCluster() + " ADD COLUMN version UInt64");
-            swap.add("ALTER TABLE " + qualified("events") + onCluster() + " ADD COLUMN deleted UInt8");
-        }
-        run(swap);
+        swapIn("events", EVENTS_NEXT, EVENTS_BEFORE_REVISIONS, List.of("version UInt64", "deleted UInt8"));
     }
 
     /** The per-shard table and the Distributed table over it, or one plain table without a cluster. */

@@ -152,6 +152,82 @@ class ClickHouseUpgradeTest {
         }
     }
 
+    /**
+     * The last release kept events in a ReplacingMergeTree without a version or tombstones, and ids
+     * without their type, time or revision. Opened by this one, the events are copied into the
+     * versioned layout, and corrections of events stored then replace them: one moved to another
+     * day, one that names another member, and a chat given to another owner.
+     */
+    @Test
+    void eventsOfTheLastReleaseTakeCorrectionsWhenOpened() {
+        ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
+        ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), Map.of("insert_distributed_sync", "1",
+                "input_format_skip_unknown_fields", "1"));
+        String database = config.database();
+        for (URI endpoint : config.endpoints()) {
+            http.executeOn(endpoint, "CREATE DATABASE IF NOT EXISTS " + database);
+            http.executeOn(endpoint, "CREATE TABLE " + database + ".events_local (" + ClickHouseSchema.eventColumns(false)
+                    + ") ENGINE = ReplacingMergeTree() PARTITION BY " + ClickHouseSchema.MONTH_OF_TIME
+                    + " ORDER BY (tenant_id, type, time_ms, id)");
+            http.executeOn(endpoint, "CREATE TABLE " + database + ".event_ids_local (tenant_id String, id_hash Int64,"
+                    + " id String) ENGINE = ReplacingMergeTree() ORDER BY (tenant_id, id_hash, id)");
+            for (String table : List.of("events", "event_ids")) {
+                http.executeOn(endpoint, "CREATE TABLE " + database + "." + table + " AS " + database + "." + table
+                        + "_local ENGINE = Distributed(" + config.cluster() + ", " + database + ", " + table
+                        + "_local, cityHash64(tenant_id))");
+            }
+        }
+        long day = Instant.parse("2026-03-12T00:00:00Z").toEpochMilli();
+        List<Event> stored = List.of(ChatEvents.chat("c1", "alice", day + 3_600_000),
+                ChatEvents.message("m1", "c1", null, day + 7_200_000),
+                ChatEvents.llm("l1", null, "alice", 5_000_000, day + 10_800_000));
+        StringBuilder rows = new StringBuilder();
+        StringBuilder ids = new StringBuilder();
+        for (Event event : stored) {
+            rows.append(ClickHouseEventStore.row(event, null)).append('\n');
+            ids.append(BatchKeys.row(event.tenantId, event.id)).append('\n');
+        }
+        http.insert(database + ".events", rows.toString());
+        http.insert(database + ".event_ids", ids.toString());
+
+        ClickHouseEventStore store = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        long firstDay = day / 86_400_000L;
+        try {
+            assertThat(store.memberUsage("t", "alice", firstDay, firstDay + 1))
+                    .isEqualTo(new MemberUsageRollup.Totals(1, 1, 5_000_000));
+            Event movedLlm = stored.get(2).copy();
+            movedLlm.revision = 1;
+            movedLlm.timeMs += 86_400_000L;
+            movedLlm.memberId = "bob";
+            movedLlm.creditsMicros = 7_000_000;
+            Event givenChat = stored.get(0).copy();
+            givenChat.revision = 1;
+            givenChat.memberId = "bob";
+            assertThat(store.write(List.of(movedLlm, givenChat, stored.get(1))))
+                    .containsExactly(WriteOutcome.UPDATED, WriteOutcome.UPDATED, WriteOutcome.DUPLICATE);
+            for (boolean recomputed : List.of(false, true)) {
+                assertThat(store.memberUsage("t", "alice", firstDay, firstDay + 1)).as("recomputed " + recomputed)
+                        .isEqualTo(new MemberUsageRollup.Totals(0, 0, 0));
+                assertThat(store.memberUsage("t", "bob", firstDay, firstDay + 1)).as("recomputed " + recomputed)
+                        .isEqualTo(new MemberUsageRollup.Totals(1, 1, 7_000_000));
+                assertThat(store.memberUsage("t", "bob", firstDay, firstDay)).as("the request moved a day on")
+                        .isEqualTo(new MemberUsageRollup.Totals(1, 1, 0));
+                store.recomputeRollups();
+            }
+        } finally {
+            store.close();
+        }
+        ClickHouseEventStore again = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        try {
+            assertThat(again.query(new SqlBuilder().append("SELECT id, revision FROM " + again.rows(RawTable.EVENTS)
+                    + "tenant_id = 't' ORDER BY id").build()).stream()
+                    .map(row -> row.string("id") + " " + row.longValue("revision")).toList())
+                    .containsExactly("c1 1", "l1 1", "m1 0");
+        } finally {
+            again.close();
+        }
+    }
+
     private static List<String> liveCalls(ClickHouseEventStore store) {
         return store.query(new SqlBuilder().append("SELECT id, status FROM " + store.rows(RawTable.CALLS)
                 + "tenant_id = 'acme' ORDER BY id").build()).stream()

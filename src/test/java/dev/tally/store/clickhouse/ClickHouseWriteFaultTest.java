@@ -14,6 +14,7 @@ import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.SqlBuilder;
 import dev.tally.testing.ClickHouseCluster;
+import dev.tally.testing.Corrections;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +43,21 @@ class ClickHouseWriteFaultTest {
         try (DuckDbDatabase database = DuckDbDatabase.inMemory();
              DuckDbEventStore duckDb = new DuckDbEventStore(database)) {
             List<Event> earlierCalls = new ArrayList<>();
+            List<Event> earlierEvents = new ArrayList<>();
+            java.util.Random random = new java.util.Random(3);
             for (int batch = 0; batch < generator.batches(); batch++) {
                 List<Event> events = new ArrayList<>(generator.batch(batch));
                 if (batch % 2 == 1) {
                     // later states of calls already stored, one of them moved to another hour
                     events.addAll(laterStates(earlierCalls));
+                    // and corrections of events already stored, some moved to other hours
+                    for (int index = 0; index < Math.min(5, earlierEvents.size()); index++) {
+                        events.add(Corrections.corrected(earlierEvents.get(earlierEvents.size() - 1 - 7 * index), random));
+                    }
                 }
                 events.stream().filter(event -> event.type == EventType.CALL).forEach(earlierCalls::add);
+                events.stream().filter(event -> event.type != EventType.CALL && event.revision == 0)
+                        .forEach(earlierEvents::add);
                 duckDb.write(events);
                 AtomicBoolean failed = new AtomicBoolean();
                 store.injectFaults(step -> {
@@ -72,6 +81,9 @@ class ClickHouseWriteFaultTest {
             assertThat(RollupAnswers.of(store, reads)).as("recomputed rollups").isEqualTo(once);
             assertThat(count(store, RawTable.EVENTS)).isEqualTo(count(duckDb, RawTable.EVENTS));
             assertThat(count(store, RawTable.CALLS)).isEqualTo(count(duckDb, RawTable.CALLS));
+            assertThat(sum(store, "revision")).as("the corrections stand").isEqualTo(sum(duckDb, "revision"))
+                    .isPositive();
+            assertThat(sum(store, "cost_nanos")).isEqualTo(sum(duckDb, "cost_nanos"));
             assertThat(once.stream().filter(answer -> !answer.isEmpty()).count()).as("reads with rows")
                     .isGreaterThan(reads.size() / 2);
         } finally {
@@ -104,6 +116,11 @@ class ClickHouseWriteFaultTest {
             later.add(state);
         }
         return later;
+    }
+
+    private static long sum(ReportStore store, String column) {
+        return store.query(new SqlBuilder().append("SELECT sum(" + column + ") AS n FROM " + store.rows(RawTable.EVENTS)
+                + "1 = 1").build()).get(0).longValue("n");
     }
 
     private static long count(ReportStore store, RawTable table) {

@@ -11,6 +11,7 @@ import dev.tally.store.rollup.RollupFixture;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.SqlBuilder;
+import dev.tally.testing.Corrections;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,7 +170,7 @@ class WriteFaultTest {
             java.util.Random random = new java.util.Random(11);
             for (int index = 0; index < first.size(); index += 20) {
                 if (first.get(index).type != EventType.CALL) {
-                    second.add(random.nextInt(second.size() + 1), corrected(first.get(index), random));
+                    second.add(random.nextInt(second.size() + 1), Corrections.corrected(first.get(index), random));
                     corrections++;
                 }
             }
@@ -193,27 +194,6 @@ class WriteFaultTest {
             }
             return new ArrayList<>(last.values());
         }
-    }
-
-    /** A higher revision of a stored event, as a correction may change it; the same type. */
-    static Event corrected(Event stored, java.util.Random random) {
-        Event correction = stored.copy();
-        correction.revision = stored.revision + 1 + random.nextInt(3);
-        if (random.nextBoolean()) {
-            long shift = (random.nextInt(60) - 30) * 3_600_000L + random.nextInt(3_600_000);
-            correction.timeMs += shift;
-            if (correction.endedMs != null) {
-                correction.endedMs += shift;
-            }
-        }
-        correction.inputTokens += random.nextInt(500);
-        correction.costNanos += random.nextInt(1_000_000);
-        correction.outputCostNanos = correction.costNanos - correction.inputCostNanos;
-        correction.creditsMicros += random.nextInt(1_000);
-        if (correction.memberId != null || correction.type == EventType.CHAT) {
-            correction.memberId = "corrected-member-" + random.nextInt(3);
-        }
-        return correction;
     }
 
     private static final class Store implements AutoCloseable {
