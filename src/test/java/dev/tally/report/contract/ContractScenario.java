@@ -39,8 +39,13 @@ final class ContractScenario implements AutoCloseable {
     private final String superAdminKey;
 
     private ContractScenario(long seed) {
-        dataset = DatasetGenerator.generate(seed, Boolean.parseBoolean(System.getProperty(CROWD_PROPERTY,
-                String.valueOf(!"clickhouse".equals(System.getProperty(TestServer.STORE_PROPERTY))))));
+        this(DatasetGenerator.generate(seed, Boolean.parseBoolean(System.getProperty(CROWD_PROPERTY,
+                String.valueOf(!"clickhouse".equals(System.getProperty(TestServer.STORE_PROPERTY)))))));
+    }
+
+    /** A server that took this dataset's batches, in order, round by round. */
+    ContractScenario(Dataset dataset) {
+        this.dataset = dataset;
         stored = new StoredState(dataset);
         prices = new ContractPrices(dataset.priceChangeDay());
         server = TestServer.start(Clock.fixed(Dataset.NOW, ZoneOffset.UTC));

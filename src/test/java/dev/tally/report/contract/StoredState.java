@@ -48,6 +48,11 @@ final class StoredState {
         return List.copyOf(eventsByTenant.keySet());
     }
 
+    /** Every event the tenant has, of every type, in the order their ids were first stored. */
+    List<JsonNode> all(String tenant) {
+        return List.copyOf(eventsByTenant.get(tenant));
+    }
+
     Stream<JsonNode> events(String tenant, String type) {
         return eventsByTenant.get(tenant).stream().filter(event -> type.equals(EventFields.type(event)));
     }

@@ -63,16 +63,9 @@ class ClickHouseUpgradeTest {
     @Test
     void callsOrderedByIdAreReorderedByTimeWhenOpened() {
         ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
-        ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), Map.of("insert_distributed_sync", "1",
-                "input_format_skip_unknown_fields", "1"));
         String database = config.database();
-        for (URI endpoint : config.endpoints()) {
-            http.executeOn(endpoint, "CREATE DATABASE IF NOT EXISTS " + database);
-            http.executeOn(endpoint, "CREATE TABLE " + database + ".calls_local (" + ClickHouseSchema.eventColumns(true)
-                    + ") ENGINE = ReplacingMergeTree(version) ORDER BY (tenant_id, id)");
-            http.executeOn(endpoint, "CREATE TABLE " + database + ".calls AS " + database + ".calls_local"
-                    + " ENGINE = Distributed(" + config.cluster() + ", " + database + ", calls_local, cityHash64(tenant_id))");
-        }
+        ClickHouseHttp http = lastRelease(config, Map.of("calls", "(" + ClickHouseSchema.eventColumns(true)
+                + ") ENGINE = ReplacingMergeTree(version) ORDER BY (tenant_id, id)"));
         long startMs = 1_773_446_400_000L;
         http.insert(database + ".calls", String.join("\n",
                 ClickHouseEventStore.row(ClickHouseRollupsTest.call("c1", startMs, "in_progress"), 1L),
@@ -161,22 +154,12 @@ class ClickHouseUpgradeTest {
     @Test
     void eventsOfTheLastReleaseTakeCorrectionsWhenOpened() {
         ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
-        ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), Map.of("insert_distributed_sync", "1",
-                "input_format_skip_unknown_fields", "1"));
         String database = config.database();
-        for (URI endpoint : config.endpoints()) {
-            http.executeOn(endpoint, "CREATE DATABASE IF NOT EXISTS " + database);
-            http.executeOn(endpoint, "CREATE TABLE " + database + ".events_local (" + ClickHouseSchema.eventColumns(false)
-                    + ") ENGINE = ReplacingMergeTree() PARTITION BY " + ClickHouseSchema.MONTH_OF_TIME
-                    + " ORDER BY (tenant_id, type, time_ms, id)");
-            http.executeOn(endpoint, "CREATE TABLE " + database + ".event_ids_local (tenant_id String, id_hash Int64,"
-                    + " id String) ENGINE = ReplacingMergeTree() ORDER BY (tenant_id, id_hash, id)");
-            for (String table : List.of("events", "event_ids")) {
-                http.executeOn(endpoint, "CREATE TABLE " + database + "." + table + " AS " + database + "." + table
-                        + "_local ENGINE = Distributed(" + config.cluster() + ", " + database + ", " + table
-                        + "_local, cityHash64(tenant_id))");
-            }
-        }
+        ClickHouseHttp http = lastRelease(config, Map.of(
+                "events", "(" + ClickHouseSchema.eventColumns(false) + ") ENGINE = ReplacingMergeTree() PARTITION BY "
+                        + ClickHouseSchema.MONTH_OF_TIME + " ORDER BY (tenant_id, type, time_ms, id)",
+                "event_ids", "(tenant_id String, id_hash Int64, id String) ENGINE = ReplacingMergeTree()"
+                        + " ORDER BY (tenant_id, id_hash, id)"));
         long day = Instant.parse("2026-03-12T00:00:00Z").toEpochMilli();
         List<Event> stored = List.of(ChatEvents.chat("c1", "alice", day + 3_600_000),
                 ChatEvents.message("m1", "c1", null, day + 7_200_000),
@@ -226,6 +209,26 @@ class ClickHouseUpgradeTest {
         } finally {
             again.close();
         }
+    }
+
+    /**
+     * Tables as the last release made them, from their columns and engine: each a per-shard table
+     * on every node and a Distributed table over them. Returns a client that inserts through them.
+     */
+    private static ClickHouseHttp lastRelease(ClickHouseConfig config, Map<String, String> definitions) {
+        ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), Map.of("insert_distributed_sync", "1",
+                "input_format_skip_unknown_fields", "1"));
+        String database = config.database();
+        for (URI endpoint : config.endpoints()) {
+            http.executeOn(endpoint, "CREATE DATABASE IF NOT EXISTS " + database);
+            definitions.forEach((table, definition) -> {
+                http.executeOn(endpoint, "CREATE TABLE " + database + "." + table + "_local " + definition);
+                http.executeOn(endpoint, "CREATE TABLE " + database + "." + table + " AS " + database + "." + table
+                        + "_local ENGINE = Distributed(" + config.cluster() + ", " + database + ", " + table
+                        + "_local, cityHash64(tenant_id))");
+            });
+        }
+        return http;
     }
 
     private static List<String> liveCalls(ClickHouseEventStore store) {
