@@ -182,6 +182,83 @@ class FuzzCorpusApiTest {
         }
     }
 
+    /**
+     * Hostile corrections of one stored event: every hostile value as its revision, corrections that
+     * change its type, a thousand revisions of it in one batch in random order, and revisions of the
+     * same id sent for another tenant. No answer is a 5xx; a refused one names {@code revision},
+     * {@code type} or the body; every answered event says what happened to it; and in the end the
+     * event is stored once, at the highest revision any answer accepted, of its own type, and the
+     * other tenant's event is its own.
+     */
+    @Test
+    void hostileCorrectionsAreAnsweredAndLeaveOneEventAtItsHighestRevision() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            server.createTenant("acme", "Acme");
+            server.createTenant("globex", "Globex");
+            String key = server.createKey("acme", "events:write");
+            String platform = server.createKey(null, "events:write");
+            String time = java.time.Instant.now().minusSeconds(3_600).toString();
+            String chat = "{\"id\":\"fz-1\",\"type\":\"chat\",\"time\":\"" + time + "\",\"member_id\":\"m\"";
+            List<String> bodies = new ArrayList<>();
+            List<String> values = new ArrayList<>(FIELD_VALUES);
+            values.addAll(BOUND_VALUES);
+            values.addAll(List.of("5", "4", "6", "9223372036854775807", "-9223372036854775808", "1e3", "12.0"));
+            for (String value : values) {
+                bodies.add("[" + chat + ",\"revision\":" + value + "}]");
+                bodies.add("[" + chat.replace("\"chat\"", "\"message\"") + ",\"revision\":" + value + "}]");
+            }
+            java.util.Random random = new java.util.Random(5);
+            StringBuilder many = new StringBuilder("[");
+            for (int index = 0; index < 1_000; index++) {
+                many.append(index == 0 ? "" : ",").append(chat).append(",\"revision\":").append(random.nextInt(1_000))
+                        .append("}");
+            }
+            bodies.add(many.append("]").toString());
+            long highest = 0;
+            List<String> failures = new ArrayList<>();
+            server.ingest(key, "[" + chat + "}]");
+            for (String body : bodies) {
+                HttpResponse<String> response = send(server, new Case("POST", "/v1/events", "",
+                        body.getBytes(StandardCharsets.UTF_8), "application/json", "Authorization:Bearer " + key,
+                        abbreviated(body)));
+                JsonNode answer = MAPPER.readTree(response.body());
+                if (response.statusCode() == 400) {
+                    if (!List.of("revision", "type", "body").contains(answer.path("field").asText())) {
+                        failures.add(response.statusCode() + " " + abbreviated(response.body()));
+                    }
+                    continue;
+                }
+                if (response.statusCode() != 200) {
+                    failures.add(response.statusCode() + " " + abbreviated(response.body()));
+                    continue;
+                }
+                JsonNode events = MAPPER.readTree(body);
+                int answered = answer.path("accepted").asInt() + answer.path("duplicates").asInt()
+                        + answer.path("rejected").asInt();
+                if (answered != events.size()) {
+                    failures.add("answered " + answered + " of " + events.size() + ": " + abbreviated(response.body()));
+                }
+                java.util.Map<Integer, String> noted = new java.util.HashMap<>();
+                answer.path("results").forEach(item -> noted.put(item.path("index").asInt(), item.path("status").asText()));
+                for (int index = 0; index < events.size(); index++) {
+                    // stored (no note) or updated: its revision is now the stored one, unless a higher one follows
+                    if (!noted.containsKey(index) || noted.get(index).equals("updated")) {
+                        highest = Math.max(highest, events.get(index).path("revision").asLong());
+                    }
+                }
+            }
+            // the same id for another tenant is another event
+            server.ingest(platform, "[" + chat.replace("{", "{\"tenant_id\":\"globex\",") + ",\"revision\":3}]");
+            assertThat(failures).as("answers that are a 5xx, name another field or count events wrongly").isEmpty();
+            List<dev.tally.store.sql.Row> rows = server.tally().events().query(new SqlBuilder()
+                    .append("SELECT tenant_id, type, revision FROM " + server.tally().events().rows(
+                            dev.tally.store.sql.RawTable.EVENTS) + "id = 'fz-1' ORDER BY tenant_id").build());
+            assertThat(rows).extracting(row -> row.string("tenant_id") + " " + row.string("type") + " "
+                    + row.longValue("revision")).containsExactly("acme chat " + highest, "globex chat 3");
+            assertThat(highest).as("the thousand revisions in one batch").isGreaterThan(990);
+        }
+    }
+
     private static int operations(JsonNode document) {
         int count = 0;
         for (JsonNode path : document.path("paths")) {
