@@ -67,7 +67,7 @@ final class ClickHouseRollups {
     private final ClickHouseHttp http;
     private final SqlDialect dialect;
     private final LongSupplier clock;
-    private final ClickHouseMovedCalls movedCalls = new ClickHouseMovedCalls(this);
+    private final ClickHouseMovedRows movedRows = new ClickHouseMovedRows(this);
     /** Whether this instance's worker has looked for days to build since it started. */
     private volatile boolean daysChecked;
     /** The hours this instance marked lately, and when. */
@@ -558,7 +558,7 @@ final class ClickHouseRollups {
         long generation = GENERATIONS.nextLong() & Long.MAX_VALUE;
         List<long[]> ranges = new ArrayList<>();
         hours.forEach(hour -> addRange(ranges, hour.getKey() * HOUR_MS, (hour.getKey() + 1) * HOUR_MS));
-        movedCalls.settle(http, tenantId, ranges);
+        movedRows.settle(http, tenantId, ranges);
         for (RollupTable table : storedTables()) {
             RollupRead read = RollupRead.of(table, tenantId, ranges.get(0)[0], ranges.get(ranges.size() - 1)[1]);
             String raw = ClickHouseSchema.rows(table.source());

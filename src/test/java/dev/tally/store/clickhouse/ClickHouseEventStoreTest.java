@@ -36,6 +36,47 @@ class ClickHouseEventStoreTest extends EventStoreContract {
         assertThat(count("events", "acme")).isEqualTo(3);
     }
 
+    /**
+     * Two instances correcting one event at once, each moving it to another hour: each covers only
+     * the row it knew of, so both corrections are live until the worker settles the hours and
+     * leaves the highest revision alone.
+     */
+    @Test
+    void racingCorrectionsThatMoveAnEventLeaveTheHighestRevisionOnceSettled() {
+        ClickHouseEventStore second = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        try {
+            store.write(List.of(llm("acme", "e1")));
+            dev.tally.event.Event lower = llm("acme", "e1");
+            lower.revision = 1;
+            lower.timeMs = TIME_MS + 3_600_000L;
+            dev.tally.event.Event higher = llm("acme", "e1");
+            higher.revision = 2;
+            higher.timeMs = TIME_MS + 7_200_000L;
+            // the second instance has looked the event up when the first writes its correction
+            second.injectFaults(step -> {
+                if (step == ClickHouseWriteStep.PLANNED) {
+                    second.injectFaults(null);
+                    assertThat(store.write(List.of(lower))).containsExactly(WriteOutcome.UPDATED);
+                }
+            });
+            assertThat(second.write(List.of(higher))).containsExactly(WriteOutcome.UPDATED);
+            assertThat(liveRevisions()).as("both corrections live before the worker").containsExactly(1L, 2L);
+
+            ((ClickHouseEventStore) store).recomputeRollups();
+
+            assertThat(liveRevisions()).containsExactly(2L);
+            assertThat(store.write(List.of(lower))).containsExactly(WriteOutcome.STALE_REVISION);
+        } finally {
+            second.close();
+        }
+    }
+
+    private List<Long> liveRevisions() {
+        return store.query(new SqlBuilder().append("SELECT revision FROM " + store.rows(RawTable.EVENTS)
+                + "tenant_id = 'acme' AND id = 'e1' ORDER BY revision").build()).stream()
+                .map(row -> row.longValue("revision")).toList();
+    }
+
     @Test
     void tabSeparatedAnswersGiveBackTheTextAsStored() {
         ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), ClickHouseStore.settings(config, true));
