@@ -18,7 +18,18 @@ import picocli.CommandLine;
                 CommandLine.HelpCommand.class})
 public final class Main {
 
+    /**
+     * ClickHouse closes an HTTP connection idle for 3 s (its default keep_alive_timeout); the JDK's
+     * client keeps one for 20 minutes, so a request sent on a connection the server is just closing
+     * is answered with nothing. Dropping idle connections first, at 2 s, closes that race. Set
+     * before any HTTP client exists, and only when the operator has not chosen a value.
+     */
+    private static final String KEEP_ALIVE = "jdk.httpclient.keepalive.timeout";
+
     public static void main(String[] arguments) {
+        if (System.getProperty(KEEP_ALIVE) == null) {
+            System.setProperty(KEEP_ALIVE, "2");
+        }
         System.exit(commandLine().execute(arguments));
     }
 

@@ -4,6 +4,7 @@ import dev.tally.event.Event;
 import dev.tally.event.EventType;
 import dev.tally.pricing.PriceBook;
 import dev.tally.pricing.Pricer;
+import dev.tally.pricing.catalog.DefaultPrices;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
 import dev.tally.store.rollup.RollupTable;
@@ -49,7 +50,7 @@ final class BulkLoad {
 
     static Map<String, Object> load(EventGenerator generator, int batches, Path dataDirectory, Path scratch)
             throws Exception {
-        PriceBook prices = PriceBook.defaults();
+        PriceBook prices = DefaultPrices.book();
         long started = System.nanoTime();
         long rows = 0;
         Files.createDirectories(scratch);

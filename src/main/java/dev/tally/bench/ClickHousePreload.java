@@ -4,6 +4,7 @@ import dev.tally.event.Event;
 import dev.tally.event.EventType;
 import dev.tally.pricing.PriceBook;
 import dev.tally.pricing.Pricer;
+import dev.tally.pricing.catalog.DefaultPrices;
 import dev.tally.store.clickhouse.ClickHouseConfig;
 import dev.tally.store.clickhouse.ClickHouseEventStore;
 import dev.tally.store.clickhouse.ClickHouseStore;
@@ -39,7 +40,7 @@ final class ClickHousePreload {
     static Map<String, Object> load(EventGenerator generator, int batches, ClickHouseConfig config, int clients)
             throws Exception {
         ClickHouseStore.open(config).events().close();
-        PriceBook prices = PriceBook.defaults();
+        PriceBook prices = DefaultPrices.book();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long started = System.nanoTime();
         AtomicInteger next = new AtomicInteger();

@@ -6,10 +6,15 @@ import dev.tally.event.Event;
 import dev.tally.pricing.PriceBook;
 import dev.tally.pricing.PriceEntry;
 import dev.tally.pricing.Pricer;
+import dev.tally.pricing.catalog.DefaultPrices;
 import dev.tally.store.ExpiringCache;
 import dev.tally.store.MetadataStore;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The price book in force: the bundled defaults plus what operators added (tenant overrides, new
@@ -45,9 +50,18 @@ public final class PriceService {
         return book;
     }
 
+    /** A stored platform entry replaces the bundled default of the same key: that is how an import corrects one. */
     private static PriceBook build(List<PriceEntry> stored) {
-        List<PriceEntry> entries = new ArrayList<>(PriceBook.defaults().entries());
-        entries.addAll(stored);
+        Map<PriceEntry.Key, PriceEntry> byKey = new LinkedHashMap<>();
+        for (PriceEntry entry : DefaultPrices.book().entries()) {
+            byKey.put(entry.key(), entry);
+        }
+        List<PriceEntry> entries = new ArrayList<>();
+        for (PriceEntry entry : stored) {
+            byKey.remove(entry.key());
+            entries.add(entry);
+        }
+        entries.addAll(byKey.values());
         return new PriceBook(entries);
     }
 
@@ -80,9 +94,62 @@ public final class PriceService {
         return stored;
     }
 
+    /**
+     * Brings a catalog's platform entries into the book: an entry whose key (provider, model, unit,
+     * prefix, date) is not in force is added, one in force with other rates replaces it (a stored
+     * entry is retired; a bundled default is superseded, and comes back if the new entry is
+     * deleted), one with the same rates is left alone. With {@code dryRun} nothing is stored.
+     */
+    public synchronized PriceImportPlan importEntries(List<PriceEntry> incoming, boolean dryRun) {
+        Map<PriceEntry.Key, PriceEntry> inForce = new HashMap<>();
+        for (PriceEntry entry : current().entries()) {
+            inForce.put(entry.key(), entry);
+        }
+        List<PriceEntry> added = new ArrayList<>();
+        List<PriceImportPlan.Change> changed = new ArrayList<>();
+        int unchanged = 0;
+        for (PriceEntry entry : incoming) {
+            if (entry.tenantId() != null) {
+                throw new IllegalArgumentException("an import holds platform entries only, not " + entry.id());
+            }
+            PriceEntry before = inForce.get(entry.key());
+            PriceEntry stored = entry.withId(KeySecrets.newId("price_"));
+            if (before == null) {
+                added.add(stored);
+            } else if (sameRates(before, entry)) {
+                unchanged++;
+            } else {
+                changed.add(new PriceImportPlan.Change(before, stored));
+            }
+        }
+        PriceImportPlan plan = new PriceImportPlan(added, changed, unchanged);
+        if (!dryRun && (!added.isEmpty() || !changed.isEmpty())) {
+            List<String> retired = changed.stream().map(change -> change.before().id())
+                    .filter(id -> !DefaultPrices.isDefault(id)).toList();
+            List<PriceEntry> stored = new ArrayList<>(added);
+            changed.forEach(change -> stored.add(change.after()));
+            store.replacePrices(retired, stored);
+            reload();
+        }
+        return plan;
+    }
+
+    /** Rates compared as numbers: a store may give 2.500000 for the 2.5 a catalog wrote. */
+    private static boolean sameRates(PriceEntry left, PriceEntry right) {
+        Map<String, BigDecimal> leftRates = left.rates();
+        Map<String, BigDecimal> rightRates = right.rates();
+        for (String rate : PriceEntry.rateNames()) {
+            BigDecimal one = leftRates.get(rate);
+            BigDecimal other = rightRates.get(rate);
+            if (one == null ? other != null : other == null || one.compareTo(other) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public synchronized boolean delete(String id) {
-        boolean isDefault = PriceBook.defaults().entries().stream().anyMatch(entry -> entry.id().equals(id));
-        if (isDefault) {
+        if (DefaultPrices.isDefault(id)) {
             throw Rejection.invalid("id", "is a bundled default; add an entry with a later effective_from instead");
         }
         boolean deleted = store.deletePrice(id);

@@ -8,37 +8,26 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * An immutable snapshot of every price entry: the platform default book (entries without a
  * tenant) plus the tenants' overrides. Safe to share between threads; a price change makes a new
  * book rather than editing this one.
  *
- * <h2>The bundled default book</h2>
- *
- * {@link #defaults()} reads {@code /pricing/default-prices.json}: the providers' public list prices
- * as of 2025, in USD per million tokens, for standard (non-batch) requests and the shortest
- * context tier. They are a starting point, not a promise: tenants with negotiated prices override
- * them entry by entry. What a list price does not fit into one rate per token class (long-context
- * surcharges, one-hour cache writes, cached audio input) is priced at the ordinary rate.
- *
- * <p>Credit multipliers of the default book follow one rule, from the text output list price per
- * million: under $1 → 0.1, under $5 → 0.25, under $20 → 1.0, from $20 → 4.0, doubled for
- * speech-to-speech models (those with an output audio rate).
+ * <p>The platform's default book is {@code dev.tally.pricing.catalog.DefaultPrices}: the bundled
+ * catalog and the hand-kept entries, a starting point that tenants with negotiated prices override
+ * entry by entry.
  *
  * <h2>Which entry applies</h2>
  *
@@ -46,8 +35,6 @@ import java.util.Set;
  * the price ambiguous, so the constructor rejects them.
  */
 public final class PriceBook {
-    private static final String DEFAULT_RESOURCE = "/pricing/default-prices.json";
-
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -152,11 +139,6 @@ public final class PriceBook {
         return defaultShelf == null ? Optional.empty() : defaultShelf.find(wantedProvider, wantedModel, number, day);
     }
 
-    /** The bundled default book, read once on first use. */
-    public static PriceBook defaults() {
-        return DefaultBook.INSTANCE;
-    }
-
     /**
      * Reads a JSON array of entries with snake_case keys, the format of the bundled default book
      * ({@code tenant_id} may be given too). Lets an import route accept the same format.
@@ -177,12 +159,9 @@ public final class PriceBook {
     }
 
     private static void rejectAmbiguousEntries(List<PriceEntry> entries) {
-        Map<EntryKey, PriceEntry> seen = new HashMap<>();
+        Map<PriceEntry.Key, PriceEntry> seen = new HashMap<>();
         for (PriceEntry entry : entries) {
-            // the same fields as PriceEntry.conflictsWith, as a key
-            EntryKey key = new EntryKey(entry.tenantId(), entry.provider(), entry.model(), entry.effectiveFrom(),
-                    entry.unit(), entry.prefix());
-            PriceEntry earlier = seen.putIfAbsent(key, entry);
+            PriceEntry earlier = seen.putIfAbsent(entry.key(), entry);
             if (earlier != null) {
                 throw new IllegalArgumentException("two price entries for tenant " + entry.tenantId() + ", "
                         + entry.provider() + "/" + entry.model() + (entry.prefix() == null ? "" : " " + entry.prefix())
@@ -190,30 +169,6 @@ public final class PriceBook {
                         + " (ids " + earlier.id() + " and " + entry.id() + ")");
             }
         }
-    }
-
-    private static PriceBook loadDefaults() {
-        try (InputStream json = PriceBook.class.getResourceAsStream(DEFAULT_RESOURCE)) {
-            if (json == null) {
-                throw new IllegalStateException("missing resource " + DEFAULT_RESOURCE);
-            }
-            List<PriceEntry> entries = readEntries(json);
-            Set<String> ids = new HashSet<>();
-            for (PriceEntry entry : entries) {
-                if (entry.tenantId() != null || entry.id() == null || !ids.add(entry.id())) {
-                    throw new IllegalStateException(DEFAULT_RESOURCE
-                            + ": every default entry needs a unique id and no tenant, not " + entry);
-                }
-            }
-            return new PriceBook(entries);
-        } catch (IOException failure) {
-            throw new UncheckedIOException("cannot read " + DEFAULT_RESOURCE, failure);
-        }
-    }
-
-    /** Holder idiom: the JVM loads the default book once, lazily, without locking on every call. */
-    private static final class DefaultBook {
-        static final PriceBook INSTANCE = loadDefaults();
     }
 
     /** One tenant's entries (or the default book's), indexed for lookup by model. */
@@ -275,9 +230,6 @@ public final class PriceBook {
             return List.copyOf(sorted);
         }
     }
-
-    private record EntryKey(String tenantId, String provider, String model, LocalDate effectiveFrom, PriceUnit unit,
-                            String prefix) { }
 
     private record PatternGroup(String prefix, List<PriceEntry> latestFirst) { }
 }

@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +29,9 @@ import java.util.regex.Pattern;
  *
  * @param id stable identifier ({@code provider/model@effective_from} for the defaults); may be null before storing
  * @param tenantId null for the platform default book, else the tenant whose override this is
+ * @param longContextThresholdTokens for token entries with a long-context tier: the prompt length
+ *        ({@code input_tokens + cache_creation_input_tokens}) above which the tier's rates apply
+ * @param source where the price came from (a catalog and its version, or a provider's page); null when not said
  */
 public record PriceEntry(
         String id,
@@ -50,7 +52,11 @@ public record PriceEntry(
         BigDecimal perSegmentInbound,
         BigDecimal perMinuteOutbound,
         BigDecimal perMinuteInbound,
-        String prefix) {
+        String prefix,
+        Long longContextThresholdTokens,
+        BigDecimal longContextInputPerMillion,
+        BigDecimal longContextOutputPerMillion,
+        String source) {
 
     /** The name of the credit multiplier among the rates a store or a route reads by name. */
     public static final String CREDIT_MULTIPLIER = "credit_multiplier";
@@ -63,6 +69,7 @@ public record PriceEntry(
     public PriceEntry {
         requireNullOrNonBlank("id", id);
         requireNullOrNonBlank("tenant_id", tenantId);
+        requireNullOrNonBlank("source", source);
         requireNonBlank("provider", provider);
         requireNonBlank("model", model);
         int star = model.indexOf(PATTERN_MARK);
@@ -72,16 +79,18 @@ public record PriceEntry(
         if (effectiveFrom == null) {
             throw new InvalidPriceEntryException("effective_from", "required");
         }
+        if (longContextThresholdTokens != null && longContextThresholdTokens <= 0) {
+            throw new InvalidPriceEntryException(PriceUnit.LONG_CONTEXT_THRESHOLD,
+                    "must be a positive number of tokens, was " + longContextThresholdTokens);
+        }
         Map<String, BigDecimal> rates = rateMap(inputPerMillion, cachedInputPerMillion, cacheCreationPerMillion,
-                outputPerMillion, inputAudioPerMillion, outputAudioPerMillion, creditMultiplier, perAudioMinute,
+                outputPerMillion, inputAudioPerMillion, outputAudioPerMillion, creditMultiplier,
+                longContextThresholdTokens == null ? null : BigDecimal.valueOf(longContextThresholdTokens),
+                longContextInputPerMillion, longContextOutputPerMillion, perAudioMinute,
                 perMillionCharacters, perSegmentOutbound, perSegmentInbound, perMinuteOutbound, perMinuteInbound);
         rates.forEach(PriceEntry::requireRate);
         PriceUnit unit = onlyUnit(rates);
-        for (String rate : unit.rates()) {
-            if (rates.get(rate) == null && (unit != PriceUnit.TOKENS || isRequiredTokenRate(rate))) {
-                throw new InvalidPriceEntryException(rate, "required");
-            }
-        }
+        requireRatesOf(unit, rates);
         if (unit == PriceUnit.TOKENS && creditMultiplier == null) {
             throw new InvalidPriceEntryException(CREDIT_MULTIPLIER, "required");
         }
@@ -96,6 +105,42 @@ public record PriceEntry(
         }
     }
 
+    /**
+     * The rates a unit cannot do without. Tokens: input and output, and the long-context tier whole
+     * or not at all. Segments and call minutes: at least one direction, since catalogs often list one
+     * (a carrier's outbound rate); a message or call of the other direction is then unpriced, not free.
+     */
+    private static void requireRatesOf(PriceUnit unit, Map<String, BigDecimal> rates) {
+        switch (unit) {
+            case TOKENS -> {
+                for (String rate : List.of("input_per_million", "output_per_million")) {
+                    if (rates.get(rate) == null) {
+                        throw new InvalidPriceEntryException(rate, "required");
+                    }
+                }
+                boolean threshold = rates.get(PriceUnit.LONG_CONTEXT_THRESHOLD) != null;
+                for (String rate : List.of("long_context_input_per_million", "long_context_output_per_million")) {
+                    if (threshold != (rates.get(rate) != null)) {
+                        throw new InvalidPriceEntryException(threshold ? rate : PriceUnit.LONG_CONTEXT_THRESHOLD,
+                                "a long-context tier needs its threshold and both its rates");
+                    }
+                }
+            }
+            case AUDIO_MINUTE, CHARACTERS -> {
+                String rate = unit.rates().get(0);
+                if (rates.get(rate) == null) {
+                    throw new InvalidPriceEntryException(rate, "required");
+                }
+            }
+            case SEGMENT, CALL_MINUTE -> {
+                if (unit.rates().stream().allMatch(rate -> rates.get(rate) == null)) {
+                    throw new InvalidPriceEntryException(String.join("|", unit.rates()),
+                            "at least one direction's rate is required");
+                }
+            }
+        }
+    }
+
     /** A token entry, as version 1 knew entries. */
     public PriceEntry(String id, String tenantId, String provider, String model, LocalDate effectiveFrom,
                       BigDecimal inputPerMillion, BigDecimal cachedInputPerMillion, BigDecimal cacheCreationPerMillion,
@@ -103,7 +148,7 @@ public record PriceEntry(
                       BigDecimal creditMultiplier) {
         this(id, tenantId, provider, model, effectiveFrom, inputPerMillion, cachedInputPerMillion,
                 cacheCreationPerMillion, outputPerMillion, inputAudioPerMillion, outputAudioPerMillion, creditMultiplier,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -112,13 +157,30 @@ public record PriceEntry(
      */
     public static PriceEntry of(String id, String tenantId, String provider, String model, LocalDate effectiveFrom,
                                 String prefix, Map<String, BigDecimal> rates) {
+        return of(id, tenantId, provider, model, effectiveFrom, prefix, rates, null);
+    }
+
+    /** As {@link #of(String, String, String, String, LocalDate, String, Map)}, with the price's source. */
+    public static PriceEntry of(String id, String tenantId, String provider, String model, LocalDate effectiveFrom,
+                                String prefix, Map<String, BigDecimal> rates, String source) {
+        BigDecimal threshold = rates.get(PriceUnit.LONG_CONTEXT_THRESHOLD);
         return new PriceEntry(id, tenantId, provider, model, effectiveFrom, rates.get("input_per_million"),
                 rates.get("cached_input_per_million"), rates.get("cache_creation_per_million"),
                 rates.get("output_per_million"), rates.get("input_audio_per_million"),
                 rates.get("output_audio_per_million"), rates.get(CREDIT_MULTIPLIER), rates.get("per_audio_minute"),
                 rates.get("per_million_characters"), rates.get("per_segment_outbound"),
                 rates.get("per_segment_inbound"), rates.get("per_minute_outbound"), rates.get("per_minute_inbound"),
-                prefix);
+                prefix, threshold == null ? null : wholeTokens(threshold), rates.get("long_context_input_per_million"),
+                rates.get("long_context_output_per_million"), source);
+    }
+
+    private static long wholeTokens(BigDecimal threshold) {
+        try {
+            return threshold.longValueExact();
+        } catch (ArithmeticException notWhole) {
+            throw new InvalidPriceEntryException(PriceUnit.LONG_CONTEXT_THRESHOLD,
+                    "must be a whole number of tokens, was " + threshold.toPlainString());
+        }
     }
 
     /** Every rate's JSON name, the credit multiplier included, in the order of the record. */
@@ -127,7 +189,7 @@ public record PriceEntry(
     }
 
     private static List<String> rateNameList() {
-        List<String> names = new ArrayList<>(PriceUnit.TOKENS.rates());
+        List<String> names = new ArrayList<>(PriceUnit.firstRates());
         names.add(CREDIT_MULTIPLIER);
         names.addAll(PriceUnit.addedRates());
         return List.copyOf(names);
@@ -136,13 +198,20 @@ public record PriceEntry(
     /** The rates by their JSON names, in the order of {@link #rateNames()}; absent rates map to null. */
     public Map<String, BigDecimal> rates() {
         return rateMap(inputPerMillion, cachedInputPerMillion, cacheCreationPerMillion, outputPerMillion,
-                inputAudioPerMillion, outputAudioPerMillion, creditMultiplier, perAudioMinute, perMillionCharacters,
+                inputAudioPerMillion, outputAudioPerMillion, creditMultiplier,
+                longContextThresholdTokens == null ? null : BigDecimal.valueOf(longContextThresholdTokens),
+                longContextInputPerMillion, longContextOutputPerMillion, perAudioMinute, perMillionCharacters,
                 perSegmentOutbound, perSegmentInbound, perMinuteOutbound, perMinuteInbound);
+    }
+
+    /** Whether a request with this prompt length is priced at the long-context tier. */
+    public boolean isLongContext(long promptTokens) {
+        return longContextThresholdTokens != null && promptTokens > longContextThresholdTokens;
     }
 
     /** This entry under another id: what a store keeps of an entry given without one. */
     public PriceEntry withId(String newId) {
-        return of(newId, tenantId, provider, model, effectiveFrom, prefix, rates());
+        return of(newId, tenantId, provider, model, effectiveFrom, prefix, rates(), source);
     }
 
     /** The one unit whose rates this entry holds. */
@@ -155,10 +224,17 @@ public record PriceEntry(
      * holding both could not say which applies.
      */
     public boolean conflictsWith(PriceEntry other) {
-        return Objects.equals(tenantId, other.tenantId) && provider.equals(other.provider) && model.equals(other.model)
-                && effectiveFrom.equals(other.effectiveFrom) && unit() == other.unit()
-                && Objects.equals(prefix, other.prefix);
+        return key().equals(other.key());
     }
+
+    /** What an entry is unique by within a book: two entries with one key would make the price ambiguous. */
+    public Key key() {
+        return new Key(tenantId, provider, model, effectiveFrom, unit(), prefix);
+    }
+
+    /** See {@link #key()}. */
+    public record Key(String tenantId, String provider, String model, LocalDate effectiveFrom, PriceUnit unit,
+                      String prefix) { }
 
     /** Whether {@link #model()} is a prefix pattern rather than an exact name. */
     public boolean modelIsPattern() {
@@ -194,10 +270,6 @@ public record PriceEntry(
             rates.put(RATE_NAMES.get(index), values[index]);
         }
         return rates;
-    }
-
-    private static boolean isRequiredTokenRate(String rate) {
-        return rate.equals("input_per_million") || rate.equals("output_per_million");
     }
 
     /**

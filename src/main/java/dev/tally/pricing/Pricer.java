@@ -28,6 +28,10 @@ import java.util.Optional;
  *   <li>{@code input_audio_tokens} and {@code output_audio_tokens} at their audio rates, else the
  *       text rate of the same direction.
  * </ul>
+ * A request whose prompt ({@code input_tokens + cache_creation_input_tokens}) is longer than the
+ * entry's long-context threshold pays the long-context input and output rates instead of the
+ * ordinary text rates (and of the audio rates where those fall back to them). Cached and
+ * cache-creation tokens keep their own rates: neither public catalog gives them a tier.
  * A cost the provider reported wins: when the ingest code has set {@code costSource} to
  * {@link CostSource#REPORTED}, the cost is kept as it is.
  *
@@ -118,7 +122,7 @@ public final class Pricer {
 
     /** The input side (text, cached, cache creation, audio in) of {@link #costNanos}, rounded the same way. */
     static long inputCostNanos(Event event, PriceEntry entry) {
-        BigDecimal inputRate = entry.inputPerMillion();
+        BigDecimal inputRate = inputRate(event, entry);
         long cached = Math.max(0, event.cachedInputTokens);
         long uncached = Math.max(0, event.inputTokens - cached);
         BigDecimal microUsd = BigDecimal.ZERO
@@ -135,8 +139,9 @@ public final class Pricer {
      * @throws Rejection above {@link Event#MAX_COST_NANOS}
      */
     public static long costNanos(Event event, PriceEntry entry) {
-        BigDecimal inputRate = entry.inputPerMillion();
-        BigDecimal outputRate = entry.outputPerMillion();
+        BigDecimal inputRate = inputRate(event, entry);
+        BigDecimal outputRate = entry.isLongContext(promptTokens(event)) ? entry.longContextOutputPerMillion()
+                : entry.outputPerMillion();
         long cached = Math.max(0, event.cachedInputTokens);
         long uncached = Math.max(0, event.inputTokens - cached);
         BigDecimal microUsd = BigDecimal.ZERO
@@ -147,6 +152,18 @@ public final class Pricer {
                 .add(times(event.inputAudioTokens, orElse(entry.inputAudioPerMillion(), inputRate)))
                 .add(times(event.outputAudioTokens, orElse(entry.outputAudioPerMillion(), outputRate)));
         return bounded(microUsd.movePointRight(MICRO_TO_NANO_DIGITS), largestTokenField(event));
+    }
+
+    /**
+     * The prompt's length as providers measure it for their long-context tiers: every input token,
+     * cached or not, and the tokens written to the cache, which the contract counts apart.
+     */
+    private static long promptTokens(Event event) {
+        return event.inputTokens + event.cacheCreationInputTokens;
+    }
+
+    private static BigDecimal inputRate(Event event, PriceEntry entry) {
+        return entry.isLongContext(promptTokens(event)) ? entry.longContextInputPerMillion() : entry.inputPerMillion();
     }
 
     /** The event's credits under this entry in micro-credits; see the class comment. */

@@ -19,8 +19,9 @@ import java.util.Optional;
  *   <li>call: call minutes, like stt's, × the rate of the call's direction, from the entry with the longest
  *       prefix of the call's {@code phone_number}.
  * </ul>
- * A missing quantity counts as 0 (a call in progress has no duration yet). No entry, or a call
- * without a direction (its rate depends on it): cost 0 and {@link CostSource#UNPRICED}, so the
+ * A missing quantity counts as 0 (a call in progress has no duration yet). No entry, an entry
+ * without a rate for the event's direction, or a call without a direction (its rate depends on
+ * it): cost 0 and {@link CostSource#UNPRICED}, so the
  * event is counted, never dropped. These units earn no credits: credits count tokens.
  */
 final class UsagePricer {
@@ -61,10 +62,11 @@ final class UsagePricer {
     }
 
     private static Optional<BigDecimal> byDirection(String direction, BigDecimal outbound, BigDecimal inbound) {
+        // an entry may price one direction only: the other is unpriced, not free
         if ("outbound".equals(direction)) {
-            return Optional.of(outbound);
+            return Optional.ofNullable(outbound);
         }
-        return "inbound".equals(direction) ? Optional.of(inbound) : Optional.empty();
+        return "inbound".equals(direction) ? Optional.ofNullable(inbound) : Optional.empty();
     }
 
     private static BigDecimal nanos(Event event, PriceUnit unit, BigDecimal rate) {

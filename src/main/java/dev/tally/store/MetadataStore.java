@@ -38,4 +38,11 @@ public interface MetadataStore {
 
     /** Returns false when no stored entry has that id. */
     boolean deletePrice(String id);
+
+    /**
+     * Retires the stored entries with these ids and stores the added ones: what an import of a
+     * catalog changes, at once where the store has transactions, else retirements first, so that a
+     * failure part way leaves an entry missing (the bundled default prices again) rather than two.
+     */
+    void replacePrices(List<String> retiredIds, List<PriceEntry> added);
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.event.Event;
 import dev.tally.pricing.PriceBook;
 import dev.tally.pricing.Pricer;
+import dev.tally.pricing.catalog.DefaultPrices;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
 import dev.tally.store.rollup.Rollups;
@@ -28,7 +29,7 @@ class BulkLoadTest {
         EventGenerator generator = new EventGenerator(5, 12_000, 1_000, END_MS, 20);
         BulkLoad.load(generator, generator.batches(), directory.resolve("bulk"), directory.resolve("scratch"));
 
-        PriceBook prices = PriceBook.defaults();
+        PriceBook prices = DefaultPrices.book();
         try (DuckDbDatabase written = DuckDbDatabase.open(directory.resolve("written"))) {
             DuckDbEventStore store = new DuckDbEventStore(written);
             for (int batch = 0; batch < generator.batches(); batch++) {

@@ -9,6 +9,8 @@ import dev.tally.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,6 +83,41 @@ class AdminCommandsTest {
         Run deleted = tally("prices", "delete", sttId);
         assertThat(deleted.exitCode()).as(deleted.err()).isZero();
         assertThat(tally("prices", "list", "--tenant", "cli-prices").out()).doesNotContain(sttId);
+    }
+
+    @Test
+    void importsACatalogAfterADryRunAndASecondImportChangesNothing() throws Exception {
+        Path catalog = Files.createTempFile("litellm", ".json");
+        Files.writeString(catalog, """
+                {"cli-ai/cli-model": {"litellm_provider": "cli-ai", "mode": "chat",
+                  "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06},
+                 "cli-ai/embedder": {"litellm_provider": "cli-ai", "mode": "embedding", "input_cost_per_token": 1e-07}}""");
+        try {
+            Run dryRun = tally("prices", "import", catalog.toString(), "--format", "litellm", "--dry-run");
+            assertThat(dryRun.exitCode()).as(dryRun.err()).isZero();
+            assertThat(dryRun.out()).contains("Dry run, nothing stored. Would add 1, change 0, leave 0 unchanged")
+                    .contains("1 mode not metered: embedding")
+                    .contains("+ tokens cli-ai/cli-model from 1970-01-01: input_per_million 1");
+            assertThat(tally("prices", "list").out()).doesNotContain("cli-model");
+
+            Run stored = tally("prices", "import", catalog.toString(), "--format", "litellm",
+                    "--catalog-version", "2026-12-01");
+            assertThat(stored.exitCode()).as(stored.err()).isZero();
+            assertThat(stored.out()).startsWith("Added 1, changed 0, leave 0 unchanged");
+            assertThat(tally("prices", "list").json().path("prices").findValuesAsText("source"))
+                    .contains("litellm 2026-12-01");
+
+            Run again = tally("prices", "import", catalog.toString(), "--format", "litellm", "--json");
+            assertThat(again.exitCode()).as(again.err()).isZero();
+            assertThat(again.json().path("unchanged").asInt()).isEqualTo(1);
+            assertThat(again.json().path("added").size()).isZero();
+
+            Run wrongFormat = tally("prices", "import", catalog.toString(), "--format", "genai-prices");
+            assertThat(wrongFormat.exitCode()).isEqualTo(1);
+            assertThat(wrongFormat.err()).contains("HTTP 400").contains("body");
+        } finally {
+            Files.delete(catalog);
+        }
     }
 
     @Test

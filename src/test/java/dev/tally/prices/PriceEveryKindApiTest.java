@@ -71,10 +71,45 @@ class PriceEveryKindApiTest {
     }
 
     @Test
+    void aLongContextTierAOneDirectionRateAndASourceRoundTrip() {
+        HttpResponse<String> tiered = admin(server, "POST", "/admin/prices", """
+                {"tenant_id": "routes", "provider": "anthropic", "model": "claude-tiered*", "effective_from": "2026-01-01",
+                 "input_per_million": 3, "output_per_million": 15, "credit_multiplier": 1,
+                 "long_context_threshold_tokens": 200000, "long_context_input_per_million": 6,
+                 "long_context_output_per_million": 22.5, "source": "https://example.com/pricing"}""");
+        HttpResponse<String> outboundOnly = admin(server, "POST", "/admin/prices", """
+                {"tenant_id": "routes", "provider": "telnyx", "model": "*", "effective_from": "2026-01-01",
+                 "per_segment_outbound": 0.004}""");
+
+        assertThat(tiered.statusCode()).as(tiered.body()).isEqualTo(201);
+        assertThat(outboundOnly.statusCode()).as(outboundOnly.body()).isEqualTo(201);
+        JsonNode listed = TestServer.json(admin(server, "GET", "/admin/prices?tenant_id=routes", null)).path("prices");
+        for (JsonNode entry : listed) {
+            if (entry.path("id").asText().equals(TestServer.json(tiered).path("id").asText())) {
+                assertThat(entry.path("long_context_threshold_tokens").asLong()).isEqualTo(200_000);
+                assertThat(entry.path("long_context_output_per_million").decimalValue()).isEqualByComparingTo("22.5");
+                assertThat(entry.path("source").asText()).isEqualTo("https://example.com/pricing");
+            }
+            if (entry.path("id").asText().equals(TestServer.json(outboundOnly).path("id").asText())) {
+                assertThat(entry.path("unit").asText()).isEqualTo("segment");
+                assertThat(entry.path("per_segment_inbound").isNull()).isTrue();
+            }
+        }
+        assertThat(listed.findValuesAsText("id")).contains(TestServer.json(tiered).path("id").asText(),
+                TestServer.json(outboundOnly).path("id").asText());
+    }
+
+    @Test
     void badEntriesOfTheNewUnitsAre400NamingTheField() {
         assertField(admin(server, "POST", "/admin/prices", """
-                {"provider": "twilio", "model": "*", "effective_from": "2026-01-01", "per_segment_outbound": 0.0079}"""),
-                400, "per_segment_inbound");
+                {"provider": "anthropic", "model": "claude-x", "effective_from": "2026-01-01", "input_per_million": 3,
+                 "output_per_million": 15, "credit_multiplier": 1, "long_context_threshold_tokens": 200000}"""),
+                400, "long_context_input_per_million");
+        assertField(admin(server, "POST", "/admin/prices", """
+                {"provider": "anthropic", "model": "claude-x", "effective_from": "2026-01-01", "input_per_million": 3,
+                 "output_per_million": 15, "credit_multiplier": 1, "long_context_threshold_tokens": 2.5,
+                 "long_context_input_per_million": 6, "long_context_output_per_million": 22.5}"""),
+                400, "long_context_threshold_tokens");
         assertField(admin(server, "POST", "/admin/prices", """
                 {"provider": "twilio", "model": "*", "effective_from": "2026-01-01", "prefix": "+44",
                  "per_segment_outbound": 0.0079, "per_segment_inbound": 0.0075}"""), 400, "prefix");

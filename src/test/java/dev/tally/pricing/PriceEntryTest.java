@@ -128,16 +128,38 @@ class PriceEntryTest {
     }
 
     @Test
-    void smsAndCallEntriesNeedBothDirectionsAndNoMultiplier() {
-        assertThatThrownBy(() -> usageEntry("twilio", "*").rate("per_segment_outbound", "0.0079").build())
-                .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("per_segment_inbound");
-        assertThatThrownBy(() -> usageEntry("twilio", "*").rate("per_minute_inbound", "0.0085").build())
-                .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("per_minute_outbound");
+    void smsAndCallEntriesNeedADirectionAndNoMultiplier() {
+        // a carrier's catalog often lists one direction: the other stays unpriced (see UsagePricer)
+        assertThat(usageEntry("twilio", "*").rate("per_segment_outbound", "0.0079").build().unit())
+                .isEqualTo(PriceUnit.SEGMENT);
+        assertThat(usageEntry("telnyx", "*").rate("per_minute_inbound", "0.0085").build().unit())
+                .isEqualTo(PriceUnit.CALL_MINUTE);
         assertThatThrownBy(() -> usageEntry("deepgram", "*").rate("per_audio_minute", "0.0043")
                 .credits("1").build())
                 .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("credit_multiplier");
         assertThatThrownBy(() -> usageEntry("deepgram", "*").rate("per_audio_minute", "-0.0043").build())
                 .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("negative");
+    }
+
+    @Test
+    void aLongContextTierNeedsItsThresholdAndBothRates() {
+        PriceEntry tiered = entry("anthropic", "claude-sonnet-4*").rate("long_context_threshold_tokens", "200000")
+                .rate("long_context_input_per_million", "6").rate("long_context_output_per_million", "22.5").build();
+        assertThat(tiered.longContextThresholdTokens()).isEqualTo(200_000L);
+        assertThat(tiered.isLongContext(200_000)).isFalse();
+        assertThat(tiered.isLongContext(200_001)).isTrue();
+        assertThatThrownBy(() -> entry("anthropic", "claude-sonnet-4*").rate("long_context_threshold_tokens", "200000")
+                .rate("long_context_input_per_million", "6").build())
+                .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("long_context_output_per_million");
+        assertThatThrownBy(() -> entry("anthropic", "claude-sonnet-4*").rate("long_context_input_per_million", "6")
+                .rate("long_context_output_per_million", "22.5").build())
+                .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("long_context_threshold_tokens");
+        assertThatThrownBy(() -> entry("anthropic", "claude-sonnet-4*").rate("long_context_threshold_tokens", "0.5")
+                .rate("long_context_input_per_million", "6").rate("long_context_output_per_million", "22.5").build())
+                .isInstanceOf(InvalidPriceEntryException.class).hasMessageContaining("whole number");
+        assertThatThrownBy(() -> usageEntry("twilio", "*").rate("long_context_threshold_tokens", "1000")
+                .rate("per_minute_outbound", "0.01").build())
+                .isInstanceOf(InvalidPriceEntryException.class);
     }
 
     @Test

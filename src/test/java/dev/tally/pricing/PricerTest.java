@@ -41,6 +41,34 @@ class PricerTest {
     }
 
     @Test
+    void aPromptAboveTheThresholdPaysTheLongContextRates() {
+        PriceBook book = bookOf(entry("anthropic", "claude-sonnet-4*").input("3").cached("0.30").cacheCreation("3.75")
+                .output("15").credits("1").rate("long_context_threshold_tokens", "200000")
+                .rate("long_context_input_per_million", "6").rate("long_context_output_per_million", "22.50").build());
+        Event atThreshold = llmEvent("acme", "anthropic", "claude-sonnet-4-20250514", JUNE);
+        atThreshold.inputTokens = 150_000;
+        atThreshold.cacheCreationInputTokens = 50_000;
+        atThreshold.outputTokens = 1_000;
+        Event above = llmEvent("acme", "anthropic", "claude-sonnet-4-20250514", JUNE);
+        above.inputTokens = 150_000;
+        above.cachedInputTokens = 100_000;
+        above.cacheCreationInputTokens = 50_001;
+        above.outputTokens = 1_000;
+
+        Pricer.price(atThreshold, book);
+        Pricer.price(above, book);
+
+        // prompt 200,000 is not above: 150,000 × 3,000 + 50,000 × 3,750 + 1,000 × 15,000
+        // = 450,000,000 + 187,500,000 + 15,000,000 = 652,500,000 nano.
+        assertThat(atThreshold.costNanos).isEqualTo(652_500_000L);
+        // prompt 200,001: 50,000 uncached × 6,000 = 300,000,000; 100,000 cached × 300 = 30,000,000;
+        // 50,001 cache writes × 3,750 = 187,503,750; 1,000 × 22,500 = 22,500,000 → 540,003,750 nano.
+        assertThat(above.costNanos).isEqualTo(540_003_750L);
+        // the input side alone: 300,000,000 + 30,000,000 + 187,503,750
+        assertThat(above.inputCostNanos).isEqualTo(517_503_750L);
+    }
+
+    @Test
     void audioTokensArePricedAtTheAudioRates() {
         PriceBook book = bookOf(entry("openai", "gpt-4o-realtime-preview*").input("5").cached("2.50").output("20")
                 .inputAudio("40").outputAudio("80").credits("8").build());

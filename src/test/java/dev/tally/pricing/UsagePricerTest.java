@@ -127,6 +127,24 @@ class UsagePricerTest {
     }
 
     @Test
+    void anEntryWithOneDirectionLeavesTheOtherUnpriced() {
+        PriceBook book = bookOf(usageEntry("telnyx", "*").rate("per_minute_outbound", "0.01").build());
+        Event outbound = call("outbound", "+14155550100", 90_000);
+        outbound.provider = "telnyx";
+        Event inbound = call("inbound", "+14155550100", 90_000);
+        inbound.provider = "telnyx";
+
+        Pricer.price(outbound, book);
+        Pricer.price(inbound, book);
+
+        // 1.5 minutes × $0.01 = $0.015
+        assertThat(outbound.costNanos).isEqualTo(15_000_000L);
+        assertThat(outbound.costSource).isEqualTo(CostSource.COMPUTED);
+        assertThat(inbound.costNanos).isZero();
+        assertThat(inbound.costSource).isEqualTo(CostSource.UNPRICED);
+    }
+
+    @Test
     void aReportedCostWinsOverTheBook() {
         PriceBook book = bookOf(usageEntry("deepgram", "*").rate("per_audio_minute", "0.0043").build());
         Event stt = event(EventType.STT, "deepgram", "nova-3");

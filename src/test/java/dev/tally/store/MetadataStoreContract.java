@@ -119,4 +119,31 @@ public abstract class MetadataStoreContract {
         assertThat(store.deletePrice("call-uk")).isTrue();
         assertThat(store.prices()).extracting(PriceEntry::id).containsExactlyInAnyOrder("stt", "tts", "sms");
     }
+
+    @Test
+    void aReplacementRetiresAndAddsAtOnceKeepingTiersAndSources() {
+        Map<String, BigDecimal> tiered = new java.util.HashMap<>(Map.of("input_per_million", new BigDecimal("3"),
+                "output_per_million", new BigDecimal("15"), "credit_multiplier", BigDecimal.ONE,
+                "long_context_threshold_tokens", new BigDecimal("200000"),
+                "long_context_input_per_million", new BigDecimal("6"),
+                "long_context_output_per_million", new BigDecimal("22.5")));
+        PriceEntry first = PriceEntry.of("imported-1", null, "anthropic", "claude-tiered", LocalDate.of(2025, 5, 22),
+                null, tiered, "litellm 2026-08-01");
+        PriceEntry other = PriceEntry.of("imported-2", null, "telnyx", "*", LocalDate.of(2025, 1, 1), null,
+                Map.of("per_segment_outbound", new BigDecimal("0.004")), "https://telnyx.com/pricing/messaging");
+        store.replacePrices(List.of(), List.of(first, other));
+        tiered.put("input_per_million", new BigDecimal("3.3"));
+        PriceEntry second = PriceEntry.of("imported-3", null, "anthropic", "claude-tiered", LocalDate.of(2025, 5, 22),
+                null, tiered, "litellm 2026-12-01");
+
+        store.replacePrices(List.of("imported-1"), List.of(second));
+
+        assertThat(store.prices()).usingRecursiveFieldByFieldElementComparator(DECIMALS_BY_VALUE)
+                .containsExactlyInAnyOrder(other, second);
+        assertThat(store.prices()).filteredOn(entry -> entry.id().equals("imported-3")).singleElement()
+                .satisfies(entry -> {
+                    assertThat(entry.longContextThresholdTokens()).isEqualTo(200_000L);
+                    assertThat(entry.source()).isEqualTo("litellm 2026-12-01");
+                });
+    }
 }

@@ -42,7 +42,7 @@ final class ClickHouseMetadataStore implements MetadataStore {
     private static final String KEY_COLUMNS = "id, tenant_id, name, scopes, secret_hash, prefix, member_id,"
             + " created_ms, expires_ms, revoked_ms, version";
     private static final String PRICE_COLUMNS = "id, tenant_id, provider, model, effective_from, prefix, "
-            + String.join(", ", PriceEntry.rateNames()) + ", deleted, version";
+            + String.join(", ", PriceEntry.rateNames()) + ", source, deleted, version";
 
     static final String CLAIMS = "tenant_claims";
     /** Longer than a claim's insert takes and than the instances' clocks differ. */
@@ -211,10 +211,30 @@ final class ClickHouseMetadataStore implements MetadataStore {
         return true;
     }
 
+    @Override
+    public void replacePrices(List<String> retiredIds, List<PriceEntry> added) {
+        for (String id : retiredIds) {
+            deletePrice(id);
+        }
+        if (added.isEmpty()) {
+            return;
+        }
+        StringBuilder rows = new StringBuilder();
+        try {
+            for (PriceEntry entry : added) {
+                rows.append(MAPPER.writeValueAsString(priceNode(entry, false, Versions.after(0)))).append('\n');
+            }
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        http.insert("price_entries", rows.toString());
+    }
+
     private static ObjectNode priceNode(PriceEntry entry, boolean deleted, long version) {
         ObjectNode node = MAPPER.createObjectNode().put("id", entry.id()).put("tenant_id", entry.tenantId())
                 .put("provider", entry.provider()).put("model", entry.model())
-                .put("effective_from", entry.effectiveFrom().toString()).put("prefix", entry.prefix());
+                .put("effective_from", entry.effectiveFrom().toString()).put("prefix", entry.prefix())
+                .put("source", entry.source());
         entry.rates().forEach((rate, value) -> node.put(rate, decimal(rate, value)));
         return node.put("deleted", deleted ? 1 : 0).put("version", version);
     }
@@ -226,7 +246,7 @@ final class ClickHouseMetadataStore implements MetadataStore {
             rates.put(rate, text == null || text.isEmpty() ? null : new BigDecimal(text));
         }
         return PriceEntry.of(row.string("id"), row.string("tenant_id"), row.string("provider"), row.string("model"),
-                LocalDate.parse(row.string("effective_from")), row.string("prefix"), rates);
+                LocalDate.parse(row.string("effective_from")), row.string("prefix"), rates, row.string("source"));
     }
 
     /**

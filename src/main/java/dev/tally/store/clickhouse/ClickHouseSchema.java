@@ -289,12 +289,16 @@ final class ClickHouseSchema {
                 + select.apply(qualified(local ? localName(source) : source)));
     }
 
-    /** The price columns of version 2 (the other units' rates, a call's number prefix), decimal text like the rest. */
+    /**
+     * The price columns added since version 1 (the other units' rates, the long-context tier, a
+     * call's number prefix, the price's source), rates as decimal text like the rest.
+     */
     private static final List<String> ADDED_PRICE_COLUMNS = addedPriceColumns();
 
     private static List<String> addedPriceColumns() {
         List<String> columns = new ArrayList<>(dev.tally.pricing.PriceUnit.addedRates());
         columns.add("prefix");
+        columns.add("source");
         return List.copyOf(columns);
     }
 

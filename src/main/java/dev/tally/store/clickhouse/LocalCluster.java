@@ -204,6 +204,9 @@ public final class LocalCluster implements AutoCloseable {
               <tcp_port>%d</tcp_port>
               <interserver_http_port>%d</interserver_http_port>
               <listen_host>127.0.0.1</listen_host>
+              <!-- above any pause between a client's requests: a server that closes an idle connection
+                   as the client reuses it answers that request with nothing -->
+              <keep_alive_timeout>60</keep_alive_timeout>
               <path>%s/data/</path>
               <tmp_path>%s/tmp/</tmp_path>
               <user_files_path>%s/user_files/</user_files_path>

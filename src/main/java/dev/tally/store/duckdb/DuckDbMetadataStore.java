@@ -46,11 +46,17 @@ public final class DuckDbMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void replacePrices(List<String> retiredIds, List<PriceEntry> added) {
+        prices.replace(retiredIds, added);
+    }
+
+    @Override
     public boolean createTenant(Tenant tenant) {
         return database.metadata(connection -> {
             if (tenant(tenant.id()).isPresent()) {
                 return false;
             }
+
             try (PreparedStatement statement = connection.prepareStatement(
                     "INSERT INTO tenants (" + TENANT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
                 bindTenant(statement, tenant);

@@ -2,10 +2,12 @@ package dev.tally.store.duckdb;
 
 import dev.tally.pricing.PriceEntry;
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,9 +17,10 @@ import java.util.Map;
 
 /** Operator price entries in DuckDB. Deleted entries are flagged, not removed, so an audit can see them. */
 final class DuckDbPrices {
-    /** id, tenant_id, provider, model, effective_from, prefix, then the rates in {@link PriceEntry#rateNames()} order. */
+    /** id, tenant_id, provider, model, effective_from, prefix, the rates in {@link PriceEntry#rateNames()} order, source. */
     private static final String COLUMNS = "id, tenant_id, provider, model, effective_from, prefix, "
-            + String.join(", ", PriceEntry.rateNames());
+            + String.join(", ", PriceEntry.rateNames()) + ", source";
+    private static final int SOURCE = 7 + PriceEntry.rateNames().size();
     private static final int FIRST_RATE = 7;
 
     private final DuckDbDatabase database;
@@ -38,7 +41,8 @@ final class DuckDbPrices {
                         rates.put(PriceEntry.rateNames().get(index), result.getBigDecimal(FIRST_RATE + index));
                     }
                     entries.add(PriceEntry.of(result.getString(1), result.getString(2), result.getString(3),
-                            result.getString(4), result.getDate(5).toLocalDate(), result.getString(6), rates));
+                            result.getString(4), result.getDate(5).toLocalDate(), result.getString(6), rates,
+                            result.getString(SOURCE)));
                 }
             }
             return entries;
@@ -46,10 +50,40 @@ final class DuckDbPrices {
     }
 
     void insert(PriceEntry entry) {
+        replace(List.of(), List.of(entry));
+    }
+
+    /** Retires the ids and stores the entries in one transaction: an import is all or nothing. */
+    void replace(List<String> retiredIds, List<PriceEntry> added) {
         database.metadata(connection -> {
-            String placeholders = String.join(", ", Collections.nCopies(FIRST_RATE - 1 + PriceEntry.rateNames().size(), "?"));
-            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO price_entries (" + COLUMNS
-                    + ") VALUES (" + placeholders + ")")) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN TRANSACTION");
+            }
+            try {
+                for (String id : retiredIds) {
+                    retire(connection, id);
+                }
+                insertRows(connection, added);
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("COMMIT");
+                }
+            } catch (SQLException | RuntimeException failure) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("ROLLBACK");
+                } catch (SQLException rollbackFailure) {
+                    failure.addSuppressed(rollbackFailure);
+                }
+                throw failure;
+            }
+            return null;
+        });
+    }
+
+    private static void insertRows(Connection connection, List<PriceEntry> entries) throws SQLException {
+        String placeholders = String.join(", ", Collections.nCopies(SOURCE, "?"));
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO price_entries (" + COLUMNS
+                + ") VALUES (" + placeholders + ")")) {
+            for (PriceEntry entry : entries) {
                 statement.setString(1, entry.id());
                 statement.setString(2, entry.tenantId());
                 statement.setString(3, entry.provider());
@@ -60,10 +94,10 @@ final class DuckDbPrices {
                 for (BigDecimal rate : entry.rates().values()) {
                     setDecimal(statement, index++, rate);
                 }
+                statement.setString(SOURCE, entry.source());
                 statement.executeUpdate();
             }
-            return null;
-        });
+        }
     }
 
     private static void setDecimal(PreparedStatement statement, int index, BigDecimal value) throws SQLException {
@@ -75,12 +109,14 @@ final class DuckDbPrices {
     }
 
     boolean delete(String id) {
-        return database.metadata(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "UPDATE price_entries SET deleted = true WHERE id = ? AND NOT deleted")) {
-                statement.setString(1, id);
-                return statement.executeUpdate() > 0;
-            }
-        });
+        return database.metadata(connection -> retire(connection, id));
+    }
+
+    private static boolean retire(Connection connection, String id) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE price_entries SET deleted = true WHERE id = ? AND NOT deleted")) {
+            statement.setString(1, id);
+            return statement.executeUpdate() > 0;
+        }
     }
 }

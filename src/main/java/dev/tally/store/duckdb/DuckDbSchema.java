@@ -61,6 +61,7 @@ final class DuckDbSchema {
             statement.execute("ALTER TABLE price_entries ADD COLUMN IF NOT EXISTS " + rate + " DECIMAL(18,6)");
         }
         statement.execute("ALTER TABLE price_entries ADD COLUMN IF NOT EXISTS prefix VARCHAR");
+        statement.execute("ALTER TABLE price_entries ADD COLUMN IF NOT EXISTS source VARCHAR");
     }
 
     /**

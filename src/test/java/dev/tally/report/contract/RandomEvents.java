@@ -21,10 +21,11 @@ final class RandomEvents {
             new String[] {ContractPrices.PROVIDER_UNPRICED, "ghost-1"},
             // the same model name from another provider: one model in call statistics, two pairs in top models
             new String[] {ContractPrices.PROVIDER_UNPRICED, "beta-chat"});
-    private static final List<String[]> STT_MODELS = List.of(new String[] {"deepgram", "nova-2"},
-            new String[] {"openai", "whisper-1"}, new String[] {"deepgram", "nova-3"});
-    private static final List<String[]> TTS_MODELS = List.of(new String[] {"elevenlabs", "turbo"},
-            new String[] {"openai", "tts-1"});
+    // names no bundled catalog prices: the oracle's book prices no audio minute or character
+    private static final List<String[]> STT_MODELS = List.of(new String[] {"acme-voice", "hear-2"},
+            new String[] {ContractPrices.PROVIDER_BETA, "listen-1"}, new String[] {"acme-voice", "hear-3"});
+    private static final List<String[]> TTS_MODELS = List.of(new String[] {"acme-voice", "speak-turbo"},
+            new String[] {ContractPrices.PROVIDER_BETA, "say-1"});
     private static final List<Long> DROP_OFF_EDGES_MILLIS = List.of(0L, 29_999L, 30_000L, 30_001L, 59_999L, 60_000L,
             60_001L, 180_000L, 180_001L, 300_000L, 300_001L);
     private static final List<Integer> GSM_EDGES = List.of(0, 1, 153, 160, 161, 306, 307, 459, 460);
