@@ -128,16 +128,16 @@ final class ClickHouseChatReferences {
      */
     void completeExisting(boolean tablesAreNew, long nowMs) {
         if (tablesAreNew || empty(OWNERS) && any("type = 'chat'")) {
-            http.execute("INSERT INTO " + OWNERS + " " + ownersView("events"));
+            http.executeUpgrade("INSERT INTO " + OWNERS + " " + ownersView("events"));
         }
         String referencing = "type IN ('message', 'llm') AND chat_id IS NOT NULL";
         if (tablesAreNew || empty(REFERENCES) && any(referencing)) {
-            http.execute("INSERT INTO " + REFERENCES + " SELECT DISTINCT tenant_id, assumeNotNull(chat_id),"
+            http.executeUpgrade("INSERT INTO " + REFERENCES + " SELECT DISTINCT tenant_id, assumeNotNull(chat_id),"
                     + " intDiv(time_ms, " + HOUR_MS + ") FROM events WHERE " + referencing);
         }
         String members = "type IN ('chat', 'message', 'llm')";
         if (tablesAreNew || empty(ClickHouseMemberUsage.TABLE) && !empty(ClickHouseRollups.HOURS) && any(members)) {
-            http.execute("INSERT INTO " + ClickHouseRollups.MARKS + " SELECT tenant_id, intDiv(time_ms, " + HOUR_MS
+            http.executeUpgrade("INSERT INTO " + ClickHouseRollups.MARKS + " SELECT tenant_id, intDiv(time_ms, " + HOUR_MS
                     + ") AS hour, toUInt64(" + nowMs + ") FROM events WHERE " + members + " GROUP BY tenant_id, hour");
         }
     }

@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,11 @@ final class ClickHouseHttp {
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseHttp.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * For the statements that bring a database of an earlier release up to date when it opens: on
+     * 100M events one copies or groups every row, which takes minutes, more on a loaded machine.
+     */
+    private static final Duration UPGRADE_TIMEOUT = Duration.ofHours(6);
 
     private final List<URI> endpoints;
     private final Map<String, String> settings;
@@ -60,10 +66,15 @@ final class ClickHouseHttp {
         send(null, statement, Map.of());
     }
 
+    /** As {@link #execute}, for a statement over every stored row that an upgrade runs once: no five-minute limit. */
+    void executeUpgrade(String statement) {
+        send(null, statement, Map.of(), null, UPGRADE_TIMEOUT);
+    }
+
     /** Runs a statement on one given endpoint: schema changes that must reach every node. */
     void executeOn(URI endpoint, String statement) {
         try {
-            post(endpoint, statement, Map.of(), null);
+            post(endpoint, statement, Map.of(), null, REQUEST_TIMEOUT);
         } catch (Unreachable unreachable) {
             throw new ClickHouseException(endpoint.getHost() + ":" + endpoint.getPort() + " is unreachable: "
                     + unreachable.cause, unreachable.cause);
@@ -185,6 +196,11 @@ final class ClickHouseHttp {
     }
 
     private String send(String queryParameter, String body, Map<String, String> extra, String contentType) {
+        return send(queryParameter, body, extra, contentType, REQUEST_TIMEOUT);
+    }
+
+    private String send(String queryParameter, String body, Map<String, String> extra, String contentType,
+                        Duration timeout) {
         Map<String, String> parameters = new LinkedHashMap<>(extra);
         if (queryParameter != null) {
             parameters.put("query", queryParameter);
@@ -194,7 +210,7 @@ final class ClickHouseHttp {
         for (int attempt = 0; attempt < endpoints.size(); attempt++) {
             int index = (start + attempt) % endpoints.size();
             try {
-                String answer = post(endpoints.get(index), body, parameters, contentType);
+                String answer = post(endpoints.get(index), body, parameters, contentType, timeout);
                 preferred.set(index);
                 return answer;
             } catch (Unreachable unreachable) {
@@ -205,7 +221,8 @@ final class ClickHouseHttp {
                 + (lastFailure == null ? "" : lastFailure), lastFailure);
     }
 
-    private String post(URI endpoint, String body, Map<String, String> parameters, String contentType) {
+    private String post(URI endpoint, String body, Map<String, String> parameters, String contentType,
+                        Duration timeout) {
         StringBuilder url = new StringBuilder(endpoint.getScheme()).append("://").append(endpoint.getHost());
         if (endpoint.getPort() >= 0) {
             url.append(':').append(endpoint.getPort());
@@ -230,7 +247,7 @@ final class ClickHouseHttp {
             url.append(encode(parameter.getKey())).append('=').append(encode(parameter.getValue()));
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString()))
-                .timeout(REQUEST_TIMEOUT)
+                .timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (contentType != null) {
             request.header("Content-Type", contentType);
@@ -238,6 +255,11 @@ final class ClickHouseHttp {
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpTimeoutException stillRunning) {
+            // the endpoint took the statement and may still be running it: sending it to another
+            // endpoint would run it twice
+            throw new ClickHouseException("no answer from " + endpoint.getHost() + ":" + endpoint.getPort()
+                    + " within " + timeout + "; the statement may still be running there", stillRunning);
         } catch (IOException failure) {
             throw new Unreachable(failure);
         } catch (InterruptedException interrupted) {

@@ -165,7 +165,7 @@ final class ClickHouseRollups {
             return;
         }
         for (RawTable table : RawTable.values()) {
-            http.execute("INSERT INTO " + MARKS + " SELECT tenant_id, intDiv(time_ms, " + HOUR_MS + ") AS hour, toUInt64("
+            http.executeUpgrade("INSERT INTO " + MARKS + " SELECT tenant_id, intDiv(time_ms, " + HOUR_MS + ") AS hour, toUInt64("
                     + clock.getAsLong() + ") FROM " + table.tableName() + " GROUP BY tenant_id, hour");
         }
     }

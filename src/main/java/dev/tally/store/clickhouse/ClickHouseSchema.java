@@ -194,7 +194,7 @@ final class ClickHouseSchema {
         calls(statements, CALLS_NEXT);
         run(statements);
         String columnList = EventColumns.ALL.stream().map(EventColumn::name).collect(Collectors.joining(", "));
-        http.execute("INSERT INTO " + qualified(CALLS_NEXT) + " (" + columnList + ", version, deleted) SELECT "
+        http.executeUpgrade("INSERT INTO " + qualified(CALLS_NEXT) + " (" + columnList + ", version, deleted) SELECT "
                 + columnList + ", version, 0 FROM " + qualified("calls") + " FINAL");
         swapIn("calls", CALLS_NEXT, CALLS_BEFORE_TIME_ORDER, List.of("deleted UInt8"));
     }
@@ -253,7 +253,7 @@ final class ClickHouseSchema {
                 .filter(name -> columns.contains(stored + "." + name)).toList();
         String columnList = String.join(", ", copied);
         String version = copied.contains("revision") ? "toUInt64(revision)" : "toUInt64(0)";
-        http.execute("INSERT INTO " + qualified(EVENTS_NEXT) + " (" + columnList + ", version, deleted) SELECT "
+        http.executeUpgrade("INSERT INTO " + qualified(EVENTS_NEXT) + " (" + columnList + ", version, deleted) SELECT "
                 + columnList + ", " + version + ", 0 FROM " + qualified("events") + " FINAL");
         swapIn("events", EVENTS_NEXT, EVENTS_BEFORE_REVISIONS, List.of("version UInt64", "deleted UInt8"));
     }

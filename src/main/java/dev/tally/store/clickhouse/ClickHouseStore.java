@@ -37,7 +37,7 @@ public final class ClickHouseStore {
     private static void recordExistingIds(ClickHouseHttp http) {
         if (http.query("SELECT count() AS n FROM " + ClickHouseSchema.EVENT_IDS).get(0).longValue("n") == 0
                 && http.query("SELECT count() AS n FROM events").get(0).longValue("n") > 0) {
-            http.execute("INSERT INTO " + ClickHouseSchema.EVENT_IDS + " (tenant_id, id_hash, id, type, time_ms, revision)"
+            http.executeUpgrade("INSERT INTO " + ClickHouseSchema.EVENT_IDS + " (tenant_id, id_hash, id, type, time_ms, revision)"
                     + " SELECT tenant_id, id_hash, id, type, time_ms, revision FROM " + ClickHouseSchema.rows(RawTable.EVENTS)
                     + "1 = 1");
         }
@@ -47,7 +47,7 @@ public final class ClickHouseStore {
     private static void recordExistingCallStates(ClickHouseHttp http) {
         if (http.query("SELECT count() AS n FROM " + ClickHouseSchema.CALL_STATES).get(0).longValue("n") == 0
                 && http.query("SELECT count() AS n FROM calls").get(0).longValue("n") > 0) {
-            http.execute("INSERT INTO " + ClickHouseSchema.CALL_STATES + " (tenant_id, id_hash, id, time_ms, landed,"
+            http.executeUpgrade("INSERT INTO " + ClickHouseSchema.CALL_STATES + " (tenant_id, id_hash, id, time_ms, landed,"
                     + " status, version, revision) SELECT tenant_id, id_hash, id, time_ms, toUInt8(1), status, version,"
                     + " revision FROM " + ClickHouseSchema.rows(RawTable.CALLS) + "1 = 1");
         }
