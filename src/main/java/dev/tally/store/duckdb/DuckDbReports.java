@@ -1,6 +1,12 @@
 package dev.tally.store.duckdb;
 
 import dev.tally.store.ReportStore;
+import dev.tally.store.callcost.CallCostDeltas;
+import dev.tally.store.callcost.CallCostDetail;
+import dev.tally.store.callcost.CallCostQuery;
+import dev.tally.store.callcost.CallCostReads;
+import dev.tally.store.callcost.CallCostSummary;
+import dev.tally.store.callcost.CostComponent;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.RollupRelations;
@@ -8,7 +14,10 @@ import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlDialect;
+import dev.tally.ingest.dedup.IdFingerprint;
+import dev.tally.store.sql.SqlBuilder;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How DuckDB answers reports: the rollup tables for the whole slots a read spans and the raw rows
@@ -20,11 +29,15 @@ final class DuckDbReports implements ReportStore {
     private final DuckDbDatabase database;
     private final SqlDialect dialect;
     private final boolean readsRollups;
+    private final CallCostReads callCosts;
 
     DuckDbReports(DuckDbDatabase database, SqlDialect dialect, boolean readsRollups) {
         this.database = database;
         this.dialect = dialect;
         this.readsRollups = readsRollups;
+        String events = rows(RawTable.EVENTS);
+        this.callCosts = new CallCostReads(this::query, rows(RawTable.CALLS), dialect,
+                readsRollups ? new StoredParts(events) : CallCostReads.rawParts(events, dialect));
     }
 
     @Override
@@ -54,5 +67,50 @@ final class DuckDbReports implements ReportStore {
         Sql sql = readsRollups ? MemberUsageRollup.readTable(tenantId, memberId, firstDay, lastDay)
                 : MemberUsageRollup.readRaw(rows(RawTable.EVENTS), tenantId, memberId, firstDay, lastDay);
         return MemberUsageRollup.totals(query(sql).get(0));
+    }
+
+    @Override
+    public Optional<CallCostDetail> callCost(String tenantId, String callId) {
+        return callCosts.callCost(tenantId, callId);
+    }
+
+    @Override
+    public CallCostSummary callCosts(CallCostQuery query) {
+        return callCosts.callCosts(query);
+    }
+
+    /**
+     * Parts from the per-call table the writer keeps ({@link CallCostDeltas}): a tenant's calls' sums
+     * without reading their events, and one call's events read only between its first and last part's time.
+     */
+    private final class StoredParts implements CallCostReads.Parts {
+        private final String events;
+
+        StoredParts(String events) {
+            this.events = events;
+        }
+
+        @Override
+        public Sql sums(String tenantId) {
+            SqlBuilder sql = new SqlBuilder().append("(SELECT call_id AS call_key");
+            for (CostComponent component : CostComponent.PARTS) {
+                sql.append(", sum(" + component.column() + ")::BIGINT AS part_" + component.key());
+            }
+            return sql.append(", sum(unpriced)::BIGINT AS part_unpriced FROM " + CallCostDeltas.TABLE
+                    + " WHERE tenant_id = ").value(tenantId).append(" GROUP BY call_id)").build();
+        }
+
+        @Override
+        public Sql events(String tenantId, String callId) {
+            Row bounds = query(new SqlBuilder().append("SELECT sum(events) AS part_events, min(first_ms) AS first_part,"
+                    + " max(last_ms) AS last_part FROM " + CallCostDeltas.TABLE + " WHERE tenant_id = ").value(tenantId)
+                    .append(" AND call_hash = ").value(IdFingerprint.of(tenantId, callId))
+                    .append(" AND call_id = ").value(callId).build()).get(0);
+            if (bounds.longValue("part_events") == 0) {
+                return null;
+            }
+            return CallCostReads.partEvents(events, tenantId, callId, bounds.longValue("first_part"),
+                    bounds.longValue("last_part"));
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tally.store.duckdb;
 
+import dev.tally.store.callcost.CallCostDeltas;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
@@ -47,6 +48,10 @@ final class DuckDbRollups {
     /** Delta rows of the write in progress, counted once it commits. */
     private final Map<RollupTable, Long> pendingRows = new java.util.IdentityHashMap<>();
     private long pendingMemberRows;
+    private long pendingCallCostRows;
+    /** Per-call cost delta rows since that table was last folded, and the rows that fold left. */
+    private long callCostRowsSinceCompaction;
+    private long callCostRowsAfterCompaction;
 
     DuckDbRollups() {
         for (RollupTable table : Rollups.ALL) {
@@ -90,15 +95,24 @@ final class DuckDbRollups {
         statement.execute("CREATE TABLE IF NOT EXISTS " + MemberUsageRollup.TABLE + " (tenant_id VARCHAR NOT NULL,"
                 + " day BIGINT NOT NULL, member_id VARCHAR NOT NULL, chats BIGINT NOT NULL, messages BIGINT NOT NULL,"
                 + " credits_micros BIGINT NOT NULL)");
+        statement.execute(CALL_COSTS_CREATE);
         statement.execute("CREATE TABLE IF NOT EXISTS rollup_state (version INTEGER NOT NULL)");
         statement.execute(RollupJournal.CREATE);
     }
+
+    /** The per-call cost table: delta rows keyed by the call, folded to one row a call sorted by its hash. */
+    private static final String CALL_COSTS_CREATE = "CREATE TABLE IF NOT EXISTS " + CallCostDeltas.TABLE + " ("
+            + CallCostDeltas.COLUMNS.stream().map(column -> column + switch (column) {
+                case "tenant_id", "call_id" -> " VARCHAR NOT NULL";
+                default -> " BIGINT NOT NULL";
+            }).collect(Collectors.joining(", ")) + ")";
 
     private static void dropTables(Statement statement) throws SQLException {
         for (RollupTable table : Rollups.ALL) {
             statement.execute("DROP TABLE IF EXISTS " + table.name());
         }
         statement.execute("DROP TABLE IF EXISTS " + MemberUsageRollup.TABLE);
+        statement.execute("DROP TABLE IF EXISTS " + CallCostDeltas.TABLE);
     }
 
     /** Appends the member usage deltas of one write, in the caller's open transaction. */
@@ -107,8 +121,14 @@ final class DuckDbRollups {
             return;
         }
         List<Object[]> rows = deltas.rows();
-        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA,
-                MemberUsageRollup.TABLE)) {
+        appendTextAndWholeNumbers(connection, MemberUsageRollup.TABLE, rows);
+        pendingMemberRows += rows.size();
+    }
+
+    /** Appends rows whose every value is a text or a whole number, none NULL. */
+    private static void appendTextAndWholeNumbers(DuckDBConnection connection, String table, List<Object[]> rows)
+            throws SQLException {
+        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
             for (Object[] row : rows) {
                 appender.beginRow();
                 for (Object value : row) {
@@ -121,7 +141,6 @@ final class DuckDbRollups {
                 appender.endRow();
             }
         }
-        pendingMemberRows += rows.size();
     }
 
     /** Appends the deltas of one write, in the caller's open transaction. */
@@ -156,12 +175,23 @@ final class DuckDbRollups {
             pendingRows.merge(table, (long) rows.size(), Long::sum);
             faults.reached(WriteStep.ROLLUP_TABLE_APPENDED);
         }
+        appendCallCosts(connection, deltas.callCosts());
+    }
+
+    private void appendCallCosts(DuckDBConnection connection, CallCostDeltas deltas) throws SQLException {
+        if (deltas.isEmpty()) {
+            return;
+        }
+        List<Object[]> rows = deltas.rows();
+        appendTextAndWholeNumbers(connection, CallCostDeltas.TABLE, rows);
+        pendingCallCostRows += rows.size();
     }
 
     /** The write's delta rows are committed: they count towards the next fold. */
     void committed() {
         pendingRows.forEach((table, rows) -> rowCounts.get(table)[0] += rows);
         memberRowsSinceCompaction += pendingMemberRows;
+        callCostRowsSinceCompaction += pendingCallCostRows;
         rolledBack();
     }
 
@@ -169,10 +199,13 @@ final class DuckDbRollups {
     void rolledBack() {
         pendingRows.clear();
         pendingMemberRows = 0;
+        pendingCallCostRows = 0;
     }
 
     boolean compactionDue() {
-        return memberRowsSinceCompaction >= COMPACT_AFTER_ROWS || Rollups.ALL.stream().anyMatch(this::due);
+        return memberRowsSinceCompaction >= COMPACT_AFTER_ROWS
+                || callCostRowsSinceCompaction >= Math.max(COMPACT_AFTER_ROWS, callCostRowsAfterCompaction)
+                || Rollups.ALL.stream().anyMatch(this::due);
     }
 
     private boolean due(RollupTable table) {
@@ -182,6 +215,8 @@ final class DuckDbRollups {
 
     boolean idleCompactionDue() {
         return memberRowsSinceCompaction > 0 && memberRowsSinceCompaction >= memberRowsAfterCompaction / IDLE_COMPACT_SHARE
+                || callCostRowsSinceCompaction > 0
+                        && callCostRowsSinceCompaction >= callCostRowsAfterCompaction / IDLE_COMPACT_SHARE
                 || Rollups.ALL.stream().anyMatch(this::idleDue);
     }
 
@@ -230,9 +265,17 @@ final class DuckDbRollups {
                 statement.execute("INSERT INTO " + MemberUsageRollup.TABLE + " SELECT * FROM rollup_compacted");
                 long rows = count(statement, "rollup_compacted");
                 statement.execute("DROP TABLE rollup_compacted");
+                // Sorted by the call's hash, so one call's row is found in the one row group whose min/max cover it.
+                statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS " + foldedCallCosts()
+                        + " ORDER BY tenant_id, call_hash");
+                statement.execute("DELETE FROM " + CallCostDeltas.TABLE);
+                statement.execute("INSERT INTO " + CallCostDeltas.TABLE + " SELECT * FROM rollup_compacted");
+                callCostRowsAfterCompaction = count(statement, "rollup_compacted");
+                statement.execute("DROP TABLE rollup_compacted");
                 return rows;
             }
         });
+        callCostRowsSinceCompaction = 0;
         memberRowsAfterCompaction = memberRows;
         remaining.forEach((table, count) -> rowCounts.put(table, new long[] {0, count}));
         memberRowsSinceCompaction = 0;
@@ -256,6 +299,21 @@ final class DuckDbRollups {
                 + " GROUP BY ALL HAVING sum(chats) <> 0 OR sum(messages) <> 0 OR sum(credits_micros) <> 0";
     }
 
+    /** One row per call of the per-call cost table; calls whose parts were all taken back are left out. */
+    static String foldedCallCosts() {
+        StringBuilder sums = new StringBuilder();
+        for (String column : CallCostDeltas.COLUMNS.subList(3, CallCostDeltas.COLUMNS.size())) {
+            String combine = switch (column) {
+                case "first_ms" -> "min";
+                case "last_ms" -> "max";
+                default -> "sum";
+            };
+            sums.append(", ").append(combine).append("(").append(column).append(")::BIGINT AS ").append(column);
+        }
+        return "SELECT tenant_id, call_hash, call_id" + sums + " FROM " + CallCostDeltas.TABLE
+                + " GROUP BY ALL HAVING sum(events) <> 0";
+    }
+
     private static String combined(RollupTable.Measure measure) {
         return switch (measure.combine()) {
             case SUM -> "sum(" + measure.name() + ")::BIGINT AS " + measure.name();
@@ -277,6 +335,7 @@ final class DuckDbRollups {
             version = done.getInt(1);
         }
         if (version == Rollups.VERSION) {
+            backfillCallCostsIfMissing(connection);
             countStoredRows(connection);
             return;
         }
@@ -299,6 +358,55 @@ final class DuckDbRollups {
     }
 
     /**
+     * A store written before the per-call cost table existed has an empty one beside events naming
+     * calls: it is filled from them once, in one transaction, as a rebuild would.
+     */
+    private void backfillCallCostsIfMissing(DuckDBConnection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            if (count(statement, CallCostDeltas.TABLE) > 0 || !anyPartStored(statement)) {
+                return;
+            }
+        }
+        DuckDbTransaction.inTransaction(connection, () -> {
+            backfillCallCosts(connection);
+            return null;
+        });
+        rolledBack();
+    }
+
+    private static boolean anyPartStored(Statement statement) throws SQLException {
+        try (ResultSet result = statement.executeQuery("SELECT count(*) FROM (SELECT 1 FROM events WHERE call_id IS NOT"
+                + " NULL LIMIT 1)")) {
+            result.next();
+            return result.getLong(1) > 0;
+        }
+    }
+
+    /** Appends the per-call cost rows of every stored event naming a call, in the caller's transaction. */
+    private void backfillCallCosts(DuckDBConnection connection) throws SQLException {
+        Rollups.Deltas deltas = new Rollups.Deltas();
+        long pending = 0;
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS
+                     + " FROM events WHERE call_id IS NOT NULL")) {
+            ResultSetMetaData meta = result.getMetaData();
+            while (result.next()) {
+                Map<String, Object> values = new LinkedHashMap<>();
+                for (int column = 1; column <= meta.getColumnCount(); column++) {
+                    values.put(meta.getColumnLabel(column), result.getObject(column));
+                }
+                deltas.callCosts().add(StoredEvent.fromRow(new Row(values)));
+                if (++pending == 1_000_000) {
+                    appendCallCosts(connection, deltas.callCosts());
+                    deltas = new Rollups.Deltas();
+                    pending = 0;
+                }
+            }
+        }
+        appendCallCosts(connection, deltas.callCosts());
+    }
+
+    /**
      * A store opened on a file starts its fold counts from the rows the tables hold, as if just
      * folded: otherwise the first idle moment after a restart would rewrite every large table
      * at once, holding up the writes that follow.
@@ -309,6 +417,7 @@ final class DuckDbRollups {
                 rowCounts.put(table, new long[] {0, count(statement, table.name())});
             }
             memberRowsAfterCompaction = count(statement, MemberUsageRollup.TABLE);
+            callCostRowsAfterCompaction = count(statement, CallCostDeltas.TABLE);
         }
     }
 
@@ -323,10 +432,12 @@ final class DuckDbRollups {
      * For a bulk load that appended the delta rows of {@link Rollups#ALL} itself: fills the member
      * usage table from the stored events and records the rollups as current.
      */
-    static void completeBulkLoad(Connection connection) throws SQLException {
+    static void completeBulkLoad(DuckDBConnection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("DELETE FROM " + MemberUsageRollup.TABLE);
             statement.execute(MEMBER_USAGE_BACKFILL);
+            statement.execute("DELETE FROM " + CallCostDeltas.TABLE);
+            new DuckDbRollups().backfillCallCosts(connection);
             statement.execute("DELETE FROM rollup_state");
             statement.execute("INSERT INTO rollup_state VALUES (" + Rollups.VERSION + ")");
         }

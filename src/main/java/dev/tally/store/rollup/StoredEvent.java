@@ -12,7 +12,7 @@ public final class StoredEvent {
             + " ended_ms, duration_ms, sentiment, provider, model, kind, input_tokens, cached_input_tokens,"
             + " cache_creation_input_tokens, output_tokens, input_audio_tokens, output_audio_tokens, characters,"
             + " audio_duration_ms, segments, cost_nanos, cost_source, credits_micros, input_cost_nanos, output_cost_nanos,"
-            + " exception";
+            + " exception, call_id";
 
     private StoredEvent() {
     }
@@ -49,6 +49,7 @@ public final class StoredEvent {
         event.inputCostNanos = row.longValue("input_cost_nanos");
         event.outputCostNanos = row.longValue("output_cost_nanos");
         event.exception = row.string("exception");
+        event.callId = row.string("call_id");
         return event;
     }
 
