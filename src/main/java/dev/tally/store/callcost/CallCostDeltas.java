@@ -20,6 +20,8 @@ import java.util.Optional;
  */
 public final class CallCostDeltas {
     public static final String TABLE = "call_costs";
+    /** The calls whose cost a write may have changed since the per-call rows were last rebuilt: (tenant_id, call_hash). */
+    public static final String CHANGED_TABLE = "call_costs_changed";
     private static final int EVENTS = 0;
     private static final int UNPRICED = 1;
     private static final int FIRST = 2;
@@ -32,6 +34,8 @@ public final class CallCostDeltas {
     }
 
     private final Map<Key, long[]> sums = new HashMap<>();
+    /** Every call a state or a part of this write touched. */
+    private final java.util.Set<Key> changed = new java.util.HashSet<>();
 
     private static List<String> columns() {
         List<String> columns = new ArrayList<>(List.of("tenant_id", "call_hash", "call_id", "events", "unpriced",
@@ -51,10 +55,15 @@ public final class CallCostDeltas {
     }
 
     private void apply(Event event, int sign) {
+        if (event.type == dev.tally.event.EventType.CALL) {
+            changed.add(new Key(event.tenantId, event.id));
+            return;
+        }
         Optional<CostComponent> part = CostComponent.partOf(event);
         if (part.isEmpty()) {
             return;
         }
+        changed.add(new Key(event.tenantId, event.callId));
         long[] values = sums.computeIfAbsent(new Key(event.tenantId, event.callId), key -> {
             long[] fresh = new long[FIRST_PART + CostComponent.PARTS.size()];
             fresh[FIRST] = Long.MAX_VALUE;
@@ -73,6 +82,13 @@ public final class CallCostDeltas {
 
     public boolean isEmpty() {
         return sums.isEmpty();
+    }
+
+    /** The (tenant_id, call_hash) of every call this write touched: its row kept ready is no longer current. */
+    public List<Object[]> changedRows() {
+        List<Object[]> rows = new ArrayList<>(changed.size());
+        changed.forEach(key -> rows.add(new Object[] {key.tenantId(), IdFingerprint.of(key.tenantId(), key.callId())}));
+        return rows;
     }
 
     /** Rows in {@link #COLUMNS} order. */

@@ -24,16 +24,26 @@ public final class CallCostReads {
     /** Where a store reads the parts of calls from. */
     public interface Parts {
         /**
-         * A tenant's calls' parts, a parenthesised relation of {@code call_key}, one {@code part_<component>}
-         * column per {@link CostComponent#PARTS} and {@code part_unpriced}, one row per call at most.
+         * The parts of a tenant's calls that meet {@code calls} (conditions over the store's current call
+         * rows, {@code tenant_id} first), a parenthesised relation of {@code call_key}, one
+         * {@code part_<component>} column per {@link CostComponent#PARTS} and {@code part_unpriced}, one
+         * row per call at most. Only the calls asked for are added up, not the tenant's every call.
          */
-        Sql sums(String tenantId);
+        Sql sums(String tenantId, Sql calls);
 
         /**
          * The events naming one call that add to a part, a {@code SELECT} of {@code id, type, time_ms,
          * cost_nanos, cost_source, provider, model, kind}, or null when the store knows there are none.
          */
         Sql events(String tenantId, String callId);
+
+        /**
+         * The request's per-call rows ({@link #PER_CALL_COLUMNS}) as a parenthesised relation, when the
+         * store keeps them ready; empty to have them joined from the calls and {@link #sums}.
+         */
+        default Optional<Sql> perCall(CallCostQuery request, Sql condition) {
+            return Optional.empty();
+        }
     }
 
     private final Function<Sql, List<Row>> query;
@@ -52,11 +62,12 @@ public final class CallCostReads {
     }
 
     /** Parts added up from raw event rows ({@code ReportStore.rows(EVENTS)}), for a store without a per-call table. */
-    public static Parts rawParts(String eventRows, SqlDialect dialect) {
+    public static Parts rawParts(String eventRows, String callRows, SqlDialect dialect) {
         return new Parts() {
             @Override
-            public Sql sums(String tenantId) {
-                SqlBuilder sql = new SqlBuilder().append("(SELECT " + dialect.knownNotNull("call_id") + " AS call_key");
+            public Sql sums(String tenantId, Sql calls) {
+                SqlBuilder sql = new SqlBuilder().append("(SELECT tenant_id, " + dialect.knownNotNull("call_id")
+                        + " AS call_key");
                 for (CostComponent component : CostComponent.PARTS) {
                     sql.append(", " + dialect.signedInteger("sum(CASE WHEN " + component.sqlCondition()
                             + " THEN cost_nanos ELSE 0 END)") + " AS part_" + component.key());
@@ -64,7 +75,8 @@ public final class CallCostReads {
                 return sql.append(", " + dialect.signedInteger("sum(CASE WHEN cost_source = " + UNPRICED
                                 + " THEN 1 ELSE 0 END)") + " AS part_unpriced FROM " + eventRows + "tenant_id = ")
                         .value(tenantId).append(" AND call_id IS NOT NULL AND type IN " + CostComponent.partTypesSql()
-                                + " GROUP BY call_id)").build();
+                                + " AND call_id IN (SELECT id FROM " + callRows).append(calls)
+                        .append(") GROUP BY tenant_id, call_id)").build();
             }
 
             @Override
@@ -152,29 +164,61 @@ public final class CallCostReads {
         return new CallCostSummary(groupRows, calls(query.apply(listed.build())), calls(query.apply(mismatched.build())));
     }
 
-    /**
-     * One row per call of the request: the call's latest state, its parts (0 where none) and their
-     * sum; every expression under a name of its own, so none meets an output column of its name.
-     */
+    /** The request's calls as conditions over call rows, {@code tenant_id} first. */
+    private static Sql callCondition(CallCostQuery request) {
+        SqlBuilder calls = new SqlBuilder().append("tenant_id = ").value(request.tenantId())
+                .append(" AND time_ms >= ").value(request.fromMs()).append(" AND time_ms < ").value(request.toMs());
+        if (request.agentId() != null) {
+            calls.append(" AND agent_id = ").value(request.agentId());
+        }
+        return calls.build();
+    }
+
+    /** One row per call of the request, in the columns of {@link #PER_CALL_COLUMNS}. */
     private Sql perCall(CallCostQuery request) {
-        SqlBuilder sql = new SqlBuilder().append("(SELECT call_key, agent_id, provider, status, time_ms, duration_ms,"
-                + " reported_total_cost_nanos, telephony_cost AS " + CostComponent.TELEPHONY.column());
+        Sql condition = callCondition(request);
+        return parts.perCall(request, condition).orElseGet(() -> new SqlBuilder().append("(")
+                .append(perCall(callRows, condition, parts.sums(request.tenantId(), condition))).append(")").build());
+    }
+
+    /** The columns of a per-call row, after {@code tenant_id} and {@code call_hash}. */
+    public static final List<String> PER_CALL_COLUMNS = perCallColumns();
+
+    private static List<String> perCallColumns() {
+        List<String> columns = new ArrayList<>(List.of("call_key", "agent_id", "provider", "status", "time_ms",
+                "duration_ms", "reported_total_cost_nanos"));
+        for (CostComponent component : CostComponent.values()) {
+            columns.add(component.column());
+        }
+        columns.addAll(List.of("unpriced_events", "total_nanos"));
+        return List.copyOf(columns);
+    }
+
+    /**
+     * A {@code SELECT} of one row per call meeting {@code condition} (over {@code callRows}, a table
+     * and an open {@code WHERE}): {@code tenant_id}, {@code call_hash}, then {@link #PER_CALL_COLUMNS}:
+     * the call's latest state, its parts (0 where none) and their sum. Every expression under a name
+     * of its own, so none meets an output column of its name.
+     *
+     * @param parts a relation of the parts of at least these calls: {@code tenant_id}, {@code call_key},
+     *     {@code part_<component>} and {@code part_unpriced}, one row per call
+     */
+    public static Sql perCall(String callRows, Sql condition, Sql parts) {
+        SqlBuilder sql = new SqlBuilder().append("SELECT tenant_id, id_hash AS call_hash, call_key, agent_id,"
+                + " provider, status, time_ms, duration_ms, reported_total_cost_nanos, telephony_cost AS "
+                + CostComponent.TELEPHONY.column());
         StringBuilder total = new StringBuilder("telephony_cost");
         for (CostComponent component : CostComponent.PARTS) {
             String part = "coalesce(part_" + component.key() + ", 0)";
             sql.append(", " + part + " AS " + component.column());
             total.append(" + ").append(part);
         }
-        sql.append(", call_unpriced + coalesce(part_unpriced, 0) AS unpriced_events, " + total + " AS total_nanos"
-                + " FROM (SELECT id AS call_key, agent_id, provider, status, time_ms, duration_ms,"
+        return sql.append(", call_unpriced + coalesce(part_unpriced, 0) AS unpriced_events, " + total + " AS total_nanos"
+                + " FROM (SELECT tenant_id, id_hash, id AS call_key, agent_id, provider, status, time_ms, duration_ms,"
                 + " reported_total_cost_nanos, cost_nanos AS telephony_cost, CASE WHEN cost_source = " + UNPRICED
-                + " THEN 1 ELSE 0 END AS call_unpriced FROM " + callRows + "tenant_id = ").value(request.tenantId())
-                .append(" AND time_ms >= ").value(request.fromMs()).append(" AND time_ms < ").value(request.toMs());
-        if (request.agentId() != null) {
-            sql.append(" AND agent_id = ").value(request.agentId());
-        }
-        return sql.append(") AS calls_in_range LEFT JOIN ").append(parts.sums(request.tenantId()))
-                .append(" AS call_parts USING (call_key))").build();
+                + " THEN 1 ELSE 0 END AS call_unpriced FROM " + callRows).append(condition)
+                .append(") AS calls_in_range LEFT JOIN ").append(parts).append(" AS call_parts USING (tenant_id, call_key)")
+                .build();
     }
 
     private static List<CallCost> calls(List<Row> rows) {

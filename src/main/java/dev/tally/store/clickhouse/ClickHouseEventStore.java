@@ -95,7 +95,7 @@ public final class ClickHouseEventStore implements EventStore {
         this.callStates = new ClickHouseCallStates(http);
         this.chatReferences = new ClickHouseChatReferences(http);
         this.callCosts = new CallCostReads(this::query, rows(RawTable.CALLS), dialect,
-                CallCostReads.rawParts(rows(RawTable.EVENTS), dialect));
+                CallCostReads.rawParts(rows(RawTable.EVENTS), rows(RawTable.CALLS), dialect));
         this.recomputation = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "clickhouse-rollups");
             thread.setDaemon(true);

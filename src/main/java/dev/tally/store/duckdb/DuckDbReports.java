@@ -37,7 +37,7 @@ final class DuckDbReports implements ReportStore {
         this.readsRollups = readsRollups;
         String events = rows(RawTable.EVENTS);
         this.callCosts = new CallCostReads(this::query, rows(RawTable.CALLS), dialect,
-                readsRollups ? new StoredParts(events) : CallCostReads.rawParts(events, dialect));
+                readsRollups ? new StoredParts(events) : CallCostReads.rawParts(events, rows(RawTable.CALLS), dialect));
     }
 
     @Override
@@ -91,13 +91,33 @@ final class DuckDbReports implements ReportStore {
         }
 
         @Override
-        public Sql sums(String tenantId) {
-            SqlBuilder sql = new SqlBuilder().append("(SELECT call_id AS call_key");
+        public Sql sums(String tenantId, Sql calls) {
+            SqlBuilder sql = new SqlBuilder().append("(SELECT tenant_id, call_id AS call_key");
             for (CostComponent component : CostComponent.PARTS) {
                 sql.append(", sum(" + component.column() + ")::BIGINT AS part_" + component.key());
             }
+            // the calls' id hashes are the rows' call hashes: a semi-join on integers before anything is added up
             return sql.append(", sum(unpriced)::BIGINT AS part_unpriced FROM " + CallCostDeltas.TABLE
-                    + " WHERE tenant_id = ").value(tenantId).append(" GROUP BY call_id)").build();
+                    + " WHERE tenant_id = ").value(tenantId).append(" AND call_hash IN (SELECT id_hash FROM "
+                            + rows(RawTable.CALLS)).append(calls).append(") GROUP BY tenant_id, call_id)").build();
+        }
+
+        /**
+         * The calls' ready rows, but for the calls a write touched since they were built: those are
+         * joined from their current call row and per-call costs, as the reports without ready rows do.
+         */
+        @Override
+        public Optional<Sql> perCall(CallCostQuery request, Sql condition) {
+            Sql changed = new SqlBuilder().append("(SELECT call_hash FROM " + CallCostDeltas.CHANGED_TABLE
+                    + " WHERE tenant_id = ").value(request.tenantId()).append(")").build();
+            Sql changedCalls = new SqlBuilder().append(condition).append(" AND id_hash IN ").append(changed).build();
+            String columns = String.join(", ", CallCostReads.PER_CALL_COLUMNS);
+            return Optional.of(new SqlBuilder().append("(SELECT " + columns + " FROM " + DuckDbRollups.CALL_ROWS
+                            + " WHERE ").append(condition).append(" AND call_hash NOT IN ").append(changed)
+                    .append(" UNION ALL SELECT " + columns + " FROM (")
+                    .append(CallCostReads.perCall(rows(RawTable.CALLS), changedCalls,
+                            sums(request.tenantId(), changedCalls)))
+                    .append(") AS changed_calls)").build());
         }
 
         @Override

@@ -49,6 +49,10 @@ final class DuckDbRollups {
     private final Map<RollupTable, Long> pendingRows = new java.util.IdentityHashMap<>();
     private long pendingMemberRows;
     private long pendingCallCostRows;
+    private long pendingChangedRows;
+    /** Calls listed as changed since the per-call rows were rebuilt, and how many rows that rebuild made. */
+    private long changedRowsSinceRebuild;
+    private long callRowsAfterRebuild;
     /** Per-call cost delta rows since that table was last folded, and the rows that fold left. */
     private long callCostRowsSinceCompaction;
     private long callCostRowsAfterCompaction;
@@ -96,8 +100,32 @@ final class DuckDbRollups {
                 + " day BIGINT NOT NULL, member_id VARCHAR NOT NULL, chats BIGINT NOT NULL, messages BIGINT NOT NULL,"
                 + " credits_micros BIGINT NOT NULL)");
         statement.execute(CALL_COSTS_CREATE);
+        statement.execute("CREATE TABLE IF NOT EXISTS " + CallCostDeltas.CHANGED_TABLE
+                + " (tenant_id VARCHAR NOT NULL, call_hash BIGINT NOT NULL)");
+        statement.execute("CREATE TABLE IF NOT EXISTS " + CALL_ROWS + " AS " + CALL_ROWS_SELECT + " LIMIT 0");
         statement.execute("CREATE TABLE IF NOT EXISTS rollup_state (version INTEGER NOT NULL)");
         statement.execute(RollupJournal.CREATE);
+    }
+
+    /**
+     * Every call's row as the call-cost reports read it (its state, parts and their sum), rebuilt
+     * when the per-call cost table is folded, sorted by tenant and time so a range reads its row
+     * groups only. Calls a write touched since are listed in {@link CallCostDeltas#CHANGED_TABLE}
+     * and read from their current rows instead.
+     */
+    static final String CALL_ROWS = "call_cost_calls";
+    private static final String CALL_ROWS_SELECT = callRowsSelect();
+
+    private static String callRowsSelect() {
+        StringBuilder parts = new StringBuilder("(SELECT tenant_id, call_id AS call_key");
+        for (dev.tally.store.callcost.CostComponent component : dev.tally.store.callcost.CostComponent.PARTS) {
+            parts.append(", sum(").append(component.column()).append(")::BIGINT AS part_").append(component.key());
+        }
+        parts.append(", sum(unpriced)::BIGINT AS part_unpriced FROM ").append(CallCostDeltas.TABLE)
+                .append(" GROUP BY tenant_id, call_id)");
+        dev.tally.store.sql.Sql select = dev.tally.store.callcost.CallCostReads.perCall("calls WHERE ",
+                new dev.tally.store.sql.Sql("true", List.of()), new dev.tally.store.sql.Sql(parts.toString(), List.of()));
+        return select.text();
     }
 
     /** The per-call cost table: delta rows keyed by the call, folded to one row a call sorted by its hash. */
@@ -113,6 +141,8 @@ final class DuckDbRollups {
         }
         statement.execute("DROP TABLE IF EXISTS " + MemberUsageRollup.TABLE);
         statement.execute("DROP TABLE IF EXISTS " + CallCostDeltas.TABLE);
+        statement.execute("DROP TABLE IF EXISTS " + CallCostDeltas.CHANGED_TABLE);
+        statement.execute("DROP TABLE IF EXISTS " + CALL_ROWS);
     }
 
     /** Appends the member usage deltas of one write, in the caller's open transaction. */
@@ -144,12 +174,30 @@ final class DuckDbRollups {
     }
 
     /** Appends the deltas of one write, in the caller's open transaction. */
-    void append(DuckDBConnection connection, Rollups.Deltas deltas) throws SQLException {
-        append(connection, deltas, WriteFaults.NONE);
+    /**
+     * Appends the deltas of one write, in the caller's open transaction, telling the faults after each
+     * table, so a test can fail a write between two tables: the tables of {@link Rollups#ALL}, then the
+     * per-call costs and the calls they changed.
+     */
+    void append(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults) throws SQLException {
+        appendRollupTables(connection, deltas, faults);
+        if (!deltas.callCosts().isEmpty()) {
+            appendCallCosts(connection, deltas.callCosts());
+            faults.reached(WriteStep.ROLLUP_TABLE_APPENDED);
+        }
+        List<Object[]> changed = deltas.callCosts().changedRows();
+        if (!changed.isEmpty()) {
+            appendTextAndWholeNumbers(connection, CallCostDeltas.CHANGED_TABLE, changed);
+            pendingChangedRows += changed.size();
+        }
     }
 
-    /** The same, telling the faults after each table, so a test can fail a write between two tables. */
-    void append(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults) throws SQLException {
+    /**
+     * The rows of {@link Rollups#ALL} only: what a rebuild of days appends, since the per-call costs are
+     * keyed by call, not day, and are not taken out with a day's rows.
+     */
+    private void appendRollupTables(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults)
+            throws SQLException {
         for (RollupTable table : Rollups.ALL) {
             var rows = deltas.rows(table);
             if (rows.isEmpty()) {
@@ -175,7 +223,6 @@ final class DuckDbRollups {
             pendingRows.merge(table, (long) rows.size(), Long::sum);
             faults.reached(WriteStep.ROLLUP_TABLE_APPENDED);
         }
-        appendCallCosts(connection, deltas.callCosts());
     }
 
     private void appendCallCosts(DuckDBConnection connection, CallCostDeltas deltas) throws SQLException {
@@ -192,6 +239,7 @@ final class DuckDbRollups {
         pendingRows.forEach((table, rows) -> rowCounts.get(table)[0] += rows);
         memberRowsSinceCompaction += pendingMemberRows;
         callCostRowsSinceCompaction += pendingCallCostRows;
+        changedRowsSinceRebuild += pendingChangedRows;
         rolledBack();
     }
 
@@ -200,12 +248,39 @@ final class DuckDbRollups {
         pendingRows.clear();
         pendingMemberRows = 0;
         pendingCallCostRows = 0;
+        pendingChangedRows = 0;
     }
 
     boolean compactionDue() {
-        return memberRowsSinceCompaction >= COMPACT_AFTER_ROWS
-                || callCostRowsSinceCompaction >= Math.max(COMPACT_AFTER_ROWS, callCostRowsAfterCompaction)
+        return memberRowsSinceCompaction >= COMPACT_AFTER_ROWS || callCostsDue()
                 || Rollups.ALL.stream().anyMatch(this::due);
+    }
+
+    /**
+     * Calls a report reads from their current rows rather than the rows kept ready, at least, before
+     * an idle writer rebuilds those: reads stay near the ready rows' speed while a trickle of writes
+     * cannot keep the writer rebuilding.
+     */
+    private static final long IDLE_REBUILD_SHARE = 64;
+
+    private boolean callCostsDue() {
+        return callCostRowsSinceCompaction >= Math.max(COMPACT_AFTER_ROWS, callCostRowsAfterCompaction)
+                || changedRowsSinceRebuild >= Math.max(COMPACT_AFTER_ROWS, callRowsAfterRebuild);
+    }
+
+    private boolean callCostsIdleDue() {
+        return callCostRowsSinceCompaction > 0
+                && callCostRowsSinceCompaction >= callCostRowsAfterCompaction / IDLE_COMPACT_SHARE
+                || changedRowsSinceRebuild > 0 && changedRowsSinceRebuild >= callRowsAfterRebuild / IDLE_REBUILD_SHARE;
+    }
+
+    /** Rebuilds every call's ready row from the calls and the folded per-call costs; none is listed as changed then. */
+    private static long rebuildCallRows(Statement statement) throws SQLException {
+        statement.execute("DELETE FROM " + CALL_ROWS);
+        statement.execute("INSERT INTO " + CALL_ROWS + " SELECT * FROM (" + CALL_ROWS_SELECT
+                + ") ORDER BY tenant_id, time_ms");
+        statement.execute("DELETE FROM " + CallCostDeltas.CHANGED_TABLE);
+        return count(statement, CALL_ROWS);
     }
 
     private boolean due(RollupTable table) {
@@ -215,9 +290,7 @@ final class DuckDbRollups {
 
     boolean idleCompactionDue() {
         return memberRowsSinceCompaction > 0 && memberRowsSinceCompaction >= memberRowsAfterCompaction / IDLE_COMPACT_SHARE
-                || callCostRowsSinceCompaction > 0
-                        && callCostRowsSinceCompaction >= callCostRowsAfterCompaction / IDLE_COMPACT_SHARE
-                || Rollups.ALL.stream().anyMatch(this::idleDue);
+                || callCostsIdleDue() || Rollups.ALL.stream().anyMatch(this::idleDue);
     }
 
     private boolean idleDue(RollupTable table) {
@@ -227,17 +300,17 @@ final class DuckDbRollups {
 
     /** Folds the deltas of the tables worth folding while the writer is idle. */
     void compactIdle(DuckDBConnection connection) throws SQLException {
-        compact(connection, Rollups.ALL.stream().filter(this::idleDue).toList());
+        compact(connection, Rollups.ALL.stream().filter(this::idleDue).toList(), callCostsIdleDue());
     }
 
     /** Folds the deltas of the tables that are due. */
     void compactDue(DuckDBConnection connection) throws SQLException {
-        compact(connection, Rollups.ALL.stream().filter(this::due).toList());
+        compact(connection, Rollups.ALL.stream().filter(this::due).toList(), callCostsDue());
     }
 
     /** Folds every table's deltas. */
     void compact(DuckDBConnection connection) throws SQLException {
-        compact(connection, Rollups.ALL);
+        compact(connection, Rollups.ALL, true);
     }
 
     /**
@@ -246,7 +319,7 @@ final class DuckDbRollups {
      * other tenants and times. One transaction: readers see either the deltas or their sums,
      * which add up to the same.
      */
-    private void compact(DuckDBConnection connection, List<RollupTable> tables) throws SQLException {
+    private void compact(DuckDBConnection connection, List<RollupTable> tables, boolean callCosts) throws SQLException {
         Map<RollupTable, Long> remaining = new java.util.IdentityHashMap<>();
         long memberRows = DuckDbTransaction.inTransaction(connection, () -> {
             try (Statement statement = connection.createStatement()) {
@@ -265,17 +338,24 @@ final class DuckDbRollups {
                 statement.execute("INSERT INTO " + MemberUsageRollup.TABLE + " SELECT * FROM rollup_compacted");
                 long rows = count(statement, "rollup_compacted");
                 statement.execute("DROP TABLE rollup_compacted");
-                // Sorted by the call's hash, so one call's row is found in the one row group whose min/max cover it.
-                statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS " + foldedCallCosts()
-                        + " ORDER BY tenant_id, call_hash");
-                statement.execute("DELETE FROM " + CallCostDeltas.TABLE);
-                statement.execute("INSERT INTO " + CallCostDeltas.TABLE + " SELECT * FROM rollup_compacted");
-                callCostRowsAfterCompaction = count(statement, "rollup_compacted");
-                statement.execute("DROP TABLE rollup_compacted");
+                if (callCosts) {
+                    // Sorted by the call's hash, so one call's row is in the one row group whose min/max cover it;
+                    // the largest of these tables, so folded only when its own deltas are due.
+                    statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS " + foldedCallCosts()
+                            + " ORDER BY tenant_id, call_hash");
+                    statement.execute("DELETE FROM " + CallCostDeltas.TABLE);
+                    statement.execute("INSERT INTO " + CallCostDeltas.TABLE + " SELECT * FROM rollup_compacted");
+                    callCostRowsAfterCompaction = count(statement, "rollup_compacted");
+                    statement.execute("DROP TABLE rollup_compacted");
+                    callRowsAfterRebuild = rebuildCallRows(statement);
+                }
                 return rows;
             }
         });
-        callCostRowsSinceCompaction = 0;
+        if (callCosts) {
+            callCostRowsSinceCompaction = 0;
+            changedRowsSinceRebuild = 0;
+        }
         memberRowsAfterCompaction = memberRows;
         remaining.forEach((table, count) -> rowCounts.put(table, new long[] {0, count}));
         memberRowsSinceCompaction = 0;
@@ -336,6 +416,7 @@ final class DuckDbRollups {
         }
         if (version == Rollups.VERSION) {
             backfillCallCostsIfMissing(connection);
+            rebuildCallRowsIfMissing(connection);
             countStoredRows(connection);
             return;
         }
@@ -346,6 +427,7 @@ final class DuckDbRollups {
                 statement.execute("DELETE FROM rollup_state");
             }
             backfillEventRollups(connection);
+            backfillCallCosts(connection);
             try (Statement statement = connection.createStatement()) {
                 statement.execute(MEMBER_USAGE_BACKFILL);
                 statement.execute("INSERT INTO rollup_state VALUES (" + Rollups.VERSION + ")");
@@ -372,6 +454,21 @@ final class DuckDbRollups {
             return null;
         });
         rolledBack();
+    }
+
+    /** A store from before the ready call rows: they are built once, or the reports would not see its calls. */
+    private static void rebuildCallRowsIfMissing(DuckDBConnection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            if (count(statement, CALL_ROWS) > 0 || count(statement, "calls") == 0) {
+                return;
+            }
+        }
+        DuckDbTransaction.inTransaction(connection, () -> {
+            try (Statement statement = connection.createStatement()) {
+                rebuildCallRows(statement);
+            }
+            return null;
+        });
     }
 
     private static boolean anyPartStored(Statement statement) throws SQLException {
@@ -418,6 +515,8 @@ final class DuckDbRollups {
             }
             memberRowsAfterCompaction = count(statement, MemberUsageRollup.TABLE);
             callCostRowsAfterCompaction = count(statement, CallCostDeltas.TABLE);
+            callRowsAfterRebuild = count(statement, CALL_ROWS);
+            changedRowsSinceRebuild = count(statement, CallCostDeltas.CHANGED_TABLE);
         }
     }
 
@@ -438,6 +537,7 @@ final class DuckDbRollups {
             statement.execute(MEMBER_USAGE_BACKFILL);
             statement.execute("DELETE FROM " + CallCostDeltas.TABLE);
             new DuckDbRollups().backfillCallCosts(connection);
+            rebuildCallRows(statement);
             statement.execute("DELETE FROM rollup_state");
             statement.execute("INSERT INTO rollup_state VALUES (" + Rollups.VERSION + ")");
         }
@@ -463,13 +563,13 @@ final class DuckDbRollups {
                     }
                     deltas.add(StoredEvent.fromRow(new Row(values)));
                     if (++pending == 1_000_000) {
-                        append(connection, deltas);
+                        appendRollupTables(connection, deltas, WriteFaults.NONE);
                         deltas = new Rollups.Deltas();
                         pending = 0;
                     }
                 }
             }
-            append(connection, deltas);
+            appendRollupTables(connection, deltas, WriteFaults.NONE);
         }
     }
 
