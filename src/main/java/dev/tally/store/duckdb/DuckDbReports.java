@@ -92,14 +92,20 @@ final class DuckDbReports implements ReportStore {
 
         @Override
         public Sql sums(String tenantId, Sql calls) {
+            // the calls' id hashes are the rows' call hashes: a semi-join on integers before anything is added up
+            return partSums(tenantId, new SqlBuilder().append("(SELECT id_hash FROM " + rows(RawTable.CALLS))
+                    .append(calls).append(")").build());
+        }
+
+        /** The parts of the tenant's calls whose hash is among {@code hashes}, one row per call. */
+        private Sql partSums(String tenantId, Sql hashes) {
             SqlBuilder sql = new SqlBuilder().append("(SELECT tenant_id, call_id AS call_key");
             for (CostComponent component : CostComponent.PARTS) {
                 sql.append(", sum(" + component.column() + ")::BIGINT AS part_" + component.key());
             }
-            // the calls' id hashes are the rows' call hashes: a semi-join on integers before anything is added up
             return sql.append(", sum(unpriced)::BIGINT AS part_unpriced FROM " + CallCostDeltas.TABLE
-                    + " WHERE tenant_id = ").value(tenantId).append(" AND call_hash IN (SELECT id_hash FROM "
-                            + rows(RawTable.CALLS)).append(calls).append(") GROUP BY tenant_id, call_id)").build();
+                    + " WHERE tenant_id = ").value(tenantId).append(" AND call_hash IN ").append(hashes)
+                    .append(" GROUP BY tenant_id, call_id)").build();
         }
 
         /**
@@ -108,15 +114,21 @@ final class DuckDbReports implements ReportStore {
          */
         @Override
         public Optional<Sql> perCall(CallCostQuery request, Sql condition) {
+            String columns = String.join(", ", CallCostReads.PER_CALL_COLUMNS);
+            SqlBuilder ready = new SqlBuilder().append("(SELECT " + columns + " FROM " + DuckDbRollups.CALL_ROWS
+                    + " WHERE ").append(condition);
             Sql changed = new SqlBuilder().append("(SELECT call_hash FROM " + CallCostDeltas.CHANGED_TABLE
                     + " WHERE tenant_id = ").value(request.tenantId()).append(")").build();
+            // after the writer's idle rebuild the tenant has no touched call: the ready rows are the answer
+            if (query(new SqlBuilder().append("SELECT count(*) AS touched FROM ").append(changed)
+                    .append(" AS touched_calls").build()).get(0).longValue("touched") == 0) {
+                return Optional.of(ready.append(")").build());
+            }
             Sql changedCalls = new SqlBuilder().append(condition).append(" AND id_hash IN ").append(changed).build();
-            String columns = String.join(", ", CallCostReads.PER_CALL_COLUMNS);
-            return Optional.of(new SqlBuilder().append("(SELECT " + columns + " FROM " + DuckDbRollups.CALL_ROWS
-                            + " WHERE ").append(condition).append(" AND call_hash NOT IN ").append(changed)
+            return Optional.of(ready.append(" AND call_hash NOT IN ").append(changed)
                     .append(" UNION ALL SELECT " + columns + " FROM (")
-                    .append(CallCostReads.perCall(rows(RawTable.CALLS), changedCalls,
-                            sums(request.tenantId(), changedCalls)))
+                    .append(CallCostReads.perCall(rows(RawTable.CALLS), changedCalls, partSums(request.tenantId(),
+                            changed)))
                     .append(") AS changed_calls)").build());
         }
 
