@@ -5,13 +5,14 @@ import { h } from './dom.js';
 import { icon } from './icons.js';
 import * as charts from './charts.js';
 import spend from './pages/spend.js';
+import callCosts from './pages/callcosts.js';
 import ai from './pages/ai.js';
 import communications from './pages/communications.js';
 import members from './pages/members.js';
 import stats from './pages/stats.js';
 import live from './pages/live.js';
 
-const PAGES = [spend, ai, communications, members, stats, live];
+const PAGES = [spend, callCosts, ai, communications, members, stats, live];
 const RANGE_KEY = 'tally.range';
 const DEFAULT_DAYS = 30;
 

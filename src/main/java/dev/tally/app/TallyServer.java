@@ -17,6 +17,7 @@ import dev.tally.ingest.api.IngestRoutes;
 import dev.tally.live.LiveRoutes;
 import dev.tally.live.LiveService;
 import dev.tally.prices.PriceRoutes;
+import dev.tally.report.callcost.CallCostRoutes;
 import dev.tally.report.spend.SpendRoutes;
 import dev.tally.report.stats.StatsRoutes;
 import dev.tally.report.tokens.TokenRoutes;
@@ -73,6 +74,7 @@ public final class TallyServer implements AutoCloseable {
                 new KeyRoutes(tally.keys(), auth),
                 new PriceRoutes(tally.prices(), auth),
                 new SpendRoutes(tally.reports(), auth, tally.clock()),
+                new CallCostRoutes(tally.reports(), auth, tally.clock()),
                 new TokenRoutes(tally.reports(), tally.tenants(), auth, tally.clock()),
                 new StatsRoutes(tally.reports(), tally.tenants(), auth, tally.clock()),
                 new UsageRoutes(tally.reports(), auth, tally.clock()),

@@ -373,7 +373,7 @@ final class BenchRun {
     }
 
     private List<List<ReportRequests.Request>> requestsFor(int count) {
-        ReportRequests maker = new ReportRequests(generator.startMs(), endMs);
+        ReportRequests maker = new ReportRequests(generator, endMs);
         List<List<ReportRequests.Request>> all = new ArrayList<>();
         for (String report : ReportRequests.REPORTS) {
             List<ReportRequests.Request> requests = new ArrayList<>();

@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  */
 public final class ReportRequests {
     public static final String[] REPORTS = {"spend", "tokens_by_assistant", "call_stats", "call_stats_31_days", "ai_usage",
-            "sms_usage", "phone_usage", "voice_usage", "member_usage"};
+            "sms_usage", "phone_usage", "voice_usage", "member_usage", "call_costs", "call_cost"};
 
     public record Request(String method, String path, String body, String tenant, String duckDbSql,
                           String postgresSql, String clickHouseSql) {
@@ -49,11 +49,14 @@ public final class ReportRequests {
     }
 
     private final SplittableRandom random = new SplittableRandom(42);
+    private final EventGenerator generator;
     private final LocalDate firstDay;
     private final LocalDate lastDay;
 
-    public ReportRequests(long startMs, long endMs) {
-        this.firstDay = LocalDate.ofInstant(Instant.ofEpochMilli(startMs), ZoneOffset.UTC).plusDays(1);
+    /** Requests over the generator's events; the cost of a call asks for calls it generated. */
+    public ReportRequests(EventGenerator generator, long endMs) {
+        this.generator = generator;
+        this.firstDay = LocalDate.ofInstant(Instant.ofEpochMilli(generator.startMs()), ZoneOffset.UTC).plusDays(1);
         this.lastDay = LocalDate.ofInstant(Instant.ofEpochMilli(endMs), ZoneOffset.UTC);
     }
 
@@ -144,8 +147,41 @@ public final class ReportRequests {
                 yield new Request("GET", usage(tenant, "member-usage/" + member, from, to), null, tenant, sql, sql,
                         sql);
             }
+            case "call_costs" -> {
+                boolean byAgent = random.nextBoolean();
+                String filter = scope + (byAgent ? " AND agent_id = '" + agent + "'" : "");
+                String parts = "(SELECT call_id AS call_key, sum(cost_nanos) AS parts_nanos FROM events WHERE tenant_id = '"
+                        + tenant + "' AND call_id IS NOT NULL AND type IN ('llm', 'stt', 'tts', 'sms', 'fee')"
+                        + " GROUP BY call_id)";
+                String sql = "SELECT id, cost_nanos + coalesce(parts_nanos, 0) AS total FROM (SELECT id AS call_key, id,"
+                        + " cost_nanos FROM calls" + filter + ") AS c LEFT JOIN " + parts + " AS p USING (call_key)"
+                        + " ORDER BY total DESC, id LIMIT 100";
+                yield new Request("GET", "/v1/analytics/call-costs?from=" + from + "&to=" + to
+                        + (byAgent ? "&agent_id=" + agent : ""), null, tenant, sql, sql,
+                        finalCalls(sql).replace("SELECT call_id AS call_key", "SELECT assumeNotNull(call_id) AS call_key"));
+            }
+            case "call_cost" -> {
+                String callId = generatedCall(tenant);
+                String sql = "SELECT id, type, time_ms, cost_nanos FROM events WHERE tenant_id = '" + tenant
+                        + "' AND call_id = '" + callId + "' ORDER BY time_ms, id";
+                yield new Request("GET", "/v1/analytics/calls/" + callId + "/cost", null, tenant, sql, sql, sql);
+            }
             default -> throw new IllegalArgumentException(report);
         };
+    }
+
+    /** The id of a call the generator made for the tenant, from a random batch (the next ones when it has none). */
+    private String generatedCall(String tenant) {
+        int batches = generator.batches();
+        int first = random.nextInt(batches);
+        for (int offset = 0; offset < batches; offset++) {
+            for (dev.tally.event.Event event : generator.batch((first + offset) % batches)) {
+                if (event.type == dev.tally.event.EventType.CALL && event.tenantId.equals(tenant)) {
+                    return event.id;
+                }
+            }
+        }
+        throw new IllegalStateException("the generator made no call for " + tenant);
     }
 
     private static String finalCalls(String sql) {

@@ -18,6 +18,14 @@ import java.util.function.Consumer;
 final class CallGenerator {
     /** Call length in seconds by drop-off bucket: &lt;30s, 30-60s, 1-3m, 3-5m, &gt;5m. */
     private static final BigDecimal ANALYSIS_FEE_USD = new BigDecimal("0.01");
+    /** The voice platform's own charge per minute of a call, and a SIP trunk's per billed outbound minute. */
+    private static final BigDecimal PLATFORM_FEE_PER_MINUTE = new BigDecimal("0.05");
+    private static final BigDecimal TRANSPORT_FEE_PER_MINUTE = new BigDecimal("0.004");
+    /**
+     * What a platform's own call total adds for the models and voices it does not itemise, per minute: a
+     * flat estimate, so its totals disagree with the parts Tally priced, as real ones do.
+     */
+    private static final BigDecimal PLATFORM_ESTIMATE_PER_MINUTE = new BigDecimal("0.09");
     private static final int[][] DURATION_BUCKETS = {{4, 29}, {30, 59}, {60, 179}, {180, 299}, {300, 620}};
     private static final double[] COMPLETED_BUCKET_WEIGHTS = {6, 10, 38, 28, 18};
     private static final double[] FAILED_BUCKET_WEIGHTS = {45, 25, 20, 7, 3};
@@ -84,7 +92,8 @@ final class CallGenerator {
         ObjectNode call = callEvent(callId, agent, startMs, failed ? "failed" : "completed", direction);
         call.put("ended_at", DemoJson.time(endMs));
         call.put("duration_seconds", durationSeconds);
-        call.put("cost_usd", carrierCost(durationSeconds, direction));
+        BigDecimal carrier = carrierCost(durationSeconds, direction);
+        call.put("cost_usd", carrier);
         String sentiment = sentiment(failed, durationSeconds, random);
         if (sentiment != null) {
             call.put("sentiment", sentiment);
@@ -99,6 +108,7 @@ final class CallGenerator {
 
         PendingEvents events = new PendingEvents();
         events.add(call, endMs);
+        platformCharges(events, call, agent, durationSeconds, carrier, endMs);
         int turns = Math.max(1, Math.min(30, Math.round(durationSeconds / (float) Draw.between(random, 14, 24))));
         long slotMs = durationSeconds * SECOND_MS / turns;
         String rootId = turns(events, callId, agent, startMs, turns, slotMs, "error".equals(endReason), random);
@@ -123,6 +133,7 @@ final class CallGenerator {
         owner(call, agent);
         call.put("status", status);
         call.put("direction", direction);
+        call.put("provider", agent.realtime() ? "retell" : "vapi");
         call.put("phone_number", agent.phoneNumber());
         return call;
     }
@@ -245,15 +256,46 @@ final class CallGenerator {
 
     /** What the post-call analysis costs: a fee of its own, reported with the call it belongs to. */
     private void analysisFee(PendingEvents events, String callId, DemoAgent agent, long endMs) {
-        long atMs = endMs + 5_000;
-        ObjectNode fee = DemoJson.event(tenant.id(), callId + "_fee_analysis", "fee", atMs);
+        fee(events, callId, agent, "analysis", "openai", ANALYSIS_FEE_USD, BigDecimal.ONE, "call", endMs + 5_000);
+    }
+
+    /**
+     * The voice platform that carried the call (Retell for a realtime agent, Vapi for a pipeline) and
+     * its fee per minute; a SIP trunk's fee for an outbound call. One call in five also carries the
+     * platform's own total for the whole call, which misses what Tally prices itself, so the call
+     * costs page has mismatches to show. Chosen by the call's id, not the random stream, so the
+     * rest of the demo stays as it was.
+     */
+    private void platformCharges(PendingEvents events, ObjectNode call, DemoAgent agent, int durationSeconds,
+                                 BigDecimal carrier, long endMs) {
+        String callId = call.path("id").asText();
+        String platform = call.path("provider").asText();
+        BigDecimal minutes = BigDecimal.valueOf(durationSeconds).divide(BigDecimal.valueOf(60), 4, RoundingMode.HALF_UP);
+        BigDecimal platformFee = PLATFORM_FEE_PER_MINUTE.multiply(minutes).setScale(6, RoundingMode.HALF_UP);
+        fee(events, callId, agent, "platform", platform, platformFee, minutes, "minute", endMs + 1_000);
+        BigDecimal reported = carrier.add(platformFee);
+        if ("outbound".equals(call.path("direction").asText())) {
+            BigDecimal billedMinutes = BigDecimal.valueOf((durationSeconds + 59) / 60);
+            BigDecimal transport = TRANSPORT_FEE_PER_MINUTE.multiply(billedMinutes);
+            fee(events, callId, agent, "transport", "twilio", transport, billedMinutes, "minute", endMs + 1_000);
+            reported = reported.add(transport);
+        }
+        if (Math.floorMod(callId.hashCode(), 5) == 0) {
+            call.put("reported_total_cost_usd", reported.add(PLATFORM_ESTIMATE_PER_MINUTE.multiply(minutes))
+                    .setScale(4, RoundingMode.HALF_UP));
+        }
+    }
+
+    private void fee(PendingEvents events, String callId, DemoAgent agent, String kind, String provider,
+                     BigDecimal costUsd, BigDecimal quantity, String unit, long atMs) {
+        ObjectNode fee = DemoJson.event(tenant.id(), callId + "_fee_" + kind, "fee", atMs);
         owner(fee, agent);
-        fee.put("kind", "analysis");
-        fee.put("provider", "openai");
+        fee.put("kind", kind);
+        fee.put("provider", provider);
         fee.put("call_id", callId);
-        fee.put("cost_usd", ANALYSIS_FEE_USD);
-        fee.put("quantity", 1);
-        fee.put("unit", "call");
+        fee.put("cost_usd", costUsd);
+        fee.put("quantity", quantity);
+        fee.put("unit", unit);
         events.add(fee, atMs);
     }
 

@@ -1,5 +1,8 @@
 package dev.tally.store;
 
+import dev.tally.store.callcost.CallCostDetail;
+import dev.tally.store.callcost.CallCostQuery;
+import dev.tally.store.callcost.CallCostSummary;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.sql.RawTable;
@@ -7,6 +10,7 @@ import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlDialect;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What reports ask a store. Reports write their SQL once, over relations the store renders: a
@@ -45,4 +49,10 @@ public interface ReportStore {
 
     /** A member's chats, attributed messages and attributed credits over whole UTC days {@code [firstDay, lastDay]}. */
     MemberUsageRollup.Totals memberUsage(String tenantId, String memberId, long firstDay, long lastDay);
+
+    /** One call's cost, split into its parts, with the events naming it; empty when the tenant has no such call. */
+    Optional<CallCostDetail> callCost(String tenantId, String callId);
+
+    /** The cost of the calls started in a range: by day and agent, the first calls in order, the mismatches. */
+    CallCostSummary callCosts(CallCostQuery query);
 }

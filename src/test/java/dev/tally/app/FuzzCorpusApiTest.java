@@ -35,7 +35,8 @@ class FuzzCorpusApiTest {
     private static final List<String> PARAMETER_VALUES = List.of("1e400", "-1e400", "NaN", "-1",
             "99999999999999999999", "%2B999999999-01-01", "-999999999-12-31", "%2B999999999-01-01T00:00:00Z",
             "0001-01-01", "2026-02-30", "9999-12-31T23:59:59Z", "%00", "%ED%A0%80", "%FF%FE", "a%0Ab",
-            "%27%20OR%201%3D1%20--", "..%2F..%2Fetc%2Fpasswd", "", "%20", "x".repeat(20_000), "%3D1%2B2", "csv%00");
+            "%27%20OR%201%3D1%20--", "..%2F..%2Fetc%2Fpasswd", "", "%20", "x".repeat(20_000), "%3D1%2B2", "csv%00",
+            "0", "1001", "cost_desc%00", "COST_DESC");
 
     /** JSON values for one field of a body. */
     private static final List<String> FIELD_VALUES = List.of("1e400", "-1e400", "-1", "9300000000000000000",

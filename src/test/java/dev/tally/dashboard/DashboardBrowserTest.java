@@ -33,7 +33,10 @@ import org.openqa.selenium.Dimension;
  * llm  l1 openai gpt-4o-mini 1000+500 tokens $0.02 800 ms; l2 anthropic claude-3-5-haiku 2000+1000 $0.05 1200 ms;
  *      l3 openai gpt-4o-mini 100+0, failed, 3000 ms   → 4,600 tokens, $0.07, 3 requests, 1 error, p50 1.2 s
  * sms  two outbound (11 and 7 characters) and one inbound (2) on +14155550100 → 3 messages, 3 segments, 20 characters
- * voice one transcription of 90 s (deepgram), one synthesis of 1,200 characters (elevenlabs)
+ * voice one transcription of 90 s (deepgram, $0.06), one synthesis of 1,200 characters (elevenlabs, $0.09), both of c1
+ * fee  f1 platform $0.10 of c1; c1 reports a total of $1.00
+ *   call costs: c1 0.50 + 0.02 + 0.06 + 0.09 + 0.10 = $0.77 (reported $1.00, off by $0.23), c2 $0.38, c3 $0.40:
+ *   $1.55 over 3.08 min = $0.50 a minute; agent-alpha $1.15 over 2.75 min, agent-beta $0.40 over 0.33 min
  * chats ch1 (mem-ana, two messages), ch2 (mem-bo, one message)
  * </pre>
  * The server's clock is 2026-03-15 12:00 UTC, so the dashboard's default range is 2026-02-14 – 2026-03-15.
@@ -59,7 +62,8 @@ class DashboardBrowserTest {
         server.ingest(gatewayKey, """
                 [{"id": "c1", "type": "call", "time": "2026-03-10T10:00:00Z", "status": "completed",
                   "ended_at": "2026-03-10T10:02:00Z", "cost_usd": 0.50, "agent_id": "agent-alpha", "sentiment": "positive",
-                  "direction": "inbound", "phone_number": "+14155550100"},
+                  "direction": "inbound", "phone_number": "+14155550100", "provider": "twilio",
+                  "reported_total_cost_usd": 1.00},
                  {"id": "c2", "type": "call", "time": "2026-03-12T15:00:00Z", "status": "completed",
                   "ended_at": "2026-03-12T15:00:45Z", "cost_usd": 0.33, "agent_id": "agent-alpha", "sentiment": "neutral",
                   "direction": "outbound", "phone_number": "+14155550100"},
@@ -82,9 +86,11 @@ class DashboardBrowserTest {
                  {"id": "s3", "type": "sms", "time": "2026-03-11T08:00:00Z", "direction": "inbound",
                   "phone_number": "+14155550100", "body": "ok"},
                  {"id": "t1", "type": "stt", "time": "2026-03-10T10:00:00Z", "provider": "deepgram", "model": "nova-2",
-                  "duration_seconds": 90, "call_id": "c1"},
+                  "duration_seconds": 90, "call_id": "c1", "cost_usd": 0.06},
                  {"id": "v1", "type": "tts", "time": "2026-03-10T10:00:05Z", "provider": "elevenlabs", "model": "turbo",
-                  "characters": 1200, "audio_duration_seconds": 75, "call_id": "c1"},
+                  "characters": 1200, "audio_duration_seconds": 75, "call_id": "c1", "cost_usd": 0.09},
+                 {"id": "f1", "type": "fee", "time": "2026-03-10T10:05:00Z", "kind": "platform", "cost_usd": 0.10,
+                  "call_id": "c1", "provider": "vapi"},
                  {"id": "ch1", "type": "chat", "time": "2026-03-10T09:00:00Z", "chat_id": "ch1", "member_id": "mem-ana"},
                  {"id": "m1", "type": "message", "time": "2026-03-10T09:00:01Z", "chat_id": "ch1", "role": "user",
                   "member_id": "mem-ana"},
@@ -172,6 +178,34 @@ class DashboardBrowserTest {
 
     @Test
     @Order(5)
+    void callCostsShowEveryPartPerMinuteTheAgentsTheDearestCallsAndTheMismatches() {
+        page("call-costs");
+        assertThat(metric("call-cost-total")).isEqualTo("$1.55");
+        assertThat(metric("call-cost-per-minute")).isEqualTo("$0.50");
+        assertThat(metric("call-cost-largest")).isEqualTo("Telephony");
+        assertThat(metric("call-cost-mismatches")).isEqualTo("1");
+        assertThat(rows("call-cost-agents")).containsExactly(
+                List.of("agent-alpha", "2", "2.75 min", "$1.15", "$0.42"),
+                List.of("agent-beta", "1", "0.33 min", "$0.40", "$1.20"));
+        assertThat(rows("call-cost-calls")).extracting(row -> row.get(0), row -> row.get(4))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("c1", "$0.77"),
+                        org.assertj.core.groups.Tuple.tuple("c3", "$0.40"),
+                        org.assertj.core.groups.Tuple.tuple("c2", "$0.38"));
+        assertThat(rows("call-cost-mismatches")).containsExactly(
+                List.of("c1", "agent-alpha", "$0.77", "$1.00", "$0.23"));
+        assertThat(chartLength("call-cost-per-minute")).isEqualTo(30);
+        // telephony, stt, llm, tts, sms and the one fee kind present, stacked
+        assertThat((Long) browser.script("return Chart.getChart(document.querySelector("
+                + "`canvas[data-chart='call-cost-per-minute']`)).data.datasets.length")).isEqualTo(6);
+        // on 03-10 c1's parts per minute of its 2 minutes: telephony 0.50 / 2
+        assertThat(((Number) browser.script("return Chart.getChart(document.querySelector("
+                + "`canvas[data-chart='call-cost-per-minute']`)).data.datasets[0].data[24]")).doubleValue())
+                .isEqualTo(0.25, org.assertj.core.data.Offset.offset(1e-9));
+        screenshots("call-costs");
+    }
+
+    @Test
+    @Order(6)
     void aiUsage() {
         page("ai");
         assertThat(metric("total-tokens")).isEqualTo("4,600");
@@ -185,7 +219,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void smsPhoneAndVoice() {
         page("communications");
         assertThat(metric("sms-messages")).isEqualTo("3");
@@ -205,7 +239,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void memberUsageWithThePicker() {
         page("members");
         assertThat(browser.find("#member-picker").getAttribute("value")).isEqualTo("mem-ana");
@@ -219,7 +253,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void callStatistics() {
         page("stats");
         if (!callStatsRegistered()) {
@@ -237,7 +271,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aKeyWithoutAnalyticsReadSeesTheMissingScope() {
         browser.find("#signout").click();
         signIn(memberOnlyKey);
@@ -257,7 +291,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void liveCallsRefreshWithTheAdminToken() {
         // One admission before the tenant is configured (rejected), then one admitted and started.
         admit("live-1");
@@ -284,7 +318,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void theApiReferenceRendersEveryOperation() throws Exception {
         JsonNode document = TestServer.json(server.get("/openapi.json"));
         int operations = 0;

@@ -119,6 +119,7 @@ class OpenApiDocumentTest {
         assertFieldsMatch("WhoAmI", getWithKey("/v1/whoami", key));
         assertFieldsMatch("Health", Json.MAPPER.readTree(get("/api/v1/health").body()));
         assertFieldsMatch("SpendOverview", getWithKey("/v1/analytics/spend", key));
+        assertFieldsMatch("CallCosts", getWithKey("/v1/analytics/call-costs", key));
         assertFieldsMatch("AiUsage", getWithKey("/api/v2/w/docs/reports/ai-usage", key));
         assertFieldsMatch("SmsUsage", getWithKey("/api/v2/w/docs/reports/sms-usage", key));
         assertFieldsMatch("PhoneUsage", getWithKey("/api/v2/w/docs/reports/phone-usage", key));

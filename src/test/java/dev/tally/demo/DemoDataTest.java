@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.app.ServerConfig;
 import dev.tally.app.Tally;
 import dev.tally.auth.ApiKey;
+import dev.tally.store.callcost.CallCost;
+import dev.tally.store.callcost.CallCostOrder;
+import dev.tally.store.callcost.CallCostQuery;
+import dev.tally.store.callcost.CallCostSummary;
+import dev.tally.store.callcost.CostComponent;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import java.time.Clock;
@@ -291,6 +296,26 @@ class DemoDataTest {
 
     private static long single(String sql) {
         return count(sql);
+    }
+
+    @Test
+    void callsCarryTheirWholeCostAndSomePlatformTotalsDisagree() {
+        for (String kind : List.of("platform", "analysis", "transport", "phone_number")) {
+            assertThat(count("SELECT count(*) AS n FROM events WHERE type = 'fee' AND kind = ?", kind)).as(kind)
+                    .isPositive();
+        }
+        assertThat(count("SELECT count(*) AS n FROM calls WHERE provider IS NULL")).isZero();
+        assertThat(count("SELECT count(*) AS n FROM events WHERE type IN ('stt', 'tts') AND call_id IS NOT NULL"
+                + " AND cost_source = 'computed'")).isPositive();
+        long lastDay = Math.floorDiv(NOW.toEpochMilli(), DAY_MS);
+        CallCostSummary summary = tally.events().callCosts(new CallCostQuery("acme", (lastDay - 29) * DAY_MS,
+                (lastDay + 1) * DAY_MS, null, 20, CallCostOrder.COST_DESC));
+        assertThat(summary.mismatched()).hasSize(20);
+        assertThat(summary.calls()).hasSize(20);
+        CallCost dearest = summary.calls().get(0);
+        for (CostComponent part : List.of(CostComponent.TELEPHONY, CostComponent.LLM, CostComponent.PLATFORM)) {
+            assertThat(dearest.components().get(part)).as(part + " of " + dearest).isPositive();
+        }
     }
 
     private static long count(String sql, Object... parameters) {

@@ -218,7 +218,7 @@ class KillNineLoopTest {
 
     private int compareReports(EventGenerator generator, long endMs, String crashedBase, Keys crashed,
                                String referenceBase, Keys once) throws Exception {
-        ReportRequests requests = new ReportRequests(generator.startMs(), endMs);
+        ReportRequests requests = new ReportRequests(generator, endMs);
         int compared = 0;
         for (String report : ReportRequests.REPORTS) {
             for (int index = 0; index < REQUESTS_PER_REPORT; index++) {

@@ -63,6 +63,16 @@ class BatchWriterIdleTest {
         }
 
         @Override
+        public java.util.Optional<dev.tally.store.callcost.CallCostDetail> callCost(String tenantId, String callId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public dev.tally.store.callcost.CallCostSummary callCosts(dev.tally.store.callcost.CallCostQuery query) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public String name() {
             return "recording";
         }

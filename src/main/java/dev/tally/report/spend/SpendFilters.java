@@ -2,6 +2,7 @@ package dev.tally.report.spend;
 
 import dev.tally.error.Rejection;
 import dev.tally.event.CallStatus;
+import dev.tally.report.AgentParameter;
 import dev.tally.report.DateRange;
 import io.javalin.http.Context;
 import java.time.LocalDate;
@@ -15,25 +16,12 @@ import java.time.LocalDate;
  */
 record SpendFilters(DateRange range, String agentId, CallStatus status) {
     static final int DEFAULT_DAYS_BACK = 30;
-    private static final int MAX_AGENT_ID_LENGTH = 256;
 
     static SpendFilters parse(Context context, LocalDate today) {
         DateRange range = DateRange.parse("from", context.queryParam("from"), today.minusDays(DEFAULT_DAYS_BACK),
                 "to", context.queryParam("to"), today);
-        return new SpendFilters(range, agentId(context.queryParam("agent_id")), status(context.queryParam("status")));
-    }
-
-    private static String agentId(String text) {
-        if (text == null) {
-            return null;
-        }
-        if (text.isBlank()) {
-            throw Rejection.invalid("agent_id", "must not be blank; omit it for all agents");
-        }
-        if (text.length() > MAX_AGENT_ID_LENGTH) {
-            throw Rejection.invalid("agent_id", "must be at most " + MAX_AGENT_ID_LENGTH + " characters");
-        }
-        return text;
+        return new SpendFilters(range, AgentParameter.parse(context.queryParam("agent_id")),
+                status(context.queryParam("status")));
     }
 
     private static CallStatus status(String text) {

@@ -45,4 +45,9 @@ public final class ClickHouseDialect implements SqlDialect {
     public String signedInteger(String expression) {
         return "toInt64(" + expression + ")";
     }
+
+    @Override
+    public String knownNotNull(String expression) {
+        return "assumeNotNull(" + expression + ")";
+    }
 }

@@ -11,6 +11,10 @@ import dev.tally.ingest.WritePlan;
 import dev.tally.ingest.WritePlanner;
 import dev.tally.store.EventStore;
 import dev.tally.store.ReportStore;
+import dev.tally.store.callcost.CallCostDetail;
+import dev.tally.store.callcost.CallCostQuery;
+import dev.tally.store.callcost.CallCostReads;
+import dev.tally.store.callcost.CallCostSummary;
 import dev.tally.store.clickhouse.ClickHouseCallStates.StoredCall;
 import dev.tally.store.clickhouse.ClickHouseEventIds.StoredId;
 import dev.tally.store.rollup.MemberUsageRollup;
@@ -28,6 +32,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -78,6 +83,8 @@ public final class ClickHouseEventStore implements EventStore {
     private final SqlDialect dialect = new ClickHouseDialect();
     private final ClickHouseRollups rollups;
     private final ClickHouseChatReferences chatReferences;
+    /** Calls and their parts from the raw rows, {@code FINAL}: the events naming a call are not rolled up here yet. */
+    private final CallCostReads callCosts;
     private final ScheduledExecutorService recomputation;
     /** For failure-injection tests: called at each step of every write; production never throws there. */
     private volatile Consumer<ClickHouseWriteStep> faults = step -> { };
@@ -91,6 +98,8 @@ public final class ClickHouseEventStore implements EventStore {
         this.callStates = new ClickHouseCallStates(http);
         this.eventIds = new ClickHouseEventIds(http);
         this.chatReferences = new ClickHouseChatReferences(http);
+        this.callCosts = new CallCostReads(this::query, rows(RawTable.CALLS), dialect,
+                CallCostReads.rawParts(rows(RawTable.EVENTS), rows(RawTable.CALLS), dialect));
         this.recomputation = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "clickhouse-rollups");
             thread.setDaemon(true);
@@ -411,6 +420,16 @@ public final class ClickHouseEventStore implements EventStore {
             public MemberUsageRollup.Totals memberUsage(String tenant, String memberId, long firstDay, long lastDay) {
                 return store.memberUsage(tenant, memberId, firstDay, lastDay);
             }
+
+            @Override
+            public Optional<CallCostDetail> callCost(String tenant, String callId) {
+                return store.callCost(tenant, callId);
+            }
+
+            @Override
+            public CallCostSummary callCosts(CallCostQuery query) {
+                return store.callCosts(query);
+            }
         };
     }
 
@@ -419,6 +438,16 @@ public final class ClickHouseEventStore implements EventStore {
     public MemberUsageRollup.Totals memberUsage(String tenantId, String memberId, long firstDay, long lastDay) {
         return MemberUsageRollup.totals(query(rollups.memberUsage(tenantId, memberId, firstDay, lastDay,
                 RawTable.EVENTS.tableName() + " FINAL")).get(0));
+    }
+
+    @Override
+    public Optional<CallCostDetail> callCost(String tenantId, String callId) {
+        return callCosts.callCost(tenantId, callId);
+    }
+
+    @Override
+    public CallCostSummary callCosts(CallCostQuery query) {
+        return callCosts.callCosts(query);
     }
 
     @Override

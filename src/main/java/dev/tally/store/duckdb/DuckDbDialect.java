@@ -25,4 +25,9 @@ public final class DuckDbDialect implements SqlDialect {
     public String signedInteger(String expression) {
         return expression;
     }
+
+    @Override
+    public String knownNotNull(String expression) {
+        return expression;
+    }
 }

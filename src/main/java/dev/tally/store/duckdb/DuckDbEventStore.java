@@ -269,7 +269,7 @@ public final class DuckDbEventStore implements EventStore {
      * member usage rollup from the stored events and marks the rollups current, so opening the
      * store does not rebuild them.
      */
-    public static void completeBulkLoad(java.sql.Connection connection) throws SQLException {
+    public static void completeBulkLoad(DuckDBConnection connection) throws SQLException {
         DuckDbRollups.completeBulkLoad(connection);
     }
 
@@ -436,6 +436,16 @@ public final class DuckDbEventStore implements EventStore {
     @Override
     public MemberUsageRollup.Totals memberUsage(String tenantId, String memberId, long firstDay, long lastDay) {
         return reports.memberUsage(tenantId, memberId, firstDay, lastDay);
+    }
+
+    @Override
+    public java.util.Optional<dev.tally.store.callcost.CallCostDetail> callCost(String tenantId, String callId) {
+        return reports.callCost(tenantId, callId);
+    }
+
+    @Override
+    public dev.tally.store.callcost.CallCostSummary callCosts(dev.tally.store.callcost.CallCostQuery query) {
+        return reports.callCosts(query);
     }
 
     /** The same data read without the rollups: every report derived from the raw rows, for comparing the two. */

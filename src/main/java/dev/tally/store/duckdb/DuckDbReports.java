@@ -1,6 +1,12 @@
 package dev.tally.store.duckdb;
 
 import dev.tally.store.ReportStore;
+import dev.tally.store.callcost.CallCostDeltas;
+import dev.tally.store.callcost.CallCostDetail;
+import dev.tally.store.callcost.CallCostQuery;
+import dev.tally.store.callcost.CallCostReads;
+import dev.tally.store.callcost.CallCostSummary;
+import dev.tally.store.callcost.CostComponent;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.RollupRelations;
@@ -8,7 +14,10 @@ import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlDialect;
+import dev.tally.ingest.dedup.IdFingerprint;
+import dev.tally.store.sql.SqlBuilder;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How DuckDB answers reports: the rollup tables for the whole slots a read spans and the raw rows
@@ -20,11 +29,15 @@ final class DuckDbReports implements ReportStore {
     private final DuckDbDatabase database;
     private final SqlDialect dialect;
     private final boolean readsRollups;
+    private final CallCostReads callCosts;
 
     DuckDbReports(DuckDbDatabase database, SqlDialect dialect, boolean readsRollups) {
         this.database = database;
         this.dialect = dialect;
         this.readsRollups = readsRollups;
+        String events = rows(RawTable.EVENTS);
+        this.callCosts = new CallCostReads(this::query, rows(RawTable.CALLS), dialect,
+                readsRollups ? new StoredParts(events) : CallCostReads.rawParts(events, rows(RawTable.CALLS), dialect));
     }
 
     @Override
@@ -54,5 +67,82 @@ final class DuckDbReports implements ReportStore {
         Sql sql = readsRollups ? MemberUsageRollup.readTable(tenantId, memberId, firstDay, lastDay)
                 : MemberUsageRollup.readRaw(rows(RawTable.EVENTS), tenantId, memberId, firstDay, lastDay);
         return MemberUsageRollup.totals(query(sql).get(0));
+    }
+
+    @Override
+    public Optional<CallCostDetail> callCost(String tenantId, String callId) {
+        return callCosts.callCost(tenantId, callId);
+    }
+
+    @Override
+    public CallCostSummary callCosts(CallCostQuery query) {
+        return callCosts.callCosts(query);
+    }
+
+    /**
+     * Parts from the per-call table the writer keeps ({@link CallCostDeltas}): a tenant's calls' sums
+     * without reading their events, and one call's events read only between its first and last part's time.
+     */
+    private final class StoredParts implements CallCostReads.Parts {
+        private final String events;
+
+        StoredParts(String events) {
+            this.events = events;
+        }
+
+        @Override
+        public Sql sums(String tenantId, Sql calls) {
+            // the calls' id hashes are the rows' call hashes: a semi-join on integers before anything is added up
+            return partSums(tenantId, new SqlBuilder().append("(SELECT id_hash FROM " + rows(RawTable.CALLS))
+                    .append(calls).append(")").build());
+        }
+
+        /** The parts of the tenant's calls whose hash is among {@code hashes}, one row per call. */
+        private Sql partSums(String tenantId, Sql hashes) {
+            SqlBuilder sql = new SqlBuilder().append("(SELECT tenant_id, call_id AS call_key");
+            for (CostComponent component : CostComponent.PARTS) {
+                sql.append(", sum(" + component.column() + ")::BIGINT AS part_" + component.key());
+            }
+            return sql.append(", sum(unpriced)::BIGINT AS part_unpriced FROM " + CallCostDeltas.TABLE
+                    + " WHERE tenant_id = ").value(tenantId).append(" AND call_hash IN ").append(hashes)
+                    .append(" GROUP BY tenant_id, call_id)").build();
+        }
+
+        /**
+         * The calls' ready rows, but for the calls a write touched since they were built: those are
+         * joined from their current call row and per-call costs, as the reports without ready rows do.
+         */
+        @Override
+        public Optional<Sql> perCall(CallCostQuery request, Sql condition) {
+            String columns = String.join(", ", CallCostReads.PER_CALL_COLUMNS);
+            SqlBuilder ready = new SqlBuilder().append("(SELECT " + columns + " FROM " + DuckDbRollups.CALL_ROWS
+                    + " WHERE ").append(condition);
+            Sql changed = new SqlBuilder().append("(SELECT call_hash FROM " + CallCostDeltas.CHANGED_TABLE
+                    + " WHERE tenant_id = ").value(request.tenantId()).append(")").build();
+            // after the writer's idle rebuild the tenant has no touched call: the ready rows are the answer
+            if (query(new SqlBuilder().append("SELECT count(*) AS touched FROM ").append(changed)
+                    .append(" AS touched_calls").build()).get(0).longValue("touched") == 0) {
+                return Optional.of(ready.append(")").build());
+            }
+            Sql changedCalls = new SqlBuilder().append(condition).append(" AND id_hash IN ").append(changed).build();
+            return Optional.of(ready.append(" AND call_hash NOT IN ").append(changed)
+                    .append(" UNION ALL SELECT " + columns + " FROM (")
+                    .append(CallCostReads.perCall(rows(RawTable.CALLS), changedCalls, partSums(request.tenantId(),
+                            changed)))
+                    .append(") AS changed_calls)").build());
+        }
+
+        @Override
+        public Sql events(String tenantId, String callId) {
+            Row bounds = query(new SqlBuilder().append("SELECT sum(events) AS part_events, min(first_ms) AS first_part,"
+                    + " max(last_ms) AS last_part FROM " + CallCostDeltas.TABLE + " WHERE tenant_id = ").value(tenantId)
+                    .append(" AND call_hash = ").value(IdFingerprint.of(tenantId, callId))
+                    .append(" AND call_id = ").value(callId).build()).get(0);
+            if (bounds.longValue("part_events") == 0) {
+                return null;
+            }
+            return CallCostReads.partEvents(events, tenantId, callId, bounds.longValue("first_part"),
+                    bounds.longValue("last_part"));
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tally.store.duckdb;
 
+import dev.tally.store.callcost.CallCostDeltas;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
@@ -48,6 +49,14 @@ final class DuckDbRollups {
     /** Delta rows of the write in progress, counted once it commits. */
     private final Map<RollupTable, Long> pendingRows = new java.util.IdentityHashMap<>();
     private long pendingMemberRows;
+    private long pendingCallCostRows;
+    private long pendingChangedRows;
+    /** Calls listed as changed since the per-call rows were rebuilt, and how many rows that rebuild made. */
+    private long changedRowsSinceRebuild;
+    private long callRowsAfterRebuild;
+    /** Per-call cost delta rows since that table was last folded, and the rows that fold left. */
+    private long callCostRowsSinceCompaction;
+    private long callCostRowsAfterCompaction;
 
     DuckDbRollups() {
         for (RollupTable table : Rollups.ALL) {
@@ -91,15 +100,50 @@ final class DuckDbRollups {
         statement.execute("CREATE TABLE IF NOT EXISTS " + MemberUsageRollup.TABLE + " (tenant_id VARCHAR NOT NULL,"
                 + " day BIGINT NOT NULL, member_id VARCHAR NOT NULL, chats BIGINT NOT NULL, messages BIGINT NOT NULL,"
                 + " credits_micros BIGINT NOT NULL)");
+        statement.execute(CALL_COSTS_CREATE);
+        statement.execute("CREATE TABLE IF NOT EXISTS " + CallCostDeltas.CHANGED_TABLE
+                + " (tenant_id VARCHAR NOT NULL, call_hash BIGINT NOT NULL)");
+        statement.execute("CREATE TABLE IF NOT EXISTS " + CALL_ROWS + " AS " + CALL_ROWS_SELECT + " LIMIT 0");
         statement.execute("CREATE TABLE IF NOT EXISTS rollup_state (version INTEGER NOT NULL)");
         statement.execute(RollupJournal.CREATE);
     }
+
+    /**
+     * Every call's row as the call-cost reports read it (its state, parts and their sum), rebuilt
+     * when the per-call cost table is folded, sorted by tenant and time so a range reads its row
+     * groups only. Calls a write touched since are listed in {@link CallCostDeltas#CHANGED_TABLE}
+     * and read from their current rows instead.
+     */
+    static final String CALL_ROWS = "call_cost_calls";
+    private static final String CALL_ROWS_SELECT = callRowsSelect();
+
+    private static String callRowsSelect() {
+        StringBuilder parts = new StringBuilder("(SELECT tenant_id, call_id AS call_key");
+        for (dev.tally.store.callcost.CostComponent component : dev.tally.store.callcost.CostComponent.PARTS) {
+            parts.append(", sum(").append(component.column()).append(")::BIGINT AS part_").append(component.key());
+        }
+        parts.append(", sum(unpriced)::BIGINT AS part_unpriced FROM ").append(CallCostDeltas.TABLE)
+                .append(" GROUP BY tenant_id, call_id)");
+        dev.tally.store.sql.Sql select = dev.tally.store.callcost.CallCostReads.perCall("calls WHERE ",
+                new dev.tally.store.sql.Sql("true", List.of()), new dev.tally.store.sql.Sql(parts.toString(), List.of()));
+        return select.text();
+    }
+
+    /** The per-call cost table: delta rows keyed by the call, folded to one row a call sorted by its hash. */
+    private static final String CALL_COSTS_CREATE = "CREATE TABLE IF NOT EXISTS " + CallCostDeltas.TABLE + " ("
+            + CallCostDeltas.COLUMNS.stream().map(column -> column + switch (column) {
+                case "tenant_id", "call_id" -> " VARCHAR NOT NULL";
+                default -> " BIGINT NOT NULL";
+            }).collect(Collectors.joining(", ")) + ")";
 
     private static void dropTables(Statement statement) throws SQLException {
         for (RollupTable table : Rollups.ALL) {
             statement.execute("DROP TABLE IF EXISTS " + table.name());
         }
         statement.execute("DROP TABLE IF EXISTS " + MemberUsageRollup.TABLE);
+        statement.execute("DROP TABLE IF EXISTS " + CallCostDeltas.TABLE);
+        statement.execute("DROP TABLE IF EXISTS " + CallCostDeltas.CHANGED_TABLE);
+        statement.execute("DROP TABLE IF EXISTS " + CALL_ROWS);
     }
 
     /** Appends the member usage deltas of one write, in the caller's open transaction. */
@@ -108,8 +152,14 @@ final class DuckDbRollups {
             return;
         }
         List<Object[]> rows = deltas.rows();
-        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA,
-                MemberUsageRollup.TABLE)) {
+        appendTextAndWholeNumbers(connection, MemberUsageRollup.TABLE, rows);
+        pendingMemberRows += rows.size();
+    }
+
+    /** Appends rows whose every value is a text or a whole number, none NULL. */
+    private static void appendTextAndWholeNumbers(DuckDBConnection connection, String table, List<Object[]> rows)
+            throws SQLException {
+        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
             for (Object[] row : rows) {
                 appender.beginRow();
                 for (Object value : row) {
@@ -122,16 +172,33 @@ final class DuckDbRollups {
                 appender.endRow();
             }
         }
-        pendingMemberRows += rows.size();
     }
 
     /** Appends the deltas of one write, in the caller's open transaction. */
-    void append(DuckDBConnection connection, Rollups.Deltas deltas) throws SQLException {
-        append(connection, deltas, WriteFaults.NONE);
+    /**
+     * Appends the deltas of one write, in the caller's open transaction, telling the faults after each
+     * table, so a test can fail a write between two tables: the tables of {@link Rollups#ALL}, then the
+     * per-call costs and the calls they changed.
+     */
+    void append(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults) throws SQLException {
+        appendRollupTables(connection, deltas, faults);
+        if (!deltas.callCosts().isEmpty()) {
+            appendCallCosts(connection, deltas.callCosts());
+            faults.reached(WriteStep.ROLLUP_TABLE_APPENDED);
+        }
+        List<Object[]> changed = deltas.callCosts().changedRows();
+        if (!changed.isEmpty()) {
+            appendTextAndWholeNumbers(connection, CallCostDeltas.CHANGED_TABLE, changed);
+            pendingChangedRows += changed.size();
+        }
     }
 
-    /** The same, telling the faults after each table, so a test can fail a write between two tables. */
-    void append(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults) throws SQLException {
+    /**
+     * The rows of {@link Rollups#ALL} only: what a rebuild of days appends, since the per-call costs are
+     * keyed by call, not day, and are not taken out with a day's rows.
+     */
+    private void appendRollupTables(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults)
+            throws SQLException {
         for (RollupTable table : Rollups.ALL) {
             var rows = deltas.rows(table);
             var recomputed = deltas.recomputed(table);
@@ -210,10 +277,21 @@ final class DuckDbRollups {
         return rows;
     }
 
+    private void appendCallCosts(DuckDBConnection connection, CallCostDeltas deltas) throws SQLException {
+        if (deltas.isEmpty()) {
+            return;
+        }
+        List<Object[]> rows = deltas.rows();
+        appendTextAndWholeNumbers(connection, CallCostDeltas.TABLE, rows);
+        pendingCallCostRows += rows.size();
+    }
+
     /** The write's delta rows are committed: they count towards the next fold. */
     void committed() {
         pendingRows.forEach((table, rows) -> rowCounts.get(table)[0] += rows);
         memberRowsSinceCompaction += pendingMemberRows;
+        callCostRowsSinceCompaction += pendingCallCostRows;
+        changedRowsSinceRebuild += pendingChangedRows;
         rolledBack();
     }
 
@@ -221,10 +299,40 @@ final class DuckDbRollups {
     void rolledBack() {
         pendingRows.clear();
         pendingMemberRows = 0;
+        pendingCallCostRows = 0;
+        pendingChangedRows = 0;
     }
 
     boolean compactionDue() {
-        return memberRowsSinceCompaction >= COMPACT_AFTER_ROWS || Rollups.ALL.stream().anyMatch(this::due);
+        return memberRowsSinceCompaction >= COMPACT_AFTER_ROWS || callCostsDue()
+                || Rollups.ALL.stream().anyMatch(this::due);
+    }
+
+    /**
+     * Calls a report reads from their current rows rather than the rows kept ready, at least, before
+     * an idle writer rebuilds those: reads stay near the ready rows' speed while a trickle of writes
+     * cannot keep the writer rebuilding.
+     */
+    private static final long IDLE_REBUILD_SHARE = 64;
+
+    private boolean callCostsDue() {
+        return callCostRowsSinceCompaction >= Math.max(COMPACT_AFTER_ROWS, callCostRowsAfterCompaction)
+                || changedRowsSinceRebuild >= Math.max(COMPACT_AFTER_ROWS, callRowsAfterRebuild);
+    }
+
+    private boolean callCostsIdleDue() {
+        return callCostRowsSinceCompaction > 0
+                && callCostRowsSinceCompaction >= callCostRowsAfterCompaction / IDLE_COMPACT_SHARE
+                || changedRowsSinceRebuild > 0 && changedRowsSinceRebuild >= callRowsAfterRebuild / IDLE_REBUILD_SHARE;
+    }
+
+    /** Rebuilds every call's ready row from the calls and the folded per-call costs; none is listed as changed then. */
+    private static long rebuildCallRows(Statement statement) throws SQLException {
+        statement.execute("DELETE FROM " + CALL_ROWS);
+        statement.execute("INSERT INTO " + CALL_ROWS + " SELECT * FROM (" + CALL_ROWS_SELECT
+                + ") ORDER BY tenant_id, time_ms");
+        statement.execute("DELETE FROM " + CallCostDeltas.CHANGED_TABLE);
+        return count(statement, CALL_ROWS);
     }
 
     private boolean due(RollupTable table) {
@@ -234,7 +342,7 @@ final class DuckDbRollups {
 
     boolean idleCompactionDue() {
         return memberRowsSinceCompaction > 0 && memberRowsSinceCompaction >= memberRowsAfterCompaction / IDLE_COMPACT_SHARE
-                || Rollups.ALL.stream().anyMatch(this::idleDue);
+                || callCostsIdleDue() || Rollups.ALL.stream().anyMatch(this::idleDue);
     }
 
     private boolean idleDue(RollupTable table) {
@@ -244,17 +352,17 @@ final class DuckDbRollups {
 
     /** Folds the deltas of the tables worth folding while the writer is idle. */
     void compactIdle(DuckDBConnection connection) throws SQLException {
-        compact(connection, Rollups.ALL.stream().filter(this::idleDue).toList());
+        compact(connection, Rollups.ALL.stream().filter(this::idleDue).toList(), callCostsIdleDue());
     }
 
     /** Folds the deltas of the tables that are due. */
     void compactDue(DuckDBConnection connection) throws SQLException {
-        compact(connection, Rollups.ALL.stream().filter(this::due).toList());
+        compact(connection, Rollups.ALL.stream().filter(this::due).toList(), callCostsDue());
     }
 
     /** Folds every table's deltas. */
     void compact(DuckDBConnection connection) throws SQLException {
-        compact(connection, Rollups.ALL);
+        compact(connection, Rollups.ALL, true);
     }
 
     /**
@@ -263,7 +371,7 @@ final class DuckDbRollups {
      * other tenants and times. One transaction: readers see either the deltas or their sums,
      * which add up to the same.
      */
-    private void compact(DuckDBConnection connection, List<RollupTable> tables) throws SQLException {
+    private void compact(DuckDBConnection connection, List<RollupTable> tables, boolean callCosts) throws SQLException {
         Map<RollupTable, Long> remaining = new java.util.IdentityHashMap<>();
         long memberRows = DuckDbTransaction.inTransaction(connection, () -> {
             try (Statement statement = connection.createStatement()) {
@@ -282,9 +390,24 @@ final class DuckDbRollups {
                 statement.execute("INSERT INTO " + MemberUsageRollup.TABLE + " SELECT * FROM rollup_compacted");
                 long rows = count(statement, "rollup_compacted");
                 statement.execute("DROP TABLE rollup_compacted");
+                if (callCosts) {
+                    // Sorted by the call's hash, so one call's row is in the one row group whose min/max cover it;
+                    // the largest of these tables, so folded only when its own deltas are due.
+                    statement.execute("CREATE OR REPLACE TEMP TABLE rollup_compacted AS " + foldedCallCosts()
+                            + " ORDER BY tenant_id, call_hash");
+                    statement.execute("DELETE FROM " + CallCostDeltas.TABLE);
+                    statement.execute("INSERT INTO " + CallCostDeltas.TABLE + " SELECT * FROM rollup_compacted");
+                    callCostRowsAfterCompaction = count(statement, "rollup_compacted");
+                    statement.execute("DROP TABLE rollup_compacted");
+                    callRowsAfterRebuild = rebuildCallRows(statement);
+                }
                 return rows;
             }
         });
+        if (callCosts) {
+            callCostRowsSinceCompaction = 0;
+            changedRowsSinceRebuild = 0;
+        }
         memberRowsAfterCompaction = memberRows;
         remaining.forEach((table, count) -> rowCounts.put(table, new long[] {0, count}));
         memberRowsSinceCompaction = 0;
@@ -308,6 +431,21 @@ final class DuckDbRollups {
                 + " GROUP BY ALL HAVING sum(chats) <> 0 OR sum(messages) <> 0 OR sum(credits_micros) <> 0";
     }
 
+    /** One row per call of the per-call cost table; calls whose parts were all taken back are left out. */
+    static String foldedCallCosts() {
+        StringBuilder sums = new StringBuilder();
+        for (String column : CallCostDeltas.COLUMNS.subList(3, CallCostDeltas.COLUMNS.size())) {
+            String combine = switch (column) {
+                case "first_ms" -> "min";
+                case "last_ms" -> "max";
+                default -> "sum";
+            };
+            sums.append(", ").append(combine).append("(").append(column).append(")::BIGINT AS ").append(column);
+        }
+        return "SELECT tenant_id, call_hash, call_id" + sums + " FROM " + CallCostDeltas.TABLE
+                + " GROUP BY ALL HAVING sum(events) <> 0";
+    }
+
     private static String combined(RollupTable.Measure measure) {
         return switch (measure.combine()) {
             case SUM -> "sum(" + measure.name() + ")::BIGINT AS " + measure.name();
@@ -329,6 +467,8 @@ final class DuckDbRollups {
             version = done.getInt(1);
         }
         if (version == Rollups.VERSION) {
+            backfillCallCostsIfMissing(connection);
+            rebuildCallRowsIfMissing(connection);
             countStoredRows(connection);
             return;
         }
@@ -339,6 +479,7 @@ final class DuckDbRollups {
                 statement.execute("DELETE FROM rollup_state");
             }
             backfillEventRollups(connection);
+            backfillCallCosts(connection);
             try (Statement statement = connection.createStatement()) {
                 statement.execute(MEMBER_USAGE_BACKFILL);
                 statement.execute("INSERT INTO rollup_state VALUES (" + Rollups.VERSION + ")");
@@ -348,6 +489,70 @@ final class DuckDbRollups {
         // the rebuilt tables are counted by the fold below, not as a write's deltas
         rolledBack();
         compact(connection);
+    }
+
+    /**
+     * A store written before the per-call cost table existed has an empty one beside events naming
+     * calls: it is filled from them once, in one transaction, as a rebuild would.
+     */
+    private void backfillCallCostsIfMissing(DuckDBConnection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            if (count(statement, CallCostDeltas.TABLE) > 0 || !anyPartStored(statement)) {
+                return;
+            }
+        }
+        DuckDbTransaction.inTransaction(connection, () -> {
+            backfillCallCosts(connection);
+            return null;
+        });
+        rolledBack();
+    }
+
+    /** A store from before the ready call rows: they are built once, or the reports would not see its calls. */
+    private static void rebuildCallRowsIfMissing(DuckDBConnection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            if (count(statement, CALL_ROWS) > 0 || count(statement, "calls") == 0) {
+                return;
+            }
+        }
+        DuckDbTransaction.inTransaction(connection, () -> {
+            try (Statement statement = connection.createStatement()) {
+                rebuildCallRows(statement);
+            }
+            return null;
+        });
+    }
+
+    private static boolean anyPartStored(Statement statement) throws SQLException {
+        try (ResultSet result = statement.executeQuery("SELECT count(*) FROM (SELECT 1 FROM events WHERE call_id IS NOT"
+                + " NULL LIMIT 1)")) {
+            result.next();
+            return result.getLong(1) > 0;
+        }
+    }
+
+    /** Appends the per-call cost rows of every stored event naming a call, in the caller's transaction. */
+    private void backfillCallCosts(DuckDBConnection connection) throws SQLException {
+        Rollups.Deltas deltas = new Rollups.Deltas();
+        long pending = 0;
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS
+                     + " FROM events WHERE call_id IS NOT NULL")) {
+            ResultSetMetaData meta = result.getMetaData();
+            while (result.next()) {
+                Map<String, Object> values = new LinkedHashMap<>();
+                for (int column = 1; column <= meta.getColumnCount(); column++) {
+                    values.put(meta.getColumnLabel(column), result.getObject(column));
+                }
+                deltas.callCosts().add(StoredEvent.fromRow(new Row(values)));
+                if (++pending == 1_000_000) {
+                    appendCallCosts(connection, deltas.callCosts());
+                    deltas = new Rollups.Deltas();
+                    pending = 0;
+                }
+            }
+        }
+        appendCallCosts(connection, deltas.callCosts());
     }
 
     /**
@@ -361,6 +566,9 @@ final class DuckDbRollups {
                 rowCounts.put(table, new long[] {0, count(statement, table.name())});
             }
             memberRowsAfterCompaction = count(statement, MemberUsageRollup.TABLE);
+            callCostRowsAfterCompaction = count(statement, CallCostDeltas.TABLE);
+            callRowsAfterRebuild = count(statement, CALL_ROWS);
+            changedRowsSinceRebuild = count(statement, CallCostDeltas.CHANGED_TABLE);
         }
     }
 
@@ -375,10 +583,13 @@ final class DuckDbRollups {
      * For a bulk load that appended the delta rows of {@link Rollups#ALL} itself: fills the member
      * usage table from the stored events and records the rollups as current.
      */
-    static void completeBulkLoad(Connection connection) throws SQLException {
+    static void completeBulkLoad(DuckDBConnection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("DELETE FROM " + MemberUsageRollup.TABLE);
             statement.execute(MEMBER_USAGE_BACKFILL);
+            statement.execute("DELETE FROM " + CallCostDeltas.TABLE);
+            new DuckDbRollups().backfillCallCosts(connection);
+            rebuildCallRows(statement);
             statement.execute("DELETE FROM rollup_state");
             statement.execute("INSERT INTO rollup_state VALUES (" + Rollups.VERSION + ")");
         }
@@ -404,13 +615,13 @@ final class DuckDbRollups {
                     }
                     deltas.add(StoredEvent.fromRow(new Row(values)));
                     if (++pending == 1_000_000) {
-                        append(connection, deltas);
+                        appendRollupTables(connection, deltas, WriteFaults.NONE);
                         deltas = new Rollups.Deltas();
                         pending = 0;
                     }
                 }
             }
-            append(connection, deltas);
+            appendRollupTables(connection, deltas, WriteFaults.NONE);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tally.store.rollup;
 import dev.tally.event.CostSource;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
+import dev.tally.store.callcost.CallCostDeltas;
 import dev.tally.store.rollup.RollupTable.Grain;
 import dev.tally.store.sql.ColumnKind;
 import dev.tally.store.sql.EventColumn;
@@ -165,13 +166,22 @@ public final class Rollups {
         // By identity: a table record's own hashCode walks its key and measure lists, on every event.
         private final Map<RollupTable, Map<List<Object>, long[]>> sums = new java.util.IdentityHashMap<>();
         private final Map<RollupTable, java.util.Set<List<Object>>> recomputed = new java.util.IdentityHashMap<>();
+        private final CallCostDeltas callCosts = new CallCostDeltas();
 
         public void add(Event event) {
             apply(event, 1);
+            callCosts.add(event);
         }
 
+        /** Takes an event back from every table: a replaced call state, or a stored event a revision replaces. */
         public void remove(Event event) {
             apply(event, -1);
+            callCosts.remove(event);
+        }
+
+        /** The per-call cost rows of the same events: what each adds to the call it names. */
+        public CallCostDeltas callCosts() {
+            return callCosts;
         }
 
         private void apply(Event event, int sign) {

@@ -16,7 +16,7 @@ public final class StoredEvent {
             + " ended_ms, duration_ms, sentiment, provider, model, kind, input_tokens, cached_input_tokens,"
             + " cache_creation_input_tokens, output_tokens, input_audio_tokens, output_audio_tokens, characters,"
             + " audio_duration_ms, segments, cost_nanos, cost_source, credits_micros, input_cost_nanos, output_cost_nanos,"
-            + " exception, member_id, chat_id, revision";
+            + " exception, member_id, chat_id, revision, call_id";
 
     private StoredEvent() {
     }
@@ -56,6 +56,7 @@ public final class StoredEvent {
         event.memberId = row.string("member_id");
         event.chatId = row.string("chat_id");
         event.revision = row.longValue("revision");
+        event.callId = row.string("call_id");
         return event;
     }
 

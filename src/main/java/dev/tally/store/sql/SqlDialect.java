@@ -21,4 +21,10 @@ public interface SqlDialect {
      * unsigned, and it finds no common type for Int64 and UInt64.
      */
     String signedInteger(String expression);
+
+    /**
+     * A nullable text column read where it is known not to be NULL, so it joins a column that is
+     * never NULL: ClickHouse refuses to join {@code Nullable(String)} with {@code String}.
+     */
+    String knownNotNull(String expression);
 }

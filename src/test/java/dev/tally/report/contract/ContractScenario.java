@@ -109,6 +109,10 @@ final class ContractScenario implements AutoCloseable {
         return answer("GET " + path, server.getWithKey(path, key));
     }
 
+    int status(String path, String key) {
+        return server.getWithKey(path, key).statusCode();
+    }
+
     /** {@code POST /calls/stats} takes HTTP Basic with the key as the password. */
     JsonNode postStats(ObjectNode body, String key) {
         String basic = "Basic " + Base64.getEncoder().encodeToString((":" + key).getBytes(StandardCharsets.UTF_8));

@@ -52,7 +52,7 @@ final class DatasetGenerator {
                     window.windowEnd()));
             ObjectNode call = events.callIdentity();
             List<String> callIds = List.of(EventFields.id(call));
-            batches.put(tenant, List.of(List.of(events.finished(call, "completed"), events.tts(),
+            batches.put(tenant, List.of(List.of(events.finished(call, "completed"), events.tts(List.of()),
                     events.llm(List.of(), callIds, List.of()), events.llm(List.of(), callIds, List.of())), List.of(),
                     List.of()));
         }
@@ -80,8 +80,11 @@ final class DatasetGenerator {
             others.add(llm);
         }
         for (int index = 0; index < count(35, scale); index++) {
-            others.add(events.stt());
-            others.add(events.tts());
+            others.add(events.stt(callIds));
+            others.add(events.tts(callIds));
+        }
+        for (int index = 0; index < count(30, scale); index++) {
+            others.add(events.fee(callIds));
         }
         for (int index = 0; index < count(60, scale); index++) {
             others.add(events.sms());
@@ -149,6 +152,9 @@ final class DatasetGenerator {
             } else if (path < 82) {
                 first.add(events.inProgress(identity));
                 firstTail.add(finished);
+            } else if (path < 90) {
+                // sent only after its parts: the first batch holds its LLM turns, transcriptions and fees
+                second.add(finished);
             } else {
                 // a post-call correction: another cost, sentiment, even status, replaces the first final state
                 first.add(finished);

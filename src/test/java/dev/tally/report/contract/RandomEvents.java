@@ -31,6 +31,9 @@ final class RandomEvents {
     private static final List<Integer> GSM_EDGES = List.of(0, 1, 153, 160, 161, 306, 307, 459, 460);
     private static final List<Integer> UCS_EDGES = List.of(0, 1, 67, 70, 71, 134, 135, 201, 202);
     private static final List<String> OPERATIONS = List.of("chat.completions", "embed", "summarize");
+    private static final List<String> CALL_PROVIDERS = List.of("twilio", "telnyx", "vapi");
+    private static final List<String> FEE_KINDS = List.of("platform", "analysis", "transport", "phone_number",
+            "other");
     private static final List<String> SENTIMENTS = List.of("positive", "neutral", "negative");
     private static final List<String> ROLES = List.of("user", "assistant", "system", "tool");
 
@@ -105,6 +108,11 @@ final class RandomEvents {
             call.put("cost_usd", BigDecimal.valueOf(random.nextLong(3 * BigDecimal.TEN.pow(scale).longValueExact()), scale));
         }
         maybe(call, "sentiment", SENTIMENTS, 75);
+        maybe(call, "provider", CALL_PROVIDERS, 70);
+        if (chance(40)) {
+            // the platform's own total: sometimes the parts to the nano, often off by more or less than a cent
+            call.put("reported_total_cost_usd", BigDecimal.valueOf(random.nextLong(4_000_000_000L), 9));
+        }
         return call;
     }
 
@@ -147,20 +155,46 @@ final class RandomEvents {
         return llm;
     }
 
-    ObjectNode stt() {
+    ObjectNode stt(List<String> callIds) {
         String[] model = pick(STT_MODELS);
-        return event("stt", moments.next()).put("provider", model[0]).put("model", model[1])
-                .put("duration_seconds", BigDecimal.valueOf(random.nextLong(180_000), random.nextInt(4)));
+        return callPart(event("stt", moments.next()).put("provider", model[0]).put("model", model[1])
+                .put("duration_seconds", BigDecimal.valueOf(random.nextLong(180_000), random.nextInt(4))), callIds);
     }
 
-    ObjectNode tts() {
+    ObjectNode tts(List<String> callIds) {
         String[] model = pick(TTS_MODELS);
         ObjectNode tts = event("tts", moments.next()).put("provider", model[0]).put("model", model[1])
                 .put("characters", random.nextLong(4_000))
                 .put("audio_duration_seconds", BigDecimal.valueOf(random.nextLong(240_000), random.nextInt(4)));
         maybe(tts, "agent_id", Dataset.AGENTS, 70);
         maybe(tts, "user_email", Dataset.USERS, 60);
-        return tts;
+        return callPart(tts, callIds);
+    }
+
+    /** Half the transcriptions and syntheses belong to a call, most of those with the provider's cost (else unpriced). */
+    private ObjectNode callPart(ObjectNode event, List<String> callIds) {
+        maybe(event, "call_id", callIds, 50);
+        if (chance(60)) {
+            event.put("cost_usd", BigDecimal.valueOf(random.nextLong(90_000_000), 9));
+        }
+        return event;
+    }
+
+    /** A fee, mostly of a call, some of a call that is never sent (counted nowhere), some of none. */
+    ObjectNode fee(List<String> callIds) {
+        ObjectNode fee = event("fee", moments.next()).put("kind", pick(FEE_KINDS))
+                .put("cost_usd", BigDecimal.valueOf(chance(5) ? 0 : random.nextLong(200_000_000), 9));
+        maybe(fee, "provider", CALL_PROVIDERS, 70);
+        int draw = random.nextInt(100);
+        if (draw < 80) {
+            maybe(fee, "call_id", callIds, 100);
+        } else if (draw < 88) {
+            fee.put("call_id", "call-never-sent");
+        }
+        if (chance(30)) {
+            fee.put("quantity", BigDecimal.valueOf(random.nextInt(10_000), 2)).put("unit", "minute");
+        }
+        return fee;
     }
 
     /**

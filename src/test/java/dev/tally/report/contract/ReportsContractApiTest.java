@@ -214,4 +214,52 @@ class ReportsContractApiTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void callCostsMatchThePlainComputation(long seed) {
+        forTenantsAndDays(seed, "call-costs", 4, (scenario, tenant, days, random) -> {
+            String agent = random.nextInt(10) < 6 ? null : Dataset.AGENTS.get(random.nextInt(Dataset.AGENTS.size()));
+            int limit = random.nextBoolean() ? 100 : 1 + random.nextInt(6);
+            String order = List.of("cost_desc", "cost_asc", "started_desc").get(random.nextInt(3));
+            String path = "/v1/analytics/call-costs?from=" + days[0] + "&to=" + days[1] + "&order=" + order
+                    + "&limit=" + limit + (agent == null ? "" : "&agent_id=" + agent);
+            ObjectNode expected = CallCostOracle.range(scenario.stored, scenario.prices, tenant, days[0], days[1],
+                    agent, limit, order);
+            JsonNode answer = scenario.get(path, scenario.readerKey(tenant));
+            scenario.assertAnswer(path, expected, answer);
+            assertSameKeys(scenario, path, expected.path("totals").path("components"),
+                    answer.path("totals").path("components"));
+        });
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void eachCallsCostMatchesThePlainComputation(long seed) {
+        ContractScenario scenario = scenario(seed);
+        Random random = queries(seed, "call-cost");
+        for (String tenant : Dataset.TENANTS) {
+            List<JsonNode> calls = scenario.stored.events(tenant, "call").toList();
+            for (int query = 0; query < 12; query++) {
+                JsonNode call = calls.get(random.nextInt(calls.size()));
+                String path = "/v1/analytics/calls/" + EventFields.id(call) + "/cost";
+                ObjectNode expected = CallCostOracle.single(scenario.stored, scenario.prices, tenant, call);
+                JsonNode answer = scenario.get(path, scenario.readerKey(tenant));
+                scenario.assertAnswer(path, expected, answer);
+                assertSameKeys(scenario, path, expected.path("components"), answer.path("components"));
+            }
+            // ids count up per tenant: one beyond the last is another tenant's call, or nobody's
+            assertThat(scenario.status("/v1/analytics/calls/call-never-sent/cost", scenario.readerKey(tenant)))
+                    .isEqualTo(404);
+        }
+    }
+
+    /** The comparison reads only the fields expected; a part's keys must also be no more than expected. */
+    private static void assertSameKeys(ContractScenario scenario, String path, JsonNode expected, JsonNode actual) {
+        List<String> expectedKeys = new java.util.ArrayList<>();
+        expected.fieldNames().forEachRemaining(expectedKeys::add);
+        List<String> actualKeys = new java.util.ArrayList<>();
+        actual.fieldNames().forEachRemaining(actualKeys::add);
+        assertThat(actualKeys).as(scenario.context(path)).isEqualTo(expectedKeys);
+    }
 }

@@ -39,6 +39,8 @@ class WriteFaultTest {
                 Arguments.of(WriteStep.CALLS_WRITTEN, 1),
                 Arguments.of(WriteStep.ROLLUP_TABLE_APPENDED, 1),
                 Arguments.of(WriteStep.ROLLUP_TABLE_APPENDED, 3),
+                // the last table passed is the per-call cost table
+                Arguments.of(WriteStep.ROLLUP_TABLE_APPENDED, 9),
                 Arguments.of(WriteStep.ROLLUPS_APPENDED, 1),
                 Arguments.of(WriteStep.COMMIT, 1));
     }
@@ -253,6 +255,10 @@ class WriteFaultTest {
             totals.add(store.query(new SqlBuilder().append("SELECT sum(chats)::VARCHAR AS chats,"
                     + " sum(messages)::VARCHAR AS messages, sum(credits_micros)::VARCHAR AS credits FROM "
                     + dev.tally.store.rollup.MemberUsageRollup.TABLE).build()).toString());
+            totals.add(store.query(new SqlBuilder().append("SELECT count(DISTINCT call_id) AS calls,"
+                    + " sum(events)::VARCHAR AS events, sum(llm_nanos)::VARCHAR AS llm, sum(stt_nanos)::VARCHAR AS stt,"
+                    + " sum(tts_nanos)::VARCHAR AS tts FROM " + dev.tally.store.callcost.CallCostDeltas.TABLE).build())
+                    .toString());
             return totals;
         }
 

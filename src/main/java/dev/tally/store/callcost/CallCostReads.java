@@ -1,0 +1,241 @@
+package dev.tally.store.callcost;
+
+import dev.tally.event.CostSource;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.Sql;
+import dev.tally.store.sql.SqlBuilder;
+import dev.tally.store.sql.SqlDialect;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The cost of calls, written once for every store: the calls come from the store's current call
+ * rows, the parts from a relation the store chooses ({@link Parts}): its per-call table, or the raw
+ * events added up. Sums stay integers (nano-dollars, milliseconds) until the report prints them.
+ */
+public final class CallCostReads {
+    /** A reported total that differs from the parts by more than a cent is a mismatch. */
+    public static final long MISMATCH_NANOS = 10_000_000L;
+    private static final long DAY_MS = 86_400_000L;
+    private static final String UNPRICED = "'" + CostSource.UNPRICED.wireName() + "'";
+
+    /** Where a store reads the parts of calls from. */
+    public interface Parts {
+        /**
+         * The parts of a tenant's calls that meet {@code calls} (conditions over the store's current call
+         * rows, {@code tenant_id} first), a parenthesised relation of {@code call_key}, one
+         * {@code part_<component>} column per {@link CostComponent#PARTS} and {@code part_unpriced}, one
+         * row per call at most. Only the calls asked for are added up, not the tenant's every call.
+         */
+        Sql sums(String tenantId, Sql calls);
+
+        /**
+         * The events naming one call that add to a part, a {@code SELECT} of {@code id, type, time_ms,
+         * cost_nanos, cost_source, provider, model, kind}, or null when the store knows there are none.
+         */
+        Sql events(String tenantId, String callId);
+
+        /**
+         * The request's per-call rows ({@link #PER_CALL_COLUMNS}) as a parenthesised relation, when the
+         * store keeps them ready; empty to have them joined from the calls and {@link #sums}.
+         */
+        default Optional<Sql> perCall(CallCostQuery request, Sql condition) {
+            return Optional.empty();
+        }
+    }
+
+    private final Function<Sql, List<Row>> query;
+    private final String callRows;
+    private final SqlDialect dialect;
+    private final Parts parts;
+
+    /**
+     * @param callRows the store's current call rows ({@code ReportStore.rows(CALLS)}): a table and an open {@code WHERE}
+     */
+    public CallCostReads(Function<Sql, List<Row>> query, String callRows, SqlDialect dialect, Parts parts) {
+        this.query = query;
+        this.callRows = callRows;
+        this.dialect = dialect;
+        this.parts = parts;
+    }
+
+    /** Parts added up from raw event rows ({@code ReportStore.rows(EVENTS)}), for a store without a per-call table. */
+    public static Parts rawParts(String eventRows, String callRows, SqlDialect dialect) {
+        return new Parts() {
+            @Override
+            public Sql sums(String tenantId, Sql calls) {
+                SqlBuilder sql = new SqlBuilder().append("(SELECT tenant_id, " + dialect.knownNotNull("call_id")
+                        + " AS call_key");
+                for (CostComponent component : CostComponent.PARTS) {
+                    sql.append(", " + dialect.signedInteger("sum(CASE WHEN " + component.sqlCondition()
+                            + " THEN cost_nanos ELSE 0 END)") + " AS part_" + component.key());
+                }
+                return sql.append(", " + dialect.signedInteger("sum(CASE WHEN cost_source = " + UNPRICED
+                                + " THEN 1 ELSE 0 END)") + " AS part_unpriced FROM " + eventRows + "tenant_id = ")
+                        .value(tenantId).append(" AND call_id IS NOT NULL AND type IN " + CostComponent.partTypesSql()
+                                + " AND call_id IN (SELECT id FROM " + callRows).append(calls)
+                        .append(") GROUP BY tenant_id, call_id)").build();
+            }
+
+            @Override
+            public Sql events(String tenantId, String callId) {
+                return partEvents(eventRows, tenantId, callId, null, null);
+            }
+        };
+    }
+
+    /** The events naming a call, from raw rows, optionally only those within known time bounds (inclusive). */
+    public static Sql partEvents(String eventRows, String tenantId, String callId, Long firstMs, Long lastMs) {
+        SqlBuilder sql = new SqlBuilder().append("SELECT id, type, time_ms, cost_nanos, cost_source, provider, model, kind"
+                + " FROM " + eventRows + "tenant_id = ").value(tenantId);
+        if (firstMs != null) {
+            sql.append(" AND time_ms >= ").value(firstMs).append(" AND time_ms <= ").value(lastMs);
+        }
+        return sql.append(" AND call_id = ").value(callId).append(" AND type IN " + CostComponent.partTypesSql()
+                + " ORDER BY time_ms, id").build();
+    }
+
+    /** One call's cost and its events; empty when the tenant has no such call. */
+    public Optional<CallCostDetail> callCost(String tenantId, String callId) {
+        Sql call = new SqlBuilder().append("SELECT id, agent_id, provider, status, time_ms, duration_ms,"
+                + " reported_total_cost_nanos, cost_nanos, cost_source FROM " + callRows + "tenant_id = ")
+                .value(tenantId).append(" AND id = ").value(callId).build();
+        List<Row> found = query.apply(call);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Row row = found.get(0);
+        ComponentNanos components = new ComponentNanos().set(CostComponent.TELEPHONY, row.longValue("cost_nanos"));
+        long unpriced = CostSource.UNPRICED.wireName().equals(row.string("cost_source")) ? 1 : 0;
+        List<CallCostPart> listed = new ArrayList<>();
+        Sql events = parts.events(tenantId, callId);
+        for (Row event : events == null ? List.<Row>of() : query.apply(events)) {
+            CallCostPart part = new CallCostPart(event.string("id"), event.string("type"), event.longValue("time_ms"),
+                    event.longValue("cost_nanos"), event.string("provider"), event.string("model"),
+                    event.string("kind"), CostSource.UNPRICED.wireName().equals(event.string("cost_source")));
+            CostComponent.of(dev.tally.event.EventType.fromWire(part.type()).orElseThrow(), part.kind())
+                    .ifPresent(component -> components.add(component, part.costNanos()));
+            unpriced += part.unpriced() ? 1 : 0;
+            listed.add(part);
+        }
+        return Optional.of(new CallCostDetail(new CallCost(row.string("id"), row.string("agent_id"),
+                row.string("provider"), row.string("status"), row.longValue("time_ms"), nullableLong(row, "duration_ms"),
+                nullableLong(row, "reported_total_cost_nanos"), components, unpriced), List.copyOf(listed)));
+    }
+
+    /** The calls of a range: sums by day and agent, the first calls in order, and the mismatches. */
+    public CallCostSummary callCosts(CallCostQuery request) {
+        Sql perCall = perCall(request);
+        SqlBuilder groups = new SqlBuilder().append("SELECT " + dialect.integerDivide("time_ms", String.valueOf(DAY_MS))
+                + " AS call_day, agent_id, " + dialect.signedInteger("count(*)") + " AS call_count, "
+                + dialect.signedInteger("sum(coalesce(duration_ms, 0))") + " AS duration_sum");
+        for (CostComponent component : CostComponent.values()) {
+            groups.append(", " + dialect.signedInteger("sum(" + component.column() + ")") + " AS "
+                    + component.key() + "_sum");
+        }
+        groups.append(", " + dialect.signedInteger("sum(unpriced_events)") + " AS unpriced_sum FROM ").append(perCall)
+                .append(" AS per_call GROUP BY call_day, agent_id");
+        List<CallCostSummary.Group> groupRows = new ArrayList<>();
+        for (Row row : query.apply(groups.build())) {
+            ComponentNanos components = new ComponentNanos();
+            for (CostComponent component : CostComponent.values()) {
+                components.set(component, row.longValue(component.key() + "_sum"));
+            }
+            groupRows.add(new CallCostSummary.Group(row.longValue("call_day"), row.string("agent_id"),
+                    row.longValue("call_count"), row.longValue("duration_sum"), components,
+                    row.longValue("unpriced_sum")));
+        }
+        if (request.limit() == 0) {
+            return new CallCostSummary(groupRows, List.of(), List.of());
+        }
+        String order = switch (request.order()) {
+            case COST_DESC -> "total_nanos DESC, call_key";
+            case COST_ASC -> "total_nanos, call_key";
+            case STARTED_DESC -> "time_ms DESC, call_key";
+        };
+        SqlBuilder listed = new SqlBuilder().append("SELECT * FROM ").append(perCall).append(" AS per_call ORDER BY "
+                + order + " LIMIT ").value(request.limit());
+        String difference = "abs(reported_total_cost_nanos - total_nanos)";
+        SqlBuilder mismatched = new SqlBuilder().append("SELECT * FROM ").append(perCall)
+                .append(" AS per_call WHERE reported_total_cost_nanos IS NOT NULL AND " + difference + " > "
+                        + MISMATCH_NANOS + " ORDER BY " + difference + " DESC, call_key LIMIT ").value(request.limit());
+        return new CallCostSummary(groupRows, calls(query.apply(listed.build())), calls(query.apply(mismatched.build())));
+    }
+
+    /** The request's calls as conditions over call rows, {@code tenant_id} first. */
+    private static Sql callCondition(CallCostQuery request) {
+        SqlBuilder calls = new SqlBuilder().append("tenant_id = ").value(request.tenantId())
+                .append(" AND time_ms >= ").value(request.fromMs()).append(" AND time_ms < ").value(request.toMs());
+        if (request.agentId() != null) {
+            calls.append(" AND agent_id = ").value(request.agentId());
+        }
+        return calls.build();
+    }
+
+    /** One row per call of the request, in the columns of {@link #PER_CALL_COLUMNS}. */
+    private Sql perCall(CallCostQuery request) {
+        Sql condition = callCondition(request);
+        return parts.perCall(request, condition).orElseGet(() -> new SqlBuilder().append("(")
+                .append(perCall(callRows, condition, parts.sums(request.tenantId(), condition))).append(")").build());
+    }
+
+    /** The columns of a per-call row, after {@code tenant_id} and {@code call_hash}. */
+    public static final List<String> PER_CALL_COLUMNS = perCallColumns();
+
+    private static List<String> perCallColumns() {
+        List<String> columns = new ArrayList<>(List.of("call_key", "agent_id", "provider", "status", "time_ms",
+                "duration_ms", "reported_total_cost_nanos"));
+        for (CostComponent component : CostComponent.values()) {
+            columns.add(component.column());
+        }
+        columns.addAll(List.of("unpriced_events", "total_nanos"));
+        return List.copyOf(columns);
+    }
+
+    /**
+     * A {@code SELECT} of one row per call meeting {@code condition} (over {@code callRows}, a table
+     * and an open {@code WHERE}): {@code tenant_id}, {@code call_hash}, then {@link #PER_CALL_COLUMNS}:
+     * the call's latest state, its parts (0 where none) and their sum. Every expression under a name
+     * of its own, so none meets an output column of its name.
+     *
+     * @param parts a relation of the parts of at least these calls: {@code tenant_id}, {@code call_key},
+     *     {@code part_<component>} and {@code part_unpriced}, one row per call
+     */
+    public static Sql perCall(String callRows, Sql condition, Sql parts) {
+        SqlBuilder sql = new SqlBuilder().append("SELECT tenant_id, id_hash AS call_hash, call_key, agent_id,"
+                + " provider, status, time_ms, duration_ms, reported_total_cost_nanos, telephony_cost AS "
+                + CostComponent.TELEPHONY.column());
+        StringBuilder total = new StringBuilder("telephony_cost");
+        for (CostComponent component : CostComponent.PARTS) {
+            String part = "coalesce(part_" + component.key() + ", 0)";
+            sql.append(", " + part + " AS " + component.column());
+            total.append(" + ").append(part);
+        }
+        return sql.append(", call_unpriced + coalesce(part_unpriced, 0) AS unpriced_events, " + total + " AS total_nanos"
+                + " FROM (SELECT tenant_id, id_hash, id AS call_key, agent_id, provider, status, time_ms, duration_ms,"
+                + " reported_total_cost_nanos, cost_nanos AS telephony_cost, CASE WHEN cost_source = " + UNPRICED
+                + " THEN 1 ELSE 0 END AS call_unpriced FROM " + callRows).append(condition)
+                .append(") AS calls_in_range LEFT JOIN ").append(parts).append(" AS call_parts USING (tenant_id, call_key)")
+                .build();
+    }
+
+    private static List<CallCost> calls(List<Row> rows) {
+        List<CallCost> calls = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            ComponentNanos components = new ComponentNanos();
+            for (CostComponent component : CostComponent.values()) {
+                components.set(component, row.longValue(component.column()));
+            }
+            calls.add(new CallCost(row.string("call_key"), row.string("agent_id"), row.string("provider"),
+                    row.string("status"), row.longValue("time_ms"), nullableLong(row, "duration_ms"),
+                    nullableLong(row, "reported_total_cost_nanos"), components, row.longValue("unpriced_events")));
+        }
+        return calls;
+    }
+
+    private static Long nullableLong(Row row, String column) {
+        return row.get(column) == null ? null : row.longValue(column);
+    }
+}
