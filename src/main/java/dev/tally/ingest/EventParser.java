@@ -176,6 +176,8 @@ public final class EventParser {
     private static void readSms(FieldReader fields, Event event) {
         event.direction = fields.requiredOneOf("direction", DIRECTIONS);
         event.phoneNumber = phoneNumber(fields);
+        // a text sent during a call (a confirmation, a link) is part of that call's cost
+        event.callId = fields.text("call_id", 128);
         String body = fields.freeText("body", 65_536);
         SmsCount count;
         if (body != null) {

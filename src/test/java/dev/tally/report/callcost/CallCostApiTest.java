@@ -71,6 +71,11 @@ class CallCostApiTest {
                 call("k3", "2026-03-12T09:00:00Z", "sales", "twilio", "completed", "30", "0.5", null),
                 part("t2", "tts", "2026-03-12T09:00:05Z", "k3", "0.25").put("provider", "elevenlabs")
                         .put("model", "turbo").put("characters", 100)));
+        // a text sent during a call, on a day no range of these tests covers
+        server.ingest(acmeKey, array(
+                call("k-text", "2026-02-02T09:00:00Z", "sales", "twilio", "completed", "60", "0.013", null),
+                part("x1", "sms", "2026-02-02T09:00:30Z", "k-text", "0.0079").put("direction", "outbound")
+                        .put("phone_number", "+14155550100").put("body", "Your booking is confirmed")));
         server.ingest(globexKey, array(
                 call("k1", "2026-03-10T11:00:00Z", "sales", "twilio", "completed", "100", "9.99", null),
                 call("g-only", "2026-03-10T12:00:00Z", "sales", "twilio", "completed", "10", "1", null)));
@@ -184,6 +189,16 @@ class CallCostApiTest {
         assertThat(stt.path("model").asText()).isEqualTo("nova-2");
         assertMoney(stt.path("cost_usd"), new BigDecimal("0.0425"));
         assertThat(body.path("events").get(4).path("kind").asText()).isEqualTo("platform");
+    }
+
+    @Test
+    void aTextSentDuringACallIsItsSmsComponent() {
+        JsonNode body = get("/v1/analytics/calls/k-text/cost");
+
+        assertMoney(body.path("components").path("sms"), new BigDecimal("0.0079"));
+        assertMoney(body.path("components").path("telephony"), new BigDecimal("0.013"));
+        assertMoney(body.path("total_cost_usd"), new BigDecimal("0.0209"));
+        assertThat(body.path("events").get(0).path("type").asText()).isEqualTo("sms");
     }
 
     @Test
