@@ -113,6 +113,10 @@ public final class DemoData {
                 "Call spend, last 30 days (acme's analytics key):",
                 "  curl -s " + base + "/v1/analytics/spend" + analytics,
                 "",
+                "The cost of calls, last 30 days, by part, day and agent, dearest first (acme's analytics key):",
+                "  curl -s '" + base + "/v1/analytics/call-costs?order=cost_desc&limit=5'" + analytics,
+                "  then one call's parts: " + base + "/v1/analytics/calls/<call_id>/cost",
+                "",
                 "Tokens by assistant across tenants (platform super-admin key):",
                 "  curl -s " + base + "/admin/analytics/tokens/by-assistant -H 'Authorization: Bearer "
                         + SUPER_ADMIN_KEY + "'",
