@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.event.Event;
 import dev.tally.store.clickhouse.ClickHouseConfig;
+import dev.tally.store.duckdb.AppenderValues;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.sql.EventColumn;
 import dev.tally.store.sql.EventColumns;
@@ -268,16 +269,7 @@ final class BenchRun {
                     for (Event event : events) {
                         appender.beginRow();
                         for (EventColumn column : EventColumns.ALL) {
-                            Object value = column.read(event);
-                            if (value == null) {
-                                appender.appendNull();
-                            } else if (value instanceof String text) {
-                                appender.append(text);
-                            } else if (value instanceof Integer number) {
-                                appender.append(number.intValue());
-                            } else {
-                                appender.append(((Number) value).longValue());
-                            }
+                            AppenderValues.append(appender, column.read(event));
                         }
                         appender.endRow();
                     }

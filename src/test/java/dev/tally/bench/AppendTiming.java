@@ -1,6 +1,7 @@
 package dev.tally.bench;
 
 import dev.tally.event.Event;
+import dev.tally.store.duckdb.AppenderValues;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.sql.EventColumn;
 import dev.tally.store.sql.EventColumns;
@@ -112,16 +113,7 @@ public final class AppendTiming {
     private static void generic(DuckDBAppender appender, Event event) throws Exception {
         appender.beginRow();
         for (EventColumn column : EventColumns.ALL) {
-            Object value = column.read(event);
-            if (value == null) {
-                appender.appendNull();
-            } else if (value instanceof String text) {
-                appender.append(text);
-            } else if (value instanceof Integer number) {
-                appender.append(number.intValue());
-            } else {
-                appender.append(((Number) value).longValue());
-            }
+            AppenderValues.append(appender, column.read(event));
         }
         appender.endRow();
     }

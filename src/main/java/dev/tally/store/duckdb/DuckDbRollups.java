@@ -8,7 +8,6 @@ import dev.tally.store.rollup.StoredEvent;
 import dev.tally.store.sql.EventColumn;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.SqlBuilder;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -17,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -152,29 +150,11 @@ final class DuckDbRollups {
             return;
         }
         List<Object[]> rows = deltas.rows();
-        appendTextAndWholeNumbers(connection, MemberUsageRollup.TABLE, rows);
+        AppenderValues.appendRows(connection, MemberUsageRollup.TABLE, rows);
         pendingMemberRows += rows.size();
     }
 
     /** Appends rows whose every value is a text or a whole number, none NULL. */
-    private static void appendTextAndWholeNumbers(DuckDBConnection connection, String table, List<Object[]> rows)
-            throws SQLException {
-        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
-            for (Object[] row : rows) {
-                appender.beginRow();
-                for (Object value : row) {
-                    if (value instanceof String text) {
-                        appender.append(text);
-                    } else {
-                        appender.append(((Number) value).longValue());
-                    }
-                }
-                appender.endRow();
-            }
-        }
-    }
-
-    /** Appends the deltas of one write, in the caller's open transaction. */
     /**
      * Appends the deltas of one write, in the caller's open transaction, telling the faults after each
      * table, so a test can fail a write between two tables: the tables of {@link Rollups#ALL}, then the
@@ -188,7 +168,7 @@ final class DuckDbRollups {
         }
         List<Object[]> changed = deltas.callCosts().changedRows();
         if (!changed.isEmpty()) {
-            appendTextAndWholeNumbers(connection, CallCostDeltas.CHANGED_TABLE, changed);
+            AppenderValues.appendRows(connection, CallCostDeltas.CHANGED_TABLE, changed);
             pendingChangedRows += changed.size();
         }
     }
@@ -205,37 +185,13 @@ final class DuckDbRollups {
             if (rows.isEmpty() && recomputed.isEmpty()) {
                 continue;
             }
-            appendRows(connection, table, rows);
+            AppenderValues.appendRows(connection, table.name(), rows);
             long written = rows.size();
             if (!recomputed.isEmpty()) {
                 written += recompute(connection, table, recomputed).size();
             }
             pendingRows.merge(table, written, Long::sum);
             faults.reached(WriteStep.ROLLUP_TABLE_APPENDED);
-        }
-    }
-
-    private static void appendRows(DuckDBConnection connection, RollupTable table, List<Object[]> rows)
-            throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table.name())) {
-            for (Object[] row : rows) {
-                appender.beginRow();
-                for (Object value : row) {
-                    if (value == null) {
-                        appender.appendNull();
-                    } else if (value instanceof String text) {
-                        appender.append(text);
-                    } else if (value instanceof Integer number) {
-                        appender.append(number.intValue());
-                    } else {
-                        appender.append(((Number) value).longValue());
-                    }
-                }
-                appender.endRow();
-            }
         }
     }
 
@@ -273,7 +229,7 @@ final class DuckDbRollups {
             }
         }
         List<Object[]> rows = rebuilt.rows(table);
-        appendRows(connection, table, rows);
+        AppenderValues.appendRows(connection, table.name(), rows);
         return rows;
     }
 
@@ -282,7 +238,7 @@ final class DuckDbRollups {
             return;
         }
         List<Object[]> rows = deltas.rows();
-        appendTextAndWholeNumbers(connection, CallCostDeltas.TABLE, rows);
+        AppenderValues.appendRows(connection, CallCostDeltas.TABLE, rows);
         pendingCallCostRows += rows.size();
     }
 
