@@ -70,14 +70,20 @@ public final class EventGenerator {
         long last = Math.min(total, first + batchSize);
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + index);
         List<Event> events = new ArrayList<>((int) (last - first));
+        String[] latestCalls = new String[TENANTS.length];
         for (long position = first; position < last; position++) {
             long time = startMs + (long) ((double) position / total * spanMs);
-            events.add(event(random, position, time));
+            events.add(event(random, position, time, latestCalls));
         }
         return events;
     }
 
-    private Event event(SplittableRandom random, long position, long time) {
+    /**
+     * One event. A part (LLM turn, transcription, synthesis) belongs to its tenant's latest call
+     * in the batch, so the cost of a call adds up real parts; before the batch's first call of the
+     * tenant it names a call that was never sent, as parts of calls reported elsewhere do.
+     */
+    private Event event(SplittableRandom random, long position, long time, String[] latestCalls) {
         double pick = random.nextDouble();
         int tenant = pick < TENANT_SHARE[0] ? 0 : pick < TENANT_SHARE[1] ? 1 : 2;
         Event event = new Event();
@@ -87,10 +93,11 @@ public final class EventGenerator {
         int agent = random.nextInt(AGENTS);
         int member = random.nextInt(MEMBERS);
         event.agentId = "agent-" + agent;
-        String callId = "call-" + (position / 17);
+        String callId = latestCalls[tenant] != null ? latestCalls[tenant] : "call-" + (position / 17);
         double kind = random.nextDouble();
         if (kind < 0.06) {
             call(random, event, tenant);
+            latestCalls[tenant] = event.id;
         } else if (kind < 0.40) {
             event.type = EventType.LLM;
             String[] model = MODELS[random.nextInt(MODELS.length)];
