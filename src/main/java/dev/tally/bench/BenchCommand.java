@@ -77,6 +77,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "With --preload: events sent over HTTP after the preload (default ${DEFAULT-VALUE}).")
     long ingestEvents;
 
+    @Option(names = "--revisions", defaultValue = "0",
+            description = "Share of events (after the first batch) sent as a later revision of an event of the batch"
+                    + " before, e.g. 0.05 (default ${DEFAULT-VALUE}); not with --preload.")
+    double revisionShare;
+
     @Option(names = "--psql", description = "psql binary; with --pg-port, also run the plain SQL on PostgreSQL.")
     String psql;
 
@@ -133,6 +138,14 @@ public final class BenchCommand implements Callable<Integer> {
                     mapper.readTree(sideBySide.get(1).toFile())));
             return 0;
         }
+        if (revisionShare < 0 || revisionShare >= 1) {
+            throw new ParameterException(spec.commandLine(), "--revisions must be at least 0 and below 1, not "
+                    + revisionShare);
+        }
+        if (revisionShare > 0 && preload) {
+            throw new ParameterException(spec.commandLine(), "--revisions is for runs sent whole over HTTP, not with"
+                    + " --preload");
+        }
         BenchRun run = new BenchRun(this);
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("store", store.label());
@@ -141,7 +154,7 @@ public final class BenchCommand implements Callable<Integer> {
                 "duckdb", Machine.duckDbVersion()));
         results.put("settings", Map.of("events", events, "batch", batch, "clients", clients, "requests", requests,
                 "sql_requests", sqlRequests, "server_heap", serverHeap, "seed", seed, "days", days,
-                "preloaded", preload));
+                "preloaded", preload, "revision_share", revisionShare));
         run.execute(results);
         Files.createDirectories(out);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

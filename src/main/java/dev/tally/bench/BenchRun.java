@@ -53,7 +53,8 @@ final class BenchRun {
     BenchRun(BenchCommand options) {
         this.options = options;
         this.endMs = options.end == null ? System.currentTimeMillis() - 600_000 : options.end.toEpochMilli();
-        this.generator = new EventGenerator(options.seed, options.events, options.batch, endMs, options.days);
+        this.generator = new EventGenerator(options.seed, options.events, options.batch, endMs, options.days,
+                options.revisionShare);
         this.firstHttpBatch = options.preload
                 ? Math.max(0, generator.batches() - (int) ((options.ingestEvents + options.batch - 1) / options.batch))
                 : 0;

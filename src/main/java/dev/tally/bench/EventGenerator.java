@@ -33,8 +33,19 @@ public final class EventGenerator {
     private final int batchSize;
     private final long startMs;
     private final long spanMs;
+    private final double revisionShare;
 
     public EventGenerator(long seed, long total, int batchSize, long endMs, int days) {
+        this(seed, total, batchSize, endMs, days, 0);
+    }
+
+    /**
+     * @param revisionShare the share of each batch but the first sent as a later revision of the
+     *     event in the same place of the batch before (a late correction: more tokens, a longer
+     *     transcription, an SMS price filled in), instead of a new event
+     */
+    public EventGenerator(long seed, long total, int batchSize, long endMs, int days, double revisionShare) {
+        this.revisionShare = revisionShare;
         this.seed = seed;
         this.total = total;
         this.batchSize = batchSize;
@@ -64,8 +75,40 @@ public final class EventGenerator {
         return (int) (Math.min(total, first + batchSize) - first);
     }
 
-    /** The events of batch {@code index}, in time order. */
+    /** The events of batch {@code index}, in time order, but for revisions of the batch before. */
     public List<Event> batch(int index) {
+        List<Event> events = newEvents(index);
+        if (revisionShare == 0 || index == 0) {
+            return events;
+        }
+        List<Event> before = newEvents(index - 1);
+        boolean[] chosen = revisionPlaces(index, events.size());
+        // a place revised in the batch before never sent its own new event: there is nothing to revise
+        boolean[] chosenBefore = revisionPlaces(index - 1, before.size());
+        for (int offset = 0; offset < events.size(); offset++) {
+            if (chosen[offset] && !chosenBefore[offset]) {
+                Event revision = revised(before.get(offset));
+                if (revision != null) {
+                    events.set(offset, revision);
+                }
+            }
+        }
+        return events;
+    }
+
+    /** The places of batch {@code index} that revise the batch before, where its event can be revised. */
+    private boolean[] revisionPlaces(int index, int size) {
+        boolean[] chosen = new boolean[size];
+        if (index > 0) {
+            SplittableRandom random = new SplittableRandom(seed * 7_000_003L + index);
+            for (int offset = 0; offset < size; offset++) {
+                chosen[offset] = random.nextDouble() < revisionShare;
+            }
+        }
+        return chosen;
+    }
+
+    private List<Event> newEvents(int index) {
         long first = (long) index * batchSize;
         long last = Math.min(total, first + batchSize);
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + index);
@@ -153,6 +196,32 @@ public final class EventGenerator {
             event.role = random.nextBoolean() ? "user" : "assistant";
         }
         return event;
+    }
+
+    /** A later revision of an event, changed as a correction would change it; null for a chat or message. */
+    private static Event revised(Event event) {
+        Event revision = event.copy();
+        revision.revision = event.revision + 1;
+        switch (event.type) {
+            case LLM -> revision.outputTokens += 7;
+            case STT -> revision.durationMs += 1_000;
+            case TTS -> revision.characters += 10;
+            case SMS -> {
+                revision.costNanos = 7_900_000L * revision.segments;
+                revision.costSource = CostSource.REPORTED;
+            }
+            case CALL -> {
+                if (revision.endedMs == null) {
+                    return null;
+                }
+                revision.durationMs += 1_000;
+                revision.endedMs += 1_000;
+            }
+            case CHAT, MESSAGE, FEE -> {
+                return null;
+            }
+        }
+        return revision;
     }
 
     private static long latency(SplittableRandom random) {

@@ -25,7 +25,12 @@ final class MarkdownReport {
         out.append("Run: ").append(settings.path("events").asLong()).append(" events, batches of ")
                 .append(settings.path("batch").asInt()).append(", ").append(settings.path("clients").asInt())
                 .append(" ingest clients, ").append(settings.path("requests").asInt()).append(" requests per report")
-                .append(", server -Xmx").append(settings.path("server_heap").asText()).append("\n\n");
+                .append(", server -Xmx").append(settings.path("server_heap").asText());
+        if (settings.path("revision_share").asDouble() > 0) {
+            out.append(", ").append(settings.path("revision_share").asDouble() * 100)
+                    .append(" % of events after the first batch sent as revisions of earlier ones");
+        }
+        out.append("\n\n");
         JsonNode preload = results.path("preload");
         if (!preload.isMissingNode()) {
             out.append("Preloaded (CSV reader, not timed as ingest): ").append(preload.path("events").asLong())

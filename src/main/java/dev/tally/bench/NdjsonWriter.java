@@ -44,6 +44,9 @@ public final class NdjsonWriter {
         text(out, "agent_id", event.agentId);
         text(out, "user_email", event.userEmail);
         text(out, "member_id", event.memberId);
+        if (event.revision > 0) {
+            out.append(",\"revision\":").append(event.revision);
+        }
         switch (event.type) {
             case CALL -> {
                 text(out, "status", event.status);
@@ -96,6 +99,9 @@ public final class NdjsonWriter {
                 text(out, "phone_number", event.phoneNumber);
                 out.append(",\"characters\":").append(event.characters);
                 text(out, "encoding", event.encoding);
+                if (event.costSource == CostSource.REPORTED) {
+                    out.append(",\"cost_usd\":").append(java.math.BigDecimal.valueOf(event.costNanos, 9).toPlainString());
+                }
             }
             case CHAT -> {
                 // common fields only

@@ -28,6 +28,8 @@ class BenchCommandTest {
     private JsonNode duckDb;
     private JsonNode clickHouse;
     private JsonNode preloaded;
+    private JsonNode duckDbRevised;
+    private JsonNode clickHouseRevised;
     private Path clickHouseWork;
 
     @BeforeAll
@@ -37,6 +39,8 @@ class BenchCommandTest {
         clickHouse = run("clickhouse", "results-clickhouse-5000.json");
         // the way 100M runs go: all but the last 2,000 events loaded straight into the store
         preloaded = run("duckdb", "results-5000.json", "--preload", "--ingest-events", "2000");
+        duckDbRevised = run("duckdb", "results-5000.json", "--revisions", "0.1");
+        clickHouseRevised = run("clickhouse", "results-clickhouse-5000.json", "--revisions", "0.1");
     }
 
     private JsonNode run(String store, String resultFile, String... more) throws Exception {
@@ -102,6 +106,29 @@ class BenchCommandTest {
                 .isEqualTo(preloaded.path("generated").path("ndjson_lines").asLong()).isPositive();
         assertThat(preloaded.path("stored")).isEqualTo(duckDb.path("stored"));
         assertThat(preloaded.path("report_answers_sha256")).isEqualTo(duckDb.path("report_answers_sha256"));
+    }
+
+    @Test
+    void aRunWithRevisionsStoresEachEventOnceInItsLatestRevisionOnBothStores() {
+        EventGenerator generator = new EventGenerator(1, 5000, 1000, java.time.Instant.parse(END).toEpochMilli(), 90,
+                0.1);
+        java.util.Map<String, Long> latest = new java.util.HashMap<>();
+        long revisions = 0;
+        for (int index = 0; index < generator.batches(); index++) {
+            for (dev.tally.event.Event event : generator.batch(index)) {
+                revisions += event.revision > 0 ? 1 : 0;
+                latest.merge(event.tenantId + "/" + event.id, event.revision, Math::max);
+            }
+        }
+        // about a tenth of the four batches after the first, chats and messages left alone
+        assertThat(revisions).isBetween(250L, 450L);
+        for (JsonNode revised : List.of(duckDbRevised, clickHouseRevised)) {
+            assertIngestAndReports(revised, revised == duckDbRevised ? "plain_sql_duckdb" : "plain_sql_clickhouse");
+            assertThat(revised.path("stored").path("events").asLong() + revised.path("stored").path("calls").asLong())
+                    .isEqualTo(latest.size()).isEqualTo(5000 - revisions);
+        }
+        assertThat(clickHouseRevised.path("report_answers_sha256")).isEqualTo(duckDbRevised.path("report_answers_sha256"))
+                .isNotEqualTo(duckDb.path("report_answers_sha256"));
     }
 
     private static void assertIngestAndReports(JsonNode results, String plainSql) {

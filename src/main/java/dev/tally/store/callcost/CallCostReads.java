@@ -1,12 +1,14 @@
 package dev.tally.store.callcost;
 
 import dev.tally.event.CostSource;
+import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlBuilder;
 import dev.tally.store.sql.SqlDialect;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -18,7 +20,8 @@ import java.util.function.Function;
 public final class CallCostReads {
     /** A reported total that differs from the parts by more than a cent is a mismatch. */
     public static final long MISMATCH_NANOS = 10_000_000L;
-    private static final long DAY_MS = 86_400_000L;
+    /** The length of a UTC day: the reports' days are whole days since the epoch. */
+    public static final long DAY_MS = 86_400_000L;
     private static final String UNPRICED = "'" + CostSource.UNPRICED.wireName() + "'";
 
     /** Where a store reads the parts of calls from. */
@@ -38,12 +41,49 @@ public final class CallCostReads {
         Sql events(String tenantId, String callId);
 
         /**
-         * The request's per-call rows ({@link #PER_CALL_COLUMNS}) as a parenthesised relation, when the
-         * store keeps them ready; empty to have them joined from the calls and {@link #sums}.
+         * The request's rows, when the store keeps them ready; empty to have them joined from the
+         * calls and {@link #sums}, and added up by day and agent from those.
+         *
+         * @param condition the request's calls as conditions over call rows, {@code tenant_id} first
          */
-        default Optional<Sql> perCall(CallCostQuery request, Sql condition) {
+        default Optional<Ready> ready(CallCostQuery request, Sql condition) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Rows a store keeps ready for a request.
+     *
+     * @param perCall one row per call ({@link #PER_CALL_COLUMNS}), a parenthesised relation
+     * @param groups the sums by day and agent ({@link #GROUP_COLUMNS}), a parenthesised relation, or
+     *     empty to add them up from {@code perCall}
+     */
+    public record Ready(Sql perCall, Optional<Sql> groups) {
+    }
+
+    /** The columns of the sums by UTC day and agent: the day, the agent, then counts and one sum per component. */
+    public static final List<String> GROUP_COLUMNS = groupColumns();
+
+    private static List<String> groupColumns() {
+        List<String> columns = new ArrayList<>(List.of("call_day", "agent_id", "call_count", "duration_sum"));
+        for (CostComponent component : CostComponent.values()) {
+            columns.add(component.key() + "_sum");
+        }
+        columns.add("unpriced_sum");
+        return List.copyOf(columns);
+    }
+
+    /**
+     * The measures of {@link #GROUP_COLUMNS} (after the day and agent) that one per-call row adds,
+     * each multiplied by {@code sign} (1 or -1), in that order.
+     */
+    public static String groupMeasures(String sign) {
+        StringBuilder measures = new StringBuilder(sign + " AS call_count, " + sign + " * coalesce(duration_ms, 0) AS duration_sum");
+        for (CostComponent component : CostComponent.values()) {
+            measures.append(", ").append(sign).append(" * ").append(component.column()).append(" AS ")
+                    .append(component.key()).append("_sum");
+        }
+        return measures.append(", ").append(sign).append(" * unpriced_events AS unpriced_sum").toString();
     }
 
     private final Function<Sql, List<Row>> query;
@@ -101,7 +141,8 @@ public final class CallCostReads {
     public Optional<CallCostDetail> callCost(String tenantId, String callId) {
         Sql call = new SqlBuilder().append("SELECT id, agent_id, provider, status, time_ms, duration_ms,"
                 + " reported_total_cost_nanos, cost_nanos, cost_source FROM " + callRows + "tenant_id = ")
-                .value(tenantId).append(" AND id = ").value(callId).build();
+                .value(tenantId).append(" AND id_hash = ").value(IdFingerprint.of(tenantId, callId))
+                .append(" AND id = ").value(callId).build();
         List<Row> found = query.apply(call);
         if (found.isEmpty()) {
             return Optional.empty();
@@ -127,18 +168,12 @@ public final class CallCostReads {
 
     /** The calls of a range: sums by day and agent, the first calls in order, and the mismatches. */
     public CallCostSummary callCosts(CallCostQuery request) {
-        Sql perCall = perCall(request);
-        SqlBuilder groups = new SqlBuilder().append("SELECT " + dialect.integerDivide("time_ms", String.valueOf(DAY_MS))
-                + " AS call_day, agent_id, " + dialect.signedInteger("count(*)") + " AS call_count, "
-                + dialect.signedInteger("sum(coalesce(duration_ms, 0))") + " AS duration_sum");
-        for (CostComponent component : CostComponent.values()) {
-            groups.append(", " + dialect.signedInteger("sum(" + component.column() + ")") + " AS "
-                    + component.key() + "_sum");
-        }
-        groups.append(", " + dialect.signedInteger("sum(unpriced_events)") + " AS unpriced_sum FROM ").append(perCall)
-                .append(" AS per_call GROUP BY call_day, agent_id");
+        Ready ready = ready(request);
+        Sql perCall = ready.perCall();
+        Sql groups = ready.groups().map(relation -> new SqlBuilder().append("SELECT * FROM ").append(relation)
+                .append(" AS day_groups").build()).orElseGet(() -> groupsOf(perCall));
         List<CallCostSummary.Group> groupRows = new ArrayList<>();
-        for (Row row : query.apply(groups.build())) {
+        for (Row row : query.apply(groups)) {
             ComponentNanos components = new ComponentNanos();
             for (CostComponent component : CostComponent.values()) {
                 components.set(component, row.longValue(component.key() + "_sum"));
@@ -155,13 +190,39 @@ public final class CallCostReads {
             case COST_ASC -> "total_nanos, call_key";
             case STARTED_DESC -> "time_ms DESC, call_key";
         };
-        SqlBuilder listed = new SqlBuilder().append("SELECT * FROM ").append(perCall).append(" AS per_call ORDER BY "
+        // the latest calls are on the latest days that hold as many: only those days are read
+        Sql listedCalls = request.order() == CallCostOrder.STARTED_DESC
+                ? ready(latestDays(request, groupRows)).perCall() : perCall;
+        SqlBuilder listed = new SqlBuilder().append("SELECT * FROM ").append(listedCalls).append(" AS per_call ORDER BY "
                 + order + " LIMIT ").value(request.limit());
         String difference = "abs(reported_total_cost_nanos - total_nanos)";
         SqlBuilder mismatched = new SqlBuilder().append("SELECT * FROM ").append(perCall)
                 .append(" AS per_call WHERE reported_total_cost_nanos IS NOT NULL AND " + difference + " > "
                         + MISMATCH_NANOS + " ORDER BY " + difference + " DESC, call_key LIMIT ").value(request.limit());
         return new CallCostSummary(groupRows, calls(query.apply(listed.build())), calls(query.apply(mismatched.build())));
+    }
+
+    private Ready ready(CallCostQuery request) {
+        Sql condition = callCondition(request);
+        return parts.ready(request, condition).orElseGet(() -> new Ready(new SqlBuilder().append("(")
+                .append(perCall(callRows, condition, parts.sums(request.tenantId(), condition))).append(")").build(),
+                Optional.empty()));
+    }
+
+    /** The request narrowed to its latest days that hold at least {@code limit} of its calls, by their day sums. */
+    static CallCostQuery latestDays(CallCostQuery request, List<CallCostSummary.Group> groups) {
+        java.util.TreeMap<Long, Long> callsByDay = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        groups.forEach(group -> callsByDay.merge(group.epochDay(), group.calls(), Long::sum));
+        long calls = 0;
+        for (Map.Entry<Long, Long> day : callsByDay.entrySet()) {
+            calls += day.getValue();
+            if (calls >= request.limit()) {
+                long from = Math.max(request.fromMs(), day.getKey() * DAY_MS);
+                return new CallCostQuery(request.tenantId(), from, request.toMs(), request.agentId(), request.limit(),
+                        request.order());
+            }
+        }
+        return request;
     }
 
     /** The request's calls as conditions over call rows, {@code tenant_id} first. */
@@ -174,11 +235,17 @@ public final class CallCostReads {
         return calls.build();
     }
 
-    /** One row per call of the request, in the columns of {@link #PER_CALL_COLUMNS}. */
-    private Sql perCall(CallCostQuery request) {
-        Sql condition = callCondition(request);
-        return parts.perCall(request, condition).orElseGet(() -> new SqlBuilder().append("(")
-                .append(perCall(callRows, condition, parts.sums(request.tenantId(), condition))).append(")").build());
+    /** The sums by day and agent ({@link #GROUP_COLUMNS}) of per-call rows. */
+    private Sql groupsOf(Sql perCall) {
+        SqlBuilder groups = new SqlBuilder().append("SELECT " + dialect.integerDivide("time_ms", String.valueOf(DAY_MS))
+                + " AS call_day, agent_id, " + dialect.signedInteger("count(*)") + " AS call_count, "
+                + dialect.signedInteger("sum(coalesce(duration_ms, 0))") + " AS duration_sum");
+        for (CostComponent component : CostComponent.values()) {
+            groups.append(", " + dialect.signedInteger("sum(" + component.column() + ")") + " AS "
+                    + component.key() + "_sum");
+        }
+        return groups.append(", " + dialect.signedInteger("sum(unpriced_events)") + " AS unpriced_sum FROM ")
+                .append(perCall).append(" AS per_call GROUP BY call_day, agent_id").build();
     }
 
     /** The columns of a per-call row, after {@code tenant_id} and {@code call_hash}. */

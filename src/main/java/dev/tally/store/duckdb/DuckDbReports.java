@@ -18,6 +18,7 @@ import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.sql.SqlBuilder;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * How DuckDB answers reports: the rollup tables for the whole slots a read spans and the raw rows
@@ -109,27 +110,65 @@ final class DuckDbReports implements ReportStore {
         }
 
         /**
-         * The calls' ready rows, but for the calls a write touched since they were built: those are
-         * joined from their current call row and per-call costs, as the reports without ready rows do.
+         * The calls' ready rows and day sums, but for the calls a write touched since they were built:
+         * those are joined from their current call row and per-call costs, as the reports without
+         * ready rows do, and their ready rows are taken back out of the day sums.
          */
         @Override
-        public Optional<Sql> perCall(CallCostQuery request, Sql condition) {
+        public Optional<CallCostReads.Ready> ready(CallCostQuery request, Sql condition) {
             String columns = String.join(", ", CallCostReads.PER_CALL_COLUMNS);
-            SqlBuilder ready = new SqlBuilder().append("(SELECT " + columns + " FROM " + DuckDbRollups.CALL_ROWS
+            SqlBuilder ready = new SqlBuilder().append("(SELECT " + columns + " FROM " + DuckDbCallCostRows.CALL_ROWS
                     + " WHERE ").append(condition);
             Sql changed = new SqlBuilder().append("(SELECT call_hash FROM " + CallCostDeltas.CHANGED_TABLE
                     + " WHERE tenant_id = ").value(request.tenantId()).append(")").build();
             // after the writer's idle rebuild the tenant has no touched call: the ready rows are the answer
-            if (query(new SqlBuilder().append("SELECT count(*) AS touched FROM ").append(changed)
-                    .append(" AS touched_calls").build()).get(0).longValue("touched") == 0) {
-                return Optional.of(ready.append(")").build());
+            boolean touched = query(new SqlBuilder().append("SELECT count(*) AS touched FROM ").append(changed)
+                    .append(" AS touched_calls").build()).get(0).longValue("touched") > 0;
+            if (!touched) {
+                return Optional.of(new CallCostReads.Ready(ready.append(")").build(), daySums(request, null)));
             }
             Sql changedCalls = new SqlBuilder().append(condition).append(" AND id_hash IN ").append(changed).build();
-            return Optional.of(ready.append(" AND call_hash NOT IN ").append(changed)
-                    .append(" UNION ALL SELECT " + columns + " FROM (")
+            Sql current = new SqlBuilder().append("SELECT " + columns + " FROM (")
                     .append(CallCostReads.perCall(rows(RawTable.CALLS), changedCalls, partSums(request.tenantId(),
                             changed)))
-                    .append(") AS changed_calls)").build());
+                    .append(") AS changed_calls").build();
+            Sql perCall = ready.append(" AND call_hash NOT IN ").append(changed).append(" UNION ALL ").append(current)
+                    .append(")").build();
+            Sql corrections = new SqlBuilder().append("SELECT time_ms // " + CallCostReads.DAY_MS + " AS call_day, agent_id, "
+                    + CallCostReads.groupMeasures("-1") + " FROM " + DuckDbCallCostRows.CALL_ROWS + " WHERE ")
+                    .append(condition).append(" AND call_hash IN ").append(changed)
+                    .append(" UNION ALL SELECT time_ms // " + CallCostReads.DAY_MS + " AS call_day, agent_id, "
+                            + CallCostReads.groupMeasures("1") + " FROM (").append(current).append(") AS current_calls")
+                    .build();
+            return Optional.of(new CallCostReads.Ready(perCall, daySums(request, corrections)));
+        }
+
+        /**
+         * The request's sums by day and agent from the day rows, each group corrected by
+         * {@code corrections} (rows of {@link CallCostReads#GROUP_COLUMNS}); empty unless the request
+         * spans whole UTC days, as the report's dates do.
+         */
+        private Optional<Sql> daySums(CallCostQuery request, Sql corrections) {
+            long day = CallCostReads.DAY_MS;
+            if (request.fromMs() % day != 0 || request.toMs() % day != 0) {
+                return Optional.empty();
+            }
+            List<String> measures = CallCostReads.GROUP_COLUMNS.subList(2, CallCostReads.GROUP_COLUMNS.size());
+            SqlBuilder sql = new SqlBuilder().append("(SELECT call_day, agent_id, " + measures.stream()
+                    .map(column -> "sum(" + column + ")::BIGINT AS " + column).collect(Collectors.joining(", "))
+                    + " FROM (SELECT call_day, agent_id, " + String.join(", ", measures) + " FROM "
+                    + DuckDbCallCostRows.DAY_ROWS + " WHERE tenant_id = ").value(request.tenantId())
+                    .append(" AND call_day >= ").value(Math.floorDiv(request.fromMs(), day))
+                    .append(" AND call_day < ").value(Math.floorDiv(request.toMs(), day));
+            if (request.agentId() != null) {
+                sql.append(" AND agent_id = ").value(request.agentId());
+            }
+            if (corrections != null) {
+                sql.append(" UNION ALL ").append(corrections);
+            }
+            // a group whose every call moved away since the rebuild holds no call any more
+            return Optional.of(sql.append(") AS day_rows GROUP BY call_day, agent_id HAVING sum(call_count) <> 0)")
+                    .build());
         }
 
         @Override

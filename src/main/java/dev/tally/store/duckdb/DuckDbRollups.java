@@ -101,30 +101,9 @@ final class DuckDbRollups {
         statement.execute(CALL_COSTS_CREATE);
         statement.execute("CREATE TABLE IF NOT EXISTS " + CallCostDeltas.CHANGED_TABLE
                 + " (tenant_id VARCHAR NOT NULL, call_hash BIGINT NOT NULL)");
-        statement.execute("CREATE TABLE IF NOT EXISTS " + CALL_ROWS + " AS " + CALL_ROWS_SELECT + " LIMIT 0");
+        DuckDbCallCostRows.create(statement);
         statement.execute("CREATE TABLE IF NOT EXISTS rollup_state (version INTEGER NOT NULL)");
         statement.execute(RollupJournal.CREATE);
-    }
-
-    /**
-     * Every call's row as the call-cost reports read it (its state, parts and their sum), rebuilt
-     * when the per-call cost table is folded, sorted by tenant and time so a range reads its row
-     * groups only. Calls a write touched since are listed in {@link CallCostDeltas#CHANGED_TABLE}
-     * and read from their current rows instead.
-     */
-    static final String CALL_ROWS = "call_cost_calls";
-    private static final String CALL_ROWS_SELECT = callRowsSelect();
-
-    private static String callRowsSelect() {
-        StringBuilder parts = new StringBuilder("(SELECT tenant_id, call_id AS call_key");
-        for (dev.tally.store.callcost.CostComponent component : dev.tally.store.callcost.CostComponent.PARTS) {
-            parts.append(", sum(").append(component.column()).append(")::BIGINT AS part_").append(component.key());
-        }
-        parts.append(", sum(unpriced)::BIGINT AS part_unpriced FROM ").append(CallCostDeltas.TABLE)
-                .append(" GROUP BY tenant_id, call_id)");
-        dev.tally.store.sql.Sql select = dev.tally.store.callcost.CallCostReads.perCall("calls WHERE ",
-                new dev.tally.store.sql.Sql("true", List.of()), new dev.tally.store.sql.Sql(parts.toString(), List.of()));
-        return select.text();
     }
 
     /** The per-call cost table: delta rows keyed by the call, folded to one row a call sorted by its hash. */
@@ -141,7 +120,7 @@ final class DuckDbRollups {
         statement.execute("DROP TABLE IF EXISTS " + MemberUsageRollup.TABLE);
         statement.execute("DROP TABLE IF EXISTS " + CallCostDeltas.TABLE);
         statement.execute("DROP TABLE IF EXISTS " + CallCostDeltas.CHANGED_TABLE);
-        statement.execute("DROP TABLE IF EXISTS " + CALL_ROWS);
+        DuckDbCallCostRows.drop(statement);
     }
 
     /** Appends the member usage deltas of one write, in the caller's open transaction. */
@@ -154,7 +133,6 @@ final class DuckDbRollups {
         pendingMemberRows += rows.size();
     }
 
-    /** Appends rows whose every value is a text or a whole number, none NULL. */
     /**
      * Appends the deltas of one write, in the caller's open transaction, telling the faults after each
      * table, so a test can fail a write between two tables: the tables of {@link Rollups#ALL}, then the
@@ -282,15 +260,6 @@ final class DuckDbRollups {
                 || changedRowsSinceRebuild > 0 && changedRowsSinceRebuild >= callRowsAfterRebuild / IDLE_REBUILD_SHARE;
     }
 
-    /** Rebuilds every call's ready row from the calls and the folded per-call costs; none is listed as changed then. */
-    private static long rebuildCallRows(Statement statement) throws SQLException {
-        statement.execute("DELETE FROM " + CALL_ROWS);
-        statement.execute("INSERT INTO " + CALL_ROWS + " SELECT * FROM (" + CALL_ROWS_SELECT
-                + ") ORDER BY tenant_id, time_ms");
-        statement.execute("DELETE FROM " + CallCostDeltas.CHANGED_TABLE);
-        return count(statement, CALL_ROWS);
-    }
-
     private boolean due(RollupTable table) {
         long[] counts = rowCounts.get(table);
         return counts[0] >= Math.max(COMPACT_AFTER_ROWS, counts[1]);
@@ -355,7 +324,7 @@ final class DuckDbRollups {
                     statement.execute("INSERT INTO " + CallCostDeltas.TABLE + " SELECT * FROM rollup_compacted");
                     callCostRowsAfterCompaction = count(statement, "rollup_compacted");
                     statement.execute("DROP TABLE rollup_compacted");
-                    callRowsAfterRebuild = rebuildCallRows(statement);
+                    callRowsAfterRebuild = DuckDbCallCostRows.rebuild(statement);
                 }
                 return rows;
             }
@@ -424,7 +393,7 @@ final class DuckDbRollups {
         }
         if (version == Rollups.VERSION) {
             backfillCallCostsIfMissing(connection);
-            rebuildCallRowsIfMissing(connection);
+            DuckDbCallCostRows.rebuildIfMissing(connection);
             countStoredRows(connection);
             return;
         }
@@ -462,21 +431,6 @@ final class DuckDbRollups {
             return null;
         });
         rolledBack();
-    }
-
-    /** A store from before the ready call rows: they are built once, or the reports would not see its calls. */
-    private static void rebuildCallRowsIfMissing(DuckDBConnection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            if (count(statement, CALL_ROWS) > 0 || count(statement, "calls") == 0) {
-                return;
-            }
-        }
-        DuckDbTransaction.inTransaction(connection, () -> {
-            try (Statement statement = connection.createStatement()) {
-                rebuildCallRows(statement);
-            }
-            return null;
-        });
     }
 
     private static boolean anyPartStored(Statement statement) throws SQLException {
@@ -523,7 +477,7 @@ final class DuckDbRollups {
             }
             memberRowsAfterCompaction = count(statement, MemberUsageRollup.TABLE);
             callCostRowsAfterCompaction = count(statement, CallCostDeltas.TABLE);
-            callRowsAfterRebuild = count(statement, CALL_ROWS);
+            callRowsAfterRebuild = count(statement, DuckDbCallCostRows.CALL_ROWS);
             changedRowsSinceRebuild = count(statement, CallCostDeltas.CHANGED_TABLE);
         }
     }
@@ -545,7 +499,7 @@ final class DuckDbRollups {
             statement.execute(MEMBER_USAGE_BACKFILL);
             statement.execute("DELETE FROM " + CallCostDeltas.TABLE);
             new DuckDbRollups().backfillCallCosts(connection);
-            rebuildCallRows(statement);
+            DuckDbCallCostRows.rebuild(statement);
             statement.execute("DELETE FROM rollup_state");
             statement.execute("INSERT INTO rollup_state VALUES (" + Rollups.VERSION + ")");
         }

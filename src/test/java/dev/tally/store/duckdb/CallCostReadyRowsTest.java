@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * folded) and, for the calls a write touched since, from their current rows. Whatever was folded
  * when, the answers equal those derived from the raw rows alone: after every batch, before any
  * fold, right after one, and with writes since (new calls, parts of calls stored earlier and of
- * calls that arrive later, final states replacing calls in progress).
+ * calls that arrive later, final states replacing calls in progress, revisions moving calls to
+ * another day and agent).
  */
 class CallCostReadyRowsTest {
     private static final int DAYS = 20;
@@ -83,6 +84,35 @@ class CallCostReadyRowsTest {
     }
 
     /**
+     * Later revisions of a few calls stored by earlier batches: another agent, a day or two
+     * earlier or later, another reported total. Their ready rows leave one day's and agent's sums
+     * for another's.
+     */
+    private static List<Event> moved(SplittableRandom random, List<Event> batch, Map<String, Event> stored) {
+        List<Event> revisions = new ArrayList<>();
+        List<Event> candidates = new ArrayList<>(stored.values());
+        java.util.Set<String> inBatch = new java.util.HashSet<>();
+        batch.forEach(event -> inBatch.add(event.tenantId + "/" + event.id));
+        for (int count = 0; count < 4 && !candidates.isEmpty(); count++) {
+            Event revision = candidates.get(random.nextInt(candidates.size())).copy();
+            if (!inBatch.add(revision.tenantId + "/" + revision.id)) {
+                continue;
+            }
+            revision.revision++;
+            revision.agentId = "agent-" + random.nextInt(EventGenerator.AGENTS);
+            long shift = (random.nextInt(5) - 2) * 86_400_000L;
+            revision.timeMs = Math.max(RollupFixture.END_MS - DAYS * 86_400_000L,
+                    Math.min(RollupFixture.END_MS - 1, revision.timeMs + shift));
+            if (revision.endedMs != null && revision.durationMs != null) {
+                revision.endedMs = revision.timeMs + revision.durationMs;
+            }
+            revision.reportedTotalCostNanos = random.nextBoolean() ? null : random.nextLong(5_000_000_000L);
+            revisions.add(revision);
+        }
+        return revisions;
+    }
+
+    /**
      * Generated usage whose transcriptions, syntheses and LLM requests name real calls of their
      * tenant: mostly one stored before, one in five a call of the next batch; a call's final state
      * held back to the next batch now and then; costs and unpriced events throughout.
@@ -95,6 +125,7 @@ class CallCostReadyRowsTest {
         }
         SplittableRandom random = new SplittableRandom(5);
         Map<String, List<String>> seen = new HashMap<>();
+        Map<String, Event> stored = new java.util.LinkedHashMap<>();
         for (int index = 0; index < batches.size(); index++) {
             Map<String, List<String>> next = new HashMap<>();
             if (index + 1 < batches.size()) {
@@ -128,6 +159,9 @@ class CallCostReadyRowsTest {
             if (index + 1 < batches.size()) {
                 batches.get(index + 1).addAll(0, held);
             }
+            batches.get(index).addAll(moved(random, batches.get(index), stored));
+            batches.get(index).stream().filter(event -> event.type == EventType.CALL)
+                    .forEach(call -> stored.put(call.tenantId + "/" + call.id, call));
         }
         return batches;
     }
