@@ -34,6 +34,11 @@ final class DuckDbCallCostRows {
     private DuckDbCallCostRows() {
     }
 
+    /** The day sums of the ready call rows as they stand. */
+    static String daySumsSelect() {
+        return DAY_ROWS_SELECT;
+    }
+
     private static String callRowsSelect() {
         StringBuilder parts = new StringBuilder("(SELECT tenant_id, call_id AS call_key");
         for (CostComponent component : CostComponent.PARTS) {

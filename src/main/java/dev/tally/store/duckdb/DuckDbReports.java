@@ -154,21 +154,22 @@ final class DuckDbReports implements ReportStore {
                 return Optional.empty();
             }
             List<String> measures = CallCostReads.GROUP_COLUMNS.subList(2, CallCostReads.GROUP_COLUMNS.size());
-            SqlBuilder sql = new SqlBuilder().append("(SELECT call_day, agent_id, " + measures.stream()
-                    .map(column -> "sum(" + column + ")::BIGINT AS " + column).collect(Collectors.joining(", "))
-                    + " FROM (SELECT call_day, agent_id, " + String.join(", ", measures) + " FROM "
-                    + DuckDbCallCostRows.DAY_ROWS + " WHERE tenant_id = ").value(request.tenantId())
+            SqlBuilder stored = new SqlBuilder().append("SELECT call_day, agent_id, " + String.join(", ", measures)
+                    + " FROM " + DuckDbCallCostRows.DAY_ROWS + " WHERE tenant_id = ").value(request.tenantId())
                     .append(" AND call_day >= ").value(Math.floorDiv(request.fromMs(), day))
                     .append(" AND call_day < ").value(Math.floorDiv(request.toMs(), day));
             if (request.agentId() != null) {
-                sql.append(" AND agent_id = ").value(request.agentId());
+                stored.append(" AND agent_id = ").value(request.agentId());
             }
-            if (corrections != null) {
-                sql.append(" UNION ALL ").append(corrections);
+            if (corrections == null) {
+                // one row per group already
+                return Optional.of(new SqlBuilder().append("(").append(stored.build()).append(")").build());
             }
             // a group whose every call moved away since the rebuild holds no call any more
-            return Optional.of(sql.append(") AS day_rows GROUP BY call_day, agent_id HAVING sum(call_count) <> 0)")
-                    .build());
+            return Optional.of(new SqlBuilder().append("(SELECT call_day, agent_id, " + measures.stream()
+                    .map(column -> "sum(" + column + ")::BIGINT AS " + column).collect(Collectors.joining(", "))
+                    + " FROM (").append(stored.build()).append(" UNION ALL ").append(corrections)
+                    .append(") AS day_rows GROUP BY call_day, agent_id HAVING sum(call_count) <> 0)").build());
         }
 
         @Override

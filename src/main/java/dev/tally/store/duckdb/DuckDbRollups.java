@@ -442,7 +442,7 @@ final class DuckDbRollups {
     }
 
     /** Appends the per-call cost rows of every stored event naming a call, in the caller's transaction. */
-    private void backfillCallCosts(DuckDBConnection connection) throws SQLException {
+    void backfillCallCosts(DuckDBConnection connection) throws SQLException {
         Rollups.Deltas deltas = new Rollups.Deltas();
         long pending = 0;
         try (Statement statement = connection.createStatement();

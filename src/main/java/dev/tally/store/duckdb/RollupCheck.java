@@ -14,7 +14,8 @@ import org.duckdb.DuckDBConnection;
  * Recomputes the rollups in a scope from the raw tables and compares them, group by group, with
  * what the store holds. It works in one transaction: the scope's rollup rows are set aside, deleted
  * and rebuilt by the very code that rebuilds a store's rollups, and the rebuilt groups compared with
- * those set aside; the transaction is then rolled back, or committed to repair.
+ * those set aside; the transaction is then rolled back, or committed to repair. A check of
+ * everything covers the per-call cost tables too ({@link CallCostCheck}).
  */
 public final class RollupCheck {
 
@@ -71,6 +72,9 @@ public final class RollupCheck {
                         + groupKeys.get(table.getKey()) + " FROM ((SELECT * FROM " + held + " EXCEPT ALL SELECT * FROM "
                         + rebuilt + ") UNION ALL (SELECT * FROM " + rebuilt + " EXCEPT ALL SELECT * FROM " + held
                         + ")))"));
+            }
+            if (scope == RollupScope.EVERYTHING) {
+                differences.putAll(CallCostCheck.run(connection, rollups));
             }
             commit = repair && differences.values().stream().anyMatch(count -> count > 0);
         } catch (SQLException | RuntimeException failure) {

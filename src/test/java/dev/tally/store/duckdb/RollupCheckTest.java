@@ -59,6 +59,40 @@ class RollupCheckTest {
     }
 
     @Test
+    void aCheckOfEverythingCoversThePerCallCostTablesButNotTheReadyRowsOfCallsTouchedSince() {
+        DuckDbDatabase database = DuckDbDatabase.inMemory();
+        try (DuckDbEventStore store = new DuckDbEventStore(database)) {
+            writeUsage(store, 0, 6);
+            store.compactRollups();
+            // written after the ready rows were built: these calls' ready rows are stale, and listed as touched
+            writeUsage(store, 6, 8);
+            assertThat(query(store, "SELECT count(*) AS touched FROM call_costs_changed").get(0).longValue("touched"))
+                    .isPositive();
+            RollupCheck.Result clean = store.checkRollups(false);
+            assertThat(clean.differences()).containsKeys("call_costs", "call_cost_calls", "call_cost_days");
+            assertThat(clean.total()).isZero();
+
+            corrupt(database, "UPDATE call_costs SET stt_nanos = stt_nanos + 1 WHERE rowid IN"
+                    + " (SELECT rowid FROM call_costs LIMIT 1)");
+            corrupt(database, "UPDATE call_cost_calls SET total_nanos = total_nanos + 1 WHERE rowid IN"
+                    + " (SELECT rowid FROM call_cost_calls AS ready WHERE NOT EXISTS (SELECT 1 FROM call_costs_changed"
+                    + " AS touched WHERE touched.call_hash = ready.call_hash) LIMIT 1)");
+            corrupt(database, "UPDATE call_cost_days SET call_count = call_count + 1 WHERE rowid IN"
+                    + " (SELECT rowid FROM call_cost_days LIMIT 1)");
+            RollupCheck.Result found = store.checkRollups(false);
+            assertThat(found.differences()).containsEntry("call_costs", 1L).containsEntry("call_cost_calls", 1L)
+                    .containsEntry("call_cost_days", 1L);
+
+            assertThat(store.checkRollups(true).repaired()).isTrue();
+            assertThat(store.checkRollups(false).total()).isZero();
+            assertThat(query(store, "SELECT count(*) AS touched FROM call_costs_changed").get(0).longValue("touched"))
+                    .as("a repair rebuilds the ready rows").isZero();
+        } finally {
+            database.close();
+        }
+    }
+
+    @Test
     void theStartAfterAnUncleanShutdownRepairsTheDaysTheLastRunWroteAndOnlyThose(@TempDir Path directory) {
         DuckDbDatabase first = DuckDbDatabase.open(directory);
         DuckDbEventStore cleanlyClosed = new DuckDbEventStore(first);
