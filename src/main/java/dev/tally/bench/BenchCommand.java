@@ -77,6 +77,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "With --preload: events sent over HTTP after the preload (default ${DEFAULT-VALUE}).")
     long ingestEvents;
 
+    @Option(names = "--reports", split = ",", paramLabel = "<report>",
+            description = "Reports to measure, comma-separated (default: every one): a report that takes seconds on a"
+                    + " store can be left out of a long run and measured on its own.")
+    List<String> reports;
+
+    @Option(names = "--keep-preloaded",
+            description = "With --preload and --clickhouse-url: keep the database an earlier run preloaded, when it"
+                    + " holds exactly the events the preload would load, instead of loading it again (the 100M preload"
+                    + " takes an hour). The server then opens it as it finds it.")
+    boolean keepPreloaded;
+
     @Option(names = "--revisions", defaultValue = "0",
             description = "Share of events (after the first batch) sent as a later revision of an event of the batch"
                     + " before, e.g. 0.05 (default ${DEFAULT-VALUE}); not with --preload.")
@@ -110,6 +121,11 @@ public final class BenchCommand implements Callable<Integer> {
     List<Path> sideBySide;
 
     Store store;
+
+    /** Whether the run measures the report. */
+    boolean measures(String report) {
+        return reports == null || reports.contains(report);
+    }
 
     /** Where the benchmarked server keeps its events. */
     enum Store {
@@ -146,15 +162,37 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--revisions is for runs sent whole over HTTP, not with"
                     + " --preload");
         }
+        if (reports != null) {
+            for (String report : reports) {
+                if (!List.of(ReportRequests.REPORTS).contains(report)) {
+                    throw new ParameterException(spec.commandLine(), "--reports: no report is called " + report
+                            + "; the reports are " + String.join(", ", ReportRequests.REPORTS));
+                }
+            }
+        }
+        if (keepPreloaded && (!preload || clickHouseUrl == null || store != Store.CLICKHOUSE)) {
+            throw new ParameterException(spec.commandLine(), "--keep-preloaded needs --store clickhouse, --preload and"
+                    + " --clickhouse-url");
+        }
         BenchRun run = new BenchRun(this);
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("store", store.label());
         results.put("machine", Machine.describe());
         results.put("versions", Map.of("tally", Version.CURRENT, "java", System.getProperty("java.version"),
                 "duckdb", Machine.duckDbVersion()));
-        results.put("settings", Map.of("events", events, "batch", batch, "clients", clients, "requests", requests,
-                "sql_requests", sqlRequests, "server_heap", serverHeap, "seed", seed, "days", days,
-                "preloaded", preload, "revision_share", revisionShare));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("events", events);
+        settings.put("batch", batch);
+        settings.put("clients", clients);
+        settings.put("requests", requests);
+        settings.put("sql_requests", sqlRequests);
+        settings.put("server_heap", serverHeap);
+        settings.put("seed", seed);
+        settings.put("days", days);
+        settings.put("preloaded", preload);
+        settings.put("revision_share", revisionShare);
+        settings.put("reports", reports == null ? List.of(ReportRequests.REPORTS) : reports);
+        results.put("settings", settings);
         run.execute(results);
         Files.createDirectories(out);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

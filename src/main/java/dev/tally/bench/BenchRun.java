@@ -129,8 +129,12 @@ final class BenchRun {
             raw.put("concurrent", clickHouse.rawInsert(RAW_DATABASE, rows, options.clients));
             results.put("raw_clickhouse", raw);
             Files.deleteIfExists(rowsFile);
-            clickHouse.dropDatabase(SERVER_DATABASE);
-            if (firstHttpBatch > 0) {
+            if (options.keepPreloaded) {
+                results.put("preload", keptPreload(clickHouse));
+            } else {
+                clickHouse.dropDatabase(SERVER_DATABASE);
+            }
+            if (firstHttpBatch > 0 && !options.keepPreloaded) {
                 log("preloading " + firstHttpBatch + " batches into ClickHouse");
                 results.put("preload", ClickHousePreload.load(generator, firstHttpBatch,
                         new ClickHouseConfig(target.endpoints(), SERVER_DATABASE, target.cluster(), false),
@@ -162,6 +166,25 @@ final class BenchRun {
             }
             results.put("ingest_ratio", ratio(results.get("http_ingest"), raw.get("concurrent")));
         }
+    }
+
+    /** The database an earlier run preloaded, kept when it holds exactly the events this run would preload. */
+    private Map<String, Object> keptPreload(ClickHouseBench clickHouse) throws Exception {
+        long expected = 0;
+        for (int batch = 0; batch < firstHttpBatch; batch++) {
+            expected += generator.batchSize(batch);
+        }
+        log("counting the events an earlier run preloaded");
+        Map<String, Object> stored = clickHouse.storedTotals(SERVER_DATABASE);
+        long found = ((Number) stored.get("events")).longValue() + ((Number) stored.get("calls")).longValue();
+        if (found != expected) {
+            throw new IllegalStateException("--keep-preloaded: the database " + SERVER_DATABASE + " holds " + found
+                    + " events and calls, the preload " + expected);
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("events", expected);
+        figures.put("kept_from_an_earlier_run", true);
+        return figures;
     }
 
     /**
@@ -369,11 +392,12 @@ final class BenchRun {
         ReportRequests maker = new ReportRequests(generator, endMs);
         List<List<ReportRequests.Request>> all = new ArrayList<>();
         for (String report : ReportRequests.REPORTS) {
+            // a report left out gets no requests; the others get the same ones as in a run of every report
             List<ReportRequests.Request> requests = new ArrayList<>();
             for (int index = 0; index < count; index++) {
                 requests.add(maker.next(report));
             }
-            all.add(requests);
+            all.add(options.measures(report) ? requests : List.of());
         }
         return all;
     }
@@ -385,6 +409,9 @@ final class BenchRun {
         for (int report = 0; report < ReportRequests.REPORTS.length; report++) {
             Latencies latencies = new Latencies();
             List<ReportRequests.Request> requests = all.get(report);
+            if (requests.isEmpty()) {
+                continue;
+            }
             int warmUp = Math.min(20, requests.size());
             for (int index = 0; index < requests.size() + warmUp; index++) {
                 ReportRequests.Request request = requests.get(index % requests.size());
@@ -419,6 +446,9 @@ final class BenchRun {
             for (int report = 0; report < ReportRequests.REPORTS.length; report++) {
                 Latencies latencies = new Latencies();
                 List<ReportRequests.Request> requests = all.get(report);
+                if (requests.isEmpty()) {
+                    continue;
+                }
                 for (int index = 0; index < requests.size() + 3; index++) {
                     long started = System.nanoTime();
                     for (String sql : requests.get(index % requests.size()).duckDbSql().split("; ")) {

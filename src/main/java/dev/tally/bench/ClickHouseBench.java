@@ -151,6 +151,9 @@ final class ClickHouseBench {
         for (int report = 0; report < ReportRequests.REPORTS.length; report++) {
             Latencies latencies = new Latencies();
             List<ReportRequests.Request> requests = all.get(report);
+            if (requests.isEmpty()) {
+                continue;
+            }
             for (int index = 0; index < requests.size() + 3; index++) {
                 long started = System.nanoTime();
                 for (String sql : requests.get(index % requests.size()).clickHouseSql().split("; ")) {

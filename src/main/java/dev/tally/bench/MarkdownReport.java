@@ -99,6 +99,17 @@ final class MarkdownReport {
                 .append(settings.path("batch").asInt()).append(", ").append(settings.path("clients").asInt())
                 .append(" ingest clients, ").append(settings.path("requests").asInt()).append(" requests per report")
                 .append(", server -Xmx").append(settings.path("server_heap").asText()).append("\n\n");
+        JsonNode preload = results.path("preload");
+        if (preload.path("kept_from_an_earlier_run").asBoolean()) {
+            out.append("Preloaded by an earlier run and kept (`--keep-preloaded`): ").append(preload.path("events").asLong())
+                    .append(" events; the rows below are the last events, sent over HTTP on top of them.\n\n");
+        } else if (!preload.isMissingNode()) {
+            out.append("Preloaded (direct inserts, not timed as ingest): ").append(preload.path("events").asLong())
+                    .append(" events in ").append(preload.path("load_seconds").asDouble())
+                    .append(" s; ids recorded, hours marked and rollups recomputed in ")
+                    .append(preload.path("ids_marks_and_rollups_seconds").asDouble())
+                    .append(" s; the rows below are the last events, sent over HTTP on top of them.\n\n");
+        }
         JsonNode one = results.path("raw_clickhouse").path("one_client");
         JsonNode concurrent = results.path("raw_clickhouse").path("concurrent");
         JsonNode http = results.path("http_ingest");

@@ -62,6 +62,9 @@ final class PostgresComparison {
         for (int report = 0; report < ReportRequests.REPORTS.length; report++) {
             StringBuilder script = new StringBuilder("SET max_parallel_workers_per_gather = 2;\n");
             List<ReportRequests.Request> list = requests.get(report);
+            if (list.isEmpty()) {
+                continue;
+            }
             // The first pass warms the cache and is not counted.
             for (int index = 0; index < list.size() + 2; index++) {
                 String sql = list.get(index % list.size()).postgresSql();

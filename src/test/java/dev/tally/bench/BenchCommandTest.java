@@ -131,6 +131,31 @@ class BenchCommandTest {
                 .isNotEqualTo(duckDb.path("report_answers_sha256"));
     }
 
+    @Test
+    void aRunMeasuresTheReportsItIsAskedForAndRefusesOptionsThatDoNotGoTogether() throws Exception {
+        JsonNode some = run("duckdb", "results-5000.json", "--reports", "spend,call_cost");
+        assertThat(some.path("reports_http").fieldNames()).toIterable().containsExactly("spend", "call_cost");
+        assertThat(some.path("plain_sql_duckdb").fieldNames()).toIterable().containsExactly("spend", "call_cost");
+        assertThat(some.path("report_answers_sha256").path("spend")).isEqualTo(duckDb.path("report_answers_sha256")
+                .path("spend"));
+        assertThat(some.path("report_answers_sha256").path("call_cost")).isEqualTo(duckDb.path("report_answers_sha256")
+                .path("call_cost"));
+
+        for (String[] refused : List.of(new String[] {"--reports", "spend,nope"},
+                new String[] {"--keep-preloaded", "--preload"},
+                new String[] {"--revisions", "0.05", "--preload"},
+                new String[] {"--revisions", "1"})) {
+            java.io.StringWriter errors = new java.io.StringWriter();
+            CommandLine command = new CommandLine(new BenchCommand());
+            command.setErr(new java.io.PrintWriter(errors));
+            List<String> arguments = new ArrayList<>(List.of("--events", "10", "--work-dir",
+                    directory.resolve("refused").toString(), "--out", directory.resolve("refused").toString()));
+            arguments.addAll(List.of(refused));
+            assertThat(command.execute(arguments.toArray(String[]::new))).as(String.join(" ", refused)).isEqualTo(2);
+            assertThat(errors.toString()).as(String.join(" ", refused)).contains(refused[0]);
+        }
+    }
+
     private static void assertIngestAndReports(JsonNode results, String plainSql) {
         JsonNode ingest = results.path("http_ingest");
         assertThat(ingest.path("failed_requests").asLong()).isZero();
