@@ -315,7 +315,10 @@ final class BenchRun {
     private Keys setUp(String base) throws Exception {
         Map<String, String> analytics = new LinkedHashMap<>();
         for (String tenant : EventGenerator.TENANTS) {
-            admin(base, "/admin/tenants", "{\"id\":\"" + tenant + "\",\"name\":\"" + tenant + "\"}");
+            // a database kept from an earlier run has its tenants already
+            if (!options.keepPreloaded || tenantMissing(base, tenant)) {
+                admin(base, "/admin/tenants", "{\"id\":\"" + tenant + "\",\"name\":\"" + tenant + "\"}");
+            }
             analytics.put(tenant, admin(base, "/admin/api-keys", "{\"tenant_id\":\"" + tenant
                     + "\",\"name\":\"bench\",\"scopes\":[\"analytics:read\",\"members:read\"]}").path("key").asText());
         }
@@ -324,6 +327,16 @@ final class BenchRun {
         String platform = admin(base, "/admin/api-keys",
                 "{\"name\":\"bench platform\",\"scopes\":[\"analytics:read\",\"super-admin\"]}").path("key").asText();
         return new Keys(ingest, platform, analytics);
+    }
+
+    private boolean tenantMissing(String base, String tenant) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/tenants/" + tenant))
+                .header("X-Admin-Token", ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200 && response.statusCode() != 404) {
+            throw new IllegalStateException("/admin/tenants/" + tenant + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return response.statusCode() == 404;
     }
 
     private JsonNode admin(String base, String path, String body) throws Exception {
