@@ -2,6 +2,7 @@ package dev.tally.integrations;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.http.Json;
+import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,8 +21,17 @@ public final class MappedEvent {
 
     /** Sets the field unless the value is null: a string, a {@code BigDecimal} (money, exact) or a {@code Long} (a count). */
     public MappedEvent put(String field, Object value, String source) {
+        if (value instanceof String text) {
+            event.put(field, text);
+        } else if (value instanceof BigDecimal decimal) {
+            // exact: the contract converts the decimal the payload said, not a double near it
+            event.put(field, decimal);
+        } else if (value instanceof Long count) {
+            event.put(field, count);
+        } else if (value != null) {
+            throw new IllegalArgumentException(field + " of " + value.getClass());
+        }
         if (value != null) {
-            event.set(field, Json.MAPPER.valueToTree(value));
             sources.put(field, source);
         }
         return this;

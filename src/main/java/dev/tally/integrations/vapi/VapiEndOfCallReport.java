@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +32,7 @@ final class VapiEndOfCallReport {
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
     private static final BigDecimal SECONDS_PER_MINUTE = BigDecimal.valueOf(60);
     /** The amounts of {@code costBreakdown} read as their own part; any other amount is a fee of kind other. */
-    private static final java.util.Set<String> BREAKDOWN_READ = java.util.Set.of("transport", "stt", "llm", "tts", "vapi");
+    private static final Set<String> BREAKDOWN_READ = Set.of("transport", "stt", "llm", "tts", "vapi");
 
     private final Payload message;
     private final Payload call;
@@ -80,7 +81,8 @@ final class VapiEndOfCallReport {
     }
 
     private MappedEvent callEvent() {
-        MappedEvent event = new MappedEvent(callId, "call", time, timeSource).put("provider", "vapi", null);
+        MappedEvent event = new MappedEvent(callId, "call", time, timeSource).put("id", callId, call.path("id"))
+                .put("provider", "vapi", null);
         Optional<Payload> ended = Payload.firstWith("endedAt", message, call);
         // a call that never connected has no end: it lasted nothing
         event.put("ended_at", ended.map(holder -> holder.text("endedAt")).orElse(time),
@@ -185,7 +187,8 @@ final class VapiEndOfCallReport {
     private MappedEvent part(String name, String type, BigDecimal amount, String amountSource) {
         int seen = partsOfName.merge(name, 1, Integer::sum);
         String id = callId + ":" + name + (seen == 1 ? "" : ":" + seen);
-        MappedEvent event = new MappedEvent(id, type, time, timeSource).put("call_id", callId, call.path("id"))
+        MappedEvent event = new MappedEvent(id, type, time, timeSource).put("id", id, call.path("id"))
+                .put("call_id", callId, call.path("id"))
                 .put("cost_usd", amount, amountSource);
         parts.add(event);
         return event;
