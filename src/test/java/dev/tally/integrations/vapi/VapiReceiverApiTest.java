@@ -146,10 +146,10 @@ class VapiReceiverApiTest {
     }
 
     @Test
-    void aRedeliveredReportIsADuplicateAndChangesNoCost() throws Exception {
+    void aRedeliveredReportStoresNoPartTwiceAndChangesNoCost() throws Exception {
         String body = fixture("end-of-call-report.json").replace("c0ffee00-0000-4000-8000-000000000001",
                 "c0ffee00-redelivered");
-        int parts = Json.MAPPER.readTree(body).path("message").path("costs").size();
+        int costs = Json.MAPPER.readTree(body).path("message").path("costs").size();
         assertThat(postWithSecret(body).statusCode()).isEqualTo(200);
         BigDecimal before = cost("c0ffee00-redelivered").path("total_cost_usd").decimalValue();
 
@@ -157,10 +157,14 @@ class VapiReceiverApiTest {
 
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         JsonNode answer = TestServer.json(again);
-        assertThat(answer.path("accepted").asInt()).isZero();
-        // the call, its transport cost folded in, and one event per other component
-        assertThat(answer.path("duplicates").asInt()).isEqualTo(parts);
-        assertMoney(cost("c0ffee00-redelivered").path("total_cost_usd"), before);
+        // every part is a duplicate; the call, sent again, is its own newer state, the same as before (updated)
+        assertThat(answer.path("duplicates").asInt()).isEqualTo(costs - 1);
+        assertThat(answer.path("accepted").asInt()).isEqualTo(1);
+        assertThat(answer.path("results")).filteredOn(item -> item.path("status").asText().equals("updated"))
+                .extracting(item -> item.path("id").asText()).containsExactly("c0ffee00-redelivered");
+        JsonNode after = cost("c0ffee00-redelivered");
+        assertMoney(after.path("total_cost_usd"), before);
+        assertThat(after.path("events")).hasSize(costs - 1);
     }
 
     @Test
