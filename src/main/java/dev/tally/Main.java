@@ -3,6 +3,7 @@ package dev.tally;
 import dev.tally.app.Version;
 import dev.tally.bench.BenchCommand;
 import dev.tally.cli.CheckCommand;
+import dev.tally.cli.IntegrationsCommand;
 import dev.tally.cli.KeysCommand;
 import dev.tally.cli.PricesCommand;
 import dev.tally.cli.ServeCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine;
 @Command(name = "tally", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Usage metering and analytics for AI voice agents and LLM applications.",
         subcommands = {ServeCommand.class, TenantsCommand.class, KeysCommand.class, PricesCommand.class,
-                CheckCommand.class, BenchCommand.class,
+                IntegrationsCommand.class, CheckCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

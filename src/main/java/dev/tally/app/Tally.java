@@ -3,6 +3,7 @@ package dev.tally.app;
 import dev.tally.access.KeyService;
 import dev.tally.access.TenantService;
 import dev.tally.ingest.api.IngestService;
+import dev.tally.integrations.IntegrationSecrets;
 import dev.tally.prices.PriceService;
 import dev.tally.store.BatchWriter;
 import dev.tally.store.EventStore;
@@ -27,6 +28,7 @@ public final class Tally implements AutoCloseable {
     private final PriceService prices;
     private final BatchWriter writer;
     private final IngestService ingest;
+    private final IntegrationSecrets integrationSecrets;
     private final Clock clock;
     private final String storeLocation;
     private final Runnable closeStore;
@@ -44,6 +46,7 @@ public final class Tally implements AutoCloseable {
         this.prices = new PriceService(metadata);
         this.writer = new BatchWriter(events);
         this.ingest = new IngestService(tenants, prices::price, writer, clock);
+        this.integrationSecrets = new IntegrationSecrets(metadata, tenants, clock);
     }
 
     /** Opens the configured store: ClickHouse when configured, else the DuckDB file (in memory without a directory). */
@@ -86,6 +89,11 @@ public final class Tally implements AutoCloseable {
 
     public IngestService ingest() {
         return ingest;
+    }
+
+    /** The secrets the receivers check a tenant's webhooks with. */
+    public IntegrationSecrets integrationSecrets() {
+        return integrationSecrets;
     }
 
     public BatchWriter writer() {

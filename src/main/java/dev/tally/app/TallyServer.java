@@ -14,6 +14,9 @@ import dev.tally.http.Routes;
 import dev.tally.http.SecurityHeaders;
 import dev.tally.http.ServletFilters;
 import dev.tally.ingest.api.IngestRoutes;
+import dev.tally.integrations.IntegrationSecretRoutes;
+import dev.tally.integrations.ReceiverIngest;
+import dev.tally.integrations.vapi.VapiRoutes;
 import dev.tally.live.LiveRoutes;
 import dev.tally.live.LiveService;
 import dev.tally.prices.PriceRoutes;
@@ -71,6 +74,9 @@ public final class TallyServer implements AutoCloseable {
                 new HealthRoutes(tally.events().name(), tally::storeAnswers),
                 new IngestRoutes(tally.ingest(), auth, config.maxBodyBytes()),
                 new TenantRoutes(tally.tenants(), auth),
+                new IntegrationSecretRoutes(tally.integrationSecrets(), auth),
+                new VapiRoutes(tally.integrationSecrets(), auth, new ReceiverIngest(tally.ingest()),
+                        config.maxBodyBytes()),
                 new KeyRoutes(tally.keys(), auth),
                 new PriceRoutes(tally.prices(), auth),
                 new SpendRoutes(tally.reports(), auth, tally.clock()),

@@ -2,6 +2,8 @@ package dev.tally.store;
 
 import dev.tally.auth.ApiKey;
 import dev.tally.pricing.PriceEntry;
+import dev.tally.tenant.IntegrationProvider;
+import dev.tally.tenant.IntegrationSecret;
 import dev.tally.tenant.Tenant;
 import java.util.List;
 import java.util.Optional;
@@ -45,4 +47,13 @@ public interface MetadataStore {
      * failure part way leaves an entry missing (the bundled default prices again) rather than two.
      */
     void replacePrices(List<String> retiredIds, List<PriceEntry> added);
+
+    /** Sets the tenant's secret for the provider, replacing the one set before. */
+    void putIntegrationSecret(IntegrationSecret secret);
+
+    /** The tenant's secrets, one per provider that has one. */
+    List<IntegrationSecret> integrationSecrets(String tenantId);
+
+    /** Returns false when the tenant has no secret for that provider. */
+    boolean deleteIntegrationSecret(String tenantId, IntegrationProvider provider);
 }

@@ -260,6 +260,70 @@ class FuzzCorpusApiTest {
         }
     }
 
+    /**
+     * Hostile values in each field the Vapi receiver reads, on an otherwise valid end-of-call-report
+     * (the fixture of {@code VapiReceiverApiTest}): no 5xx, a refusal is a 400 naming a field under
+     * {@code message} (or the body), and a refused report stores nothing.
+     */
+    @Test
+    void hostileVapiReportsAreRefusedNamingTheirFieldOrStored() throws Exception {
+        List<String> paths = List.of("message.type", "message.startedAt", "message.endedAt", "message.endedReason",
+                "message.cost", "message.costs", "message.costBreakdown", "message.analysis",
+                "message.phoneNumber", "message.call", "message.call.id", "message.call.assistantId",
+                "message.call.type", "message.costs.0.type", "message.costs.0.cost", "message.costs.2.promptTokens",
+                "message.costs.2.model", "message.costs.3.characters", "message.costs.4.minutes",
+                "message.costs.5.analysisType");
+        try (TestServer server = TestServer.start()) {
+            server.createTenant("acme", "Acme");
+            String key = server.createKey("acme", "events:write");
+            String fixture;
+            try (java.io.InputStream input = FuzzCorpusApiTest.class.getResourceAsStream(
+                    "/dev/tally/integrations/vapi/end-of-call-report.json")) {
+                fixture = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            List<String> failures = new ArrayList<>();
+            int sequence = 0;
+            for (String path : paths) {
+                List<String> values = new ArrayList<>(FIELD_VALUES);
+                values.addAll(BOUND_VALUES);
+                for (String value : values) {
+                    com.fasterxml.jackson.databind.node.ObjectNode report =
+                            (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(fixture);
+                    String callId = "fuzz-vapi-" + sequence++;
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) report.path("message").path("call"))
+                            .put("id", callId);
+                    String[] steps = path.split("\\.");
+                    JsonNode parent = report;
+                    for (int step = 0; step < steps.length - 1; step++) {
+                        parent = parent.isArray() ? parent.get(Integer.parseInt(steps[step])) : parent.get(steps[step]);
+                    }
+                    String body;
+                    String last = steps[steps.length - 1];
+                    String marker = "\"__fuzz__\"";
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) parent).put(last, "__fuzz__");
+                    body = report.toString().replace(marker, value);
+                    Map<String, String> before = stored(server);
+                    HttpResponse<String> response = send(server, new Case("POST", "/v1/integrations/vapi/acme", "",
+                            body.getBytes(StandardCharsets.UTF_8), "application/json", "Authorization:Bearer " + key,
+                            path + "=" + abbreviated(value)));
+                    String what = path + "=" + abbreviated(value) + ": " + response.statusCode() + " "
+                            + abbreviated(response.body());
+                    if (response.statusCode() == 200) {
+                        continue;
+                    }
+                    String named = MAPPER.readTree(response.body()).path("field").asText();
+                    if (response.statusCode() != 400 || !(named.startsWith("message") || named.equals("body"))) {
+                        failures.add(what);
+                    }
+                    if (!stored(server).equals(before)) {
+                        failures.add("stored although refused: " + what);
+                    }
+                }
+            }
+            assertThat(failures).as("answers that are not a 400 naming a field of the report").isEmpty();
+        }
+    }
+
     private static int operations(JsonNode document) {
         int count = 0;
         for (JsonNode path : document.path("paths")) {
@@ -364,6 +428,8 @@ class FuzzCorpusApiTest {
             case "workspace_id", "tenant_id", "id" -> "acme";
             case "member_id" -> "m1";
             case "call_id" -> "fuzz-call";
+            // a known provider, so a hostile body reaches the secret's own checks
+            case "provider" -> "vapi";
             default -> "x";
         };
     }
@@ -426,7 +492,8 @@ class FuzzCorpusApiTest {
             counts.put(table, server.tally().events().query(new SqlBuilder().append("SELECT count(*) AS n FROM "
                     + table).build()).get(0).string("n"));
         }
-        // PATCH may rename the one tenant (a long name is a name); nothing may add a tenant, key or price
+        // PATCH may rename the one tenant (a long name is a name) and PUT set its one Vapi secret (text is a
+        // secret), so webhook secrets are not counted; nothing may add a tenant, key or price
         counts.put("tenants", String.valueOf(TestServer.json(server.get("/admin/tenants", "X-Admin-Token",
                 TestServer.ADMIN_TOKEN)).path("tenants").size()));
         counts.put("keys", String.valueOf(TestServer.json(server.get("/admin/api-keys", "X-Admin-Token",

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Imports run one way: event model → pricing → ingest (parsing, the write planner) → store → the domains a request reaches
- * (reports, live, access, prices, the ingest API) → the server and its commands. A package that
+ * (reports, live, access, prices, the ingest API, the providers' receivers) → the server and its commands. A package that
  * reaches up makes every layer below it depend on everything above, which is how the code became
  * one cycle of 16 packages before this test existed.
  */
@@ -36,7 +36,7 @@ class PackageDirectionTest {
                 .layer("Store").definedBy("dev.tally.store..")
                 .layer("HttpKit").definedBy("dev.tally.http..")
                 .layer("Domains").definedBy("dev.tally.report..", "dev.tally.live..", "dev.tally.access..",
-                        "dev.tally.prices..", "dev.tally.ingest.api..")
+                        "dev.tally.prices..", "dev.tally.ingest.api..", "dev.tally.integrations..")
                 .layer("App").definedBy("dev.tally", "dev.tally.app..", "dev.tally.cli..", "dev.tally.demo..",
                         "dev.tally.bench..", "dev.tally.dashboard..")
                 .whereLayer("App").mayNotBeAccessedByAnyLayer()

@@ -166,6 +166,39 @@ class AdminCommandsTest {
     }
 
     @Test
+    void setsListsAndDeletesATenantsWebhookSecretWhichAVapiReportThenPasses() throws Exception {
+        assertThat(tally("tenants", "create", "cli-vapi", "--name", "Vapi tenant").exitCode()).isZero();
+        String statusUpdate = "{\"message\": {\"type\": \"status-update\", \"call\": {\"id\": \"c1\"}}}";
+        assertThat(server.post("/v1/integrations/vapi/cli-vapi", statusUpdate, "X-Vapi-Secret", "cli-secret-1")
+                .statusCode()).isEqualTo(401);
+
+        Run set = tally("integrations", "set", "cli-vapi", "vapi", "--secret", "cli-secret-1");
+        assertThat(set.exitCode()).as(set.err()).isZero();
+        assertThat(set.json().path("set").asBoolean()).isTrue();
+        assertThat(server.post("/v1/integrations/vapi/cli-vapi", statusUpdate, "X-Vapi-Secret", "cli-secret-1")
+                .statusCode()).isEqualTo(200);
+
+        Run list = tally("integrations", "list", "cli-vapi");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).doesNotContain("cli-secret-1");
+        assertThat(list.json().path("integrations").get(0).path("provider").asText()).isEqualTo("vapi");
+        assertThat(list.json().path("integrations").get(0).path("set").asBoolean()).isTrue();
+
+        Run deleted = tally("integrations", "delete", "cli-vapi", "vapi");
+        assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+        assertThat(deleted.out()).contains("Deleted the vapi secret of tenant cli-vapi");
+        assertThat(server.post("/v1/integrations/vapi/cli-vapi", statusUpdate, "X-Vapi-Secret", "cli-secret-1")
+                .statusCode()).isEqualTo(401);
+
+        Run unknown = tally("integrations", "set", "cli-vapi", "bland", "--secret", "s");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).contains("HTTP 400").contains("provider");
+        Run again = tally("integrations", "delete", "cli-vapi", "vapi");
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("HTTP 404");
+    }
+
+    @Test
     void anErrorAnswerExitsNonZeroAndShowsTheReason() {
         Run bad = tally("keys", "create", "--tenant", "no-such-tenant", "--name", "x", "--scope", "analytics:read");
         assertThat(bad.exitCode()).isEqualTo(1);

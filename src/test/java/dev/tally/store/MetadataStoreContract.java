@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.auth.ApiKey;
 import dev.tally.auth.Scope;
 import dev.tally.pricing.PriceEntry;
+import dev.tally.tenant.IntegrationProvider;
+import dev.tally.tenant.IntegrationSecret;
 import dev.tally.tenant.Tenant;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What every metadata store must do, run against each one (DuckDB, the two-shard ClickHouse
  * cluster): tenants created once and updated in place, keys found by hash and revoked once, prices
- * stored exactly as decimals and deleted once.
+ * stored exactly as decimals and deleted once, a tenant's webhook secrets replaced and removed per provider.
  */
 public abstract class MetadataStoreContract {
     private static final RecursiveComparisonConfiguration DECIMALS_BY_VALUE = RecursiveComparisonConfiguration
@@ -145,5 +147,33 @@ public abstract class MetadataStoreContract {
                     assertThat(entry.longContextThresholdTokens()).isEqualTo(200_000L);
                     assertThat(entry.source()).isEqualTo("litellm 2026-12-01");
                 });
+    }
+
+    @Test
+    void anIntegrationSecretIsReplacedPerProviderAndRemovedOnce() {
+        store.putIntegrationSecret(new IntegrationSecret("acme", IntegrationProvider.VAPI, "first-secret", 1_000));
+        store.putIntegrationSecret(new IntegrationSecret("acme", IntegrationProvider.TWILIO, "twilio-token", 2_000));
+        store.putIntegrationSecret(new IntegrationSecret("globex", IntegrationProvider.VAPI, "globex-secret", 3_000));
+        IntegrationSecret replaced = new IntegrationSecret("acme", IntegrationProvider.VAPI, "second secret ✓", 4_000);
+        store.putIntegrationSecret(replaced);
+
+        assertThat(store.integrationSecrets("acme")).usingRecursiveFieldByFieldElementComparator()
+                .containsExactlyInAnyOrder(replaced,
+                        new IntegrationSecret("acme", IntegrationProvider.TWILIO, "twilio-token", 2_000));
+        assertThat(store.integrationSecrets("globex")).extracting(IntegrationSecret::secret)
+                .containsExactly("globex-secret");
+        assertThat(store.integrationSecrets("initech")).isEmpty();
+
+        assertThat(store.deleteIntegrationSecret("acme", IntegrationProvider.VAPI)).isTrue();
+        assertThat(store.deleteIntegrationSecret("acme", IntegrationProvider.VAPI)).isFalse();
+        assertThat(store.deleteIntegrationSecret("acme", IntegrationProvider.RETELL)).isFalse();
+        assertThat(store.integrationSecrets("acme")).extracting(IntegrationSecret::provider)
+                .containsExactly(IntegrationProvider.TWILIO);
+        assertThat(store.integrationSecrets("globex")).hasSize(1);
+
+        IntegrationSecret again = new IntegrationSecret("acme", IntegrationProvider.VAPI, "third-secret", 5_000);
+        store.putIntegrationSecret(again);
+        assertThat(store.integrationSecrets("acme")).usingRecursiveFieldByFieldElementComparator()
+                .contains(again).hasSize(2);
     }
 }

@@ -115,12 +115,17 @@ public final class TestServer implements AutoCloseable {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode result = json(response);
         assertThat(result.path("rejected").asInt()).as(response.body()).isZero();
+        settleWrites();
+        return result;
+    }
+
+    /** After events were written some other way than {@link #ingest} (a receiver), what ingest does after them. */
+    public void settleWrites() {
         if ("clickhouse".equals(System.getProperty(STORE_PROPERTY))
                 && server.tally().events() instanceof ClickHouseEventStore clickHouse) {
             // the reports then read these hours from the rollup tables; events sent otherwise stay raw
             clickHouse.recomputeRollups();
         }
-        return result;
     }
 
     public HttpResponse<String> get(String path, String... headers) {

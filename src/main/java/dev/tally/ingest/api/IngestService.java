@@ -5,6 +5,7 @@ import dev.tally.auth.Principal;
 import dev.tally.error.Rejection;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
+import dev.tally.ingest.EventJson;
 import dev.tally.ingest.EventParser;
 import dev.tally.ingest.EventPricing;
 import dev.tally.ingest.InvalidField;
@@ -47,14 +48,40 @@ public final class IngestService {
             }
             try {
                 Event event = EventParser.parse(item.json(), now);
-                Tenant tenant = settleTenant(principal, event);
-                enrich(event, tenant);
+                enrich(event, settleTenant(principal.tenantId(), event));
                 valid.add(event);
                 positions.add(index);
             } catch (InvalidField invalid) {
                 notes.add(new IngestResult.Item(index, idOf(item), "rejected", invalid.field(), invalid.reason()));
             }
         }
+        return written(valid, positions, notes, items.size());
+    }
+
+    /**
+     * A receiver's events, all for one tenant, stored all or nothing: the first event that breaks the
+     * contract is thrown ({@link RefusedEvent}) before anything is written.
+     */
+    public IngestResult ingestForTenant(String tenantId, List<EventJson> events) {
+        long now = clock.millis();
+        List<Event> valid = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int index = 0; index < events.size(); index++) {
+            try {
+                Event event = EventParser.parse(events.get(index), now);
+                enrich(event, settleTenant(tenantId, event));
+                valid.add(event);
+                positions.add(index);
+            } catch (InvalidField invalid) {
+                throw new RefusedEvent(index, invalid.field(), invalid.reason());
+            }
+        }
+        return written(valid, positions, new ArrayList<>(), events.size());
+    }
+
+    /** Writes the valid events and says what happened to each one that was not simply stored. */
+    private IngestResult written(List<Event> valid, List<Integer> positions, List<IngestResult.Item> notes,
+                                 int itemCount) {
         List<WriteOutcome> outcomes = writer.write(valid);
         int accepted = 0;
         int duplicates = 0;
@@ -96,13 +123,12 @@ public final class IngestService {
             }
         }
         notes.sort((left, right) -> Integer.compare(left.index(), right.index()));
-        int rejected = items.size() - valid.size() + rejectedByStore;
+        int rejected = itemCount - valid.size() + rejectedByStore;
         return new IngestResult(accepted, duplicates, rejected, notes);
     }
 
     /** A tenant key writes to its tenant; a platform key names an existing tenant in every event. */
-    private Tenant settleTenant(Principal principal, Event event) {
-        String keyTenant = principal.tenantId();
+    private Tenant settleTenant(String keyTenant, Event event) {
         if (keyTenant != null) {
             if (event.tenantId != null && !event.tenantId.equals(keyTenant)) {
                 throw new InvalidField("tenant_id", "must be the key's own tenant (" + keyTenant + ") or omitted");

@@ -9,6 +9,8 @@ import dev.tally.pricing.PriceEntry;
 import dev.tally.store.MetadataStore;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.SqlBuilder;
+import dev.tally.tenant.IntegrationProvider;
+import dev.tally.tenant.IntegrationSecret;
 import dev.tally.tenant.Tenant;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -50,9 +52,26 @@ final class ClickHouseMetadataStore implements MetadataStore {
     private static final long CLAIMS_LIVE_US = 60_000_000L;
 
     private final ClickHouseHttp http;
+    private final ClickHouseIntegrationSecrets integrationSecrets;
 
     ClickHouseMetadataStore(ClickHouseHttp http) {
         this.http = http;
+        this.integrationSecrets = new ClickHouseIntegrationSecrets(http);
+    }
+
+    @Override
+    public void putIntegrationSecret(IntegrationSecret secret) {
+        integrationSecrets.put(secret);
+    }
+
+    @Override
+    public List<IntegrationSecret> integrationSecrets(String tenantId) {
+        return integrationSecrets.list(tenantId);
+    }
+
+    @Override
+    public boolean deleteIntegrationSecret(String tenantId, IntegrationProvider provider) {
+        return integrationSecrets.remove(tenantId, provider);
     }
 
     private List<Row> select(SqlBuilder sql) {

@@ -99,6 +99,8 @@ final class ClickHouseSchema {
                 input_audio_per_million Nullable(String), output_audio_per_million Nullable(String),
                 credit_multiplier String, deleted UInt8, version UInt64""",
                 "ReplacingMergeTree", "version", "ORDER BY id", "cityHash64(id)");
+        table(statements, ClickHouseIntegrationSecrets.TABLE, ClickHouseIntegrationSecrets.COLUMNS,
+                "ReplacingMergeTree", "version", "ORDER BY (tenant_id, provider)", "cityHash64(tenant_id)");
         for (RollupTable table : ClickHouseRollups.storedTables()) {
             table(statements, table.name(), ClickHouseRollups.columns(table), "MergeTree", null,
                     "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) ORDER BY (tenant_id, hour, generation)",

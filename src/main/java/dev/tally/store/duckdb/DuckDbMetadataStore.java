@@ -4,6 +4,8 @@ import dev.tally.auth.ApiKey;
 import dev.tally.auth.Scope;
 import dev.tally.pricing.PriceEntry;
 import dev.tally.store.MetadataStore;
+import dev.tally.tenant.IntegrationProvider;
+import dev.tally.tenant.IntegrationSecret;
 import dev.tally.tenant.Tenant;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,10 +26,27 @@ public final class DuckDbMetadataStore implements MetadataStore {
 
     private final DuckDbDatabase database;
     private final DuckDbPrices prices;
+    private final DuckDbIntegrationSecrets integrationSecrets;
 
     public DuckDbMetadataStore(DuckDbDatabase database) {
         this.database = database;
         this.prices = new DuckDbPrices(database);
+        this.integrationSecrets = new DuckDbIntegrationSecrets(database);
+    }
+
+    @Override
+    public void putIntegrationSecret(IntegrationSecret secret) {
+        integrationSecrets.put(secret);
+    }
+
+    @Override
+    public List<IntegrationSecret> integrationSecrets(String tenantId) {
+        return integrationSecrets.list(tenantId);
+    }
+
+    @Override
+    public boolean deleteIntegrationSecret(String tenantId, IntegrationProvider provider) {
+        return integrationSecrets.remove(tenantId, provider);
     }
 
     @Override

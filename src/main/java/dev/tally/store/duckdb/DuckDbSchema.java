@@ -48,6 +48,10 @@ final class DuckDbSchema {
                       input_audio_per_million DECIMAL(18,6), output_audio_per_million DECIMAL(18,6),
                       credit_multiplier DECIMAL(18,6) NOT NULL, deleted BOOLEAN NOT NULL DEFAULT false)""");
             migratePrices(statement);
+            statement.execute("""
+                    CREATE TABLE IF NOT EXISTS integration_secrets (
+                      tenant_id VARCHAR NOT NULL, provider VARCHAR NOT NULL, secret VARCHAR NOT NULL,
+                      set_ms BIGINT NOT NULL)""");
         }
     }
 
