@@ -17,8 +17,8 @@ public final class IntegrationsCommand {
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = "Set the secret a provider's webhooks for the tenant are checked with.")
     int set(@Mixin AdminClient client,
-            @Parameters(index = "0", description = "Tenant id.") String tenantId,
-            @Parameters(index = "1", description = "vapi, retell or twilio.") String provider,
+            @Parameters(index = "0", paramLabel = "<tenant_id>", description = "Tenant id.") String tenantId,
+            @Parameters(index = "1", paramLabel = "<provider>", description = "vapi, retell or twilio.") String provider,
             @Option(names = "--secret", defaultValue = "${env:TALLY_INTEGRATION_SECRET}",
                     description = "Vapi's server secret (X-Vapi-Secret), Retell's API key or Twilio's auth token"
                             + " (env TALLY_INTEGRATION_SECRET, which keeps it out of the shell's history).")
@@ -33,15 +33,15 @@ public final class IntegrationsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Say which providers have a secret set for the tenant (never the secrets).")
-    int list(@Mixin AdminClient client, @Parameters(index = "0", description = "Tenant id.") String tenantId) {
+    int list(@Mixin AdminClient client, @Parameters(index = "0", paramLabel = "<tenant_id>", description = "Tenant id.") String tenantId) {
         return AdminClient.print(client.send("GET", "/admin/tenants/" + segment(tenantId) + "/integrations", null));
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete a provider's secret: its webhooks for the tenant are refused from then on.")
     int delete(@Mixin AdminClient client,
-               @Parameters(index = "0", description = "Tenant id.") String tenantId,
-               @Parameters(index = "1", description = "vapi, retell or twilio.") String provider) {
+               @Parameters(index = "0", paramLabel = "<tenant_id>", description = "Tenant id.") String tenantId,
+               @Parameters(index = "1", paramLabel = "<provider>", description = "vapi, retell or twilio.") String provider) {
         AdminClient.Answer answer = client.send("DELETE", path(tenantId, provider), null);
         if (!answer.ok()) {
             return AdminClient.print(answer);
