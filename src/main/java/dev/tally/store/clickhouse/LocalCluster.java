@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -29,6 +30,7 @@ import java.util.stream.Stream;
 public final class LocalCluster implements AutoCloseable {
     public static final String CLUSTER = "tally";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final int START_ATTEMPTS = 3;
 
     private final Path directory;
     private final List<Process> processes = new ArrayList<>();
@@ -38,13 +40,42 @@ public final class LocalCluster implements AutoCloseable {
         this.directory = directory;
     }
 
-    /** Starts {@code shards} servers with their files under {@code directory}; returns once all answer. */
+    /**
+     * Starts {@code shards} servers with their files under {@code directory}; returns once all answer.
+     * A port found free can be taken by another process before the server binds it (tests start
+     * clusters side by side), so a failed start is tried again on fresh ports.
+     */
     public static LocalCluster start(Path directory, int shards) throws IOException {
+        return start(directory, shards, LocalCluster::freePort);
+    }
+
+    /** As {@link #start(Path, int)}, with the ports from {@code ports}: a test hands out a taken one. */
+    static LocalCluster start(Path directory, int shards, PortSource ports) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            LocalCluster cluster = new LocalCluster(directory);
+            try {
+                cluster.startServers(shards, ports);
+                return cluster;
+            } catch (IOException | RuntimeException failure) {
+                cluster.close();
+                if (attempt == START_ATTEMPTS) {
+                    throw failure;
+                }
+            }
+        }
+    }
+
+    /** Where a server's ports come from. */
+    @FunctionalInterface
+    interface PortSource {
+        int next() throws IOException;
+    }
+
+    private void startServers(int shards, PortSource portSource) throws IOException {
         String[] command = serverCommand();
-        LocalCluster cluster = new LocalCluster(directory);
         int[][] ports = new int[shards][];
         for (int shard = 0; shard < shards; shard++) {
-            ports[shard] = new int[] {freePort(), freePort(), freePort()};
+            ports[shard] = new int[] {portSource.next(), portSource.next(), portSource.next()};
         }
         StringBuilder remoteServers = new StringBuilder("<remote_servers><" + CLUSTER + ">");
         for (int[] shardPorts : ports) {
@@ -52,32 +83,29 @@ public final class LocalCluster implements AutoCloseable {
                     .append("</port></replica></shard>");
         }
         remoteServers.append("</" + CLUSTER + "></remote_servers>");
-        try {
-            for (int shard = 0; shard < shards; shard++) {
-                Path home = Files.createDirectories(directory.resolve("shard" + (shard + 1)));
-                Path users = home.resolve("users.xml");
-                Files.writeString(users, USERS);
-                Path config = home.resolve("config.xml");
-                Files.writeString(config, CONFIG.formatted(home, home, ports[shard][0], ports[shard][1],
-                        ports[shard][2], home, home, home, users, remoteServers));
-                List<String> arguments = new ArrayList<>(List.of(command));
-                arguments.add("--config-file=" + config);
-                Process process = new ProcessBuilder(arguments)
-                        .redirectErrorStream(true)
-                        .redirectOutput(home.resolve("stdout.log").toFile())
-                        .start();
-                cluster.processes.add(process);
-                cluster.endpoints.add(URI.create("http://127.0.0.1:" + ports[shard][0]));
-            }
-            for (int shard = 0; shard < shards; shard++) {
-                awaitReady(cluster.endpoints.get(shard), cluster.processes.get(shard),
-                        directory.resolve("shard" + (shard + 1)));
-            }
-        } catch (IOException | RuntimeException failure) {
-            cluster.close();
-            throw failure;
+        List<String> instances = new ArrayList<>();
+        for (int shard = 0; shard < shards; shard++) {
+            Path home = Files.createDirectories(directory.resolve("shard" + (shard + 1)));
+            Path users = home.resolve("users.xml");
+            Files.writeString(users, USERS);
+            Path config = home.resolve("config.xml");
+            String instance = UUID.randomUUID().toString();
+            instances.add(instance);
+            Files.writeString(config, CONFIG.formatted(home, home, ports[shard][0], ports[shard][1],
+                    ports[shard][2], home, home, home, users, instance, remoteServers));
+            List<String> arguments = new ArrayList<>(List.of(command));
+            arguments.add("--config-file=" + config);
+            Process process = new ProcessBuilder(arguments)
+                    .redirectErrorStream(true)
+                    .redirectOutput(home.resolve("stdout.log").toFile())
+                    .start();
+            processes.add(process);
+            endpoints.add(URI.create("http://127.0.0.1:" + ports[shard][0]));
         }
-        return cluster;
+        for (int shard = 0; shard < shards; shard++) {
+            awaitReady(endpoints.get(shard), processes.get(shard), instances.get(shard),
+                    directory.resolve("shard" + (shard + 1)));
+        }
     }
 
     public List<URI> endpoints() {
@@ -123,8 +151,13 @@ public final class LocalCluster implements AutoCloseable {
                 + " (apt-get install -y clickhouse-server)");
     }
 
-    private static void awaitReady(URI endpoint, Process process, Path home) {
+    /**
+     * Waits until the server answers as itself: the port may belong to another server started at
+     * the same time (whose answer would mix two clusters), so the reply must name this instance.
+     */
+    private static void awaitReady(URI endpoint, Process process, String instance, Path home) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        String question = "SELECT substitution FROM system.macros WHERE macro = 'instance'";
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -132,10 +165,15 @@ public final class LocalCluster implements AutoCloseable {
                         + home + ": " + tail(home.resolve("stdout.log")) + tail(home.resolve("error.log")));
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint.resolve("/ping"))
-                        .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint.resolve("/"))
+                        .timeout(Duration.ofSeconds(1))
+                        .POST(HttpRequest.BodyPublishers.ofString(question)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().strip().equals(instance)) {
                     return;
+                }
+                if (response.statusCode() == 200) {
+                    throw new IllegalStateException("another server answers at " + endpoint);
                 }
             } catch (IOException notYet) {
                 // still starting
@@ -215,6 +253,7 @@ public final class LocalCluster implements AutoCloseable {
               <default_database>default</default_database>
               <mark_cache_size>67108864</mark_cache_size>
               <uncompressed_cache_size>67108864</uncompressed_cache_size>
+              <macros><instance>%s</instance></macros>
               %s
             </yandex>
             """;
