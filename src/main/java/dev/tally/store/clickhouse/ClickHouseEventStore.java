@@ -50,12 +50,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exactly once without unique constraints, in three layers:
  * <ol>
- * <li>Before appending, the batch's (tenant, id) pairs are looked up in {@code event_ids}, keyed
- *     by the id's hash, so a lookup reads the same few granules at 100M events as at 1M; those
- *     found are answered {@code duplicate} and not written. This catches every retry of an
- *     acknowledged batch and every retry after a crash between the write and the answer. Ids are
- *     recorded after their events, so a crash between the two lets the retry through to the next
- *     layer rather than turning it away.</li>
+ * <li>Before appending, the batch's (tenant, id) pairs that this instance's set of known ids
+ *     ({@link ClickHouseKnownIds}) may hold are looked up in {@code event_ids}, keyed by the id's
+ *     hash; those found are answered {@code duplicate} and not written. New ids, most of a batch,
+ *     cost no lookup, so ingest keeps its rate as the stored events grow. This catches every
+ *     retry of an acknowledged batch and every retry after a crash between the write and the
+ *     answer, on this instance or another. Ids are recorded after their events, so a crash
+ *     between the two lets the retry through to the next layer rather than turning it away.</li>
  * <li>What slips through (two instances writing the same new event at the same moment, a crash
  *     between an event and its id, or a
  *     batch that failed half-written on one shard and is retried) is written twice, into a
@@ -78,6 +79,7 @@ public final class ClickHouseEventStore implements EventStore {
     private final ClickHouseStoredState storedState = new ClickHouseStoredState();
     private final ClickHouseCallStates callStates;
     private final ClickHouseEventIds eventIds;
+    private final ClickHouseKnownIds knownIds;
     private final ClickHouseHttp http;
     private final ClickHouseConfig config;
     private final SqlDialect dialect = new ClickHouseDialect();
@@ -97,6 +99,7 @@ public final class ClickHouseEventStore implements EventStore {
         this.rollups = new ClickHouseRollups(http, dialect, System::currentTimeMillis);
         this.callStates = new ClickHouseCallStates(http);
         this.eventIds = new ClickHouseEventIds(http);
+        this.knownIds = new ClickHouseKnownIds(http, config, System::currentTimeMillis);
         this.chatReferences = new ClickHouseChatReferences(http);
         this.callCosts = new CallCostReads(this::query, rows(RawTable.CALLS), dialect,
                 CallCostReads.rawParts(rows(RawTable.EVENTS), rows(RawTable.CALLS), dialect));
@@ -121,6 +124,12 @@ public final class ClickHouseEventStore implements EventStore {
 
     private void recomputeQuietly() {
         try {
+            knownIds.pruneDue();
+        } catch (RuntimeException failure) {
+            // announcements kept a while longer cost disk, not answers
+            LOG.atWarn().setCause(failure).log("dropping old id announcements failed");
+        }
+        try {
             int hours = rollups.recomputeDue();
             if (hours > 0) {
                 LOG.atDebug().addKeyValue("hours", hours).log("rollups recomputed");
@@ -141,6 +150,7 @@ public final class ClickHouseEventStore implements EventStore {
 
     @Override
     public List<WriteOutcome> write(List<Event> events) {
+        knownIds.catchUp();
         WritePlan<StoredId, StoredCall> plan = WritePlanner.plan(events, storedState);
         List<Event> newEvents = plan.newEvents();
         List<ClickHouseCallStates.Written> states = new ArrayList<>(plan.calls().size());
@@ -193,11 +203,13 @@ public final class ClickHouseEventStore implements EventStore {
         // three small inserts that only have to be in before the rows: side by side, one round trip
         Future<?> references = inserts.submit(() -> chatReferences.record(events));
         Future<?> intents = states.isEmpty() ? null : inserts.submit(() -> callStates.recordIntents(states));
+        Future<?> announced = newEvents.isEmpty() ? null : inserts.submit(() -> knownIds.announce(newEvents));
         try {
             rollups.mark(touched, false);
         } finally {
             awaitInsert(references);
             awaitInsert(intents);
+            awaitInsert(announced);
         }
         faults.accept(ClickHouseWriteStep.MARKED);
         if (!states.isEmpty()) {
@@ -227,6 +239,8 @@ public final class ClickHouseEventStore implements EventStore {
             // with the hours of references recorded since the first lookup (ClickHouseChatReferences)
             touched.addAll(chatReferences.hoursReferencing(events));
             rollups.mark(touched, true);
+            // and announce the ids again: another instance may have read past the first announcement's time
+            knownIds.announce(newEvents);
         }
         faults.accept(ClickHouseWriteStep.WRITTEN);
         if (Boolean.getBoolean(HALT_AFTER_WRITE_PROPERTY)) {
@@ -245,12 +259,12 @@ public final class ClickHouseEventStore implements EventStore {
     /**
      * Answers the planner with keyed lookups, one query each for the whole batch, its keys sent as
      * external data: by id hash first, so ClickHouse reads only the granules that can hold the
-     * batch's ids. No filter in memory: other instances write too.
+     * batch's ids. Events look up only the ids the set of known ids may hold; calls, fewer, all.
      */
     private final class ClickHouseStoredState implements StoredState<StoredId, StoredCall> {
         @Override
         public boolean mayHoldEvent(long fingerprint) {
-            return true;
+            return knownIds.mayHold(fingerprint);
         }
 
         @Override

@@ -80,6 +80,9 @@ final class ClickHouseSchema {
         // Event ids by their hash: the duplicate lookup reads the granules of the batch's hashes, not the tenant's every id.
         table(statements, EVENT_IDS, ClickHouseEventIds.COLUMNS, "ReplacingMergeTree", null,
                 "ORDER BY (tenant_id, id_hash, id) SETTINGS index_granularity = 256", "cityHash64(tenant_id)");
+        // What each instance is about to write, for the others' in-memory sets of stored ids; dropped by day.
+        table(statements, ClickHouseKnownIds.ANNOUNCEMENTS, ClickHouseKnownIds.COLUMNS, "MergeTree", null,
+                ClickHouseKnownIds.LAYOUT, "rand()");
         table(statements, "tenants", """
                 id String, name String, created_ms Int64, max_concurrent_calls Nullable(Int32),
                 instructions Nullable(String), store_sms_bodies UInt8, version UInt64""",

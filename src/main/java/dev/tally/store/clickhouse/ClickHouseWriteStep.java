@@ -7,7 +7,10 @@ package dev.tally.store.clickhouse;
 public enum ClickHouseWriteStep {
     /** The batch is looked up and its rows rendered; nothing is written. */
     PLANNED,
-    /** The batch's (tenant, hour)s are marked for recomputation, with its chat references and call intents; no row is in. */
+    /**
+     * The batch's (tenant, hour)s are marked for recomputation, with its chat references, call
+     * intents and id announcements; no row is in.
+     */
     MARKED,
     /** The calls' new start times are recorded as intents in {@code call_states}; no call row is in. */
     CALL_INTENTS_RECORDED,

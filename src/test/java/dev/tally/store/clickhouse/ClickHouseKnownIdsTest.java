@@ -1,0 +1,166 @@
+package dev.tally.store.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.event.CostSource;
+import dev.tally.event.Event;
+import dev.tally.event.EventType;
+import dev.tally.ingest.WriteOutcome;
+import dev.tally.ingest.dedup.IdFingerprint;
+import dev.tally.testing.ClickHouseCluster;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-memory set of stored ids on the two-shard cluster: new ids skip the keyed lookup, yet
+ * whatever another instance stored, announced or left half-written is still turned away or
+ * completed once.
+ */
+class ClickHouseKnownIdsTest {
+    /** Ten days ahead: what the stores write at the real time is older than any window of this clock. */
+    private static final long NOW_MS = System.currentTimeMillis() + 10 * 86_400_000L;
+    private static final long TIME_MS = 1_773_568_800_000L;
+
+    private ClickHouseConfig config;
+    private ClickHouseStore first;
+    private ClickHouseHttp http;
+    private final AtomicLong clock = new AtomicLong(NOW_MS);
+
+    @BeforeEach
+    void open() {
+        config = ClickHouseCluster.shared().newDatabase();
+        first = ClickHouseStore.open(config);
+        http = new ClickHouseHttp(config.endpoints(), ClickHouseStore.settings(config, true));
+    }
+
+    @AfterEach
+    void close() {
+        first.events().close();
+    }
+
+    @Test
+    void idsStoredByAnotherInstanceAfterThisOneLoadedAreDuplicates() {
+        ClickHouseStore second = ClickHouseStore.open(config);
+        try {
+            // the second instance has loaded its set before the first writes
+            assertThat(second.events().write(List.of(llm("acme", "warm-up")))).containsExactly(WriteOutcome.STORED);
+            assertThat(first.events().write(List.of(llm("acme", "e1"), llm("acme", "e2"))))
+                    .containsExactly(WriteOutcome.STORED, WriteOutcome.STORED);
+
+            assertThat(second.events().write(List.of(llm("acme", "e1"), llm("acme", "e2"), llm("acme", "e3"))))
+                    .containsExactly(WriteOutcome.DUPLICATE, WriteOutcome.DUPLICATE, WriteOutcome.STORED);
+            assertThat(first.events().write(List.of(llm("acme", "e3"), llm("acme", "warm-up"))))
+                    .containsExactly(WriteOutcome.DUPLICATE, WriteOutcome.DUPLICATE);
+        } finally {
+            second.events().close();
+        }
+        assertThat(storedEvents()).isEqualTo(4);
+    }
+
+    @Test
+    void aWriteThatFailedAfterItsAnnouncementIsStoredOnceByItsRetry() {
+        ClickHouseEventStore store = (ClickHouseEventStore) first.events();
+        store.injectFaults(step -> {
+            if (step == ClickHouseWriteStep.MARKED) {
+                throw new IllegalStateException("injected at " + step);
+            }
+        });
+        try {
+            store.write(List.of(llm("acme", "e1")));
+        } catch (IllegalStateException expected) {
+            assertThat(expected).hasMessageContaining("MARKED");
+        }
+        store.injectFaults(null);
+
+        assertThat(announced("e1")).as("announced before failing").isEqualTo(1);
+        assertThat(store.write(List.of(llm("acme", "e1")))).containsExactly(WriteOutcome.STORED);
+        assertThat(store.write(List.of(llm("acme", "e1")))).containsExactly(WriteOutcome.DUPLICATE);
+        assertThat(storedEvents()).isEqualTo(1);
+    }
+
+    @Test
+    void anAnnouncementLandingLateWithinTheWindowIsLearnedAtTheNextBatch() {
+        ClickHouseKnownIds known = new ClickHouseKnownIds(http, config, clock::get);
+        known.catchUp();
+        clock.addAndGet(1_000);
+        known.catchUp();
+        assertThat(known.mayHold(IdFingerprint.of("acme", "late"))).isFalse();
+
+        // another instance's announcement, stamped before this instance's last reading, landing after it
+        announceAs("other", NOW_MS - 5_000, IdFingerprint.of("acme", "late"));
+        announceAs("other", NOW_MS - ClickHouseKnownIds.WINDOW_MS - 60_000, IdFingerprint.of("acme", "too-old"));
+        clock.addAndGet(1_000);
+        known.catchUp();
+
+        assertThat(known.mayHold(IdFingerprint.of("acme", "late"))).isTrue();
+        assertThat(known.mayHold(IdFingerprint.of("acme", "too-old"))).as("older than any write in flight").isFalse();
+    }
+
+    @Test
+    void anInstanceIdleForAnHourReloadsWhatOthersStored() {
+        ClickHouseKnownIds known = new ClickHouseKnownIds(http, config, clock::get);
+        known.catchUp();
+        // stored by another instance at a time this clock reads as long gone: only a reload finds it
+        first.events().write(List.of(llm("acme", "e1")));
+        clock.addAndGet(ClickHouseKnownIds.RELOAD_AFTER_MS - 1);
+        known.catchUp();
+        assertThat(known.mayHold(IdFingerprint.of("acme", "e1"))).as("not yet reloaded").isFalse();
+
+        clock.addAndGet(ClickHouseKnownIds.RELOAD_AFTER_MS + 1);
+        known.catchUp();
+        assertThat(known.mayHold(IdFingerprint.of("acme", "e1"))).isTrue();
+        assertThat(known.size()).isEqualTo(1);
+    }
+
+    @Test
+    void announcementsOlderThanTheKeptDaysAreDroppedOnEveryShard() {
+        ClickHouseKnownIds known = new ClickHouseKnownIds(http, config, clock::get);
+        long day = 86_400_000L;
+        for (int instance = 0; instance < 20; instance++) {
+            announceAs("old-" + instance, NOW_MS - (ClickHouseKnownIds.KEEP_DAYS + 1) * day, instance);
+            announceAs("kept-" + instance, NOW_MS - (ClickHouseKnownIds.KEEP_DAYS - 1) * day, instance);
+        }
+        for (var endpoint : config.endpoints()) {
+            assertThat(new ClickHouseHttp(List.of(endpoint), ClickHouseStore.settings(config, true))
+                    .query("SELECT count() AS n FROM id_announcements_local WHERE instance LIKE 'old-%'").get(0)
+                    .longValue("n")).as("old announcements on " + endpoint).isPositive();
+        }
+
+        known.pruneDue();
+
+        assertThat(http.query("SELECT count() AS n FROM id_announcements WHERE instance LIKE 'old-%'").get(0)
+                .longValue("n")).isZero();
+        assertThat(http.query("SELECT count() AS n FROM id_announcements WHERE instance LIKE 'kept-%'").get(0)
+                .longValue("n")).isEqualTo(20);
+    }
+
+    private void announceAs(String instance, long announcedMs, long fingerprint) {
+        http.insert(ClickHouseKnownIds.ANNOUNCEMENTS, "{\"announced_ms\":" + announcedMs + ",\"instance\":\"" + instance
+                + "\",\"id_hash\":" + fingerprint + "}\n");
+    }
+
+    private long announced(String id) {
+        return http.query("SELECT count() AS n FROM id_announcements WHERE id_hash = "
+                + IdFingerprint.of("acme", id)).get(0).longValue("n");
+    }
+
+    private long storedEvents() {
+        return http.query("SELECT count() AS n FROM events FINAL WHERE deleted = 0").get(0).longValue("n");
+    }
+
+    private static Event llm(String tenantId, String id) {
+        Event event = new Event();
+        event.tenantId = tenantId;
+        event.id = id;
+        event.type = EventType.LLM;
+        event.timeMs = TIME_MS;
+        event.provider = "openai";
+        event.model = "gpt-4o-mini";
+        event.costSource = CostSource.COMPUTED;
+        event.receivedMs = TIME_MS + 1_000;
+        return event;
+    }
+}
