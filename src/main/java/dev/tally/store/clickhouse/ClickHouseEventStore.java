@@ -200,16 +200,18 @@ public final class ClickHouseEventStore implements EventStore {
         Consumer<ClickHouseWriteStep> faults = this.faults;
         touched.addAll(chatReferences.hoursReferencing(events));
         faults.accept(ClickHouseWriteStep.PLANNED);
-        // three small inserts that only have to be in before the rows: side by side, one round trip
+        // the small inserts that only have to be in before the rows: side by side, one round trip
         Future<?> references = inserts.submit(() -> chatReferences.record(events));
         Future<?> intents = states.isEmpty() ? null : inserts.submit(() -> callStates.recordIntents(states));
-        Future<?> announced = newEvents.isEmpty() ? null : inserts.submit(() -> knownIds.announce(newEvents));
+        List<Event> announced = new ArrayList<>(newEvents);
+        plan.calls().forEach(call -> announced.add(call.state()));
+        Future<Long> announcement = inserts.submit(() -> knownIds.announce(announced));
         try {
             rollups.mark(touched, false);
         } finally {
             awaitInsert(references);
             awaitInsert(intents);
-            awaitInsert(announced);
+            awaitInsert(announcement);
         }
         faults.accept(ClickHouseWriteStep.MARKED);
         if (!states.isEmpty()) {
@@ -239,9 +241,8 @@ public final class ClickHouseEventStore implements EventStore {
             // with the hours of references recorded since the first lookup (ClickHouseChatReferences)
             touched.addAll(chatReferences.hoursReferencing(events));
             rollups.mark(touched, true);
-            // and announce the ids again: another instance may have read past the first announcement's time
-            knownIds.announce(newEvents);
         }
+        knownIds.announceAgainIfLate(announced, awaitInsert(announcement));
         faults.accept(ClickHouseWriteStep.WRITTEN);
         if (Boolean.getBoolean(HALT_AFTER_WRITE_PROPERTY)) {
             Runtime.getRuntime().halt(137);
@@ -259,7 +260,7 @@ public final class ClickHouseEventStore implements EventStore {
     /**
      * Answers the planner with keyed lookups, one query each for the whole batch, its keys sent as
      * external data: by id hash first, so ClickHouse reads only the granules that can hold the
-     * batch's ids. Events look up only the ids the set of known ids may hold; calls, fewer, all.
+     * batch's ids; only for the ids the set of known ids may hold.
      */
     private final class ClickHouseStoredState implements StoredState<StoredId, StoredCall> {
         @Override
@@ -284,7 +285,7 @@ public final class ClickHouseEventStore implements EventStore {
 
         @Override
         public boolean mayHoldCall(long fingerprint) {
-            return true;
+            return knownIds.mayHold(fingerprint);
         }
 
         @Override
@@ -350,16 +351,16 @@ public final class ClickHouseEventStore implements EventStore {
         return text.toString();
     }
 
-    private static void awaitInsert(Future<?> insert) {
+    /** The insert's result once it has ended (null for none), its failure thrown here. */
+    private static <T> T awaitInsert(Future<T> insert) {
         if (insert == null) {
-            return;
+            return null;
         }
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    insert.get();
-                    return;
+                    return insert.get();
                 } catch (InterruptedException interruption) {
                     // the insert runs on regardless: wait for its end, then pass the interruption on
                     interrupted = true;

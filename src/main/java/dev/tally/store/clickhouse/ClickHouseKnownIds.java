@@ -1,6 +1,5 @@
 package dev.tally.store.clickhouse;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.event.Event;
 import dev.tally.ingest.dedup.FingerprintSet;
 import dev.tally.ingest.dedup.IdFingerprint;
@@ -13,24 +12,29 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The fingerprints of every stored event id, in this instance's memory, so that a batch of new
- * events skips the keyed lookup in {@code event_ids}. That lookup reads a compressed block of the
- * hashes per part for each id, and a batch of 5,000 ids reads most blocks once the table holds
- * tens of millions: its cost grows with the stored events (a second a batch at 100M). This set
- * costs eight bytes an id and answers in memory.
+ * The fingerprints of every stored event and call id, in this instance's memory, so that a batch
+ * of new events and calls skips the keyed lookups in {@code event_ids} and {@code call_states}.
+ * Such a lookup reads a compressed block of the hashes per part for each id, and a batch of 5,000
+ * ids reads most blocks once the table holds tens of millions: its cost grows with the stored
+ * rows (a second a batch at 100M events). This set costs eight bytes an id and answers in memory.
+ * Events and calls share it: a call whose id is also an event's costs a lookup, nothing more.
  *
  * <p>Other instances write too, so the set is kept a superset of what is stored:
  * <ul>
- * <li>at first use (and after an idle hour) it is loaded from {@code event_ids}, with the ids
- *     announced in the last {@link #WINDOW_MS}, whose events may still be on their way;</li>
+ * <li>at first use (and after an idle hour) it is loaded from {@code event_ids} and
+ *     {@code call_states}, with the ids announced in the last {@link #WINDOW_MS}, whose rows may
+ *     still be on their way;</li>
  * <li>a batch's fingerprints join it, and are announced in {@code id_announcements}, before any of
  *     the batch's rows go in;</li>
  * <li>before each batch it reads what the other instances announced since its last reading, less
- *     {@link #WINDOW_MS}: an announcement lands within {@link ClickHouseRollups#WRITE_BOUND_MS} of
- *     its time (a slower write announces again once its rows are in) and clocks agree within
- *     {@link #CLOCK_SKEW_MS}.</li>
+ *     {@link #WINDOW_MS}: an announcement is visible within {@link #ANNOUNCE_BOUND_MS} of its stamp
+ *     (else it is sent again), and clocks agree within {@link #CLOCK_SKEW_MS};</li>
+ * <li>a batch whose rows land later than {@link #ANNOUNCE_BOUND_MS} after its announcement's
+ *     stamp is announced again, for an instance that loaded its set in between.</li>
  * </ul>
  * A fingerprint held is only a candidate: the keyed lookup confirms it, so an id announced by a
  * write that then failed costs a lookup, never a lost event. Announcements older than
@@ -41,14 +45,17 @@ final class ClickHouseKnownIds {
     static final String COLUMNS = "announced_ms Int64, instance String, id_hash Int64";
     static final String LAYOUT = "PARTITION BY toYYYYMMDD(toDateTime(intDiv(announced_ms, 1000), 'UTC'))"
             + " ORDER BY announced_ms";
-    static final long CLOCK_SKEW_MS = 10_000;
-    static final long WINDOW_MS = ClickHouseRollups.WRITE_BOUND_MS + CLOCK_SKEW_MS;
+    /** Instance clocks kept by NTP agree far closer than this. */
+    static final long CLOCK_SKEW_MS = 2_000;
+    static final long ANNOUNCE_BOUND_MS = 3_000;
+    static final long WINDOW_MS = ANNOUNCE_BOUND_MS + CLOCK_SKEW_MS;
     /** Longer than any pause between catch-ups of a busy instance, far shorter than {@link #KEEP_DAYS}. */
     static final long RELOAD_AFTER_MS = 3_600_000;
     static final int KEEP_DAYS = 2;
     private static final long PRUNE_EVERY_MS = 3_600_000;
+    private static final int MAX_ANNOUNCE_ATTEMPTS = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseKnownIds.class);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ClickHouseHttp http;
     private final ClickHouseConfig config;
@@ -79,9 +86,11 @@ final class ClickHouseKnownIds {
     }
 
     private void load(long now) {
-        long stored = http.query("SELECT count() AS n FROM " + ClickHouseSchema.EVENT_IDS).get(0).longValue("n");
+        long stored = http.query("SELECT (SELECT count() FROM " + ClickHouseSchema.EVENT_IDS + ") + (SELECT count() FROM "
+                + ClickHouseSchema.CALL_STATES + ") AS n").get(0).longValue("n");
         FingerprintSet.Loader loader = FingerprintSet.loader(stored);
         http.queryLongs("SELECT id_hash FROM " + ClickHouseSchema.EVENT_IDS, loader::add);
+        http.queryLongs("SELECT id_hash FROM " + ClickHouseSchema.CALL_STATES, loader::add);
         http.queryLongs("SELECT id_hash FROM " + ANNOUNCEMENTS + " WHERE announced_ms >= " + (now - WINDOW_MS),
                 loader::add);
         known = loader.finish();
@@ -93,24 +102,52 @@ final class ClickHouseKnownIds {
         return known == null || known.contains(fingerprint);
     }
 
-    /** Before the batch's rows go in: its new events join the set and are announced to the others. */
-    void announce(Collection<Event> newEvents) {
-        if (newEvents.isEmpty()) {
-            return;
+    /**
+     * Before the batch's rows go in: its new events and call states join the set and are announced
+     * to the others. Returns the stamp of the announcement, for {@link #announceAgainIfLate}.
+     */
+    long announce(Collection<Event> written) {
+        if (written.isEmpty()) {
+            return Long.MAX_VALUE;
         }
-        StringBuilder rows = new StringBuilder(newEvents.size() * 96);
-        long now = clock.getAsLong();
+        long[] fingerprints = new long[written.size()];
+        int index = 0;
+        for (Event event : written) {
+            fingerprints[index++] = IdFingerprint.of(event.tenantId, event.id);
+        }
         synchronized (this) {
-            for (Event event : newEvents) {
-                long fingerprint = IdFingerprint.of(event.tenantId, event.id);
-                if (known != null) {
+            if (known != null) {
+                for (long fingerprint : fingerprints) {
                     known.add(fingerprint);
                 }
-                rows.append(MAPPER.createObjectNode().put("announced_ms", now).put("instance", instance)
-                        .put("id_hash", fingerprint).toString()).append('\n');
             }
         }
-        http.insert(ANNOUNCEMENTS, rows.toString());
+        for (int attempt = 1; ; attempt++) {
+            long stamp = clock.getAsLong();
+            StringBuilder rows = new StringBuilder(fingerprints.length * 80);
+            for (long fingerprint : fingerprints) {
+                rows.append("{\"announced_ms\":").append(stamp).append(",\"instance\":\"").append(instance)
+                        .append("\",\"id_hash\":").append(fingerprint).append("}\n");
+            }
+            http.insert(ANNOUNCEMENTS, rows.toString());
+            if (clock.getAsLong() - stamp <= ANNOUNCE_BOUND_MS) {
+                return stamp;
+            }
+            // visible later than a reader's window allows: its stamp may be behind a reading already made
+            if (attempt == MAX_ANNOUNCE_ATTEMPTS) {
+                // a cluster this slow would loop here forever; the batch's retry lookups and the
+                // merge of copies (ClickHouseEventStore) cover what another instance misses
+                LOG.atWarn().addKeyValue("ids", fingerprints.length).log("id announcement landed late {} times", attempt);
+                return stamp;
+            }
+        }
+    }
+
+    /** After the batch's rows are in: announces them again if they landed too long after {@code stamp}. */
+    void announceAgainIfLate(Collection<Event> written, long stamp) {
+        if (clock.getAsLong() - stamp > ANNOUNCE_BOUND_MS) {
+            announce(written);
+        }
     }
 
     /** How many fingerprints this instance holds; for tests and the bench's memory figures. */

@@ -61,6 +61,38 @@ class ClickHouseKnownIdsTest {
     }
 
     @Test
+    void aCallStartedOnAnotherInstanceAfterThisOneLoadedIsUpdatedHere() {
+        ClickHouseStore second = ClickHouseStore.open(config);
+        try {
+            assertThat(second.events().write(List.of(llm("acme", "warm-up")))).containsExactly(WriteOutcome.STORED);
+            assertThat(first.events().write(List.of(call("c1", "in-progress", null))))
+                    .containsExactly(WriteOutcome.STORED);
+
+            assertThat(second.events().write(List.of(call("c1", "completed", TIME_MS + 60_000))))
+                    .containsExactly(WriteOutcome.UPDATED);
+        } finally {
+            second.events().close();
+        }
+        assertThat(http.query("SELECT status FROM calls FINAL WHERE deleted = 0").stream()
+                .map(row -> row.string("status")).toList()).containsExactly("completed");
+    }
+
+    @Test
+    void anAnnouncementThatLandsLateIsSentAgain() {
+        long bound = ClickHouseKnownIds.ANNOUNCE_BOUND_MS;
+        // stamped, sent, found late; stamped again, sent, in time; the rows land late; stamped, sent, in time
+        java.util.Iterator<Long> readings = List.of(NOW_MS, NOW_MS + bound + 1, NOW_MS + bound + 2, NOW_MS + bound + 3,
+                NOW_MS + 2 * bound + 10, NOW_MS + 2 * bound + 11, NOW_MS + 2 * bound + 12).iterator();
+        ClickHouseKnownIds known = new ClickHouseKnownIds(http, config, readings::next);
+        long stamp = known.announce(List.of(llm("acme", "slow")));
+
+        assertThat(stamp).isEqualTo(NOW_MS + bound + 2);
+        assertThat(announced("slow")).isEqualTo(2);
+        known.announceAgainIfLate(List.of(llm("acme", "slow")), stamp);
+        assertThat(announced("slow")).as("the rows landed late too").isEqualTo(3);
+    }
+
+    @Test
     void aWriteThatFailedAfterItsAnnouncementIsStoredOnceByItsRetry() {
         ClickHouseEventStore store = (ClickHouseEventStore) first.events();
         store.injectFaults(step -> {
@@ -90,7 +122,7 @@ class ClickHouseKnownIdsTest {
         assertThat(known.mayHold(IdFingerprint.of("acme", "late"))).isFalse();
 
         // another instance's announcement, stamped before this instance's last reading, landing after it
-        announceAs("other", NOW_MS - 5_000, IdFingerprint.of("acme", "late"));
+        announceAs("other", NOW_MS + 1_000 - ClickHouseKnownIds.WINDOW_MS + 500, IdFingerprint.of("acme", "late"));
         announceAs("other", NOW_MS - ClickHouseKnownIds.WINDOW_MS - 60_000, IdFingerprint.of("acme", "too-old"));
         clock.addAndGet(1_000);
         known.catchUp();
@@ -149,6 +181,19 @@ class ClickHouseKnownIdsTest {
 
     private long storedEvents() {
         return http.query("SELECT count() AS n FROM events FINAL WHERE deleted = 0").get(0).longValue("n");
+    }
+
+    private static Event call(String id, String status, Long endedMs) {
+        Event event = new Event();
+        event.tenantId = "acme";
+        event.id = id;
+        event.type = EventType.CALL;
+        event.timeMs = TIME_MS;
+        event.status = status;
+        event.endedMs = endedMs;
+        event.durationMs = endedMs == null ? null : endedMs - TIME_MS;
+        event.receivedMs = TIME_MS + 1_000;
+        return event;
     }
 
     private static Event llm(String tenantId, String id) {
