@@ -153,6 +153,7 @@ public final class DuckDbEventStore implements EventStore {
             DuckDbTransaction.begin(writer);
             faults.reached(WriteStep.BEGUN);
             Rollups.Deltas deltas = new Rollups.Deltas();
+            storedState.nearTimes = LookupWindows.of(events);
             WritePlan<Event, Event> plan = WritePlanner.plan(events, storedState);
             added = plan.newEventFingerprints();
             // before the new events are written: a late or corrected chat's query must find only earlier writes' events
@@ -340,8 +341,15 @@ public final class DuckDbEventStore implements EventStore {
         return written;
     }
 
-    /** Answers the planner from the fingerprints in memory, looking up only ids they may hold. */
+    /**
+     * Answers the planner from the fingerprints in memory, looking up only ids they may hold: first
+     * near the batch's own times ({@link LookupWindows}), where a retry or a correction finds its
+     * stored row by the zone maps of a few row groups, then, for any id not found there, anywhere.
+     */
     private final class DuckDbStoredState implements StoredState<Event, Event> {
+        /** The current batch's windows, set before it is planned. */
+        private LookupWindows nearTimes = LookupWindows.of(List.of());
+
         @Override
         public boolean mayHoldEvent(long fingerprint) {
             return fingerprints.contains(fingerprint);
@@ -377,14 +385,30 @@ public final class DuckDbEventStore implements EventStore {
         private Map<EventKey, Event> stored(String table, Map<String, Set<String>> idsByTenant) {
             Map<EventKey, Event> stored = new HashMap<>();
             for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
-                Sql sql = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM " + table
-                        + " WHERE tenant_id = ").value(tenant.getKey()).append(" AND id IN ").values(tenant.getValue())
-                        .build();
-                for (Row row : lookup(sql)) {
-                    stored.put(new EventKey(tenant.getKey(), row.string("id")), StoredEvent.fromRow(row));
+                Set<String> missing = new HashSet<>(tenant.getValue());
+                long[] window = nearTimes.of(tenant.getKey());
+                if (window != null) {
+                    read(table, tenant.getKey(), missing, window, stored);
+                }
+                if (!missing.isEmpty()) {
+                    read(table, tenant.getKey(), missing, null, stored);
                 }
             }
             return stored;
+        }
+
+        /** Reads the rows of {@code ids} (within {@code window} unless null); removes those found from {@code ids}. */
+        private void read(String table, String tenantId, Set<String> ids, long[] window, Map<EventKey, Event> stored) {
+            SqlBuilder sql = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM " + table
+                    + " WHERE tenant_id = ").value(tenantId);
+            if (window != null) {
+                sql.append(" AND time_ms >= ").value(window[0]).append(" AND time_ms <= ").value(window[1]);
+            }
+            for (Row row : lookup(sql.append(" AND id IN ").values(ids).build())) {
+                String id = row.string("id");
+                stored.put(new EventKey(tenantId, id), StoredEvent.fromRow(row));
+                ids.remove(id);
+            }
         }
 
         @Override

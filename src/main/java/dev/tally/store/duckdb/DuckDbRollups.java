@@ -182,20 +182,48 @@ final class DuckDbRollups {
     private static List<Object[]> recompute(DuckDBConnection connection, RollupTable table,
             java.util.Set<List<Object>> groups) throws SQLException {
         String slot = table.grain().column();
-        SqlBuilder delete = new SqlBuilder().append("DELETE FROM " + table.name() + " WHERE ");
+        // the groups' tenants and slot bounds first: plain conjuncts that DuckDB prunes row groups with, where
+        // the OR of every group alone would scan the whole table each write
+        java.util.Set<Object> tenants = new java.util.TreeSet<>();
+        java.util.Set<List<Object>> tenantSlots = new java.util.LinkedHashSet<>();
+        long firstSlot = Long.MAX_VALUE;
+        long lastSlot = Long.MIN_VALUE;
+        for (List<Object> group : groups) {
+            tenants.add(group.get(0));
+            tenantSlots.add(List.of(group.get(0), group.get(1)));
+            firstSlot = Math.min(firstSlot, (Long) group.get(1));
+            lastSlot = Math.max(lastSlot, (Long) group.get(1));
+        }
+        long milliseconds = table.grain().milliseconds();
+        SqlBuilder delete = new SqlBuilder().append("DELETE FROM " + table.name() + " WHERE tenant_id IN (");
         SqlBuilder select = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM "
-                + table.source().tableName() + " WHERE " + table.sourceCondition() + " AND (");
+                + table.source().tableName() + " WHERE " + table.sourceCondition() + " AND tenant_id IN (");
+        String comma = "";
+        for (Object tenant : tenants) {
+            delete.append(comma).value(tenant);
+            select.append(comma).value(tenant);
+            comma = ", ";
+        }
+        delete.append(") AND " + slot + " >= ").value(firstSlot).append(" AND " + slot + " <= ").value(lastSlot)
+                .append(" AND (");
+        select.append(") AND time_ms >= ").value(firstSlot * milliseconds).append(" AND time_ms < ")
+                .value((lastSlot + 1) * milliseconds).append(" AND (");
         String or = "";
         for (List<Object> group : groups) {
-            long slotStart = (Long) group.get(1) * table.grain().milliseconds();
             delete.append(or + "(tenant_id = ").value(group.get(0)).append(" AND " + slot + " = ").value(group.get(1));
             for (int index = 0; index < table.keys().size(); index++) {
                 delete.append(" AND " + table.keys().get(index).name() + " IS NOT DISTINCT FROM ")
                         .value(group.get(index + 2));
             }
             delete.append(")");
-            select.append(or + "(tenant_id = ").value(group.get(0)).append(" AND time_ms >= ").value(slotStart)
-                    .append(" AND time_ms < ").value(slotStart + table.grain().milliseconds()).append(")");
+            or = " OR ";
+        }
+        delete.append(")");
+        or = "";
+        for (List<Object> tenantSlot : tenantSlots) {
+            long slotStart = (Long) tenantSlot.get(1) * milliseconds;
+            select.append(or + "(tenant_id = ").value(tenantSlot.get(0)).append(" AND time_ms >= ").value(slotStart)
+                    .append(" AND time_ms < ").value(slotStart + milliseconds).append(")");
             or = " OR ";
         }
         DuckDbEventStore.update(connection, delete.build());

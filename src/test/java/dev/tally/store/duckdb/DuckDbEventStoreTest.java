@@ -25,6 +25,31 @@ class DuckDbEventStoreTest extends EventStoreContract {
         database.close();
     }
 
+    /** The lookup reads near the batch's times first; what it does not find there it still finds anywhere. */
+    @Test
+    void storedRowsFarFromTheBatchsTimesAreStillFound() {
+        long far = 3 * LookupWindows.MARGIN_MS;
+        dev.tally.event.Event stored = llm("acme", "e1");
+        dev.tally.event.Event callState = call("acme", "c1", "in_progress", null, null);
+        store.write(List.of(stored, callState));
+
+        // every time in these batches is more than the margin away from the stored rows' time
+        dev.tally.event.Event near = llm("acme", "e2");
+        near.timeMs = TIME_MS + far;
+        dev.tally.event.Event corrected = llm("acme", "e1");
+        corrected.revision = 1;
+        corrected.timeMs = TIME_MS + far;
+        dev.tally.event.Event moved = call("acme", "c1", "completed", TIME_MS + far + 60_000, 60_000L);
+        moved.timeMs = TIME_MS + far;
+        dev.tally.event.Event later = llm("acme", "e3");
+        later.timeMs = TIME_MS + far;
+
+        assertThat(store.write(List.of(near, corrected))).containsExactly(WriteOutcome.STORED, WriteOutcome.UPDATED);
+        assertThat(store.write(List.of(later, moved))).containsExactly(WriteOutcome.STORED, WriteOutcome.UPDATED);
+        assertThat(count("events", "acme")).isEqualTo(3);
+        assertThat(count("calls", "acme")).isEqualTo(1);
+    }
+
     @Test
     void storedIdsAreKnownAfterReopeningTheFile(@TempDir Path directory) {
         DuckDbDatabase first = DuckDbDatabase.open(directory);
