@@ -55,10 +55,9 @@ class OtlpReceiverApiTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-15T12:00:00Z"), ZoneOffset.UTC);
     private static final String TRACE = "5b8efff798038103d269b633813fc60c";
     private static final String CALL = "call-otlp-1";
-    private static final String WINDOW = "\"start\": \"2026-03-14T10:00:00Z\", \"end\": \"2026-03-14T11:00:00Z\","
-            + " \"granularity\": 3600";
 
     private static TestServer server;
+    private static OtlpClient otlp;
     private static String acmeReader;
     private static String acmeWriter;
     private static String globexWriter;
@@ -67,6 +66,7 @@ class OtlpReceiverApiTest {
     @BeforeAll
     static void start() {
         server = TestServer.start(CLOCK);
+        otlp = new OtlpClient(server);
         server.createTenant("acme", "Acme");
         server.createTenant("globex", "Globex");
         price("otlp-model-a", 1, 2);
@@ -78,8 +78,8 @@ class OtlpReceiverApiTest {
         server.ingest(acmeWriter, "{\"id\": \"" + CALL + "\", \"type\": \"call\", \"time\": \"2026-03-14T09:59:59Z\","
                 + " \"status\": \"completed\", \"ended_at\": \"2026-03-14T10:00:30Z\", \"cost_usd\": 0.05,"
                 + " \"agent_id\": \"voice-bot\"}");
-        HttpResponse<byte[]> export = postJson(fixture("traces.json"), acmeWriter);
-        assertThat(export.statusCode()).as(text(export)).isEqualTo(200);
+        HttpResponse<byte[]> export = otlp.postJson(fixture("traces.json"), acmeWriter);
+        assertThat(export.statusCode()).as(OtlpClient.text(export)).isEqualTo(200);
     }
 
     @AfterAll
@@ -103,69 +103,6 @@ class OtlpReceiverApiTest {
         }
     }
 
-    static HttpResponse<byte[]> postJson(String body, String key) {
-        return post(body.getBytes(StandardCharsets.UTF_8), "application/json", key);
-    }
-
-    static HttpResponse<byte[]> post(byte[] body, String contentType, String key, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url(OtlpRoutes.PATH)))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        for (int index = 0; index + 1 < headers.length; index += 2) {
-            request.header(headers[index], headers[index + 1]);
-        }
-        try {
-            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(request.build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            server.settleWrites();
-            return response;
-        } catch (IOException failure) {
-            throw new UncheckedIOException(failure);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(interrupted);
-        }
-    }
-
-    static String text(HttpResponse<byte[]> response) {
-        return new String(response.body(), StandardCharsets.UTF_8);
-    }
-
-    static JsonNode json(HttpResponse<byte[]> response) {
-        try {
-            return dev.tally.http.Json.MAPPER.readTree(response.body());
-        } catch (IOException notJson) {
-            throw new AssertionError("not JSON (" + response.statusCode() + "): " + text(response), notJson);
-        }
-    }
-
-    /** {@code POST /calls/stats} over the fixture's hour, one bucket. */
-    static JsonNode stats(String key, String project, String filter) {
-        String basic = "Basic " + Base64.getEncoder().encodeToString(("api:" + key).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = server.post("/calls/stats", "{\"project_id\": \"" + project + "\", " + WINDOW
-                + ", \"filter\": {" + filter + "}, \"usage_metrics\": [{\"metric\": \"input_tokens\"},"
-                + " {\"metric\": \"output_tokens\"}, {\"metric\": \"cache_read_input_tokens\"},"
-                + " {\"metric\": \"cache_creation_input_tokens\"}, {\"metric\": \"total_cost\"}],"
-                + " \"call_metrics\": [{\"metric\": \"call_count\"}, {\"metric\": \"error_count\"}]}",
-                "Authorization", basic, "Content-Type", "application/json");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return TestServer.json(response);
-    }
-
-    static JsonNode usageOf(JsonNode stats, String model) {
-        for (JsonNode bucket : stats.path("usage_buckets")) {
-            if (bucket.path("model").asText().equals(model)) {
-                return bucket;
-            }
-        }
-        throw new AssertionError("no usage of " + model + " in " + stats);
-    }
-
     private static JsonNode callCost() {
         HttpResponse<String> response = server.getWithKey("/v1/analytics/calls/" + CALL + "/cost", acmeReader);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -179,18 +116,18 @@ class OtlpReceiverApiTest {
 
     @Test
     void everyGenAiSpanIsOneLlmEventWithBothSpellingsReadAndOtherSpansIgnored() {
-        JsonNode stats = stats(acmeReader, "acme", "\"trace_ids\": [\"" + TRACE + "\"]");
+        JsonNode stats = otlp.stats(acmeReader, "acme", "\"trace_ids\": [\"" + TRACE + "\"]");
 
         JsonNode calls = stats.path("call_buckets").get(0);
         assertThat(calls.path("sum_call_count").asLong()).as("three GenAI spans of five").isEqualTo(3);
         assertThat(calls.path("sum_error_count").asLong()).as("the span with status ERROR").isEqualTo(1);
-        JsonNode modelA = usageOf(stats, "otlp-model-a");
+        JsonNode modelA = OtlpClient.usageOf(stats, "otlp-model-a");
         assertThat(modelA.path("sum_input_tokens").asLong()).isEqualTo(1280);
         assertThat(modelA.path("sum_output_tokens").asLong()).isEqualTo(300);
         assertThat(modelA.path("sum_cache_read_input_tokens").asLong()).isEqualTo(200);
         assertThat(modelA.path("sum_cache_creation_input_tokens").asLong()).isEqualTo(100);
         assertMoney(modelA.path("sum_total_cost"), "0.00198");
-        JsonNode modelB = usageOf(stats, "otlp-model-b");
+        JsonNode modelB = OtlpClient.usageOf(stats, "otlp-model-b");
         assertThat(modelB.path("sum_input_tokens").asLong()).isEqualTo(500);
         assertThat(modelB.path("sum_output_tokens").asLong()).isEqualTo(50);
         assertThat(modelB.path("sum_cache_read_input_tokens").asLong()).as("gen_ai.usage.input_cached_tokens")
@@ -202,12 +139,12 @@ class OtlpReceiverApiTest {
 
     @Test
     void parentSpansLinkTheEventsOfATrace() {
-        JsonNode childOfChat = stats(acmeReader, "acme", "\"parent_ids\": [\"" + TRACE + ":b1c4a9e0f2d3c5a7\"]");
+        JsonNode childOfChat = otlp.stats(acmeReader, "acme", "\"parent_ids\": [\"" + TRACE + ":b1c4a9e0f2d3c5a7\"]");
         assertThat(childOfChat.path("call_buckets").get(0).path("sum_call_count").asLong()).isEqualTo(1);
         assertThat(childOfChat.path("call_buckets").get(0).path("sum_error_count").asLong()).isEqualTo(1);
-        JsonNode childrenOfTurn = stats(acmeReader, "acme", "\"parent_ids\": [\"" + TRACE + ":eee19b7ec3c1b174\"]");
+        JsonNode childrenOfTurn = otlp.stats(acmeReader, "acme", "\"parent_ids\": [\"" + TRACE + ":eee19b7ec3c1b174\"]");
         assertThat(childrenOfTurn.path("call_buckets").get(0).path("sum_call_count").asLong()).isEqualTo(2);
-        JsonNode chats = stats(acmeReader, "acme", "\"op_names\": [\"chat\"], \"trace_ids\": [\"" + TRACE + "\"]");
+        JsonNode chats = otlp.stats(acmeReader, "acme", "\"op_names\": [\"chat\"], \"trace_ids\": [\"" + TRACE + "\"]");
         assertThat(chats.path("call_buckets").get(0).path("sum_call_count").asLong())
                 .as("gen_ai.operation.name; the older span names none").isEqualTo(2);
     }
@@ -228,23 +165,23 @@ class OtlpReceiverApiTest {
 
     @Test
     void aReExportIsADuplicateAndCountsNothingTwice() {
-        JsonNode before = stats(acmeReader, "acme", "\"trace_ids\": [\"" + TRACE + "\"]");
+        JsonNode before = otlp.stats(acmeReader, "acme", "\"trace_ids\": [\"" + TRACE + "\"]");
 
-        HttpResponse<byte[]> again = postJson(fixture("traces.json"), acmeWriter);
+        HttpResponse<byte[]> again = otlp.postJson(fixture("traces.json"), acmeWriter);
 
-        assertThat(again.statusCode()).as(text(again)).isEqualTo(200);
+        assertThat(again.statusCode()).as(OtlpClient.text(again)).isEqualTo(200);
         assertThat(again.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
-        assertThat(json(again).has("partialSuccess")).as(text(again)).isFalse();
-        assertThat(stats(acmeReader, "acme", "\"trace_ids\": [\"" + TRACE + "\"]")).isEqualTo(before);
+        assertThat(OtlpClient.json(again).has("partialSuccess")).as(OtlpClient.text(again)).isFalse();
+        assertThat(otlp.stats(acmeReader, "acme", "\"trace_ids\": [\"" + TRACE + "\"]")).isEqualTo(before);
         assertMoney(callCost().path("components").path("llm"), "0.00368");
     }
 
     @Test
     void badGenAiSpansAreNamedInThePartialSuccessAndTheGoodOnesStored() {
-        HttpResponse<byte[]> response = postJson(fixture("traces-with-bad-spans.json"), acmeWriter);
+        HttpResponse<byte[]> response = otlp.postJson(fixture("traces-with-bad-spans.json"), acmeWriter);
 
-        assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
-        JsonNode partial = json(response).path("partialSuccess");
+        assertThat(response.statusCode()).as(OtlpClient.text(response)).isEqualTo(200);
+        JsonNode partial = OtlpClient.json(response).path("partialSuccess");
         assertThat(partial.path("rejectedSpans").asText()).as("int64 is a string in OTLP's JSON").isEqualTo("4");
         String message = partial.path("errorMessage").asText();
         String spans = "resourceSpans[0].scopeSpans[0].spans";
@@ -253,9 +190,9 @@ class OtlpReceiverApiTest {
                 spans + "[3].attributes.gen_ai.usage.input_tokens must not be negative",
                 spans + "[4].endTimeUnixNano");
         assertThat(message).doesNotContain(spans + "[1]");
-        JsonNode stats = stats(acmeReader, "acme", "\"trace_ids\": [\"0af7651916cd43dd8448eb211c80319c\"]");
+        JsonNode stats = otlp.stats(acmeReader, "acme", "\"trace_ids\": [\"0af7651916cd43dd8448eb211c80319c\"]");
         assertThat(stats.path("call_buckets").get(0).path("sum_call_count").asLong()).isEqualTo(1);
-        assertThat(usageOf(stats, "otlp-model-a").path("sum_input_tokens").asLong()).isEqualTo(700);
+        assertThat(OtlpClient.usageOf(stats, "otlp-model-a").path("sum_input_tokens").asLong()).isEqualTo(700);
     }
 
     static Span.Builder span(String traceId, String spanId, long startNanos, long endNanos) {
@@ -292,30 +229,30 @@ class OtlpReceiverApiTest {
                         .addAttributes(attribute("gen_ai.usage.input_tokens", 5))
                         .setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR)).build());
 
-        HttpResponse<byte[]> response = post(body, "application/x-protobuf", acmeWriter);
+        HttpResponse<byte[]> response = otlp.post(body, "application/x-protobuf", acmeWriter);
 
-        assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
+        assertThat(response.statusCode()).as(OtlpClient.text(response)).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-protobuf");
         ExportTraceServiceResponse answer = ExportTraceServiceResponse.parseFrom(response.body());
         assertThat(answer.getPartialSuccess().getRejectedSpans()).isEqualTo(1);
         assertThat(answer.getPartialSuccess().getErrorMessage())
                 .contains("resourceSpans[0].scopeSpans[0].spans[1].attributes.gen_ai.usage.output_tokens");
-        JsonNode stats = stats(acmeReader, "acme", "\"trace_ids\": [\"" + trace + "\"]");
+        JsonNode stats = otlp.stats(acmeReader, "acme", "\"trace_ids\": [\"" + trace + "\"]");
         assertThat(stats.path("call_buckets").get(0).path("sum_call_count").asLong()).isEqualTo(2);
         assertThat(stats.path("call_buckets").get(0).path("sum_error_count").asLong()).isEqualTo(1);
-        assertThat(usageOf(stats, "otlp-model-b").path("sum_input_tokens").asLong()).isEqualTo(1005);
-        assertMoney(usageOf(stats, "otlp-model-b").path("sum_total_cost"), "0.003055");
+        assertThat(OtlpClient.usageOf(stats, "otlp-model-b").path("sum_input_tokens").asLong()).isEqualTo(1005);
+        assertMoney(OtlpClient.usageOf(stats, "otlp-model-b").path("sum_total_cost"), "0.003055");
 
         ByteArrayOutputStream zipped = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
             gzip.write(body);
         }
-        HttpResponse<byte[]> compressed = post(zipped.toByteArray(), "application/x-protobuf", acmeWriter,
+        HttpResponse<byte[]> compressed = otlp.post(zipped.toByteArray(), "application/x-protobuf", acmeWriter,
                 "Content-Encoding", "gzip");
-        assertThat(compressed.statusCode()).as(text(compressed)).isEqualTo(200);
+        assertThat(compressed.statusCode()).as(OtlpClient.text(compressed)).isEqualTo(200);
         assertThat(ExportTraceServiceResponse.parseFrom(compressed.body()).getPartialSuccess().getRejectedSpans())
                 .isEqualTo(1);
-        assertThat(stats(acmeReader, "acme", "\"trace_ids\": [\"" + trace + "\"]")).as("a duplicate").isEqualTo(stats);
+        assertThat(otlp.stats(acmeReader, "acme", "\"trace_ids\": [\"" + trace + "\"]")).as("a duplicate").isEqualTo(stats);
     }
 
     @Test
@@ -326,63 +263,63 @@ class OtlpReceiverApiTest {
                 .addAttributes(attribute("gen_ai.usage.input_tokens", 42)).build());
         String platformWriter = server.createKey(null, "events:write");
 
-        assertThat(post(body, "application/x-protobuf", null).statusCode()).isEqualTo(401);
-        assertThat(post(body, "application/x-protobuf", "tly_unknown").statusCode()).isEqualTo(401);
-        assertThat(post(body, "application/x-protobuf", acmeReader).statusCode()).isEqualTo(403);
-        HttpResponse<byte[]> platform = post(body, "application/x-protobuf", platformWriter);
-        assertThat(platform.statusCode()).as(text(platform)).isEqualTo(403);
-        assertThat(json(platform).path("reason").asText()).contains("tenant");
-        assertThat(stats(acmeReader, "acme", "\"trace_ids\": [\"" + trace + "\"]").path("call_buckets").get(0)
+        assertThat(otlp.post(body, "application/x-protobuf", null).statusCode()).isEqualTo(401);
+        assertThat(otlp.post(body, "application/x-protobuf", "tly_unknown").statusCode()).isEqualTo(401);
+        assertThat(otlp.post(body, "application/x-protobuf", acmeReader).statusCode()).isEqualTo(403);
+        HttpResponse<byte[]> platform = otlp.post(body, "application/x-protobuf", platformWriter);
+        assertThat(platform.statusCode()).as(OtlpClient.text(platform)).isEqualTo(403);
+        assertThat(OtlpClient.json(platform).path("reason").asText()).contains("tenant");
+        assertThat(otlp.stats(acmeReader, "acme", "\"trace_ids\": [\"" + trace + "\"]").path("call_buckets").get(0)
                 .path("sum_call_count").asLong()).as("nothing stored from a refused export").isZero();
 
-        assertThat(post(body, "application/x-protobuf", globexWriter).statusCode()).isEqualTo(200);
-        assertThat(stats(globexReader, "globex", "\"trace_ids\": [\"" + trace + "\"]").path("call_buckets").get(0)
+        assertThat(otlp.post(body, "application/x-protobuf", globexWriter).statusCode()).isEqualTo(200);
+        assertThat(otlp.stats(globexReader, "globex", "\"trace_ids\": [\"" + trace + "\"]").path("call_buckets").get(0)
                 .path("sum_call_count").asLong()).isEqualTo(1);
-        assertThat(stats(acmeReader, "acme", "\"trace_ids\": [\"" + trace + "\"]").path("call_buckets").get(0)
+        assertThat(otlp.stats(acmeReader, "acme", "\"trace_ids\": [\"" + trace + "\"]").path("call_buckets").get(0)
                 .path("sum_call_count").asLong()).as("globex's key writes to globex only").isZero();
     }
 
     @Test
     void aBodyThatIsNoTraceExportIsA4xxNamingTheProblem() {
-        assertRefused(postJson("{\"resourceSpans\": ", acmeWriter), 400, "body");
-        assertRefused(postJson("[1, 2]", acmeWriter), 400, "body");
-        assertRefused(postJson("{\"resourceSpans\": \"many\"}", acmeWriter), 400, "body");
-        assertRefused(postJson(fixture("traces.json").replace("\"spanId\": \"c2d3e4f5a6b7c8d9\"",
+        assertRefused(otlp.postJson("{\"resourceSpans\": ", acmeWriter), 400, "body");
+        assertRefused(otlp.postJson("[1, 2]", acmeWriter), 400, "body");
+        assertRefused(otlp.postJson("{\"resourceSpans\": \"many\"}", acmeWriter), 400, "body");
+        assertRefused(otlp.postJson(fixture("traces.json").replace("\"spanId\": \"c2d3e4f5a6b7c8d9\"",
                 "\"spanId\": \"not-hex!\""), acmeWriter), 400, "resourceSpans[0].scopeSpans[0].spans[2].spanId");
-        assertRefused(postJson(fixture("traces.json").replace("\"1773482402000000000\"", "\"soon\""), acmeWriter),
+        assertRefused(otlp.postJson(fixture("traces.json").replace("\"1773482402000000000\"", "\"soon\""), acmeWriter),
                 400, "body");
-        assertRefused(post(new byte[] {0x0a, (byte) 0xff, 0x01, 0x02}, "application/x-protobuf", acmeWriter), 400, "body");
-        assertRefused(post(new byte[] {1, 2, 3}, "application/x-protobuf", acmeWriter, "Content-Encoding", "gzip"),
+        assertRefused(otlp.post(new byte[] {0x0a, (byte) 0xff, 0x01, 0x02}, "application/x-protobuf", acmeWriter), 400, "body");
+        assertRefused(otlp.post(new byte[] {1, 2, 3}, "application/x-protobuf", acmeWriter, "Content-Encoding", "gzip"),
                 400, "body");
-        assertRefused(post(new byte[] {1}, "application/x-protobuf", acmeWriter, "Content-Encoding", "br"),
+        assertRefused(otlp.post(new byte[] {1}, "application/x-protobuf", acmeWriter, "Content-Encoding", "br"),
                 415, "Content-Encoding");
-        assertRefused(post("{}".getBytes(StandardCharsets.UTF_8), "text/plain", acmeWriter), 415, "Content-Type");
-        assertRefused(post("{}".getBytes(StandardCharsets.UTF_8), null, acmeWriter), 415, "Content-Type");
+        assertRefused(otlp.post("{}".getBytes(StandardCharsets.UTF_8), "text/plain", acmeWriter), 415, "Content-Type");
+        assertRefused(otlp.post("{}".getBytes(StandardCharsets.UTF_8), null, acmeWriter), 415, "Content-Type");
         // a span with a wrong id length is the span's problem, not the export's
-        HttpResponse<byte[]> shortId = post(export(Span.newBuilder().setTraceId(ByteString.copyFrom(new byte[3]))
+        HttpResponse<byte[]> shortId = otlp.post(export(Span.newBuilder().setTraceId(ByteString.copyFrom(new byte[3]))
                 .setSpanId(ByteString.fromHex("0102030405060708")).setStartTimeUnixNano(1_773_482_400_000_000_000L)
                 .addAttributes(attribute("gen_ai.request.model", "otlp-model-a")).build()),
                 "application/x-protobuf", acmeWriter);
         assertThat(shortId.statusCode()).isEqualTo(200);
         assertThat(uncheckedParse(shortId).getPartialSuccess().getErrorMessage()).contains("spans[0].traceId");
         // an empty export is a valid one
-        HttpResponse<byte[]> empty = postJson("{}", acmeWriter);
-        assertThat(empty.statusCode()).as(text(empty)).isEqualTo(200);
-        assertThat(text(empty)).isEqualTo("{}");
+        HttpResponse<byte[]> empty = otlp.postJson("{}", acmeWriter);
+        assertThat(empty.statusCode()).as(OtlpClient.text(empty)).isEqualTo(200);
+        assertThat(OtlpClient.text(empty)).isEqualTo("{}");
     }
 
     private static ExportTraceServiceResponse uncheckedParse(HttpResponse<byte[]> response) {
         try {
             return ExportTraceServiceResponse.parseFrom(response.body());
         } catch (IOException notProtobuf) {
-            throw new AssertionError(text(response), notProtobuf);
+            throw new AssertionError(OtlpClient.text(response), notProtobuf);
         }
     }
 
     private static void assertRefused(HttpResponse<byte[]> response, int status, String field) {
-        assertThat(response.statusCode()).as(text(response)).isEqualTo(status);
-        JsonNode error = json(response);
-        assertThat(error.path("field").asText()).as(text(response)).isEqualTo(field);
-        assertThat(error.path("reason").asText()).as(text(response)).isNotBlank();
+        assertThat(response.statusCode()).as(OtlpClient.text(response)).isEqualTo(status);
+        JsonNode error = OtlpClient.json(response);
+        assertThat(error.path("field").asText()).as(OtlpClient.text(response)).isEqualTo(field);
+        assertThat(error.path("reason").asText()).as(OtlpClient.text(response)).isNotBlank();
     }
 }
