@@ -5,7 +5,6 @@ import dev.tally.http.ApiError;
 import dev.tally.ingest.EventJson;
 import dev.tally.ingest.api.IngestResult;
 import dev.tally.ingest.api.IngestService;
-import dev.tally.ingest.api.RefusedEvent;
 import dev.tally.integrations.MappedEvent;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -21,11 +20,13 @@ import java.util.List;
  * Stores one OTLP trace export for a tenant: every model-request span becomes an {@code llm} event,
  * through the same ingest as {@code POST /v1/events}. A span whose GenAI values are wrong, or whose
  * event the contract refuses, is left out and named in OTLP's {@code partialSuccess}; the others are
- * stored, as OTLP asks of a receiver.
+ * stored, as OTLP asks of a receiver. Every span is read once, whatever the number refused.
  */
 final class TraceExport {
     /** Enough for an operator to find the spans at fault; the count says how many there were. */
     private static final int MAX_NAMED_REJECTIONS = 10;
+    /** The field the ingest names when the store, not the event, failed: the contract never refuses it. */
+    private static final String STORE_FAILURE_FIELD = "event";
 
     private final IngestService ingest;
 
@@ -63,28 +64,31 @@ final class TraceExport {
     }
 
     /**
-     * Stores the events the contract accepts. The ingest checks a whole batch before writing any of
-     * it and names the first event it refuses; that one is set aside and the rest checked again, so
-     * a refused span never keeps the good ones out.
+     * Stores the events the contract accepts, each on its own as a span stands alone; one the contract
+     * refuses (or whose id is stored with another type) is named by the span field it came from.
      */
     private void write(String tenantId, List<MappedEvent> events, List<String> rejections) {
-        List<MappedEvent> remaining = new ArrayList<>(events);
-        while (!remaining.isEmpty()) {
-            IngestResult result;
-            try {
-                result = ingest.ingestForTenant(tenantId, remaining.stream().map(event -> EventJson.of(event.json())).toList());
-            } catch (RefusedEvent refused) {
-                MappedEvent event = remaining.remove(refused.index());
-                rejections.add(event.sourceOf(refused.field(), event.json().path("id").asText()) + " "
-                        + refused.reason());
+        if (events.isEmpty()) {
+            return;
+        }
+        IngestResult result = ingest.ingestEachForTenant(tenantId,
+                events.stream().map(event -> EventJson.of(event.json())).toList());
+        int storeFailures = 0;
+        for (IngestResult.Item item : result.results()) {
+            if (!item.status().equals("rejected")) {
                 continue;
             }
-            if (result.rejected() > 0) {
-                // the store failed part way: what it stored is a duplicate when the exporter retries
-                throw new ApiError(503, "store_unavailable", "body", "the store could not write " + result.rejected()
-                        + " of the export's spans; export them again");
+            if (item.field().equals(STORE_FAILURE_FIELD)) {
+                storeFailures++;
+                continue;
             }
-            return;
+            MappedEvent event = events.get(item.index());
+            rejections.add(event.sourceOf(item.field(), event.json().path("id").asText()) + " " + item.reason());
+        }
+        if (storeFailures > 0) {
+            // the store failed part way: what it stored is a duplicate when the exporter retries
+            throw new ApiError(503, "store_unavailable", "body", "the store could not write " + storeFailures
+                    + " of the export's spans; export them again");
         }
     }
 
