@@ -16,6 +16,7 @@ import dev.tally.http.ServletFilters;
 import dev.tally.ingest.api.IngestRoutes;
 import dev.tally.integrations.IntegrationSecretRoutes;
 import dev.tally.integrations.ReceiverIngest;
+import dev.tally.integrations.otlp.OtlpRoutes;
 import dev.tally.integrations.vapi.VapiRoutes;
 import dev.tally.live.LiveRoutes;
 import dev.tally.live.LiveService;
@@ -77,6 +78,7 @@ public final class TallyServer implements AutoCloseable {
                 new IntegrationSecretRoutes(tally.integrationSecrets(), auth),
                 new VapiRoutes(tally.integrationSecrets(), auth, new ReceiverIngest(tally.ingest()),
                         config.maxBodyBytes()),
+                new OtlpRoutes(auth, tally.ingest(), config.maxBodyBytes()),
                 new KeyRoutes(tally.keys(), auth),
                 new PriceRoutes(tally.prices(), auth),
                 new SpendRoutes(tally.reports(), auth, tally.clock()),

@@ -455,6 +455,121 @@ class FuzzCorpusApiTest {
         return resolved;
     }
 
+    /**
+     * Hostile values in each field of an OTLP trace export that the receiver reads (the JSON fixture of
+     * {@code OtlpReceiverApiTest}), and hostile protobuf and gzip bodies: no 5xx; a refused export is a
+     * 4xx naming a field of the export (or the body) and stores nothing; a span the receiver cannot use
+     * is named in a 200's partialSuccess.
+     */
+    @Test
+    void hostileOtlpExportsAreRefusedNamingTheirFieldOrStoredInPart() throws Exception {
+        String span = "resourceSpans.0.scopeSpans.0.spans.1.";
+        List<String> paths = List.of("resourceSpans", "resourceSpans.0.resource", "resourceSpans.0.scopeSpans",
+                "resourceSpans.0.scopeSpans.0.spans", span + "traceId", span + "spanId", span + "parentSpanId",
+                span + "startTimeUnixNano", span + "endTimeUnixNano", span + "kind", span + "status",
+                span + "status.code", span + "status.message", span + "attributes", span + "attributes.3",
+                span + "attributes.3.key", span + "attributes.3.value", span + "attributes.4.value.intValue",
+                span + "attributes.8.value.stringValue");
+        try (TestServer server = TestServer.start(java.time.Clock.fixed(java.time.Instant.parse("2026-03-15T12:00:00Z"),
+                java.time.ZoneOffset.UTC))) {
+            server.createTenant("acme", "Acme");
+            String auth = "Authorization:Bearer " + server.createKey("acme", "events:write");
+            String fixture;
+            try (java.io.InputStream input = FuzzCorpusApiTest.class.getResourceAsStream(
+                    "/dev/tally/integrations/otlp/traces.json")) {
+                fixture = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            List<Case> cases = new ArrayList<>();
+            for (String path : paths) {
+                for (String value : FIELD_VALUES) {
+                    JsonNode export = MAPPER.readTree(fixture);
+                    String[] steps = path.split("\\.");
+                    JsonNode parent = export;
+                    for (int step = 0; step < steps.length - 1; step++) {
+                        parent = parent.isArray() ? parent.get(Integer.parseInt(steps[step])) : parent.get(steps[step]);
+                    }
+                    String last = steps[steps.length - 1];
+                    if (parent.isArray()) {
+                        ((com.fasterxml.jackson.databind.node.ArrayNode) parent).set(Integer.parseInt(last),
+                                com.fasterxml.jackson.databind.node.TextNode.valueOf("__fuzz__"));
+                    } else {
+                        ((com.fasterxml.jackson.databind.node.ObjectNode) parent).put(last, "__fuzz__");
+                    }
+                    cases.add(new Case("POST", "/v1/otlp/v1/traces", "", export.toString().replace("\"__fuzz__\"", value)
+                            .getBytes(StandardCharsets.UTF_8), "application/json", auth, path + "=" + abbreviated(value)));
+                }
+            }
+            byte[] valid = io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.newBuilder()
+                    .addResourceSpans(io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder().addScopeSpans(
+                            io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder().addSpans(
+                                    io.opentelemetry.proto.trace.v1.Span.newBuilder()
+                                            .setTraceId(com.google.protobuf.ByteString.fromHex("0102030405060708090a0b0c0d0e0f10"))
+                                            .setSpanId(com.google.protobuf.ByteString.fromHex("0102030405060708"))
+                                            .setStartTimeUnixNano(-1L).setEndTimeUnixNano(1L)
+                                            .addAttributes(io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+                                                    .setKey("gen_ai.usage.input_tokens").setValue(
+                                                            io.opentelemetry.proto.common.v1.AnyValue.newBuilder()
+                                                                    .setDoubleValue(Double.NaN))))))
+                    .build().toByteArray();
+            java.util.Random random = new java.util.Random(15);
+            List<byte[]> protobufBodies = new ArrayList<>(List.of(valid, java.util.Arrays.copyOf(valid, valid.length / 2),
+                    new byte[] {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}, nestedValues(200)));
+            for (int index = 0; index < 40; index++) {
+                byte[] noise = new byte[random.nextInt(300)];
+                random.nextBytes(noise);
+                protobufBodies.add(noise);
+            }
+            protobufBodies.addAll(BODIES);
+            for (byte[] body : protobufBodies) {
+                cases.add(new Case("POST", "/v1/otlp/v1/traces", "", body, "application/x-protobuf", auth,
+                        "protobuf " + body.length + " bytes"));
+            }
+            java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(bomb)) {
+                gzip.write(new byte[64 * 1024 * 1024]);
+            }
+            List<String> failures = new ArrayList<>();
+            for (Case fuzz : cases) {
+                Map<String, String> before = stored(server);
+                HttpResponse<String> response = send(server, fuzz);
+                String what = fuzz.what() + ": " + response.statusCode() + " " + abbreviated(response.body());
+                if (response.statusCode() == 200) {
+                    continue;
+                }
+                String named = MAPPER.readTree(response.body()).path("field").asText();
+                if (response.statusCode() >= 500 || response.statusCode() < 400
+                        || !(named.startsWith("resourceSpans") || named.equals("body"))) {
+                    failures.add(what);
+                }
+                if (!stored(server).equals(before)) {
+                    failures.add("stored although refused: " + what);
+                }
+            }
+            HttpRequest zipped = HttpRequest.newBuilder(URI.create(server.url("/v1/otlp/v1/traces")))
+                    .header("Authorization", auth.substring(auth.indexOf(':') + 1))
+                    .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "gzip")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bomb.toByteArray())).build();
+            HttpResponse<String> inflated = http.send(zipped, HttpResponse.BodyHandlers.ofString());
+            assertThat(inflated.statusCode()).as("a gzip bomb: " + inflated.body()).isEqualTo(413);
+            assertThat(failures).as("answers that are not a 200 or a 4xx naming a field of the export").isEmpty();
+        }
+    }
+
+    /** An attribute value nested {@code depth} arrays deep: past protobuf's recursion limit. */
+    private static byte[] nestedValues(int depth) {
+        io.opentelemetry.proto.common.v1.AnyValue value = io.opentelemetry.proto.common.v1.AnyValue.newBuilder()
+                .setIntValue(1).build();
+        for (int level = 0; level < depth; level++) {
+            value = io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setArrayValue(
+                    io.opentelemetry.proto.common.v1.ArrayValue.newBuilder().addValues(value)).build();
+        }
+        return io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.newBuilder().addResourceSpans(
+                io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder().setResource(
+                        io.opentelemetry.proto.resource.v1.Resource.newBuilder().addAttributes(
+                                io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("deep").setValue(value))))
+                .build().toByteArray();
+    }
+
     private HttpResponse<String> send(TestServer server, Case fuzz) throws Exception {
         String uri = server.url(fuzz.path()) + (fuzz.query().isEmpty() ? "" : "?" + fuzz.query());
         HttpRequest.Builder request;

@@ -63,9 +63,36 @@ public final class IngestService {
      * contract is thrown ({@link RefusedEvent}) before anything is written.
      */
     public IngestResult ingestForTenant(String tenantId, List<EventJson> events) {
-        long now = clock.millis();
         List<Event> valid = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
+        readForTenant(tenantId, events, valid, positions, (index, invalid) -> {
+            throw new RefusedEvent(index, invalid.field(), invalid.reason());
+        });
+        return written(valid, positions, new ArrayList<>(), events.size());
+    }
+
+    /**
+     * A receiver's events, all for one tenant, each standing alone (an OTLP export's spans): as for
+     * {@code POST /v1/events}, the valid ones are stored and each refused one is named in the result
+     * by its index, field and reason.
+     */
+    public IngestResult ingestEachForTenant(String tenantId, List<EventJson> events) {
+        List<IngestResult.Item> notes = new ArrayList<>();
+        List<Event> valid = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        readForTenant(tenantId, events, valid, positions, (index, invalid) -> notes.add(new IngestResult.Item(index,
+                events.get(index).idOrNull(), "rejected", invalid.field(), invalid.reason())));
+        return written(valid, positions, notes, events.size());
+    }
+
+    private interface Refusal {
+        void refused(int index, InvalidField invalid);
+    }
+
+    /** Parses, prices and settles each event for the tenant: the valid ones and their positions, each other one refused. */
+    private void readForTenant(String tenantId, List<EventJson> events, List<Event> valid, List<Integer> positions,
+                               Refusal refusal) {
+        long now = clock.millis();
         for (int index = 0; index < events.size(); index++) {
             try {
                 Event event = EventParser.parse(events.get(index), now);
@@ -73,10 +100,9 @@ public final class IngestService {
                 valid.add(event);
                 positions.add(index);
             } catch (InvalidField invalid) {
-                throw new RefusedEvent(index, invalid.field(), invalid.reason());
+                refusal.refused(index, invalid);
             }
         }
-        return written(valid, positions, new ArrayList<>(), events.size());
     }
 
     /** Writes the valid events and says what happened to each one that was not simply stored. */
