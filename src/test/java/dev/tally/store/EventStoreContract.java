@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class EventStoreContract {
     /** 2026-03-15T10:00:00Z */
-    protected static final long TIME_MS = 1_773_568_800_000L;
+    public static final long TIME_MS = 1_773_568_800_000L;
 
     protected EventStore store;
 
@@ -319,7 +319,8 @@ public abstract class EventStoreContract {
 
     // fixtures
 
-    protected static Event llm(String tenantId, String id) {
+    /** An LLM event at {@link #TIME_MS}; other store tests build their batches from it too. */
+    public static Event llm(String tenantId, String id) {
         Event event = new Event();
         event.tenantId = tenantId;
         event.id = id;
@@ -332,7 +333,7 @@ public abstract class EventStoreContract {
         return event;
     }
 
-    protected static Event call(String tenantId, String id, String status, Long endedMs, Long durationMs) {
+    public static Event call(String tenantId, String id, String status, Long endedMs, Long durationMs) {
         Event event = new Event();
         event.tenantId = tenantId;
         event.id = id;

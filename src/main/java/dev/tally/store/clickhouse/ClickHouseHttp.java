@@ -210,46 +210,43 @@ final class ClickHouseHttp {
      */
     void queryLongs(String select, LongConsumer each) {
         Map<String, String> parameters = Map.of("query", select + "\nFORMAT RowBinary", "wait_end_of_query", "1");
-        int start = preferred.get();
-        IOException lastFailure = null;
-        for (int attempt = 0; attempt < endpoints.size(); attempt++) {
-            int index = (start + attempt) % endpoints.size();
-            URI endpoint = endpoints.get(index);
+        onAnEndpoint(endpoint -> {
             HttpResponse<InputStream> response;
             try {
                 response = http.send(HttpRequest.newBuilder(url(endpoint, parameters)).timeout(REQUEST_TIMEOUT)
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException failure) {
-                lastFailure = failure;
-                continue;
+                throw new Unreachable(failure);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 throw new ClickHouseException("interrupted", interrupted);
             }
-            preferred.set(index);
-            try (InputStream body = new BufferedInputStream(response.body(), 1 << 16)) {
-                if (response.statusCode() != 200) {
-                    throw new ClickHouseException("HTTP " + response.statusCode() + " from " + endpoint.getHost() + ":"
-                            + endpoint.getPort() + ": " + new String(body.readAllBytes(), StandardCharsets.UTF_8).strip());
-                }
-                byte[] value = new byte[Long.BYTES];
-                ByteBuffer littleEndian = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
-                int read;
-                while ((read = body.readNBytes(value, 0, Long.BYTES)) == Long.BYTES) {
-                    each.accept(littleEndian.getLong(0));
-                }
-                if (read != 0) {
-                    throw new ClickHouseException("answer cut short after a partial value from " + endpoint.getHost()
-                            + ":" + endpoint.getPort());
-                }
-                return;
-            } catch (IOException failure) {
-                throw new ClickHouseException("answer from " + endpoint.getHost() + ":" + endpoint.getPort()
-                        + " broke off: " + failure, failure);
+            readLongs(endpoint, response, each);
+            return null;
+        });
+    }
+
+    private static void readLongs(URI endpoint, HttpResponse<InputStream> response, LongConsumer each) {
+        try (InputStream body = new BufferedInputStream(response.body(), 1 << 16)) {
+            if (response.statusCode() != 200) {
+                throw new ClickHouseException("HTTP " + response.statusCode() + " from " + endpoint.getHost() + ":"
+                        + endpoint.getPort() + ": " + new String(body.readAllBytes(), StandardCharsets.UTF_8).strip());
             }
+            byte[] value = new byte[Long.BYTES];
+            ByteBuffer littleEndian = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
+            int read;
+            while ((read = body.readNBytes(value, 0, Long.BYTES)) == Long.BYTES) {
+                each.accept(littleEndian.getLong(0));
+            }
+            if (read != 0) {
+                throw new ClickHouseException("answer cut short after a partial value from " + endpoint.getHost()
+                        + ":" + endpoint.getPort());
+            }
+        } catch (IOException failure) {
+            // values were already handed on: another endpoint must not hand them on again
+            throw new ClickHouseException("answer from " + endpoint.getHost() + ":" + endpoint.getPort()
+                    + " broke off: " + failure, failure);
         }
-        throw new ClickHouseException("no endpoint answered (" + endpoints + "): "
-                + (lastFailure == null ? "" : lastFailure), lastFailure);
     }
 
     /** Inserts newline-separated JSON objects into a table; returns once the server has them. */
@@ -271,12 +268,20 @@ final class ClickHouseHttp {
         if (queryParameter != null) {
             parameters.put("query", queryParameter);
         }
+        return onAnEndpoint(endpoint -> post(endpoint, body, parameters, contentType, timeout));
+    }
+
+    /**
+     * Runs {@code request} on the endpoint that answered last, or on the next ones while it throws
+     * {@link Unreachable}; the one that answers is tried first next time.
+     */
+    private <T> T onAnEndpoint(java.util.function.Function<URI, T> request) {
         int start = preferred.get();
         IOException lastFailure = null;
         for (int attempt = 0; attempt < endpoints.size(); attempt++) {
             int index = (start + attempt) % endpoints.size();
             try {
-                String answer = post(endpoints.get(index), body, parameters, contentType, timeout);
+                T answer = request.apply(endpoints.get(index));
                 preferred.set(index);
                 return answer;
             } catch (Unreachable unreachable) {

@@ -1,10 +1,10 @@
 package dev.tally.store.clickhouse;
 
+import static dev.tally.store.EventStoreContract.TIME_MS;
+import static dev.tally.store.EventStoreContract.call;
+import static dev.tally.store.EventStoreContract.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tally.event.CostSource;
-import dev.tally.event.Event;
-import dev.tally.event.EventType;
 import dev.tally.ingest.WriteOutcome;
 import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.testing.ClickHouseCluster;
@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 class ClickHouseKnownIdsTest {
     /** Ten days ahead: what the stores write at the real time is older than any window of this clock. */
     private static final long NOW_MS = System.currentTimeMillis() + 10 * 86_400_000L;
-    private static final long TIME_MS = 1_773_568_800_000L;
 
     private ClickHouseConfig config;
     private ClickHouseStore first;
@@ -65,10 +64,10 @@ class ClickHouseKnownIdsTest {
         ClickHouseStore second = ClickHouseStore.open(config);
         try {
             assertThat(second.events().write(List.of(llm("acme", "warm-up")))).containsExactly(WriteOutcome.STORED);
-            assertThat(first.events().write(List.of(call("c1", "in-progress", null))))
+            assertThat(first.events().write(List.of(call("acme", "c1", "in_progress", null, null))))
                     .containsExactly(WriteOutcome.STORED);
 
-            assertThat(second.events().write(List.of(call("c1", "completed", TIME_MS + 60_000))))
+            assertThat(second.events().write(List.of(call("acme", "c1", "completed", TIME_MS + 60_000, 60_000L))))
                     .containsExactly(WriteOutcome.UPDATED);
         } finally {
             second.events().close();
@@ -181,31 +180,5 @@ class ClickHouseKnownIdsTest {
 
     private long storedEvents() {
         return http.query("SELECT count() AS n FROM events FINAL WHERE deleted = 0").get(0).longValue("n");
-    }
-
-    private static Event call(String id, String status, Long endedMs) {
-        Event event = new Event();
-        event.tenantId = "acme";
-        event.id = id;
-        event.type = EventType.CALL;
-        event.timeMs = TIME_MS;
-        event.status = status;
-        event.endedMs = endedMs;
-        event.durationMs = endedMs == null ? null : endedMs - TIME_MS;
-        event.receivedMs = TIME_MS + 1_000;
-        return event;
-    }
-
-    private static Event llm(String tenantId, String id) {
-        Event event = new Event();
-        event.tenantId = tenantId;
-        event.id = id;
-        event.type = EventType.LLM;
-        event.timeMs = TIME_MS;
-        event.provider = "openai";
-        event.model = "gpt-4o-mini";
-        event.costSource = CostSource.COMPUTED;
-        event.receivedMs = TIME_MS + 1_000;
-        return event;
     }
 }
