@@ -2,6 +2,7 @@ package dev.tally.app;
 
 import dev.tally.access.KeyService;
 import dev.tally.access.TenantService;
+import dev.tally.budget.BudgetService;
 import dev.tally.ingest.api.IngestService;
 import dev.tally.integrations.IntegrationSecrets;
 import dev.tally.prices.PriceService;
@@ -29,6 +30,7 @@ public final class Tally implements AutoCloseable {
     private final BatchWriter writer;
     private final IngestService ingest;
     private final IntegrationSecrets integrationSecrets;
+    private final BudgetService budgets;
     private final Clock clock;
     private final String storeLocation;
     private final Runnable closeStore;
@@ -47,6 +49,7 @@ public final class Tally implements AutoCloseable {
         this.writer = new BatchWriter(events);
         this.ingest = new IngestService(tenants, prices::price, writer, clock);
         this.integrationSecrets = new IntegrationSecrets(metadata, tenants, clock);
+        this.budgets = new BudgetService(metadata, reports, clock::millis);
     }
 
     /** Opens the configured store: ClickHouse when configured, else the DuckDB file (in memory without a directory). */
@@ -89,6 +92,11 @@ public final class Tally implements AutoCloseable {
 
     public IngestService ingest() {
         return ingest;
+    }
+
+    /** Budgets and where each stands in its period. */
+    public BudgetService budgets() {
+        return budgets;
     }
 
     /** The secrets the receivers check a tenant's webhooks with. */

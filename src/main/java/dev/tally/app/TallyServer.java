@@ -5,6 +5,7 @@ import dev.tally.access.KeyRoutes;
 import dev.tally.access.RequestAuth;
 import dev.tally.access.TenantRoutes;
 import dev.tally.access.WhoAmIRoutes;
+import dev.tally.budget.BudgetRoutes;
 import dev.tally.dashboard.Dashboard;
 import dev.tally.dashboard.DashboardRoutes;
 import dev.tally.http.BodyBudget;
@@ -80,6 +81,7 @@ public final class TallyServer implements AutoCloseable {
                         config.maxBodyBytes()),
                 new OtlpRoutes(auth, tally.ingest(), config.maxBodyBytes()),
                 new KeyRoutes(tally.keys(), auth),
+                new BudgetRoutes(tally.budgets(), auth),
                 new PriceRoutes(tally.prices(), auth),
                 new SpendRoutes(tally.reports(), auth, tally.clock()),
                 new CallCostRoutes(tally.reports(), auth, tally.clock()),

@@ -7,6 +7,8 @@ public enum Scope {
     EVENTS_WRITE("events:write"),
     ANALYTICS_READ("analytics:read"),
     MEMBERS_READ("members:read"),
+    /** A tenant's own budgets: create, change and delete them. */
+    BUDGETS_WRITE("budgets:write"),
     /** Platform-wide reading across tenants; only a key without a tenant may hold it. */
     SUPER_ADMIN("super-admin");
 

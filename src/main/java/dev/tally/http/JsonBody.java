@@ -111,4 +111,9 @@ public final class JsonBody {
     public JsonNode raw(String field) {
         return node(field);
     }
+
+    /** The names of the body's fields, in the order sent. */
+    public java.util.Iterator<String> fieldNames() {
+        return root.fieldNames();
+    }
 }

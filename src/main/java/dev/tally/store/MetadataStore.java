@@ -2,6 +2,7 @@ package dev.tally.store;
 
 import dev.tally.auth.ApiKey;
 import dev.tally.pricing.PriceEntry;
+import dev.tally.tenant.Budget;
 import dev.tally.tenant.IntegrationProvider;
 import dev.tally.tenant.IntegrationSecret;
 import dev.tally.tenant.Tenant;
@@ -56,4 +57,15 @@ public interface MetadataStore {
 
     /** Returns false when the tenant has no secret for that provider. */
     boolean deleteIntegrationSecret(String tenantId, IntegrationProvider provider);
+
+    /** Stores a new budget or replaces the stored one of the same id. */
+    void putBudget(Budget budget);
+
+    Optional<Budget> budget(String id);
+
+    /** The tenant's budgets (null: every tenant's), by tenant and creation. */
+    List<Budget> budgets(String tenantId);
+
+    /** Returns false when no budget has that id. */
+    boolean deleteBudget(String id);
 }

@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.auth.ApiKey;
 import dev.tally.auth.Scope;
 import dev.tally.pricing.PriceEntry;
+import dev.tally.tenant.Budget;
+import dev.tally.tenant.BudgetAction;
+import dev.tally.tenant.BudgetMeasure;
+import dev.tally.tenant.BudgetPeriod;
+import dev.tally.tenant.BudgetScope;
 import dev.tally.tenant.IntegrationProvider;
 import dev.tally.tenant.IntegrationSecret;
 import dev.tally.tenant.Tenant;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -175,5 +181,36 @@ public abstract class MetadataStoreContract {
         store.putIntegrationSecret(again);
         assertThat(store.integrationSecrets("acme")).usingRecursiveFieldByFieldElementComparator()
                 .contains(again).hasSize(2);
+    }
+
+    @Test
+    void aBudgetKeepsEveryFieldExactlyAndIsReplacedAndDeletedOnce() {
+        Budget budget = new Budget("bud_1", "acme", "Ops \u00e9t\u00e9",
+                new BudgetScope("agent-1", "m1", Map.of("team", "red", "env", "prod")),
+                BudgetMeasure.COST_USD, BudgetPeriod.WEEK,
+                ZoneId.of("America/Bahia_Banderas"), new BigDecimal("1234.000000001"),
+                List.of(new BigDecimal("0.333"), BigDecimal.ONE),
+                BudgetAction.BLOCK_CALLS, 1_000, 2_000);
+        Budget other = new Budget("bud_2", "globex", "Credits",
+                BudgetScope.everything(), BudgetMeasure.CREDITS,
+                BudgetPeriod.DAY, ZoneId.of("UTC"), new BigDecimal("5"),
+                List.of(), BudgetAction.ALERT, 3_000, 3_000);
+        store.putBudget(budget);
+        store.putBudget(other);
+
+        assertThat(store.budget("bud_1")).contains(budget);
+        assertThat(store.budgets("acme")).containsExactly(budget);
+        assertThat(store.budgets(null)).containsExactly(budget, other);
+
+        Budget changed = new Budget("bud_1", "acme", "Ops", budget.scope(),
+                budget.measure(), BudgetPeriod.MONTH, budget.timezone(), new BigDecimal("2"),
+                budget.thresholds(), BudgetAction.ALERT, 1_000, 4_000);
+        store.putBudget(changed);
+        assertThat(store.budgets("acme")).containsExactly(changed);
+
+        assertThat(store.deleteBudget("bud_1")).isTrue();
+        assertThat(store.deleteBudget("bud_1")).isFalse();
+        assertThat(store.budget("bud_1")).isEmpty();
+        assertThat(store.budgets(null)).containsExactly(other);
     }
 }

@@ -50,4 +50,9 @@ public final class ClickHouseDialect implements SqlDialect {
     public String knownNotNull(String expression) {
         return "assumeNotNull(" + expression + ")";
     }
+
+    @Override
+    public String attributeText(String name) {
+        return "visitParamExtractString(attributes, '" + name + "')";
+    }
 }

@@ -9,6 +9,7 @@ import dev.tally.pricing.PriceEntry;
 import dev.tally.store.MetadataStore;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.SqlBuilder;
+import dev.tally.tenant.Budget;
 import dev.tally.tenant.IntegrationProvider;
 import dev.tally.tenant.IntegrationSecret;
 import dev.tally.tenant.Tenant;
@@ -53,10 +54,12 @@ final class ClickHouseMetadataStore implements MetadataStore {
 
     private final ClickHouseHttp http;
     private final ClickHouseIntegrationSecrets integrationSecrets;
+    private final ClickHouseBudgets budgets;
 
     ClickHouseMetadataStore(ClickHouseHttp http) {
         this.http = http;
         this.integrationSecrets = new ClickHouseIntegrationSecrets(http);
+        this.budgets = new ClickHouseBudgets(http);
     }
 
     @Override
@@ -277,5 +280,25 @@ final class ClickHouseMetadataStore implements MetadataStore {
             return rate.equals(PriceEntry.CREDIT_MULTIPLIER) ? "" : null;
         }
         return value.toPlainString();
+    }
+
+    @Override
+    public void putBudget(Budget budget) {
+        budgets.put(budget);
+    }
+
+    @Override
+    public Optional<Budget> budget(String id) {
+        return budgets.byId(id);
+    }
+
+    @Override
+    public List<Budget> budgets(String tenantId) {
+        return budgets.list(tenantId);
+    }
+
+    @Override
+    public boolean deleteBudget(String id) {
+        return budgets.remove(id);
     }
 }

@@ -104,6 +104,8 @@ final class ClickHouseSchema {
                 "ReplacingMergeTree", "version", "ORDER BY id", "cityHash64(id)");
         table(statements, ClickHouseIntegrationSecrets.TABLE, ClickHouseIntegrationSecrets.COLUMNS,
                 "ReplacingMergeTree", "version", "ORDER BY (tenant_id, provider)", "cityHash64(tenant_id)");
+        table(statements, ClickHouseBudgets.TABLE, ClickHouseBudgets.COLUMNS, "ReplacingMergeTree", "version",
+                "ORDER BY id", "cityHash64(id)");
         for (RollupTable table : ClickHouseRollups.storedTables()) {
             table(statements, table.name(), ClickHouseRollups.columns(table), "MergeTree", null,
                     "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) ORDER BY (tenant_id, hour, generation)",

@@ -30,4 +30,9 @@ public final class DuckDbDialect implements SqlDialect {
     public String knownNotNull(String expression) {
         return expression;
     }
+
+    @Override
+    public String attributeText(String name) {
+        return "json_extract_string(attributes, '$.\"" + name + "\"')";
+    }
 }

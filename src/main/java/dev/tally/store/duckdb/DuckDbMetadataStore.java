@@ -4,6 +4,7 @@ import dev.tally.auth.ApiKey;
 import dev.tally.auth.Scope;
 import dev.tally.pricing.PriceEntry;
 import dev.tally.store.MetadataStore;
+import dev.tally.tenant.Budget;
 import dev.tally.tenant.IntegrationProvider;
 import dev.tally.tenant.IntegrationSecret;
 import dev.tally.tenant.Tenant;
@@ -27,11 +28,13 @@ public final class DuckDbMetadataStore implements MetadataStore {
     private final DuckDbDatabase database;
     private final DuckDbPrices prices;
     private final DuckDbIntegrationSecrets integrationSecrets;
+    private final DuckDbBudgets budgets;
 
     public DuckDbMetadataStore(DuckDbDatabase database) {
         this.database = database;
         this.prices = new DuckDbPrices(database);
         this.integrationSecrets = new DuckDbIntegrationSecrets(database);
+        this.budgets = new DuckDbBudgets(database);
     }
 
     @Override
@@ -47,6 +50,26 @@ public final class DuckDbMetadataStore implements MetadataStore {
     @Override
     public boolean deleteIntegrationSecret(String tenantId, IntegrationProvider provider) {
         return integrationSecrets.remove(tenantId, provider);
+    }
+
+    @Override
+    public void putBudget(Budget budget) {
+        budgets.put(budget);
+    }
+
+    @Override
+    public Optional<Budget> budget(String id) {
+        return budgets.byId(id);
+    }
+
+    @Override
+    public List<Budget> budgets(String tenantId) {
+        return budgets.list(tenantId);
+    }
+
+    @Override
+    public boolean deleteBudget(String id) {
+        return budgets.remove(id);
     }
 
     @Override

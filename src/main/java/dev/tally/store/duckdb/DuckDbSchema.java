@@ -52,6 +52,7 @@ final class DuckDbSchema {
                     CREATE TABLE IF NOT EXISTS integration_secrets (
                       tenant_id VARCHAR NOT NULL, provider VARCHAR NOT NULL, secret VARCHAR NOT NULL,
                       set_ms BIGINT NOT NULL)""");
+            statement.execute(DuckDbBudgets.CREATE);
         }
     }
 

@@ -27,4 +27,11 @@ public interface SqlDialect {
      * never NULL: ClickHouse refuses to join {@code Nullable(String)} with {@code String}.
      */
     String knownNotNull(String expression);
+
+    /**
+     * The text of an event's attribute in its raw row ({@code attributes}, a flat JSON object of
+     * strings): NULL or empty when the event has none of that name. The name must be a plain word
+     * (letters, digits, {@code _ . -}); it is written into the SQL as it is.
+     */
+    String attributeText(String name);
 }
