@@ -125,6 +125,9 @@ class RetellReceiverApiTest {
         JsonNode answer = post((ObjectNode) webhook);
 
         assertThat(answer.path("event").asText()).isEqualTo("call_ended");
+        JsonNode documented = TestServer.json(server.get("/openapi.json")).path("components").path("schemas")
+                .path("RetellAnswer").path("properties");
+        answer.fieldNames().forEachRemaining(field -> assertThat(documented.has(field)).as(field).isTrue());
         assertThat(answer.path("call_id").asText()).isEqualTo(CALL_ID);
         assertThat(answer.path("accepted").asInt()).as("the call, tts, llm and the other fee").isEqualTo(4);
         assertCostsWhatRetellSays(webhook);
