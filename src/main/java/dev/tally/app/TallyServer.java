@@ -18,6 +18,7 @@ import dev.tally.ingest.api.IngestRoutes;
 import dev.tally.integrations.IntegrationSecretRoutes;
 import dev.tally.integrations.ReceiverIngest;
 import dev.tally.integrations.otlp.OtlpRoutes;
+import dev.tally.integrations.retell.RetellRoutes;
 import dev.tally.integrations.vapi.VapiRoutes;
 import dev.tally.live.LiveRoutes;
 import dev.tally.live.LiveService;
@@ -78,6 +79,8 @@ public final class TallyServer implements AutoCloseable {
                 new TenantRoutes(tally.tenants(), auth),
                 new IntegrationSecretRoutes(tally.integrationSecrets(), auth),
                 new VapiRoutes(tally.integrationSecrets(), auth, new ReceiverIngest(tally.ingest()),
+                        config.maxBodyBytes()),
+                new RetellRoutes(tally.integrationSecrets(), new ReceiverIngest(tally.ingest()), tally.clock(),
                         config.maxBodyBytes()),
                 new OtlpRoutes(auth, tally.ingest(), config.maxBodyBytes()),
                 new KeyRoutes(tally.keys(), auth),

@@ -276,50 +276,11 @@ class FuzzCorpusApiTest {
         try (TestServer server = TestServer.start()) {
             server.createTenant("acme", "Acme");
             String key = server.createKey("acme", "events:write");
-            String fixture;
-            try (java.io.InputStream input = FuzzCorpusApiTest.class.getResourceAsStream(
-                    "/dev/tally/integrations/vapi/end-of-call-report.json")) {
-                fixture = new String(input.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            List<String> failures = new ArrayList<>();
-            int sequence = 0;
-            for (String path : paths) {
-                List<String> values = new ArrayList<>(FIELD_VALUES);
-                values.addAll(BOUND_VALUES);
-                for (String value : values) {
-                    com.fasterxml.jackson.databind.node.ObjectNode report =
-                            (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(fixture);
-                    String callId = "fuzz-vapi-" + sequence++;
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) report.path("message").path("call"))
-                            .put("id", callId);
-                    String[] steps = path.split("\\.");
-                    JsonNode parent = report;
-                    for (int step = 0; step < steps.length - 1; step++) {
-                        parent = parent.isArray() ? parent.get(Integer.parseInt(steps[step])) : parent.get(steps[step]);
-                    }
-                    String body;
-                    String last = steps[steps.length - 1];
-                    String marker = "\"__fuzz__\"";
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) parent).put(last, "__fuzz__");
-                    body = report.toString().replace(marker, value);
-                    Map<String, String> before = stored(server);
-                    HttpResponse<String> response = send(server, new Case("POST", "/v1/integrations/vapi/acme", "",
-                            body.getBytes(StandardCharsets.UTF_8), "application/json", "Authorization:Bearer " + key,
-                            path + "=" + abbreviated(value)));
-                    String what = path + "=" + abbreviated(value) + ": " + response.statusCode() + " "
-                            + abbreviated(response.body());
-                    if (response.statusCode() == 200) {
-                        continue;
-                    }
-                    String named = MAPPER.readTree(response.body()).path("field").asText();
-                    if (response.statusCode() != 400 || !(named.startsWith("message") || named.equals("body"))) {
-                        failures.add(what);
-                    }
-                    if (!stored(server).equals(before)) {
-                        failures.add("stored although refused: " + what);
-                    }
-                }
-            }
+            List<String> failures = hostileReceiverPayloads(server, "/v1/integrations/vapi/acme",
+                    "/dev/tally/integrations/vapi/end-of-call-report.json", paths, List.of("message"),
+                    (report, sequence) -> ((com.fasterxml.jackson.databind.node.ObjectNode) report.path("message")
+                            .path("call")).put("id", "fuzz-vapi-" + sequence),
+                    body -> "Authorization:Bearer " + key);
             assertThat(failures).as("answers that are not a 400 naming a field of the report").isEmpty();
         }
     }
@@ -553,6 +514,93 @@ class FuzzCorpusApiTest {
             assertThat(inflated.statusCode()).as("a gzip bomb: " + inflated.body()).isEqualTo(413);
             assertThat(failures).as("answers that are not a 200 or a 4xx naming a field of the export").isEmpty();
         }
+    }
+
+    /**
+     * Hostile values in each field the Retell receiver reads, on an otherwise valid call_analyzed
+     * webhook (the fixture of {@code RetellReceiverApiTest}), each body signed with the tenant's API
+     * key so it reaches the receiver: no 5xx, a refusal is a 400 naming a field under {@code call}
+     * (or {@code event}, or the body), and a refused webhook stores nothing.
+     */
+    @Test
+    void hostileRetellWebhooksAreRefusedNamingTheirFieldOrStored() throws Exception {
+        String products = "call.call_cost.product_costs";
+        List<String> paths = List.of("event", "call", "call.call_id", "call.agent_id", "call.start_timestamp",
+                "call.end_timestamp", "call.duration_ms", "call.disconnection_reason", "call.call_status",
+                "call.direction", "call.from_number", "call.to_number", "call.metadata", "call.metadata.campaign",
+                "call.call_analysis", "call.call_analysis.user_sentiment", "call.call_cost",
+                "call.call_cost.combined_cost", products, products + ".0", products + ".0.product",
+                products + ".0.cost", products + ".2.cost");
+        try (TestServer server = TestServer.start()) {
+            server.createTenant("acme", "Acme");
+            String apiKey = "key_retell_fuzz";
+            assertThat(server.send("PUT", "/admin/tenants/acme/integrations/retell", "{\"secret\": \"" + apiKey + "\"}",
+                    "X-Admin-Token", TestServer.ADMIN_TOKEN).statusCode()).isEqualTo(200);
+            List<String> failures = hostileReceiverPayloads(server, "/v1/integrations/retell/acme",
+                    "/dev/tally/integrations/retell/call-analyzed.json", paths, List.of("call", "event"),
+                    (webhook, sequence) -> ((com.fasterxml.jackson.databind.node.ObjectNode) webhook.path("call"))
+                            .put("call_id", "fuzz-retell-" + sequence),
+                    body -> "x-retell-signature:" + dev.tally.integrations.retell.RetellWebhooks.signature(body, apiKey,
+                            server.tally().clock().millis()));
+            assertThat(failures).as("answers that are not a 400 naming a field of the webhook").isEmpty();
+        }
+    }
+
+    /**
+     * Each hostile value at each path (dot-separated, array indexes as numbers) of a receiver's JSON
+     * fixture, given its own call id, posted with the credential made for its body: the answers that
+     * are neither a 200 nor a 400 naming the body or a field under one of the prefixes, and the
+     * refusals that stored something.
+     */
+    private List<String> hostileReceiverPayloads(TestServer server, String route, String fixturePath,
+            List<String> paths, List<String> fieldPrefixes,
+            java.util.function.ObjIntConsumer<com.fasterxml.jackson.databind.node.ObjectNode> identify,
+            java.util.function.UnaryOperator<String> authFor) throws Exception {
+        String fixture;
+        try (java.io.InputStream input = FuzzCorpusApiTest.class.getResourceAsStream(fixturePath)) {
+            fixture = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<String> failures = new ArrayList<>();
+        int sequence = 0;
+        for (String path : paths) {
+            List<String> values = new ArrayList<>(FIELD_VALUES);
+            values.addAll(BOUND_VALUES);
+            for (String value : values) {
+                com.fasterxml.jackson.databind.node.ObjectNode payload =
+                        (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(fixture);
+                identify.accept(payload, sequence++);
+                String[] steps = path.split("\\.");
+                JsonNode parent = payload;
+                for (int step = 0; step < steps.length - 1; step++) {
+                    parent = parent.isArray() ? parent.get(Integer.parseInt(steps[step])) : parent.get(steps[step]);
+                }
+                String last = steps[steps.length - 1];
+                if (parent instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+                    array.set(Integer.parseInt(last), "__fuzz__");
+                } else {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) parent).put(last, "__fuzz__");
+                }
+                String body = payload.toString().replace("\"__fuzz__\"", value);
+                Map<String, String> before = stored(server);
+                HttpResponse<String> response = send(server, new Case("POST", route, "",
+                        body.getBytes(StandardCharsets.UTF_8), "application/json", authFor.apply(body),
+                        path + "=" + abbreviated(value)));
+                String what = path + "=" + abbreviated(value) + ": " + response.statusCode() + " "
+                        + abbreviated(response.body());
+                if (response.statusCode() == 200) {
+                    continue;
+                }
+                String named = MAPPER.readTree(response.body()).path("field").asText();
+                if (response.statusCode() != 400
+                        || !(named.equals("body") || fieldPrefixes.stream().anyMatch(named::startsWith))) {
+                    failures.add(what);
+                }
+                if (!stored(server).equals(before)) {
+                    failures.add("stored although refused: " + what);
+                }
+            }
+        }
+        return failures;
     }
 
     /** An attribute value nested {@code depth} arrays deep: past protobuf's recursion limit. */
