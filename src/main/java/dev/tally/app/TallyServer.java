@@ -17,6 +17,7 @@ import dev.tally.ingest.api.IngestRoutes;
 import dev.tally.integrations.IntegrationSecretRoutes;
 import dev.tally.integrations.ReceiverIngest;
 import dev.tally.integrations.otlp.OtlpRoutes;
+import dev.tally.integrations.twilio.TwilioRoutes;
 import dev.tally.integrations.vapi.VapiRoutes;
 import dev.tally.live.LiveRoutes;
 import dev.tally.live.LiveService;
@@ -79,6 +80,8 @@ public final class TallyServer implements AutoCloseable {
                 new VapiRoutes(tally.integrationSecrets(), auth, new ReceiverIngest(tally.ingest()),
                         config.maxBodyBytes()),
                 new OtlpRoutes(auth, tally.ingest(), config.maxBodyBytes()),
+                new TwilioRoutes(tally.integrationSecrets(), new ReceiverIngest(tally.ingest()), tally.clock(),
+                        config.maxBodyBytes(), config.publicUrl()),
                 new KeyRoutes(tally.keys(), auth),
                 new PriceRoutes(tally.prices(), auth),
                 new SpendRoutes(tally.reports(), auth, tally.clock()),
