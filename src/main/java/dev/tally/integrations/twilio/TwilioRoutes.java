@@ -30,6 +30,11 @@ import java.util.Optional;
  */
 public final class TwilioRoutes implements Routes {
     private static final String FORM = "application/x-www-form-urlencoded";
+    /**
+     * The body is read before the signature can be checked, so its limit is far below the ingest's:
+     * a callback is a few kilobytes, an incoming message's text at most 1,600 characters.
+     */
+    private static final long MAX_CALLBACK_BYTES = 1024 * 1024;
 
     /** Makes one callback's event from its parameters, the route's {@code agent_id} and when it arrived. */
     private interface Mapping {
@@ -49,7 +54,7 @@ public final class TwilioRoutes implements Routes {
         this.secrets = secrets;
         this.ingest = ingest;
         this.clock = clock;
-        this.maxBodyBytes = maxBodyBytes;
+        this.maxBodyBytes = Math.min(maxBodyBytes, MAX_CALLBACK_BYTES);
         this.publicBase = TwilioRequestUrl.publicBase(publicUrl);
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
@@ -74,19 +79,23 @@ public final class TwilioRoutes implements Routes {
         String agentId = context.queryParam("agent_id");
         TwilioCallback callback = mapping.map(form, agentId == null || agentId.isEmpty() ? null : agentId,
                 clock.instant());
+        context.json(answer(tenantId, callback));
+    }
+
+    /** Stores the callback's event unless its status is ignored; the answer says which, and what ingest did. */
+    private Map<String, Object> answer(String tenantId, TwilioCallback callback) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", callback.id());
         answer.put("status", callback.status());
         if (callback.isIgnored()) {
             answer.put("ignored", true);
-            context.json(answer);
-            return;
+            return answer;
         }
         IngestResult result = ingest.store(tenantId, List.of(callback.event()));
         if (result.rejected() > 0) {
             if (result.results().stream().anyMatch(item -> "type".equals(item.field()))) {
                 throw ApiError.conflict(callback.event().sourceOf("id", "body"), "is the id of a stored event of"
-                        + " another type; a message and a call cannot share an id");
+                        + " another type, sent some other way; that event is kept");
             }
             throw new ApiError(503, "store_unavailable", "body", "the store could not write the callback's event;"
                     + " Twilio may send it again");
@@ -95,7 +104,7 @@ public final class TwilioRoutes implements Routes {
         answer.put("accepted", result.accepted());
         answer.put("duplicates", result.duplicates());
         answer.put("results", result.results());
-        context.json(answer);
+        return answer;
     }
 
     private void authenticate(Context context, String tenantId, TwilioForm form) {

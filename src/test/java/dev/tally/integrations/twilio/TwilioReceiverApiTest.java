@@ -378,6 +378,28 @@ class TwilioReceiverApiTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aSidStoredAsAnotherTypeOfEventIsAConflictNamingIt() {
+        String sid = "SM99999999999999999999999999999999";
+        server.ingest(server.createKey("acme", "events:write"), "[{\"id\": \"" + sid + "\", \"type\": \"chat\","
+                + " \"time\": \"2026-03-15T10:00:00Z\", \"member_id\": \"m1\"}]");
+
+        HttpResponse<String> response = signed(SMS, fixture("message-sent.form").replace(MESSAGE_SID, sid));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
+        assertThat(TestServer.json(response).path("field").asText()).isEqualTo("MessageSid");
+        assertThat(stored(sid).string("type")).isEqualTo("chat");
+    }
+
+    @Test
+    void aBodyFarLargerThanAnyCallbackIsRefusedBeforeItIsRead() {
+        String huge = fixture("message-sent.form") + "&Body=" + "x".repeat(2 * 1024 * 1024);
+
+        HttpResponse<String> response = post(SMS, huge, "Content-Type", FORM, "X-Twilio-Signature", "x");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
+    }
+
     private static void assertRefused(HttpResponse<String> response, String parameter) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         JsonNode error = TestServer.json(response);
