@@ -20,11 +20,14 @@ import java.nio.file.Path;
  * @param maxInflightBytes request bodies all requests together may hold at once; beyond it a new body gets
  *     503 with {@code Retry-After} before it is read; 0 means a sixteenth of the heap, at least one largest body
  * @param rollupReads false reads DuckDB's reports from the raw rows only (the build's test of both ways)
+ * @param publicUrl the scheme, host and path prefix callers reach this server at behind a proxy
+ *     ({@code https://tally.example.com}); null means each request's own scheme and Host. Twilio signs
+ *     the URL it called, so its receiver checks signatures over this URL
  */
 public record ServerConfig(String host, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
                            int maxConcurrentCalls, String fallbackInstructions, long maxCallSeconds,
                            String redisUrl, ClickHouseConfig clickHouse, String duckDbMemoryLimit,
-                           long maxInflightBytes, boolean rollupReads) {
+                           long maxInflightBytes, boolean rollupReads, String publicUrl) {
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 100;
@@ -34,37 +37,37 @@ public record ServerConfig(String host, int port, Path dataDirectory, String adm
     /** An in-memory server on a free loopback port, for tests. */
     public static ServerConfig forTests(String adminToken) {
         return new ServerConfig("127.0.0.1", 0, null, adminToken, DEFAULT_MAX_BODY_BYTES,
-                DEFAULT_MAX_CONCURRENT_CALLS, null, DEFAULT_MAX_CALL_SECONDS, null, null, DEFAULT_DUCKDB_MEMORY_LIMIT, 0, true);
+                DEFAULT_MAX_CONCURRENT_CALLS, null, DEFAULT_MAX_CALL_SECONDS, null, null, DEFAULT_DUCKDB_MEMORY_LIMIT, 0, true, null);
     }
 
     public ServerConfig withDataDirectory(Path directory) {
         return new ServerConfig(host, port, directory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
     }
 
     public ServerConfig withMaxBodyBytes(long bytes) {
         return new ServerConfig(host, port, dataDirectory, adminToken, bytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
     }
 
     public ServerConfig withMaxConcurrentCalls(int limit) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, limit,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
     }
 
     public ServerConfig withFallbackInstructions(String instructions) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                instructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads);
+                instructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
     }
 
     public ServerConfig withMaxCallSeconds(long seconds) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, seconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads);
+                fallbackInstructions, seconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
     }
 
     public ServerConfig withMaxInflightBytes(long bytes) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, bytes, rollupReads);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, bytes, rollupReads, publicUrl);
     }
 
     /** The cap in force: as configured, or a sixteenth of the heap; never below one largest body. */
@@ -75,7 +78,7 @@ public record ServerConfig(String host, int port, Path dataDirectory, String adm
 
     public ServerConfig withRedisUrl(String url) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, url, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads);
+                fallbackInstructions, maxCallSeconds, url, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
     }
 
     /**
@@ -84,11 +87,17 @@ public record ServerConfig(String host, int port, Path dataDirectory, String adm
      */
     public ServerConfig withoutRollupReads() {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, false);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, false, publicUrl);
     }
 
     public ServerConfig withClickHouse(ClickHouseConfig store) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, store, duckDbMemoryLimit, maxInflightBytes, rollupReads);
+                fallbackInstructions, maxCallSeconds, redisUrl, store, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
+    }
+
+    public ServerConfig withPublicUrl(String url) {
+        return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads,
+                url);
     }
 }

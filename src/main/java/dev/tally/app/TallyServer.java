@@ -19,6 +19,7 @@ import dev.tally.integrations.IntegrationSecretRoutes;
 import dev.tally.integrations.ReceiverIngest;
 import dev.tally.integrations.otlp.OtlpRoutes;
 import dev.tally.integrations.retell.RetellRoutes;
+import dev.tally.integrations.twilio.TwilioRoutes;
 import dev.tally.integrations.vapi.VapiRoutes;
 import dev.tally.live.LiveRoutes;
 import dev.tally.live.LiveService;
@@ -83,6 +84,8 @@ public final class TallyServer implements AutoCloseable {
                 new RetellRoutes(tally.integrationSecrets(), new ReceiverIngest(tally.ingest()), tally.clock(),
                         config.maxBodyBytes()),
                 new OtlpRoutes(auth, tally.ingest(), config.maxBodyBytes()),
+                new TwilioRoutes(tally.integrationSecrets(), new ReceiverIngest(tally.ingest()), tally.clock(),
+                        config.maxBodyBytes(), config.publicUrl()),
                 new KeyRoutes(tally.keys(), auth),
                 new BudgetRoutes(tally.budgets(), auth),
                 new PriceRoutes(tally.prices(), auth),

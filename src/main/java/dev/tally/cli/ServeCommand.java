@@ -3,6 +3,7 @@ package dev.tally.cli;
 import dev.tally.app.ServerConfig;
 import dev.tally.app.TallyServer;
 import dev.tally.demo.DemoData;
+import dev.tally.integrations.twilio.TwilioRequestUrl;
 import dev.tally.store.clickhouse.ClickHouseConfig;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import java.net.URI;
@@ -100,6 +101,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + " (env TALLY_DUCKDB_MEMORY_LIMIT, default ${DEFAULT-VALUE}).")
     String duckDbMemoryLimit;
 
+    @Option(names = "--public-url", defaultValue = "${env:TALLY_PUBLIC_URL}",
+            description = "The URL callers reach this server at behind a proxy, e.g. https://tally.example.com"
+                    + " (env TALLY_PUBLIC_URL); Twilio's signatures are checked over it. Default: each request's"
+                    + " own scheme and Host.")
+    String publicUrl;
+
     @Option(names = "--demo", defaultValue = "${env:TALLY_DEMO:-false}",
             description = "Load the demo tenants, keys and 90 days of usage (once) and print what to try.")
     boolean demo;
@@ -112,7 +119,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config = new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes,
                 maxConcurrentCalls, blankToNull(fallbackInstructions), maxCallSeconds, blankToNull(redisUrl),
-                clickHouse(), duckDbMemoryLimit, maxInflightBytes, true);
+                clickHouse(), duckDbMemoryLimit, maxInflightBytes, true, publicUrl());
         TallyServer server = TallyServer.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -150,6 +157,15 @@ public final class ServeCommand implements Callable<Integer> {
                         clickHouseReplicated);
             default:
                 throw new ParameterException(spec.commandLine(), "--store must be duckdb or clickhouse, not " + store);
+        }
+    }
+
+    /** The public URL as the Twilio receiver uses it, or null when none is set. */
+    private String publicUrl() {
+        try {
+            return TwilioRequestUrl.publicBase(blankToNull(publicUrl));
+        } catch (IllegalArgumentException wrong) {
+            throw new ParameterException(spec.commandLine(), "--public-url " + wrong.getMessage());
         }
     }
 

@@ -285,6 +285,102 @@ class FuzzCorpusApiTest {
         }
     }
 
+    /**
+     * Hostile values in each parameter the Twilio receivers read, on an otherwise valid callback signed
+     * with the tenant's token (the fixtures of {@code TwilioReceiverApiTest}), hostile {@code agent_id}
+     * queries, and whole bodies that are no form or no callback: no 5xx, a refused hostile parameter is
+     * a 400 naming it (or the body), and a refused callback stores nothing.
+     */
+    @Test
+    void hostileTwilioCallbacksAreRefusedNamingTheirParameterOrStored() throws Exception {
+        String token = "twilio-fuzz-token";
+        Map<String, List<String>> read = new LinkedHashMap<>();
+        read.put("message-delivered-priced.form", List.of("MessageSid", "MessageStatus", "Direction", "From", "To",
+                "NumSegments", "Price", "PriceUnit", "ErrorCode", "Body"));
+        read.put("call-completed-priced.form", List.of("CallSid", "CallStatus", "CallDuration", "Timestamp", "Direction",
+                "From", "To", "Price", "PriceUnit", "ParentCallSid"));
+        List<String> values = new ArrayList<>(PARAMETER_VALUES);
+        values.addAll(List.of("-1e400", "%2B1", "-0.0079", "-999999999999.999999999999", "%E2%82%AC", "%", "%G0",
+                "a%3Db", "%26", "Sun%2C+15+Mar+2026+25%3A00%3A00+%2B0000", "Sun%2C+15+Mar+1998+10%3A00%3A00+%2B0000"));
+        try (TestServer server = TestServer.start(java.time.Clock.fixed(java.time.Instant.parse("2026-03-15T12:00:00Z"),
+                java.time.ZoneOffset.UTC))) {
+            server.createTenant("acme", "Acme");
+            assertThat(server.send("PUT", "/admin/tenants/acme/integrations/twilio", "{\"secret\": \"" + token + "\"}",
+                    "X-Admin-Token", TestServer.ADMIN_TOKEN).statusCode()).isEqualTo(200);
+            List<String> failures = new ArrayList<>();
+            int sequence = 0;
+            int refused = 0;
+            int answered = 0;
+            for (Map.Entry<String, List<String>> fixture : read.entrySet()) {
+                String route = fixture.getKey().startsWith("message") ? "/v1/integrations/twilio/acme/sms"
+                        : "/v1/integrations/twilio/acme/voice";
+                String sidName = fixture.getKey().startsWith("message") ? "MessageSid" : "CallSid";
+                String valid = dev.tally.integrations.twilio.TwilioSigner.fixture(fixture.getKey());
+                List<String[]> cases = new ArrayList<>();
+                for (String parameter : fixture.getValue()) {
+                    for (String value : values) {
+                        String body = withParameter(withParameter(valid, sidName, "fz" + sequence++), parameter, value);
+                        cases.add(new String[] {route, body, parameter, parameter + "=" + abbreviated(value)});
+                    }
+                }
+                // in a URI only well-formed escapes can be sent at all
+                for (String value : PARAMETER_VALUES) {
+                    cases.add(new String[] {route + "?agent_id=" + value, withParameter(valid, sidName, "fz" + sequence++),
+                            "agent_id", "agent_id=" + abbreviated(value)});
+                }
+                for (byte[] body : BODIES) {
+                    cases.add(new String[] {route, new String(body, StandardCharsets.UTF_8), null,
+                            "body " + abbreviated(new String(body, StandardCharsets.UTF_8))});
+                }
+                for (String[] fuzz : cases) {
+                    String signature;
+                    try {
+                        signature = dev.tally.integrations.twilio.TwilioSigner.sign(token, server.url(fuzz[0]), fuzz[1]);
+                    } catch (dev.tally.error.Rejection notAForm) {
+                        signature = "not-signable";
+                    }
+                    Map<String, String> before = stored(server);
+                    HttpResponse<String> response = server.post(fuzz[0], fuzz[1], "Content-Type",
+                            "application/x-www-form-urlencoded", "X-Twilio-Signature", signature);
+                    String what = fuzz[3] + ": " + response.statusCode() + " " + abbreviated(response.body());
+                    if (response.statusCode() == 200) {
+                        answered++;
+                        continue;
+                    }
+                    refused++;
+                    String named = MAPPER.readTree(response.body()).path("field").asText();
+                    boolean namesIt = fuzz[2] == null ? !named.isBlank() : named.equals(fuzz[2]) || named.equals("body");
+                    if (response.statusCode() != 400 || !namesIt) {
+                        failures.add(what);
+                    }
+                    if (!stored(server).equals(before)) {
+                        failures.add("stored although refused: " + what);
+                    }
+                }
+            }
+            for (String contentType : List.of("application/json", "text/plain", "multipart/form-data; boundary=x")) {
+                HttpResponse<String> response = server.post("/v1/integrations/twilio/acme/sms", "MessageSid=SM1",
+                        "Content-Type", contentType, "X-Twilio-Signature", "x");
+                if (response.statusCode() != 415 || !explains(response.body())) {
+                    failures.add(contentType + ": " + response.statusCode() + " " + abbreviated(response.body()));
+                }
+            }
+            System.out.printf("twilio callbacks: %d refused, %d answered 200%n", refused, answered);
+            assertThat(failures).as("answers that are not a 200 or a 400 naming the Twilio parameter").isEmpty();
+            assertThat(refused).as("hostile values are refused").isGreaterThan(100);
+            assertThat(answered).as("values a callback may carry (an unknown direction, a long body) are stored")
+                    .isGreaterThan(100);
+        }
+    }
+
+    /** The form body with the parameter set to the (already encoded) value, replacing the fixture's or added. */
+    private static String withParameter(String form, String name, String value) {
+        List<String> pairs = new ArrayList<>(List.of(form.split("&")));
+        boolean present = pairs.stream().anyMatch(pair -> pair.startsWith(name + "="));
+        pairs.replaceAll(pair -> pair.startsWith(name + "=") ? name + "=" + value : pair);
+        return present ? String.join("&", pairs) : form + "&" + name + "=" + value;
+    }
+
     private static int operations(JsonNode document) {
         int count = 0;
         for (JsonNode path : document.path("paths")) {
