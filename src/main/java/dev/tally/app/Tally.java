@@ -35,6 +35,9 @@ public final class Tally implements AutoCloseable {
     private final String storeLocation;
     private final Runnable closeStore;
 
+    /** Every budget is measured again this often, besides a tenant's right after its writes. */
+    private static final java.time.Duration BUDGET_SWEEP = java.time.Duration.ofSeconds(5);
+
     private Tally(EventStore events, ReportStore reports, MetadataStore metadata, String storeLocation,
                   Runnable closeStore, Clock clock) {
         this.clock = clock;
@@ -49,7 +52,7 @@ public final class Tally implements AutoCloseable {
         this.writer = new BatchWriter(events);
         this.ingest = new IngestService(tenants, prices::price, writer, clock);
         this.integrationSecrets = new IntegrationSecrets(metadata, tenants, clock);
-        this.budgets = new BudgetService(metadata, reports, clock::millis);
+        this.budgets = new BudgetService(metadata, reports, clock::millis, BUDGET_SWEEP);
     }
 
     /** Opens the configured store: ClickHouse when configured, else the DuckDB file (in memory without a directory). */
@@ -128,6 +131,7 @@ public final class Tally implements AutoCloseable {
 
     @Override
     public void close() {
+        budgets.monitor().close();
         writer.close();
         events.close();
         closeStore.run();

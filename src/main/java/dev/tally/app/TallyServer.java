@@ -74,6 +74,8 @@ public final class TallyServer implements AutoCloseable {
     public static TallyServer start(ServerConfig config, Tally tally) {
         String adminToken = AdminToken.resolve(config.adminToken(), config.dataDirectory());
         RequestAuth auth = new RequestAuth(tally.keys(), adminToken);
+        tally.writer().afterWrites(tally.budgets().monitor()::written);
+        tally.budgets().monitor().start();
         List<Routes> routes = List.of(
                 new HealthRoutes(tally.events().name(), tally::storeAnswers),
                 new IngestRoutes(tally.ingest(), auth, config.maxBodyBytes()),

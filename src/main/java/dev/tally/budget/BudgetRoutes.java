@@ -97,7 +97,7 @@ public final class BudgetRoutes implements Routes {
 
     private void remove(Context context) {
         Budget stored = visible(context, caller(context));
-        if (!budgets.delete(stored.id())) {
+        if (!budgets.delete(stored)) {
             throw ApiError.notFound("id", "no budget has this id");
         }
         context.status(204);

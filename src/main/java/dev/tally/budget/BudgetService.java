@@ -7,10 +7,12 @@ import dev.tally.store.ReportStore;
 import dev.tally.tenant.Budget;
 import dev.tally.tenant.BudgetPeriod;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /** Budgets kept in the metadata store, and where each stands in its current period. */
@@ -20,11 +22,19 @@ public final class BudgetService {
     private final MetadataStore metadata;
     private final BudgetSpend spend;
     private final LongSupplier clock;
+    private final BudgetMonitor monitor;
 
-    public BudgetService(MetadataStore metadata, ReportStore reports, LongSupplier clock) {
+    /** @param sweep how often every budget is measured again, besides those of tenants just written */
+    public BudgetService(MetadataStore metadata, ReportStore reports, LongSupplier clock, Duration sweep) {
         this.metadata = metadata;
         this.spend = new BudgetSpend(reports);
         this.clock = clock;
+        this.monitor = new BudgetMonitor(metadata, spend, clock, sweep);
+    }
+
+    /** Where every budget stands, kept in memory for admission and metrics. */
+    public BudgetMonitor monitor() {
+        return monitor;
     }
 
     Budget create(String tenantId, JsonBody body) {
@@ -36,12 +46,14 @@ public final class BudgetService {
         Budget budget = BudgetFields.create(body, "bud_" + HexFormat.of().formatHex(random), tenantId,
                 clock.getAsLong());
         metadata.putBudget(budget);
+        monitor.written(Set.of(tenantId));
         return budget;
     }
 
     Budget change(Budget stored, JsonBody body) {
         Budget changed = BudgetFields.change(stored, body, clock.getAsLong());
         metadata.putBudget(changed);
+        monitor.written(Set.of(changed.tenantId()));
         return changed;
     }
 
@@ -54,8 +66,10 @@ public final class BudgetService {
         return metadata.budgets(tenantId);
     }
 
-    boolean delete(String id) {
-        return metadata.deleteBudget(id);
+    boolean delete(Budget budget) {
+        boolean deleted = metadata.deleteBudget(budget.id());
+        monitor.written(Set.of(budget.tenantId()));
+        return deleted;
     }
 
     /** Where the budget stands now, in its current period. */

@@ -3,11 +3,15 @@ package dev.tally.store;
 import dev.tally.event.Event;
 import dev.tally.ingest.WriteOutcome;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +37,7 @@ public final class BatchWriter implements AutoCloseable {
     private final EventStore store;
     private final BlockingQueue<Request> waiting = new LinkedBlockingQueue<>(MAX_WAITING_REQUESTS);
     private final Thread thread;
+    private final List<Consumer<Set<String>>> afterWrites = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
     private record Request(List<Event> events, CompletableFuture<List<WriteOutcome>> done) {
@@ -42,6 +47,14 @@ public final class BatchWriter implements AutoCloseable {
         this.store = store;
         this.thread = new Thread(this::run, "tally-writer");
         this.thread.start();
+    }
+
+    /**
+     * Hears the tenants of every group once it is written (acknowledged or not: a part may be
+     * stored), on the writer's thread: it must return at once (budgets note what to look at again).
+     */
+    public void afterWrites(Consumer<Set<String>> tenantsWritten) {
+        afterWrites.add(tenantsWritten);
     }
 
     /** Queues a batch; the future completes once it is durable, or fails with {@link StoreFailure}. */
@@ -123,6 +136,29 @@ public final class BatchWriter implements AutoCloseable {
         for (Request request : group) {
             all.addAll(request.events);
         }
+        try {
+            storeGroup(group, all);
+        } finally {
+            tellAfterWrites(all);
+        }
+    }
+
+    private void tellAfterWrites(List<Event> events) {
+        if (afterWrites.isEmpty()) {
+            return;
+        }
+        Set<String> tenants = new HashSet<>();
+        events.forEach(event -> tenants.add(event.tenantId));
+        for (Consumer<Set<String>> listener : afterWrites) {
+            try {
+                listener.accept(tenants);
+            } catch (RuntimeException failure) {
+                LOG.warn("a listener of written tenants failed", failure);
+            }
+        }
+    }
+
+    private void storeGroup(List<Request> group, List<Event> all) {
         try {
             complete(group, store.write(all));
             return;

@@ -232,6 +232,40 @@ class BudgetApiTest {
         }
     }
 
+    @Test
+    void theMonitorKnowsWithinSecondsWhichCallsAnExhaustedBudgetRefuses() throws InterruptedException {
+        server.createTenant("umbrella", "Umbrella");
+        String writer = server.createKey("umbrella", "events:write");
+        BudgetMonitor monitor = server.tally().budgets().monitor();
+        server.ingest(writer, """
+                {"id": "u1", "type": "fee", "time": "2026-03-30T10:00:00Z", "kind": "other", "cost_usd": 2.5,
+                 "agent_id": "agent-a"}""");
+        String blocking = created(admin("POST", "/admin/budgets", """
+                {"tenant_id": "umbrella", "name": "Agent A stop", "measure": "cost_usd", "period": "month", "limit": 3,
+                 "scope": {"agent_id": "agent-a"}, "action": "block_calls"}""")).path("id").asText();
+        waitUntil(() -> monitor.statuses().stream().anyMatch(status -> status.budget().id().equals(blocking)));
+        assertThat(monitor.refusingBudget("umbrella", "agent-a")).as("2.50 of 3 spent").isEmpty();
+
+        server.ingest(writer, """
+                {"id": "u2", "type": "fee", "time": "2026-03-31T23:00:00Z", "kind": "other", "cost_usd": 0.5,
+                 "agent_id": "agent-a"}""");
+        waitUntil(() -> monitor.refusingBudget("umbrella", "agent-a").isPresent());
+        assertThat(monitor.refusingBudget("umbrella", "agent-a")).contains(blocking);
+        assertThat(monitor.refusingBudget("umbrella", "agent-b")).as("another agent's calls").isEmpty();
+        assertThat(monitor.refusingBudget("acme", "agent-a")).as("another tenant's calls").isEmpty();
+
+        admin("DELETE", "/admin/budgets/" + blocking, null);
+        waitUntil(() -> monitor.refusingBudget("umbrella", "agent-a").isEmpty());
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("not within 10 s").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
     private static void assertField(HttpResponse<String> response, int status, String field) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(TestServer.json(response).path("field").asText()).as(response.body()).isEqualTo(field);
