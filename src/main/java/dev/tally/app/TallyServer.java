@@ -25,6 +25,7 @@ import dev.tally.live.LiveRoutes;
 import dev.tally.live.LiveService;
 import dev.tally.prices.PriceRoutes;
 import dev.tally.report.callcost.CallCostRoutes;
+import dev.tally.report.export.ExportRoutes;
 import dev.tally.report.spend.SpendRoutes;
 import dev.tally.report.stats.StatsRoutes;
 import dev.tally.report.tokens.TokenRoutes;
@@ -93,6 +94,7 @@ public final class TallyServer implements AutoCloseable {
                 new PriceRoutes(tally.prices(), auth),
                 new SpendRoutes(tally.reports(), auth, tally.clock()),
                 new CallCostRoutes(tally.reports(), auth, tally.clock()),
+                new ExportRoutes(tally.reports(), auth, tally.clock()),
                 new TokenRoutes(tally.reports(), tally.tenants(), auth, tally.clock()),
                 new StatsRoutes(tally.reports(), tally.tenants(), auth, tally.clock()),
                 new UsageRoutes(tally.reports(), auth, tally.clock()),

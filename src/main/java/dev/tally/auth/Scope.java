@@ -9,6 +9,8 @@ public enum Scope {
     MEMBERS_READ("members:read"),
     /** A tenant's own budgets: create, change and delete them. */
     BUDGETS_WRITE("budgets:write"),
+    /** A tenant's raw events, exported whole. */
+    EXPORT_READ("export:read"),
     /** Platform-wide reading across tenants; only a key without a tenant may hold it. */
     SUPER_ADMIN("super-admin");
 

@@ -3,12 +3,16 @@ package dev.tally.store;
 import dev.tally.store.callcost.CallCostDetail;
 import dev.tally.store.callcost.CallCostQuery;
 import dev.tally.store.callcost.CallCostSummary;
+import dev.tally.store.export.EventExport;
+import dev.tally.store.export.ExportFormat;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlDialect;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 
@@ -55,4 +59,10 @@ public interface ReportStore {
 
     /** The cost of the calls started in a range: by day and agent, the first calls in order, the mismatches. */
     CallCostSummary callCosts(CallCostQuery query);
+
+    /** Whether {@link #exportEvents} can write this format here. */
+    boolean exports(ExportFormat format);
+
+    /** Writes the export's rows to {@code out} as they are read: never the whole range in memory. */
+    void exportEvents(EventExport export, OutputStream out) throws IOException;
 }

@@ -73,6 +73,16 @@ class BatchWriterIdleTest {
         }
 
         @Override
+        public boolean exports(dev.tally.store.export.ExportFormat format) {
+            return false;
+        }
+
+        @Override
+        public void exportEvents(dev.tally.store.export.EventExport export, java.io.OutputStream out) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public String name() {
             return "recording";
         }

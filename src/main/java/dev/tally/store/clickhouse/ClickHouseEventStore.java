@@ -17,6 +17,8 @@ import dev.tally.store.callcost.CallCostReads;
 import dev.tally.store.callcost.CallCostSummary;
 import dev.tally.store.clickhouse.ClickHouseCallStates.StoredCall;
 import dev.tally.store.clickhouse.ClickHouseEventIds.StoredId;
+import dev.tally.store.export.EventExport;
+import dev.tally.store.export.ExportFormat;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.sql.EventColumn;
@@ -26,6 +28,7 @@ import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlDialect;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -445,6 +448,16 @@ public final class ClickHouseEventStore implements EventStore {
             public CallCostSummary callCosts(CallCostQuery query) {
                 return store.callCosts(query);
             }
+
+            @Override
+            public boolean exports(ExportFormat format) {
+                return store.exports(format);
+            }
+
+            @Override
+            public void exportEvents(EventExport export, OutputStream out) throws IOException {
+                store.exportEvents(export, out);
+            }
         };
     }
 
@@ -463,6 +476,25 @@ public final class ClickHouseEventStore implements EventStore {
     @Override
     public CallCostSummary callCosts(CallCostQuery query) {
         return callCosts.callCosts(query);
+    }
+
+    /** ClickHouse writes NDJSON and CSV itself; this release of it has no Parquet writer Tally relies on. */
+    @Override
+    public boolean exports(ExportFormat format) {
+        return switch (format) {
+            case NDJSON, CSV -> true;
+            case PARQUET -> false;
+        };
+    }
+
+    @Override
+    public void exportEvents(EventExport export, OutputStream out) throws IOException {
+        String format = switch (export.format()) {
+            case NDJSON -> "JSONEachRow";
+            case CSV -> "CSVWithNames";
+            case PARQUET -> throw new IllegalArgumentException("ClickHouse does not export Parquet here");
+        };
+        http.copyTo(ClickHouseLiterals.bind(export.select(this::rows)) + "\nFORMAT " + format, out);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.tally.store.sql.Row;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,6 +43,8 @@ final class ClickHouseHttp {
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseHttp.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
+    /** An export of a long range is written whole by the server before its first byte is sent. */
+    private static final Duration EXPORT_TIMEOUT = Duration.ofHours(2);
     /**
      * For the statements that bring a database of an earlier release up to date when it opens: on
      * 100M events one copies or groups every row, which takes minutes, more on a loaded machine.
@@ -211,19 +214,51 @@ final class ClickHouseHttp {
     void queryLongs(String select, LongConsumer each) {
         Map<String, String> parameters = Map.of("query", select + "\nFORMAT RowBinary", "wait_end_of_query", "1");
         onAnEndpoint(endpoint -> {
-            HttpResponse<InputStream> response;
-            try {
-                response = http.send(HttpRequest.newBuilder(url(endpoint, parameters)).timeout(REQUEST_TIMEOUT)
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (IOException failure) {
-                throw new Unreachable(failure);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new ClickHouseException("interrupted", interrupted);
-            }
-            readLongs(endpoint, response, each);
+            readLongs(endpoint, streamed(endpoint, parameters, REQUEST_TIMEOUT), each);
             return null;
         });
+    }
+
+    /**
+     * Runs a SELECT that names its output format and copies the answer to {@code out} as it
+     * arrives. The server holds the answer until the query has ended ({@code wait_end_of_query},
+     * spilling to its disk), so a failure is an HTTP error before any byte, never an error text in
+     * the middle of the rows; 64-bit integers are written as numbers, as DuckDB writes them.
+     */
+    void copyTo(String selectWithFormat, OutputStream out) throws IOException {
+        Map<String, String> parameters = Map.of("query", selectWithFormat, "wait_end_of_query", "1",
+                "output_format_json_quote_64bit_integers", "0");
+        IOException[] written = new IOException[1];
+        onAnEndpoint(endpoint -> {
+            HttpResponse<InputStream> response = streamed(endpoint, parameters, EXPORT_TIMEOUT);
+            try (InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new ClickHouseException("HTTP " + response.statusCode() + " from " + endpoint.getHost() + ":"
+                            + endpoint.getPort() + ": " + new String(body.readAllBytes(), StandardCharsets.UTF_8).strip());
+                }
+                body.transferTo(out);
+            } catch (IOException failure) {
+                // bytes may be out already: no other endpoint may start the answer again
+                written[0] = failure;
+            }
+            return null;
+        });
+        if (written[0] != null) {
+            throw written[0];
+        }
+    }
+
+    /** Sends a query whose answer is read as it arrives; an endpoint that cannot be reached is {@link Unreachable}. */
+    private HttpResponse<InputStream> streamed(URI endpoint, Map<String, String> parameters, Duration timeout) {
+        try {
+            return http.send(HttpRequest.newBuilder(url(endpoint, parameters)).timeout(timeout)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException failure) {
+            throw new Unreachable(failure);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseException("interrupted", interrupted);
+        }
     }
 
     private static void readLongs(URI endpoint, HttpResponse<InputStream> response, LongConsumer each) {

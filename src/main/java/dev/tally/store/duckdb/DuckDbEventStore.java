@@ -474,6 +474,17 @@ public final class DuckDbEventStore implements EventStore {
         return reports.callCosts(query);
     }
 
+    @Override
+    public boolean exports(dev.tally.store.export.ExportFormat format) {
+        return reports.exports(format);
+    }
+
+    @Override
+    public void exportEvents(dev.tally.store.export.EventExport export, java.io.OutputStream out)
+            throws java.io.IOException {
+        reports.exportEvents(export, out);
+    }
+
     /** The same data read without the rollups: every report derived from the raw rows, for comparing the two. */
     public ReportStore withoutRollups() {
         return new DuckDbReports(database, dialect, false);

@@ -1,5 +1,6 @@
 package dev.tally.store.duckdb;
 
+import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.ReportStore;
 import dev.tally.store.callcost.CallCostDeltas;
 import dev.tally.store.callcost.CallCostDetail;
@@ -7,15 +8,20 @@ import dev.tally.store.callcost.CallCostQuery;
 import dev.tally.store.callcost.CallCostReads;
 import dev.tally.store.callcost.CallCostSummary;
 import dev.tally.store.callcost.CostComponent;
+import dev.tally.store.export.EventExport;
+import dev.tally.store.export.ExportFormat;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.RollupRelations;
 import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
-import dev.tally.store.sql.SqlDialect;
-import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.sql.SqlBuilder;
+import dev.tally.store.sql.SqlDialect;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -183,6 +189,39 @@ final class DuckDbReports implements ReportStore {
             }
             return CallCostReads.partEvents(events, tenantId, callId, bounds.longValue("first_part"),
                     bounds.longValue("last_part"));
+        }
+    }
+
+    /** DuckDB writes every format itself, Parquet included. */
+    @Override
+    public boolean exports(ExportFormat format) {
+        return true;
+    }
+
+    /**
+     * Has DuckDB write the rows to a file with its own writer ({@code COPY}), which spills what it
+     * cannot hold, then streams the file: the server's memory stays flat whatever the range.
+     */
+    @Override
+    public void exportEvents(EventExport export, OutputStream out) throws IOException {
+        Path file = Files.createTempFile("tally-export-", "." + export.format().wireName());
+        try {
+            String options = switch (export.format()) {
+                case NDJSON -> "FORMAT json";
+                case CSV -> "FORMAT csv, HEADER";
+                case PARQUET -> "FORMAT parquet";
+            };
+            Sql select = export.select(this::rows);
+            // the path is ours (a temporary file), never the caller's: quoted as a literal it cannot break out
+            Sql copy = new Sql("COPY (" + select.text() + ") TO '" + file.toString().replace("'", "''") + "' ("
+                    + options + ")", select.parameters());
+            database.read(connection -> {
+                DuckDbEventStore.update(connection, copy);
+                return null;
+            });
+            Files.copy(file, out);
+        } finally {
+            Files.deleteIfExists(file);
         }
     }
 }
