@@ -2,10 +2,12 @@ package dev.tally;
 
 import dev.tally.app.Version;
 import dev.tally.bench.BenchCommand;
+import dev.tally.cli.BackupCommand;
 import dev.tally.cli.CheckCommand;
 import dev.tally.cli.IntegrationsCommand;
 import dev.tally.cli.KeysCommand;
 import dev.tally.cli.PricesCommand;
+import dev.tally.cli.RestoreCommand;
 import dev.tally.cli.ServeCommand;
 import dev.tally.cli.TenantsCommand;
 import picocli.CommandLine.Command;
@@ -15,7 +17,8 @@ import picocli.CommandLine;
 @Command(name = "tally", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Usage metering and analytics for AI voice agents and LLM applications.",
         subcommands = {ServeCommand.class, TenantsCommand.class, KeysCommand.class, PricesCommand.class,
-                IntegrationsCommand.class, CheckCommand.class, BenchCommand.class,
+                IntegrationsCommand.class, CheckCommand.class, BackupCommand.class, RestoreCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -16,6 +16,7 @@ import dev.tally.http.SecurityHeaders;
 import dev.tally.http.ServletFilters;
 import dev.tally.ingest.api.IngestRoutes;
 import dev.tally.integrations.IntegrationSecretRoutes;
+import dev.tally.lifecycle.BackupRoutes;
 import dev.tally.integrations.ReceiverIngest;
 import dev.tally.integrations.otlp.OtlpRoutes;
 import dev.tally.integrations.retell.RetellRoutes;
@@ -90,6 +91,7 @@ public final class TallyServer implements AutoCloseable {
                 new TwilioRoutes(tally.integrationSecrets(), new ReceiverIngest(tally.ingest()), tally.clock(),
                         config.maxBodyBytes(), config.publicUrl()),
                 new KeyRoutes(tally.keys(), auth),
+                new BackupRoutes(tally.events(), auth),
                 new BudgetRoutes(tally.budgets(), auth),
                 new PriceRoutes(tally.prices(), auth),
                 new SpendRoutes(tally.reports(), auth, tally.clock()),

@@ -41,6 +41,15 @@ public interface EventStore extends ReportStore, AutoCloseable {
     /** The store's name for health output and logs, e.g. {@code duckdb}. */
     String name();
 
+    /**
+     * Writes a consistent copy of everything stored into {@code directory} (which must not hold
+     * one already) while the store goes on serving; false when this store keeps no such copies
+     * of its own (ClickHouse: its own {@code BACKUP} or a replica).
+     */
+    default boolean backup(java.nio.file.Path directory) {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -530,6 +530,17 @@ public final class DuckDbEventStore implements EventStore {
         return "duckdb";
     }
 
+    /**
+     * DuckDB's {@code EXPORT DATABASE}: one read transaction, so the copy is the store as of one
+     * instant however long it takes, while writes go on; Parquet files with the schema beside them,
+     * which {@link DuckDbBackups#restore} loads into a new data directory.
+     */
+    @Override
+    public boolean backup(java.nio.file.Path directory) {
+        DuckDbBackups.export(database, directory);
+        return true;
+    }
+
     /** A clean close empties the journal of written days: the next start has nothing to check. */
     @Override
     public void close() {
