@@ -86,4 +86,9 @@ public final class KeyService {
         byHash.invalidateWhere(key -> key.id().equals(id));
         return revoked;
     }
+
+    /** Drops the tenant's keys from this instance's cache: the tenant was deleted with them. */
+    public void forgetTenant(String tenantId) {
+        byHash.invalidateWhere(key -> tenantId.equals(key.tenantId()));
+    }
 }

@@ -56,4 +56,9 @@ public final class TenantService {
     public List<Tenant> list() {
         return store.tenants();
     }
+
+    /** Drops the tenant from this instance's cache: it was deleted. */
+    public void forget(String id) {
+        cache.invalidateWhere(tenant -> tenant.id().equals(id));
+    }
 }

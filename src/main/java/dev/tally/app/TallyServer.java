@@ -17,6 +17,7 @@ import dev.tally.http.ServletFilters;
 import dev.tally.ingest.api.IngestRoutes;
 import dev.tally.integrations.IntegrationSecretRoutes;
 import dev.tally.lifecycle.BackupRoutes;
+import dev.tally.lifecycle.TenantDeletionRoutes;
 import dev.tally.integrations.ReceiverIngest;
 import dev.tally.integrations.otlp.OtlpRoutes;
 import dev.tally.integrations.retell.RetellRoutes;
@@ -92,6 +93,7 @@ public final class TallyServer implements AutoCloseable {
                         config.maxBodyBytes(), config.publicUrl()),
                 new KeyRoutes(tally.keys(), auth),
                 new BackupRoutes(tally.events(), auth),
+                new TenantDeletionRoutes(tally.events(), tally.tenants(), tally.keys(), tally.integrationSecrets(), auth),
                 new BudgetRoutes(tally.budgets(), auth),
                 new PriceRoutes(tally.prices(), auth),
                 new SpendRoutes(tally.reports(), auth, tally.clock()),

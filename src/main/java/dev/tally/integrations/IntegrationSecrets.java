@@ -86,4 +86,9 @@ public final class IntegrationSecrets {
     private void refresh(String tenantId) {
         byTenant.put(tenantId, store.integrationSecrets(tenantId));
     }
+
+    /** Drops the tenant's secrets from this instance's cache: the tenant was deleted with them. */
+    public void forget(String tenantId) {
+        byTenant.invalidateWhere(secrets -> secrets.stream().anyMatch(secret -> secret.tenantId().equals(tenantId)));
+    }
 }

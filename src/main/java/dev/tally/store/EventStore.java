@@ -50,6 +50,14 @@ public interface EventStore extends ReportStore, AutoCloseable {
         return false;
     }
 
+    /**
+     * Removes everything the store holds of the tenant: its events, calls, rollups and derived
+     * rows, its keys, prices, secrets and budgets, and the tenant itself. Returns the rows removed
+     * per table where the store can count them (-1 where it cannot: ClickHouse removes them in the
+     * background of its mutations, finished when this returns).
+     */
+    java.util.Map<String, Long> deleteTenant(String tenantId);
+
     @Override
     void close();
 }

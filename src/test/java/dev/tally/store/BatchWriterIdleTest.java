@@ -73,6 +73,11 @@ class BatchWriterIdleTest {
         }
 
         @Override
+        public java.util.Map<String, Long> deleteTenant(String tenantId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public boolean exports(dev.tally.store.export.ExportFormat format) {
             return false;
         }

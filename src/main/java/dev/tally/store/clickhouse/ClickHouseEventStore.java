@@ -478,6 +478,11 @@ public final class ClickHouseEventStore implements EventStore {
         return callCosts.callCosts(query);
     }
 
+    @Override
+    public Map<String, Long> deleteTenant(String tenantId) {
+        return ClickHouseTenantDeletion.delete(http, tenantId);
+    }
+
     /** ClickHouse writes NDJSON and CSV itself; this release of it has no Parquet writer Tally relies on. */
     @Override
     public boolean exports(ExportFormat format) {

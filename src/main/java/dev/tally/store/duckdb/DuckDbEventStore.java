@@ -536,6 +536,11 @@ public final class DuckDbEventStore implements EventStore {
      * which {@link DuckDbBackups#restore} loads into a new data directory.
      */
     @Override
+    public java.util.Map<String, Long> deleteTenant(String tenantId) {
+        return DuckDbTenantDeletion.delete(database, tenantId);
+    }
+
+    @Override
     public boolean backup(java.nio.file.Path directory) {
         DuckDbBackups.export(database, directory);
         return true;
