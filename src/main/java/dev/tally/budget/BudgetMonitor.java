@@ -132,6 +132,11 @@ public final class BudgetMonitor implements AutoCloseable {
         return new ArrayList<>(statuses.values());
     }
 
+    /** Every budget as last measured, as Prometheus text. */
+    public String prometheus() {
+        return BudgetPrometheus.render(statuses());
+    }
+
     @Override
     public synchronized void close() {
         if (scheduler != null) {
