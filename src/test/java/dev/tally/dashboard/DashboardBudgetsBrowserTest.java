@@ -63,11 +63,9 @@ class DashboardBudgetsBrowserTest {
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
+        // closed in reverse order, the browser first; a resource that never started is null and skipped
+        try (TestServer startedServer = server; Browser startedBrowser = browser) {
+            assertThat(startedServer).isNotNull();
         }
     }
 
