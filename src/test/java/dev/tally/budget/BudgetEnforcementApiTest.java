@@ -113,6 +113,45 @@ class BudgetEnforcementApiTest {
         assertThat(prometheus()).doesNotContain(budget);
     }
 
+    @Test
+    void metricsShowWhatTheStatusShowsForEveryKindOfScope() throws InterruptedException {
+        String writer = tenant("hooli");
+        server.ingest(writer, """
+                [{"id": "h1", "type": "fee", "time": "2026-03-15T08:00:00Z", "kind": "other", "cost_usd": 1.5,
+                  "agent_id": "agent-a", "member_id": "m1", "attributes": {"team": "red"}},
+                 {"id": "h2", "type": "fee", "time": "2026-03-14T08:00:00Z", "kind": "other", "cost_usd": 0.25},
+                 {"id": "h3", "type": "call", "time": "2026-03-15T09:00:00Z", "status": "completed",
+                  "ended_at": "2026-03-15T09:01:00Z", "cost_usd": 0.5, "agent_id": "agent-b"},
+                 {"id": "h4", "type": "llm", "time": "2026-03-15T10:00:00Z", "provider": "openai", "model": "gpt-4o-mini",
+                  "input_tokens": 10, "output_tokens": 5, "cost_usd": 0.5, "agent_id": "agent-a"}]""");
+        java.util.List<String> ids = java.util.List.of(
+                createBudget(budgetOf("Whole month", "cost_usd", "month", "{}")),
+                createBudget(budgetOf("Today", "cost_usd", "day", "{}")),
+                createBudget(budgetOf("Agent A", "cost_usd", "month", "{\"agent_id\": \"agent-a\"}")),
+                createBudget(budgetOf("Agent B calls", "cost_usd", "month", "{\"agent_id\": \"agent-b\"}")),
+                createBudget(budgetOf("Nobody's agent", "cost_usd", "month", "{\"agent_id\": \"agent-z\"}")),
+                createBudget(budgetOf("Member", "cost_usd", "month", "{\"member_id\": \"m1\"}")),
+                createBudget(budgetOf("Red team", "cost_usd", "month", "{\"attribute\": {\"team\": \"red\"}}")),
+                createBudget(budgetOf("Credits", "credits", "month", "{}")),
+                createBudget(budgetOf("Agent A credits", "credits", "week", "{\"agent_id\": \"agent-a\"}")));
+        JsonNode statuses = TestServer.json(server.getWithKey("/v1/budgets", server.createKey("hooli", "analytics:read")))
+                .path("budgets");
+        assertThat(statuses).hasSize(ids.size());
+        for (JsonNode status : statuses) {
+            String spent = status.path("spent").decimalValue().stripTrailingZeros().toPlainString();
+            waitForMetric("tally_budget_spent{tenant=\"hooli\",budget_id=\"" + status.path("id").asText()
+                    + "\",measure=\"" + status.path("measure").asText() + "\"} " + spent);
+        }
+        assertThat(statuses).extracting(status -> status.path("spent").decimalValue().stripTrailingZeros().toPlainString())
+                .as("gpt-4o-mini's 15 tokens are 0.0015 credits at the default prices")
+                .containsExactlyInAnyOrder("2.75", "2.5", "2", "0.5", "0", "1.5", "1.5", "0.0015", "0.0015");
+    }
+
+    private static String budgetOf(String name, String measure, String period, String scope) {
+        return "{\"tenant_id\": \"hooli\", \"name\": \"" + name + "\", \"measure\": \"" + measure
+                + "\", \"period\": \"" + period + "\", \"limit\": 100, \"scope\": " + scope + "}";
+    }
+
     /** A tenant with instructions, so only budgets can refuse its calls; returns its gateway key. */
     private static String tenant(String id) {
         server.createTenant(id, id);
