@@ -11,8 +11,9 @@ import communications from './pages/communications.js';
 import members from './pages/members.js';
 import stats from './pages/stats.js';
 import live from './pages/live.js';
+import budgets from './pages/budgets.js';
 
-const PAGES = [spend, callCosts, ai, communications, members, stats, live];
+const PAGES = [spend, callCosts, ai, communications, members, stats, budgets, live];
 const RANGE_KEY = 'tally.range';
 const DEFAULT_DAYS = 30;
 

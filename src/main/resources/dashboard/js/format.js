@@ -55,6 +55,10 @@ const dateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
 
 /** "2026-03-01" → "Mar 1" (dates are UTC days, as the reports bucket them). */
 export const day = (isoDate) => dayFormat.format(new Date(`${isoDate}T00:00:00Z`));
+/** An instant on the clock of a time zone: "Mar 1, 00:00" (a budget's period, in the budget's zone). */
+export const zonedDateTime = (iso, timeZone) => new Intl.DateTimeFormat(LOCALE, {
+  month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, hourCycle: 'h23',
+}).format(new Date(iso));
 export const dateTime = (iso) => (iso ? `${dateTimeFormat.format(new Date(iso))} UTC` : '—');
 
 /** "1 transcription", "2 transcriptions", with thousands separators. */

@@ -5,6 +5,7 @@ import dev.tally.access.KeyRoutes;
 import dev.tally.access.RequestAuth;
 import dev.tally.access.TenantRoutes;
 import dev.tally.access.WhoAmIRoutes;
+import dev.tally.budget.BudgetMonitor;
 import dev.tally.budget.BudgetRoutes;
 import dev.tally.dashboard.Dashboard;
 import dev.tally.dashboard.DashboardRoutes;
@@ -77,8 +78,12 @@ public final class TallyServer implements AutoCloseable {
     public static TallyServer start(ServerConfig config, Tally tally) {
         String adminToken = AdminToken.resolve(config.adminToken(), config.dataDirectory());
         RequestAuth auth = new RequestAuth(tally.keys(), adminToken);
-        tally.writer().afterWrites(tally.budgets().monitor()::written);
-        tally.budgets().monitor().start();
+        BudgetMonitor budgetMonitor = tally.budgets().monitor();
+        tally.writer().afterWrites(budgetMonitor::written);
+        budgetMonitor.start();
+        LiveService live = LiveService.open(config.redisUrl(), tally.tenants(), budgetMonitor::refusingBudget,
+                tally.writer(), tally.clock(), config.maxConcurrentCalls(), config.fallbackInstructions(),
+                config.maxCallSeconds());
         List<Routes> routes = List.of(
                 new HealthRoutes(tally.events().name(), tally::storeAnswers),
                 new IngestRoutes(tally.ingest(), auth, config.maxBodyBytes()),
@@ -102,8 +107,8 @@ public final class TallyServer implements AutoCloseable {
                 new TokenRoutes(tally.reports(), tally.tenants(), auth, tally.clock()),
                 new StatsRoutes(tally.reports(), tally.tenants(), auth, tally.clock()),
                 new UsageRoutes(tally.reports(), auth, tally.clock()),
-                new LiveRoutes(LiveService.open(config.redisUrl(), tally.tenants(), tally.writer(),
-                        tally.clock(), config.maxConcurrentCalls(), config.fallbackInstructions(), config.maxCallSeconds()), tally.tenants(), auth),
+                new LiveRoutes(live, tally.tenants(), auth),
+                new MetricsRoutes(auth, List.of(live::prometheus, budgetMonitor::prometheus)),
                 new WhoAmIRoutes(auth),
                 new DashboardRoutes());
         Drain drain = new Drain();

@@ -7,6 +7,7 @@ import dev.tally.tenant.BudgetPeriod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -99,11 +100,16 @@ public final class BudgetMonitor implements AutoCloseable {
             List<Budget> budgets = metadata.budgets(tenantId);
             Set<String> current = new HashSet<>();
             long now = clock.getAsLong();
+            // budgets of one tenant over one range share two queries; the sweep is a few queries a tenant
+            Map<String, RangeSpend> shared = new HashMap<>();
             for (Budget budget : budgets) {
                 current.add(budget.id());
                 BudgetPeriod.Range period = budget.period().at(Instant.ofEpochMilli(now), budget.timezone());
-                BudgetStatus status = new BudgetStatus(budget, period, spend.spent(budget, period.startMs(),
-                        period.endMs()), now);
+                long spent = RangeSpend.answers(budget)
+                        ? shared.computeIfAbsent(budget.tenantId() + "\n" + period.startMs() + "\n" + period.endMs(),
+                                ignored -> spend.byAgent(budget.tenantId(), period.startMs(), period.endMs())).spent(budget)
+                        : spend.spent(budget, period.startMs(), period.endMs());
+                BudgetStatus status = new BudgetStatus(budget, period, spent, now);
                 statuses.put(budget.id(), status);
                 for (Consumer<BudgetStatus> listener : listeners) {
                     listener.accept(status);
@@ -130,6 +136,11 @@ public final class BudgetMonitor implements AutoCloseable {
     /** Every budget as last measured. */
     public List<BudgetStatus> statuses() {
         return new ArrayList<>(statuses.values());
+    }
+
+    /** Every budget as last measured, as Prometheus text. */
+    public String prometheus() {
+        return BudgetPrometheus.render(statuses());
     }
 
     @Override

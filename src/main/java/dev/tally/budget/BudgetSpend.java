@@ -9,6 +9,7 @@ import dev.tally.store.sql.SqlBuilder;
 import dev.tally.store.sql.SqlDialect;
 import dev.tally.tenant.Budget;
 import dev.tally.tenant.BudgetScope;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +34,37 @@ final class BudgetSpend {
             case CREDITS -> sum(session, Rollups.EVENTS, "credits_micros", budget.scope(), budget.tenantId(), fromMs,
                     toMs);
         };
+    }
+
+    /** What the tenant spent over the range per agent: every budget it {@link RangeSpend#answers answers} at once. */
+    RangeSpend byAgent(String tenantId, long fromMs, long toMs) {
+        ReportStore session = store.session(tenantId, fromMs, toMs);
+        Map<String, RangeSpend.Units> byAgent = new HashMap<>();
+        for (Row row : perAgent(session, Rollups.EVENTS, tenantId, fromMs, toMs, "cost_nanos", "credits_micros")) {
+            byAgent.merge(row.string("agent_id"), new RangeSpend.Units(units(row, "cost_nanos"),
+                    units(row, "credits_micros")), RangeSpend.Units::plus);
+        }
+        for (Row row : perAgent(session, Rollups.CALLS_BY_AGENT, tenantId, fromMs, toMs, "cost_nanos")) {
+            byAgent.merge(row.string("agent_id"), new RangeSpend.Units(units(row, "cost_nanos"), 0),
+                    RangeSpend.Units::plus);
+        }
+        return new RangeSpend(byAgent);
+    }
+
+    private static List<Row> perAgent(ReportStore store, RollupTable table, String tenantId, long fromMs, long toMs,
+                                      String... measures) {
+        SqlDialect dialect = store.dialect();
+        SqlBuilder sql = new SqlBuilder().append("SELECT agent_id");
+        for (String measure : measures) {
+            sql.append(", " + dialect.signedInteger("sum(" + measure + ")") + " AS " + measure);
+        }
+        sql.append(" FROM ").append(store.rollup(RollupRead.of(table, tenantId, fromMs, toMs).measures(measures)))
+                .append(" AS budget_rows GROUP BY agent_id");
+        return store.query(sql.build());
+    }
+
+    private static long units(Row row, String column) {
+        return row.get(column) == null ? 0 : row.longValue(column);
     }
 
     private static long sum(ReportStore store, RollupTable table, String measure, BudgetScope scope, String tenantId,

@@ -53,9 +53,9 @@ public final class InProcessLiveState implements LiveState {
             count(tenant, LiveCounter.INSTRUCTIONS_DB_ERRORS, 1);
         }
         AdmitResult result;
-        if (admission.configRejection() != null) {
-            count(tenant, admission.configRejection().counter(), 1);
-            result = new AdmitResult(StateChange.NEW, null, admission.configRejection());
+        if (admission.rejectionBeforeCapacity() != null) {
+            count(tenant, admission.rejectionBeforeCapacity().counter(), 1);
+            result = new AdmitResult(StateChange.NEW, null, admission.rejectionBeforeCapacity());
         } else if (value(PLATFORM, LiveCounter.HELD_SLOTS) >= admission.globalLimit()
                 || admission.tenantLimit() != null && value(tenant, LiveCounter.HELD_SLOTS) >= admission.tenantLimit()) {
             count(tenant, LiveCounter.REJECTED_CALLS_CAPACITY, 1);

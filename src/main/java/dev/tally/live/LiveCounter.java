@@ -3,8 +3,9 @@ package dev.tally.live;
 import java.util.Locale;
 
 /**
- * The numbers live state keeps per tenant and in total. The first eleven are the metrics object's
- * integer fields, in its order; the last four are bookkeeping the metrics are computed from.
+ * The numbers live state keeps per tenant and in total. The first twelve are the metrics object's
+ * integer fields, in its order (spec 002's eleven, with budget refusals beside the other rejections);
+ * the last four are bookkeeping the metrics are computed from.
  */
 public enum LiveCounter {
     ACTIVE_CALLS("Calls started and not yet ended.", true),
@@ -12,6 +13,7 @@ public enum LiveCounter {
     REJECTED_CALLS_CAPACITY("Calls rejected because the platform or tenant limit was reached.", false),
     REJECTED_CALLS_TENANT_NOT_CONFIGURED("Calls rejected because the tenant has no call settings.", false),
     REJECTED_CALLS_INSTRUCTIONS_MISSING("Calls rejected because neither tenant nor fallback instructions exist.", false),
+    REJECTED_CALLS_BUDGET_EXHAUSTED("Calls rejected because an exhausted block_calls budget covers them.", false),
     INSTRUCTIONS_DB_ERRORS("Instruction lookups that failed.", false),
     FALLBACK_INSTRUCTIONS_USED("Calls admitted with the fallback instructions.", false),
     STARTED_CALLS("Calls started.", false),
@@ -29,7 +31,7 @@ public enum LiveCounter {
     /** The metric fields, in the metrics object's order. */
     public static final LiveCounter[] METRICS = {
         ACTIVE_CALLS, ACCEPTED_CALLS, REJECTED_CALLS_CAPACITY, REJECTED_CALLS_TENANT_NOT_CONFIGURED,
-        REJECTED_CALLS_INSTRUCTIONS_MISSING, INSTRUCTIONS_DB_ERRORS, FALLBACK_INSTRUCTIONS_USED,
+        REJECTED_CALLS_INSTRUCTIONS_MISSING, REJECTED_CALLS_BUDGET_EXHAUSTED, INSTRUCTIONS_DB_ERRORS, FALLBACK_INSTRUCTIONS_USED,
         STARTED_CALLS, ENDED_CALLS, FAILED_CALLS, REFERRED_CALLS};
 
     private final String help;

@@ -5,7 +5,7 @@ import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The metrics object of spec 002: eleven integers and minutes_processed, in that order. */
+/** The metrics object of spec 002 (eleven integers, and budget refusals beside the other rejections) and minutes_processed. */
 public final class LiveMetrics {
     private static final BigDecimal MS_PER_MINUTE = BigDecimal.valueOf(60_000);
 

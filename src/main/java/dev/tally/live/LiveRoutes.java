@@ -69,10 +69,6 @@ public final class LiveRoutes implements Routes {
             auth.admin(context);
             context.json(Map.of("reaped", live.reapNow()));
         });
-        app.get("/metrics", context -> {
-            auth.admin(context);
-            context.contentType(PrometheusText.CONTENT_TYPE).result(live.prometheus());
-        });
     }
 
     private void admit(Context context) {

@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live call control: admits or rejects calls against the platform and tenant limits, hands out
+ * Live call control: admits or rejects calls against the platform and tenant limits and the tenant's
+ * exhausted {@code block_calls} budgets, hands out
  * instructions, follows each call to its end, and writes every admitted call into the event store
  * (in_progress on admission, the final status on end) through the same writer as ingest, so the
  * spend report and the live view count the same calls.
@@ -38,6 +39,7 @@ public final class LiveService implements AutoCloseable {
 
     private final LiveState state;
     private final InstructionSource instructions;
+    private final BudgetRefusals budgets;
     private final TenantService tenants;
     private final BatchWriter writer;
     private final Clock clock;
@@ -46,8 +48,9 @@ public final class LiveService implements AutoCloseable {
     private final long maxCallMs;
     private final ScheduledExecutorService reaper;
 
-    public LiveService(LiveState state, InstructionSource instructions, TenantService tenants, BatchWriter writer,
-                       Clock clock, int globalLimit, String fallbackInstructions, long maxCallSeconds) {
+    public LiveService(LiveState state, InstructionSource instructions, BudgetRefusals budgets, TenantService tenants,
+                       BatchWriter writer, Clock clock, int globalLimit, String fallbackInstructions,
+                       long maxCallSeconds) {
         if (globalLimit < 0) {
             throw new IllegalArgumentException("max concurrent calls must not be negative: " + globalLimit);
         }
@@ -56,6 +59,7 @@ public final class LiveService implements AutoCloseable {
         }
         this.state = state;
         this.instructions = instructions;
+        this.budgets = budgets;
         this.tenants = tenants;
         this.writer = writer;
         this.clock = clock;
@@ -74,13 +78,14 @@ public final class LiveService implements AutoCloseable {
 
     /**
      * The service as a server runs it: in Redis when a URL is given (live state shared by every
-     * instance), else in this process.
+     * instance), else in this process. Budgets are asked in this process either way: every
+     * instance measures every budget itself.
      */
-    public static LiveService open(String redisUrl, TenantService tenants, BatchWriter writer, Clock clock,
-                                   int globalLimit, String fallbackInstructions, long maxCallSeconds) {
+    public static LiveService open(String redisUrl, TenantService tenants, BudgetRefusals budgets, BatchWriter writer,
+                                   Clock clock, int globalLimit, String fallbackInstructions, long maxCallSeconds) {
         long rememberMs = Math.max(MIN_REMEMBER_MS, 2 * TimeUnit.SECONDS.toMillis(maxCallSeconds));
         LiveState state = redisUrl == null ? new InProcessLiveState(rememberMs) : new RedisLiveState(redisUrl, rememberMs);
-        return new LiveService(state, InstructionSource.from(tenants), tenants, writer, clock, globalLimit,
+        return new LiveService(state, InstructionSource.from(tenants), budgets, tenants, writer, clock, globalLimit,
                 fallbackInstructions, maxCallSeconds);
     }
 
@@ -107,6 +112,9 @@ public final class LiveService implements AutoCloseable {
         } else {
             configRejection = RejectReason.INSTRUCTIONS_MISSING;
         }
+        // A tenant that cannot take calls at all is told so first: that is what the operator has to fix.
+        RejectReason rejection = configRejection != null ? configRejection
+                : budgets.refusingBudget(tenantId, command.agentId()).isPresent() ? RejectReason.BUDGET_EXHAUSTED : null;
         CallSession session = new CallSession(tenantId, command.callId(), now, null, command.agentId(),
                 command.direction(), command.phoneNumber(), source);
         Map<String, Object> accepted = new LinkedHashMap<>();
@@ -115,7 +123,7 @@ public final class LiveService implements AutoCloseable {
         accepted.put("instructions", handedOut);
         accepted.put("instructions_source", source);
         Admission admission = new Admission(session, command.eventId(), globalLimit,
-                settings == null ? null : settings.maxConcurrentCalls(), configRejection, dbError,
+                settings == null ? null : settings.maxConcurrentCalls(), rejection, dbError,
                 handedOut != null && source.equals("fallback"), json(accepted));
         AdmitResult result = state.admit(admission);
         return switch (result.change()) {
@@ -262,8 +270,9 @@ public final class LiveService implements AutoCloseable {
         return views;
     }
 
+    /** The live metrics as Prometheus text. */
     public String prometheus() {
-        return PrometheusText.render(state, clock.millis());
+        return LivePrometheus.render(state, clock.millis());
     }
 
     private static Map<String, Object> endAnswer(EndedCall ended) {

@@ -52,7 +52,7 @@ public final class RedisLiveState implements LiveState {
         List<String> result = run(Script.ADMIT, List.of(PREFIX, session.tenantId(), admission.eventId(),
                 session.callId(), Long.toString(session.admittedMs()), Integer.toString(admission.globalLimit()),
                 Integer.toString(admission.tenantLimit() == null ? -1 : admission.tenantLimit()),
-                admission.configRejection() == null ? "" : admission.configRejection().wireName(),
+                admission.rejectionBeforeCapacity() == null ? "" : admission.rejectionBeforeCapacity().wireName(),
                 admission.instructionsDbError() ? "1" : "0", admission.fallbackUsed() ? "1" : "0",
                 admission.acceptedAnswer(), Long.toString(rememberMs), orEmpty(session.agentId()),
                 orEmpty(session.direction()), orEmpty(session.phoneNumber()), session.instructionsSource()));

@@ -25,14 +25,14 @@ final class RedisScripts {
             """;
 
     /**
-     * ARGV: prefix, tenant, event id, call id, now, global limit, tenant limit (-1: none), config
-     * rejection counter ('' for none), db error (0/1), fallback used (0/1), accepted answer, remember ms,
+     * ARGV: prefix, tenant, event id, call id, now, global limit, tenant limit (-1: none), rejection
+     * decided before capacity ('' for none; its counter is rejected_calls_<reason>), db error (0/1), fallback used (0/1), accepted answer, remember ms,
      * agent, direction, phone, instructions source. Returns {change, stored answer}.
      */
     static final String ADMIT = COMMON + """
             local eventId, callId, now = ARGV[3], ARGV[4], ARGV[5]
             local globalLimit, tenantLimit = tonumber(ARGV[6]), tonumber(ARGV[7])
-            local configReject, dbError, fallback = ARGV[8], ARGV[9] == '1', ARGV[10] == '1'
+            local rejectBefore, dbError, fallback = ARGV[8], ARGV[9] == '1', ARGV[10] == '1'
             local eventKey = p .. 'event:' .. tenant .. ':' .. eventId
             local previous = redis.call('GET', eventKey)
             if previous then return {'DUPLICATE', previous} end
@@ -41,9 +41,9 @@ final class RedisScripts {
             redis.call('SADD', p .. 'tenants', tenant)
             if dbError then count('instructions_db_errors', 1) end
             local answer
-            if configReject ~= '' then
-              count('rejected_calls_' .. configReject, 1)
-              answer = 'R:' .. configReject
+            if rejectBefore ~= '' then
+              count('rejected_calls_' .. rejectBefore, 1)
+              answer = 'R:' .. rejectBefore
             else
               local heldTotal = tonumber(redis.call('HGET', p .. 'counters', 'held_slots') or '0')
               local heldTenant = tonumber(redis.call('HGET', p .. 'counters:' .. tenant, 'held_slots') or '0')

@@ -31,7 +31,7 @@ function tokenForm(container, message) {
 
 function rejected(metrics) {
   return metrics.rejected_calls_capacity + metrics.rejected_calls_tenant_not_configured
-    + metrics.rejected_calls_instructions_missing;
+    + metrics.rejected_calls_instructions_missing + metrics.rejected_calls_budget_exhausted;
 }
 
 function draw(container, metrics, updated) {
@@ -50,7 +50,8 @@ function draw(container, metrics, updated) {
         admissions ? `${format.percent(metrics.accepted_calls / admissions)} of admission requests` : 'no admissions yet'),
       card('rejected-calls', 'Rejected', format.integer(totalRejected),
         `${format.integer(metrics.rejected_calls_capacity)} capacity · ${format.integer(metrics.rejected_calls_tenant_not_configured)} not configured · `
-        + `${format.integer(metrics.rejected_calls_instructions_missing)} no instructions`),
+        + `${format.integer(metrics.rejected_calls_instructions_missing)} no instructions · `
+        + `${format.integer(metrics.rejected_calls_budget_exhausted)} budget exhausted`),
       card('minutes-processed', 'Minutes processed', format.minutes(metrics.minutes_processed), 'ended + live calls'),
       card('ended-calls', 'Ended calls', format.integer(metrics.ended_calls),
         `${format.integer(metrics.failed_calls)} failed · ${format.integer(metrics.referred_calls)} referred`)),
@@ -70,10 +71,10 @@ function draw(container, metrics, updated) {
     options: { plugins: { legend: { display: false } }, scales: { x: { ticks: { maxTicksLimit: 6 } }, y: charts.countAxis() } },
   });
   charts.draw(container, 'live-decisions', charts.doughnut(
-    ['Admitted', 'Capacity', 'Not configured', 'No instructions'],
+    ['Admitted', 'Capacity', 'Not configured', 'No instructions', 'Budget exhausted'],
     [metrics.accepted_calls, metrics.rejected_calls_capacity, metrics.rejected_calls_tenant_not_configured,
-      metrics.rejected_calls_instructions_missing],
-    ['#10b981', '#ef4444', '#f59e0b', '#94a3b8']));
+      metrics.rejected_calls_instructions_missing, metrics.rejected_calls_budget_exhausted],
+    ['#10b981', '#ef4444', '#f59e0b', '#94a3b8', '#7c3aed']));
 }
 
 async function refresh(container, stopped) {

@@ -95,8 +95,29 @@ final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, arguments);
     }
 
+    /** The Content-Security-Policy violations the page has reported so far, as "directive blocked-url". */
+    @SuppressWarnings("unchecked")
+    List<String> cspViolations() {
+        return (List<String>) script("const observer = new ReportingObserver(() => {},"
+                + " {types: ['csp-violation'], buffered: true}); observer.observe();"
+                + " const reports = observer.takeRecords(); observer.disconnect();"
+                + " return reports.map((report) => report.body.effectiveDirective + ' ' + report.body.blockedURL);");
+    }
+
     String currentUrl() {
         return driver.getCurrentUrl();
+    }
+
+    /**
+     * The page at phone and laptop size, as {@code <name>-phone.png} and {@code <name>-laptop.png}; the page
+     * is redrawn at each size, as a person resizing the window would see it.
+     */
+    void screenshotsAtBothSizes(Path directory, String name, boolean fullPage) {
+        for (Dimension size : List.of(PHONE, LAPTOP)) {
+            resize(size);
+            script("return new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 150)))");
+            screenshot(directory.resolve(name + "-" + (size == PHONE ? "phone" : "laptop") + ".png"), fullPage);
+        }
     }
 
     /** The whole page, not just the window, as a PNG; long phone pages are the point of looking. */

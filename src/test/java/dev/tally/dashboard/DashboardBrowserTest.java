@@ -16,7 +16,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.openqa.selenium.Dimension;
 
 /**
  * The dashboard in a real headless Chromium against a real server, on a hand-built fixture whose
@@ -392,11 +391,6 @@ class DashboardBrowserTest {
     }
 
     private static void screenshots(String name, boolean fullPage) {
-        for (Dimension size : List.of(Browser.PHONE, Browser.LAPTOP)) {
-            browser.resize(size);
-            browser.script("return new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 150)))");
-            browser.screenshot(SCREENSHOTS.resolve(name + "-" + (size == Browser.PHONE ? "phone" : "laptop") + ".png"),
-                    fullPage);
-        }
+        browser.screenshotsAtBothSizes(SCREENSHOTS, name, fullPage);
     }
 }

@@ -112,22 +112,14 @@ class DashboardSessionBrowserTest {
         }
         freshTab();
         signInOnThePage(shopKey);
-        for (String page : List.of("spend", "ai", "communications", "members", "stats")) {
+        for (String page : List.of("spend", "ai", "communications", "members", "stats", "budgets")) {
             page(page);
         }
-        assertThat(violations()).as("CSP violations on the dashboard").isEmpty();
+        assertThat(browser.cspViolations()).as("CSP violations on the dashboard").isEmpty();
         browser.open(server.url("/docs"));
         browser.find("body");
         sleep(500);
-        assertThat(violations()).as("CSP violations on the API reference").isEmpty();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> violations() {
-        return (List<String>) browser.script("const observer = new ReportingObserver(() => {},"
-                + " {types: ['csp-violation'], buffered: true}); observer.observe();"
-                + " const reports = observer.takeRecords(); observer.disconnect();"
-                + " return reports.map((report) => report.body.effectiveDirective + ' ' + report.body.blockedURL);");
+        assertThat(browser.cspViolations()).as("CSP violations on the API reference").isEmpty();
     }
 
     /** The dashboard with nobody signed in: another test of this class may have left a session. */

@@ -56,7 +56,8 @@ class LiveApiTest {
         List<String> fields = new ArrayList<>();
         live.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactly("active_calls", "accepted_calls", "rejected_calls_capacity",
-                "rejected_calls_tenant_not_configured", "rejected_calls_instructions_missing", "instructions_db_errors",
+                "rejected_calls_tenant_not_configured", "rejected_calls_instructions_missing",
+                "rejected_calls_budget_exhausted", "instructions_db_errors",
                 "fallback_instructions_used", "started_calls", "ended_calls", "failed_calls", "referred_calls",
                 "minutes_processed");
         assertThat(live.path("active_calls").asLong()).isEqualTo(1);

@@ -35,6 +35,8 @@ abstract class LiveCountersContract {
     private LiveService live;
     private LiveService noFallback;
     private LiveService failingLookup;
+    /** Tenant and agent pairs an exhausted budget refuses, as "tenant/agent"; agent "*" for every agent. */
+    private final java.util.Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A fresh, empty state of the implementation under test. */
     abstract LiveState newState();
@@ -59,7 +61,10 @@ abstract class LiveCountersContract {
     }
 
     private LiveService service(InstructionSource source, String fallback) {
-        return new LiveService(state, source, server.tally().tenants(), server.tally().writer(), clock, 3, fallback, 600);
+        BudgetRefusals budgets = (tenantId, agentId) -> refused.contains(tenantId + "/" + agentId)
+                || refused.contains(tenantId + "/*") ? java.util.Optional.of("bud_test") : java.util.Optional.empty();
+        return new LiveService(state, source, budgets, server.tally().tenants(), server.tally().writer(), clock, 3,
+                fallback, 600);
     }
 
     private void patch(String tenant, String body) {
@@ -97,7 +102,7 @@ abstract class LiveCountersContract {
         assertThat(admit(noFallback, "limited", "e7", "l3")).containsEntry("reason", "instructions_missing");
         // 6. the lookup fails: counted, but the platform is full, so no fallback is handed out.
         assertThat(admit(failingLookup, "acme", "e8", "c4")).containsEntry("reason", "capacity");
-        assertThat(metrics(null)).isEqualTo(expected(0, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, "0.00"));
+        assertThat(metrics(null)).isEqualTo(expected(0, 3, 3, 1, 1, 0, 1, 1, 0, 0, 0, 0, "0.00"));
 
         // 7. c1 starts a minute in (twice: counted once) and ends two minutes later (twice: counted once).
         clock.advance(Duration.ofSeconds(60));
@@ -119,7 +124,7 @@ abstract class LiveCountersContract {
         // 10. l1 starts at 240 s; at 300 s it has been live one minute: 120 + 30 + 60 seconds = 3.50 minutes.
         live.start("limited", "l1", "s3");
         clock.advance(Duration.ofSeconds(60));
-        assertThat(metrics(null)).isEqualTo(expected(1, 4, 3, 1, 1, 2, 2, 3, 2, 0, 1, "3.50"));
+        assertThat(metrics(null)).isEqualTo(expected(1, 4, 3, 1, 1, 0, 2, 2, 3, 2, 0, 1, "3.50"));
         // 11. c5 fails before it ever started: 0 seconds.
         live.end("acme", "c5", "x3", CallOutcome.FAILED, null);
         assertThat(callRow("c5")).containsExactly("failed", null, "0");
@@ -129,10 +134,10 @@ abstract class LiveCountersContract {
         assertThat(live.reapNow()).isZero();
         assertThat(callRow("l1")).containsExactly("failed", "max_call_seconds", "460000");
         // 120 + 30 + 0 + 460 = 610 s = 10.1666… minutes
-        assertThat(metrics(null)).isEqualTo(expected(0, 4, 3, 1, 1, 2, 2, 3, 4, 2, 1, "10.17"));
+        assertThat(metrics(null)).isEqualTo(expected(0, 4, 3, 1, 1, 0, 2, 2, 3, 4, 2, 1, "10.17"));
         // acme alone: c1, c2, c5 accepted; c3 and c4 rejected; 120 + 30 + 0 s.
-        assertThat(metrics("acme")).isEqualTo(expected(0, 3, 2, 0, 0, 2, 1, 2, 3, 1, 1, "2.50"));
-        assertThat(metrics("bare")).isEqualTo(expected(0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, "0.00"));
+        assertThat(metrics("acme")).isEqualTo(expected(0, 3, 2, 0, 0, 0, 2, 1, 2, 3, 1, 1, "2.50"));
+        assertThat(metrics("bare")).isEqualTo(expected(0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, "0.00"));
         // a late end of the reaped call gets the reaper's answer and counts nothing
         assertThat(live.end("limited", "l1", "x4", CallOutcome.COMPLETED, null))
                 .containsEntry("status", "failed").containsEntry("end_reason", "max_call_seconds");
@@ -165,7 +170,26 @@ abstract class LiveCountersContract {
         // another tenant cannot end acme's call
         assertThatThrownBy(() -> live.end("limited", "c1", "x1", CallOutcome.FAILED, null))
                 .isInstanceOfSatisfying(Rejection.class, error -> assertThat(error.kind()).isEqualTo(Rejection.Kind.NOT_FOUND));
-        assertThat(metrics(null)).isEqualTo(expected(0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, "0.00"));
+        assertThat(metrics(null)).isEqualTo(expected(0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "0.00"));
+    }
+
+    @Test
+    void anExhaustedBudgetRefusesTheCallsItCoversAndCountsThem() {
+        refused.add("acme/agent-1");
+        assertThat(admit(live, "acme", "e1", "c1")).containsExactly(Map.entry("call_id", "c1"),
+                Map.entry("decision", "rejected"), Map.entry("reason", "budget_exhausted"));
+        assertThat(admit(live, "acme", "e1", "c1")).as("a retry gets the first answer and counts nothing")
+                .containsEntry("reason", "budget_exhausted");
+        assertThat(live.admit("acme", new LiveService.AdmitCommand("e2", "c2", "agent-2", "inbound", null)))
+                .as("another agent's call").containsEntry("decision", "accepted");
+        assertThat(admit(noFallback, "bare", "e3", "b1")).as("an unconfigured tenant is told that first")
+                .containsEntry("reason", "tenant_not_configured");
+        refused.clear();
+        assertThat(admit(live, "acme", "e4", "c3")).as("the budget no longer refuses").containsEntry("decision", "accepted");
+        assertThat(metrics(null)).isEqualTo(expected(0, 2, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, "0.00"));
+        assertThat(metrics("acme")).isEqualTo(expected(0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, "0.00"));
+        assertThat(live.prometheus()).contains("# TYPE tally_rejected_calls_budget_exhausted counter\n"
+                + "tally_rejected_calls_budget_exhausted{tenant=\"acme\"} 1\n");
     }
 
     private Map<String, Object> admit(LiveService service, String tenant, String eventId, String callId) {
@@ -177,10 +201,10 @@ abstract class LiveCountersContract {
     }
 
     private static Map<String, Object> expected(long active, long accepted, long capacity, long notConfigured,
-                                                long instructionsMissing, long dbErrors, long fallback, long started,
+                                                long instructionsMissing, long budgetExhausted, long dbErrors, long fallback, long started,
                                                 long ended, long failed, long referred, String minutes) {
         Map<String, Object> expected = new LinkedHashMap<>();
-        long[] values = {active, accepted, capacity, notConfigured, instructionsMissing, dbErrors, fallback, started,
+        long[] values = {active, accepted, capacity, notConfigured, instructionsMissing, budgetExhausted, dbErrors, fallback, started,
             ended, failed, referred};
         for (int index = 0; index < values.length; index++) {
             expected.put(LiveCounter.METRICS[index].fieldName(), values[index]);
