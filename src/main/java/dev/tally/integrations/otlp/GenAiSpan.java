@@ -86,7 +86,10 @@ final class GenAiSpan {
         if (conversation != null && conversation.length() > MAX_ID) {
             throw Rejection.invalid(attributes.path(CONVERSATION), "must be at most " + MAX_ID + " characters");
         }
+        // a voice agent's conversation is its call, a chat application's its chat: the id is given as both, and
+        // whichever the tenant has (a call's cost, a chat's member) takes the span; the other matches nothing
         event.put("call_id", conversation, attributes.path(CONVERSATION));
+        event.put("chat_id", conversation, attributes.path(CONVERSATION));
         event.put("agent_id", attributes.text(AGENT), attributes.path(AGENT));
         counts(attributes, event);
         exception(span.getStatus()).ifPresent(message -> event.put("exception", message, path + ".status.message"));

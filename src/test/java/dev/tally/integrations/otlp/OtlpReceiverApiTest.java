@@ -164,6 +164,33 @@ class OtlpReceiverApiTest {
     }
 
     @Test
+    void aChatApplicationsConversationIsItsChatAndItsCreditsTheChatOwnersMember() {
+        server.ingest(globexWriter, "{\"id\": \"chat-otlp-1\", \"type\": \"chat\", \"time\": \"2026-03-14T09:00:00Z\","
+                + " \"member_id\": \"m7\"}");
+        long start = 1_773_482_500_000_000_000L;
+        HttpResponse<byte[]> response = otlp.post(export(span("7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d", "0a0b0c0d0e0f1a1b", start,
+                        start + 1_000_000_000L).addAttributes(attribute("gen_ai.provider.name", "otlpprov"))
+                        .addAttributes(attribute("gen_ai.request.model", "otlp-model-a"))
+                        .addAttributes(attribute("gen_ai.conversation.id", "chat-otlp-1"))
+                        .addAttributes(attribute("gen_ai.usage.input_tokens", 500_000))
+                        .addAttributes(attribute("gen_ai.usage.output_tokens", 250_000)).build()),
+                "application/x-protobuf", globexWriter);
+        assertThat(response.statusCode()).as(OtlpClient.text(response)).isEqualTo(200);
+        server.settleWrites();
+
+        String members = server.createKey("globex", "analytics:read");
+        HttpResponse<String> owner = server.getWithKey("/api/v2/w/globex/reports/member-usage/m7"
+                + "?start_date=2026-03-01&end_date=2026-03-31", members);
+        assertThat(owner.statusCode()).as(owner.body()).isEqualTo(200);
+        // 750,000 tokens at a credit multiplier of 1: a credit a thousand tokens
+        assertThat(TestServer.json(owner).path("totalCredits").decimalValue()).as(owner.body())
+                .isEqualByComparingTo("750");
+        HttpResponse<String> other = server.getWithKey("/api/v2/w/globex/reports/member-usage/m8"
+                + "?start_date=2026-03-01&end_date=2026-03-31", members);
+        assertThat(TestServer.json(other).path("totalCredits").asText()).isEqualTo("0");
+    }
+
+    @Test
     void aReExportIsADuplicateAndCountsNothingTwice() {
         JsonNode before = otlp.stats(acmeReader, "acme", "\"trace_ids\": [\"" + TRACE + "\"]");
 
