@@ -6,6 +6,7 @@ import dev.tally.http.JsonBody;
 import dev.tally.tenant.WebhookEvent;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpRequest;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -53,6 +54,12 @@ final class WebhookFields {
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw ApiError.badRequest("url", "must name a host");
+        }
+        try {
+            // what the deliverer will build: a URL it refuses must be refused now, not at every attempt
+            HttpRequest.newBuilder(uri);
+        } catch (IllegalArgumentException refused) {
+            throw ApiError.badRequest("url", "cannot be called: " + refused.getMessage());
         }
         return text;
     }
