@@ -9,7 +9,6 @@ import java.net.URISyntaxException;
 import java.net.http.HttpRequest;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -25,13 +24,7 @@ final class WebhookFields {
 
     /** Refuses a field this API does not know: a misspelt {@code event} must not leave a webhook deaf. */
     static void onlyKnown(JsonBody body) {
-        Iterator<String> names = body.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw ApiError.badRequest(name, "is not a webhook field (events, tenant_id, url)");
-            }
-        }
+        body.onlyFields(FIELDS, "webhook");
     }
 
     /** An absolute http or https URL, as the deliverer will call it. */

@@ -154,11 +154,21 @@ class WebhookApiTest {
         assertThat(exhausted.path("data").path("threshold").decimalValue()).isEqualByComparingTo("1");
         assertThat(exhausted.path("data").path("spent").decimalValue()).isEqualByComparingTo("10.5");
 
-        // more sweeps over the same spending decide nothing new
+        // a revision takes spending below both thresholds, a late event takes it over them again: nothing is
+        // taken back, nothing is sent twice
+        server.ingest(writer, fee("f1", "2026-03-31T20:00:00Z", "0.25").replace("}", ", \"revision\": 2}"));
+        HttpResponse<String> lowered = server.getWithKey("/v1/budgets", server.createKey("acme", "analytics:read"));
+        assertThat(TestServer.json(lowered).path("budgets").path(0).path("spent").decimalValue())
+                .as("below both thresholds").isEqualByComparingTo("4.75");
+        clock.advance(Duration.ofSeconds(6));
+        Thread.sleep(2_500);
+        server.ingest(writer, fee("f3", "2026-03-30T20:00:00Z", "7"));
         clock.advance(Duration.ofSeconds(6));
         Thread.sleep(2_500);
         assertThat(receiver.accepted()).hasSize(2);
         assertThat(deliveries(webhookId)).hasSize(2);
+        assertThat(deliveries(webhookId)).extracting(delivery -> delivery.path("state").asText())
+                .containsOnly("succeeded");
     }
 
     @Test
