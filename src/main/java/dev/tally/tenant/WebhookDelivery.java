@@ -25,7 +25,10 @@ public record WebhookDelivery(String id, String webhookId, String notificationKe
                 firstAttemptMs == null ? attemptedMs : firstAttemptMs, nextMs);
     }
 
-    /** Due again now, whatever it stood at: the operator asked for it. */
+    /**
+     * Due again now, whatever it stood at, because the operator asked: its retries count a new day
+     * from now, so a delivery given up after a day's outage is tried for another.
+     */
     public WebhookDelivery dueAgain(long nowMs) {
         return new WebhookDelivery(id, webhookId, notificationKey, type, body, createdMs, DeliveryState.PENDING,
                 attempts, nowMs, nowMs);
