@@ -4,6 +4,7 @@ import dev.tally.budget.BudgetMonitor;
 import dev.tally.http.ApiError;
 import dev.tally.http.JsonBody;
 import dev.tally.store.MetadataStore;
+import dev.tally.tenant.DeliveryState;
 import dev.tally.tenant.Webhook;
 import dev.tally.tenant.WebhookAttempt;
 import dev.tally.tenant.WebhookDelivery;
@@ -114,7 +115,13 @@ public final class WebhookService implements AutoCloseable {
     WebhookDelivery retry(String webhookId, String deliveryId) {
         WebhookDelivery delivery = metadata.delivery(deliveryId).filter(found -> found.webhookId().equals(webhookId))
                 .orElseThrow(() -> ApiError.notFound("delivery_id", "this webhook has no delivery with this id"));
-        WebhookDelivery due = delivery.dueAgain(clock.getAsLong());
+        long now = clock.getAsLong();
+        if (delivery.state() == DeliveryState.PENDING && delivery.nextAttemptMs() != null
+                && delivery.nextAttemptMs() <= now) {
+            // due already, perhaps being sent this moment: a second write would race that attempt's record
+            return delivery;
+        }
+        WebhookDelivery due = delivery.dueAgain(now);
         metadata.updateDelivery(due, null);
         return due;
     }

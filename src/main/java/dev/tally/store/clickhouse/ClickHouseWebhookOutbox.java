@@ -130,16 +130,17 @@ final class ClickHouseWebhookOutbox {
         return "attempt/" + delivery.id() + "/" + (delivery.attempts() + 1);
     }
 
+    /** The state first: what decides whether it is sent again; an attempt on record then always has its state. */
     void update(WebhookDelivery delivery, WebhookAttempt attempt) {
+        long replaced = query(new SqlBuilder().append("SELECT version FROM " + DELIVERIES + " FINAL WHERE id = ")
+                .value(delivery.id())).stream().map(row -> row.longValue("version")).findFirst().orElse(0L);
+        http.insert(DELIVERIES, json(delivery(delivery, Versions.after(replaced))));
         if (attempt != null) {
             http.insert(ATTEMPTS, json(MAPPER.createObjectNode().put("delivery_id", attempt.deliveryId())
                     .put("number", attempt.number()).put("attempted_ms", attempt.attemptedMs())
                     .put("status_code", attempt.statusCode()).put("error", attempt.error())
                     .put("latency_ms", attempt.latencyMs()).put("next_attempt_ms", attempt.nextAttemptMs())));
         }
-        long replaced = query(new SqlBuilder().append("SELECT version FROM " + DELIVERIES + " FINAL WHERE id = ")
-                .value(delivery.id())).stream().map(row -> row.longValue("version")).findFirst().orElse(0L);
-        http.insert(DELIVERIES, json(delivery(delivery, Versions.after(replaced))));
     }
 
     List<WebhookAttempt> attempts(String deliveryId) {

@@ -183,6 +183,7 @@ class WebhookApiTest {
         server.ingest(writer, fee("f1", "2026-03-31T20:00:00Z", "1"));
         waitUntil("delivered", () -> receiver.accepted().size() == 1);
         String deliveryId = receiver.accepted().get(0).id();
+        waitUntil("recorded", () -> deliveries(webhookId).path(0).path("state").asText().equals("succeeded"));
 
         HttpResponse<String> retried = admin("POST", "/admin/webhooks/" + webhookId + "/deliveries/" + deliveryId
                 + "/retry", null);
