@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -143,7 +145,12 @@ class WebhookApiTest {
         assertThat(data.path("limit").decimalValue()).isEqualByComparingTo("10");
         assertThat(data.path("period_start").asText()).isEqualTo("2026-03-01T00:00Z");
         assertThat(data.path("period_end").asText()).isEqualTo("2026-04-01T00:00Z");
-        JsonNode attempts = deliveries(webhookId).path(0).path("attempts");
+        JsonNode succeeded = deliveries(webhookId).path(0);
+        assertDocumented("WebhookDelivery", succeeded);
+        assertDocumented("WebhookAttempt", succeeded.path("attempts").path(0));
+        assertDocumented("WebhookEvent", succeeded.path("payload"));
+        assertDocumented("WebhookEvent/data", succeeded.path("payload").path("data"));
+        JsonNode attempts = succeeded.path("attempts");
         assertThat(attempts).extracting(attempt -> attempt.path("status_code").asInt()).containsExactly(0, 500, 200);
         assertThat(attempts.path(2).path("latency_ms").asLong()).isGreaterThanOrEqualTo(0);
 
@@ -282,8 +289,14 @@ class WebhookApiTest {
         assertThat(server.send("POST", "/admin/webhooks", "{\"url\": \"https://example.com\", " + events + "}")
                 .statusCode()).isEqualTo(401);
 
+        JsonNode created = created(admin("POST", "/admin/webhooks", "{\"url\": \"https://example.com/in\", " + events
+                + "}"));
+        assertDocumented("WebhookCreated", created);
+        assertThat(created.path("tenant_id").isNull()).as("every tenant's").isTrue();
+        assertThat(admin("DELETE", "/admin/webhooks/" + created.path("id").asText(), null).statusCode()).isEqualTo(204);
         String id = webhook("acme");
         JsonNode shown = TestServer.json(admin("GET", "/admin/webhooks/" + id, null));
+        assertDocumented("Webhook", shown);
         assertThat(shown.path("url").asText()).isEqualTo(receiver.url());
         assertThat(shown.path("events")).extracting(JsonNode::asText)
                 .containsExactly("budget.exhausted", "budget.reset", "budget.threshold_crossed");
@@ -294,6 +307,21 @@ class WebhookApiTest {
         assertField(admin("GET", "/admin/webhooks/" + id, null), 404, "id");
         assertField(admin("DELETE", "/admin/webhooks/" + id, null), 404, "id");
         assertField(admin("GET", "/admin/webhooks/" + id + "/deliveries", null), 404, "id");
+    }
+
+    /** The answer has the fields the API document gives its schema ({@code Schema/property} for a nested object). */
+    private void assertDocumented(String schema, JsonNode answer) {
+        JsonNode document = TestServer.json(server.get("/openapi.json"));
+        String[] path = schema.split("/");
+        JsonNode properties = document.path("components").path("schemas").path(path[0]).path("properties");
+        for (int index = 1; index < path.length; index++) {
+            properties = properties.path(path[index]).path("properties");
+        }
+        Set<String> documented = new TreeSet<>();
+        properties.fieldNames().forEachRemaining(documented::add);
+        Set<String> real = new TreeSet<>();
+        answer.fieldNames().forEachRemaining(real::add);
+        assertThat(real).as(schema + " answer " + answer).isEqualTo(documented);
     }
 
     private static JsonNode parse(String body) {
