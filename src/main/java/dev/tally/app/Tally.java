@@ -3,6 +3,7 @@ package dev.tally.app;
 import dev.tally.access.KeyService;
 import dev.tally.access.TenantService;
 import dev.tally.budget.BudgetService;
+import dev.tally.budget.webhook.WebhookService;
 import dev.tally.ingest.api.IngestService;
 import dev.tally.integrations.IntegrationSecrets;
 import dev.tally.prices.PriceService;
@@ -31,6 +32,7 @@ public final class Tally implements AutoCloseable {
     private final IngestService ingest;
     private final IntegrationSecrets integrationSecrets;
     private final BudgetService budgets;
+    private final WebhookService webhooks;
     private final Clock clock;
     private final String storeLocation;
     private final Runnable closeStore;
@@ -53,6 +55,7 @@ public final class Tally implements AutoCloseable {
         this.ingest = new IngestService(tenants, prices::price, writer, clock);
         this.integrationSecrets = new IntegrationSecrets(metadata, tenants, clock);
         this.budgets = new BudgetService(metadata, reports, clock::millis, BUDGET_SWEEP);
+        this.webhooks = new WebhookService(metadata, clock::millis);
     }
 
     /** Opens the configured store: ClickHouse when configured, else the DuckDB file (in memory without a directory). */
@@ -102,6 +105,11 @@ public final class Tally implements AutoCloseable {
         return budgets;
     }
 
+    /** Budget webhooks and their outbox. */
+    public WebhookService webhooks() {
+        return webhooks;
+    }
+
     /** The secrets the receivers check a tenant's webhooks with. */
     public IntegrationSecrets integrationSecrets() {
         return integrationSecrets;
@@ -131,6 +139,7 @@ public final class Tally implements AutoCloseable {
 
     @Override
     public void close() {
+        webhooks.close();
         budgets.monitor().close();
         writer.close();
         events.close();

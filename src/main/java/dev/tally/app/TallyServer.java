@@ -7,6 +7,7 @@ import dev.tally.access.TenantRoutes;
 import dev.tally.access.WhoAmIRoutes;
 import dev.tally.budget.BudgetMonitor;
 import dev.tally.budget.BudgetRoutes;
+import dev.tally.budget.webhook.WebhookRoutes;
 import dev.tally.dashboard.Dashboard;
 import dev.tally.dashboard.DashboardRoutes;
 import dev.tally.http.BodyBudget;
@@ -80,6 +81,7 @@ public final class TallyServer implements AutoCloseable {
         RequestAuth auth = new RequestAuth(tally.keys(), adminToken);
         BudgetMonitor budgetMonitor = tally.budgets().monitor();
         tally.writer().afterWrites(budgetMonitor::written);
+        tally.webhooks().start(budgetMonitor);
         budgetMonitor.start();
         LiveService live = LiveService.open(config.redisUrl(), tally.tenants(), budgetMonitor::refusingBudget,
                 tally.writer(), tally.clock(), config.maxConcurrentCalls(), config.fallbackInstructions(),
@@ -100,6 +102,7 @@ public final class TallyServer implements AutoCloseable {
                 new BackupRoutes(tally.events(), auth),
                 new TenantDeletionRoutes(tally.events(), tally.tenants(), tally.keys(), tally.integrationSecrets(), auth),
                 new BudgetRoutes(tally.budgets(), auth),
+                new WebhookRoutes(tally.webhooks(), auth),
                 new PriceRoutes(tally.prices(), auth),
                 new SpendRoutes(tally.reports(), auth, tally.clock()),
                 new CallCostRoutes(tally.reports(), auth, tally.clock()),

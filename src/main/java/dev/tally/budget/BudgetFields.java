@@ -13,7 +13,6 @@ import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,14 +44,7 @@ final class BudgetFields {
 
     /** Refuses a field this API does not know: a misspelt {@code limt} must not leave a budget without a limit. */
     static void onlyKnown(JsonBody body) {
-        Iterator<String> names = body.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw ApiError.badRequest(name, "is not a budget field (" + String.join(", ", FIELDS.stream()
-                        .sorted().toList()) + ")");
-            }
-        }
+        body.onlyFields(FIELDS, "budget");
     }
 
     /** A new budget from a whole definition; the tenant is decided by the caller. */

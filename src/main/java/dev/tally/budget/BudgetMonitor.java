@@ -77,7 +77,8 @@ public final class BudgetMonitor implements AutoCloseable {
     private void tick() {
         try {
             long now = clock.getAsLong();
-            if (now - lastSweepMs >= sweep.toMillis()) {
+            // the first tick sweeps: now - Long.MIN_VALUE overflows to a negative number, which never would
+            if (lastSweepMs == Long.MIN_VALUE || now - lastSweepMs >= sweep.toMillis()) {
                 written.clear();
                 lastSweepMs = now;
                 evaluate(null);

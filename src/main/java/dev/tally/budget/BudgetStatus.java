@@ -11,7 +11,7 @@ import java.math.RoundingMode;
  * @param spentUnits what the scope spent in the period so far
  * @param nowMs when it was measured, for the forecast
  */
-record BudgetStatus(Budget budget, BudgetPeriod.Range period, long spentUnits, long nowMs) {
+public record BudgetStatus(Budget budget, BudgetPeriod.Range period, long spentUnits, long nowMs) {
 
     enum State {
         OK("ok"),
@@ -44,11 +44,11 @@ record BudgetStatus(Budget budget, BudgetPeriod.Range period, long spentUnits, l
     }
 
     /** True when spending has reached this share of the limit, compared in integers. */
-    boolean reached(BigDecimal threshold) {
+    public boolean reached(BigDecimal threshold) {
         return BigDecimal.valueOf(spentUnits).compareTo(threshold.multiply(BigDecimal.valueOf(budget.limitUnits()))) >= 0;
     }
 
-    BigDecimal spent() {
+    public BigDecimal spent() {
         return budget.measure().amount(spentUnits);
     }
 

@@ -116,4 +116,21 @@ public final class JsonBody {
     public java.util.Iterator<String> fieldNames() {
         return root.fieldNames();
     }
+
+    /**
+     * Refuses a field the API does not know, naming it: a misspelt field must not leave its value
+     * at the default unnoticed.
+     *
+     * @param kind what the fields describe, for the message ("budget", "webhook")
+     */
+    public void onlyFields(java.util.Set<String> known, String kind) {
+        java.util.Iterator<String> names = root.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw ApiError.badRequest(name, "is not a " + kind + " field (" + String.join(", ",
+                        new java.util.TreeSet<>(known)) + ")");
+            }
+        }
+    }
 }

@@ -6,6 +6,10 @@ import dev.tally.tenant.Budget;
 import dev.tally.tenant.IntegrationProvider;
 import dev.tally.tenant.IntegrationSecret;
 import dev.tally.tenant.Tenant;
+import dev.tally.tenant.Webhook;
+import dev.tally.tenant.WebhookAttempt;
+import dev.tally.tenant.WebhookDelivery;
+import dev.tally.tenant.WebhookNotification;
 import java.util.List;
 import java.util.Optional;
 
@@ -68,4 +72,44 @@ public interface MetadataStore {
 
     /** Returns false when no budget has that id. */
     boolean deleteBudget(String id);
+
+    void putWebhook(Webhook webhook);
+
+    Optional<Webhook> webhook(String id);
+
+    /** Every webhook, by creation. */
+    List<Webhook> webhooks();
+
+    /** Returns false when no webhook has that id. Its deliveries stay, as a record. */
+    boolean deleteWebhook(String id);
+
+    /**
+     * Keeps the notification and its deliveries, before any is attempted, unless it was decided
+     * already, here, before a restart or by another instance: then keeps nothing and returns false.
+     * Notifications are never removed, so spending that falls again does not decide one twice.
+     */
+    boolean recordNotification(WebhookNotification notification, List<WebhookDelivery> deliveries);
+
+    /** The budget's notifications of the periods starting at or after {@code fromPeriodStartMs}. */
+    List<WebhookNotification> notifications(String budgetId, long fromPeriodStartMs);
+
+    /** Pending deliveries due at {@code nowMs}, the longest due first. */
+    List<WebhookDelivery> dueDeliveries(long nowMs, int limit);
+
+    /** The webhook's deliveries, newest first. */
+    List<WebhookDelivery> deliveries(String webhookId, int limit);
+
+    Optional<WebhookDelivery> delivery(String id);
+
+    /**
+     * Claims the next attempt (number {@code attempts + 1}) of each delivery for this instance and
+     * returns those it won: another instance that claimed one first sends it, so it goes out once.
+     */
+    List<WebhookDelivery> claimAttempts(List<WebhookDelivery> due);
+
+    /** Stores the delivery's new state, and the attempt that led to it (null: none, a retry asked for). */
+    void updateDelivery(WebhookDelivery delivery, WebhookAttempt attempt);
+
+    /** The delivery's attempts, first first. */
+    List<WebhookAttempt> attempts(String deliveryId);
 }

@@ -12,7 +12,13 @@ import dev.tally.tenant.BudgetPeriod;
 import dev.tally.tenant.BudgetScope;
 import dev.tally.tenant.IntegrationProvider;
 import dev.tally.tenant.IntegrationSecret;
+import dev.tally.tenant.DeliveryState;
 import dev.tally.tenant.Tenant;
+import dev.tally.tenant.Webhook;
+import dev.tally.tenant.WebhookAttempt;
+import dev.tally.tenant.WebhookDelivery;
+import dev.tally.tenant.WebhookEvent;
+import dev.tally.tenant.WebhookNotification;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -20,6 +26,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +38,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every metadata store must do, run against each one (DuckDB, the two-shard ClickHouse
  * cluster): tenants created once and updated in place, keys found by hash and revoked once, prices
- * stored exactly as decimals and deleted once, a tenant's webhook secrets replaced and removed per provider.
+ * stored exactly as decimals and deleted once, a tenant's webhook secrets replaced and removed per provider,
+ * budget webhooks and their outbox: a notification decided once, each delivery attempt claimed once.
  */
 public abstract class MetadataStoreContract {
     private static final RecursiveComparisonConfiguration DECIMALS_BY_VALUE = RecursiveComparisonConfiguration
@@ -40,6 +51,9 @@ public abstract class MetadataStoreContract {
     protected abstract MetadataStore newStore();
 
     protected abstract AutoCloseable resources();
+
+    /** True when several Tally instances share the store, so each attempt needs claiming. */
+    protected abstract boolean sharedByInstances();
 
     @BeforeEach
     void open() {
@@ -212,5 +226,102 @@ public abstract class MetadataStoreContract {
         assertThat(store.deleteBudget("bud_1")).isFalse();
         assertThat(store.budget("bud_1")).isEmpty();
         assertThat(store.budgets(null)).containsExactly(other);
+    }
+
+    @Test
+    void aWebhookKeepsEveryFieldAndIsDeletedOnce() {
+        Webhook everyTenant = new Webhook("wh_1", null, "https://hooks.example.com/tally?x=1",
+                Set.of(WebhookEvent.EXHAUSTED, WebhookEvent.RESET), "whsec_c2VjcmV0", 1_000);
+        Webhook acme = new Webhook("wh_2", "acme", "http://127.0.0.1:9/in", Set.of(WebhookEvent.THRESHOLD_CROSSED),
+                "whsec_b3RoZXI=", 2_000);
+        store.putWebhook(everyTenant);
+        store.putWebhook(acme);
+
+        assertThat(store.webhook("wh_1")).contains(everyTenant);
+        assertThat(store.webhooks()).containsExactly(everyTenant, acme);
+        assertThat(store.deleteWebhook("wh_1")).isTrue();
+        assertThat(store.deleteWebhook("wh_1")).isFalse();
+        assertThat(store.webhook("wh_1")).isEmpty();
+        assertThat(store.webhooks()).containsExactly(acme);
+    }
+
+    private static WebhookNotification notification(String threshold, long periodStartMs) {
+        return new WebhookNotification(WebhookNotification.key("bud_1", periodStartMs, threshold), "bud_1", "acme",
+                periodStartMs, threshold == null ? WebhookEvent.RESET : WebhookEvent.THRESHOLD_CROSSED, threshold,
+                periodStartMs + 10);
+    }
+
+    @Test
+    void aNotificationIsDecidedOnceWithItsDeliveriesAndNeverRemoved() {
+        WebhookNotification half = notification("0.5", 1_000);
+        WebhookDelivery toOne = WebhookDelivery.due("msg_a", "wh_1", half, "{\"type\":\"budget.threshold_crossed\"}");
+        WebhookDelivery toTwo = WebhookDelivery.due("msg_b", "wh_2", half, "{\"type\":\"budget.threshold_crossed\"}");
+        assertThat(store.recordNotification(half, List.of(toOne, toTwo))).isTrue();
+        WebhookDelivery again = WebhookDelivery.due("msg_c", "wh_1", half, "{}");
+        assertThat(store.recordNotification(half, List.of(again))).as("decided already").isFalse();
+        WebhookNotification reset = notification(null, 5_000);
+        assertThat(store.recordNotification(reset, List.of())).isTrue();
+
+        assertThat(store.notifications("bud_1", 0)).containsExactly(half, reset);
+        assertThat(store.notifications("bud_1", 5_000)).containsExactly(reset);
+        assertThat(store.notifications("bud_2", 0)).isEmpty();
+        assertThat(store.delivery("msg_a")).contains(toOne);
+        assertThat(store.delivery("msg_c")).as("the second decision kept nothing").isEmpty();
+        assertThat(store.deliveries("wh_1", 10)).containsExactly(toOne);
+        assertThat(store.dueDeliveries(1_009, 10)).as("not yet due").isEmpty();
+        assertThat(store.dueDeliveries(1_010, 10)).containsExactlyInAnyOrder(toOne, toTwo);
+    }
+
+    @Test
+    void eachAttemptIsRecordedAndASucceededDeliveryIsNoLongerDue() {
+        WebhookNotification half = notification("0.5", 1_000);
+        WebhookDelivery delivery = WebhookDelivery.due("msg_a", "wh_1", half, "{}");
+        store.recordNotification(half, List.of(delivery));
+
+        assertThat(store.claimAttempts(List.of(delivery))).containsExactly(delivery);
+        WebhookDelivery failed = delivery.attempted(2_000, DeliveryState.PENDING, 7_000L);
+        WebhookAttempt timeout = new WebhookAttempt("msg_a", 1, 2_000, null, "no answer within 10000 ms", 10_000,
+                7_000L);
+        store.updateDelivery(failed, timeout);
+        assertThat(store.delivery("msg_a")).contains(failed);
+        assertThat(store.dueDeliveries(6_999, 10)).isEmpty();
+        assertThat(store.dueDeliveries(7_000, 10)).containsExactly(failed);
+
+        assertThat(store.claimAttempts(List.of(failed))).containsExactly(failed);
+        WebhookDelivery succeeded = failed.attempted(7_100, DeliveryState.SUCCEEDED, null);
+        WebhookAttempt answered = new WebhookAttempt("msg_a", 2, 7_100, 204, null, 35, null);
+        store.updateDelivery(succeeded, answered);
+
+        assertThat(store.delivery("msg_a")).contains(succeeded);
+        assertThat(succeeded.firstAttemptMs()).isEqualTo(2_000);
+        assertThat(store.attempts("msg_a")).containsExactly(timeout, answered);
+        assertThat(store.dueDeliveries(Long.MAX_VALUE, 10)).isEmpty();
+
+        WebhookDelivery retried = succeeded.dueAgain(9_000);
+        store.updateDelivery(retried, null);
+        assertThat(store.dueDeliveries(9_000, 10)).containsExactly(retried);
+        assertThat(store.attempts("msg_a")).as("a retry asked for is no attempt").hasSize(2);
+    }
+
+    @Test
+    void twoDecidingAtOnceDecideOneNotificationAndOneSenderPerAttempt() throws Exception {
+        WebhookNotification exhausted = notification("1", 1_000);
+        WebhookDelivery delivery = WebhookDelivery.due("msg_x", "wh_1", exhausted, "{}");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Boolean>> decided = pool.invokeAll(List.<Callable<Boolean>>of(
+                    () -> store.recordNotification(exhausted, List.of(delivery)),
+                    () -> store.recordNotification(exhausted, List.of(delivery))));
+            assertThat(List.of(decided.get(0).get(), decided.get(1).get())).containsExactlyInAnyOrder(true, false);
+            assertThat(store.deliveries("wh_1", 10)).containsExactly(delivery);
+
+            List<Future<List<WebhookDelivery>>> claimed = pool.invokeAll(List.<Callable<List<WebhookDelivery>>>of(
+                    () -> store.claimAttempts(List.of(delivery)), () -> store.claimAttempts(List.of(delivery))));
+            int senders = claimed.get(0).get().size() + claimed.get(1).get().size();
+            // one process owns a DuckDB file and sends from one thread; instances sharing a store claim each attempt
+            assertThat(senders).isEqualTo(sharedByInstances() ? 1 : 2);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

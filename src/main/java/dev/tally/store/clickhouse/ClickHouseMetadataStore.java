@@ -13,6 +13,10 @@ import dev.tally.tenant.Budget;
 import dev.tally.tenant.IntegrationProvider;
 import dev.tally.tenant.IntegrationSecret;
 import dev.tally.tenant.Tenant;
+import dev.tally.tenant.Webhook;
+import dev.tally.tenant.WebhookAttempt;
+import dev.tally.tenant.WebhookDelivery;
+import dev.tally.tenant.WebhookNotification;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.EnumSet;
@@ -21,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -32,11 +35,8 @@ import java.util.stream.Collectors;
  *
  * <p>Without transactions, "create if absent" cannot be check-then-insert: two instances creating
  * the same tenant id at once would both succeed. So a creation first claims the id in
- * {@code tenant_claims} with its wall-clock time, waits {@link #CLAIM_SETTLE_MS}, and creates the
- * tenant only if its claim is the earliest of the last minute; the others answer "exists". That
- * holds while the instances' clocks agree and a claim's insert takes less than the wait (both far
- * within it on one network); a winner that dies before creating the tenant blocks the id for a
- * minute, not for ever.
+ * {@code tenant_claims} ({@link ClickHouseClaims}) and creates the tenant only if it won; the
+ * others answer "exists".
  */
 final class ClickHouseMetadataStore implements MetadataStore {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -48,18 +48,21 @@ final class ClickHouseMetadataStore implements MetadataStore {
             + String.join(", ", PriceEntry.rateNames()) + ", source, deleted, version";
 
     static final String CLAIMS = "tenant_claims";
-    /** Longer than a claim's insert takes and than the instances' clocks differ. */
-    static final long CLAIM_SETTLE_MS = 250;
-    private static final long CLAIMS_LIVE_US = 60_000_000L;
 
     private final ClickHouseHttp http;
     private final ClickHouseIntegrationSecrets integrationSecrets;
     private final ClickHouseBudgets budgets;
+    private final ClickHouseClaims tenantClaims;
+    private final ClickHouseWebhooks webhooks;
+    private final ClickHouseWebhookOutbox outbox;
 
     ClickHouseMetadataStore(ClickHouseHttp http) {
         this.http = http;
         this.integrationSecrets = new ClickHouseIntegrationSecrets(http);
         this.budgets = new ClickHouseBudgets(http);
+        this.tenantClaims = new ClickHouseClaims(http, CLAIMS);
+        this.webhooks = new ClickHouseWebhooks(http);
+        this.outbox = new ClickHouseWebhookOutbox(http);
     }
 
     @Override
@@ -96,19 +99,7 @@ final class ClickHouseMetadataStore implements MetadataStore {
         if (tenantRow(tenant.id()).isPresent()) {
             return false;
         }
-        String token = UUID.randomUUID().toString();
-        long claimedUs = System.currentTimeMillis() * 1_000 + Math.floorMod(System.nanoTime() / 1_000, 1_000);
-        insert(CLAIMS, MAPPER.createObjectNode().put("id", tenant.id()).put("token", token).put("claimed_us", claimedUs));
-        try {
-            Thread.sleep(CLAIM_SETTLE_MS);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new ClickHouseException("interrupted while claiming tenant " + tenant.id(), interrupted);
-        }
-        Row earliest = select(new SqlBuilder().append("SELECT token FROM " + CLAIMS + " WHERE id = ").value(tenant.id())
-                .append(" AND claimed_us > ").value(claimedUs - CLAIMS_LIVE_US)
-                .append(" ORDER BY claimed_us, token LIMIT 1")).get(0);
-        if (!token.equals(earliest.string("token")) || tenantRow(tenant.id()).isPresent()) {
+        if (!tenantClaims.claim(List.of(tenant.id())).contains(tenant.id()) || tenantRow(tenant.id()).isPresent()) {
             return false;
         }
         insert("tenants", tenantNode(tenant, Versions.after(0)));
@@ -300,5 +291,65 @@ final class ClickHouseMetadataStore implements MetadataStore {
     @Override
     public boolean deleteBudget(String id) {
         return budgets.remove(id);
+    }
+
+    @Override
+    public void putWebhook(Webhook webhook) {
+        webhooks.put(webhook);
+    }
+
+    @Override
+    public Optional<Webhook> webhook(String id) {
+        return webhooks.byId(id);
+    }
+
+    @Override
+    public List<Webhook> webhooks() {
+        return webhooks.list();
+    }
+
+    @Override
+    public boolean deleteWebhook(String id) {
+        return webhooks.remove(id);
+    }
+
+    @Override
+    public boolean recordNotification(WebhookNotification notification, List<WebhookDelivery> deliveries) {
+        return outbox.record(notification, deliveries);
+    }
+
+    @Override
+    public List<WebhookNotification> notifications(String budgetId, long fromPeriodStartMs) {
+        return outbox.notifications(budgetId, fromPeriodStartMs);
+    }
+
+    @Override
+    public List<WebhookDelivery> dueDeliveries(long nowMs, int limit) {
+        return outbox.due(nowMs, limit);
+    }
+
+    @Override
+    public List<WebhookDelivery> deliveries(String webhookId, int limit) {
+        return outbox.ofWebhook(webhookId, limit);
+    }
+
+    @Override
+    public Optional<WebhookDelivery> delivery(String id) {
+        return outbox.byId(id);
+    }
+
+    @Override
+    public List<WebhookDelivery> claimAttempts(List<WebhookDelivery> due) {
+        return outbox.claim(due);
+    }
+
+    @Override
+    public void updateDelivery(WebhookDelivery delivery, WebhookAttempt attempt) {
+        outbox.update(delivery, attempt);
+    }
+
+    @Override
+    public List<WebhookAttempt> attempts(String deliveryId) {
+        return outbox.attempts(deliveryId);
     }
 }

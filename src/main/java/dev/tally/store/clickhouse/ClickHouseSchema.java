@@ -87,8 +87,10 @@ final class ClickHouseSchema {
                 id String, name String, created_ms Int64, max_concurrent_calls Nullable(Int32),
                 instructions Nullable(String), store_sms_bodies UInt8, version UInt64""",
                 "ReplacingMergeTree", "version", "ORDER BY id", "cityHash64(id)");
-        table(statements, ClickHouseMetadataStore.CLAIMS, "id String, token String, claimed_us Int64", "MergeTree", null,
-                "ORDER BY (id, claimed_us, token)", "cityHash64(id)");
+        for (String claims : List.of(ClickHouseMetadataStore.CLAIMS, ClickHouseWebhookOutbox.CLAIMS)) {
+            table(statements, claims, ClickHouseClaims.COLUMNS, "MergeTree", null, "ORDER BY (id, claimed_us, token)",
+                    "cityHash64(id)");
+        }
         table(statements, "api_keys", """
                 id String, tenant_id Nullable(String), name String, scopes String, secret_hash String, prefix String,
                 member_id Nullable(String), created_ms Int64, expires_ms Int64, revoked_ms Nullable(Int64),
@@ -106,6 +108,15 @@ final class ClickHouseSchema {
                 "ReplacingMergeTree", "version", "ORDER BY (tenant_id, provider)", "cityHash64(tenant_id)");
         table(statements, ClickHouseBudgets.TABLE, ClickHouseBudgets.COLUMNS, "ReplacingMergeTree", "version",
                 "ORDER BY id", "cityHash64(id)");
+        table(statements, ClickHouseWebhooks.TABLE, ClickHouseWebhooks.COLUMNS, "ReplacingMergeTree", "version",
+                "ORDER BY id", "cityHash64(id)");
+        // The outbox: a notification once, a delivery's latest state by version, every attempt; never deleted.
+        table(statements, ClickHouseWebhookOutbox.NOTIFICATIONS, ClickHouseWebhookOutbox.NOTIFICATION_COLUMNS,
+                "MergeTree", null, "ORDER BY (budget_id, period_start_ms, notification_key)", "cityHash64(budget_id)");
+        table(statements, ClickHouseWebhookOutbox.DELIVERIES, ClickHouseWebhookOutbox.DELIVERY_COLUMNS,
+                "ReplacingMergeTree", "version", "ORDER BY id", "cityHash64(id)");
+        table(statements, ClickHouseWebhookOutbox.ATTEMPTS, ClickHouseWebhookOutbox.ATTEMPT_COLUMNS, "MergeTree", null,
+                "ORDER BY (delivery_id, number)", "cityHash64(delivery_id)");
         for (RollupTable table : ClickHouseRollups.storedTables()) {
             table(statements, table.name(), ClickHouseRollups.columns(table), "MergeTree", null,
                     "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) ORDER BY (tenant_id, hour, generation)",

@@ -8,6 +8,10 @@ import dev.tally.tenant.Budget;
 import dev.tally.tenant.IntegrationProvider;
 import dev.tally.tenant.IntegrationSecret;
 import dev.tally.tenant.Tenant;
+import dev.tally.tenant.Webhook;
+import dev.tally.tenant.WebhookAttempt;
+import dev.tally.tenant.WebhookDelivery;
+import dev.tally.tenant.WebhookNotification;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,12 +33,16 @@ public final class DuckDbMetadataStore implements MetadataStore {
     private final DuckDbPrices prices;
     private final DuckDbIntegrationSecrets integrationSecrets;
     private final DuckDbBudgets budgets;
+    private final DuckDbWebhooks webhooks;
+    private final DuckDbWebhookOutbox outbox;
 
     public DuckDbMetadataStore(DuckDbDatabase database) {
         this.database = database;
         this.prices = new DuckDbPrices(database);
         this.integrationSecrets = new DuckDbIntegrationSecrets(database);
         this.budgets = new DuckDbBudgets(database);
+        this.webhooks = new DuckDbWebhooks(database);
+        this.outbox = new DuckDbWebhookOutbox(database);
     }
 
     @Override
@@ -246,5 +254,66 @@ public final class DuckDbMetadataStore implements MetadataStore {
                 return statement.executeUpdate() > 0;
             }
         });
+    }
+
+    @Override
+    public void putWebhook(Webhook webhook) {
+        webhooks.put(webhook);
+    }
+
+    @Override
+    public Optional<Webhook> webhook(String id) {
+        return webhooks.byId(id);
+    }
+
+    @Override
+    public List<Webhook> webhooks() {
+        return webhooks.list();
+    }
+
+    @Override
+    public boolean deleteWebhook(String id) {
+        return webhooks.remove(id);
+    }
+
+    @Override
+    public boolean recordNotification(WebhookNotification notification, List<WebhookDelivery> deliveries) {
+        return outbox.record(notification, deliveries);
+    }
+
+    @Override
+    public List<WebhookNotification> notifications(String budgetId, long fromPeriodStartMs) {
+        return outbox.notifications(budgetId, fromPeriodStartMs);
+    }
+
+    @Override
+    public List<WebhookDelivery> dueDeliveries(long nowMs, int limit) {
+        return outbox.due(nowMs, limit);
+    }
+
+    @Override
+    public List<WebhookDelivery> deliveries(String webhookId, int limit) {
+        return outbox.ofWebhook(webhookId, limit);
+    }
+
+    @Override
+    public Optional<WebhookDelivery> delivery(String id) {
+        return outbox.byId(id);
+    }
+
+    @Override
+    public List<WebhookDelivery> claimAttempts(List<WebhookDelivery> due) {
+        // one process owns the file: every attempt is its own
+        return due;
+    }
+
+    @Override
+    public void updateDelivery(WebhookDelivery delivery, WebhookAttempt attempt) {
+        outbox.update(delivery, attempt);
+    }
+
+    @Override
+    public List<WebhookAttempt> attempts(String deliveryId) {
+        return outbox.attempts(deliveryId);
     }
 }

@@ -53,6 +53,10 @@ final class DuckDbSchema {
                       tenant_id VARCHAR NOT NULL, provider VARCHAR NOT NULL, secret VARCHAR NOT NULL,
                       set_ms BIGINT NOT NULL)""");
             statement.execute(DuckDbBudgets.CREATE);
+            statement.execute(DuckDbWebhooks.CREATE);
+            for (String create : DuckDbWebhookOutbox.CREATE) {
+                statement.execute(create);
+            }
         }
     }
 

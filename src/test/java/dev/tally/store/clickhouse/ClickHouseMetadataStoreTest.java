@@ -18,4 +18,9 @@ class ClickHouseMetadataStoreTest extends MetadataStoreContract {
     protected AutoCloseable resources() {
         return opened.events();
     }
+
+    @Override
+    protected boolean sharedByInstances() {
+        return true;
+    }
 }

@@ -17,4 +17,9 @@ class DuckDbMetadataStoreTest extends MetadataStoreContract {
     protected AutoCloseable resources() {
         return database;
     }
+
+    @Override
+    protected boolean sharedByInstances() {
+        return false;
+    }
 }
