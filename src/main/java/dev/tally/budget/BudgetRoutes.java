@@ -113,8 +113,9 @@ public final class BudgetRoutes implements Routes {
         if (principal.tenantId() == null) {
             throw Rejection.forbidden("budgets belong to a tenant: use a key of the tenant");
         }
+        long asOf = budgets.nowMs();
         List<Map<String, Object>> views = budgets.budgets(principal.tenantId()).stream()
                 .map(budget -> BudgetView.of(budgets.status(budget))).toList();
-        context.json(Map.of("as_of", Instant.now().toString(), "budgets", views));
+        context.json(Map.of("as_of", Instant.ofEpochMilli(asOf).toString(), "budgets", views));
     }
 }

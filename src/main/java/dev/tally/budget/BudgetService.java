@@ -73,6 +73,11 @@ public final class BudgetService {
     }
 
     /** Where the budget stands now, in its current period. */
+    /** The server's clock, which periods and forecasts are measured by. */
+    long nowMs() {
+        return clock.getAsLong();
+    }
+
     BudgetStatus status(Budget budget) {
         long now = clock.getAsLong();
         BudgetPeriod.Range period = budget.period().at(Instant.ofEpochMilli(now), budget.timezone());

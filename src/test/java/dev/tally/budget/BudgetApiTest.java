@@ -175,6 +175,8 @@ class BudgetApiTest {
                 {"tenant_id": "acme", "name": "All", "measure": "cost_usd", "period": "month", "limit": 4}"""))
                 .path("id").asText();
         JsonNode status = statusOf(whole);
+        assertThat(TestServer.json(withKey(acmeReader, "GET", "/v1/budgets", null)).path("as_of").asText())
+                .as("measured by the server's clock").isEqualTo(NOW.toString());
         // 1.25 + 0.75 + 0.5 of fees and the 0.75 call, not February's 9
         assertThat(decimal(status.path("spent"))).isEqualByComparingTo("3.25");
         assertThat(decimal(status.path("remaining"))).isEqualByComparingTo("0.75");
