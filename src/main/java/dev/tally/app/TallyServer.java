@@ -88,6 +88,7 @@ public final class TallyServer implements AutoCloseable {
                 config.maxCallSeconds());
         List<Routes> routes = List.of(
                 new HealthRoutes(tally.events().name(), tally::storeAnswers),
+                new ReadinessRoutes(tally.events(), live),
                 new IngestRoutes(tally.ingest(), auth, config.maxBodyBytes()),
                 new TenantRoutes(tally.tenants(), auth),
                 new IntegrationSecretRoutes(tally.integrationSecrets(), auth),

@@ -343,4 +343,9 @@ public final class LiveService implements AutoCloseable {
     /** An admission request as the gateway sends it, already validated. */
     public record AdmitCommand(String eventId, String callId, String agentId, String direction, String phoneNumber) {
     }
+
+    /** The live state's dependencies and whether each answers now ({@link LiveState#dependencies}). */
+    public java.util.Map<String, Boolean> dependencies() {
+        return state.dependencies();
+    }
 }

@@ -39,6 +39,14 @@ public interface LiveState extends AutoCloseable {
     /** Tenants that have counters. */
     Set<String> tenants();
 
+    /**
+     * What the state lives in besides this process, by name ({@code redis}), with whether it answers
+     * now; empty when it lives in this process only. Readiness reports it.
+     */
+    default java.util.Map<String, Boolean> dependencies() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 

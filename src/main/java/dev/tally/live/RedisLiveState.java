@@ -115,6 +115,17 @@ public final class RedisLiveState implements LiveState {
     }
 
     @Override
+    public java.util.Map<String, Boolean> dependencies() {
+        boolean answers;
+        try {
+            answers = "PONG".equalsIgnoreCase(redis.ping());
+        } catch (RuntimeException unreachable) {
+            answers = false;
+        }
+        return java.util.Map.of("redis", answers);
+    }
+
+    @Override
     public void close() {
         redis.close();
     }

@@ -42,6 +42,21 @@ public interface EventStore extends ReportStore, AutoCloseable {
     String name();
 
     /**
+     * Each server the store relies on, by name, with whether it answers a trivial query now:
+     * ClickHouse names every endpoint, an embedded store itself.
+     */
+    default java.util.Map<String, Boolean> dependencies() {
+        boolean answers;
+        try {
+            query(new dev.tally.store.sql.Sql("SELECT 1 AS one", java.util.List.of()));
+            answers = true;
+        } catch (RuntimeException failure) {
+            answers = false;
+        }
+        return java.util.Map.of(name(), answers);
+    }
+
+    /**
      * Writes a consistent copy of everything stored into {@code directory} (which must not hold
      * one already) while the store goes on serving; false when this store keeps no such copies
      * of its own (ClickHouse: its own {@code BACKUP} or a replica).

@@ -478,6 +478,23 @@ public final class ClickHouseEventStore implements EventStore {
         return callCosts.callCosts(query);
     }
 
+    /** Every endpoint by itself: one that stopped answering is named, though the others still serve. */
+    @Override
+    public Map<String, Boolean> dependencies() {
+        Map<String, Boolean> answers = new java.util.TreeMap<>();
+        for (java.net.URI endpoint : http.endpoints()) {
+            boolean answered;
+            try {
+                http.queryOn(endpoint, "SELECT 1 AS one");
+                answered = true;
+            } catch (RuntimeException failure) {
+                answered = false;
+            }
+            answers.put("clickhouse " + endpoint.getHost() + ":" + endpoint.getPort(), answered);
+        }
+        return answers;
+    }
+
     @Override
     public Map<String, Long> deleteTenant(String tenantId) {
         return ClickHouseTenantDeletion.delete(http, tenantId);
