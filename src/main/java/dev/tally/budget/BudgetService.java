@@ -50,6 +50,12 @@ public final class BudgetService {
         return budget;
     }
 
+    /** Stores a budget made by Tally itself (the demo's), checked as the API checks one. */
+    public void define(Budget budget) {
+        metadata.putBudget(budget);
+        monitor.written(Set.of(budget.tenantId()));
+    }
+
     Budget change(Budget stored, JsonBody body) {
         Budget changed = BudgetFields.change(stored, body, clock.getAsLong());
         metadata.putBudget(changed);
@@ -57,7 +63,7 @@ public final class BudgetService {
         return changed;
     }
 
-    Optional<Budget> budget(String id) {
+    public Optional<Budget> budget(String id) {
         return metadata.budget(id);
     }
 
@@ -78,7 +84,8 @@ public final class BudgetService {
         return clock.getAsLong();
     }
 
-    BudgetStatus status(Budget budget) {
+    /** Where the budget stands now, in its current period, measured at once. */
+    public BudgetStatus status(Budget budget) {
         long now = clock.getAsLong();
         BudgetPeriod.Range period = budget.period().at(Instant.ofEpochMilli(now), budget.timezone());
         return new BudgetStatus(budget, period, spend.spent(budget, period.startMs(), period.endMs()), now);

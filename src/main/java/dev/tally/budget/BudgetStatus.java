@@ -57,7 +57,7 @@ public record BudgetStatus(Budget budget, BudgetPeriod.Range period, long spentU
     }
 
     /** Spent as a percentage of the limit, two decimals. */
-    BigDecimal percent() {
+    public BigDecimal percent() {
         return BigDecimal.valueOf(spentUnits).multiply(BigDecimal.valueOf(100))
                 .divide(BigDecimal.valueOf(budget.limitUnits()), 2, RoundingMode.HALF_UP);
     }

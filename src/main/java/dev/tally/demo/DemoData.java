@@ -53,6 +53,7 @@ public final class DemoData {
                 MEMBER_ID);
         ensureKey(tally, INGEST_KEY, TENANT, "demo ingest", EnumSet.of(Scope.EVENTS_WRITE), null);
         ensureKey(tally, SUPER_ADMIN_KEY, null, SUPER_ADMIN_KEY_NAME, EnumSet.of(Scope.SUPER_ADMIN), null);
+        DemoBudgets.ensure(tally);
         return Optional.of(summary);
     }
 
@@ -116,6 +117,9 @@ public final class DemoData {
                 "The cost of calls, last 30 days, by part, day and agent, dearest first (acme's analytics key):",
                 "  curl -s '" + base + "/v1/analytics/call-costs?order=cost_desc&limit=5'" + analytics,
                 "  then one call's parts: " + base + "/v1/analytics/calls/<call_id>/cost",
+                "",
+                "Where acme's budgets stand this period (acme's analytics key; also the dashboard's Budgets page):",
+                "  curl -s " + base + "/v1/budgets" + analytics,
                 "",
                 "Tokens by assistant across tenants (platform super-admin key):",
                 "  curl -s " + base + "/admin/analytics/tokens/by-assistant -H 'Authorization: Bearer "

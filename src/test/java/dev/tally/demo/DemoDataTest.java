@@ -58,6 +58,20 @@ class DemoDataTest {
     }
 
     @Test
+    void acmesBudgetsStandWhereTheDemoSetThem() {
+        java.util.Map<String, dev.tally.budget.BudgetStatus> statuses = new java.util.HashMap<>();
+        for (String id : java.util.List.of("bud_demo_acme_monthly_spend", "bud_demo_acme_weekly_credits")) {
+            statuses.put(id, tally.budgets().status(tally.budgets().budget(id).orElseThrow()));
+        }
+        dev.tally.budget.BudgetStatus monthly = statuses.get("bud_demo_acme_monthly_spend");
+        assertThat(monthly.spent()).as("the month so far has spend").isPositive();
+        // 85 % of the limit, the limit rounded up to a whole dollar: a warning, not yet exhausted
+        assertThat(monthly.percent()).isBetween(new java.math.BigDecimal("80"), new java.math.BigDecimal("85"));
+        assertThat(statuses.get("bud_demo_acme_weekly_credits").percent())
+                .isBetween(new java.math.BigDecimal("20"), new java.math.BigDecimal("40"));
+    }
+
+    @Test
     void configuresLiveCallSettingsForTwoTenantsAndLeavesTheThirdUnconfigured() {
         assertThat(tally.tenants().require("acme").maxConcurrentCalls()).isEqualTo(20);
         assertThat(tally.tenants().require("acme").instructions()).contains("Acme Voice");
