@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.app.ServerConfig;
 import dev.tally.testing.ClickHouseCluster;
 import dev.tally.testing.MutableClock;
+import dev.tally.testing.RedisServer;
 import dev.tally.testing.TestServer;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -23,9 +24,12 @@ class WebhookTwoInstancesTest {
     @Test
     void twoInstancesDecideAndSendOneDeliveryPerCrossing() throws IOException, InterruptedException {
         MutableClock clock = new MutableClock(Instant.parse("2026-03-31T12:00:00Z"));
+        // as two instances run in production: one ClickHouse database and one Redis for live state
+        RedisServer redis = RedisServer.start();
         ServerConfig config = ServerConfig.forTests(TestServer.ADMIN_TOKEN)
-                .withClickHouse(ClickHouseCluster.shared().newDatabase());
-        try (WebhookReceiver receiver = new WebhookReceiver();
+                .withClickHouse(ClickHouseCluster.shared().newDatabase()).withRedisUrl(redis.url());
+        try (redis;
+             WebhookReceiver receiver = new WebhookReceiver();
              TestServer first = TestServer.start(config, clock);
              TestServer second = TestServer.start(config, clock)) {
             first.createTenant("acme", "Acme");
