@@ -1,7 +1,11 @@
 package dev.tally.integrations;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.http.ApiError;
+import dev.tally.http.Json;
 import dev.tally.error.Rejection;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +26,19 @@ public final class Payload {
     }
 
     /** The body's top-level object; anything else is refused naming {@code body}. */
+    /**
+     * A webhook's JSON body; the providers' amounts are decimals (Retell's cents), read as the decimal
+     * the body says, never as a double near it.
+     */
+    public static Payload parse(byte[] body) {
+        try {
+            return root(Json.MAPPER.reader()
+                    .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(body));
+        } catch (IOException malformed) {
+            throw new ApiError(400, "invalid_json", "body", "is not valid JSON");
+        }
+    }
+
     public static Payload root(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw Rejection.invalid("body", "must be a JSON object");

@@ -1,10 +1,6 @@
 package dev.tally.integrations.retell;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.error.Rejection;
-import dev.tally.http.ApiError;
-import dev.tally.http.Json;
 import dev.tally.http.RequestBody;
 import dev.tally.http.Routes;
 import dev.tally.ingest.api.IngestResult;
@@ -15,7 +11,6 @@ import dev.tally.integrations.ReceiverIngest;
 import dev.tally.tenant.IntegrationProvider;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +56,7 @@ public final class RetellRoutes implements Routes {
         if (key.isEmpty() || !signature.matches(body, key.get())) {
             throw Rejection.unauthenticated(RetellSignature.HEADER + " is not signed with the tenant's Retell API key");
         }
-        Payload webhook = Payload.root(parse(body));
+        Payload webhook = Payload.parse(body);
         String event = webhook.requiredText("event", 128);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("event", event);
@@ -73,11 +68,7 @@ public final class RetellRoutes implements Routes {
         }
         List<MappedEvent> events = RetellCall.events(webhook.object("call"), revision.get());
         IngestResult result = ingest.store(tenantId, events);
-        if (result.rejected() > 0) {
-            // the store failed part way: what was stored is a duplicate when Retell (or an operator's replay) sends it again
-            throw new ApiError(503, "store_unavailable", "body", "the store could not write " + result.rejected()
-                    + " of the webhook's events; send it again");
-        }
+        ReceiverIngest.requireAllStored(result, "webhook");
         answer.put("call_id", events.get(0).json().path("id").asText());
         answer.put("revision", revision.get());
         answer.put("accepted", result.accepted());
@@ -98,12 +89,4 @@ public final class RetellRoutes implements Routes {
         };
     }
 
-    /** Retell's amounts are decimals of cents: read as the decimal the body says, never as a double near it. */
-    private static JsonNode parse(byte[] body) {
-        try {
-            return Json.MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(body);
-        } catch (IOException malformed) {
-            throw new ApiError(400, "invalid_json", "body", "is not valid JSON");
-        }
-    }
 }

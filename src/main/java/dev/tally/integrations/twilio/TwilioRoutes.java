@@ -92,14 +92,11 @@ public final class TwilioRoutes implements Routes {
             return answer;
         }
         IngestResult result = ingest.store(tenantId, List.of(callback.event()));
-        if (result.rejected() > 0) {
-            if (result.results().stream().anyMatch(item -> "type".equals(item.field()))) {
-                throw ApiError.conflict(callback.event().sourceOf("id", "body"), "is the id of a stored event of"
-                        + " another type, sent some other way; that event is kept");
-            }
-            throw new ApiError(503, "store_unavailable", "body", "the store could not write the callback's event;"
-                    + " Twilio may send it again");
+        if (result.results().stream().anyMatch(item -> "type".equals(item.field()))) {
+            throw ApiError.conflict(callback.event().sourceOf("id", "body"), "is the id of a stored event of"
+                    + " another type, sent some other way; that event is kept");
         }
+        ReceiverIngest.requireAllStored(result, "callback");
         answer.put("revision", callback.revision());
         answer.put("accepted", result.accepted());
         answer.put("duplicates", result.duplicates());

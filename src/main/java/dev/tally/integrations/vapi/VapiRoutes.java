@@ -1,13 +1,10 @@
 package dev.tally.integrations.vapi;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.access.RequestAuth;
 import dev.tally.auth.KeySecrets;
 import dev.tally.auth.Principal;
 import dev.tally.auth.Scope;
 import dev.tally.error.Rejection;
-import dev.tally.http.ApiError;
-import dev.tally.http.Json;
 import dev.tally.http.RequestBody;
 import dev.tally.http.Routes;
 import dev.tally.ingest.api.IngestResult;
@@ -17,7 +14,6 @@ import dev.tally.integrations.ReceiverIngest;
 import dev.tally.tenant.IntegrationProvider;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +52,7 @@ public final class VapiRoutes implements Routes {
     private void receive(Context context) {
         String tenantId = context.pathParam("tenant_id");
         authenticate(context, tenantId);
-        Payload message = Payload.root(parse(RequestBody.read(context, maxBodyBytes))).object("message");
+        Payload message = Payload.parse(RequestBody.read(context, maxBodyBytes)).object("message");
         String type = message.requiredText("type", 128);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("type", type);
@@ -67,11 +63,7 @@ public final class VapiRoutes implements Routes {
         }
         var events = VapiEndOfCallReport.events(message);
         IngestResult result = ingest.store(tenantId, events);
-        if (result.rejected() > 0) {
-            // the store failed part way: what was stored is a duplicate when Vapi (or an operator's replay) sends it again
-            throw new ApiError(503, "store_unavailable", "body", "the store could not write " + result.rejected()
-                    + " of the report's events; send the report again");
-        }
+        ReceiverIngest.requireAllStored(result, "report");
         answer.put("call_id", events.get(0).json().path("id").asText());
         answer.put("accepted", result.accepted());
         answer.put("duplicates", result.duplicates());
@@ -108,11 +100,4 @@ public final class VapiRoutes implements Routes {
         return secret.isPresent() && KeySecrets.constantTimeEquals(secret.get(), given);
     }
 
-    private static JsonNode parse(byte[] body) {
-        try {
-            return Json.MAPPER.readTree(body);
-        } catch (IOException malformed) {
-            throw new ApiError(400, "invalid_json", "body", "is not valid JSON");
-        }
-    }
 }
