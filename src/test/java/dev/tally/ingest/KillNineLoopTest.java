@@ -60,6 +60,8 @@ class KillNineLoopTest {
     private static final int DAYS = 20;
     private static final int KILLS = 8;
     private static final int CLIENTS = 4;
+    /** A client's pause after each acknowledged batch: the sending outlasts half the kills even on a quiet machine. */
+    private static final long PACE_MS = 300;
     private static final int REQUESTS_PER_REPORT = 4;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -152,6 +154,8 @@ class KillNineLoopTest {
                         if (answer != null && answer.statusCode() == 200) {
                             acknowledged.incrementAndGet();
                             acknowledgedLines.addAndGet(bodies.get(next).events());
+                            // paced, so the kills land while batches are still being sent however fast this machine is
+                            ServeProcess.pause(PACE_MS);
                         } else if (answer == null || answer.statusCode() == 503) {
                             retries.incrementAndGet();
                             pending.add(next);
