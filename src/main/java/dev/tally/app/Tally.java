@@ -29,6 +29,7 @@ public final class Tally implements AutoCloseable {
     private final KeyService keys;
     private final PriceService prices;
     private final BatchWriter writer;
+    private final dev.tally.ingest.ErasedSubjects erasedSubjects = new dev.tally.ingest.ErasedSubjects();
     private final IngestService ingest;
     private final IntegrationSecrets integrationSecrets;
     private final BudgetService budgets;
@@ -52,6 +53,8 @@ public final class Tally implements AutoCloseable {
         this.keys = new KeyService(metadata, tenants, clock);
         this.prices = new PriceService(metadata);
         this.writer = new BatchWriter(events);
+        // one rule for every store and every way in: an erased subject's later events carry its pseudonym
+        this.writer.beforeWrite(erasedSubjects::apply);
         this.ingest = new IngestService(tenants, prices::price, writer, clock);
         this.integrationSecrets = new IntegrationSecrets(metadata, tenants, clock);
         this.budgets = new BudgetService(metadata, reports, clock::millis, BUDGET_SWEEP);
@@ -84,6 +87,10 @@ public final class Tally implements AutoCloseable {
         return reports;
     }
 
+    public MetadataStore metadata() {
+        return metadata;
+    }
+
     public TenantService tenants() {
         return tenants;
     }
@@ -113,6 +120,11 @@ public final class Tally implements AutoCloseable {
     /** The secrets the receivers check a tenant's webhooks with. */
     public IntegrationSecrets integrationSecrets() {
         return integrationSecrets;
+    }
+
+    /** The subjects erased so far, which every write meets before the store. */
+    public dev.tally.ingest.ErasedSubjects erasedSubjects() {
+        return erasedSubjects;
     }
 
     public BatchWriter writer() {

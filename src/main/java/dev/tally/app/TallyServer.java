@@ -20,6 +20,8 @@ import dev.tally.ingest.api.IngestRoutes;
 import dev.tally.integrations.IntegrationSecretRoutes;
 import dev.tally.lifecycle.BackupRoutes;
 import dev.tally.lifecycle.TenantDeletionRoutes;
+import dev.tally.lifecycle.erasure.ErasureRoutes;
+import dev.tally.lifecycle.erasure.ErasureService;
 import dev.tally.integrations.ReceiverIngest;
 import dev.tally.integrations.otlp.OtlpRoutes;
 import dev.tally.integrations.retell.RetellRoutes;
@@ -58,9 +60,11 @@ public final class TallyServer implements AutoCloseable {
     private final String adminToken;
     private final Drain drain;
     private volatile boolean stopped;
+    private final ErasureService erasures;
 
-    private TallyServer(Tally tally, Javalin app, String adminToken, Drain drain) {
+    private TallyServer(Tally tally, Javalin app, String adminToken, Drain drain, ErasureService erasures) {
         this.tally = tally;
+        this.erasures = erasures;
         this.app = app;
         this.adminToken = adminToken;
         this.drain = drain;
@@ -86,6 +90,9 @@ public final class TallyServer implements AutoCloseable {
         LiveService live = LiveService.open(config.redisUrl(), tally.tenants(), budgetMonitor::refusingBudget,
                 tally.writer(), tally.clock(), config.maxConcurrentCalls(), config.fallbackInstructions(),
                 config.maxCallSeconds());
+        ErasureService erasures = new ErasureService(tally.events(), tally.metadata(), tally.writer(),
+                tally.erasedSubjects(), new LiveErasures(live), tally.clock()::millis);
+        erasures.start();
         List<Routes> routes = List.of(
                 new HealthRoutes(tally.events().name(), tally::storeAnswers),
                 new ReadinessRoutes(tally.events(), live),
@@ -101,7 +108,9 @@ public final class TallyServer implements AutoCloseable {
                         config.maxBodyBytes(), config.publicUrl()),
                 new KeyRoutes(tally.keys(), auth),
                 new BackupRoutes(tally.events(), auth),
-                new TenantDeletionRoutes(tally.events(), tally.tenants(), tally.keys(), tally.integrationSecrets(), auth),
+                new TenantDeletionRoutes(tally.events(), tally.tenants(), tally.keys(), tally.integrationSecrets(),
+                        tally.erasedSubjects(), auth),
+                new ErasureRoutes(erasures, tally.tenants(), auth),
                 new BudgetRoutes(tally.budgets(), auth),
                 new WebhookRoutes(tally.webhooks(), auth),
                 new PriceRoutes(tally.prices(), auth),
@@ -141,7 +150,7 @@ public final class TallyServer implements AutoCloseable {
         app.start(config.host(), config.port());
         LOG.atInfo().addKeyValue("port", app.port()).addKeyValue("store", tally.events().name())
                 .addKeyValue("location", tally.storeLocation()).log("Tally is serving");
-        return new TallyServer(tally, app, adminToken, drain);
+        return new TallyServer(tally, app, adminToken, drain, erasures);
     }
 
     public int port() {
@@ -174,6 +183,7 @@ public final class TallyServer implements AutoCloseable {
         LOG.info("stopping: finishing requests in flight");
         drain.awaitIdle(DRAIN_MILLIS);
         app.stop();
+        erasures.close();
         tally.close();
         LOG.info("stopped");
     }

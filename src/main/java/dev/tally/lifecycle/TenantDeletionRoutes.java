@@ -23,10 +23,12 @@ public final class TenantDeletionRoutes implements Routes {
     private final TenantService tenants;
     private final KeyService keys;
     private final IntegrationSecrets secrets;
+    private final dev.tally.ingest.ErasedSubjects erasedSubjects;
     private final RequestAuth auth;
 
     public TenantDeletionRoutes(EventStore store, TenantService tenants, KeyService keys, IntegrationSecrets secrets,
-                                RequestAuth auth) {
+                                dev.tally.ingest.ErasedSubjects erasedSubjects, RequestAuth auth) {
+        this.erasedSubjects = erasedSubjects;
         this.store = store;
         this.tenants = tenants;
         this.keys = keys;
@@ -55,6 +57,7 @@ public final class TenantDeletionRoutes implements Routes {
         tenants.forget(id);
         keys.forgetTenant(id);
         secrets.forget(id);
+        erasedSubjects.forget(id);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("tenant_id", id);
         answer.put("deleted", true);

@@ -189,6 +189,34 @@ public final class InProcessLiveState implements LiveState {
         counters.computeIfAbsent(PLATFORM, ignored -> new EnumMap<>(LiveCounter.class)).merge(counter, by, Long::sum);
     }
 
+    @Override
+    public synchronized long erase(String tenantId, LiveIdentifier identifier, String value, String pseudonym) {
+        long replaced = 0;
+        for (Map.Entry<String, CallSession> entry : sessions.entrySet()) {
+            CallSession session = entry.getValue();
+            CallSession erased = session.tenantId().equals(tenantId) ? identifier.replaced(session, value, pseudonym) : null;
+            if (erased != null) {
+                entry.setValue(erased);
+                replaced++;
+            }
+        }
+        // an ended call is remembered under its id: that entry goes, the answers to its events keep the pseudonym
+        if (identifier == LiveIdentifier.CALL_ID && remembered.remove("ended\n" + callKey(tenantId, value)) != null) {
+            replaced++;
+        }
+        for (Map.Entry<String, Remembered> entry : remembered.entrySet()) {
+            if (entry.getValue().value() instanceof EndedCall ended && ended.session().tenantId().equals(tenantId)) {
+                CallSession erased = identifier.replaced(ended.session(), value, pseudonym);
+                if (erased != null) {
+                    entry.setValue(new Remembered(new EndedCall(erased, ended.outcome(), ended.endedMs(),
+                            ended.durationMs(), ended.endReason()), entry.getValue().expiresMs()));
+                    replaced++;
+                }
+            }
+        }
+        return replaced;
+    }
+
     private void forgetExpired(long nowMs) {
         Iterator<Remembered> oldest = remembered.values().iterator();
         while (oldest.hasNext()) {

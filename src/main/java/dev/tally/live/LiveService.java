@@ -345,6 +345,16 @@ public final class LiveService implements AutoCloseable {
     }
 
     /** The live state's dependencies and whether each answers now ({@link LiveState#dependencies}). */
+    /** Whether the tenant has a call of this id holding a slot now. */
+    public boolean holdsCall(String tenantId, String callId) {
+        return state.session(tenantId, callId) != null;
+    }
+
+    /** Erasure of a data subject in live state: see {@link LiveState#erase}. */
+    public long erase(String tenantId, LiveIdentifier identifier, String value, String pseudonym) {
+        return state.erase(tenantId, identifier, value, pseudonym);
+    }
+
     public java.util.Map<String, Boolean> dependencies() {
         return state.dependencies();
     }

@@ -36,6 +36,12 @@ public interface LiveState extends AutoCloseable {
     /** The counters of one tenant, or of the platform when {@code tenantId} is null; absent ones are 0. */
     Map<LiveCounter, Long> counters(String tenantId);
 
+    /**
+     * Replaces a phone number or call id of the tenant's live calls, and of the ended calls still
+     * remembered, by its pseudonym; returns how many it replaced. Erasure of a data subject.
+     */
+    long erase(String tenantId, LiveIdentifier identifier, String value, String pseudonym);
+
     /** Tenants that have counters. */
     Set<String> tenants();
 

@@ -20,6 +20,9 @@ import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Live state in Redis, shared by every Tally instance pointed at the same server: one set of limits,
@@ -107,6 +110,78 @@ public final class RedisLiveState implements LiveState {
             counters.put(counter, value == null ? 0 : Long.parseLong(value));
         }
         return counters;
+    }
+
+    /** ARGV: key, field, value, pseudonym: replaces the field when it holds the value, never making a hash that ended meanwhile. */
+    private static final String REPLACE_FIELD = """
+            if redis.call('HGET', ARGV[1], ARGV[2]) == ARGV[3] then
+              redis.call('HSET', ARGV[1], ARGV[2], ARGV[4])
+              return 1
+            end
+            return 0
+            """;
+
+    @Override
+    public long erase(String tenantId, LiveIdentifier identifier, String value, String pseudonym) {
+        return available(() -> {
+            long replaced = 0;
+            for (String member : redis.zrange(PREFIX + "sessions", 0, -1)) {
+                if (member.startsWith(tenantId + ":")) {
+                    replaced += (Long) redis.eval(REPLACE_FIELD, List.of(),
+                            List.of(PREFIX + "session:" + member, identifier.field(), value, pseudonym));
+                }
+            }
+            if (identifier == LiveIdentifier.CALL_ID) {
+                // an ended call is remembered under its id: that entry goes, the answers to its events keep the pseudonym
+                replaced += redis.del(PREFIX + "ended:" + tenantId + ":" + value);
+            }
+            for (String kind : List.of("ended:", "event:")) {
+                replaced += eraseRemembered(PREFIX + kind + globEscaped(tenantId) + ":*", identifier, value, pseudonym);
+            }
+            return replaced;
+        });
+    }
+
+    /** Ended calls remembered as JSON under the keys matching the pattern: the value replaced, their expiry kept. */
+    private long eraseRemembered(String pattern, LiveIdentifier identifier, String value, String pseudonym) {
+        long replaced = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams params = new ScanParams().match(pattern).count(1000);
+        do {
+            ScanResult<String> page = redis.scan(cursor, params);
+            for (String key : page.getResult()) {
+                String stored = redis.get(key);
+                if (stored == null || !stored.startsWith("{")) {
+                    continue;
+                }
+                try {
+                    com.fasterxml.jackson.databind.node.ObjectNode json =
+                            (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(stored);
+                    if (value.equals(json.path(identifier.field()).asText(null))) {
+                        json.put(identifier.field(), pseudonym);
+                        redis.set(key, Json.MAPPER.writeValueAsString(json),
+                                SetParams.setParams().keepTtl().xx());
+                        replaced++;
+                    }
+                } catch (IOException unreadable) {
+                    throw new IllegalStateException("unreadable ended call in Redis under " + key, unreadable);
+                }
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return replaced;
+    }
+
+    /** A tenant id as a literal inside a SCAN pattern. */
+    private static String globEscaped(String text) {
+        StringBuilder escaped = new StringBuilder();
+        for (char character : text.toCharArray()) {
+            if (character == '*' || character == '?' || character == '[' || character == ']' || character == '\\') {
+                escaped.append('\\');
+            }
+            escaped.append(character);
+        }
+        return escaped.toString();
     }
 
     @Override

@@ -38,9 +38,15 @@ public final class BatchWriter implements AutoCloseable {
     private final BlockingQueue<Request> waiting = new LinkedBlockingQueue<>(MAX_WAITING_REQUESTS);
     private final Thread thread;
     private final List<Consumer<Set<String>>> afterWrites = new CopyOnWriteArrayList<>();
+    private volatile Consumer<List<Event>> beforeWrite = events -> { };
     private volatile boolean closing;
 
-    private record Request(List<Event> events, CompletableFuture<List<WriteOutcome>> done) {
+    /** A batch to write, or (with {@code task}) work that must run with no write in progress. */
+    private record Request(List<Event> events, CompletableFuture<List<WriteOutcome>> done,
+                           java.util.function.Supplier<?> task, CompletableFuture<Object> taskDone) {
+        Request(List<Event> events, CompletableFuture<List<WriteOutcome>> done) {
+            this(events, done, null, null);
+        }
     }
 
     public BatchWriter(EventStore store) {
@@ -55,6 +61,40 @@ public final class BatchWriter implements AutoCloseable {
      */
     public void afterWrites(Consumer<Set<String>> tenantsWritten) {
         afterWrites.add(tenantsWritten);
+    }
+
+    /**
+     * Sees every group of events on the writer's thread just before the store writes it, and may
+     * rewrite them (erased subjects get their pseudonyms): a rule every store then shares.
+     */
+    public void beforeWrite(Consumer<List<Event>> rewrite) {
+        this.beforeWrite = rewrite;
+    }
+
+    /**
+     * Runs the task on the writer's thread between two groups, so no write is in progress while it
+     * runs and every batch queued after it is written after it; waits for its result.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T exclusive(java.util.function.Supplier<T> task) {
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        if (closing) {
+            throw new Unavailable("Tally is shutting down; retry against another instance");
+        }
+        try {
+            if (!waiting.offer(new Request(List.of(), null, task, done), 5, TimeUnit.SECONDS)) {
+                throw new Unavailable("the ingest queue is full; retry shortly");
+            }
+            return (T) done.get();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while waiting for the writer");
+        } catch (java.util.concurrent.ExecutionException failed) {
+            if (failed.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new StoreFailure("the writer's task failed: " + failed.getCause(), failed.getCause());
+        }
     }
 
     /** Queues a batch; the future completes once it is durable, or fails with {@link StoreFailure}. */
@@ -105,7 +145,9 @@ public final class BatchWriter implements AutoCloseable {
         while (!closing || !waiting.isEmpty()) {
             try {
                 Request first = waiting.poll(100, TimeUnit.MILLISECONDS);
-                if (first != null) {
+                if (first != null && first.task != null) {
+                    runTask(first);
+                } else if (first != null) {
                     writeGroup(drainAfter(first));
                 } else if (!closing) {
                     store.idle();
@@ -124,17 +166,31 @@ public final class BatchWriter implements AutoCloseable {
         group.add(first);
         int events = first.events.size();
         Request next;
-        while (events < MAX_EVENTS_PER_COMMIT && (next = waiting.peek()) != null) {
+        while (events < MAX_EVENTS_PER_COMMIT && (next = waiting.peek()) != null && next.task == null) {
             group.add(waiting.poll());
             events += next.events.size();
         }
         return group;
     }
 
+    private static void runTask(Request request) {
+        try {
+            request.taskDone.complete(request.task.get());
+        } catch (RuntimeException | Error failure) {
+            request.taskDone.completeExceptionally(failure);
+        }
+    }
+
     private void writeGroup(List<Request> group) {
         List<Event> all = new ArrayList<>();
         for (Request request : group) {
             all.addAll(request.events);
+        }
+        try {
+            beforeWrite.accept(all);
+        } catch (RuntimeException failure) {
+            group.forEach(request -> request.done.completeExceptionally(failure));
+            return;
         }
         try {
             storeGroup(group, all);
@@ -227,6 +283,10 @@ public final class BatchWriter implements AutoCloseable {
         // A request that slipped in as the thread stopped was never written: tell its client to retry.
         Request left;
         while ((left = waiting.poll()) != null) {
+            if (left.task != null) {
+                left.taskDone.completeExceptionally(new Unavailable("Tally is shutting down; retry"));
+                continue;
+            }
             left.done.completeExceptionally(new Unavailable("Tally is shutting down; retry"));
         }
     }

@@ -73,6 +73,27 @@ public interface EventStore extends ReportStore, AutoCloseable {
      */
     java.util.Map<String, Long> deleteTenant(String tenantId);
 
+    /** Whether {@link #erase} is available on this store. */
+    default boolean erases() {
+        return false;
+    }
+
+    /**
+     * Replaces the subject's identifier by its pseudonym in every table that holds it (raw rows,
+     * rollups, per-call rows), drops the free attributes and SMS bodies of the events that named it,
+     * and records the subject as erased, all at once: amounts are untouched, so every total stays.
+     * Called on the writer's thread ({@code BatchWriter.exclusive}), so no write runs meanwhile.
+     * Returns the rows rewritten per table.
+     */
+    default java.util.Map<String, Long> erase(SubjectErasure erasure) {
+        throw new UnsupportedOperationException("the " + name() + " store does not erase subjects");
+    }
+
+    /** Every subject erased so far, so that events written later that name one are stored under its pseudonym. */
+    default java.util.List<ErasedSubject> erasedSubjects() {
+        return java.util.List.of();
+    }
+
     @Override
     void close();
 }

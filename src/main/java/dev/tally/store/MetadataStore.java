@@ -73,6 +73,17 @@ public interface MetadataStore {
     /** Returns false when no budget has that id. */
     boolean deleteBudget(String id);
 
+    /** Stores a new erasure job or replaces the stored one of the same id. */
+    void putErasure(dev.tally.tenant.Erasure erasure);
+
+    java.util.Optional<dev.tally.tenant.Erasure> erasure(String id);
+
+    /** The tenant's erasures (null: every tenant's), oldest first: the audit log. */
+    List<dev.tally.tenant.Erasure> erasures(String tenantId);
+
+    /** The tenant's secret key for pseudonyms, made at the first call and the same ever after. */
+    String pseudonymKey(String tenantId);
+
     void putWebhook(Webhook webhook);
 
     Optional<Webhook> webhook(String id);

@@ -52,6 +52,7 @@ final class ClickHouseMetadataStore implements MetadataStore {
     private final ClickHouseHttp http;
     private final ClickHouseIntegrationSecrets integrationSecrets;
     private final ClickHouseBudgets budgets;
+    private final ClickHouseErasures erasures;
     private final ClickHouseClaims tenantClaims;
     private final ClickHouseWebhooks webhooks;
     private final ClickHouseWebhookOutbox outbox;
@@ -60,6 +61,7 @@ final class ClickHouseMetadataStore implements MetadataStore {
         this.http = http;
         this.integrationSecrets = new ClickHouseIntegrationSecrets(http);
         this.budgets = new ClickHouseBudgets(http);
+        this.erasures = new ClickHouseErasures(http);
         this.tenantClaims = new ClickHouseClaims(http, CLAIMS);
         this.webhooks = new ClickHouseWebhooks(http);
         this.outbox = new ClickHouseWebhookOutbox(http);
@@ -271,6 +273,26 @@ final class ClickHouseMetadataStore implements MetadataStore {
             return rate.equals(PriceEntry.CREDIT_MULTIPLIER) ? "" : null;
         }
         return value.toPlainString();
+    }
+
+    @Override
+    public void putErasure(dev.tally.tenant.Erasure erasure) {
+        erasures.put(erasure);
+    }
+
+    @Override
+    public java.util.Optional<dev.tally.tenant.Erasure> erasure(String id) {
+        return erasures.byId(id);
+    }
+
+    @Override
+    public List<dev.tally.tenant.Erasure> erasures(String tenantId) {
+        return erasures.list(tenantId);
+    }
+
+    @Override
+    public String pseudonymKey(String tenantId) {
+        return erasures.key(tenantId);
     }
 
     @Override

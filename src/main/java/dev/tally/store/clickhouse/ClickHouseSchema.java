@@ -108,6 +108,10 @@ final class ClickHouseSchema {
                 "ReplacingMergeTree", "version", "ORDER BY (tenant_id, provider)", "cityHash64(tenant_id)");
         table(statements, ClickHouseBudgets.TABLE, ClickHouseBudgets.COLUMNS, "ReplacingMergeTree", "version",
                 "ORDER BY id", "cityHash64(id)");
+        table(statements, ClickHouseErasures.TABLE, ClickHouseErasures.COLUMNS, "ReplacingMergeTree", "version",
+                "ORDER BY id", "cityHash64(id)");
+        table(statements, ClickHouseErasures.KEYS, ClickHouseErasures.KEY_COLUMNS, "MergeTree", null,
+                "ORDER BY (tenant_id, created_us, secret)", "cityHash64(tenant_id)");
         table(statements, ClickHouseWebhooks.TABLE, ClickHouseWebhooks.COLUMNS, "ReplacingMergeTree", "version",
                 "ORDER BY id", "cityHash64(id)");
         // The outbox: a notification once, a delivery's latest state by version, every attempt; never deleted.

@@ -59,7 +59,7 @@ public final class DuckDbEventStore implements EventStore {
     private final SqlDialect dialect = new DuckDbDialect();
     private final DuckDbReports reports;
     private final DuckDbRollups rollups = new DuckDbRollups();
-    private final MemberAttribution members;
+    private MemberAttribution members;
     private final RollupJournal journal = new RollupJournal();
     private WriteFaults faults = WriteFaults.NONE;
 
@@ -538,6 +538,34 @@ public final class DuckDbEventStore implements EventStore {
     @Override
     public java.util.Map<String, Long> deleteTenant(String tenantId) {
         return DuckDbTenantDeletion.delete(database, tenantId);
+    }
+
+    @Override
+    public boolean erases() {
+        return true;
+    }
+
+    @Override
+    public java.util.Map<String, Long> erase(dev.tally.store.SubjectErasure erasure) {
+        try {
+            java.util.Map<String, Long> rows = DuckDbTransaction.inTransaction(writer,
+                    () -> DuckDbErasure.erase(writer, erasure, System.currentTimeMillis()));
+            if (erasure.subject() == dev.tally.tenant.ErasureSubject.CALL_ID) {
+                callFingerprints.add(dev.tally.ingest.dedup.IdFingerprint.of(erasure.tenantId(), erasure.pseudonym()));
+            }
+            if (erasure.subject() == dev.tally.tenant.ErasureSubject.MEMBER_ID) {
+                // the chat owners held in memory name members: read them again as the store now holds them
+                members = database.read(MemberAttribution::load);
+            }
+            return rows;
+        } catch (SQLException failure) {
+            throw new StoreException(failure);
+        }
+    }
+
+    @Override
+    public List<dev.tally.store.ErasedSubject> erasedSubjects() {
+        return database.read(DuckDbErasure::list);
     }
 
     @Override

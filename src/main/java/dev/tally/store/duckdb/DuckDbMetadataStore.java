@@ -35,6 +35,7 @@ public final class DuckDbMetadataStore implements MetadataStore {
     private final DuckDbBudgets budgets;
     private final DuckDbWebhooks webhooks;
     private final DuckDbWebhookOutbox outbox;
+    private final DuckDbErasures erasures;
 
     public DuckDbMetadataStore(DuckDbDatabase database) {
         this.database = database;
@@ -43,6 +44,27 @@ public final class DuckDbMetadataStore implements MetadataStore {
         this.budgets = new DuckDbBudgets(database);
         this.webhooks = new DuckDbWebhooks(database);
         this.outbox = new DuckDbWebhookOutbox(database);
+        this.erasures = new DuckDbErasures(database);
+    }
+
+    @Override
+    public void putErasure(dev.tally.tenant.Erasure erasure) {
+        erasures.put(erasure);
+    }
+
+    @Override
+    public java.util.Optional<dev.tally.tenant.Erasure> erasure(String id) {
+        return erasures.byId(id);
+    }
+
+    @Override
+    public List<dev.tally.tenant.Erasure> erasures(String tenantId) {
+        return erasures.list(tenantId);
+    }
+
+    @Override
+    public String pseudonymKey(String tenantId) {
+        return erasures.key(tenantId);
     }
 
     @Override

@@ -53,6 +53,9 @@ final class DuckDbSchema {
                       tenant_id VARCHAR NOT NULL, provider VARCHAR NOT NULL, secret VARCHAR NOT NULL,
                       set_ms BIGINT NOT NULL)""");
             statement.execute(DuckDbBudgets.CREATE);
+            statement.execute(DuckDbErasure.CREATE);
+            statement.execute(DuckDbErasures.CREATE);
+            statement.execute(DuckDbErasures.CREATE_KEYS);
             statement.execute(DuckDbWebhooks.CREATE);
             for (String create : DuckDbWebhookOutbox.CREATE) {
                 statement.execute(create);
