@@ -85,42 +85,52 @@ public final class ErasedSubjects {
     }
 
     private static void apply(Event event, TenantSubjects known) {
-        boolean erased = false;
-        for (Map.Entry<ErasureSubject, Set<String>> entry : known.pseudonyms().entrySet()) {
-            ErasureSubject subject = entry.getKey();
-            Set<String> pseudonyms = entry.getValue();
+        Swap swap = new Swap(known);
+        for (ErasureSubject subject : known.pseudonyms().keySet()) {
             switch (subject) {
-                case MEMBER_ID -> {
-                    String replaced = replaced(known.key(), subject, event.memberId, pseudonyms);
-                    erased |= replaced != null;
-                    event.memberId = replaced == null ? event.memberId : replaced;
-                }
-                case PHONE_NUMBER -> {
-                    String replaced = replaced(known.key(), subject, event.phoneNumber, pseudonyms);
-                    erased |= replaced != null;
-                    event.phoneNumber = replaced == null ? event.phoneNumber : replaced;
-                }
-                case USER_EMAIL -> {
-                    String replaced = replaced(known.key(), subject, event.userEmail, pseudonyms);
-                    erased |= replaced != null;
-                    event.userEmail = replaced == null ? event.userEmail : replaced;
-                }
+                case MEMBER_ID -> event.memberId = swap.of(subject, event.memberId);
+                case PHONE_NUMBER -> event.phoneNumber = swap.of(subject, event.phoneNumber);
+                case USER_EMAIL -> event.userEmail = swap.of(subject, event.userEmail);
                 case CALL_ID -> {
-                    String replacedCall = replaced(known.key(), subject, event.callId, pseudonyms);
-                    erased |= replacedCall != null;
-                    event.callId = replacedCall == null ? event.callId : replacedCall;
+                    event.callId = swap.of(subject, event.callId);
                     if (event.type == EventType.CALL) {
-                        String replacedId = replaced(known.key(), subject, event.id, pseudonyms);
-                        erased |= replacedId != null;
-                        event.id = replacedId == null ? event.id : replacedId;
+                        event.id = swap.of(subject, event.id);
                     }
                 }
             }
         }
-        if (erased) {
+        if (swap.swapped || namedInAttributes(event, known)) {
             event.attributes = Map.of();
             event.body = null;
         }
+    }
+
+    /** Gives an erased identifier's pseudonym in its place, and remembers that it did. */
+    private static final class Swap {
+        private final TenantSubjects known;
+        private boolean swapped;
+
+        Swap(TenantSubjects known) {
+            this.known = known;
+        }
+
+        String of(ErasureSubject subject, String identifier) {
+            String pseudonym = replaced(known.key(), subject, identifier, known.pseudonyms().get(subject));
+            swapped |= pseudonym != null;
+            return pseudonym == null ? identifier : pseudonym;
+        }
+    }
+
+    /** Whether an attribute's value is an erased identifier of any kind (the fee of an erased number names it so). */
+    private static boolean namedInAttributes(Event event, TenantSubjects known) {
+        for (String value : event.attributes.values()) {
+            for (Map.Entry<ErasureSubject, Set<String>> entry : known.pseudonyms().entrySet()) {
+                if (replaced(known.key(), entry.getKey(), value, entry.getValue()) != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The pseudonym of the identifier when it names an erased subject, else null. */

@@ -44,6 +44,8 @@ class ErasureApiTest {
               "phone_number": "+14155550100", "body": "your code is 1234", "cost_usd": 0.0079, "user_email": "owner@acme.test"},
              {"id": "s2", "type": "sms", "time": "2026-03-13T11:00:00Z", "direction": "inbound",
               "phone_number": "+14155550199", "body": "stop", "cost_usd": 0.0079},
+             {"id": "f2", "type": "fee", "time": "2026-03-01T00:00:00Z", "kind": "phone_number", "cost_usd": 1.15,
+              "attributes": {"number": "+14155550100"}},
              {"id": "ch1", "type": "chat", "time": "2026-03-12T08:00:00Z", "member_id": "member-41"},
              {"id": "g1", "type": "message", "time": "2026-03-12T08:00:01Z", "chat_id": "ch1", "role": "user"},
              {"id": "l3", "type": "llm", "time": "2026-03-12T08:00:02Z", "provider": "openai", "model": "gpt-4o",
@@ -202,6 +204,11 @@ class ErasureApiTest {
             return;
         }
         assertErased("phone", "phone_number", "+14155550100", "member-41", "call-7001");
+        // a new event naming the number only in an attribute: stored without its attributes
+        server.ingest(server.createKey("phone", "events:write"), """
+                [{"id": "f3", "type": "fee", "time": "2026-03-02T00:00:00Z", "kind": "phone_number", "cost_usd": 1.15,
+                  "attributes": {"number": "+14155550100", "plan": "local"}}]""");
+        assertThat(cellsHolding("phone", "+14155550100")).isEmpty();
         // the erased number's events kept no attributes and no SMS body; the other number's did
         List<Row> sms = server.tally().events().query(new Sql("SELECT id, body, attributes FROM events"
                 + " WHERE tenant_id = 'phone' AND type = 'sms' ORDER BY id", List.of()));

@@ -229,6 +229,33 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void anErasureKeepsEveryFieldAndAStateChangeReplacesIt() {
+        dev.tally.tenant.Erasure running = new dev.tally.tenant.Erasure("era_1", "acme",
+                dev.tally.tenant.ErasureSubject.PHONE_NUMBER, "erased-0123456789abcdef0123", "admin", "DSR-1", 1_000L,
+                dev.tally.tenant.ErasureState.RUNNING, null, Map.of(), null);
+        store.putErasure(running);
+        store.putErasure(new dev.tally.tenant.Erasure("era_2", "globex", dev.tally.tenant.ErasureSubject.CALL_ID,
+                "erased-ffffffffffffffffffff", "admin", null, 2_000L, dev.tally.tenant.ErasureState.FAILED, 2_500L,
+                Map.of(), "nothing was erased"));
+        assertThat(store.erasure("era_1")).contains(running);
+        dev.tally.tenant.Erasure done = running.done(1_500L, Map.of("events", 3L, "calls", 1L));
+        store.putErasure(done);
+        assertThat(store.erasure("era_1")).contains(done);
+        assertThat(store.erasures(null)).extracting(dev.tally.tenant.Erasure::id).containsExactly("era_1", "era_2");
+        assertThat(store.erasures("globex")).extracting(dev.tally.tenant.Erasure::failure)
+                .containsExactly("nothing was erased");
+        assertThat(store.erasure("era_3")).isEmpty();
+    }
+
+    @Test
+    void aTenantsPseudonymKeyIsMadeOnceAndKept() {
+        String key = store.pseudonymKey("acme");
+        assertThat(key).matches("[0-9a-f]{64}");
+        assertThat(store.pseudonymKey("acme")).isEqualTo(key);
+        assertThat(store.pseudonymKey("globex")).isNotEqualTo(key);
+    }
+
+    @Test
     void aWebhookKeepsEveryFieldAndIsDeletedOnce() {
         Webhook everyTenant = new Webhook("wh_1", null, "https://hooks.example.com/tally?x=1",
                 Set.of(WebhookEvent.EXHAUSTED, WebhookEvent.RESET), "whsec_c2VjcmV0", 1_000);

@@ -124,6 +124,10 @@ public final class ErasureService implements AutoCloseable {
                 return rewritten;
             }));
             storeDone = true;
+            long budgets = eraseFromBudgets(job, identifier);
+            if (budgets > 0) {
+                rows.put("budgets", budgets);
+            }
             long liveCalls = live.erase(job.tenantId(), job.subject(), identifier, job.pseudonym());
             if (liveCalls > 0) {
                 rows.put("live_state", liveCalls);
@@ -137,6 +141,25 @@ public final class ErasureService implements AutoCloseable {
             LOG.warn("erasure {} failed: {}", job.id(), reason);
             metadata.putErasure(job.failed(clock.getAsLong(), reason));
         }
+    }
+
+    /** A budget that counts one member's usage goes on counting it under the pseudonym. */
+    private long eraseFromBudgets(Erasure job, String identifier) {
+        if (job.subject() != ErasureSubject.MEMBER_ID) {
+            return 0;
+        }
+        long changed = 0;
+        for (dev.tally.tenant.Budget budget : metadata.budgets(job.tenantId())) {
+            dev.tally.tenant.BudgetScope scope = budget.scope();
+            if (identifier.equals(scope.memberId())) {
+                metadata.putBudget(new dev.tally.tenant.Budget(budget.id(), budget.tenantId(), budget.name(),
+                        new dev.tally.tenant.BudgetScope(scope.agentId(), job.pseudonym(), scope.attributes()),
+                        budget.measure(), budget.period(), budget.timezone(), budget.limit(), budget.thresholds(),
+                        budget.action(), budget.createdMs(), budget.updatedMs()));
+                changed++;
+            }
+        }
+        return changed;
     }
 
     @Override

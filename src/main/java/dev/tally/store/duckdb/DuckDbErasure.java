@@ -32,7 +32,8 @@ final class DuckDbErasure {
     private DuckDbErasure() {
     }
 
-    static Map<String, Long> erase(Connection connection, SubjectErasure erasure, long nowMs) throws SQLException {
+    static Map<String, Long> erase(Connection connection, SubjectErasure erasure, long nowMs, WriteFaults faults)
+            throws SQLException {
         Map<String, Long> rows = new TreeMap<>();
         for (Map.Entry<String, List<String>> table : tablesWithColumns(connection, erasure.columns()).entrySet()) {
             for (String column : table.getValue()) {
@@ -40,10 +41,17 @@ final class DuckDbErasure {
                 if (changed > 0) {
                     rows.merge(table.getKey(), changed, Long::sum);
                 }
+                faults.reached(WriteStep.ERASURE_TABLE_REWRITTEN);
             }
         }
         if (erasure.subject() == ErasureSubject.CALL_ID) {
             eraseCallRow(connection, erasure, rows);
+        }
+        for (String table : RAW_TABLES) {
+            long scrubbed = scrubAttributes(connection, table, erasure);
+            if (scrubbed > 0) {
+                rows.merge(table, scrubbed, Long::sum);
+            }
         }
         try (PreparedStatement statement = connection.prepareStatement(
                 "INSERT INTO erased_subjects VALUES (?, ?, ?, ?, ?)")) {
@@ -83,6 +91,22 @@ final class DuckDbErasure {
             }
             statement.setString(index++, erasure.tenantId());
             statement.setString(index, erasure.identifier());
+            return statement.executeUpdate();
+        }
+    }
+
+    /**
+     * An event that names the subject only in an attribute value ({@code {"phone_number": "+1…"}} on
+     * a number's monthly fee) is the subject's too: its attributes go. Matched as the JSON string the
+     * attributes are stored as, so only a whole value matches.
+     */
+    private static long scrubAttributes(Connection connection, String table, SubjectErasure erasure)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + table + " SET attributes = ?,"
+                + " body = NULL WHERE tenant_id = ? AND contains(attributes, ?)")) {
+            statement.setString(1, AttributesJson.write(Map.of()));
+            statement.setString(2, erasure.tenantId());
+            statement.setString(3, AttributesJson.quoted(erasure.identifier()));
             return statement.executeUpdate();
         }
     }

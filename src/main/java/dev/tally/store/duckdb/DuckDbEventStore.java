@@ -549,7 +549,7 @@ public final class DuckDbEventStore implements EventStore {
     public java.util.Map<String, Long> erase(dev.tally.store.SubjectErasure erasure) {
         try {
             java.util.Map<String, Long> rows = DuckDbTransaction.inTransaction(writer,
-                    () -> DuckDbErasure.erase(writer, erasure, System.currentTimeMillis()));
+                    () -> DuckDbErasure.erase(writer, erasure, System.currentTimeMillis(), faults));
             if (erasure.subject() == dev.tally.tenant.ErasureSubject.CALL_ID) {
                 callFingerprints.add(dev.tally.ingest.dedup.IdFingerprint.of(erasure.tenantId(), erasure.pseudonym()));
             }

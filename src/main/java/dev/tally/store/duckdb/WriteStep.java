@@ -14,6 +14,8 @@ public enum WriteStep {
     ROLLUP_TABLE_APPENDED,
     /** Every rollup table, the member usage one included, has taken its deltas. */
     ROLLUPS_APPENDED,
+    /** An erasure has replaced the identifier in one table; more may follow before its commit. */
+    ERASURE_TABLE_REWRITTEN,
     /** In place of the commit: a commit that fails. */
     COMMIT,
     /** After the commit, as if the commit's answer was lost: the rows are stored, the caller hears a failure. */

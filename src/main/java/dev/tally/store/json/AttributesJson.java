@@ -15,6 +15,15 @@ public final class AttributesJson {
     private AttributesJson() {
     }
 
+    /** A value as it appears inside the stored JSON text: quoted and escaped. */
+    public static String quoted(String value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
     public static String write(Map<String, String> attributes) {
         if (attributes == null || attributes.isEmpty()) {
             return "{}";
