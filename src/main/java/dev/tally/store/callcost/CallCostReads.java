@@ -57,8 +57,9 @@ public final class CallCostReads {
      * @param perCall one row per call ({@link #PER_CALL_COLUMNS}), a parenthesised relation
      * @param groups the sums by day and agent ({@link #GROUP_COLUMNS}), a parenthesised relation, or
      *     empty to add them up from {@code perCall}
+     * @param stored whether {@code perCall} is rows read as they are stored, cheap to read twice
      */
-    public record Ready(Sql perCall, Optional<Sql> groups) {
+    public record Ready(Sql perCall, Optional<Sql> groups, boolean stored) {
     }
 
     /** The columns of the sums by UTC day and agent: the day, the agent, then counts and one sum per component. */
@@ -193,8 +194,11 @@ public final class CallCostReads {
         // the latest calls are on the latest days that hold as many: only those days are read
         Sql listedCalls = request.order() == CallCostOrder.STARTED_DESC
                 ? ready(latestDays(request, groupRows)).perCall() : perCall;
-        SqlBuilder listed = new SqlBuilder().append("SELECT * FROM ").append(listedCalls).append(" AS per_call ORDER BY "
-                + order + " LIMIT ").value(request.limit());
+        SqlBuilder listed = new SqlBuilder().append("SELECT * FROM ").append(listedCalls).append(" AS per_call");
+        if (ready.stored() && request.order() != CallCostOrder.STARTED_DESC) {
+            listed.append(" WHERE ").append(costThreshold(request, perCall));
+        }
+        listed.append(" ORDER BY " + order + " LIMIT ").value(request.limit());
         String difference = "abs(reported_total_cost_nanos - total_nanos)";
         SqlBuilder mismatched = new SqlBuilder().append("SELECT * FROM ").append(perCall)
                 .append(" AS per_call WHERE reported_total_cost_nanos IS NOT NULL AND " + difference + " > "
@@ -202,11 +206,24 @@ public final class CallCostReads {
         return new CallCostSummary(groupRows, calls(query.apply(listed.build())), calls(query.apply(mismatched.build())));
     }
 
+    /**
+     * The rows at or beyond the {@code limit}-th cost in the request's order: the cost alone is
+     * sorted first (one integer column), so the whole rows are read only for the few that make the
+     * list, ties at the threshold included for the order's tie-break.
+     */
+    private Sql costThreshold(CallCostQuery request, Sql perCall) {
+        boolean descending = request.order() == CallCostOrder.COST_DESC;
+        return new SqlBuilder().append("total_nanos " + (descending ? ">=" : "<=") + " (SELECT "
+                        + (descending ? "min" : "max") + "(total_nanos) FROM (SELECT total_nanos FROM ").append(perCall)
+                .append(" AS by_cost ORDER BY total_nanos" + (descending ? " DESC" : "") + " LIMIT ")
+                .value(request.limit()).append(") AS first_costs)").build();
+    }
+
     private Ready ready(CallCostQuery request) {
         Sql condition = callCondition(request);
         return parts.ready(request, condition).orElseGet(() -> new Ready(new SqlBuilder().append("(")
                 .append(perCall(callRows, condition, parts.sums(request.tenantId(), condition))).append(")").build(),
-                Optional.empty()));
+                Optional.empty(), false));
     }
 
     /** The request narrowed to its latest days that hold at least {@code limit} of its calls, by their day sums. */

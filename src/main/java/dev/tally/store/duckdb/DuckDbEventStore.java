@@ -239,6 +239,8 @@ public final class DuckDbEventStore implements EventStore {
     public void idle() {
         if (rollups.idleCompactionDue()) {
             compactQuietly("idle rollup compaction", () -> rollups.compactIdle(writer));
+        } else if (rollups.refreshDue()) {
+            compactQuietly("refresh of the touched calls' cost rows", () -> rollups.refreshTouchedCalls(writer));
         }
     }
 
@@ -252,6 +254,15 @@ public final class DuckDbEventStore implements EventStore {
             compaction.run();
         } catch (SQLException failure) {
             org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).warn("{} failed: {}", what, failure.getMessage());
+        }
+    }
+
+    /** Brings the touched calls' ready cost rows up to date now rather than at the writer's next idle moment (tests). */
+    public void refreshCallCostRows() {
+        try {
+            rollups.refreshTouchedCalls(writer);
+        } catch (SQLException failure) {
+            throw new StoreException(failure);
         }
     }
 

@@ -131,7 +131,8 @@ final class DuckDbReports implements ReportStore {
             boolean touched = query(new SqlBuilder().append("SELECT count(*) AS touched FROM ").append(changed)
                     .append(" AS touched_calls").build()).get(0).longValue("touched") > 0;
             if (!touched) {
-                return Optional.of(new CallCostReads.Ready(ready.append(")").build(), daySums(request, null)));
+                return Optional.of(new CallCostReads.Ready(ready.append(")").build(), daySums(request, null),
+                        true));
             }
             Sql changedCalls = new SqlBuilder().append(condition).append(" AND id_hash IN ").append(changed).build();
             Sql current = new SqlBuilder().append("SELECT " + columns + " FROM (")
@@ -146,7 +147,7 @@ final class DuckDbReports implements ReportStore {
                     .append(" UNION ALL SELECT time_ms // " + CallCostReads.DAY_MS + " AS call_day, agent_id, "
                             + CallCostReads.groupMeasures("1") + " FROM (").append(current).append(") AS current_calls")
                     .build();
-            return Optional.of(new CallCostReads.Ready(perCall, daySums(request, corrections)));
+            return Optional.of(new CallCostReads.Ready(perCall, daySums(request, corrections), false));
         }
 
         /**

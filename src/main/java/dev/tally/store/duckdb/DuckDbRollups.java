@@ -51,6 +51,8 @@ final class DuckDbRollups {
     private long pendingChangedRows;
     /** Calls listed as changed since the per-call rows were rebuilt, and how many rows that rebuild made. */
     private long changedRowsSinceRebuild;
+    /** Rows listing touched calls since their ready rows were last brought up to date, by a rebuild or a refresh. */
+    private long touchedSinceRefresh;
     private long callRowsAfterRebuild;
     /** Per-call cost delta rows since that table was last folded, and the rows that fold left. */
     private long callCostRowsSinceCompaction;
@@ -254,6 +256,7 @@ final class DuckDbRollups {
         memberRowsSinceCompaction += pendingMemberRows;
         callCostRowsSinceCompaction += pendingCallCostRows;
         changedRowsSinceRebuild += pendingChangedRows;
+        touchedSinceRefresh += pendingChangedRows;
         rolledBack();
     }
 
@@ -301,6 +304,26 @@ final class DuckDbRollups {
     private boolean idleDue(RollupTable table) {
         long[] counts = rowCounts.get(table);
         return counts[0] > 0 && counts[0] >= counts[1] / IDLE_COMPACT_SHARE;
+    }
+
+    /** Whether calls were touched since their ready rows were last brought up to date. */
+    boolean refreshDue() {
+        return touchedSinceRefresh > 0;
+    }
+
+    /**
+     * Brings the touched calls' ready rows up to date, one transaction, while the writer is idle:
+     * it costs what those calls cost, where a full rebuild costs every call, so it runs at any
+     * idle moment; the full rebuild still comes when enough rows were touched to have the table
+     * sorted again.
+     */
+    void refreshTouchedCalls(DuckDBConnection connection) throws SQLException {
+        DuckDbTransaction.inTransaction(connection, () -> {
+            try (Statement statement = connection.createStatement()) {
+                return DuckDbCallCostRows.refreshTouched(statement);
+            }
+        });
+        touchedSinceRefresh = 0;
     }
 
     /** Folds the deltas of the tables worth folding while the writer is idle. */
@@ -360,6 +383,7 @@ final class DuckDbRollups {
         if (callCosts) {
             callCostRowsSinceCompaction = 0;
             changedRowsSinceRebuild = 0;
+            touchedSinceRefresh = 0;
         }
         memberRowsAfterCompaction = memberRows;
         remaining.forEach((table, count) -> rowCounts.put(table, new long[] {0, count}));
@@ -507,6 +531,7 @@ final class DuckDbRollups {
             callCostRowsAfterCompaction = count(statement, CallCostDeltas.TABLE);
             callRowsAfterRebuild = count(statement, DuckDbCallCostRows.CALL_ROWS);
             changedRowsSinceRebuild = count(statement, CallCostDeltas.CHANGED_TABLE);
+            touchedSinceRefresh = changedRowsSinceRebuild;
         }
     }
 

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DuckDB answers the call-cost reports from rows it keeps ready (rebuilt when the per-call costs are
- * folded) and, for the calls a write touched since, from their current rows. Whatever was folded
+ * folded, refreshed call by call when the writer is idle) and, for the calls a write touched since,
+ * from their current rows. Whatever was folded
  * when, the answers equal those derived from the raw rows alone: after every batch, before any
  * fold, right after one, and with writes since (new calls, parts of calls stored earlier and of
  * calls that arrive later, final states replacing calls in progress, revisions moving calls to
@@ -41,10 +42,16 @@ class CallCostReadyRowsTest {
                 store.write(batches.get(index));
                 if (index % 3 == 1) {
                     store.compactRollups();
+                } else if (index % 3 == 2) {
+                    store.refreshCallCostRows();
+                    assertThat(store.query(new dev.tally.store.sql.Sql("SELECT count(*) AS touched FROM "
+                            + dev.tally.store.callcost.CallCostDeltas.CHANGED_TABLE, List.of())).get(0)
+                            .longValue("touched")).as("calls left touched after a refresh").isZero();
                 }
                 compared += compare(store, raw, index);
             }
             assertThat(compared).isGreaterThan(100);
+            assertThat(store.checkRollups(false).total()).as("ready rows against a rebuild").isZero();
             store.close();
         }
     }
