@@ -13,10 +13,13 @@ import java.util.Map;
 public final class TenantRoutes implements Routes {
     private final TenantService tenants;
     private final RequestAuth auth;
+    private final boolean retentionAvailable;
 
-    public TenantRoutes(TenantService tenants, RequestAuth auth) {
+    /** @param retentionAvailable whether the store deletes raw events by age, so that {@code retention_days} can be set */
+    public TenantRoutes(TenantService tenants, RequestAuth auth, boolean retentionAvailable) {
         this.tenants = tenants;
         this.auth = auth;
+        this.retentionAvailable = retentionAvailable;
     }
 
     @Override
@@ -36,6 +39,7 @@ public final class TenantRoutes implements Routes {
     private void create(Context context) {
         auth.admin(context);
         JsonBody body = JsonBody.of(context);
+        refuseRetentionWhereUnavailable(body);
         Tenant tenant = tenants.create(body.text("id"), body.text("name"));
         if (hasSettings(body)) {
             tenant = tenants.update(applySettings(tenant, body));
@@ -50,11 +54,19 @@ public final class TenantRoutes implements Routes {
         if (body.has("id")) {
             throw ApiError.badRequest("id", "cannot be changed");
         }
+        refuseRetentionWhereUnavailable(body);
         context.json(view(tenants.update(applySettings(tenant, body))));
     }
 
+    private void refuseRetentionWhereUnavailable(JsonBody body) {
+        if (!retentionAvailable && body.has("retention_days")) {
+            throw ApiError.conflict("retention_days", "this store does not delete raw events by age yet");
+        }
+    }
+
     private static boolean hasSettings(JsonBody body) {
-        return body.has("max_concurrent_calls") || body.has("instructions") || body.has("store_sms_bodies");
+        return body.has("max_concurrent_calls") || body.has("instructions") || body.has("store_sms_bodies")
+                || body.sent("retention_days");
     }
 
     private static Tenant applySettings(Tenant tenant, JsonBody body) {
@@ -65,7 +77,13 @@ public final class TenantRoutes implements Routes {
         }
         String instructions = body.has("instructions") ? body.text("instructions") : tenant.instructions();
         boolean storeSmsBodies = body.has("store_sms_bodies") ? body.bool("store_sms_bodies") : tenant.storeSmsBodies();
-        return new Tenant(tenant.id(), name, tenant.createdMs(), limit, instructions, storeSmsBodies);
+        // null clears a retention: raw events are kept forever again
+        Integer retentionDays = body.sent("retention_days") ? body.integer("retention_days") : tenant.retentionDays();
+        if (retentionDays != null && (retentionDays < 1 || retentionDays > dev.tally.tenant.Retention.MAX_DAYS)) {
+            throw ApiError.badRequest("retention_days", "must be a whole number of days from 1 to "
+                    + dev.tally.tenant.Retention.MAX_DAYS + ", or null to keep raw events forever");
+        }
+        return new Tenant(tenant.id(), name, tenant.createdMs(), limit, instructions, storeSmsBodies, retentionDays);
     }
 
     static Map<String, Object> view(Tenant tenant) {
@@ -76,6 +94,7 @@ public final class TenantRoutes implements Routes {
         view.put("max_concurrent_calls", tenant.maxConcurrentCalls());
         view.put("instructions", tenant.instructions());
         view.put("store_sms_bodies", tenant.storeSmsBodies());
+        view.put("retention_days", tenant.retentionDays());
         return view;
     }
 }

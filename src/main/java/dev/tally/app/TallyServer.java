@@ -22,6 +22,8 @@ import dev.tally.lifecycle.BackupRoutes;
 import dev.tally.lifecycle.TenantDeletionRoutes;
 import dev.tally.lifecycle.erasure.ErasureRoutes;
 import dev.tally.lifecycle.erasure.ErasureService;
+import dev.tally.lifecycle.retention.RetentionRoutes;
+import dev.tally.lifecycle.retention.RetentionService;
 import dev.tally.integrations.ReceiverIngest;
 import dev.tally.integrations.otlp.OtlpRoutes;
 import dev.tally.integrations.retell.RetellRoutes;
@@ -60,11 +62,14 @@ public final class TallyServer implements AutoCloseable {
     private final String adminToken;
     private final Drain drain;
     private volatile boolean stopped;
-    private final ErasureService erasures;
+    /** Work the server runs besides requests (erasures, retention), stopped before the store closes. */
+    private final List<AutoCloseable> background;
+    /** How often raw events past each tenant's retention are deleted. */
+    private static final java.time.Duration RETENTION_INTERVAL = java.time.Duration.ofHours(1);
 
-    private TallyServer(Tally tally, Javalin app, String adminToken, Drain drain, ErasureService erasures) {
+    private TallyServer(Tally tally, Javalin app, String adminToken, Drain drain, List<AutoCloseable> background) {
         this.tally = tally;
-        this.erasures = erasures;
+        this.background = background;
         this.app = app;
         this.adminToken = adminToken;
         this.drain = drain;
@@ -93,11 +98,14 @@ public final class TallyServer implements AutoCloseable {
         ErasureService erasures = new ErasureService(tally.events(), tally.metadata(), tally.writer(),
                 tally.erasedSubjects(), new LiveErasures(live), tally.clock()::millis);
         erasures.start();
+        RetentionService retention = new RetentionService(tally.events(), tally.tenants(), tally.writer(),
+                tally.clock()::millis);
+        retention.start(RETENTION_INTERVAL);
         List<Routes> routes = List.of(
                 new HealthRoutes(tally.events().name(), tally::storeAnswers),
                 new ReadinessRoutes(tally.events(), live),
                 new IngestRoutes(tally.ingest(), auth, config.maxBodyBytes()),
-                new TenantRoutes(tally.tenants(), auth),
+                new TenantRoutes(tally.tenants(), auth, tally.events().deletesRawRows()),
                 new IntegrationSecretRoutes(tally.integrationSecrets(), auth),
                 new VapiRoutes(tally.integrationSecrets(), auth, new ReceiverIngest(tally.ingest()),
                         config.maxBodyBytes()),
@@ -111,12 +119,13 @@ public final class TallyServer implements AutoCloseable {
                 new TenantDeletionRoutes(tally.events(), tally.tenants(), tally.keys(), tally.integrationSecrets(),
                         tally.erasedSubjects(), auth),
                 new ErasureRoutes(erasures, tally.tenants(), auth),
+                new RetentionRoutes(retention, auth),
                 new BudgetRoutes(tally.budgets(), auth),
                 new WebhookRoutes(tally.webhooks(), auth),
                 new PriceRoutes(tally.prices(), auth),
                 new SpendRoutes(tally.reports(), auth, tally.clock()),
                 new CallCostRoutes(tally.reports(), auth, tally.clock()),
-                new ExportRoutes(tally.reports(), auth, tally.clock()),
+                new ExportRoutes(tally.reports(), tally.tenants(), auth, tally.clock()),
                 new TokenRoutes(tally.reports(), tally.tenants(), auth, tally.clock()),
                 new StatsRoutes(tally.reports(), tally.tenants(), auth, tally.clock()),
                 new UsageRoutes(tally.reports(), auth, tally.clock()),
@@ -150,7 +159,7 @@ public final class TallyServer implements AutoCloseable {
         app.start(config.host(), config.port());
         LOG.atInfo().addKeyValue("port", app.port()).addKeyValue("store", tally.events().name())
                 .addKeyValue("location", tally.storeLocation()).log("Tally is serving");
-        return new TallyServer(tally, app, adminToken, drain, erasures);
+        return new TallyServer(tally, app, adminToken, drain, List.of(retention, erasures));
     }
 
     public int port() {
@@ -183,7 +192,13 @@ public final class TallyServer implements AutoCloseable {
         LOG.info("stopping: finishing requests in flight");
         drain.awaitIdle(DRAIN_MILLIS);
         app.stop();
-        erasures.close();
+        for (AutoCloseable part : background) {
+            try {
+                part.close();
+            } catch (Exception failure) {
+                LOG.warn("stopping {} failed: {}", part.getClass().getSimpleName(), failure.toString());
+            }
+        }
         tally.close();
         LOG.info("stopped");
     }

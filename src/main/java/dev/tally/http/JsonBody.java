@@ -37,6 +37,11 @@ public final class JsonBody {
         return value == null || value.isNull() ? null : value;
     }
 
+    /** Whether the field is sent at all, {@code null} included (which {@link #has} counts as absent). */
+    public boolean sent(String field) {
+        return root.has(field);
+    }
+
     public boolean has(String field) {
         return node(field) != null;
     }

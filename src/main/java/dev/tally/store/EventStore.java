@@ -73,6 +73,20 @@ public interface EventStore extends ReportStore, AutoCloseable {
      */
     java.util.Map<String, Long> deleteTenant(String tenantId);
 
+    /** Whether {@link #deleteRawBefore} is available on this store. */
+    default boolean deletesRawRows() {
+        return false;
+    }
+
+    /**
+     * Retention: deletes the tenant's raw events and calls before the horizon, keeping what was
+     * made from them (rollups, per-call cost rows), so every aggregate keeps its totals. Called on
+     * the writer's thread. Returns the rows deleted per table.
+     */
+    default java.util.Map<String, Long> deleteRawBefore(String tenantId, long horizonMs) {
+        throw new UnsupportedOperationException("the " + name() + " store does not delete raw rows by age");
+    }
+
     /** Whether {@link #erase} is available on this store. */
     default boolean erases() {
         return false;

@@ -75,6 +75,10 @@ public abstract class MetadataStoreContract {
         store.updateTenant(new Tenant("acme", "Acme Inc", 1_000, 7, "be brief", true));
 
         assertThat(store.tenant("acme")).contains(new Tenant("acme", "Acme Inc", 1_000, 7, "be brief", true));
+        store.updateTenant(new Tenant("acme", "Acme Inc", 1_000, 7, "be brief", true, 90));
+        assertThat(store.tenant("acme").orElseThrow().retentionDays()).isEqualTo(90);
+        store.updateTenant(new Tenant("acme", "Acme Inc", 1_000, 7, "be brief", true, null));
+        assertThat(store.tenant("acme").orElseThrow().retentionDays()).isNull();
         assertThat(store.createTenant(Tenant.named("globex", "Globex", 3_000))).isTrue();
         assertThat(store.tenants()).extracting(Tenant::id).containsExactly("acme", "globex");
         assertThat(store.tenant("initech")).isEmpty();

@@ -171,6 +171,13 @@ public final class IngestService {
     }
 
     private void enrich(Event event, Tenant tenant) {
+        java.util.OptionalLong horizon = dev.tally.tenant.Retention.horizonMs(tenant, clock.millis());
+        if (horizon.isPresent() && event.timeMs < horizon.getAsLong()) {
+            // the raw rows of that day are gone: whether this event was stored already can no longer be told
+            throw new InvalidField("time", "is before the tenant's retention horizon "
+                    + java.time.Instant.ofEpochMilli(horizon.getAsLong()) + " (raw events are kept "
+                    + tenant.retentionDays() + " days); it was not stored");
+        }
         if (event.type == EventType.SMS && !tenant.storeSmsBodies()) {
             event.body = null;
         }

@@ -33,8 +33,11 @@ public final class ExportRoutes implements Routes {
     private final RequestAuth auth;
     private final Clock clock;
 
-    public ExportRoutes(ReportStore store, RequestAuth auth, Clock clock) {
+    private final dev.tally.access.TenantService tenants;
+
+    public ExportRoutes(ReportStore store, dev.tally.access.TenantService tenants, RequestAuth auth, Clock clock) {
         this.store = store;
+        this.tenants = tenants;
         this.auth = auth;
         this.clock = clock;
     }
@@ -59,6 +62,8 @@ public final class ExportRoutes implements Routes {
         }
         EventExport export = new EventExport(principal.tenantId(), range.startMs(), range.endMsExclusive(), type, format);
         context.contentType(format.contentType());
+        dev.tally.report.RawDataNotice.mark(context, tenants.require(principal.tenantId()), range.startMs(),
+                clock.millis());
         context.header("Content-Disposition", "attachment; filename=\"events-" + principal.tenantId().replaceAll(
                 "[^A-Za-z0-9._-]", "_") + "-" + range.from() + "-" + range.to() + "." + format.wireName() + "\"");
         try (OutputStream out = context.outputStream()) {

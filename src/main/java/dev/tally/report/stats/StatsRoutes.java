@@ -67,6 +67,9 @@ public final class StatsRoutes implements Routes {
         List<Map<String, Object>> usage = query.usageBuckets(request, grid);
         StatsResponse response = new StatsResponse(request.start().toString(), request.end().toString(),
                 request.granularitySeconds(), request.zone().getId(), usage, calls.get());
+        // percentiles are read from raw rows: the notice names the part of the range they no longer cover
+        tenants.find(tenantId).ifPresent(tenant -> dev.tally.report.RawDataNotice.mark(context, tenant,
+                request.start().toEpochMilli(), clock.millis()));
         ReportResponse.send(context, response, () -> StatsCsv.table(response));
     }
 

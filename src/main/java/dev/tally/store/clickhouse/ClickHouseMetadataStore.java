@@ -41,7 +41,7 @@ import java.util.stream.Collectors;
 final class ClickHouseMetadataStore implements MetadataStore {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String TENANT_COLUMNS =
-            "id, name, created_ms, max_concurrent_calls, instructions, store_sms_bodies, version";
+            "id, name, created_ms, max_concurrent_calls, instructions, store_sms_bodies, retention_days, version";
     private static final String KEY_COLUMNS = "id, tenant_id, name, scopes, secret_hash, prefix, member_id,"
             + " created_ms, expires_ms, revoked_ms, version";
     private static final String PRICE_COLUMNS = "id, tenant_id, provider, model, effective_from, prefix, "
@@ -123,6 +123,11 @@ final class ClickHouseMetadataStore implements MetadataStore {
         } else {
             row.put("max_concurrent_calls", tenant.maxConcurrentCalls());
         }
+        if (tenant.retentionDays() == null) {
+            row.putNull("retention_days");
+        } else {
+            row.put("retention_days", tenant.retentionDays());
+        }
         return row;
     }
 
@@ -145,8 +150,10 @@ final class ClickHouseMetadataStore implements MetadataStore {
     private static Tenant tenant(Row row) {
         Integer limit = row.get("max_concurrent_calls") == null ? null
                 : Math.toIntExact(row.longValue("max_concurrent_calls"));
+        Integer retentionDays = row.get("retention_days") == null ? null
+                : Math.toIntExact(row.longValue("retention_days"));
         return new Tenant(row.string("id"), row.string("name"), row.longValue("created_ms"), limit,
-                row.string("instructions"), row.longValue("store_sms_bodies") != 0);
+                row.string("instructions"), row.longValue("store_sms_bodies") != 0, retentionDays);
     }
 
     // keys

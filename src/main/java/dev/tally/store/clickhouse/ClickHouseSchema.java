@@ -85,7 +85,8 @@ final class ClickHouseSchema {
                 ClickHouseKnownIds.LAYOUT, "rand()");
         table(statements, "tenants", """
                 id String, name String, created_ms Int64, max_concurrent_calls Nullable(Int32),
-                instructions Nullable(String), store_sms_bodies UInt8, version UInt64""",
+                instructions Nullable(String), store_sms_bodies UInt8, retention_days Nullable(Int32),
+                version UInt64""",
                 "ReplacingMergeTree", "version", "ORDER BY id", "cityHash64(id)");
         for (String claims : List.of(ClickHouseMetadataStore.CLAIMS, ClickHouseWebhookOutbox.CLAIMS)) {
             table(statements, claims, ClickHouseClaims.COLUMNS, "MergeTree", null, "ORDER BY (id, claimed_us, token)",
@@ -339,6 +340,13 @@ final class ClickHouseSchema {
                     statements.add("ALTER TABLE " + qualified(table) + onCluster() + " ADD COLUMN " + column
                             + " Nullable(String)");
                 }
+            }
+        }
+        for (String table : config.clustered() ? List.of(localName("tenants"), "tenants") : List.of("tenants")) {
+            if (!existing.contains(table + ".retention_days")) {
+                // before version, as a new table has it: the Distributed table and its local tables must agree
+                statements.add("ALTER TABLE " + qualified(table) + onCluster()
+                        + " ADD COLUMN retention_days Nullable(Int32) AFTER store_sms_bodies");
             }
         }
         for (String name : List.of("events", "calls")) {

@@ -32,8 +32,11 @@ final class CallCostCheck {
     static Map<String, Long> run(DuckDBConnection connection, DuckDbRollups rollups) throws SQLException {
         List<String> compared = CallCostDeltas.COLUMNS.stream()
                 .filter(column -> !column.equals("first_ms") && !column.equals("last_ms")).toList();
-        String costs = "SELECT " + String.join(", ", compared) + " FROM (" + DuckDbRollups.foldedCallCosts() + ")";
-        String notTouched = notListedIn(CallCostDeltas.CHANGED_TABLE);
+        // a tenant that deleted raw rows (retention) has calls whose parts can no longer be added up again
+        String whole = DuckDbRetention.tenantWhole("checked");
+        String costs = "SELECT " + String.join(", ", compared) + " FROM (" + DuckDbRollups.foldedCallCosts()
+                + ") AS checked WHERE true" + whole;
+        String notTouched = notListedIn(CallCostDeltas.CHANGED_TABLE) + whole;
         Map<String, Long> differences = new LinkedHashMap<>();
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE OR REPLACE TEMP TABLE " + HELD_COSTS + " AS " + costs);
@@ -44,8 +47,9 @@ final class CallCostCheck {
             // the day sums were made from the ready call rows, touched ones included
             differences.put(DuckDbCallCostRows.DAY_ROWS, differingGroups(statement, "tenant_id, call_day, agent_id",
                     HELD_DAYS, "(" + DuckDbCallCostRows.daySumsSelect() + ")"));
-            statement.execute("DELETE FROM " + CallCostDeltas.TABLE);
-            rollups.backfillCallCosts(connection);
+            statement.execute("DELETE FROM " + CallCostDeltas.TABLE + " WHERE true"
+                    + DuckDbRetention.tenantWhole(CallCostDeltas.TABLE));
+            rollups.backfillCallCosts(connection, DuckDbRetention.tenantWhole("events"));
             differences.put(CallCostDeltas.TABLE, differingGroups(statement, "tenant_id, call_hash", HELD_COSTS,
                     "(" + costs + ")"));
             // the rebuild empties the touched list: the rows left out are those touched before it
@@ -53,7 +57,8 @@ final class CallCostCheck {
                     + CallCostDeltas.CHANGED_TABLE);
             DuckDbCallCostRows.rebuild(statement);
             differences.put(DuckDbCallCostRows.CALL_ROWS, differingGroups(statement, "tenant_id, call_hash", HELD_CALLS,
-                    "(SELECT * FROM " + DuckDbCallCostRows.CALL_ROWS + notListedIn("call_cost_check_touched") + ")"));
+                    "(SELECT * FROM " + DuckDbCallCostRows.CALL_ROWS + notListedIn("call_cost_check_touched") + whole
+                            + ")"));
             for (String table : List.of(HELD_COSTS, HELD_CALLS, HELD_DAYS, "call_cost_check_touched")) {
                 statement.execute("DROP TABLE " + table);
             }

@@ -74,7 +74,9 @@ final class DuckDbCallCostRows {
 
     /** Rebuilds both from the calls and the folded per-call costs, in the caller's transaction; returns the call rows made. */
     static long rebuild(Statement statement) throws SQLException {
-        statement.execute("DELETE FROM " + CALL_ROWS);
+        // a call before its tenant's retention horizon has no raw row to be rebuilt from: its ready row stays
+        statement.execute("DELETE FROM " + CALL_ROWS + " WHERE true" + DuckDbRetention.kept(CALL_ROWS,
+                CALL_ROWS + ".time_ms"));
         statement.execute("INSERT INTO " + CALL_ROWS + " SELECT * FROM (" + CALL_ROWS_SELECT
                 + ") ORDER BY tenant_id, time_ms");
         statement.execute("DELETE FROM " + DAY_ROWS);

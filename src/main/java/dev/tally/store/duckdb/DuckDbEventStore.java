@@ -108,7 +108,7 @@ public final class DuckDbEventStore implements EventStore {
      */
     public RollupCheck.Result checkRollups(boolean repair) {
         try {
-            return RollupCheck.run(writer, rollups, RollupScope.EVERYTHING, repair);
+            return RollupCheck.run(writer, rollups, RollupScope.KEPT_DAYS, repair);
         } catch (SQLException failure) {
             throw new StoreException(failure);
         }
@@ -577,6 +577,21 @@ public final class DuckDbEventStore implements EventStore {
     @Override
     public List<dev.tally.store.ErasedSubject> erasedSubjects() {
         return database.read(DuckDbErasure::list);
+    }
+
+    @Override
+    public boolean deletesRawRows() {
+        return true;
+    }
+
+    @Override
+    public java.util.Map<String, Long> deleteRawBefore(String tenantId, long horizonMs) {
+        try {
+            return DuckDbTransaction.inTransaction(writer,
+                    () -> DuckDbRetention.deleteBefore(writer, tenantId, horizonMs, faults));
+        } catch (SQLException failure) {
+            throw new StoreException(failure);
+        }
     }
 
     @Override

@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
 
 /** Tenants and keys in the same DuckDB file as the events, written through plain JDBC: they are few. */
 public final class DuckDbMetadataStore implements MetadataStore {
-    private static final String TENANT_COLUMNS = "id, name, created_ms, max_concurrent_calls, instructions, store_sms_bodies";
+    private static final String TENANT_COLUMNS = "id, name, created_ms, max_concurrent_calls, instructions, store_sms_bodies,"
+            + " retention_days";
     private static final String KEY_COLUMNS =
             "id, tenant_id, name, scopes, secret_hash, prefix, member_id, created_ms, expires_ms, revoked_ms";
 
@@ -130,7 +131,7 @@ public final class DuckDbMetadataStore implements MetadataStore {
             }
 
             try (PreparedStatement statement = connection.prepareStatement(
-                    "INSERT INTO tenants (" + TENANT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO tenants (" + TENANT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 bindTenant(statement, tenant);
                 statement.executeUpdate();
             }
@@ -143,9 +144,9 @@ public final class DuckDbMetadataStore implements MetadataStore {
         database.metadata(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     "UPDATE tenants SET id = ?, name = ?, created_ms = ?, max_concurrent_calls = ?, instructions = ?,"
-                            + " store_sms_bodies = ? WHERE id = ?")) {
+                            + " store_sms_bodies = ?, retention_days = ? WHERE id = ?")) {
                 bindTenant(statement, tenant);
-                statement.setString(7, tenant.id());
+                statement.setString(8, tenant.id());
                 statement.executeUpdate();
             }
             return null;
@@ -163,6 +164,11 @@ public final class DuckDbMetadataStore implements MetadataStore {
         }
         statement.setString(5, tenant.instructions());
         statement.setBoolean(6, tenant.storeSmsBodies());
+        if (tenant.retentionDays() == null) {
+            statement.setNull(7, Types.INTEGER);
+        } else {
+            statement.setInt(7, tenant.retentionDays());
+        }
     }
 
     @Override
@@ -196,8 +202,10 @@ public final class DuckDbMetadataStore implements MetadataStore {
     private static Tenant readTenant(ResultSet result) throws SQLException {
         int limit = result.getInt(4);
         Integer maxConcurrentCalls = result.wasNull() ? null : limit;
+        int days = result.getInt(7);
+        Integer retentionDays = result.wasNull() ? null : days;
         return new Tenant(result.getString(1), result.getString(2), result.getLong(3), maxConcurrentCalls,
-                result.getString(5), result.getBoolean(6));
+                result.getString(5), result.getBoolean(6), retentionDays);
     }
 
     @Override

@@ -495,11 +495,16 @@ final class DuckDbRollups {
 
     /** Appends the per-call cost rows of every stored event naming a call, in the caller's transaction. */
     void backfillCallCosts(DuckDBConnection connection) throws SQLException {
+        backfillCallCosts(connection, "");
+    }
+
+    /** The same for the events that meet {@code filter} (conditions over {@code events}, each after AND). */
+    void backfillCallCosts(DuckDBConnection connection, String filter) throws SQLException {
         Rollups.Deltas deltas = new Rollups.Deltas();
         long pending = 0;
         try (Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS
-                     + " FROM events WHERE call_id IS NOT NULL")) {
+                     + " FROM events WHERE call_id IS NOT NULL" + filter)) {
             ResultSetMetaData meta = result.getMetaData();
             while (result.next()) {
                 Map<String, Object> values = new LinkedHashMap<>();

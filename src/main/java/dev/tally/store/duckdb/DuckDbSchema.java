@@ -35,6 +35,7 @@ final class DuckDbSchema {
                     CREATE TABLE IF NOT EXISTS tenants (
                       id VARCHAR NOT NULL, name VARCHAR NOT NULL, created_ms BIGINT NOT NULL,
                       max_concurrent_calls INTEGER, instructions VARCHAR, store_sms_bodies BOOLEAN NOT NULL)""");
+            statement.execute("ALTER TABLE tenants ADD COLUMN IF NOT EXISTS retention_days INTEGER");
             statement.execute("""
                     CREATE TABLE IF NOT EXISTS api_keys (
                       id VARCHAR NOT NULL, tenant_id VARCHAR, name VARCHAR NOT NULL, scopes VARCHAR NOT NULL,
@@ -53,6 +54,7 @@ final class DuckDbSchema {
                       tenant_id VARCHAR NOT NULL, provider VARCHAR NOT NULL, secret VARCHAR NOT NULL,
                       set_ms BIGINT NOT NULL)""");
             statement.execute(DuckDbBudgets.CREATE);
+            statement.execute(DuckDbRetention.CREATE);
             statement.execute(DuckDbErasure.CREATE);
             statement.execute(DuckDbErasures.CREATE);
             statement.execute(DuckDbErasures.CREATE_KEYS);

@@ -73,7 +73,7 @@ public final class RollupCheck {
                         + rebuilt + ") UNION ALL (SELECT * FROM " + rebuilt + " EXCEPT ALL SELECT * FROM " + held
                         + ")))"));
             }
-            if (scope == RollupScope.EVERYTHING) {
+            if (scope == RollupScope.KEPT_DAYS) {
                 differences.putAll(CallCostCheck.run(connection, rollups));
             }
             commit = repair && differences.values().stream().anyMatch(count -> count > 0);

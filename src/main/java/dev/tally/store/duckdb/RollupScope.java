@@ -8,7 +8,11 @@ import dev.tally.store.rollup.RollupTable;
  * {@code time_ms} fall in the same day exactly when the raw row counts in that rollup row.
  */
 enum RollupScope {
+    /** Every row: what a fold rewrites. */
     EVERYTHING,
+    /** Every row of the days whose raw rows are kept: what a check can recompute. */
+    KEPT_DAYS,
+    /** The listed days, those whose raw rows are kept. */
     LISTED_DAYS;
 
     static final String TABLE = "rollup_check_scope";
@@ -17,8 +21,10 @@ enum RollupScope {
     String rawRows(String alias) {
         return switch (this) {
             case EVERYTHING -> "";
+            case KEPT_DAYS -> DuckDbRetention.kept(alias, alias + ".time_ms");
             case LISTED_DAYS -> " AND EXISTS (SELECT 1 FROM " + TABLE + " scope WHERE scope.tenant_id = " + alias
-                    + ".tenant_id AND scope.day = " + DuckDbRollups.day(alias + ".time_ms") + ")";
+                    + ".tenant_id AND scope.day = " + DuckDbRollups.day(alias + ".time_ms") + ")"
+                    + DuckDbRetention.kept(alias, alias + ".time_ms");
         };
     }
 
@@ -26,8 +32,18 @@ enum RollupScope {
     String rollupRows(String table, RollupTable.Grain grain) {
         return switch (this) {
             case EVERYTHING -> "";
+            case KEPT_DAYS -> DuckDbRetention.kept(table, slotStart(table + "." + grain.column(), grain));
             case LISTED_DAYS -> " AND EXISTS (SELECT 1 FROM " + TABLE + " scope WHERE scope.tenant_id = " + table
-                    + ".tenant_id AND scope.day = " + daySlot(table + "." + grain.column(), grain) + ")";
+                    + ".tenant_id AND scope.day = " + daySlot(table + "." + grain.column(), grain) + ")"
+                    + DuckDbRetention.kept(table, slotStart(table + "." + grain.column(), grain));
+        };
+    }
+
+    /** The first millisecond of a slot. */
+    private static String slotStart(String column, RollupTable.Grain grain) {
+        return switch (grain) {
+            case DAY -> column + " * 86400000";
+            case HOUR -> column + " * 3600000";
         };
     }
 

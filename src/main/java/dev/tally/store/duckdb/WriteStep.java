@@ -16,6 +16,8 @@ public enum WriteStep {
     ROLLUPS_APPENDED,
     /** An erasure has replaced the identifier in one table; more may follow before its commit. */
     ERASURE_TABLE_REWRITTEN,
+    /** Retention has deleted a tenant's old rows from one raw table; more may follow before its commit. */
+    RETENTION_TABLE_DELETED,
     /** In place of the commit: a commit that fails. */
     COMMIT,
     /** After the commit, as if the commit's answer was lost: the rows are stored, the caller hears a failure. */
