@@ -21,12 +21,16 @@ public final class ErrorHandling {
     private ErrorHandling() {
     }
 
-    public static void install(Javalin app) {
+    public static void install(Javalin app, io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.Counter storeFailures = io.micrometer.core.instrument.Counter
+                .builder("tally.store.failures").description("Requests the store could not complete (answered 503).")
+                .register(registry);
         app.exception(ApiError.class, (error, context) -> ErrorResponse.render(context, error));
         app.exception(Rejection.class, (rejection, context) -> ErrorResponse.render(context, toApiError(rejection)));
         app.exception(BatchWriter.Unavailable.class, (error, context) ->
                 ErrorResponse.render(context, new ApiError(503, "unavailable", null, error.getMessage())));
         app.exception(StoreFailure.class, (error, context) -> {
+            storeFailures.increment();
             LOG.error("store failure on {} {}", context.method(), context.path(), error);
             ErrorResponse.render(context, new ApiError(503, "store_unavailable", null, "the store could not complete the request; retry"));
         });

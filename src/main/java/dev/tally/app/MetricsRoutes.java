@@ -1,34 +1,59 @@
 package dev.tally.app;
 
 import dev.tally.access.RequestAuth;
-import dev.tally.http.PrometheusText;
+import dev.tally.http.ApiError;
 import dev.tally.http.Routes;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
- * {@code GET /metrics} (admin token): every domain's Prometheus text in one scrape. Each domain
- * renders its own families; they meet here because no domain may import another.
+ * {@code GET /metrics}: every subsystem's meters in Prometheus' text format. Readable with the
+ * admin token, or with the metrics token when one is configured, so a scrape needs no admin
+ * rights. Each domain binds its own meters; those read from elsewhere (live state, budgets) are
+ * refreshed just before the scrape.
  */
 final class MetricsRoutes implements Routes {
-    private final RequestAuth auth;
-    private final List<Supplier<String>> sections;
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    MetricsRoutes(RequestAuth auth, List<Supplier<String>> sections) {
+    private final RequestAuth auth;
+    private final PrometheusMeterRegistry registry;
+    private final List<Runnable> refreshers;
+    private final String metricsToken;
+
+    MetricsRoutes(RequestAuth auth, PrometheusMeterRegistry registry, List<Runnable> refreshers, String metricsToken) {
         this.auth = auth;
-        this.sections = List.copyOf(sections);
+        this.registry = registry;
+        this.refreshers = List.copyOf(refreshers);
+        this.metricsToken = metricsToken;
     }
 
     @Override
     public void register(Javalin app) {
         app.get("/metrics", context -> {
-            auth.admin(context);
-            StringBuilder text = new StringBuilder();
-            for (Supplier<String> section : sections) {
-                text.append(section.get());
+            if (!bearsMetricsToken(context)) {
+                auth.admin(context);
             }
-            context.contentType(PrometheusText.CONTENT_TYPE).result(text.toString());
+            for (Runnable refresh : refreshers) {
+                refresh.run();
+            }
+            context.contentType(CONTENT_TYPE).result(registry.scrape());
         });
+    }
+
+    private boolean bearsMetricsToken(Context context) {
+        String header = context.header("Authorization");
+        if (metricsToken == null || header == null || !header.startsWith("Bearer ")) {
+            return false;
+        }
+        boolean matches = MessageDigest.isEqual(header.substring(7).getBytes(StandardCharsets.UTF_8),
+                metricsToken.getBytes(StandardCharsets.UTF_8));
+        if (!matches) {
+            throw ApiError.unauthorized("the bearer token is not the metrics token");
+        }
+        return true;
     }
 }

@@ -23,11 +23,13 @@ import java.nio.file.Path;
  * @param publicUrl the scheme, host and path prefix callers reach this server at behind a proxy
  *     ({@code https://tally.example.com}); null means each request's own scheme and Host. Twilio signs
  *     the URL it called, so its receiver checks signatures over this URL
+ * @param metricsToken a bearer token that may read {@code /metrics} (besides the admin token), so a
+ *     Prometheus scrape needs no admin rights; null: only the admin token
  */
 public record ServerConfig(String host, int port, Path dataDirectory, String adminToken, long maxBodyBytes,
                            int maxConcurrentCalls, String fallbackInstructions, long maxCallSeconds,
                            String redisUrl, ClickHouseConfig clickHouse, String duckDbMemoryLimit,
-                           long maxInflightBytes, boolean rollupReads, String publicUrl) {
+                           long maxInflightBytes, boolean rollupReads, String publicUrl, String metricsToken) {
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 100;
@@ -37,37 +39,43 @@ public record ServerConfig(String host, int port, Path dataDirectory, String adm
     /** An in-memory server on a free loopback port, for tests. */
     public static ServerConfig forTests(String adminToken) {
         return new ServerConfig("127.0.0.1", 0, null, adminToken, DEFAULT_MAX_BODY_BYTES,
-                DEFAULT_MAX_CONCURRENT_CALLS, null, DEFAULT_MAX_CALL_SECONDS, null, null, DEFAULT_DUCKDB_MEMORY_LIMIT, 0, true, null);
+                DEFAULT_MAX_CONCURRENT_CALLS, null, DEFAULT_MAX_CALL_SECONDS, null, null, DEFAULT_DUCKDB_MEMORY_LIMIT, 0, true, null, null);
     }
 
     public ServerConfig withDataDirectory(Path directory) {
         return new ServerConfig(host, port, directory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl, metricsToken);
     }
 
     public ServerConfig withMaxBodyBytes(long bytes) {
         return new ServerConfig(host, port, dataDirectory, adminToken, bytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl, metricsToken);
     }
 
     public ServerConfig withMaxConcurrentCalls(int limit) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, limit,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl, metricsToken);
     }
 
     public ServerConfig withFallbackInstructions(String instructions) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                instructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
+                instructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl, metricsToken);
     }
 
     public ServerConfig withMaxCallSeconds(long seconds) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, seconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
+                fallbackInstructions, seconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl, metricsToken);
+    }
+
+    public ServerConfig withMetricsToken(String token) {
+        return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads,
+                publicUrl, token);
     }
 
     public ServerConfig withMaxInflightBytes(long bytes) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, bytes, rollupReads, publicUrl);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, bytes, rollupReads, publicUrl, metricsToken);
     }
 
     /** The cap in force: as configured, or a sixteenth of the heap; never below one largest body. */
@@ -78,7 +86,7 @@ public record ServerConfig(String host, int port, Path dataDirectory, String adm
 
     public ServerConfig withRedisUrl(String url) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, url, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
+                fallbackInstructions, maxCallSeconds, url, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl, metricsToken);
     }
 
     /**
@@ -87,17 +95,18 @@ public record ServerConfig(String host, int port, Path dataDirectory, String adm
      */
     public ServerConfig withoutRollupReads() {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, false, publicUrl);
+                fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, false, publicUrl,
+                metricsToken);
     }
 
     public ServerConfig withClickHouse(ClickHouseConfig store) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
-                fallbackInstructions, maxCallSeconds, redisUrl, store, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl);
+                fallbackInstructions, maxCallSeconds, redisUrl, store, duckDbMemoryLimit, maxInflightBytes, rollupReads, publicUrl, metricsToken);
     }
 
     public ServerConfig withPublicUrl(String url) {
         return new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes, maxConcurrentCalls,
                 fallbackInstructions, maxCallSeconds, redisUrl, clickHouse, duckDbMemoryLimit, maxInflightBytes, rollupReads,
-                url);
+                url, metricsToken);
     }
 }

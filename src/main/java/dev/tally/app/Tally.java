@@ -29,6 +29,8 @@ public final class Tally implements AutoCloseable {
     private final KeyService keys;
     private final PriceService prices;
     private final BatchWriter writer;
+    /** Every subsystem's meters, scraped at {@code GET /metrics} in Prometheus' format. */
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = Meters.registry();
     private final dev.tally.ingest.ErasedSubjects erasedSubjects = new dev.tally.ingest.ErasedSubjects();
     private final IngestService ingest;
     private final IntegrationSecrets integrationSecrets;
@@ -55,7 +57,8 @@ public final class Tally implements AutoCloseable {
         this.writer = new BatchWriter(events);
         // one rule for every store and every way in: an erased subject's later events carry its pseudonym
         this.writer.beforeWrite(erasedSubjects::apply);
-        this.ingest = new IngestService(tenants, prices::price, writer, clock);
+        this.writer.instrument(registry);
+        this.ingest = new IngestService(tenants, prices::price, writer, clock, registry);
         this.integrationSecrets = new IntegrationSecrets(metadata, tenants, clock);
         this.budgets = new BudgetService(metadata, reports, clock::millis, BUDGET_SWEEP);
         this.webhooks = new WebhookService(metadata, clock::millis);
@@ -125,6 +128,10 @@ public final class Tally implements AutoCloseable {
     /** The subjects erased so far, which every write meets before the store. */
     public dev.tally.ingest.ErasedSubjects erasedSubjects() {
         return erasedSubjects;
+    }
+
+    public io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry() {
+        return registry;
     }
 
     public BatchWriter writer() {

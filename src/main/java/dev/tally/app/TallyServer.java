@@ -101,6 +101,12 @@ public final class TallyServer implements AutoCloseable {
         RetentionService retention = new RetentionService(tally.events(), tally.tenants(), tally.writer(),
                 tally.clock()::millis);
         retention.start(RETENTION_INTERVAL);
+        for (String dependency : tally.events().dependencies().keySet()) {
+            io.micrometer.core.instrument.Gauge.builder("tally.dependency.up",
+                            () -> tally.events().dependencies().getOrDefault(dependency, false) ? 1 : 0)
+                    .description("1 while the dependency answers, else 0.").tag("dependency", dependency)
+                    .register(tally.registry());
+        }
         List<Routes> routes = List.of(
                 new HealthRoutes(tally.events().name(), tally::storeAnswers),
                 new ReadinessRoutes(tally.events(), live),
@@ -130,7 +136,8 @@ public final class TallyServer implements AutoCloseable {
                 new StatsRoutes(tally.reports(), tally.tenants(), auth, tally.clock()),
                 new UsageRoutes(tally.reports(), auth, tally.clock()),
                 new LiveRoutes(live, tally.tenants(), auth),
-                new MetricsRoutes(auth, List.of(live::prometheus, budgetMonitor::prometheus)),
+                new MetricsRoutes(auth, tally.registry(), List.of(live.bindMeters(tally.registry()),
+                        budgetMonitor.bindMeters(tally.registry())), config.metricsToken()),
                 new WhoAmIRoutes(auth),
                 new DashboardRoutes());
         Drain drain = new Drain();
@@ -148,13 +155,16 @@ public final class TallyServer implements AutoCloseable {
             // RequestBody enforces Tally's own limit with a JSON 413; Javalin's must not get there first.
             javalin.http.maxRequestSize = Math.max(config.maxBodyBytes() * 2, 1_000_000);
             javalin.requestLogger.http((context, millis) -> LOG.atInfo()
+                    .addKeyValue("request_id", (Object) context.attribute(RequestIds.ATTRIBUTE))
                     .addKeyValue("method", context.method().name())
                     .addKeyValue("path", context.path())
                     .addKeyValue("status", context.statusCode())
                     .addKeyValue("millis", Math.round(millis))
                     .log("request"));
         });
-        ErrorHandling.install(app);
+        RequestIds.install(app);
+        HttpMeters.install(app, tally.registry());
+        ErrorHandling.install(app, tally.registry());
         routes.forEach(route -> route.register(app));
         app.start(config.host(), config.port());
         LOG.atInfo().addKeyValue("port", app.port()).addKeyValue("store", tally.events().name())

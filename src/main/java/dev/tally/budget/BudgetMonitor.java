@@ -139,9 +139,9 @@ public final class BudgetMonitor implements AutoCloseable {
         return new ArrayList<>(statuses.values());
     }
 
-    /** Every budget as last measured, as Prometheus text. */
-    public String prometheus() {
-        return BudgetPrometheus.render(statuses());
+    /** Gives every budget's standing gauges in the registry; the returned task sets them, to run before each scrape. */
+    public Runnable bindMeters(io.micrometer.core.instrument.MeterRegistry registry) {
+        return new BudgetMeters(this::statuses, registry)::refresh;
     }
 
     @Override

@@ -107,6 +107,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + " own scheme and Host.")
     String publicUrl;
 
+    @Option(names = "--metrics-token", defaultValue = "${env:TALLY_METRICS_TOKEN}",
+            description = "A bearer token that may read /metrics besides the admin token, for Prometheus'"
+                    + " scrape (env TALLY_METRICS_TOKEN).")
+    String metricsToken;
+
     @Option(names = "--demo", defaultValue = "${env:TALLY_DEMO:-false}",
             description = "Load the demo tenants, keys and 90 days of usage (once) and print what to try.")
     boolean demo;
@@ -119,7 +124,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config = new ServerConfig(host, port, dataDirectory, adminToken, maxBodyBytes,
                 maxConcurrentCalls, blankToNull(fallbackInstructions), maxCallSeconds, blankToNull(redisUrl),
-                clickHouse(), duckDbMemoryLimit, maxInflightBytes, true, publicUrl());
+                clickHouse(), duckDbMemoryLimit, maxInflightBytes, true, publicUrl(), blankToNull(metricsToken));
         TallyServer server = TallyServer.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

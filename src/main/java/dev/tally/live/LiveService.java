@@ -270,9 +270,19 @@ public final class LiveService implements AutoCloseable {
         return views;
     }
 
-    /** The live metrics as Prometheus text. */
-    public String prometheus() {
-        return LivePrometheus.render(state, clock.millis());
+    /**
+     * Gives the live metrics meters in the registry (and whether the live state's store answers);
+     * the returned task reads the state once, to run before each scrape.
+     */
+    public Runnable bindMeters(io.micrometer.core.instrument.MeterRegistry registry) {
+        LiveMeters meters = new LiveMeters(state, registry, clock::millis);
+        for (String dependency : state.dependencies().keySet()) {
+            io.micrometer.core.instrument.Gauge.builder("tally.dependency.up",
+                            () -> state.dependencies().getOrDefault(dependency, false) ? 1 : 0)
+                    .description("1 while the dependency answers, else 0.").tag("dependency", dependency)
+                    .register(registry);
+        }
+        return meters::refresh;
     }
 
     private static Map<String, Object> endAnswer(EndedCall ended) {

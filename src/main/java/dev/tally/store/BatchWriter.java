@@ -40,6 +40,8 @@ public final class BatchWriter implements AutoCloseable {
     private final List<Consumer<Set<String>>> afterWrites = new CopyOnWriteArrayList<>();
     private volatile Consumer<List<Event>> beforeWrite = events -> { };
     private volatile boolean closing;
+    private volatile io.micrometer.core.instrument.Timer commits;
+    private volatile io.micrometer.core.instrument.DistributionSummary groupSizes;
 
     /** A batch to write, or (with {@code task}) work that must run with no write in progress. */
     private record Request(List<Event> events, CompletableFuture<List<WriteOutcome>> done,
@@ -95,6 +97,22 @@ public final class BatchWriter implements AutoCloseable {
             }
             throw new StoreFailure("the writer's task failed: " + failed.getCause(), failed.getCause());
         }
+    }
+
+    /** Measures every group commit (how long, how many events) and the requests waiting for the writer. */
+    public void instrument(io.micrometer.core.instrument.MeterRegistry registry) {
+        commits = io.micrometer.core.instrument.Timer.builder("tally.ingest.commit")
+                .description("Writing one group of batches to the store, commit included.")
+                .serviceLevelObjectives(java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(10),
+                        java.time.Duration.ofMillis(25), java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100),
+                        java.time.Duration.ofMillis(250), java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofSeconds(5))
+                .register(registry);
+        groupSizes = io.micrometer.core.instrument.DistributionSummary.builder("tally.ingest.group.events")
+                .description("Events written in one group commit.").baseUnit("events")
+                .serviceLevelObjectives(1, 10, 100, 1_000, 10_000, 100_000).register(registry);
+        io.micrometer.core.instrument.Gauge.builder("tally.ingest.queue.depth", waiting, java.util.Collection::size)
+                .description("Requests waiting for the writer.").baseUnit("requests").register(registry);
     }
 
     /** Queues a batch; the future completes once it is durable, or fails with {@link StoreFailure}. */
@@ -215,8 +233,13 @@ public final class BatchWriter implements AutoCloseable {
     }
 
     private void storeGroup(List<Request> group, List<Event> all) {
+        long started = System.nanoTime();
         try {
             complete(group, store.write(all));
+            if (commits != null) {
+                commits.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                groupSizes.record(all.size());
+            }
             return;
         } catch (RuntimeException failure) {
             LOG.warn("a group of {} events from {} requests was not stored, storing its parts apart: {}",

@@ -51,8 +51,8 @@ class BudgetEnforcementApiTest {
                 {"tenant_id": "acme", "name": "Agent B alert", "measure": "cost_usd", "period": "day", "limit": 0.5,
                  "scope": {"agent_id": "agent-b"}, "action": "alert"}""");
         server.ingest(writer, "[" + fee("acme-1", "agent-a", "0.99") + ", " + fee("acme-2", "agent-b", "0.75") + "]");
-        waitForMetric("tally_budget_spent{tenant=\"acme\",budget_id=\"" + agentBudget + "\",measure=\"cost_usd\"} 0.99");
-        waitForMetric("tally_budget_exhausted{tenant=\"acme\",budget_id=\"" + alertOnly + "\"} 1");
+        waitForMetric("tally_budget_spent{budget_id=\"" + agentBudget + "\",measure=\"cost_usd\",tenant=\"acme\"} 0.99");
+        waitForMetric("tally_budget_exhausted{budget_id=\"" + alertOnly + "\",tenant=\"acme\"} 1.0");
         assertThat(admit(writer, "agent-a")).as("0.99 of 1 spent").isEqualTo("accepted");
         assertThat(admit(writer, "agent-b")).as("an exhausted budget that only alerts").isEqualTo("accepted");
 
@@ -76,14 +76,14 @@ class BudgetEnforcementApiTest {
                 .isGreaterThanOrEqualTo(2);
         String prometheus = prometheus();
         assertThat(prometheus).contains(
-                "# TYPE tally_rejected_calls_budget_exhausted counter\n",
-                "tally_rejected_calls_budget_exhausted{tenant=\"acme\"} 2\n",
+                "# TYPE tally_rejected_calls_budget_exhausted_total counter\n",
+                "tally_rejected_calls_budget_exhausted_total{tenant=\"acme\"} 2.0\n",
                 "# TYPE tally_budget_utilisation_ratio gauge\n",
-                "tally_budget_utilisation_ratio{tenant=\"acme\",budget_id=\"" + agentBudget + "\"} 1\n",
-                "tally_budget_utilisation_ratio{tenant=\"acme\",budget_id=\"" + alertOnly + "\"} 1.5\n",
-                "tally_budget_spent{tenant=\"acme\",budget_id=\"" + agentBudget + "\",measure=\"cost_usd\"} 1\n",
-                "tally_budget_limit{tenant=\"acme\",budget_id=\"" + alertOnly + "\",measure=\"cost_usd\"} 0.5\n",
-                "tally_budget_exhausted{tenant=\"acme\",budget_id=\"" + agentBudget + "\"} 1\n");
+                "tally_budget_utilisation_ratio{budget_id=\"" + agentBudget + "\",tenant=\"acme\"} 1.0\n",
+                "tally_budget_utilisation_ratio{budget_id=\"" + alertOnly + "\",tenant=\"acme\"} 1.5\n",
+                "tally_budget_spent{budget_id=\"" + agentBudget + "\",measure=\"cost_usd\",tenant=\"acme\"} 1.0\n",
+                "tally_budget_limit{budget_id=\"" + alertOnly + "\",measure=\"cost_usd\",tenant=\"acme\"} 0.5\n",
+                "tally_budget_exhausted{budget_id=\"" + agentBudget + "\",tenant=\"acme\"} 1.0\n");
 
         // raising the limit lets the agent's calls in again, as soon as the changed budget is measured
         HttpResponse<String> raised = server.send("PATCH", "/admin/budgets/" + agentBudget, "{\"limit\": 2}",
@@ -141,9 +141,8 @@ class BudgetEnforcementApiTest {
                 .path("budgets");
         assertThat(statuses).hasSize(ids.size());
         for (JsonNode status : statuses) {
-            String spent = status.path("spent").decimalValue().stripTrailingZeros().toPlainString();
-            waitForMetric("tally_budget_spent{tenant=\"hooli\",budget_id=\"" + status.path("id").asText()
-                    + "\",measure=\"" + status.path("measure").asText() + "\"} " + spent);
+            waitForMetric("tally_budget_spent{budget_id=\"" + status.path("id").asText() + "\",measure=\""
+                    + status.path("measure").asText() + "\",tenant=\"hooli\"} " + status.path("spent").doubleValue());
         }
         assertThat(statuses).extracting(status -> status.path("spent").decimalValue().stripTrailingZeros().toPlainString())
                 .as("gpt-4o-mini's 15 tokens are 0.0015 credits at the default prices")

@@ -74,9 +74,9 @@ class LiveApiTest {
         assertThat(TestServer.json(admin("/api/v1/metrics/live/acme")).path("referred_calls").asLong()).isEqualTo(1);
 
         String prometheus = admin("/metrics").body();
-        assertThat(prometheus).contains("# TYPE tally_accepted_calls counter\ntally_accepted_calls{tenant=\"acme\"} 1\n",
-                "# TYPE tally_active_calls gauge\ntally_active_calls{tenant=\"acme\"} 0\n",
-                "tally_referred_calls{tenant=\"acme\"} 1\n", "tally_minutes_processed{tenant=\"acme\"} 0.75\n");
+        assertThat(prometheus).contains("# TYPE tally_accepted_calls_total counter\ntally_accepted_calls_total{tenant=\"acme\"} 1.0\n",
+                "# TYPE tally_active_calls gauge\ntally_active_calls{tenant=\"acme\"} 0.0\n",
+                "tally_referred_calls_total{tenant=\"acme\"} 1.0\n", "tally_calls_processed_seconds_total{tenant=\"acme\"} 45.0\n");
     }
 
     @Test

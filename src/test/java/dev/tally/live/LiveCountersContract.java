@@ -188,8 +188,12 @@ abstract class LiveCountersContract {
         assertThat(admit(live, "acme", "e4", "c3")).as("the budget no longer refuses").containsEntry("decision", "accepted");
         assertThat(metrics(null)).isEqualTo(expected(0, 2, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, "0.00"));
         assertThat(metrics("acme")).isEqualTo(expected(0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, "0.00"));
-        assertThat(live.prometheus()).contains("# TYPE tally_rejected_calls_budget_exhausted counter\n"
-                + "tally_rejected_calls_budget_exhausted{tenant=\"acme\"} 1\n");
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        live.bindMeters(registry).run();
+        assertThat(registry.scrape()).contains("# TYPE tally_rejected_calls_budget_exhausted_total counter\n")
+                .contains("tally_rejected_calls_budget_exhausted_total{tenant=\"acme\"} 1.0\n");
     }
 
     private Map<String, Object> admit(LiveService service, String tenant, String eventId, String callId) {

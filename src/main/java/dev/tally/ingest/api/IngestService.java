@@ -26,8 +26,11 @@ public final class IngestService {
     private final EventPricing pricing;
     private final BatchWriter writer;
     private final Clock clock;
+    private final IngestMeters meters;
 
-    public IngestService(TenantService tenants, EventPricing pricing, BatchWriter writer, Clock clock) {
+    public IngestService(TenantService tenants, EventPricing pricing, BatchWriter writer, Clock clock,
+                         io.micrometer.core.instrument.MeterRegistry registry) {
+        this.meters = new IngestMeters(registry);
         this.tenants = tenants;
         this.pricing = pricing;
         this.writer = writer;
@@ -150,7 +153,9 @@ public final class IngestService {
         }
         notes.sort((left, right) -> Integer.compare(left.index(), right.index()));
         int rejected = itemCount - valid.size() + rejectedByStore;
-        return new IngestResult(accepted, duplicates, rejected, notes);
+        IngestResult result = new IngestResult(accepted, duplicates, rejected, notes);
+        meters.counted(result);
+        return result;
     }
 
     /** A tenant key writes to its tenant; a platform key names an existing tenant in every event. */
