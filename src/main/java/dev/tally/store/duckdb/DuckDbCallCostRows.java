@@ -103,9 +103,12 @@ final class DuckDbCallCostRows {
         String isTouched = "EXISTS (SELECT 1 FROM " + TOUCHED + " t WHERE t.tenant_id = %1$s.tenant_id"
                 + " AND t.call_hash = %1$s.%2$s)";
         String groupOf = "tenant_id, time_ms // " + CallCostReads.DAY_MS + " AS call_day, agent_id";
+        // a call before its tenant's retention horizon has no raw row to be made again from: its ready row stays
+        String replaced = String.format(isTouched, CALL_ROWS, "call_hash")
+                + DuckDbRetention.kept(CALL_ROWS, CALL_ROWS + ".time_ms");
         statement.execute("CREATE OR REPLACE TEMP TABLE " + TOUCHED_DAYS + " AS SELECT DISTINCT " + groupOf + " FROM "
-                + CALL_ROWS + " WHERE " + String.format(isTouched, CALL_ROWS, "call_hash"));
-        statement.execute("DELETE FROM " + CALL_ROWS + " WHERE " + String.format(isTouched, CALL_ROWS, "call_hash"));
+                + CALL_ROWS + " WHERE " + replaced);
+        statement.execute("DELETE FROM " + CALL_ROWS + " WHERE " + replaced);
         statement.execute("INSERT INTO " + CALL_ROWS + " SELECT * FROM (" + callRowsSelect(isTouched)
                 + ") ORDER BY tenant_id, time_ms");
         statement.execute("INSERT INTO " + TOUCHED_DAYS + " SELECT DISTINCT " + groupOf + " FROM " + CALL_ROWS

@@ -587,6 +587,8 @@ public final class DuckDbEventStore implements EventStore {
     @Override
     public java.util.Map<String, Long> deleteRawBefore(String tenantId, long horizonMs) {
         try {
+            // the touched calls' ready rows are made from raw rows: made now, while those still exist
+            rollups.refreshTouchedCalls(writer);
             return DuckDbTransaction.inTransaction(writer,
                     () -> DuckDbRetention.deleteBefore(writer, tenantId, horizonMs, faults));
         } catch (SQLException failure) {
