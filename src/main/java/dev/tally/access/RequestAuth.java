@@ -73,6 +73,18 @@ public final class RequestAuth {
         return principalFor(secret);
     }
 
+    /**
+     * The key a request bears, Bearer or Basic, without answering for it: empty when there is none
+     * or it is not valid (the route refuses it then). For the limits, which run before the route.
+     */
+    public java.util.Optional<Principal> peek(Context context) {
+        try {
+            return java.util.Optional.of(basic(context));
+        } catch (Rejection notValid) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private Principal principalFor(String secret) {
         if (secret.isEmpty()) {
             throw Rejection.unauthenticated("missing API key");

@@ -19,6 +19,8 @@ import dev.tally.http.ServletFilters;
 import dev.tally.ingest.api.IngestRoutes;
 import dev.tally.integrations.IntegrationSecretRoutes;
 import dev.tally.lifecycle.BackupRoutes;
+import dev.tally.fairness.Fairness;
+import dev.tally.fairness.LimitsRoutes;
 import dev.tally.lifecycle.TenantDeletionRoutes;
 import dev.tally.lifecycle.erasure.ErasureRoutes;
 import dev.tally.lifecycle.erasure.ErasureService;
@@ -107,6 +109,7 @@ public final class TallyServer implements AutoCloseable {
                     .description("1 while the dependency answers, else 0.").tag("dependency", dependency)
                     .register(tally.registry());
         }
+        Fairness fairness = new Fairness(auth, tally.metadata());
         List<Routes> routes = List.of(
                 new HealthRoutes(tally.events().name(), tally::storeAnswers),
                 new ReadinessRoutes(tally.events(), live),
@@ -126,6 +129,7 @@ public final class TallyServer implements AutoCloseable {
                         tally.erasedSubjects(), auth),
                 new ErasureRoutes(erasures, tally.tenants(), auth),
                 new RetentionRoutes(retention, auth),
+                new LimitsRoutes(fairness, tally.metadata(), tally.tenants(), auth),
                 new BudgetRoutes(tally.budgets(), auth),
                 new WebhookRoutes(tally.webhooks(), auth),
                 new PriceRoutes(tally.prices(), auth),
@@ -164,6 +168,8 @@ public final class TallyServer implements AutoCloseable {
         });
         RequestIds.install(app);
         HttpMeters.install(app, tally.registry());
+        // after the meters' start: a refused request is timed and counted too
+        fairness.install(app);
         ErrorHandling.install(app, tally.registry());
         routes.forEach(route -> route.register(app));
         app.start(config.host(), config.port());

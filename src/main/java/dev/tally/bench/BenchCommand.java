@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * rows over ClickHouse's HTTP interface replaces the Appender, plain SQL runs on ClickHouse, and the
  * files are {@code results-clickhouse-<events>.*}.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BudgetBench.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BudgetBench.class, FairnessBench.class},
         description = "Benchmark ingest and reports with deterministic generated usage;"
                 + " 'bench budgets' benchmarks budget enforcement.")
 public final class BenchCommand implements Callable<Integer> {

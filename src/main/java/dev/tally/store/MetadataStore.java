@@ -73,6 +73,14 @@ public interface MetadataStore {
     /** Returns false when no budget has that id. */
     boolean deleteBudget(String id);
 
+    /** The tenant's own limits, when it has some; the defaults apply otherwise. */
+    java.util.Optional<dev.tally.tenant.TenantLimits> tenantLimits(String tenantId);
+
+    void putTenantLimits(String tenantId, dev.tally.tenant.TenantLimits limits);
+
+    /** Returns false when the tenant had no limits of its own. */
+    boolean deleteTenantLimits(String tenantId);
+
     /** Stores a new erasure job or replaces the stored one of the same id. */
     void putErasure(dev.tally.tenant.Erasure erasure);
 

@@ -37,7 +37,7 @@ class PackageDirectionTest {
                 .layer("HttpKit").definedBy("dev.tally.http..")
                 .layer("Domains").definedBy("dev.tally.report..", "dev.tally.live..", "dev.tally.access..",
                         "dev.tally.prices..", "dev.tally.ingest.api..", "dev.tally.integrations..",
-                        "dev.tally.budget..", "dev.tally.lifecycle..")
+                        "dev.tally.budget..", "dev.tally.lifecycle..", "dev.tally.fairness..")
                 .layer("App").definedBy("dev.tally", "dev.tally.app..", "dev.tally.cli..", "dev.tally.demo..",
                         "dev.tally.bench..", "dev.tally.dashboard..")
                 .whereLayer("App").mayNotBeAccessedByAnyLayer()

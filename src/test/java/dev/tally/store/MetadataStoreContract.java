@@ -233,6 +233,18 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void aTenantsLimitsAreReplacedAndRemovedOnce() {
+        assertThat(store.tenantLimits("acme")).isEmpty();
+        store.putTenantLimits("acme", new dev.tally.tenant.TenantLimits(10, 5, 2, 1, 3));
+        store.putTenantLimits("acme", new dev.tally.tenant.TenantLimits(20, 6, 0, 4, 0));
+        assertThat(store.tenantLimits("acme")).contains(new dev.tally.tenant.TenantLimits(20, 6, 0, 4, 0));
+        assertThat(store.tenantLimits("globex")).isEmpty();
+        assertThat(store.deleteTenantLimits("acme")).isTrue();
+        assertThat(store.deleteTenantLimits("acme")).isFalse();
+        assertThat(store.tenantLimits("acme")).isEmpty();
+    }
+
+    @Test
     void anErasureKeepsEveryFieldAndAStateChangeReplacesIt() {
         dev.tally.tenant.Erasure running = new dev.tally.tenant.Erasure("era_1", "acme",
                 dev.tally.tenant.ErasureSubject.PHONE_NUMBER, "erased-0123456789abcdef0123", "admin", "DSR-1", 1_000L,

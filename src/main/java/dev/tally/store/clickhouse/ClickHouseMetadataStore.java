@@ -53,6 +53,7 @@ final class ClickHouseMetadataStore implements MetadataStore {
     private final ClickHouseIntegrationSecrets integrationSecrets;
     private final ClickHouseBudgets budgets;
     private final ClickHouseErasures erasures;
+    private final ClickHouseTenantLimits limits;
     private final ClickHouseClaims tenantClaims;
     private final ClickHouseWebhooks webhooks;
     private final ClickHouseWebhookOutbox outbox;
@@ -62,6 +63,7 @@ final class ClickHouseMetadataStore implements MetadataStore {
         this.integrationSecrets = new ClickHouseIntegrationSecrets(http);
         this.budgets = new ClickHouseBudgets(http);
         this.erasures = new ClickHouseErasures(http);
+        this.limits = new ClickHouseTenantLimits(http);
         this.tenantClaims = new ClickHouseClaims(http, CLAIMS);
         this.webhooks = new ClickHouseWebhooks(http);
         this.outbox = new ClickHouseWebhookOutbox(http);
@@ -280,6 +282,21 @@ final class ClickHouseMetadataStore implements MetadataStore {
             return rate.equals(PriceEntry.CREDIT_MULTIPLIER) ? "" : null;
         }
         return value.toPlainString();
+    }
+
+    @Override
+    public Optional<dev.tally.tenant.TenantLimits> tenantLimits(String tenantId) {
+        return limits.of(tenantId);
+    }
+
+    @Override
+    public void putTenantLimits(String tenantId, dev.tally.tenant.TenantLimits tenantLimits) {
+        limits.put(tenantId, tenantLimits);
+    }
+
+    @Override
+    public boolean deleteTenantLimits(String tenantId) {
+        return limits.remove(tenantId);
     }
 
     @Override

@@ -109,6 +109,8 @@ final class ClickHouseSchema {
                 "ReplacingMergeTree", "version", "ORDER BY (tenant_id, provider)", "cityHash64(tenant_id)");
         table(statements, ClickHouseBudgets.TABLE, ClickHouseBudgets.COLUMNS, "ReplacingMergeTree", "version",
                 "ORDER BY id", "cityHash64(id)");
+        table(statements, ClickHouseTenantLimits.TABLE, ClickHouseTenantLimits.COLUMNS, "ReplacingMergeTree", "version",
+                "ORDER BY tenant_id", "cityHash64(tenant_id)");
         table(statements, ClickHouseErasures.TABLE, ClickHouseErasures.COLUMNS, "ReplacingMergeTree", "version",
                 "ORDER BY id", "cityHash64(id)");
         table(statements, ClickHouseErasures.KEYS, ClickHouseErasures.KEY_COLUMNS, "MergeTree", null,

@@ -37,6 +37,7 @@ public final class DuckDbMetadataStore implements MetadataStore {
     private final DuckDbWebhooks webhooks;
     private final DuckDbWebhookOutbox outbox;
     private final DuckDbErasures erasures;
+    private final DuckDbTenantLimits limits;
 
     public DuckDbMetadataStore(DuckDbDatabase database) {
         this.database = database;
@@ -46,6 +47,22 @@ public final class DuckDbMetadataStore implements MetadataStore {
         this.webhooks = new DuckDbWebhooks(database);
         this.outbox = new DuckDbWebhookOutbox(database);
         this.erasures = new DuckDbErasures(database);
+        this.limits = new DuckDbTenantLimits(database);
+    }
+
+    @Override
+    public java.util.Optional<dev.tally.tenant.TenantLimits> tenantLimits(String tenantId) {
+        return limits.of(tenantId);
+    }
+
+    @Override
+    public void putTenantLimits(String tenantId, dev.tally.tenant.TenantLimits tenantLimits) {
+        limits.put(tenantId, tenantLimits);
+    }
+
+    @Override
+    public boolean deleteTenantLimits(String tenantId) {
+        return limits.remove(tenantId);
     }
 
     @Override

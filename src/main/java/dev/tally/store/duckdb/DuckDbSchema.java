@@ -54,6 +54,7 @@ final class DuckDbSchema {
                       tenant_id VARCHAR NOT NULL, provider VARCHAR NOT NULL, secret VARCHAR NOT NULL,
                       set_ms BIGINT NOT NULL)""");
             statement.execute(DuckDbBudgets.CREATE);
+            statement.execute(DuckDbTenantLimits.CREATE);
             statement.execute(DuckDbRetention.CREATE);
             statement.execute(DuckDbErasure.CREATE);
             statement.execute(DuckDbErasures.CREATE);

@@ -1,0 +1,154 @@
+package dev.tally.fairness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.testing.MutableClock;
+import dev.tally.testing.TestServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each tenant's ingest and reports are limited apart, by rate and by requests in flight, with
+ * 429, {@code Retry-After} and the RateLimit headers; another tenant, and the other kind of
+ * request, are not held back; limits are set per tenant and per key.
+ */
+class LimitsApiTest {
+    private static final String REPORT = "/v1/analytics/spend?from=2026-03-01&to=2026-03-31";
+    private static final String EVENT = "[{\"id\": \"%s\", \"type\": \"llm\", \"time\": \"2026-03-10T10:00:00Z\","
+            + " \"model\": \"gpt-4o\", \"input_tokens\": 10, \"output_tokens\": 1}]";
+    private TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(new MutableClock(Instant.parse("2026-03-31T12:00:00Z")));
+        server.createTenant("acme", "Acme");
+        server.createTenant("globex", "Globex");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> admin(String method, String path, String body) {
+        return server.send(method, path, body, "X-Admin-Token", TestServer.ADMIN_TOKEN, "Content-Type", "application/json");
+    }
+
+    private HttpResponse<String> ingest(String key, String id) {
+        return server.send("POST", "/v1/events", EVENT.formatted(id), "Authorization", "Bearer " + key);
+    }
+
+    @Test
+    void pastItsRateATenantsReportsAre429AndNothingElseIs() {
+        HttpResponse<String> set = admin("PUT", "/admin/tenants/acme/limits", "{\"reports_per_second\": 2}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(TestServer.json(set).path("source").asText()).isEqualTo("tenant");
+        String acme = server.createKey("acme", "analytics:read", "events:write");
+        String globex = server.createKey("globex", "analytics:read");
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (int request = 0; request < 10; request++) {
+            answers.add(server.getWithKey(REPORT, acme));
+        }
+        assertThat(answers.get(0).statusCode()).isEqualTo(200);
+        assertThat(answers.get(0).headers().firstValue("RateLimit-Policy")).hasValue("\"reports\";q=2;w=1");
+        List<HttpResponse<String>> refused = answers.stream().filter(answer -> answer.statusCode() == 429).toList();
+        assertThat(refused).as("a bucket of 2 a second, refilled while 10 are sent").hasSizeGreaterThanOrEqualTo(6);
+        HttpResponse<String> first = refused.get(0);
+        assertThat(first.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(first.headers().firstValue("RateLimit")).hasValue("\"reports\";r=0;t=1");
+        assertThat(first.body()).contains("rate_limited").contains("reports limit (2 per second)");
+
+        assertThat(server.getWithKey(REPORT, globex).statusCode()).as("another tenant").isEqualTo(200);
+        assertThat(ingest(acme, "i1").statusCode()).as("the same tenant's ingest").isEqualTo(200);
+        assertThat(server.getWithKey(REPORT, "not-a-key").statusCode()).as("no key: the route's 401").isEqualTo(401);
+
+        assertThat(admin("DELETE", "/admin/tenants/acme/limits", null).statusCode()).isEqualTo(200);
+        assertThat(TestServer.json(admin("GET", "/admin/tenants/acme/limits", null)).path("reports_per_second").asInt())
+                .isEqualTo(2_000);
+        for (int request = 0; request < 10; request++) {
+            assertThat(server.getWithKey(REPORT, acme).statusCode()).as("back to the defaults").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aTenantsRequestsInFlightAreCountedAndFreed() throws IOException, InterruptedException {
+        admin("PUT", "/admin/tenants/acme/limits", "{\"ingest_in_flight\": 1}");
+        String acme = server.createKey("acme", "events:write");
+        String globex = server.createKey("globex", "events:write");
+        String body = EVENT.formatted("slow");
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        // a client that sends its headers and half its body, then waits: the request holds its place
+        try (Socket slow = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = slow.getOutputStream();
+            out.write(("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + acme
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes, 0, bytes.length / 2);
+            out.flush();
+            HttpResponse<String> second = null;
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                second = ingest(acme, "second");
+                if (second.statusCode() == 429) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(429);
+            assertThat(second.body()).contains("ingest-in-flight limit (1 requests at once)");
+            assertThat(ingest(globex, "other").statusCode()).as("another tenant").isEqualTo(200);
+            out.write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
+            out.flush();
+            String answer = new String(slow.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(answer).isEqualTo("HTTP/1.1 200");
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int status = 0;
+        while (status != 200 && System.nanoTime() < deadline) {
+            status = ingest(acme, "third").statusCode();
+        }
+        assertThat(status).as("the place is freed once the slow request is answered").isEqualTo(200);
+    }
+
+    @Test
+    void aKeyHasItsOwnRate() {
+        admin("PUT", "/admin/tenants/acme/limits", "{\"key_per_second\": 1}");
+        String first = server.createKey("acme", "analytics:read");
+        String second = server.createKey("acme", "analytics:read");
+        long refused = 0;
+        for (int request = 0; request < 6; request++) {
+            HttpResponse<String> answer = server.getWithKey(REPORT, first);
+            refused += answer.statusCode() == 429 ? 1 : 0;
+            if (answer.statusCode() == 429) {
+                assertThat(answer.body()).contains("reports-per-key limit");
+            }
+        }
+        assertThat(refused).isGreaterThanOrEqualTo(3);
+        assertThat(server.getWithKey(REPORT, second).statusCode()).as("the tenant's other key").isEqualTo(200);
+    }
+
+    @Test
+    void limitsAreValidatedAndOnlyTheAdminSetsThem() {
+        for (String bad : List.of("{\"reports_per_second\": -1}", "{\"ingest_in_flight\": 2000000}",
+                "{\"reports_per_second\": \"5\"}", "{\"burst\": 3}")) {
+            HttpResponse<String> refused = admin("PUT", "/admin/tenants/acme/limits", bad);
+            assertThat(refused.statusCode()).as(bad + " " + refused.body()).isEqualTo(400);
+        }
+        assertThat(admin("PUT", "/admin/tenants/acme/limits", "{\"burst\": 3}").body()).contains("\"burst\"");
+        assertThat(admin("GET", "/admin/tenants/nobody/limits", null).statusCode()).isEqualTo(404);
+        assertThat(server.send("GET", "/admin/tenants/acme/limits", null).statusCode()).isEqualTo(401);
+        JsonNode defaults = TestServer.json(admin("GET", "/admin/tenants/acme/limits", null));
+        assertThat(defaults.path("source").asText()).isEqualTo("defaults");
+        assertThat(defaults.path("ingest_per_second").asInt()).isEqualTo(5_000);
+    }
+}
