@@ -45,29 +45,31 @@ final class FairnessBenchRun {
                 send("POST", "/v1/events", batch(100), keys.get(tenant));
             }
         }
+        BenchRun.log("phase 0: no flood, for reference");
+        results.put("no_flood", phase(keys, 0));
         BenchRun.log("phase 1: no limits");
         send("PUT", "/admin/tenants/" + FLOOD + "/limits", "{\"ingest_per_second\":0,\"reports_per_second\":0,"
                 + "\"ingest_in_flight\":0,\"reports_in_flight\":0}", null);
         send("PUT", "/admin/tenants/" + CALM + "/limits", "{\"ingest_per_second\":0,\"reports_per_second\":0,"
                 + "\"ingest_in_flight\":0,\"reports_in_flight\":0}", null);
-        results.put("without_limits", phase(keys));
+        results.put("without_limits", phase(keys, options.connections));
         BenchRun.log("phase 2: the default limits");
         send("DELETE", "/admin/tenants/" + FLOOD + "/limits", null, null);
         send("DELETE", "/admin/tenants/" + CALM + "/limits", null, null);
-        results.put("default_limits", phase(keys));
+        results.put("default_limits", phase(keys, options.connections));
         BenchRun.log("phase 3: the flooding tenant limited to 4 ingest and 4 reports in flight");
         send("PUT", "/admin/tenants/" + FLOOD + "/limits", "{\"ingest_in_flight\":4,\"reports_in_flight\":4}", null);
-        results.put("flood_limited", phase(keys));
+        results.put("flood_limited", phase(keys, options.connections));
     }
 
     /** One phase: the flood runs for the phase's seconds while the calm tenant's requests are timed. */
-    private Map<String, Object> phase(Map<String, String> keys) throws Exception {
+    private Map<String, Object> phase(Map<String, String> keys, int connections) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong floodOk = new AtomicLong();
         AtomicLong floodRefused = new AtomicLong();
         AtomicLong floodFailed = new AtomicLong();
-        ExecutorService flood = Executors.newFixedThreadPool(options.connections);
-        for (int client = 0; client < options.connections; client++) {
+        ExecutorService flood = Executors.newFixedThreadPool(Math.max(1, connections));
+        for (int client = 0; client < connections; client++) {
             boolean ingest = client % 2 == 0;
             flood.submit(() -> {
                 while (running.get()) {
