@@ -55,6 +55,8 @@ final class ClickHouseErasure {
     private final ClickHouseHttp http;
     private final ClickHouseRollups rollups;
     private final ClickHouseKeyedRows keyedRows;
+    /** For failure-injection tests: called at each step of every pass; production never throws there. */
+    private volatile java.util.function.Consumer<ClickHouseErasureStep> faults = step -> { };
 
     ClickHouseErasure(ClickHouseHttp http, ClickHouseRollups rollups, ClickHouseKnownIds knownIds) {
         this.http = http;
@@ -73,22 +75,25 @@ final class ClickHouseErasure {
         }
     }
 
+    void injectFaults(java.util.function.Consumer<ClickHouseErasureStep> faults) {
+        this.faults = faults == null ? step -> { } : faults;
+    }
+
     Map<String, Long> erase(SubjectErasure erasure, long nowMs) {
         List<LocalTable> tables = tables();
         refuseKeyColumns(tables, erasure);
-        Map<String, Long> rows = count(tables, erasure);
+        Map<LocalTable, Long> found = found(tables, erasure);
+        Map<String, Long> rows = new TreeMap<>();
+        found.forEach((table, count) -> rows.merge(table.logical(), count, Long::sum));
         Set<ClickHouseRollups.TenantHour> hours = hours(erasure);
         rollups.mark(hours, true);
-        for (int pass = 1; ; pass++) {
-            rewrite(tables, erasure, hours);
-            Map<String, Long> left = count(tables, erasure);
-            if (left.isEmpty()) {
-                break;
+        for (int pass = 1; !found.isEmpty(); pass++) {
+            if (pass > PASSES) {
+                throw new ClickHouseException("rows still name the subject after " + PASSES + " passes ("
+                        + found.size() + " tables); nothing is recorded as erased: submit the erasure again", null);
             }
-            if (pass == PASSES) {
-                throw new ClickHouseException("rows still name the subject after " + PASSES + " passes (" + left
-                        + "); nothing is recorded as erased: submit the erasure again", null);
-            }
+            rewrite(found.keySet(), erasure, hours);
+            found = found(tables, erasure);
         }
         http.insert(TABLE, MAPPER.createObjectNode()
                 .put("tenant_id", erasure.tenantId()).put("subject", erasure.subject().wireName())
@@ -108,37 +113,45 @@ final class ClickHouseErasure {
         return subjects;
     }
 
-    private void rewrite(List<LocalTable> tables, SubjectErasure erasure, Set<ClickHouseRollups.TenantHour> hours) {
+    /**
+     * One pass over the tables that hold rows naming the subject: only those, as a mutation
+     * rewrites every part of its table, and a tenant's rows are on one shard.
+     */
+    private void rewrite(Set<LocalTable> tables, SubjectErasure erasure, Set<ClickHouseRollups.TenantHour> hours) {
         switch (erasure.subject()) {
             case CALL_ID -> keyedRows.moveCall(erasure);
             case MEMBER_ID -> keyedRows.moveChatOwners(erasure);
             case PHONE_NUMBER, USER_EMAIL -> { }
         }
+        faults.accept(ClickHouseErasureStep.KEYED_ROWS_COPIED);
         String tenant = "ifNull(tenant_id, '') = " + literal(erasure.tenantId());
-        String pseudonym = literal(erasure.pseudonym());
         String scrub = ", attributes = " + literal(AttributesJson.write(Map.of())) + ", body = NULL";
         for (LocalTable table : tables) {
+            // one mutation of several commands: one rewrite of the table's parts
+            List<String> commands = new ArrayList<>();
             boolean raw = RAW_TABLES.contains(table.logical());
             for (String column : subjectColumns(table, erasure)) {
                 if (!table.keyColumns().contains(column)) {
-                    http.executeOn(table.node(), "ALTER TABLE " + table.quoted() + " UPDATE `" + column + "` = "
-                            + pseudonym + (raw ? scrub : "") + " WHERE " + tenant + " AND " + names(column, erasure));
+                    commands.add("UPDATE `" + column + "` = " + literal(erasure.pseudonym()) + (raw ? scrub : "")
+                            + " WHERE " + tenant + " AND " + names(column, erasure));
                 }
             }
             if (raw) {
-                http.executeOn(table.node(), "ALTER TABLE " + table.quoted() + " UPDATE " + scrub.substring(2)
-                        + " WHERE " + tenant + " AND " + namedInAttributes(erasure));
+                commands.add("UPDATE " + scrub.substring(2) + " WHERE " + tenant + " AND " + namedInAttributes(erasure));
             }
             String keyed = keyedColumn(table, erasure);
             if (keyed != null && !table.logical().equals(ClickHouseMemberUsage.TABLE)) {
                 // the copies are in, the originals go: of a call, its live rows first, and its tombstones only
                 // once those are gone, as a mutation takes one part at a time and must not uncover a live row
-                String live = table.logical().equals("calls") ? " AND deleted = 0" : "";
-                http.executeOn(table.node(), "ALTER TABLE " + table.quoted() + " DELETE WHERE " + tenant + " AND "
-                        + names(keyed, erasure) + live);
+                commands.add("DELETE WHERE " + tenant + " AND " + names(keyed, erasure)
+                        + (table.logical().equals("calls") ? " AND deleted = 0" : ""));
+            }
+            if (!commands.isEmpty()) {
+                http.executeOn(table.node(), "ALTER TABLE " + table.quoted() + " " + String.join(", ", commands));
             }
         }
         ClickHouseTenantDeletion.awaitMutations(http, "the erased subject's rows are still being rewritten");
+        faults.accept(ClickHouseErasureStep.REWRITTEN);
         // the raw rows name only the pseudonym now: a recomputation that read them before is not used
         rollups.mark(hours, true);
         boolean deleted = false;
@@ -153,14 +166,15 @@ final class ClickHouseErasure {
         if (deleted) {
             ClickHouseTenantDeletion.awaitMutations(http, "the erased subject's last rows are still being removed");
         }
+        faults.accept(ClickHouseErasureStep.REMOVED);
     }
 
     /**
-     * The stored rows naming the subject, by table: in a column that may hold it, in a key that
-     * does, or (raw rows) in an attribute's value.
+     * The tables, node by node, holding rows that name the subject, with how many: in a column
+     * that may hold it, in a key that does, or (raw rows) in an attribute's value.
      */
-    private Map<String, Long> count(List<LocalTable> tables, SubjectErasure erasure) {
-        Map<String, Long> rows = new TreeMap<>();
+    private Map<LocalTable, Long> found(List<LocalTable> tables, SubjectErasure erasure) {
+        Map<LocalTable, Long> found = new java.util.LinkedHashMap<>();
         for (LocalTable table : tables) {
             List<String> conditions = new ArrayList<>();
             subjectColumns(table, erasure).forEach(column -> conditions.add(names(column, erasure)));
@@ -174,14 +188,14 @@ final class ClickHouseErasure {
             if (conditions.isEmpty()) {
                 continue;
             }
-            long found = http.queryOn(table.node(), "SELECT count() AS n FROM " + table.quoted()
+            long rows = http.queryOn(table.node(), "SELECT count() AS n FROM " + table.quoted()
                     + " WHERE ifNull(tenant_id, '') = " + literal(erasure.tenantId()) + " AND ("
                     + String.join(" OR ", conditions) + ")").get(0).longValue("n");
-            if (found > 0) {
-                rows.merge(table.logical(), found, Long::sum);
+            if (rows > 0) {
+                found.put(table, rows);
             }
         }
-        return rows;
+        return found;
     }
 
     /** The hours of the raw rows naming the subject, and of an erased member's usage rows. */

@@ -127,6 +127,11 @@ public final class ClickHouseEventStore implements EventStore {
         this.faults = faults == null ? step -> { } : faults;
     }
 
+    /** For failure-injection tests: what every later erasure runs into at each step. */
+    public void injectErasureFaults(Consumer<ClickHouseErasureStep> faults) {
+        erasure.injectFaults(faults);
+    }
+
     private void recomputeQuietly() {
         try {
             knownIds.pruneDue();
