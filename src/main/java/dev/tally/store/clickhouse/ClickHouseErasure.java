@@ -85,13 +85,14 @@ final class ClickHouseErasure {
         Map<LocalTable, Long> found = found(tables, erasure);
         Map<String, Long> rows = new TreeMap<>();
         found.forEach((table, count) -> rows.merge(table.logical(), count, Long::sum));
-        Set<ClickHouseRollups.TenantHour> hours = hours(erasure);
-        rollups.mark(hours, true);
         for (int pass = 1; !found.isEmpty(); pass++) {
             if (pass > PASSES) {
                 throw new ClickHouseException("rows still name the subject after " + PASSES + " passes ("
                         + found.size() + " tables); nothing is recorded as erased: submit the erasure again", null);
             }
+            // again at each pass: rows another instance wrote meanwhile may be in other hours
+            Set<ClickHouseRollups.TenantHour> hours = hours(erasure);
+            rollups.mark(hours, true);
             rewrite(found.keySet(), erasure, hours);
             found = found(tables, erasure);
         }

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * An erasure on ClickHouse that fails at any step of its pass (no transaction spans the tables
  * there): no report counts the subject twice meanwhile, the subject is not recorded as erased,
  * and submitting the erasure again finishes it, the same pseudonym in every table and every total
- * unchanged. Calls and members are the subjects whose rows are keyed by the identifier.
+ * unchanged. Calls and members are the subjects whose rows are keyed by the identifier. A server
+ * started later on the same database learns the erased subjects from it.
  */
 class ClickHouseErasureFaultsTest {
     private static final String EVENTS = """
@@ -98,9 +99,45 @@ class ClickHouseErasureFaultsTest {
             String memberNow = subject.equals("member_id") ? pseudonym : "member-41";
             assertThat(memberUsage(server, reader, memberNow)).isEqualTo(memberUsage);
             assertThat(cellsHolding(store, identifier)).isEmpty();
+            // sent again: the erased call is looked up under its pseudonym on this instance too, and found
+            JsonNode again = server.ingest(server.createKey("acme", "events:write"), EVENTS);
+            assertThat(again.path("results").get(0).path("id").asText())
+                    .isEqualTo(subject.equals("call_id") ? pseudonym : "call-7001");
+            assertThat(again.path("results").get(0).path("status").asText()).isEqualTo("updated");
+            assertThat(again.path("duplicates").asInt()).isEqualTo(5);
+            assertThat(server.getWithKey(SPEND, reader).body()).isEqualTo(spend);
             store.recomputeRollups();
             assertThat(memberUsage(server, reader, memberNow)).as("recomputed").isEqualTo(memberUsage);
             assertThat(cellsHolding(store, identifier)).as("recomputed").isEmpty();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aServerStartedLaterKeepsTheSubjectErased() throws InterruptedException {
+        ServerConfig config = ServerConfig.forTests(TestServer.ADMIN_TOKEN)
+                .withClickHouse(ClickHouseCluster.shared().newDatabase());
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-31T12:00:00Z"));
+        String pseudonym;
+        String spend;
+        try (TestServer first = TestServer.start(config, clock)) {
+            first.createTenant("acme", "acme");
+            first.ingest(first.createKey("acme", "events:write"), EVENTS);
+            JsonNode done = erase(first, "{\"tenant_id\": \"acme\", \"call_id\": \"call-7001\"}");
+            assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("done");
+            pseudonym = done.path("pseudonym").asText();
+            spend = first.getWithKey(SPEND, first.createKey("acme", "analytics:read")).body();
+        }
+        try (TestServer second = TestServer.start(config, clock)) {
+            ClickHouseEventStore store = (ClickHouseEventStore) second.tally().events();
+            assertThat(store.erasedSubjects()).extracting(dev.tally.store.ErasedSubject::pseudonym)
+                    .containsExactly(pseudonym);
+            JsonNode again = second.ingest(second.createKey("acme", "events:write"), EVENTS);
+            // every event a duplicate; the erased call found under its pseudonym (a call seen again is updated)
+            assertThat(again.path("duplicates").asInt()).as(again.toString()).isEqualTo(5);
+            assertThat(again.path("results").get(0).path("id").asText()).isEqualTo(pseudonym);
+            assertThat(again.path("results").get(0).path("status").asText()).isEqualTo("updated");
+            assertThat(second.getWithKey(SPEND, second.createKey("acme", "analytics:read")).body()).isEqualTo(spend);
+            assertThat(cellsHolding(store, "call-7001")).isEmpty();
         }
     }
 
