@@ -82,8 +82,8 @@ final class ClickHouseKeyedRows {
 
     /**
      * An erased member's chats: each owner row copied under the pseudonym with the same revision.
-     * Until the originals are removed a chat has two owners of one revision, and a read takes
-     * either ({@code argMax}), never both.
+     * Until the originals are removed a chat has two owners of one revision, and every read takes
+     * the same one of them ({@link ClickHouseChatReferences#owners}), never both.
      */
     void moveChatOwners(SubjectErasure erasure) {
         StringBuilder rows = new StringBuilder();
