@@ -1,20 +1,20 @@
 package dev.tally.store.clickhouse;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.store.ErasedSubject;
 import dev.tally.store.SubjectErasure;
 import dev.tally.store.json.AttributesJson;
 import dev.tally.store.sql.Row;
 import dev.tally.tenant.ErasureSubject;
 import dev.tally.text.WireName;
-import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Erasure of a data subject in ClickHouse. There is no transaction across tables here, so the
@@ -53,14 +53,13 @@ final class ClickHouseErasure {
             ClickHouseSchema.CALLS_BEFORE_TIME_ORDER);
     private static final int PASSES = 3;
     private static final long HOUR_MS = 3_600_000L;
-    private static final String LOCAL = "_local";
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ClickHouseHttp http;
     private final ClickHouseRollups rollups;
     private final ClickHouseKeyedRows keyedRows;
     /** For failure-injection tests: called at each step of every pass; production never throws there. */
-    private volatile java.util.function.Consumer<ClickHouseErasureStep> faults = step -> { };
+    private volatile Consumer<ClickHouseErasureStep> faults = step -> { };
 
     ClickHouseErasure(ClickHouseHttp http, ClickHouseRollups rollups, ClickHouseKnownIds knownIds) {
         this.http = http;
@@ -68,23 +67,12 @@ final class ClickHouseErasure {
         this.keyedRows = new ClickHouseKeyedRows(http, knownIds);
     }
 
-    /** A stored table on one node: its columns, and those in its sorting, primary or partition key. */
-    private record LocalTable(URI node, String name, Set<String> columns, Set<String> keyColumns) {
-        String logical() {
-            return name.endsWith(LOCAL) ? name.substring(0, name.length() - LOCAL.length()) : name;
-        }
-
-        String quoted() {
-            return "`" + name.replace("`", "\\`") + "`";
-        }
-    }
-
-    void injectFaults(java.util.function.Consumer<ClickHouseErasureStep> faults) {
+    void injectFaults(Consumer<ClickHouseErasureStep> faults) {
         this.faults = faults == null ? step -> { } : faults;
     }
 
     Map<String, Long> erase(SubjectErasure erasure, long nowMs) {
-        List<LocalTable> tables = tables();
+        List<LocalTable> tables = LocalTable.withTenants(http);
         refuseKeyColumns(tables, erasure);
         Map<LocalTable, Long> found = found(tables, erasure);
         Map<String, Long> rows = new TreeMap<>();
@@ -178,7 +166,7 @@ final class ClickHouseErasure {
      * that may hold it, in a key that does, or (raw rows) in an attribute's value.
      */
     private Map<LocalTable, Long> found(List<LocalTable> tables, SubjectErasure erasure) {
-        Map<LocalTable, Long> found = new java.util.LinkedHashMap<>();
+        Map<LocalTable, Long> found = new LinkedHashMap<>();
         for (LocalTable table : tables) {
             List<String> conditions = new ArrayList<>();
             subjectColumns(table, erasure).forEach(column -> conditions.add(names(column, erasure)));
@@ -276,41 +264,6 @@ final class ClickHouseErasure {
                 }
             }
         }
-    }
-
-    /**
-     * Every node's stored tables with a {@code tenant_id} column: Distributed tables and views hold
-     * no rows of their own. Two plain reads joined here, as this release joins system tables unreliably.
-     */
-    private List<LocalTable> tables() {
-        List<LocalTable> tables = new ArrayList<>();
-        for (URI node : http.endpoints()) {
-            Set<String> stored = new HashSet<>();
-            for (Row table : http.queryOn(node, "SELECT name, engine FROM system.tables"
-                    + " WHERE database = currentDatabase()")) {
-                if (table.string("engine").endsWith("MergeTree")) {
-                    stored.add(table.string("name"));
-                }
-            }
-            Map<String, Set<String>> columns = new TreeMap<>();
-            Map<String, Set<String>> keys = new HashMap<>();
-            for (Row column : http.queryOn(node, "SELECT table, name, is_in_partition_key + is_in_sorting_key"
-                    + " + is_in_primary_key AS keyed FROM system.columns WHERE database = currentDatabase()")) {
-                String table = column.string("table");
-                if (stored.contains(table)) {
-                    columns.computeIfAbsent(table, any -> new HashSet<>()).add(column.string("name"));
-                    if (column.longValue("keyed") > 0) {
-                        keys.computeIfAbsent(table, any -> new HashSet<>()).add(column.string("name"));
-                    }
-                }
-            }
-            columns.forEach((table, names) -> {
-                if (names.contains("tenant_id")) {
-                    tables.add(new LocalTable(node, table, names, keys.getOrDefault(table, Set.of())));
-                }
-            });
-        }
-        return tables;
     }
 
     /** The column holds the identifier (a NULL is no match: 18.16 fails a mutation on a NULL condition). */

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.SubjectErasure;
+import dev.tally.store.json.AttributesJson;
 import dev.tally.store.sql.EventColumn;
 import dev.tally.store.sql.EventColumns;
+import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.Row;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -43,7 +46,7 @@ final class ClickHouseKeyedRows {
                 + IdFingerprint.of(erasure.tenantId(), erasure.identifier()) + " AND id = " + identifier);
         String columns = EventColumns.ALL.stream().map(EventColumn::name).collect(Collectors.joining(", "));
         List<Row> live = http.query("SELECT " + columns + ", version FROM "
-                + ClickHouseSchema.rows(dev.tally.store.sql.RawTable.CALLS) + "tenant_id = " + tenant + " AND id = "
+                + ClickHouseSchema.rows(RawTable.CALLS) + "tenant_id = " + tenant + " AND id = "
                 + identifier);
         if (states.isEmpty() && live.isEmpty()) {
             return;
@@ -68,7 +71,7 @@ final class ClickHouseKeyedRows {
             ObjectNode moved = tombstone.deepCopy();
             tombstone.put("version", Versions.after(row.longValue("version"))).put("deleted", 1);
             moved.put("id", erasure.pseudonym()).put("id_hash", pseudonymHash)
-                    .put("attributes", dev.tally.store.json.AttributesJson.write(java.util.Map.of())).putNull("body")
+                    .put("attributes", AttributesJson.write(Map.of())).putNull("body")
                     .put("version", row.longValue("version")).put("deleted", 0);
             if (erasure.identifier().equals(row.string("call_id"))) {
                 moved.put("call_id", erasure.pseudonym());
@@ -76,7 +79,7 @@ final class ClickHouseKeyedRows {
             callRows.append(tombstone).append('\n').append(moved).append('\n');
         }
         if (!callRows.isEmpty()) {
-            http.insert(dev.tally.store.sql.RawTable.CALLS.tableName(), callRows.toString());
+            http.insert(RawTable.CALLS.tableName(), callRows.toString());
         }
     }
 
