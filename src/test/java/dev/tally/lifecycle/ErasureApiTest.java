@@ -154,11 +154,7 @@ class ErasureApiTest {
     /** Every text cell of the tenant's rows, in every table of the store, that holds the value: none may after an erasure. */
     private static List<String> cellsHolding(String tenant, String value) {
         List<String> found = new ArrayList<>();
-        for (Row table : server.tally().events().query(new Sql("SELECT table_name, column_name FROM"
-                + " information_schema.columns WHERE table_schema = 'main' AND data_type = 'VARCHAR'"
-                + " AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE')"
-                + " AND table_name IN (SELECT table_name FROM information_schema.columns WHERE column_name = 'tenant_id')",
-                List.of()))) {
+        for (Row table : server.tally().events().query(textColumns())) {
             String column = "\"" + table.string("column_name") + "\"";
             String name = "\"" + table.string("table_name") + "\"";
             long rows = ((Number) server.tally().events().query(new Sql("SELECT count(*) AS n FROM " + name
@@ -169,6 +165,23 @@ class ErasureApiTest {
             }
         }
         return found;
+    }
+
+    /** The text columns of every table of tenant rows, as (table_name, column_name). */
+    private static Sql textColumns() {
+        if (server.tally().events().name().equals("clickhouse")) {
+            // no information_schema there: the catalog's Distributed tables, which read every node's rows
+            return new Sql("SELECT table AS table_name, name AS column_name FROM system.columns"
+                    + " WHERE database = currentDatabase() AND type IN ('String', 'Nullable(String)')"
+                    + " AND table IN (SELECT name FROM system.tables WHERE database = currentDatabase()"
+                    + " AND engine = 'Distributed') AND table IN (SELECT table FROM system.columns"
+                    + " WHERE database = currentDatabase() AND name = 'tenant_id')", List.of());
+        }
+        return new Sql("SELECT table_name, column_name FROM"
+                + " information_schema.columns WHERE table_schema = 'main' AND data_type = 'VARCHAR'"
+                + " AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE')"
+                + " AND table_name IN (SELECT table_name FROM information_schema.columns WHERE column_name = 'tenant_id')",
+                List.of());
     }
 
     private void assertErased(String tenant, String subject, String identifier, String member, String call)
@@ -200,9 +213,6 @@ class ErasureApiTest {
 
     @Test
     void aPhoneNumberIsReplacedEverywhereAndEveryTotalStays() throws InterruptedException {
-        if (!erases()) {
-            return;
-        }
         assertErased("phone", "phone_number", "+14155550100", "member-41", "call-7001");
         // a new event naming the number only in an attribute: stored without its attributes
         server.ingest(server.createKey("phone", "events:write"), """
@@ -218,9 +228,6 @@ class ErasureApiTest {
 
     @Test
     void aCallIdIsReplacedOnTheCallAndEveryPartOfIt() throws InterruptedException {
-        if (!erases()) {
-            return;
-        }
         assertErased("call", "call_id", "call-7001", "member-41", "call-7001");
         assertThat(server.getWithKey("/v1/analytics/calls/call-7001/cost",
                 server.createKey("call", "analytics:read")).statusCode()).isEqualTo(404);
@@ -228,17 +235,11 @@ class ErasureApiTest {
 
     @Test
     void aMemberIsReplacedInRawRowsRollupsAndKeys() throws InterruptedException {
-        if (!erases()) {
-            return;
-        }
         assertErased("member", "member_id", "member-41", "member-41", "call-7001");
     }
 
     @Test
     void anEmailIsReplaced() throws InterruptedException {
-        if (!erases()) {
-            return;
-        }
         assertErased("email", "user_email", "owner@acme.test", "member-41", "call-7001");
         assertThat(TestServer.json(admin("GET", "/admin/erasures?tenant_id=email", null)).path("erasures"))
                 .hasSize(1);
@@ -246,9 +247,6 @@ class ErasureApiTest {
 
     @Test
     void aLatePartOfAnErasedCallJoinsItsPseudonym() throws InterruptedException {
-        if (!erases()) {
-            return;
-        }
         String key = tenantWithEvents("late");
         String pseudonym = erase("{\"tenant_id\": \"late\", \"call_id\": \"call-7001\"}").path("pseudonym").asText();
         String reader = server.createKey("late", "analytics:read");

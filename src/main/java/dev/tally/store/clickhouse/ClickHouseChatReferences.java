@@ -68,11 +68,13 @@ final class ClickHouseChatReferences {
     /**
      * The relation (tenant_id, chat_key, owner_id) of the chats with an owner among those the
      * condition selects: the owner of each chat's highest revision, under a name of its own until
-     * the outer query, so no aggregate meets an output column of its argument's name.
+     * the outer query, so no aggregate meets an output column of its argument's name. Two owners of
+     * one revision (an erased member's row and its copy under the pseudonym, until the erasure
+     * removes the first) resolve by the owner id, so every read takes the same one.
      */
     static String owners(String condition) {
         return "(SELECT tenant_id, chat_key, latest_owner AS owner_id FROM (SELECT tenant_id, chat_id AS chat_key,"
-                + " argMax(owner_id, revision) AS latest_owner FROM " + OWNERS + " WHERE " + condition
+                + " argMax(owner_id, (revision, owner_id)) AS latest_owner FROM " + OWNERS + " WHERE " + condition
                 + " GROUP BY tenant_id, chat_id) AS latest WHERE latest_owner <> '')";
     }
 

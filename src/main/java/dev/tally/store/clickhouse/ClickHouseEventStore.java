@@ -88,6 +88,7 @@ public final class ClickHouseEventStore implements EventStore {
     private final SqlDialect dialect = new ClickHouseDialect();
     private final ClickHouseRollups rollups;
     private final ClickHouseChatReferences chatReferences;
+    private final ClickHouseErasure erasure;
     /** Calls and their parts from the raw rows, {@code FINAL}: the events naming a call are not rolled up here yet. */
     private final CallCostReads callCosts;
     private final ScheduledExecutorService recomputation;
@@ -104,6 +105,7 @@ public final class ClickHouseEventStore implements EventStore {
         this.eventIds = new ClickHouseEventIds(http);
         this.knownIds = new ClickHouseKnownIds(http, config, System::currentTimeMillis);
         this.chatReferences = new ClickHouseChatReferences(http);
+        this.erasure = new ClickHouseErasure(http, rollups, knownIds);
         this.callCosts = new CallCostReads(this::query, rows(RawTable.CALLS), dialect,
                 CallCostReads.rawParts(rows(RawTable.EVENTS), rows(RawTable.CALLS), dialect));
         this.recomputation = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -123,6 +125,11 @@ public final class ClickHouseEventStore implements EventStore {
     /** For failure-injection tests: what every later write runs into at each step. */
     public void injectFaults(Consumer<ClickHouseWriteStep> faults) {
         this.faults = faults == null ? step -> { } : faults;
+    }
+
+    /** For failure-injection tests: what every later erasure runs into at each step. */
+    public void injectErasureFaults(Consumer<ClickHouseErasureStep> faults) {
+        erasure.injectFaults(faults);
     }
 
     private void recomputeQuietly() {
@@ -498,6 +505,26 @@ public final class ClickHouseEventStore implements EventStore {
     @Override
     public Map<String, Long> deleteTenant(String tenantId) {
         return ClickHouseTenantDeletion.delete(http, tenantId);
+    }
+
+    @Override
+    public boolean erases() {
+        return true;
+    }
+
+    /**
+     * Rewritten by mutations on every node, in an order that never counts the subject twice, and
+     * recorded as erased last ({@link ClickHouseErasure}): not all at once as in one transaction, so
+     * an erasure a crash interrupted is finished by submitting it again.
+     */
+    @Override
+    public Map<String, Long> erase(dev.tally.store.SubjectErasure subject) {
+        return erasure.erase(subject, System.currentTimeMillis());
+    }
+
+    @Override
+    public List<dev.tally.store.ErasedSubject> erasedSubjects() {
+        return erasure.list();
     }
 
     /** ClickHouse writes NDJSON and CSV itself; this release of it has no Parquet writer Tally relies on. */

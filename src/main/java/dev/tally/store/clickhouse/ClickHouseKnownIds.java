@@ -115,6 +115,15 @@ final class ClickHouseKnownIds {
         for (Event event : written) {
             fingerprints[index++] = IdFingerprint.of(event.tenantId, event.id);
         }
+        return announce(fingerprints);
+    }
+
+    /** The same for ids a store writes itself (an erased call's pseudonym), before their rows go in. */
+    long announce(String tenantId, Collection<String> ids) {
+        return announce(ids.stream().mapToLong(id -> IdFingerprint.of(tenantId, id)).toArray());
+    }
+
+    private long announce(long[] fingerprints) {
         synchronized (this) {
             if (known != null) {
                 for (long fingerprint : fingerprints) {

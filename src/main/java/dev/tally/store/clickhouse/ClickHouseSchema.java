@@ -113,6 +113,9 @@ final class ClickHouseSchema {
                 "ORDER BY tenant_id", "cityHash64(tenant_id)");
         table(statements, ClickHouseErasures.TABLE, ClickHouseErasures.COLUMNS, "ReplacingMergeTree", "version",
                 "ORDER BY id", "cityHash64(id)");
+        // erased subjects by tenant, read whole at start; a row only once the subject is erased everywhere
+        table(statements, ClickHouseErasure.TABLE, ClickHouseErasure.COLUMNS, "MergeTree", null,
+                "ORDER BY (tenant_id, pseudonym)", "cityHash64(tenant_id)");
         table(statements, ClickHouseErasures.KEYS, ClickHouseErasures.KEY_COLUMNS, "MergeTree", null,
                 "ORDER BY (tenant_id, created_us, secret)", "cityHash64(tenant_id)");
         table(statements, ClickHouseWebhooks.TABLE, ClickHouseWebhooks.COLUMNS, "ReplacingMergeTree", "version",

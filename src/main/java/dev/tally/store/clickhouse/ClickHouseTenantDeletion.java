@@ -49,24 +49,25 @@ final class ClickHouseTenantDeletion {
                 }
             }
         }
-        awaitMutations(http);
+        awaitMutations(http, "the tenant's rows are still being removed");
         return removed;
     }
 
-    private static void awaitMutations(ClickHouseHttp http) {
+    /** Waits until every node has finished every mutation of the database; {@code what} names them in a timeout. */
+    static void awaitMutations(ClickHouseHttp http, String what) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         for (URI endpoint : http.endpoints()) {
             while (http.queryOn(endpoint, "SELECT count() AS n FROM system.mutations WHERE database = currentDatabase()"
                     + " AND is_done = 0").get(0).longValue("n") > 0) {
                 if (System.nanoTime() > deadline) {
-                    throw new ClickHouseException("the tenant's rows are still being removed on " + endpoint.getHost()
+                    throw new ClickHouseException(what + " on " + endpoint.getHost()
                             + ":" + endpoint.getPort() + " after " + WAIT.toMinutes() + " minutes", null);
                 }
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw new ClickHouseException("interrupted while the tenant's rows are removed", interrupted);
+                    throw new ClickHouseException("interrupted while waiting: " + what, interrupted);
                 }
             }
         }

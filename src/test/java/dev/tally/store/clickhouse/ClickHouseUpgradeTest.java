@@ -95,6 +95,38 @@ class ClickHouseUpgradeTest {
     }
 
     /**
+     * The calls an upgrade left in their former layout (ordered by id) are a copy of what the new
+     * table holds: an erased call id is deleted from there too, not left behind.
+     */
+    @Test
+    void anErasedCallIsRemovedFromTheCallsAnUpgradeLeftBehind() {
+        ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
+        ClickHouseHttp http = lastRelease(config, Map.of("calls", "(" + ClickHouseSchema.eventColumns(true)
+                + ") ENGINE = ReplacingMergeTree(version) ORDER BY (tenant_id, id)"));
+        long startMs = 1_773_446_400_000L;
+        http.insert(config.database() + ".calls", String.join("\n",
+                ClickHouseEventStore.row(ClickHouseRollupsTest.call("c1", startMs, "completed"), 1L),
+                ClickHouseEventStore.row(ClickHouseRollupsTest.call("c2", startMs + 60_000, "completed"), 1L)) + "\n");
+
+        ClickHouseEventStore store = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        try {
+            Map<String, Long> rows = store.erase(new dev.tally.store.SubjectErasure("era_1", "acme",
+                    dev.tally.tenant.ErasureSubject.CALL_ID, "c1", "erased-0123456789abcdef0123"));
+            assertThat(rows).containsKeys("calls", ClickHouseSchema.CALLS_BEFORE_TIME_ORDER);
+            assertThat(liveCalls(store)).containsExactly("c2 completed", "erased-0123456789abcdef0123 completed");
+            long left = 0;
+            for (URI endpoint : config.endpoints()) {
+                left += http.queryOn(endpoint, "SELECT count() AS n FROM " + config.database() + "."
+                        + ClickHouseSchema.localName(ClickHouseSchema.CALLS_BEFORE_TIME_ORDER) + " WHERE id = 'c1'")
+                        .get(0).longValue("n");
+            }
+            assertThat(left).isZero();
+        } finally {
+            store.close();
+        }
+    }
+
+    /**
      * The last release kept rollups but no member usage: its recorded hours hold no member rows, and
      * it has no chat owners or references. Opened by this one, member usage answers as the raw rows
      * do at once, after the worker, and for a chat that arrives later still.
