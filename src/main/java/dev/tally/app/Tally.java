@@ -30,7 +30,8 @@ public final class Tally implements AutoCloseable {
     private final PriceService prices;
     private final BatchWriter writer;
     /** Every subsystem's meters, scraped at {@code GET /metrics} in Prometheus' format. */
-    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = Meters.registry();
+    private final Meters meters = new Meters();
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = meters.registry();
     private final dev.tally.ingest.ErasedSubjects erasedSubjects = new dev.tally.ingest.ErasedSubjects();
     private final IngestService ingest;
     private final IntegrationSecrets integrationSecrets;
@@ -163,5 +164,6 @@ public final class Tally implements AutoCloseable {
         writer.close();
         events.close();
         closeStore.run();
+        meters.close();
     }
 }

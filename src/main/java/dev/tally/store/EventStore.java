@@ -87,6 +87,14 @@ public interface EventStore extends ReportStore, AutoCloseable {
         throw new UnsupportedOperationException("the " + name() + " store does not delete raw rows by age");
     }
 
+    /**
+     * Whether {@link #erase} rewrites everything or nothing (one transaction); a store that cannot
+     * may leave a failed erasure done in part, finished by submitting it again.
+     */
+    default boolean erasesAtomically() {
+        return false;
+    }
+
     /** Whether {@link #erase} is available on this store. */
     default boolean erases() {
         return false;

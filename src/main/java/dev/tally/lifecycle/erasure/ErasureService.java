@@ -73,7 +73,8 @@ public final class ErasureService implements AutoCloseable {
                 boolean storeDone = erasedPseudonyms.contains(job.tenantId() + "\n" + job.pseudonym());
                 metadata.putErasure(job.failed(clock.getAsLong(), storeDone
                         ? "interrupted by a stop after the store was erased, before live state was: submit it again to finish"
-                        : "interrupted by a stop before the store was changed: nothing was erased; submit it again"));
+                        : "interrupted by a stop before the subject was recorded as erased: " + notDone()
+                                + "; submit it again"));
             }
         }
     }
@@ -136,7 +137,7 @@ public final class ErasureService implements AutoCloseable {
         } catch (RuntimeException failure) {
             // statements bind the identifier as a parameter, so a failure's message does not quote it
             String reason = (storeDone ? "the store was erased (" + rows + "), live state was not: "
-                    : "nothing was erased: ") + failure.getClass().getSimpleName() + ": " + failure.getMessage()
+                    : notDone() + ": ") + failure.getClass().getSimpleName() + ": " + failure.getMessage()
                     + "; submit it again";
             LOG.warn("erasure {} failed: {}", job.id(), reason);
             metadata.putErasure(job.failed(clock.getAsLong(), reason));
@@ -160,6 +161,11 @@ public final class ErasureService implements AutoCloseable {
             }
         }
         return changed;
+    }
+
+    /** What a store's rewrite left when it did not finish: nothing, or (a store without one transaction for it) a part. */
+    private String notDone() {
+        return store.erasesAtomically() ? "nothing was erased" : "the store's rows may be rewritten in part, totals unchanged";
     }
 
     @Override

@@ -557,6 +557,11 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     @Override
+    public boolean erasesAtomically() {
+        return true;
+    }
+
+    @Override
     public java.util.Map<String, Long> erase(dev.tally.store.SubjectErasure erasure) {
         try {
             java.util.Map<String, Long> rows = DuckDbTransaction.inTransaction(writer,
