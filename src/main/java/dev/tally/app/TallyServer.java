@@ -175,7 +175,7 @@ public final class TallyServer implements AutoCloseable {
         app.start(config.host(), config.port());
         LOG.atInfo().addKeyValue("port", app.port()).addKeyValue("store", tally.events().name())
                 .addKeyValue("location", tally.storeLocation()).log("Tally is serving");
-        return new TallyServer(tally, app, adminToken, drain, List.of(retention, erasures));
+        return new TallyServer(tally, app, adminToken, drain, List.of(retention, erasures, fairness));
     }
 
     public int port() {

@@ -9,5 +9,5 @@ public record TenantLimits(int ingestPerSecond, int reportsPerSecond, int ingest
                            int keyPerSecond) {
 
     /** Generous enough that no single well-behaved client meets them; a flood does. */
-    public static final TenantLimits DEFAULTS = new TenantLimits(5_000, 2_000, 64, 32, 0);
+    public static final TenantLimits DEFAULTS = new TenantLimits(5_000, 2_000, 16, 32, 0);
 }

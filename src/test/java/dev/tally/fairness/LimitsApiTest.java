@@ -51,14 +51,13 @@ class LimitsApiTest {
         assertThat(TestServer.json(set).path("source").asText()).isEqualTo("tenant");
         String acme = server.createKey("acme", "analytics:read", "events:write");
         String globex = server.createKey("globex", "analytics:read");
-        List<HttpResponse<String>> answers = new ArrayList<>();
-        for (int request = 0; request < 10; request++) {
-            answers.add(server.getWithKey(REPORT, acme));
-        }
-        assertThat(answers.get(0).statusCode()).isEqualTo(200);
-        assertThat(answers.get(0).headers().firstValue("RateLimit-Policy")).hasValue("\"reports\";q=2;w=1");
+        // at once: a refusal is held for its Retry-After, long enough for the bucket to refill between sequential requests
+        List<HttpResponse<String>> answers = concurrently(10, () -> server.getWithKey(REPORT, acme));
+        HttpResponse<String> admitted = answers.stream().filter(answer -> answer.statusCode() == 200).findFirst()
+                .orElseThrow();
+        assertThat(admitted.headers().firstValue("RateLimit-Policy")).hasValue("\"reports\";q=2;w=1");
         List<HttpResponse<String>> refused = answers.stream().filter(answer -> answer.statusCode() == 429).toList();
-        assertThat(refused).as("a bucket of 2 a second, refilled while 10 are sent").hasSizeGreaterThanOrEqualTo(6);
+        assertThat(refused).as("a bucket of 2 a second, 10 sent at once").hasSizeGreaterThanOrEqualTo(6);
         HttpResponse<String> first = refused.get(0);
         assertThat(first.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(first.headers().firstValue("RateLimit")).hasValue("\"reports\";r=0;t=1");
@@ -122,15 +121,77 @@ class LimitsApiTest {
         String first = server.createKey("acme", "analytics:read");
         String second = server.createKey("acme", "analytics:read");
         long refused = 0;
-        for (int request = 0; request < 6; request++) {
-            HttpResponse<String> answer = server.getWithKey(REPORT, first);
+        for (HttpResponse<String> answer : concurrently(6, () -> server.getWithKey(REPORT, first))) {
             refused += answer.statusCode() == 429 ? 1 : 0;
             if (answer.statusCode() == 429) {
                 assertThat(answer.body()).contains("reports-per-key limit");
             }
         }
-        assertThat(refused).isGreaterThanOrEqualTo(3);
+        assertThat(refused).isGreaterThanOrEqualTo(4);
         assertThat(server.getWithKey(REPORT, second).statusCode()).as("the tenant's other key").isEqualTo(200);
+    }
+
+    @Test
+    void aRefusalIsAnsweredWhenItMayBeRetriedAndHoldsNoThreadMeanwhile() throws Exception {
+        admin("PUT", "/admin/tenants/acme/limits", "{\"reports_per_second\": 1}");
+        String acme = server.createKey("acme", "analytics:read");
+        String globex = server.createKey("globex", "analytics:read");
+        assertThat(server.getWithKey(REPORT, acme).statusCode()).isEqualTo(200);
+        // more refused requests at once than the server has threads (250): held on threads, they would starve globex
+        int flood = 400;
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url(REPORT)))
+                .header("Authorization", "Bearer " + acme).build();
+        long sent = System.nanoTime();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+        for (int index = 0; index < flood; index++) {
+            held.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        }
+        Thread.sleep(300); // the flood reaches the server and is refused
+        HttpResponse<String> other = server.getWithKey(REPORT, globex);
+        long pendingWhenAnswered = held.stream().filter(answer -> !answer.isDone()).count();
+        assertThat(other.statusCode()).as("another tenant, while the refusals are held").isEqualTo(200);
+        assertThat(pendingWhenAnswered).as("refusals still held when the other tenant was answered")
+                .isGreaterThan(250);
+        for (java.util.concurrent.CompletableFuture<HttpResponse<String>> answer : held) {
+            HttpResponse<String> response = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isIn(200, 429);
+            if (response.statusCode() == 429) {
+                assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(response.body()).contains("rate_limited");
+            }
+        }
+        assertThat(held.stream().filter(answer -> answer.join().statusCode() == 429).count())
+                .as("a bucket of 1 a second").isGreaterThan(flood - 10);
+        assertThat((System.nanoTime() - sent) / 1_000_000).as("every refusal held its Retry-After's second")
+                .isGreaterThanOrEqualTo(900);
+    }
+
+    /** Sends {@code count} requests at the same moment and returns their answers in order. */
+    private static List<HttpResponse<String>> concurrently(int count,
+            java.util.concurrent.Callable<HttpResponse<String>> request) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(count);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int index = 0; index < count; index++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return request.call();
+                }));
+            }
+            go.countDown();
+            List<HttpResponse<String>> responses = new ArrayList<>();
+            for (java.util.concurrent.Future<HttpResponse<String>> answer : answers) {
+                responses.add(answer.get());
+            }
+            return responses;
+        } catch (Exception failed) {
+            throw new IllegalStateException(failed);
+        } finally {
+            pool.shutdown();
+        }
     }
 
     @Test
