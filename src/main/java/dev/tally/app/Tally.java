@@ -59,6 +59,7 @@ public final class Tally implements AutoCloseable {
         // one rule for every store and every way in: an erased subject's later events carry its pseudonym
         this.writer.beforeWrite(erasedSubjects::apply);
         this.writer.instrument(registry);
+        this.events.instrument(registry);
         this.ingest = new IngestService(tenants, prices::price, writer, clock, registry);
         this.integrationSecrets = new IntegrationSecrets(metadata, tenants, clock);
         this.budgets = new BudgetService(metadata, reports, clock::millis, BUDGET_SWEEP);

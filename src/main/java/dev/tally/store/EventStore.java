@@ -39,6 +39,10 @@ public interface EventStore extends ReportStore, AutoCloseable {
     }
 
     /** The store's name for health output and logs, e.g. {@code duckdb}. */
+    /** Starts measuring into the server's registry ({@link StoreMeters}); a store that measures nothing ignores it. */
+    default void instrument(io.micrometer.core.instrument.MeterRegistry registry) {
+    }
+
     String name();
 
     /**

@@ -140,7 +140,7 @@ public final class ClickHouseEventStore implements EventStore {
             LOG.atWarn().setCause(failure).log("dropping old id announcements failed");
         }
         try {
-            int hours = rollups.recomputeDue();
+            int hours = http.meters().rollupWork("recompute", rollups::recomputeDue);
             if (hours > 0) {
                 LOG.atDebug().addKeyValue("hours", hours).log("rollups recomputed");
             }
@@ -155,7 +155,7 @@ public final class ClickHouseEventStore implements EventStore {
      * marks to settle: for tests and bulk loads, once no write is in flight. Returns the hours recorded.
      */
     public int recomputeRollups() {
-        return rollups.recomputeAll();
+        return http.meters().rollupWork("recompute", rollups::recomputeAll);
     }
 
     @Override
@@ -396,7 +396,12 @@ public final class ClickHouseEventStore implements EventStore {
 
     @Override
     public List<Row> query(Sql sql) {
-        return http.query(ClickHouseLiterals.bind(sql));
+        return http.meters().reportQuery(() -> http.query(ClickHouseLiterals.bind(sql)));
+    }
+
+    @Override
+    public void instrument(io.micrometer.core.instrument.MeterRegistry registry) {
+        http.meters().bind(registry);
     }
 
     /**

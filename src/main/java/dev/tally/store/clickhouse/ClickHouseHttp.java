@@ -55,6 +55,7 @@ final class ClickHouseHttp {
     private final Map<String, String> settings;
     private final HttpClient http;
     private final AtomicInteger preferred = new AtomicInteger();
+    private final dev.tally.store.StoreMeters meters = new dev.tally.store.StoreMeters("clickhouse");
 
     /**
      * @param settings sent with every request as URL parameters ({@code database}, {@code insert_distributed_sync}, …)
@@ -67,6 +68,11 @@ final class ClickHouseHttp {
 
     List<URI> endpoints() {
         return endpoints;
+    }
+
+    /** What this store measures; every round trip through here is timed. */
+    dev.tally.store.StoreMeters meters() {
+        return meters;
     }
 
     /** Runs a statement that returns nothing (DDL) on whichever endpoint answers. */
@@ -329,6 +335,13 @@ final class ClickHouseHttp {
 
     private String post(URI endpoint, String body, Map<String, String> parameters, String contentType,
                         Duration timeout) {
+        String kind = parameters.containsKey("query") ? "insert"
+                : body.stripLeading().regionMatches(true, 0, "SELECT", 0, 6) ? "select" : "statement";
+        return meters.clickHouseRequest(kind, () -> postTimed(endpoint, body, parameters, contentType, timeout));
+    }
+
+    private String postTimed(URI endpoint, String body, Map<String, String> parameters, String contentType,
+                             Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(url(endpoint, parameters))
                 .timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));

@@ -62,10 +62,11 @@ public final class DuckDbEventStore implements EventStore {
     private MemberAttribution members;
     private final RollupJournal journal = new RollupJournal();
     private WriteFaults faults = WriteFaults.NONE;
+    private final dev.tally.store.StoreMeters meters = new dev.tally.store.StoreMeters("duckdb");
 
     public DuckDbEventStore(DuckDbDatabase database) {
         this.database = database;
-        this.reports = new DuckDbReports(database, dialect, true);
+        this.reports = new DuckDbReports(database, dialect, true, meters);
         this.writer = database.newConnection();
         this.fingerprints = loadFingerprints("events");
         this.callFingerprints = loadFingerprints("calls");
@@ -230,7 +231,7 @@ public final class DuckDbEventStore implements EventStore {
     /** After the commit, so a compaction failure never fails a write: the deltas are correct uncompacted. */
     private void compactRollupsWhenDue() {
         if (rollups.compactionDue()) {
-            compactQuietly("rollup compaction", () -> rollups.compactDue(writer));
+            compactQuietly("fold", "rollup compaction", () -> rollups.compactDue(writer));
         }
     }
 
@@ -238,9 +239,10 @@ public final class DuckDbEventStore implements EventStore {
     @Override
     public void idle() {
         if (rollups.idleCompactionDue()) {
-            compactQuietly("idle rollup compaction", () -> rollups.compactIdle(writer));
+            compactQuietly("fold", "idle rollup compaction", () -> rollups.compactIdle(writer));
         } else if (rollups.refreshDue()) {
-            compactQuietly("refresh of the touched calls' cost rows", () -> rollups.refreshTouchedCalls(writer));
+            compactQuietly("call_cost_refresh", "refresh of the touched calls' cost rows",
+                    () -> rollups.refreshTouchedCalls(writer));
         }
     }
 
@@ -249,12 +251,24 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     /** A failed compaction is logged, not thrown: the deltas it would have folded still add up. */
-    private static void compactQuietly(String what, Compaction compaction) {
+    private void compactQuietly(String kind, String what, Compaction compaction) {
         try {
-            compaction.run();
-        } catch (SQLException failure) {
+            meters.rollupWork(kind, () -> {
+                try {
+                    compaction.run();
+                    return null;
+                } catch (SQLException failure) {
+                    throw new StoreException(failure);
+                }
+            });
+        } catch (StoreException failure) {
             org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).warn("{} failed: {}", what, failure.getMessage());
         }
+    }
+
+    @Override
+    public void instrument(io.micrometer.core.instrument.MeterRegistry registry) {
+        meters.bind(registry);
     }
 
     /** Brings the touched calls' ready cost rows up to date now rather than at the writer's next idle moment (tests). */
@@ -268,11 +282,14 @@ public final class DuckDbEventStore implements EventStore {
 
     /** Folds the rollup deltas now rather than when enough have piled up (tests, and after a bulk load). */
     public void compactRollups() {
-        try {
-            rollups.compact(writer);
-        } catch (SQLException failure) {
-            throw new StoreException(failure);
-        }
+        meters.rollupWork("fold", () -> {
+            try {
+                rollups.compact(writer);
+                return null;
+            } catch (SQLException failure) {
+                throw new StoreException(failure);
+            }
+        });
     }
 
     /**
@@ -498,7 +515,7 @@ public final class DuckDbEventStore implements EventStore {
 
     /** The same data read without the rollups: every report derived from the raw rows, for comparing the two. */
     public ReportStore withoutRollups() {
-        return new DuckDbReports(database, dialect, false);
+        return new DuckDbReports(database, dialect, false, meters);
     }
 
     private static PreparedStatement prepare(Connection connection, Sql sql) throws SQLException {

@@ -37,9 +37,11 @@ final class DuckDbReports implements ReportStore {
     private final SqlDialect dialect;
     private final boolean readsRollups;
     private final CallCostReads callCosts;
+    private final dev.tally.store.StoreMeters meters;
 
-    DuckDbReports(DuckDbDatabase database, SqlDialect dialect, boolean readsRollups) {
+    DuckDbReports(DuckDbDatabase database, SqlDialect dialect, boolean readsRollups, dev.tally.store.StoreMeters meters) {
         this.database = database;
+        this.meters = meters;
         this.dialect = dialect;
         this.readsRollups = readsRollups;
         String events = rows(RawTable.EVENTS);
@@ -49,7 +51,7 @@ final class DuckDbReports implements ReportStore {
 
     @Override
     public List<Row> query(Sql sql) {
-        return database.read(connection -> DuckDbEventStore.run(connection, sql));
+        return meters.reportQuery(() -> database.read(connection -> DuckDbEventStore.run(connection, sql)));
     }
 
     @Override
