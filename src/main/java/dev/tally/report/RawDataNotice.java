@@ -24,9 +24,14 @@ public final class RawDataNotice {
         if (horizon.isEmpty()) {
             return;
         }
-        context.header(FROM_HEADER, Instant.ofEpochMilli(horizon.getAsLong()).toString());
-        if (fromMs < horizon.getAsLong()) {
-            context.header(MISSING_HEADER, Instant.ofEpochMilli(fromMs) + "/" + Instant.ofEpochMilli(horizon.getAsLong()));
+        mark(context, horizon.getAsLong(), fromMs);
+    }
+
+    /** The same, for an answer the store says is whole from {@code wholeFromMs} only. */
+    public static void mark(Context context, long wholeFromMs, long fromMs) {
+        context.header(FROM_HEADER, Instant.ofEpochMilli(wholeFromMs).toString());
+        if (fromMs < wholeFromMs) {
+            context.header(MISSING_HEADER, Instant.ofEpochMilli(fromMs) + "/" + Instant.ofEpochMilli(wholeFromMs));
         }
     }
 }

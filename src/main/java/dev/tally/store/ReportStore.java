@@ -57,6 +57,14 @@ public interface ReportStore {
     /** One call's cost, split into its parts, with the events naming it; empty when the tenant has no such call. */
     Optional<CallCostDetail> callCost(String tenantId, String callId);
 
+    /**
+     * From when the tenant's call costs are whole: a store that adds them up from raw rows answers
+     * without the calls retention deleted; empty when every call is there (a store keeping per-call rows).
+     */
+    default java.util.OptionalLong callCostsWholeFrom(String tenantId) {
+        return java.util.OptionalLong.empty();
+    }
+
     /** The cost of the calls started in a range: by day and agent, the first calls in order, the mismatches. */
     CallCostSummary callCosts(CallCostQuery query);
 

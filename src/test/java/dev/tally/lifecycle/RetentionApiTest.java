@@ -3,6 +3,8 @@ package dev.tally.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.store.clickhouse.ClickHouseEventStore;
+import dev.tally.store.clickhouse.ClickHouseRetentionStep;
 import dev.tally.store.duckdb.DuckDbEventStore;
 import dev.tally.store.duckdb.WriteFaults;
 import dev.tally.store.duckdb.WriteStep;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * Retention: a tenant's raw events older than its retention are deleted, every aggregate report
  * answers as before (rollups and the per-call cost rows keep every day, through folds and checks),
  * events older than the horizon are refused, and an answer read from raw rows names the part of
- * its range they no longer cover. On a store that cannot delete by age, setting a retention is 409.
+ * its range they no longer cover. On both stores, with and without reading rollups.
  */
 class RetentionApiTest {
     /** Today 2026-03-31: with 10 days kept, the horizon is 2026-03-21T00:00:00Z. */
@@ -33,6 +35,8 @@ class RetentionApiTest {
     private TestServer server;
     /** The last call statistics answer's {@code Tally-Missing-Raw-Range}. */
     private String statsNotice;
+    /** The last call-costs answer's {@code Tally-Missing-Raw-Range}. */
+    private String callCostsNotice;
 
     @BeforeEach
     void start() {
@@ -75,10 +79,11 @@ class RetentionApiTest {
         return events.append(']').toString();
     }
 
+    private static final String CALL_COSTS = "/v1/analytics/call-costs?from=2026-03-01&to=2026-03-31";
     private static final List<String> REPORTS = List.of(
             "/v1/analytics/spend?from=2026-03-01&to=2026-03-31",
             "/v1/analytics/spend?from=2026-03-05&to=2026-03-05",
-            "/v1/analytics/call-costs?from=2026-03-01&to=2026-03-31",
+            CALL_COSTS,
             "/v1/analytics/call-costs?from=2026-03-01&to=2026-03-20&order=started_desc",
             "/api/v2/w/acme/reports/ai-usage?start_date=2026-03-01&end_date=2026-03-31",
             "/api/v2/w/acme/reports/sms-usage?start_date=2026-03-01&end_date=2026-03-31",
@@ -92,6 +97,9 @@ class RetentionApiTest {
             HttpResponse<String> response = server.getWithKey(report, key);
             assertThat(response.statusCode()).as(report + " " + response.body()).isEqualTo(200);
             answers.put(report, response.body());
+            if (report.equals(CALL_COSTS)) {
+                callCostsNotice = response.headers().firstValue("Tally-Missing-Raw-Range").orElse(null);
+            }
         }
         HttpResponse<String> stats = server.post("/calls/stats", """
                 {"project_id": "acme", "start": "2026-03-01T00:00:00Z", "end": "2026-03-31T00:00:00Z",
@@ -105,10 +113,22 @@ class RetentionApiTest {
         return answers;
     }
 
-    /** Report by report, so a difference names its report. */
-    private static void assertSame(Map<String, String> after, Map<String, String> before) {
+    /**
+     * Report by report, so a difference names its report. ClickHouse adds call costs up from raw
+     * rows: there the calls before the horizon are gone, and the answer says so.
+     */
+    private void assertSame(Map<String, String> after, Map<String, String> before) {
+        boolean callCostsFromRawRows = server.tally().events() instanceof ClickHouseEventStore;
         before.forEach((report, answer) -> {
-            if (report.equals("/calls/stats")) {
+            if (callCostsFromRawRows && report.startsWith("/v1/analytics/call-costs")) {
+                JsonNode now = parse(after.get(report));
+                assertThat(now.path("calls")).as(report).allSatisfy(call -> assertThat(call.path("started_at").asText())
+                        .isGreaterThanOrEqualTo(HORIZON));
+                if (report.equals(CALL_COSTS)) {
+                    assertThat(now.path("totals").path("calls").asInt()).as(report).isEqualTo(10);
+                    assertThat(callCostsNotice).isEqualTo("2026-03-01T00:00:00Z/" + HORIZON);
+                }
+            } else if (report.equals("/calls/stats")) {
                 assertStats(after.get(report), answer);
             } else {
                 assertThat(after.get(report)).as(report).isEqualTo(answer);
@@ -165,15 +185,6 @@ class RetentionApiTest {
 
     @Test
     void rawEventsPastTheRetentionGoAndEveryAggregateStays() throws InterruptedException {
-        if (!server.tally().events().deletesRawRows()) {
-            HttpResponse<String> refused = admin("PATCH", "/admin/tenants/acme", "{\"retention_days\": 10}");
-            server.createTenant("acme", "acme");
-            refused = admin("PATCH", "/admin/tenants/acme", "{\"retention_days\": 10}");
-            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
-            assertThat(refused.body()).contains("\"retention_days\"");
-            assertThat(admin("POST", "/admin/retention/run", "{}").statusCode()).isEqualTo(409);
-            return;
-        }
         String key = tenantsWithEvents();
         Map<String, String> before = answers(key);
         assertThat(rawRowsBefore("acme", "events", HORIZON)).isPositive();
@@ -196,18 +207,28 @@ class RetentionApiTest {
         if (!rollups) {
             // reads without rollups add up raw rows: the days before the horizon are gone from them
             assertThat(answers(key).get(REPORTS.get(1))).isNotEqualTo(before.get(REPORTS.get(1)));
+            assertThat(callCostsNotice).isEqualTo("2026-03-01T00:00:00Z/" + HORIZON);
             return;
         }
         assertSame(answers(key), before);
         assertThat(statsNotice).isEqualTo("2026-03-01T00:00:00Z/" + HORIZON);
-        DuckDbEventStore store = (DuckDbEventStore) server.tally().events();
-        // a fold rewrites every rollup and rebuilds the per-call rows; a check recomputes from raw rows
-        server.tally().writer().exclusive(() -> {
-            store.compactRollups();
-            return null;
-        });
+        if (server.tally().events() instanceof DuckDbEventStore store) {
+            assertThat(callCostsNotice).as("the per-call rows keep every call").isNull();
+            // a fold rewrites every rollup and rebuilds the per-call rows; a check recomputes from raw rows
+            server.tally().writer().exclusive(() -> {
+                store.compactRollups();
+                return null;
+            });
+            assertSame(answers(key), before);
+            assertThat(server.tally().writer().exclusive(() -> store.checkRollups(true)).total()).isZero();
+        } else {
+            // a recomputation of every marked hour leaves the hours before the horizon as they were
+            ((ClickHouseEventStore) server.tally().events()).recomputeRollups();
+        }
         assertSame(answers(key), before);
-        assertThat(server.tally().writer().exclusive(() -> store.checkRollups(true)).total()).isZero();
+        HttpResponse<String> again = admin("POST", "/admin/retention/run", "{}");
+        assertThat(TestServer.json(again).path("tenants").get(0).path("rows_deleted").path("events").asLong())
+                .as("a second run finds nothing left to delete").isZero();
         assertSame(answers(key), before);
 
         // older than the horizon: refused, field named; newer: stored and counted
@@ -244,9 +265,6 @@ class RetentionApiTest {
     @Test
     void retentionDaysAreValidatedAndCleared() {
         server.createTenant("acme", "acme");
-        if (!server.tally().events().deletesRawRows()) {
-            return;
-        }
         for (String bad : List.of("0", "-3", "36501", "\"30\"", "2.5")) {
             HttpResponse<String> refused = admin("PATCH", "/admin/tenants/acme", "{\"retention_days\": " + bad + "}");
             assertThat(refused.statusCode()).as(bad + " " + refused.body()).isEqualTo(400);
@@ -292,5 +310,44 @@ class RetentionApiTest {
         if (server.tally().reports() == server.tally().events()) {
             assertSame(answers(key), before);
         }
+    }
+
+    @Test
+    void aClickHouseRunThatFailsAtAnyStepKeepsEveryTotalAndTheNextRunFinishesIt() {
+        if (!(server.tally().events() instanceof ClickHouseEventStore store)) {
+            return;
+        }
+        String key = tenantsWithEvents();
+        Map<String, String> before = answers(key);
+        admin("PATCH", "/admin/tenants/acme", "{\"retention_days\": 10}");
+        for (ClickHouseRetentionStep failing : ClickHouseRetentionStep.values()) {
+            store.injectRetentionFaults(step -> {
+                if (step == failing) {
+                    throw new dev.tally.store.clickhouse.ClickHouseException("injected failure at " + step, null);
+                }
+            });
+            HttpResponse<String> failed = admin("POST", "/admin/retention/run", "{}");
+            assertThat(failed.statusCode()).as(failing + " " + failed.body()).isEqualTo(503);
+            store.injectRetentionFaults(null);
+            store.recomputeRollups();
+            // what adds up raw rows here (call costs, latency percentiles) may have lost some, not all, of the
+            // rows before the horizon in a run failing half-way; every total read from rollups is as before
+            Map<String, String> after = answers(key);
+            before.forEach((report, answer) -> {
+                if (report.equals("/calls/stats")) {
+                    JsonNode now = parse(after.get(report));
+                    JsonNode then = parse(answer);
+                    assertThat(now.path("usage_buckets")).as(failing + " " + report).isEqualTo(then.path("usage_buckets"));
+                    assertThat(now.path("call_buckets").findValues("count")).as(failing + " " + report)
+                            .isEqualTo(then.path("call_buckets").findValues("count"));
+                } else if (!report.startsWith("/v1/analytics/call-costs")) {
+                    assertThat(after.get(report)).as(failing + " " + report).isEqualTo(answer);
+                }
+            });
+        }
+        assertThat(admin("POST", "/admin/retention/run", "{}").statusCode()).isEqualTo(200);
+        assertThat(rawRowsBefore("acme", "events", HORIZON) + rawRowsBefore("acme", "calls", HORIZON)).isZero();
+        store.recomputeRollups();
+        assertSame(answers(key), before);
     }
 }

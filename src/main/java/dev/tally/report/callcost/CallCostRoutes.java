@@ -54,6 +54,9 @@ public final class CallCostRoutes implements Routes {
         String tenantId = tenant(context);
         CallCostFilters filters = CallCostFilters.parse(context, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         CallCostsReport report = CallCostsReport.of(filters, store.callCosts(filters.query(tenantId)));
+        // a store adding call costs up from raw rows no longer holds the calls retention deleted
+        store.callCostsWholeFrom(tenantId).ifPresent(wholeFrom -> dev.tally.report.RawDataNotice.mark(context,
+                wholeFrom, filters.query(tenantId).fromMs()));
         ReportResponse.send(context, report, report::csv);
     }
 

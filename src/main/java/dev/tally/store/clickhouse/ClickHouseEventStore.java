@@ -94,6 +94,7 @@ public final class ClickHouseEventStore implements EventStore {
     private final ScheduledExecutorService recomputation;
     /** For failure-injection tests: called at each step of every write; production never throws there. */
     private volatile Consumer<ClickHouseWriteStep> faults = step -> { };
+    private volatile Consumer<ClickHouseRetentionStep> retentionFaults = step -> { };
     /** Where a batch's inserts run beside the writer's own: the calls beside the events, the bookkeeping beside the marks. */
     private final ExecutorService inserts;
 
@@ -125,6 +126,11 @@ public final class ClickHouseEventStore implements EventStore {
     /** For failure-injection tests: what every later write runs into at each step. */
     public void injectFaults(Consumer<ClickHouseWriteStep> faults) {
         this.faults = faults == null ? step -> { } : faults;
+    }
+
+    /** For failure-injection tests: what every later retention run runs into at each step. */
+    public void injectRetentionFaults(Consumer<ClickHouseRetentionStep> faults) {
+        this.retentionFaults = faults == null ? step -> { } : faults;
     }
 
     /** For failure-injection tests: what every later erasure runs into at each step. */
@@ -462,6 +468,11 @@ public final class ClickHouseEventStore implements EventStore {
             }
 
             @Override
+            public java.util.OptionalLong callCostsWholeFrom(String tenant) {
+                return store.callCostsWholeFrom(tenant);
+            }
+
+            @Override
             public boolean exports(ExportFormat format) {
                 return store.exports(format);
             }
@@ -505,6 +516,22 @@ public final class ClickHouseEventStore implements EventStore {
             answers.put("clickhouse " + endpoint.getHost() + ":" + endpoint.getPort(), answered);
         }
         return answers;
+    }
+
+    @Override
+    public boolean deletesRawRows() {
+        return true;
+    }
+
+    @Override
+    public Map<String, Long> deleteRawBefore(String tenantId, long horizonMs) {
+        return ClickHouseRetention.deleteBefore(http, rollups, tenantId, horizonMs, retentionFaults);
+    }
+
+    @Override
+    public java.util.OptionalLong callCostsWholeFrom(String tenantId) {
+        long keptFrom = rollups.keptFrom().of(tenantId);
+        return keptFrom == ClickHouseKeptFrom.WHOLE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(keptFrom);
     }
 
     @Override

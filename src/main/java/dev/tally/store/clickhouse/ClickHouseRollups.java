@@ -68,6 +68,7 @@ final class ClickHouseRollups {
     private final SqlDialect dialect;
     private final LongSupplier clock;
     private final ClickHouseMovedRows movedRows = new ClickHouseMovedRows(this);
+    private final ClickHouseKeptFrom keptFrom;
     /** Whether this instance's worker has looked for days to build since it started. */
     private volatile boolean daysChecked;
     /** The hours this instance marked lately, and when. */
@@ -77,6 +78,11 @@ final class ClickHouseRollups {
         this.http = http;
         this.dialect = dialect;
         this.clock = clock;
+        this.keptFrom = new ClickHouseKeptFrom(http);
+    }
+
+    ClickHouseKeptFrom keptFrom() {
+        return keptFrom;
     }
 
     /** A (tenant, hour) a write touched. */
@@ -245,7 +251,7 @@ final class ClickHouseRollups {
             rest.keySet().removeIf(hour -> compacted.containsKey(Math.floorDiv(hour, 24)));
             hours = rest;
         }
-        HourSplit split = split(hours, read.fromMs(), read.toMs());
+        HourSplit split = split(hours, read.fromMs(), read.toMs(), keptFrom.of(read.tenantId()));
         String union = "";
         if (!compacted.isEmpty()) {
             sql.append(storedRows(read, compacted, true));
@@ -291,9 +297,10 @@ final class ClickHouseRollups {
     /**
      * A whole hour recorded as covering its marks is read from the rollup table; a part-hour at
      * either end or an hour with newer marks is derived from the raw table; an hour never marked
-     * holds no rows (a write marks its hours before inserting) and is not read.
+     * holds no rows (a write marks its hours before inserting) and is not read. A whole hour before
+     * {@code keptFromMs} is read from its rollup rows whatever its marks: its raw rows are gone.
      */
-    private static HourSplit split(NavigableMap<Long, HourState> states, long fromMs, long toMs) {
+    private static HourSplit split(NavigableMap<Long, HourState> states, long fromMs, long toMs, long keptFromMs) {
         HourSplit split = new HourSplit(new TreeMap<>(), new ArrayList<>());
         states.forEach((hour, state) -> {
             long from = Math.max(fromMs, hour * HOUR_MS);
@@ -302,7 +309,8 @@ final class ClickHouseRollups {
             if (state.marked() == 0) {
                 return;
             }
-            if (whole && state.covered() >= state.marked()) {
+            boolean expired = (hour + 1) * HOUR_MS <= keptFromMs;
+            if (whole && (state.covered() >= state.marked() || expired && state.covered() > 0)) {
                 split.recorded().put(hour, state.generation());
             } else {
                 addRange(split.raw(), from, to);
@@ -319,7 +327,7 @@ final class ClickHouseRollups {
         long firstHour = firstDay * 24;
         long endHour = (lastDay + 1) * 24;
         TenantState states = hourStatesByTenant(tenantId, firstHour, endHour).getOrDefault(tenantId, new TenantState());
-        HourSplit split = split(states.hours(), firstHour * HOUR_MS, endHour * HOUR_MS);
+        HourSplit split = split(states.hours(), firstHour * HOUR_MS, endHour * HOUR_MS, keptFrom.of(tenantId));
         if (split.recorded().isEmpty()) {
             return ClickHouseMemberUsage.totals(tenantId, memberId, firstHour, endHour, null, split.raw(), events);
         }
@@ -502,6 +510,18 @@ final class ClickHouseRollups {
     }
 
     /**
+     * Recomputes every hour of the tenant before {@code horizonMs} not covered, however fresh its
+     * marks: before retention deletes their raw rows, after which they can never be recomputed.
+     * Events before the horizon are refused by then, so no write of the tenant lands there later.
+     */
+    int recomputeBefore(String tenantId, long horizonMs) {
+        synchronized (recentMarks) {
+            recentMarks.keySet().removeIf(hour -> hour.tenantId().equals(tenantId) && (hour.hour() + 1) * HOUR_MS <= horizonMs);
+        }
+        return recompute(mark -> mark.tenantId().equals(tenantId) && (mark.hour() + 1) * HOUR_MS <= horizonMs);
+    }
+
+    /**
      * Builds the day rows of every day that is due and whose hours are all recorded and current,
      * unless its recorded day rows were built from those same hours. Returns the days recorded.
      */
@@ -528,6 +548,8 @@ final class ClickHouseRollups {
     }
 
     private int recompute(java.util.function.Predicate<Mark> due) {
+        // an hour whose raw rows retention deleted keeps the rollup rows made before: raw rows would add up to nothing
+        Map<String, Long> kept = keptFrom.all();
         Map<String, TreeMap<Long, Long>> pending = new TreeMap<>();
         Map<TenantHour, Long> covered = new HashMap<>();
         for (Row row : http.query("SELECT tenant_id, hour, argMax(covered_ms, version) AS covered FROM " + HOURS
@@ -538,6 +560,7 @@ final class ClickHouseRollups {
                 + " GROUP BY tenant_id, hour")) {
             Mark mark = new Mark(row.string("tenant_id"), row.longValue("hour"), row.longValue("marked"));
             if (mark.markedMs() > covered.getOrDefault(new TenantHour(mark.tenantId(), mark.hour()), -1L)
+                    && (mark.hour() + 1) * HOUR_MS > kept.getOrDefault(mark.tenantId(), ClickHouseKeptFrom.WHOLE)
                     && due.test(mark)) {
                 pending.computeIfAbsent(mark.tenantId(), any -> new TreeMap<>()).put(mark.hour(), mark.markedMs());
             }

@@ -157,6 +157,8 @@ final class ClickHouseSchema {
         table(statements, ClickHouseRollups.HOURS,
                 "tenant_id String, hour Int64, covered_ms UInt64, generation Int64, version UInt64",
                 "ReplacingMergeTree", "version", "ORDER BY (tenant_id, hour)", "cityHash64(tenant_id)");
+        table(statements, ClickHouseKeptFrom.TABLE, ClickHouseKeptFrom.COLUMNS, "ReplacingMergeTree", "from_ms",
+                "ORDER BY tenant_id", "cityHash64(tenant_id)");
         table(statements, ROLLUP_VERSION, "version Int64, set_ms UInt64", "MergeTree", null, "ORDER BY version",
                 "version");
         run(statements);

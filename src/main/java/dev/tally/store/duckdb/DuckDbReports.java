@@ -88,6 +88,17 @@ final class DuckDbReports implements ReportStore {
         return callCosts.callCosts(query);
     }
 
+    /** Read with rollups, the per-call rows keep every call; read without, call costs add up raw rows retention may have deleted. */
+    @Override
+    public java.util.OptionalLong callCostsWholeFrom(String tenantId) {
+        if (readsRollups) {
+            return java.util.OptionalLong.empty();
+        }
+        Object keptFrom = query(new Sql("SELECT max(from_ms) AS from_ms FROM " + DuckDbRetention.TABLE
+                + " WHERE tenant_id = ?", List.of(tenantId))).get(0).get("from_ms");
+        return keptFrom == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(((Number) keptFrom).longValue());
+    }
+
     /**
      * Parts from the per-call table the writer keeps ({@link CallCostDeltas}): a tenant's calls' sums
      * without reading their events, and one call's events read only between its first and last part's time.

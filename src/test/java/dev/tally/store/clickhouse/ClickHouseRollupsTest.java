@@ -59,6 +59,46 @@ class ClickHouseRollupsTest {
     }
 
     @Test
+    void hoursBeforeARetentionHorizonKeepTheirRollupsWhateverMarksThemAfterwards() {
+        EventGenerator generator = new EventGenerator(3, 12_000, 1_000, END_MS, 4);
+        for (int batch = 0; batch < generator.batches(); batch++) {
+            store.write(generator.batch(batch));
+        }
+        store.recomputeRollups();
+        long firstDay = Math.floorDiv(generator.startMs(), 24 * HOUR_MS) * 24 * HOUR_MS;
+        long horizon = firstDay + 2 * 24 * HOUR_MS;
+        List<RollupRead> reads = new java.util.ArrayList<>();
+        for (dev.tally.store.rollup.RollupTable table : dev.tally.store.rollup.Rollups.ALL) {
+            for (String tenant : EventGenerator.TENANTS) {
+                reads.add(RollupRead.of(table, tenant, firstDay, END_MS));
+                reads.add(RollupRead.of(table, tenant, firstDay, horizon));
+            }
+            reads.add(RollupRead.of(table, null, firstDay, END_MS));
+        }
+        List<Map<List<Object>, List<Long>>> before = RollupAnswers.of(store, reads);
+        assertThat(before.stream().filter(answer -> !answer.isEmpty()).count()).isGreaterThan(reads.size() / 2);
+
+        for (String tenant : EventGenerator.TENANTS) {
+            assertThat(store.deleteRawBefore(tenant, horizon).get("events")).as(tenant).isPositive();
+        }
+        assertThat(http.query("SELECT count() AS n FROM events WHERE time_ms < " + horizon + " AND type != 'chat'")
+                .get(0).longValue("n")).isZero();
+        // marks newer than what the hours cover, as a correction's tombstone or a late chat would leave
+        StringBuilder marks = new StringBuilder();
+        for (String tenant : EventGenerator.TENANTS) {
+            for (long hour = firstDay / HOUR_MS; hour < horizon / HOUR_MS; hour++) {
+                marks.append("{\"tenant_id\": \"" + tenant + "\", \"hour\": " + hour + ", \"marked_ms\": "
+                        + System.currentTimeMillis() + "}\n");
+            }
+        }
+        http.insert(ClickHouseRollups.MARKS, marks.toString());
+        assertThat(RollupAnswers.of(store, reads)).as("read from the rollups, not from the raw rows now gone")
+                .isEqualTo(before);
+        store.recomputeRollups();
+        assertThat(RollupAnswers.of(store, reads)).as("never recomputed from the raw rows now gone").isEqualTo(before);
+    }
+
+    @Test
     void recomputedHoursAnswerAsRawRowsAndAsDuckDb() {
         EventGenerator generator = new EventGenerator(3, 12_000, 1_000, END_MS, 4);
         try (DuckDbDatabase database = DuckDbDatabase.inMemory();
