@@ -60,7 +60,7 @@ public final class Tally implements AutoCloseable {
         this.writer.beforeWrite(erasedSubjects::apply);
         this.writer.instrument(registry);
         this.events.instrument(registry);
-        this.ingest = new IngestService(tenants, prices::price, writer, clock, registry);
+        this.ingest = new IngestService(tenants, prices::price, writer, clock, registry, events::writableFrom);
         this.integrationSecrets = new IntegrationSecrets(metadata, tenants, clock);
         this.budgets = new BudgetService(metadata, reports, clock::millis, BUDGET_SWEEP);
         this.webhooks = new WebhookService(metadata, clock::millis);

@@ -92,6 +92,16 @@ public interface EventStore extends ReportStore, AutoCloseable {
     }
 
     /**
+     * The instant before which a new event of the tenant could no longer be counted, where a
+     * retention run made it so (ClickHouse never recomputes the hours before a horizon it deleted
+     * raw rows at, even once the retention is lengthened); empty where any time can be written.
+     * Ingest refuses earlier events, as it does those before the tenant's retention horizon.
+     */
+    default java.util.OptionalLong writableFrom(String tenantId) {
+        return java.util.OptionalLong.empty();
+    }
+
+    /**
      * Whether {@link #erase} rewrites everything or nothing (one transaction); a store that cannot
      * may leave a failed erasure done in part, finished by submitting it again.
      */

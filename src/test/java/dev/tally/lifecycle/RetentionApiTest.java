@@ -262,6 +262,42 @@ class RetentionApiTest {
         assertThat(member.toString()).contains("\"totalMessages\":2");
     }
 
+    /**
+     * Once the retention is cleared, an event from before the horizon its run deleted at is counted
+     * where the store can still count it (DuckDB adds it to its rollups) and refused, naming
+     * {@code time}, where it cannot (ClickHouse's hours before that horizon are final): never
+     * accepted and then left out.
+     */
+    @Test
+    void anOldEventSentOnceTheRetentionIsClearedIsCountedOrRefusedNeverLost() {
+        String key = tenantsWithEvents();
+        admin("PATCH", "/admin/tenants/acme", "{\"retention_days\": 10}");
+        assertThat(admin("POST", "/admin/retention/run", "{}").statusCode()).isEqualTo(200);
+        assertThat(TestServer.json(admin("PATCH", "/admin/tenants/acme", "{\"retention_days\": null}"))
+                .path("retention_days").isNull()).isTrue();
+        String day = "/api/v2/w/acme/reports/ai-usage?start_date=2026-03-05&end_date=2026-03-05";
+        long before = TestServer.json(server.getWithKey(day, key)).path("by_provider").path(0).path("requests").asLong();
+
+        // in an hour that holds events, so that its rollups were recorded before the run
+        HttpResponse<String> sent = server.send("POST", "/v1/events", """
+                [{"id": "late-old", "type": "llm", "time": "2026-03-05T09:30:00Z", "provider": "openai",
+                  "model": "gpt-4o", "input_tokens": 10, "output_tokens": 1}]""",
+                "Authorization", "Bearer " + server.createKey("acme", "events:write"));
+        server.settleWrites();
+        JsonNode result = TestServer.json(sent);
+        long after = TestServer.json(server.getWithKey(day, key)).path("by_provider").path(0).path("requests").asLong();
+        if (result.path("rejected").asInt() > 0) {
+            assertThat(result.path("rejected").asInt()).as(sent.body()).isEqualTo(1);
+            assertThat(sent.body()).contains("\"time\"").contains("before " + HORIZON);
+            assertThat(after).isEqualTo(before);
+        } else {
+            assertThat(result.path("accepted").asInt()).as(sent.body()).isEqualTo(1);
+            assertThat(after).isEqualTo(before + 1);
+        }
+        assertThat(server.tally().events().writableFrom("acme").isPresent())
+                .isEqualTo(server.tally().events() instanceof ClickHouseEventStore);
+    }
+
     @Test
     void retentionDaysAreValidatedAndCleared() {
         server.createTenant("acme", "acme");

@@ -15,6 +15,8 @@ import dev.tally.tenant.Tenant;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * Ingest from body to durable store: read, validate each event, settle its tenant from the key,
@@ -27,10 +29,13 @@ public final class IngestService {
     private final BatchWriter writer;
     private final Clock clock;
     private final IngestMeters meters;
+    /** The store's {@code writableFrom}: where a retention run made earlier times impossible to count. */
+    private final Function<String, OptionalLong> writableFrom;
 
     public IngestService(TenantService tenants, EventPricing pricing, BatchWriter writer, Clock clock,
-                         io.micrometer.core.instrument.MeterRegistry registry) {
+                         io.micrometer.core.instrument.MeterRegistry registry, Function<String, OptionalLong> writableFrom) {
         this.meters = new IngestMeters(registry);
+        this.writableFrom = writableFrom;
         this.tenants = tenants;
         this.pricing = pricing;
         this.writer = writer;
@@ -182,6 +187,13 @@ public final class IngestService {
             throw new InvalidField("time", "is before the tenant's retention horizon "
                     + java.time.Instant.ofEpochMilli(horizon.getAsLong()) + " (raw events are kept "
                     + tenant.retentionDays() + " days); it was not stored");
+        }
+        OptionalLong writable = writableFrom.apply(tenant.id());
+        if (writable.isPresent() && event.timeMs < writable.getAsLong()) {
+            // a retention shortened before and lengthened since: this store's totals of those hours are final
+            throw new InvalidField("time", "is before " + java.time.Instant.ofEpochMilli(writable.getAsLong())
+                    + ", the tenant's retention horizon when raw events were last deleted: earlier totals are final;"
+                    + " it was not stored");
         }
         if (event.type == EventType.SMS && !tenant.storeSmsBodies()) {
             event.body = null;

@@ -528,6 +528,15 @@ public final class ClickHouseEventStore implements EventStore {
         return ClickHouseRetention.deleteBefore(http, rollups, tenantId, horizonMs, retentionFaults);
     }
 
+    /**
+     * The recorded horizon: the hours before it keep the rollups made before their raw rows went,
+     * and an event written there now would never be counted.
+     */
+    @Override
+    public java.util.OptionalLong writableFrom(String tenantId) {
+        return callCostsWholeFrom(tenantId);
+    }
+
     @Override
     public java.util.OptionalLong callCostsWholeFrom(String tenantId) {
         long keptFrom = rollups.keptFrom().of(tenantId);
