@@ -298,6 +298,41 @@ class RetentionApiTest {
                 .isEqualTo(server.tally().events() instanceof ClickHouseEventStore);
     }
 
+    /**
+     * A member erased after a retention run: the usage of the days before the horizon, kept only in
+     * the rollups, goes under the pseudonym with the rest, every figure as it was.
+     */
+    @Test
+    void aMemberErasedAfterARunKeepsTheUsageOfTheExpiredDaysUnderThePseudonym() throws InterruptedException {
+        String key = tenantsWithEvents();
+        String usage = "/api/v2/w/acme/reports/member-usage/%s?start_date=2026-03-01&end_date=2026-03-31";
+        String expired = "/api/v2/w/acme/reports/member-usage/%s?start_date=2026-03-01&end_date=2026-03-20";
+        admin("PATCH", "/admin/tenants/acme", "{\"retention_days\": 10}");
+        assertThat(admin("POST", "/admin/retention/run", "{}").statusCode()).isEqualTo(200);
+        String before = server.getWithKey(usage.formatted("m1"), key).body();
+        String expiredBefore = server.getWithKey(expired.formatted("m1"), key).body();
+        // read without rollups, the expired days are gone already
+        if (server.tally().reports() == server.tally().events()) {
+            assertThat(expiredBefore).doesNotContain("\"totalMessages\":0");
+        }
+
+        HttpResponse<String> started = admin("POST", "/admin/erasures", "{\"tenant_id\": \"acme\", \"member_id\": \"m1\"}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        JsonNode job = TestServer.json(started);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (job.path("state").asText().equals("running") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            job = TestServer.json(admin("GET", "/admin/erasures/" + job.path("id").asText(), null));
+        }
+        assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("done");
+        String pseudonym = job.path("pseudonym").asText();
+        server.settleWrites();
+        assertThat(server.getWithKey(expired.formatted(pseudonym), key).body().replace(pseudonym, "m1"))
+                .isEqualTo(expiredBefore);
+        assertThat(server.getWithKey(usage.formatted(pseudonym), key).body().replace(pseudonym, "m1"))
+                .isEqualTo(before);
+    }
+
     @Test
     void retentionDaysAreValidatedAndCleared() {
         server.createTenant("acme", "acme");

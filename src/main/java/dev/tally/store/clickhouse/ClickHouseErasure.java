@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * <li>The hours of the subject's rows are marked, as by any write: reads derive them from the raw
  *     rows until they are recomputed.</li>
  * <li>Rows whose sorting key holds the identifier are copied under the pseudonym
- *     ({@link ClickHouseKeyedRows}): the call's row and states, a member's chat owners.</li>
+ *     ({@link ClickHouseKeyedRows}): the call's row and states, a member's chat owners, and a
+ *     member's usage rows of the hours before a retention horizon, which are never recomputed.</li>
  * <li>On every node, one mutation per table holding the subject's rows: {@code UPDATE} of every
  *     column that may hold the identifier and is no key (found in the catalog, so a table added
  *     later is not forgotten), the attributes and SMS bodies of the raw rows that named the subject
@@ -113,7 +114,10 @@ final class ClickHouseErasure {
     private void rewrite(Set<LocalTable> tables, SubjectErasure erasure, Set<ClickHouseRollups.TenantHour> hours) {
         switch (erasure.subject()) {
             case CALL_ID -> keyedRows.moveCall(erasure);
-            case MEMBER_ID -> keyedRows.moveChatOwners(erasure);
+            case MEMBER_ID -> {
+                keyedRows.moveChatOwners(erasure);
+                keyedRows.copyExpiredMemberUsage(erasure);
+            }
             case PHONE_NUMBER, USER_EMAIL -> { }
         }
         faults.accept(ClickHouseErasureStep.KEYED_ROWS_COPIED);

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  */
 final class ClickHouseKeyedRows {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final long HOUR_MS = 3_600_000L;
 
     private final ClickHouseHttp http;
     private final ClickHouseKnownIds knownIds;
@@ -81,6 +82,27 @@ final class ClickHouseKeyedRows {
         if (!callRows.isEmpty()) {
             http.insert(RawTable.CALLS.tableName(), callRows.toString());
         }
+    }
+
+    /**
+     * An erased member's usage rows of the hours before the tenant's retention horizon, copied
+     * under the pseudonym with their generation: those hours are never recomputed, so the rows the
+     * erasure deletes under the identifier would otherwise take their usage with them. A (hour,
+     * generation) copied already is not copied again, so a pass run again counts it once.
+     */
+    void copyExpiredMemberUsage(SubjectErasure erasure) {
+        Long keptFrom = new ClickHouseKeptFrom(http).all().get(erasure.tenantId());
+        if (keptFrom == null) {
+            return;
+        }
+        String tenant = ClickHouseLiterals.string(erasure.tenantId());
+        String pseudonym = ClickHouseLiterals.string(erasure.pseudonym());
+        String table = ClickHouseMemberUsage.TABLE;
+        http.execute("INSERT INTO " + table + " (tenant_id, hour, generation, member_id, chats, messages, credits_micros)"
+                + " SELECT tenant_id, hour, generation, " + pseudonym + ", chats, messages, credits_micros FROM " + table
+                + " WHERE tenant_id = " + tenant + " AND member_id = " + ClickHouseLiterals.string(erasure.identifier())
+                + " AND hour < " + Math.floorDiv(keptFrom, HOUR_MS) + " AND (hour, generation) NOT IN (SELECT hour,"
+                + " generation FROM " + table + " WHERE tenant_id = " + tenant + " AND member_id = " + pseudonym + ")");
     }
 
     /**
