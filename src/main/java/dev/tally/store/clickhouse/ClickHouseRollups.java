@@ -594,6 +594,15 @@ final class ClickHouseRollups {
                 RawTable.EVENTS.tableName() + " FINAL")));
         store(ClickHouseMemberUsage.TABLE, tenantId, generation, members.stream()
                 .map(row -> ClickHouseMemberUsage.storedRow(row, generation)).toList());
+        // A retention run (this instance's writer, or another instance) may have recorded its horizon since
+        // these hours were picked, and be deleting their raw rows: what was read of an hour before it is not
+        // recorded, as the run recorded that hour from whole rows first. Read now, not cached: a horizon not
+        // recorded yet means no row of these hours was deleted when they were read.
+        long keptFrom = this.keptFrom.all().getOrDefault(tenantId, ClickHouseKeptFrom.WHOLE);
+        hours = hours.stream().filter(hour -> (hour.getKey() + 1) * HOUR_MS > keptFrom).toList();
+        if (hours.isEmpty()) {
+            return 0;
+        }
         StringBuilder record = new StringBuilder();
         long version = Versions.after(0);
         for (Map.Entry<Long, Long> hour : hours) {
