@@ -136,6 +136,17 @@ public final class TestServer implements AutoCloseable {
         return send("GET", path, null, "Authorization", "Bearer " + key);
     }
 
+    /** Each report's answer with the key, asserted 200, by path in the order given: for comparing before and after. */
+    public java.util.Map<String, String> answers(String key, java.util.List<String> paths) {
+        java.util.Map<String, String> answers = new java.util.LinkedHashMap<>();
+        for (String path : paths) {
+            HttpResponse<String> response = getWithKey(path, key);
+            assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
+            answers.put(path, response.body());
+        }
+        return answers;
+    }
+
     public HttpResponse<String> post(String path, String body, String... headers) {
         return send("POST", path, body, headers);
     }

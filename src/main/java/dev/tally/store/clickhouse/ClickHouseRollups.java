@@ -251,7 +251,7 @@ final class ClickHouseRollups {
             rest.keySet().removeIf(hour -> compacted.containsKey(Math.floorDiv(hour, 24)));
             hours = rest;
         }
-        HourSplit split = split(hours, read.fromMs(), read.toMs(), keptFrom.of(read.tenantId()));
+        HourSplit split = split(hours, read.fromMs(), read.toMs());
         String union = "";
         if (!compacted.isEmpty()) {
             sql.append(storedRows(read, compacted, true));
@@ -297,10 +297,10 @@ final class ClickHouseRollups {
     /**
      * A whole hour recorded as covering its marks is read from the rollup table; a part-hour at
      * either end or an hour with newer marks is derived from the raw table; an hour never marked
-     * holds no rows (a write marks its hours before inserting) and is not read. A whole hour before
-     * {@code keptFromMs} is read from its rollup rows whatever its marks: its raw rows are gone.
+     * holds no rows (a write marks its hours before inserting) and is not read. The states of the
+     * hours before a retention horizon come frozen ({@link #hourStatesByTenant}).
      */
-    private static HourSplit split(NavigableMap<Long, HourState> states, long fromMs, long toMs, long keptFromMs) {
+    private static HourSplit split(NavigableMap<Long, HourState> states, long fromMs, long toMs) {
         HourSplit split = new HourSplit(new TreeMap<>(), new ArrayList<>());
         states.forEach((hour, state) -> {
             long from = Math.max(fromMs, hour * HOUR_MS);
@@ -309,8 +309,7 @@ final class ClickHouseRollups {
             if (state.marked() == 0) {
                 return;
             }
-            boolean expired = (hour + 1) * HOUR_MS <= keptFromMs;
-            if (whole && (state.covered() >= state.marked() || expired && state.covered() > 0)) {
+            if (whole && state.covered() >= state.marked()) {
                 split.recorded().put(hour, state.generation());
             } else {
                 addRange(split.raw(), from, to);
@@ -327,7 +326,7 @@ final class ClickHouseRollups {
         long firstHour = firstDay * 24;
         long endHour = (lastDay + 1) * 24;
         TenantState states = hourStatesByTenant(tenantId, firstHour, endHour).getOrDefault(tenantId, new TenantState());
-        HourSplit split = split(states.hours(), firstHour * HOUR_MS, endHour * HOUR_MS, keptFrom.of(tenantId));
+        HourSplit split = split(states.hours(), firstHour * HOUR_MS, endHour * HOUR_MS);
         if (split.recorded().isEmpty()) {
             return ClickHouseMemberUsage.totals(tenantId, memberId, firstHour, endHour, null, split.raw(), events);
         }
@@ -454,12 +453,23 @@ final class ClickHouseRollups {
         scope(sql, tenantId, "hour", firstHour, endHour).append(" GROUP BY tenant_id, hour) AS records"
                 + " USING (tenant_id, hour) UNION ALL SELECT toUInt8(1), tenant_id, day, argMax(generation, version),"
                 + " argMax(digest, version), toInt64(0) FROM " + ClickHouseDays.DAYS + " WHERE ");
+        // with each tenant's retention horizon, read in the same round trip as the states it freezes
         scope(sql, tenantId, "day", Math.floorDiv(firstHour, 24), Math.floorDiv(endHour + 23, 24))
-                .append(" GROUP BY tenant_id, day");
+                .append(" GROUP BY tenant_id, day UNION ALL SELECT toUInt8(2), tenant_id, toInt64(intDiv(max(from_ms), "
+                        + HOUR_MS + ")), toInt64(0), toInt64(0), toInt64(0) FROM " + ClickHouseKeptFrom.TABLE);
+        if (tenantId != null) {
+            sql.append(" WHERE tenant_id = ").value(tenantId);
+        }
+        sql.append(" GROUP BY tenant_id");
         Map<String, TenantState> byTenant = new TreeMap<>();
+        Map<String, Long> keptFromHour = new HashMap<>();
         for (String[] row : http.queryTabSeparated(ClickHouseLiterals.bind(sql.build()))) {
-            TenantState tenant = byTenant.computeIfAbsent(row[1], any -> new TenantState());
             long slot = Long.parseLong(row[2]);
+            if (row[0].equals("2")) {
+                keptFromHour.put(row[1], slot);
+                continue;
+            }
+            TenantState tenant = byTenant.computeIfAbsent(row[1], any -> new TenantState());
             long generation = Long.parseLong(row[3]);
             long covered = Long.parseLong(row[4]);
             if (row[0].equals("1")) {
@@ -469,7 +479,24 @@ final class ClickHouseRollups {
                 tenant.hours().put(slot, new HourState(generation, covered, Long.parseLong(row[5])));
             }
         }
+        keptFromHour.forEach((tenant, hour) -> {
+            TenantState state = byTenant.get(tenant);
+            if (state != null) {
+                freeze(state.hours().headMap(hour, false));
+            }
+        });
         return byTenant;
+    }
+
+    /**
+     * The hours before the tenant's retention horizon lost their raw rows: one recorded is current
+     * whatever marks it got since (a chat referencing it, an erasure, a correction's tombstone), so
+     * reads and day rows take its rollup rows; it is never recomputed ({@link #recompute}). One never
+     * recorded is read from what raw rows are left.
+     */
+    private static void freeze(NavigableMap<Long, HourState> expired) {
+        expired.replaceAll((hour, state) -> state.covered() > 0 && state.covered() < state.marked()
+                ? new HourState(state.generation(), state.covered(), state.covered()) : state);
     }
 
     private static SqlBuilder scope(SqlBuilder sql, String tenantId, String column, long first, long end) {
@@ -510,11 +537,32 @@ final class ClickHouseRollups {
     }
 
     /**
-     * Recomputes every hour of the tenant before {@code horizonMs} not covered, however fresh its
-     * marks: before retention deletes their raw rows, after which they can never be recomputed.
-     * Events before the horizon are refused by then, so no write of the tenant lands there later.
+     * Recomputes every hour of the tenant before {@code horizonMs} not covered: before retention
+     * deletes their raw rows, after which they can never be recomputed. Events before the horizon
+     * are refused by then, but a write another instance accepted just before may still be inserting
+     * behind its marks: when a mark of those hours is younger than {@link #SETTLE_MS}, this waits
+     * until it is that old, when every write relying on it has its rows in (as the worker does).
      */
     int recomputeBefore(String tenantId, long horizonMs) {
+        long newest = 0;
+        // the hours before an earlier horizon are never recomputed: their marks are not waited for
+        long firstHour = Math.max(0, Math.floorDiv(keptFrom.all().getOrDefault(tenantId, 0L), HOUR_MS));
+        for (HourState state : hourStatesByTenant(tenantId, firstHour, Math.floorDiv(horizonMs, HOUR_MS))
+                .getOrDefault(tenantId, new TenantState()).hours().values()) {
+            if (state.covered() < state.marked()) {
+                newest = Math.max(newest, state.marked());
+            }
+        }
+        long wait = newest + SETTLE_MS - clock.getAsLong();
+        if (newest > 0 && wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new ClickHouseException("interrupted while the marks of the hours before a retention horizon"
+                        + " settled", interrupted);
+            }
+        }
         synchronized (recentMarks) {
             recentMarks.keySet().removeIf(hour -> hour.tenantId().equals(tenantId) && (hour.hour() + 1) * HOUR_MS <= horizonMs);
         }
