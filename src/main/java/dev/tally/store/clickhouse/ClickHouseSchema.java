@@ -413,6 +413,10 @@ final class ClickHouseSchema {
         if (http.query("SELECT count() AS n FROM " + qualified(ClickHouseRollups.HOURS)).get(0).longValue("n") > 0) {
             LOG.atInfo().addKeyValue("from", stored).addKeyValue("to", Rollups.VERSION)
                     .log("ClickHouse: rollup definitions changed; every hour is read raw until recomputed");
+            if (http.query("SELECT count() AS n FROM " + qualified(ClickHouseKeptFrom.TABLE)).get(0).longValue("n") > 0) {
+                LOG.atWarn().log("ClickHouse: retention deleted raw events; the totals of the hours before each"
+                        + " tenant's horizon were only in the rollups dropped now, and are lost");
+            }
             List<String> statements = new ArrayList<>();
             for (String table : List.of(ClickHouseRollups.HOURS, ClickHouseDays.DAYS)) {
                 statements.add("TRUNCATE TABLE " + qualified(config.clustered() ? localName(table) : table)
