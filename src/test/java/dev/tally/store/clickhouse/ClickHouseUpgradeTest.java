@@ -101,12 +101,7 @@ class ClickHouseUpgradeTest {
     @Test
     void anErasedCallIsRemovedFromTheCallsAnUpgradeLeftBehind() {
         ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
-        ClickHouseHttp http = lastRelease(config, Map.of("calls", "(" + ClickHouseSchema.eventColumns(true)
-                + ") ENGINE = ReplacingMergeTree(version) ORDER BY (tenant_id, id)"));
-        long startMs = 1_773_446_400_000L;
-        http.insert(config.database() + ".calls", String.join("\n",
-                ClickHouseEventStore.row(ClickHouseRollupsTest.call("c1", startMs, "completed"), 1L),
-                ClickHouseEventStore.row(ClickHouseRollupsTest.call("c2", startMs + 60_000, "completed"), 1L)) + "\n");
+        ClickHouseHttp http = lastReleaseWithTwoCalls(config, 1_773_446_400_000L + 60_000);
 
         ClickHouseEventStore store = (ClickHouseEventStore) ClickHouseStore.open(config).events();
         try {
@@ -124,6 +119,46 @@ class ClickHouseUpgradeTest {
         } finally {
             store.close();
         }
+    }
+
+    /**
+     * The calls an upgrade left in their former layout are raw rows too: retention deletes those
+     * before the horizon from there as well.
+     */
+    @Test
+    void retentionDeletesExpiredCallsFromTheCallsAnUpgradeLeftBehind() {
+        ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
+        long startMs = 1_773_446_400_000L;
+        ClickHouseHttp http = lastReleaseWithTwoCalls(config, startMs + 86_400_000);
+
+        ClickHouseEventStore store = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        try {
+            store.recomputeRollups();
+            assertThat(store.deleteRawBefore("acme", startMs + 3_600_000)).containsEntry("calls", 1L);
+            assertThat(liveCalls(store)).containsExactly("c2 completed");
+            List<String> left = new java.util.ArrayList<>();
+            for (URI endpoint : config.endpoints()) {
+                http.queryOn(endpoint, "SELECT id FROM " + config.database() + "."
+                        + ClickHouseSchema.localName(ClickHouseSchema.CALLS_BEFORE_TIME_ORDER))
+                        .forEach(row -> left.add(row.string("id")));
+            }
+            assertThat(left).containsExactly("c2");
+        } finally {
+            store.close();
+        }
+    }
+
+    /**
+     * A database of the last release with its calls ordered by id: c1 completed at 2026-03-14
+     * 00:00 UTC, c2 completed at {@code secondMs}.
+     */
+    private static ClickHouseHttp lastReleaseWithTwoCalls(ClickHouseConfig config, long secondMs) {
+        ClickHouseHttp http = lastRelease(config, Map.of("calls", "(" + ClickHouseSchema.eventColumns(true)
+                + ") ENGINE = ReplacingMergeTree(version) ORDER BY (tenant_id, id)"));
+        http.insert(config.database() + ".calls", String.join("\n",
+                ClickHouseEventStore.row(ClickHouseRollupsTest.call("c1", 1_773_446_400_000L, "completed"), 1L),
+                ClickHouseEventStore.row(ClickHouseRollupsTest.call("c2", secondMs, "completed"), 1L)) + "\n");
+        return http;
     }
 
     /**
