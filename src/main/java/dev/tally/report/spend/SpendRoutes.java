@@ -15,12 +15,12 @@ import java.time.ZoneOffset;
 
 /** {@code GET /v1/analytics/spend} (spec 000): one tenant's call volume, minutes and carrier spend. */
 public final class SpendRoutes implements Routes {
-    private final SpendQuery query;
+    private final ReportStore store;
     private final RequestAuth auth;
     private final Clock clock;
 
     public SpendRoutes(ReportStore store, RequestAuth auth, Clock clock) {
-        this.query = new SpendQuery(store);
+        this.store = store;
         this.auth = auth;
         this.clock = clock;
     }
@@ -38,7 +38,9 @@ public final class SpendRoutes implements Routes {
             throw ApiError.forbidden("a tenant key is required");
         }
         SpendFilters filters = SpendFilters.parse(context, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
-        SpendQuery.Spend spend = query.spend(tenantId, filters);
+        // the store learns what it needs to of the tenant's range once, for every question of the report
+        SpendQuery.Spend spend = new SpendQuery(store.session(tenantId, filters.range().startMs(),
+                filters.range().endMsExclusive())).spend(tenantId, filters);
         SpendOverview overview = SpendOverview.of(filters, spend.totals(), spend.days(), spend.agents(),
                 spend.unpricedCalls());
         ReportResponse.send(context, overview, overview::timeSeriesCsv);

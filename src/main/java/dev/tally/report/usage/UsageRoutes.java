@@ -23,20 +23,16 @@ public final class UsageRoutes implements Routes {
 
     private final RequestAuth auth;
     private final Clock clock;
-    private final AiUsageQuery ai;
+    private final ReportStore store;
     private final SmsUsageQuery sms;
-    private final PhoneUsageQuery phone;
-    private final VoiceUsageQuery voice;
     private final MemberUsageQuery member;
     private final MemberListQuery members;
 
     public UsageRoutes(ReportStore store, RequestAuth auth, Clock clock) {
         this.auth = auth;
         this.clock = clock;
-        this.ai = new AiUsageQuery(store);
+        this.store = store;
         this.sms = new SmsUsageQuery(store);
-        this.phone = new PhoneUsageQuery(store);
-        this.voice = new VoiceUsageQuery(store);
         this.member = new MemberUsageQuery(store);
         this.members = new MemberListQuery(store);
     }
@@ -55,7 +51,7 @@ public final class UsageRoutes implements Routes {
         Principal principal = analyticsReader(context);
         DateRange range = UsageDates.parse(context, UsageDates.today(clock).minusDays(AI_DEFAULT_DAYS),
                 UsageDates.today(clock));
-        AiUsageReport report = ai.run(principal.tenantId(), range);
+        AiUsageReport report = new AiUsageQuery(session(principal, range)).run(principal.tenantId(), range);
         ReportResponse.send(context, report, report::csv);
     }
 
@@ -67,14 +63,21 @@ public final class UsageRoutes implements Routes {
 
     private void phoneUsage(Context context) {
         Principal principal = analyticsReader(context);
-        PhoneUsageReport report = phone.run(principal.tenantId(), monthRange(context));
+        DateRange range = monthRange(context);
+        PhoneUsageReport report = new PhoneUsageQuery(session(principal, range)).run(principal.tenantId(), range);
         ReportResponse.send(context, report, report::csv);
     }
 
     private void voiceUsage(Context context) {
         Principal principal = analyticsReader(context);
-        VoiceUsageReport report = voice.run(principal.tenantId(), monthRange(context));
+        DateRange range = monthRange(context);
+        VoiceUsageReport report = new VoiceUsageQuery(session(principal, range)).run(principal.tenantId(), range);
         ReportResponse.send(context, report, report::csv);
+    }
+
+    /** The store for one report of the tenant's range: it learns what it needs to of the range once. */
+    private ReportStore session(Principal principal, DateRange range) {
+        return store.session(principal.tenantId(), range.startMs(), range.endMsExclusive());
     }
 
     /** A member's own report needs members:read (or analytics:read); anyone else's needs analytics:read. */

@@ -87,6 +87,7 @@ public final class ClickHouseEventStore implements EventStore {
     private final ClickHouseConfig config;
     private final SqlDialect dialect = new ClickHouseDialect();
     private final ClickHouseRollups rollups;
+    private final ClickHouseTenantNodes tenantNodes;
     private final ClickHouseChatReferences chatReferences;
     private final ClickHouseErasure erasure;
     /** Calls and their parts from the raw rows, {@code FINAL}: the events naming a call are not rolled up here yet. */
@@ -102,6 +103,7 @@ public final class ClickHouseEventStore implements EventStore {
         this.http = http;
         this.config = config;
         this.rollups = new ClickHouseRollups(http, dialect, System::currentTimeMillis);
+        this.tenantNodes = new ClickHouseTenantNodes(http, config.clustered());
         this.callStates = new ClickHouseCallStates(http);
         this.eventIds = new ClickHouseEventIds(http);
         this.knownIds = new ClickHouseKnownIds(http, config, System::currentTimeMillis);
@@ -429,12 +431,18 @@ public final class ClickHouseEventStore implements EventStore {
 
     @Override
     public ReportStore session(String tenantId, long fromMs, long toMs) {
-        ClickHouseRollups.Session session = rollups.new Session(tenantId, fromMs, toMs);
+        java.net.URI node = tenantNodes.nodeOf(tenantId).orElse(null);
+        ClickHouseRollups.Session session = rollups.new Session(tenantId, fromMs, toMs, node, tenantNodes::onShard);
         ClickHouseEventStore store = this;
         return new ReportStore() {
             @Override
             public List<Row> query(Sql sql) {
-                return store.query(sql);
+                if (node == null) {
+                    return store.query(sql);
+                }
+                // the tables are renamed before the values are bound: a value can never be taken for a table
+                Sql onShard = new Sql(tenantNodes.onShard(sql.text()), sql.parameters());
+                return http.meters().reportQuery(() -> http.queryOn(node, ClickHouseLiterals.bind(onShard)));
             }
 
             @Override

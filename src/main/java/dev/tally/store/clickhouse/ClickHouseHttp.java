@@ -118,7 +118,22 @@ final class ClickHouseHttp {
      */
     List<String[]> queryTabSeparated(String select) {
         long started = System.nanoTime();
-        String answer = send(null, select + "\nFORMAT TabSeparated", Map.of());
+        return tabSeparated(select, started, send(null, select + "\nFORMAT TabSeparated", Map.of()));
+    }
+
+    /** As {@link #queryTabSeparated(String)}, on one given endpoint: a read of the per-shard tables there. */
+    List<String[]> queryTabSeparatedOn(URI endpoint, String select) {
+        long started = System.nanoTime();
+        try {
+            return tabSeparated(select, started, post(endpoint, select + "\nFORMAT TabSeparated", Map.of(), null,
+                    REQUEST_TIMEOUT));
+        } catch (Unreachable unreachable) {
+            throw new ClickHouseException(endpoint.getHost() + ":" + endpoint.getPort() + " is unreachable: "
+                    + unreachable.cause, unreachable.cause);
+        }
+    }
+
+    private List<String[]> tabSeparated(String select, long started, String answer) {
         List<String[]> rows = new ArrayList<>();
         int start = 0;
         while (start < answer.length()) {

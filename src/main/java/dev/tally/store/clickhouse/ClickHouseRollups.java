@@ -410,10 +410,22 @@ final class ClickHouseRollups {
         private final String tenantId;
         private final long startHour;
         private final long stopHour;
+        private final java.net.URI node;
+        private final java.util.function.UnaryOperator<String> onShard;
         private Map<String, TenantState> states;
 
         Session(String tenantId, long fromMs, long toMs) {
+            this(tenantId, fromMs, toMs, null, java.util.function.UnaryOperator.identity());
+        }
+
+        /**
+         * @param node the node holding the tenant's rows, where the hour states are read from its
+         *     per-shard tables ({@code onShard} names them); null to read them through the Distributed tables
+         */
+        Session(String tenantId, long fromMs, long toMs, java.net.URI node, java.util.function.UnaryOperator<String> onShard) {
             this.tenantId = tenantId;
+            this.node = node;
+            this.onShard = onShard;
             this.startHour = Math.floorDiv(fromMs, HOUR_MS);
             this.stopHour = RollupTable.Grain.HOUR.slotAtOrAfter(toMs);
         }
@@ -425,7 +437,7 @@ final class ClickHouseRollups {
         /** The states of {@code [firstHour, endHour)}, by tenant. */
         synchronized Map<String, TenantState> statesByTenant(long firstHour, long endHour) {
             if (states == null) {
-                states = hourStatesByTenant(tenantId, startHour, stopHour);
+                states = hourStatesByTenant(tenantId, startHour, stopHour, node, onShard);
             }
             if (firstHour == startHour && endHour == stopHour) {
                 return states;
@@ -443,6 +455,12 @@ final class ClickHouseRollups {
      * query, each part tagged with its kind.
      */
     Map<String, TenantState> hourStatesByTenant(String tenantId, long firstHour, long endHour) {
+        return hourStatesByTenant(tenantId, firstHour, endHour, null, java.util.function.UnaryOperator.identity());
+    }
+
+    /** The same, read on {@code node} over the tables {@code onShard} names there, or through the Distributed tables (null). */
+    private Map<String, TenantState> hourStatesByTenant(String tenantId, long firstHour, long endHour, java.net.URI node,
+                                                        java.util.function.UnaryOperator<String> onShard) {
         // one row per marked hour (an hour never marked holds no rows), its record joined to it
         SqlBuilder sql = new SqlBuilder().append("SELECT toUInt8(0) AS kind, tenant_id, hour AS slot, generation,"
                 + " toInt64(covered_ms) AS covered, toInt64(marked_ms) AS marked FROM (SELECT tenant_id, hour,"
@@ -463,7 +481,12 @@ final class ClickHouseRollups {
         sql.append(" GROUP BY tenant_id");
         Map<String, TenantState> byTenant = new TreeMap<>();
         Map<String, Long> keptFromHour = new HashMap<>();
-        for (String[] row : http.queryTabSeparated(ClickHouseLiterals.bind(sql.build()))) {
+        Sql states = sql.build();
+        // the tables are renamed before the values are bound: a value can never be taken for a table
+        List<String[]> rows = node == null ? http.queryTabSeparated(ClickHouseLiterals.bind(states))
+                : http.queryTabSeparatedOn(node, ClickHouseLiterals.bind(new Sql(onShard.apply(states.text()),
+                        states.parameters())));
+        for (String[] row : rows) {
             long slot = Long.parseLong(row[2]);
             if (row[0].equals("2")) {
                 keptFromHour.put(row[1], slot);
