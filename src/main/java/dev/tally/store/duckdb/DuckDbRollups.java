@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,8 +161,10 @@ final class DuckDbRollups {
     private void appendRollupTables(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults)
             throws SQLException {
         for (RollupTable table : Rollups.ALL) {
-            var rows = deltas.rows(table);
-            var recomputed = deltas.recomputed(table);
+            // read before this write's rows go in: the extremes the lost values are compared with are the stored ones
+            java.util.Set<List<Object>> recomputed = deltas.lost(table).isEmpty() ? java.util.Set.of()
+                    : changedExtremes(connection, table, deltas);
+            var rows = deltas.rows(table, recomputed);
             if (rows.isEmpty() && recomputed.isEmpty()) {
                 continue;
             }
@@ -173,6 +176,62 @@ final class DuckDbRollups {
             pendingRows.merge(table, written, Long::sum);
             faults.reached(WriteStep.ROLLUP_TABLE_APPENDED);
         }
+    }
+
+    /**
+     * The groups that lost one of their extremes in this write ({@link Rollups.Deltas#keepsExtremes}),
+     * found from their stored rows: a few rollup rows a group, where a rebuild reads every raw row
+     * of the group's slot. A group with no stored row is rebuilt too.
+     */
+    private static java.util.Set<List<Object>> changedExtremes(DuckDBConnection connection, RollupTable table,
+            Rollups.Deltas deltas) throws SQLException {
+        List<List<Object>> groups = new ArrayList<>(deltas.lost(table).keySet());
+        List<RollupTable.Measure> measures = table.measures();
+        String slot = table.grain().column();
+        SqlBuilder sql = new SqlBuilder().append("SELECT lost_group");
+        for (int index = 0; index < measures.size(); index++) {
+            RollupTable.Measure measure = measures.get(index);
+            switch (measure.combine()) {
+                case SUM -> sql.append(", 0 AS extreme_" + index);
+                case MIN -> sql.append(", min(" + measure.name() + ") AS extreme_" + index);
+                case MAX -> sql.append(", max(" + measure.name() + ") AS extreme_" + index);
+            }
+        }
+        sql.append(" FROM (SELECT *, CASE");
+        java.util.Set<Object> tenants = new java.util.TreeSet<>();
+        long firstSlot = Long.MAX_VALUE;
+        long lastSlot = Long.MIN_VALUE;
+        for (int ordinal = 0; ordinal < groups.size(); ordinal++) {
+            List<Object> group = groups.get(ordinal);
+            tenants.add(group.get(0));
+            firstSlot = Math.min(firstSlot, (Long) group.get(1));
+            lastSlot = Math.max(lastSlot, (Long) group.get(1));
+            sql.append(" WHEN tenant_id = ").value(group.get(0)).append(" AND " + slot + " = ").value(group.get(1));
+            for (int index = 0; index < table.keys().size(); index++) {
+                sql.append(" AND " + table.keys().get(index).name() + " IS NOT DISTINCT FROM ").value(group.get(index + 2));
+            }
+            sql.append(" THEN ").value((long) ordinal);
+        }
+        sql.append(" END AS lost_group FROM " + table.name() + " WHERE tenant_id IN (");
+        String comma = "";
+        for (Object tenant : tenants) {
+            sql.append(comma).value(tenant);
+            comma = ", ";
+        }
+        sql.append(") AND " + slot + " >= ").value(firstSlot).append(" AND " + slot + " <= ").value(lastSlot)
+                .append(") AS candidate_rows WHERE lost_group IS NOT NULL GROUP BY lost_group");
+        java.util.Set<List<Object>> changed = new java.util.HashSet<>(groups);
+        for (Row row : DuckDbEventStore.run(connection, sql.build())) {
+            List<Object> group = groups.get((int) row.longValue("lost_group"));
+            long[] stored = new long[measures.size()];
+            for (int index = 0; index < stored.length; index++) {
+                stored[index] = row.longValue("extreme_" + index);
+            }
+            if (deltas.keepsExtremes(table, group, stored)) {
+                changed.remove(group);
+            }
+        }
+        return changed;
     }
 
     /**

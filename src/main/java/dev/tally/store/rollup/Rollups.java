@@ -158,14 +158,17 @@ public final class Rollups {
 
     /**
      * Accumulates the delta rows of one write: added events count +1, replaced call states and
-     * corrected events −1. Minimums and maximums only ever grow a group, so a table with them never
-     * takes an event back: a group that loses an event is left to be recomputed from the raw rows
-     * instead ({@link #recomputed}), and its deltas are not written.
+     * corrected events −1. A minimum or maximum cannot take a value back: a group of a table with
+     * them that loses an event keeps its sums' deltas and, apart, the extremes of what it lost
+     * ({@link #lost}). The store then compares those with the group's stored extremes
+     * ({@link #keepsExtremes}): a group whose lost values were none of its extremes writes its deltas
+     * like any other; the rest are rebuilt from the raw rows instead, their deltas not written.
      */
     public static final class Deltas {
         // By identity: a table record's own hashCode walks its key and measure lists, on every event.
         private final Map<RollupTable, Map<List<Object>, long[]>> sums = new java.util.IdentityHashMap<>();
-        private final Map<RollupTable, java.util.Set<List<Object>>> recomputed = new java.util.IdentityHashMap<>();
+        /** Per table with extremes, per group that lost events: the smallest lost value of each minimum, the largest of each maximum. */
+        private final Map<RollupTable, Map<List<Object>, long[]>> lost = new java.util.IdentityHashMap<>();
         private final CallCostDeltas callCosts = new CallCostDeltas();
 
         public void add(Event event) {
@@ -190,8 +193,17 @@ public final class Rollups {
                     continue;
                 }
                 if (sign < 0 && !table.onlySums()) {
-                    recomputed.computeIfAbsent(table, any -> new java.util.HashSet<>()).add(group(table, event));
-                    continue;
+                    List<RollupTable.Measure> measures = table.measures();
+                    long[] extremes = lost.computeIfAbsent(table, any -> new HashMap<>())
+                            .computeIfAbsent(group(table, event), any -> identities(measures));
+                    for (int index = 0; index < extremes.length; index++) {
+                        long value = measures.get(index).value().applyAsLong(event);
+                        extremes[index] = switch (measures.get(index).combine()) {
+                            case SUM -> 0;
+                            case MIN -> Math.min(extremes[index], value);
+                            case MAX -> Math.max(extremes[index], value);
+                        };
+                    }
                 }
                 add(table, event, sign);
             }
@@ -209,10 +221,11 @@ public final class Rollups {
             for (int index = 0; index < values.length; index++) {
                 RollupTable.Measure measure = measures.get(index);
                 long value = measure.value().applyAsLong(event);
+                // a value taken back leaves the extremes alone: lost() says whether it was one of them
                 values[index] = switch (measure.combine()) {
                     case SUM -> Math.addExact(values[index], sign * value);
-                    case MIN -> Math.min(values[index], value);
-                    case MAX -> Math.max(values[index], value);
+                    case MIN -> sign < 0 ? values[index] : Math.min(values[index], value);
+                    case MAX -> sign < 0 ? values[index] : Math.max(values[index], value);
                 };
             }
         }
@@ -229,11 +242,39 @@ public final class Rollups {
         }
 
         /**
-         * The groups of a table with minimums or maximums that lost an event in this write: the store
-         * rebuilds them from the raw rows once the write's raw rows are in place.
+         * The groups of a table with minimums or maximums that lost an event in this write, each with
+         * the extremes of what it lost (measure by measure; sums' places unused).
          */
-        public java.util.Set<List<Object>> recomputed(RollupTable table) {
-            return recomputed.getOrDefault(table, java.util.Set.of());
+        public Map<List<Object>, long[]> lost(RollupTable table) {
+            return lost.getOrDefault(table, Map.of());
+        }
+
+        /**
+         * Whether a group that lost values gets its extremes right from its deltas: for each minimum,
+         * the smallest lost value was none at all (the measure's identity), or above the stored
+         * minimum (another stored value is the minimum, and stays), or this write adds a value at or
+         * below it (whatever the lost values held, the new minimum is the smallest added one, which
+         * the deltas carry); maximums alike. Otherwise the group must be rebuilt from its raw rows.
+         *
+         * @param stored the group's extremes as stored before this write, measure by measure
+         */
+        public boolean keepsExtremes(RollupTable table, List<Object> group, long[] stored) {
+            long[] lostValues = lost(table).get(group);
+            long[] added = sums.getOrDefault(table, Map.of()).get(group);
+            List<RollupTable.Measure> measures = table.measures();
+            for (int index = 0; index < measures.size(); index++) {
+                RollupTable.Measure measure = measures.get(index);
+                long value = lostValues[index];
+                boolean kept = value == measure.identity() || switch (measure.combine()) {
+                    case SUM -> true;
+                    case MIN -> value > stored[index] || added != null && added[index] <= value;
+                    case MAX -> value < stored[index] || added != null && added[index] >= value;
+                };
+                if (!kept) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static long[] identities(List<RollupTable.Measure> measures) {
@@ -254,22 +295,28 @@ public final class Rollups {
             return true;
         }
 
-        /** Each group's key for one table (tenant_id, time slot, keys…), groups that cancelled out and recomputed ones included. */
+        /** Each group's key for one table (tenant_id, time slot, keys…), groups that cancelled out and lost events included. */
         public java.util.Set<List<Object>> groups(RollupTable table) {
             java.util.Set<List<Object>> groups = new java.util.HashSet<>(sums.getOrDefault(table, Map.of()).keySet());
-            groups.addAll(recomputed(table));
+            groups.addAll(lost(table).keySet());
             return groups;
         }
 
-        /**
-         * The rows for one table: tenant_id, time slot, keys…, measures…; groups that cancelled out,
-         * and groups to be recomputed, are left out.
-         */
+        /** The rows for one table, every group written: {@link #rows(RollupTable, java.util.Set)} with none rebuilt. */
         public List<Object[]> rows(RollupTable table) {
+            return rows(table, java.util.Set.of());
+        }
+
+        /**
+         * The rows for one table: tenant_id, time slot, keys…, measures…; groups that cancelled out
+         * (unless they lost events: values taken back and added again may have moved their extremes),
+         * and the groups the store rebuilds from raw rows, are left out.
+         */
+        public List<Object[]> rows(RollupTable table, java.util.Set<List<Object>> rebuilt) {
             List<Object[]> rows = new ArrayList<>();
-            java.util.Set<List<Object>> rebuilt = recomputed(table);
+            Map<List<Object>, long[]> lostGroups = lost(table);
             sums.getOrDefault(table, Map.of()).forEach((key, values) -> {
-                if (cancelledOut(table, values) || rebuilt.contains(key)) {
+                if (cancelledOut(table, values) && !lostGroups.containsKey(key) || rebuilt.contains(key)) {
                     return;
                 }
                 Object[] row = new Object[key.size() + values.length];
