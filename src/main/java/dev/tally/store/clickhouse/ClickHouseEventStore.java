@@ -98,12 +98,14 @@ public final class ClickHouseEventStore implements EventStore {
     private volatile Consumer<ClickHouseRetentionStep> retentionFaults = step -> { };
     /** Where a batch's inserts run beside the writer's own: the calls beside the events, the bookkeeping beside the marks. */
     private final ExecutorService inserts;
+    /** Where a read of every tenant asks the other nodes for their hour states while this thread asks one. */
+    private final ExecutorService reads;
 
     ClickHouseEventStore(ClickHouseHttp http, ClickHouseConfig config) {
         this.http = http;
         this.config = config;
         this.rollups = new ClickHouseRollups(http, dialect, System::currentTimeMillis);
-        this.tenantNodes = new ClickHouseTenantNodes(http, config.clustered());
+        this.tenantNodes = new ClickHouseTenantNodes(http, config);
         this.callStates = new ClickHouseCallStates(http);
         this.eventIds = new ClickHouseEventIds(http);
         this.knownIds = new ClickHouseKnownIds(http, config, System::currentTimeMillis);
@@ -118,6 +120,11 @@ public final class ClickHouseEventStore implements EventStore {
         });
         this.inserts = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "clickhouse-inserts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.reads = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "clickhouse-reads");
             thread.setDaemon(true);
             return thread;
         });
@@ -432,7 +439,10 @@ public final class ClickHouseEventStore implements EventStore {
     @Override
     public ReportStore session(String tenantId, long fromMs, long toMs) {
         java.net.URI node = tenantNodes.nodeOf(tenantId).orElse(null);
-        ClickHouseRollups.Session session = rollups.new Session(tenantId, fromMs, toMs, node, tenantNodes::onShard);
+        List<java.net.URI> statesFrom = node != null ? List.of(node)
+                : tenantId == null ? tenantNodes.shardNodes() : List.of();
+        ClickHouseRollups.Session session = rollups.new Session(tenantId, fromMs, toMs, statesFrom,
+                tenantNodes::onShard, reads);
         ClickHouseEventStore store = this;
         return new ReportStore() {
             @Override
@@ -614,5 +624,6 @@ public final class ClickHouseEventStore implements EventStore {
         // HTTP holds no connection that needs closing; the writer has finished before this is called.
         recomputation.shutdownNow();
         inserts.shutdown();
+        reads.shutdown();
     }
 }

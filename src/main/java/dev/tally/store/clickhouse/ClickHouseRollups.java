@@ -13,6 +13,7 @@ import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlBuilder;
 import dev.tally.store.sql.SqlDialect;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,7 +23,11 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * ClickHouse's rollups, kept exactly once by recomputing, never by adding deltas.
@@ -213,26 +218,20 @@ final class ClickHouseRollups {
     }
 
     /**
-     * A read across tenants (tokens by assistant without a tenant): each tenant's hours as for a
-     * read of that tenant alone, the parts joined by {@code UNION ALL}; beyond
-     * {@link #MAX_TENANTS_PER_READ} tenants, the SQL would grow past use, and everything is derived.
+     * A read across tenants (tokens by assistant without a tenant): each tenant's hours split as for
+     * a read of that tenant alone, then one {@code SELECT} per kind of part (compacted days, recorded
+     * hours, raw ranges) for every tenant at once, so the read costs three relations whatever the
+     * tenants. Beyond {@link #MAX_TENANTS_PER_READ} tenants the SQL would grow past use, and
+     * everything is derived.
      */
     private Sql everyTenant(RollupRead read, String rawRows, Map<String, TenantState> byTenant) {
         if (byTenant.size() > MAX_TENANTS_PER_READ) {
             return RollupRelations.derived(read, rawRows, dialect);
         }
+        Map<String, TenantParts> parts = new TreeMap<>();
+        byTenant.forEach((tenant, state) -> parts.put(tenant, parts(read, state)));
         SqlBuilder sql = new SqlBuilder().append("(");
-        boolean any = false;
-        for (Map.Entry<String, TenantState> tenant : byTenant.entrySet()) {
-            RollupRead own = new RollupRead(read.table(), tenant.getKey(), read.fromMs(), read.toMs(), read.rawEquals(),
-                    read.measures());
-            SqlBuilder part = new SqlBuilder();
-            if (appendTenant(part, own, rawRows, tenant.getValue())) {
-                sql.append(any ? " UNION ALL " : "").append(part.build());
-                any = true;
-            }
-        }
-        if (!any) {
+        if (!appendParts(sql, read, rawRows, parts)) {
             sql.append(RollupRelations.derivedRows(read, read.table().grain(), List.of(new long[] {0, 0}), rawRows,
                     dialect));
         }
@@ -244,6 +243,48 @@ final class ClickHouseRollups {
      * it has none to read.
      */
     private boolean appendTenant(SqlBuilder sql, RollupRead read, String rawRows, TenantState tenant) {
+        return appendParts(sql, read, rawRows, Map.of(read.tenantId(), parts(read, tenant)));
+    }
+
+    /** Appends the tenants' rows of the read, one {@code SELECT} per kind of part; false when none has any. */
+    private boolean appendParts(SqlBuilder sql, RollupRead read, String rawRows, Map<String, TenantParts> byTenant) {
+        Map<String, TreeMap<Long, Long>> compacted = new TreeMap<>();
+        Map<String, TreeMap<Long, Long>> recorded = new TreeMap<>();
+        Map<String, List<long[]>> raw = new TreeMap<>();
+        byTenant.forEach((tenant, parts) -> {
+            if (!parts.compacted().isEmpty()) {
+                compacted.put(tenant, parts.compacted());
+            }
+            if (!parts.recorded().isEmpty()) {
+                recorded.put(tenant, parts.recorded());
+            }
+            if (!parts.raw().isEmpty()) {
+                raw.put(tenant, parts.raw());
+            }
+        });
+        String union = "";
+        if (!compacted.isEmpty()) {
+            sql.append(storedRows(read, compacted, true));
+            union = " UNION ALL ";
+        }
+        if (!recorded.isEmpty()) {
+            sql.append(union).append(storedRows(read, recorded, false));
+            union = " UNION ALL ";
+        }
+        if (!raw.isEmpty()) {
+            sql.append(union).append(RollupRelations.derivedRows(read, read.table().grain(), raw, rawRows, dialect));
+        }
+        return !compacted.isEmpty() || !recorded.isEmpty() || !raw.isEmpty();
+    }
+
+    /**
+     * A tenant's part of a read: the whole days read from day rows (day to generation), the hours
+     * read from rollup rows (hour to generation), the time ranges derived from raw rows.
+     */
+    private record TenantParts(TreeMap<Long, Long> compacted, TreeMap<Long, Long> recorded, List<long[]> raw) {
+    }
+
+    private static TenantParts parts(RollupRead read, TenantState tenant) {
         TreeMap<Long, Long> compacted = compactedDays(read, tenant);
         NavigableMap<Long, HourState> hours = tenant.hours();
         if (!compacted.isEmpty()) {
@@ -252,20 +293,7 @@ final class ClickHouseRollups {
             hours = rest;
         }
         HourSplit split = split(hours, read.fromMs(), read.toMs());
-        String union = "";
-        if (!compacted.isEmpty()) {
-            sql.append(storedRows(read, compacted, true));
-            union = " UNION ALL ";
-        }
-        if (!split.recorded().isEmpty()) {
-            sql.append(union).append(storedRows(read, split.recorded(), false));
-            union = " UNION ALL ";
-        }
-        if (!split.raw().isEmpty()) {
-            sql.append(union).append(RollupRelations.derivedRows(read, read.table().grain(), split.raw(), rawRows,
-                    dialect));
-        }
-        return !compacted.isEmpty() || !split.recorded().isEmpty() || !split.raw().isEmpty();
+        return new TenantParts(compacted, split.recorded(), split.raw());
     }
 
     /**
@@ -346,10 +374,11 @@ final class ClickHouseRollups {
         ranges.add(new long[] {from, to});
     }
 
-    /** The rows of recorded hours, or of compacted days ({@code days}), each slot from its generation. */
-    private Sql storedRows(RollupRead read, TreeMap<Long, Long> recorded, boolean days) {
-        long firstSlot = recorded.firstKey();
-        long endSlot = recorded.lastKey() + 1;
+    /**
+     * The rows of the tenants' recorded hours, or of their compacted days ({@code days}), each slot
+     * from its generation.
+     */
+    private Sql storedRows(RollupRead read, Map<String, TreeMap<Long, Long>> recordedByTenant, boolean days) {
         RollupTable table = read.table();
         String column = days ? "day" : "hour";
         String slot = days || table.grain() == RollupTable.Grain.HOUR ? column
@@ -359,10 +388,16 @@ final class ClickHouseRollups {
         table.keys().forEach(key -> sql.append(", " + key.name()));
         read.selectedMeasures().forEach(measure -> sql.append(", " + measure.name()));
         String stored = days ? ClickHouseDays.table(storage(table)) : storage(table).name();
-        sql.append(" FROM " + stored + " WHERE tenant_id = ").value(read.tenantId())
-                .append(" AND " + column + " >= ").value(firstSlot).append(" AND " + column + " < ").value(endSlot)
-                .append(" AND ");
-        return sql.append(generations(recorded, column)).build();
+        sql.append(" FROM " + stored + " WHERE ");
+        String or = "";
+        for (Map.Entry<String, TreeMap<Long, Long>> tenant : recordedByTenant.entrySet()) {
+            TreeMap<Long, Long> recorded = tenant.getValue();
+            sql.append(or + "(tenant_id = ").value(tenant.getKey()).append(" AND " + column + " >= ")
+                    .value(recorded.firstKey()).append(" AND " + column + " < ").value(recorded.lastKey() + 1)
+                    .append(" AND ").append(generations(recorded, column)).append(")");
+            or = " OR ";
+        }
+        return sql.build();
     }
 
     /**
@@ -410,22 +445,27 @@ final class ClickHouseRollups {
         private final String tenantId;
         private final long startHour;
         private final long stopHour;
-        private final java.net.URI node;
-        private final java.util.function.UnaryOperator<String> onShard;
+        private final List<URI> nodes;
+        private final UnaryOperator<String> onShard;
+        private final Executor beside;
         private Map<String, TenantState> states;
 
         Session(String tenantId, long fromMs, long toMs) {
-            this(tenantId, fromMs, toMs, null, java.util.function.UnaryOperator.identity());
+            this(tenantId, fromMs, toMs, List.of(), UnaryOperator.identity(), Runnable::run);
         }
 
         /**
-         * @param node the node holding the tenant's rows, where the hour states are read from its
-         *     per-shard tables ({@code onShard} names them); null to read them through the Distributed tables
+         * @param nodes where the hour states are read, each over its per-shard tables ({@code onShard}
+         *     names them): the node holding the tenant's rows, or for every tenant each node of a
+         *     cluster of one node per shard, asked at once ({@code beside} runs all but the last);
+         *     none to read them through the Distributed tables
          */
-        Session(String tenantId, long fromMs, long toMs, java.net.URI node, java.util.function.UnaryOperator<String> onShard) {
+        Session(String tenantId, long fromMs, long toMs, List<URI> nodes,
+                UnaryOperator<String> onShard, Executor beside) {
             this.tenantId = tenantId;
-            this.node = node;
+            this.nodes = List.copyOf(nodes);
             this.onShard = onShard;
+            this.beside = beside;
             this.startHour = Math.floorDiv(fromMs, HOUR_MS);
             this.stopHour = RollupTable.Grain.HOUR.slotAtOrAfter(toMs);
         }
@@ -437,7 +477,7 @@ final class ClickHouseRollups {
         /** The states of {@code [firstHour, endHour)}, by tenant. */
         synchronized Map<String, TenantState> statesByTenant(long firstHour, long endHour) {
             if (states == null) {
-                states = hourStatesByTenant(tenantId, startHour, stopHour, node, onShard);
+                states = read();
             }
             if (firstHour == startHour && endHour == stopHour) {
                 return states;
@@ -446,21 +486,45 @@ final class ClickHouseRollups {
             states.forEach((tenant, state) -> part.put(tenant, state.part(firstHour, endHour)));
             return part;
         }
+
+        private Map<String, TenantState> read() {
+            if (nodes.isEmpty()) {
+                return hourStatesByTenant(tenantId, startHour, stopHour, null, onShard);
+            }
+            List<CompletableFuture<Map<String, TenantState>>> others = new ArrayList<>();
+            for (URI node : nodes.subList(0, nodes.size() - 1)) {
+                others.add(CompletableFuture.supplyAsync(
+                        () -> hourStatesByTenant(tenantId, startHour, stopHour, node, onShard), beside));
+            }
+            // a tenant's rows are all on one shard: the nodes' tenants never overlap
+            Map<String, TenantState> all = new TreeMap<>(hourStatesByTenant(tenantId, startHour, stopHour,
+                    nodes.get(nodes.size() - 1), onShard));
+            for (CompletableFuture<Map<String, TenantState>> other : others) {
+                try {
+                    all.putAll(other.join());
+                } catch (CompletionException failure) {
+                    if (failure.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    throw failure;
+                }
+            }
+            return all;
+        }
     }
 
-    /** The state of every hour of {@code [firstHour, endHour)} that was ever marked or recorded, by hour. */
     /**
      * The states of every hour of {@code [firstHour, endHour)} that was ever marked or recorded, and
      * the records of the days around them, of one tenant or of every tenant (null), by tenant: one
      * query, each part tagged with its kind.
      */
     Map<String, TenantState> hourStatesByTenant(String tenantId, long firstHour, long endHour) {
-        return hourStatesByTenant(tenantId, firstHour, endHour, null, java.util.function.UnaryOperator.identity());
+        return hourStatesByTenant(tenantId, firstHour, endHour, null, UnaryOperator.identity());
     }
 
     /** The same, read on {@code node} over the tables {@code onShard} names there, or through the Distributed tables (null). */
-    private Map<String, TenantState> hourStatesByTenant(String tenantId, long firstHour, long endHour, java.net.URI node,
-                                                        java.util.function.UnaryOperator<String> onShard) {
+    private Map<String, TenantState> hourStatesByTenant(String tenantId, long firstHour, long endHour, URI node,
+                                                        UnaryOperator<String> onShard) {
         // one row per marked hour (an hour never marked holds no rows), its record joined to it
         SqlBuilder sql = new SqlBuilder().append("SELECT toUInt8(0) AS kind, tenant_id, hour AS slot, generation,"
                 + " toInt64(covered_ms) AS covered, toInt64(marked_ms) AS marked FROM (SELECT tenant_id, hour,"

@@ -32,13 +32,46 @@ final class ClickHouseTenantNodes {
 
     private final ClickHouseHttp http;
     private final boolean clustered;
+    private final String cluster;
     private final Map<String, URI> placed = new ConcurrentHashMap<>();
     private final Map<String, Long> unplacedSince = new ConcurrentHashMap<>();
     private volatile Set<String> sharded;
+    private volatile List<URI> shardNodes;
 
-    ClickHouseTenantNodes(ClickHouseHttp http, boolean clustered) {
+    ClickHouseTenantNodes(ClickHouseHttp http, ClickHouseConfig config) {
         this.http = http;
-        this.clustered = clustered;
+        this.clustered = config.clustered() && !config.replicated();
+        this.cluster = config.cluster();
+    }
+
+    /**
+     * Every endpoint, when each is the one replica of a shard of its own and together they are the
+     * whole cluster: a read of every tenant can then ask each node for the tenants it holds, over its
+     * per-shard tables, and the answers add up to the cluster's. Empty otherwise (replicas, a shard
+     * no endpoint reaches, one node), and such reads go through the Distributed tables.
+     */
+    List<URI> shardNodes() {
+        List<URI> nodes = shardNodes;
+        if (nodes == null) {
+            nodes = List.of();
+            List<URI> endpoints = http.endpoints();
+            if (clustered && endpoints.size() > 1) {
+                String clusterName = ClickHouseLiterals.string(cluster);
+                dev.tally.store.sql.Row whole = http.queryOn(endpoints.get(0), "SELECT count() AS replicas,"
+                        + " uniqExact(shard_num) AS shards FROM system.clusters WHERE cluster = " + clusterName).get(0);
+                Set<Long> own = new HashSet<>();
+                boolean oneEach = whole.longValue("replicas") == endpoints.size()
+                        && whole.longValue("shards") == endpoints.size();
+                for (URI endpoint : endpoints) {
+                    List<dev.tally.store.sql.Row> local = http.queryOn(endpoint, "SELECT toInt64(shard_num) AS shard"
+                            + " FROM system.clusters WHERE cluster = " + clusterName + " AND is_local = 1");
+                    oneEach &= local.size() == 1 && own.add(local.get(0).longValue("shard"));
+                }
+                nodes = oneEach ? List.copyOf(endpoints) : List.of();
+            }
+            shardNodes = nodes;
+        }
+        return nodes;
     }
 
     /** The node holding the tenant's rows, when exactly one endpoint does; empty without a cluster. */

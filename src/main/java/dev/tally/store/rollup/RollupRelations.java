@@ -4,8 +4,11 @@ import dev.tally.store.sql.EventColumn;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlBuilder;
 import dev.tally.store.sql.SqlDialect;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Renders a {@link RollupRead} as a relation, a parenthesised {@code SELECT} a report reads
@@ -74,7 +77,19 @@ public final class RollupRelations {
      */
     public static Sql derivedRows(RollupRead read, RollupTable.Grain grain, List<long[]> ranges, String rawRows,
                                   SqlDialect dialect) {
-        if (ranges.isEmpty()) {
+        Map<String, List<long[]>> rangesByTenant = new HashMap<>();
+        rangesByTenant.put(read.tenantId(), ranges);
+        return derivedRows(read, grain, rangesByTenant, rawRows, dialect);
+    }
+
+    /**
+     * The same, each tenant's rows of its own ranges (a null tenant: every tenant's): one read of the
+     * raw table for many tenants, where a {@code UNION ALL} of one read each would cost a scan, or on a
+     * cluster a round trip to the shards, per tenant.
+     */
+    public static Sql derivedRows(RollupRead read, RollupTable.Grain grain, Map<String, List<long[]>> rangesByTenant,
+                                  String rawRows, SqlDialect dialect) {
+        if (rangesByTenant.isEmpty() || rangesByTenant.values().stream().anyMatch(List::isEmpty)) {
             throw new IllegalArgumentException("rows of no time range");
         }
         RollupTable table = read.table();
@@ -102,15 +117,22 @@ public final class RollupRelations {
             sql.append(", " + measures.get(index).sql() + " AS measure_" + index);
         }
         sql.append(" FROM " + rawRows);
-        if (read.tenantId() != null) {
-            sql.append("tenant_id = ").value(read.tenantId()).append(" AND ");
+        if (rangesByTenant.size() == 1) {
+            Map.Entry<String, List<long[]>> only = rangesByTenant.entrySet().iterator().next();
+            appendTenantRanges(sql, only.getKey(), only.getValue());
+        } else {
+            sql.append("(");
+            String or = "";
+            for (Map.Entry<String, List<long[]>> tenant : new TreeMap<>(rangesByTenant).entrySet()) {
+                sql.append(or + "(");
+                appendTenantRanges(sql, Objects.requireNonNull(tenant.getKey(), "a tenant among several"),
+                        tenant.getValue());
+                sql.append(")");
+                or = " OR ";
+            }
+            sql.append(")");
         }
-        sql.append("(");
-        for (int index = 0; index < ranges.size(); index++) {
-            sql.append(index == 0 ? "" : " OR ").append("(time_ms >= ").value(ranges.get(index)[0])
-                    .append(" AND time_ms < ").value(ranges.get(index)[1]).append(")");
-        }
-        sql.append(") AND " + table.sourceCondition());
+        sql.append(" AND " + table.sourceCondition());
         for (Map.Entry<String, String> condition : read.rawEquals().entrySet()) {
             sql.append(" AND " + condition.getKey() + " = ").value(condition.getValue());
         }
@@ -119,5 +141,17 @@ public final class RollupRelations {
             sql.append(", key_" + index);
         }
         return sql.build();
+    }
+
+    private static void appendTenantRanges(SqlBuilder sql, String tenantId, List<long[]> ranges) {
+        if (tenantId != null) {
+            sql.append("tenant_id = ").value(tenantId).append(" AND ");
+        }
+        sql.append("(");
+        for (int index = 0; index < ranges.size(); index++) {
+            sql.append(index == 0 ? "" : " OR ").append("(time_ms >= ").value(ranges.get(index)[0])
+                    .append(" AND time_ms < ").value(ranges.get(index)[1]).append(")");
+        }
+        sql.append(")");
     }
 }

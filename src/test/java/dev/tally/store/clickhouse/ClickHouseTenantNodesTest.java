@@ -8,7 +8,6 @@ import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.sql.Sql;
 import dev.tally.testing.ClickHouseCluster;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A tenant's report read on the node holding its rows, over the per-shard tables, answers what the
- * Distributed tables answer; tenants land on both shards; only table references are renamed.
+ * Distributed tables answer, and so does a read of every tenant with hour states asked of each node;
+ * tenants land on both shards; only table references are renamed.
  */
 class ClickHouseTenantNodesTest {
     /** 2026-03-15T00:00:00Z. */
@@ -35,7 +35,7 @@ class ClickHouseTenantNodesTest {
         clickHouse = ClickHouseStore.open(config);
         store = (ClickHouseEventStore) clickHouse.events();
         nodes = new ClickHouseTenantNodes(new ClickHouseHttp(config.endpoints(), ClickHouseStore.settings(config, true)),
-                config.clustered());
+                config);
     }
 
     @AfterEach
@@ -65,12 +65,11 @@ class ClickHouseTenantNodesTest {
         assertThat(holders).as("three tenants sharded by their id over two shards").hasSize(2);
         assertThat(nodes.nodeOf("nobody")).isEmpty();
 
-        List<RollupRead> reads = new ArrayList<>();
-        for (RollupRead read : RollupAnswers.reads(new SplittableRandom(3), generator.startMs())) {
-            if (read.tenantId() != null) {
-                reads.add(read);
-            }
-        }
+        assertThat(nodes.shardNodes()).as("two nodes, one shard each: a read of every tenant asks both")
+                .containsExactlyInAnyOrderElementsOf(holders);
+        // reads of every tenant among them: their hour states come from both nodes at once
+        List<RollupRead> reads = RollupAnswers.reads(new SplittableRandom(3), generator.startMs());
+        assertThat(reads).anyMatch(read -> read.tenantId() == null);
         for (RollupRead read : reads) {
             ReportStore session = store.session(read.tenantId(), read.fromMs(), read.toMs());
             assertThat(RollupAnswers.of(session, List.of(read))).as(read.toString())
