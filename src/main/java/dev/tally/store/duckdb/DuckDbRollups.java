@@ -187,7 +187,6 @@ final class DuckDbRollups {
             Rollups.Deltas deltas) throws SQLException {
         List<List<Object>> groups = new ArrayList<>(deltas.lost(table).keySet());
         List<RollupTable.Measure> measures = table.measures();
-        String slot = table.grain().column();
         SqlBuilder sql = new SqlBuilder().append("SELECT lost_group");
         for (int index = 0; index < measures.size(); index++) {
             RollupTable.Measure measure = measures.get(index);
@@ -198,28 +197,13 @@ final class DuckDbRollups {
             }
         }
         sql.append(" FROM (SELECT *, CASE");
-        java.util.Set<Object> tenants = new java.util.TreeSet<>();
-        long firstSlot = Long.MAX_VALUE;
-        long lastSlot = Long.MIN_VALUE;
         for (int ordinal = 0; ordinal < groups.size(); ordinal++) {
-            List<Object> group = groups.get(ordinal);
-            tenants.add(group.get(0));
-            firstSlot = Math.min(firstSlot, (Long) group.get(1));
-            lastSlot = Math.max(lastSlot, (Long) group.get(1));
-            sql.append(" WHEN tenant_id = ").value(group.get(0)).append(" AND " + slot + " = ").value(group.get(1));
-            for (int index = 0; index < table.keys().size(); index++) {
-                sql.append(" AND " + table.keys().get(index).name() + " IS NOT DISTINCT FROM ").value(group.get(index + 2));
-            }
+            appendGroup(sql.append(" WHEN "), table, groups.get(ordinal));
             sql.append(" THEN ").value((long) ordinal);
         }
-        sql.append(" END AS lost_group FROM " + table.name() + " WHERE tenant_id IN (");
-        String comma = "";
-        for (Object tenant : tenants) {
-            sql.append(comma).value(tenant);
-            comma = ", ";
-        }
-        sql.append(") AND " + slot + " >= ").value(firstSlot).append(" AND " + slot + " <= ").value(lastSlot)
-                .append(") AS candidate_rows WHERE lost_group IS NOT NULL GROUP BY lost_group");
+        sql.append(" END AS lost_group FROM " + table.name() + " WHERE ");
+        GroupBounds.of(groups).appendRollupBounds(sql, table);
+        sql.append(") AS candidate_rows WHERE lost_group IS NOT NULL GROUP BY lost_group");
         java.util.Set<List<Object>> changed = new java.util.HashSet<>(groups);
         for (Row row : DuckDbEventStore.run(connection, sql.build())) {
             List<Object> group = groups.get((int) row.longValue("lost_group"));
@@ -242,44 +226,22 @@ final class DuckDbRollups {
      */
     private static List<Object[]> recompute(DuckDBConnection connection, RollupTable table,
             java.util.Set<List<Object>> groups) throws SQLException {
-        String slot = table.grain().column();
-        // the groups' tenants and slot bounds first: plain conjuncts that DuckDB prunes row groups with, where
-        // the OR of every group alone would scan the whole table each write
-        java.util.Set<Object> tenants = new java.util.TreeSet<>();
+        GroupBounds bounds = GroupBounds.of(groups);
         java.util.Set<List<Object>> tenantSlots = new java.util.LinkedHashSet<>();
-        long firstSlot = Long.MAX_VALUE;
-        long lastSlot = Long.MIN_VALUE;
-        for (List<Object> group : groups) {
-            tenants.add(group.get(0));
-            tenantSlots.add(List.of(group.get(0), group.get(1)));
-            firstSlot = Math.min(firstSlot, (Long) group.get(1));
-            lastSlot = Math.max(lastSlot, (Long) group.get(1));
-        }
+        groups.forEach(group -> tenantSlots.add(List.of(group.get(0), group.get(1))));
         long milliseconds = table.grain().milliseconds();
-        SqlBuilder delete = new SqlBuilder().append("DELETE FROM " + table.name() + " WHERE tenant_id IN (");
-        SqlBuilder select = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM "
-                + table.source().tableName() + " WHERE " + table.sourceCondition() + " AND tenant_id IN (");
-        String comma = "";
-        for (Object tenant : tenants) {
-            delete.append(comma).value(tenant);
-            select.append(comma).value(tenant);
-            comma = ", ";
-        }
-        delete.append(") AND " + slot + " >= ").value(firstSlot).append(" AND " + slot + " <= ").value(lastSlot)
-                .append(" AND (");
-        select.append(") AND time_ms >= ").value(firstSlot * milliseconds).append(" AND time_ms < ")
-                .value((lastSlot + 1) * milliseconds).append(" AND (");
+        SqlBuilder delete = new SqlBuilder().append("DELETE FROM " + table.name() + " WHERE ");
+        bounds.appendRollupBounds(delete, table).append(" AND (");
         String or = "";
         for (List<Object> group : groups) {
-            delete.append(or + "(tenant_id = ").value(group.get(0)).append(" AND " + slot + " = ").value(group.get(1));
-            for (int index = 0; index < table.keys().size(); index++) {
-                delete.append(" AND " + table.keys().get(index).name() + " IS NOT DISTINCT FROM ")
-                        .value(group.get(index + 2));
-            }
-            delete.append(")");
+            appendGroup(delete.append(or + "("), table, group).append(")");
             or = " OR ";
         }
         delete.append(")");
+        SqlBuilder select = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM "
+                + table.source().tableName() + " WHERE " + table.sourceCondition() + " AND tenant_id IN ")
+                .values(bounds.tenants()).append(" AND time_ms >= ").value(bounds.firstSlot() * milliseconds)
+                .append(" AND time_ms < ").value((bounds.lastSlot() + 1) * milliseconds).append(" AND (");
         or = "";
         for (List<Object> tenantSlot : tenantSlots) {
             long slotStart = (Long) tenantSlot.get(1) * milliseconds;
@@ -298,6 +260,40 @@ final class DuckDbRollups {
         List<Object[]> rows = rebuilt.rows(table);
         AppenderValues.appendRows(connection, table.name(), rows);
         return rows;
+    }
+
+    /** One group's rows of its rollup table: tenant, slot and every key, a null key matching null. */
+    private static SqlBuilder appendGroup(SqlBuilder sql, RollupTable table, List<Object> group) {
+        sql.append("tenant_id = ").value(group.get(0)).append(" AND " + table.grain().column() + " = ")
+                .value(group.get(1));
+        for (int index = 0; index < table.keys().size(); index++) {
+            sql.append(" AND " + table.keys().get(index).name() + " IS NOT DISTINCT FROM ").value(group.get(index + 2));
+        }
+        return sql;
+    }
+
+    /**
+     * The groups' tenants and slot range: plain conjuncts that DuckDB prunes row groups with, put
+     * before the groups' own conditions, whose OR alone would read the whole table every write.
+     */
+    private record GroupBounds(java.util.Set<Object> tenants, long firstSlot, long lastSlot) {
+        static GroupBounds of(java.util.Collection<List<Object>> groups) {
+            java.util.Set<Object> tenants = new java.util.TreeSet<>();
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (List<Object> group : groups) {
+                tenants.add(group.get(0));
+                first = Math.min(first, (Long) group.get(1));
+                last = Math.max(last, (Long) group.get(1));
+            }
+            return new GroupBounds(tenants, first, last);
+        }
+
+        SqlBuilder appendRollupBounds(SqlBuilder sql, RollupTable table) {
+            String slot = table.grain().column();
+            return sql.append("tenant_id IN ").values(tenants).append(" AND " + slot + " >= ").value(firstSlot)
+                    .append(" AND " + slot + " <= ").value(lastSlot);
+        }
     }
 
     private void appendCallCosts(DuckDBConnection connection, CallCostDeltas deltas) throws SQLException {

@@ -302,9 +302,13 @@ public final class Rollups {
             return groups;
         }
 
-        /** The rows for one table, every group written: {@link #rows(RollupTable, java.util.Set)} with none rebuilt. */
+        /**
+         * The rows for one table, for a write that compares no extremes: every group that lost events
+         * is left to be rebuilt from raw rows, as {@link #rows(RollupTable, java.util.Set)} would with
+         * all of them.
+         */
         public List<Object[]> rows(RollupTable table) {
-            return rows(table, java.util.Set.of());
+            return rows(table, lost(table).keySet());
         }
 
         /**
