@@ -30,7 +30,7 @@ class PackageDirectionTest {
     void layersOnlyUseTheLayersBelowThem() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("Model").definedBy("dev.tally.event..", "dev.tally.sms..", "dev.tally.auth..",
-                        "dev.tally.tenant..", "dev.tally.error..", "dev.tally.text..")
+                        "dev.tally.tenant..", "dev.tally.error..", "dev.tally.text..", "dev.tally.concurrent..")
                 .layer("Pricing").definedBy("dev.tally.pricing..")
                 .layer("Ingest").definedBy("dev.tally.ingest", "dev.tally.ingest.dedup..")
                 .layer("Store").definedBy("dev.tally.store..")
@@ -62,7 +62,7 @@ class PackageDirectionTest {
     @Test
     void theModelImportsNothingAboveIt() {
         noClasses().that().resideInAnyPackage("dev.tally.event..", "dev.tally.sms..", "dev.tally.auth..",
-                        "dev.tally.tenant..", "dev.tally.error..", "dev.tally.text..")
+                        "dev.tally.tenant..", "dev.tally.error..", "dev.tally.text..", "dev.tally.concurrent..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.tally.pricing..", "dev.tally.ingest..",
                         "dev.tally.store..", "dev.tally.http..", "dev.tally.report..", "dev.tally.live..",
                         "dev.tally.access..", "dev.tally.prices..", "dev.tally.app..")

@@ -70,7 +70,20 @@ final class BucketGrid {
             }
         }
         long[] edgesMs = edges.stream().mapToLong(Long::longValue).toArray();
-        return new BucketGrid(granularitySeconds, edgesMs[0], edgesMs.length - 1, edgesMs);
+        // no offset change in the range (always so in UTC): the buckets are fixed-length, and dividing
+        // is cheaper in SQL than comparing with every edge
+        return evenlySpaced(edgesMs, granularitySeconds * 1000)
+                ? new BucketGrid(granularitySeconds, edgesMs[0], edgesMs.length - 1, null)
+                : new BucketGrid(granularitySeconds, edgesMs[0], edgesMs.length - 1, edgesMs);
+    }
+
+    private static boolean evenlySpaced(long[] edgesMs, long sizeMs) {
+        for (int index = 1; index < edgesMs.length; index++) {
+            if (edgesMs[index] - edgesMs[index - 1] != sizeMs) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The start floored to the granularity in local wall time from local midnight of the start's day. */

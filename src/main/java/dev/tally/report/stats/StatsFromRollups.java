@@ -1,5 +1,6 @@
 package dev.tally.report.stats;
 
+import dev.tally.concurrent.Beside;
 import dev.tally.store.ReportStore;
 import dev.tally.store.rollup.LatencySketch;
 import dev.tally.store.rollup.RollupRead;
@@ -16,8 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Answers a statistics request from the hourly llm rollups, so its cost follows the hours and
@@ -45,6 +46,10 @@ final class StatsFromRollups {
     private static final String COMBINED = "_combined";
 
     private static final List<RollupTable.Measure> MEASURES = Rollups.LLM_BY_HOUR.measures();
+    /** The measures' column names, made once: a name built per row and measure is hashed anew each time. */
+    private static final String[] MEASURE_NAMES = MEASURES.stream().map(RollupTable.Measure::name).toArray(String[]::new);
+    private static final String[] COMBINED_NAMES = MEASURES.stream().map(measure -> measure.name() + COMBINED)
+            .toArray(String[]::new);
 
     private final ReportStore store;
     private final long exactPercentileLimit;
@@ -104,9 +109,15 @@ final class StatsFromRollups {
 
     /** Per bucket, every bucket of the range. */
     List<Map<String, Object>> callBuckets(StatsRequest request, BucketGrid grid) {
-        Map<String, long[]> totals = totals(request, grid, false);
         Map<String, Measure> measures = measures(request.callMetrics());
-        Map<Long, Map<String, Object>> percentiles = percentiles(request, grid, measures, totals);
+        List<Measure> asked = measures.values().stream().filter(measure -> measure.percentile() != null).toList();
+        // read beside the totals, which say whether the sketch or the exact values answer: the
+        // sketch is what a long range needs, and a short one's sketch is small
+        Supplier<Map<Long, LatencySketch.Counts>> sketches = asked.isEmpty() ? null
+                : Beside.start(() -> sketches(request, grid));
+        Map<String, long[]> totals = totals(request, grid, false);
+        Map<Long, Map<String, Object>> percentiles = asked.isEmpty() ? Map.of()
+                : percentiles(request, grid, asked, totals, sketches);
         List<Map<String, Object>> buckets = new ArrayList<>();
         for (int index = 0; index < grid.count(); index++) {
             Map<String, Object> bucket = new LinkedHashMap<>();
@@ -188,7 +199,8 @@ final class StatsFromRollups {
         String slot = table.grain().column();
         long slotMs = table.grain().milliseconds();
         SqlBuilder rollup = new SqlBuilder().append("SELECT bucket" + (byModel ? ", model" : ""));
-        needed.forEach(measure -> rollup.append(", " + combined(measure) + " AS " + measure.name() + COMBINED));
+        needed.forEach(measure -> rollup.append(", " + store.dialect().signedInteger(combined(measure)) + " AS "
+                + measure.name() + COMBINED));
         rollup.append(" FROM (SELECT ");
         grid.appendBucket(rollup, slot + " * " + slotMs, store.dialect());
         rollup.append(" AS bucket, model");
@@ -253,14 +265,15 @@ final class StatsFromRollups {
         for (Row row : rows) {
             String key = row.longValue("bucket") + (byModel ? "\n" + row.string("model") : "");
             long[] values = totals.computeIfAbsent(key, any -> identities());
+            String[] columns = suffix.isEmpty() ? MEASURE_NAMES : COMBINED_NAMES;
             for (int index = 0; index < MEASURES.size(); index++) {
                 RollupTable.Measure measure = MEASURES.get(index);
                 // a column not selected, or a minimum, maximum or sum over no values: nothing to combine
-                Object stored = row.asMap().get(measure.name() + suffix);
+                Object stored = row.asMap().get(columns[index]);
                 if (stored == null) {
                     continue;
                 }
-                long value = row.longValue(measure.name() + suffix);
+                long value = stored instanceof Long whole ? whole : row.longValue(columns[index]);
                 values[index] = switch (measure.combine()) {
                     case SUM -> values[index] + value;
                     case MIN -> Math.min(values[index], value);
@@ -342,18 +355,15 @@ final class StatsFromRollups {
     // ---- latency percentiles ---------------------------------------------------------------
 
     /** Per bucket index, the latency percentiles asked for, keyed like the measures. */
-    private Map<Long, Map<String, Object>> percentiles(StatsRequest request, BucketGrid grid,
-                                                       Map<String, Measure> measures, Map<String, long[]> totals) {
-        List<Measure> asked = measures.values().stream().filter(measure -> measure.percentile() != null).toList();
-        if (asked.isEmpty()) {
-            return Map.of();
-        }
+    private Map<Long, Map<String, Object>> percentiles(StatsRequest request, BucketGrid grid, List<Measure> asked,
+                                                       Map<String, long[]> totals,
+                                                       Supplier<Map<Long, LatencySketch.Counts>> sketches) {
         long latencies = 0;
         for (long[] values : totals.values()) {
             latencies += values[MEASURE_INDEX.get("latency_ms_count")];
         }
         return latencies <= exactPercentileLimit ? exactPercentiles(request, grid, asked)
-                : sketchedPercentiles(request, grid, asked);
+                : quantiles(sketches.get(), asked);
     }
 
     private Map<Long, Map<String, Object>> exactPercentiles(StatsRequest request, BucketGrid grid, List<Measure> asked) {
@@ -380,11 +390,10 @@ final class StatsFromRollups {
         return percentiles;
     }
 
-    /** From the sketch rows of the whole hours, plus the part-hours' raw latencies added to the same sketch. */
-    private Map<Long, Map<String, Object>> sketchedPercentiles(StatsRequest request, BucketGrid grid,
-                                                               List<Measure> asked) {
+    /** Per bucket, the sketch rows of the whole hours plus the part-hours' raw latencies added to the same sketch. */
+    private Map<Long, LatencySketch.Counts> sketches(StatsRequest request, BucketGrid grid) {
         SqlDialect dialect = store.dialect();
-        Map<Long, NavigableMap<Integer, Long>> sketches = new HashMap<>();
+        Map<Long, LatencySketch.Counts> sketches = new HashMap<>();
         wholeSlots(request, grid, Rollups.LLM_LATENCY_BY_DAY, Rollups.LLM_LATENCY,
                 (table, fromMs, toMs) -> addSketches(sketches, table, request, grid, fromMs, toMs));
         for (long[] edge : edges(request)) {
@@ -394,21 +403,21 @@ final class StatsFromRollups {
                     + store.rows(RawTable.EVENTS));
             whereLlm(edges, request, edge).append(" AND ended_ms IS NOT NULL");
             for (Row row : store.query(edges.build())) {
-                sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
-                        .merge(LatencySketch.index(row.longValue("latency")), 1L, Long::sum);
+                sketches.computeIfAbsent(row.longValue("bucket"), any -> new LatencySketch.Counts())
+                        .add(LatencySketch.index(row.longValue("latency")), 1L);
             }
         }
-        return quantiles(sketches, asked);
+        return sketches;
     }
 
-    private static Map<Long, Map<String, Object>> quantiles(Map<Long, NavigableMap<Integer, Long>> sketches,
+    private static Map<Long, Map<String, Object>> quantiles(Map<Long, LatencySketch.Counts> sketches,
                                                             List<Measure> asked) {
         Map<Long, Map<String, Object>> percentiles = new HashMap<>();
         sketches.forEach((bucket, counts) -> {
             Map<String, Object> values = new HashMap<>();
             for (Measure measure : asked) {
                 double fraction = measure.percentile().divide(BigDecimal.valueOf(100)).doubleValue();
-                values.put(measure.key(), measure.fractional(LatencySketch.quantile(counts, fraction)));
+                values.put(measure.key(), measure.fractional(counts.quantile(fraction)));
             }
             percentiles.put(bucket, values);
         });
@@ -416,22 +425,22 @@ final class StatsFromRollups {
     }
 
     /** Adds the sketch rows of one latency table's slots in {@code [fromMs, toMs)} to the buckets' sketches. */
-    private void addSketches(Map<Long, NavigableMap<Integer, Long>> sketches, RollupTable table, StatsRequest request,
+    private void addSketches(Map<Long, LatencySketch.Counts> sketches, RollupTable table, StatsRequest request,
                              BucketGrid grid, long fromMs, long toMs) {
         if (fromMs >= toMs) {
             return;
         }
         String slot = table.grain().column();
         long slotMs = table.grain().milliseconds();
-        SqlBuilder rollup = new SqlBuilder().append("SELECT bucket, sketch_index, sum(latencies) AS latency_count"
-                + " FROM (SELECT ");
+        SqlBuilder rollup = new SqlBuilder().append("SELECT bucket, sketch_index, "
+                + store.dialect().signedInteger("sum(latencies)") + " AS latency_count FROM (SELECT ");
         grid.appendBucket(rollup, slot + " * " + slotMs, store.dialect());
         rollup.append(" AS bucket, sketch_index, latencies FROM ")
                 .append(store.rollup(RollupRead.of(table, request.tenantId(), fromMs, toMs)))
                 .append(" AS slot_rows) AS slots GROUP BY bucket, sketch_index");
         for (Row row : store.query(rollup.build())) {
-            sketches.computeIfAbsent(row.longValue("bucket"), any -> new TreeMap<>())
-                    .merge((int) row.longValue("sketch_index"), row.longValue("latency_count"), Long::sum);
+            sketches.computeIfAbsent(row.longValue("bucket"), any -> new LatencySketch.Counts())
+                    .add((int) row.longValue("sketch_index"), row.longValue("latency_count"));
         }
     }
 

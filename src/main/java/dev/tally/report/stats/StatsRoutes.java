@@ -10,7 +10,7 @@ import dev.tally.http.ErrorStyle;
 import dev.tally.http.Json;
 import dev.tally.http.RequestBody;
 import dev.tally.http.Routes;
-import dev.tally.report.Beside;
+import dev.tally.concurrent.Beside;
 import dev.tally.report.ReportResponse;
 import dev.tally.store.ReportStore;
 import io.javalin.Javalin;

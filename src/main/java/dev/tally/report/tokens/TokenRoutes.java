@@ -6,7 +6,7 @@ import dev.tally.auth.Scope;
 import dev.tally.http.ApiError;
 import dev.tally.http.ErrorStyle;
 import dev.tally.http.Routes;
-import dev.tally.report.Beside;
+import dev.tally.concurrent.Beside;
 import dev.tally.report.ReportResponse;
 import dev.tally.store.ReportStore;
 import io.javalin.Javalin;

@@ -1,7 +1,7 @@
 package dev.tally.report.usage;
 
 import dev.tally.event.EventType;
-import dev.tally.report.Beside;
+import dev.tally.concurrent.Beside;
 import dev.tally.report.DateRange;
 import dev.tally.store.ReportStore;
 import dev.tally.store.rollup.Rollups;

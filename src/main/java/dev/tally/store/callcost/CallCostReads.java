@@ -2,6 +2,7 @@ package dev.tally.store.callcost;
 
 import dev.tally.event.CostSource;
 import dev.tally.ingest.dedup.IdFingerprint;
+import dev.tally.concurrent.Beside;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlBuilder;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The cost of calls, written once for every store: the calls come from the store's current call
@@ -171,6 +173,11 @@ public final class CallCostReads {
     public CallCostSummary callCosts(CallCostQuery request) {
         Ready ready = ready(request);
         Sql perCall = ready.perCall();
+        // the lists need only the per-call rows, but the latest calls need the day sums to know their days
+        Supplier<List<Row>> mismatched = request.limit() == 0 ? List::of
+                : Beside.start(() -> query.apply(mismatched(request, perCall)));
+        Supplier<List<Row>> listed = request.limit() == 0 || request.order() == CallCostOrder.STARTED_DESC ? null
+                : Beside.start(() -> query.apply(listed(request, ready, List.of())));
         Sql groups = ready.groups().map(relation -> new SqlBuilder().append("SELECT * FROM ").append(relation)
                 .append(" AS day_groups").build()).orElseGet(() -> groupsOf(perCall));
         List<CallCostSummary.Group> groupRows = new ArrayList<>();
@@ -186,11 +193,18 @@ public final class CallCostReads {
         if (request.limit() == 0) {
             return new CallCostSummary(groupRows, List.of(), List.of());
         }
+        List<Row> listedRows = listed != null ? listed.get() : query.apply(listed(request, ready, groupRows));
+        return new CallCostSummary(groupRows, calls(listedRows), calls(mismatched.get()));
+    }
+
+    /** The first calls in the request's order; the latest ones are looked for on the days the day sums point to. */
+    private Sql listed(CallCostQuery request, Ready ready, List<CallCostSummary.Group> groupRows) {
         String order = switch (request.order()) {
             case COST_DESC -> "total_nanos DESC, call_key";
             case COST_ASC -> "total_nanos, call_key";
             case STARTED_DESC -> "time_ms DESC, call_key";
         };
+        Sql perCall = ready.perCall();
         // the latest calls are on the latest days that hold as many: only those days are read
         Sql listedCalls = request.order() == CallCostOrder.STARTED_DESC
                 ? ready(latestDays(request, groupRows)).perCall() : perCall;
@@ -198,12 +212,16 @@ public final class CallCostReads {
         if (ready.stored() && request.order() != CallCostOrder.STARTED_DESC) {
             listed.append(" WHERE ").append(costThreshold(request, perCall));
         }
-        listed.append(" ORDER BY " + order + " LIMIT ").value(request.limit());
+        return listed.append(" ORDER BY " + order + " LIMIT ").value(request.limit()).build();
+    }
+
+    /** The calls whose reported total differs from their parts' sum by more than {@link #MISMATCH_NANOS}, most first. */
+    private Sql mismatched(CallCostQuery request, Sql perCall) {
         String difference = "abs(reported_total_cost_nanos - total_nanos)";
-        SqlBuilder mismatched = new SqlBuilder().append("SELECT * FROM ").append(perCall)
+        return new SqlBuilder().append("SELECT * FROM ").append(perCall)
                 .append(" AS per_call WHERE reported_total_cost_nanos IS NOT NULL AND " + difference + " > "
-                        + MISMATCH_NANOS + " ORDER BY " + difference + " DESC, call_key LIMIT ").value(request.limit());
-        return new CallCostSummary(groupRows, calls(query.apply(listed.build())), calls(query.apply(mismatched.build())));
+                        + MISMATCH_NANOS + " ORDER BY " + difference + " DESC, call_key LIMIT ").value(request.limit())
+                .build();
     }
 
     /**

@@ -23,7 +23,8 @@ public final class DuckDbDialect implements SqlDialect {
     /** DuckDB widens BIGINT and HUGEINT to HUGEINT itself; a cast would turn an overflow into a SQL error. */
     @Override
     public String signedInteger(String expression) {
-        return expression;
+        // DuckDB's sum of BIGINTs is a HUGEINT, which JDBC hands back as a BigInteger: slow to read by the thousand
+        return "CAST(" + expression + " AS BIGINT)";
     }
 
     @Override

@@ -56,6 +56,9 @@ public final class DuckDbEventStore implements EventStore {
     /** The same for the {@code calls} table, so a batch of new calls skips looking up their stored state. */
     private final FingerprintSet callFingerprints;
     private final DuckDbStoredState storedState = new DuckDbStoredState();
+    /** The events and call states committed last, so a correction soon after finds what it replaces without a lookup. */
+    private final RecentRows recentEvents;
+    private final RecentRows recentCalls;
     private final SqlDialect dialect = new DuckDbDialect();
     private final DuckDbReports reports;
     private final DuckDbRollups rollups = new DuckDbRollups();
@@ -65,7 +68,14 @@ public final class DuckDbEventStore implements EventStore {
     private final dev.tally.store.StoreMeters meters = new dev.tally.store.StoreMeters("duckdb");
 
     public DuckDbEventStore(DuckDbDatabase database) {
+        this(database, RecentRows.DEFAULT_CAPACITY);
+    }
+
+    /** @param remembered rows of each raw table kept in memory for corrections (tests compare with none) */
+    DuckDbEventStore(DuckDbDatabase database, int remembered) {
         this.database = database;
+        this.recentEvents = new RecentRows(remembered);
+        this.recentCalls = new RecentRows(remembered);
         this.reports = new DuckDbReports(database, dialect, true, meters);
         this.writer = database.newConnection();
         this.fingerprints = loadFingerprints("events");
@@ -176,6 +186,8 @@ public final class DuckDbEventStore implements EventStore {
             journal.committed();
             members.committed(memberUsage);
             remember(added, addedCalls);
+            plan.newEvents().forEach(recentEvents::committed);
+            plan.calls().forEach(call -> recentCalls.committed(call.state()));
             faults.reached(WriteStep.COMMITTED);
         } catch (SQLException failure) {
             failed(commitTried, added, addedCalls);
@@ -186,6 +198,12 @@ public final class DuckDbEventStore implements EventStore {
         }
         compactRollupsWhenDue();
         return outcomes;
+    }
+
+    /** Another path changed stored rows: what the writer remembers may no longer be what is stored. */
+    private void forgetRecentRows() {
+        recentEvents.clear();
+        recentCalls.clear();
     }
 
     private void remember(long[] added, long[] addedCalls) {
@@ -208,6 +226,8 @@ public final class DuckDbEventStore implements EventStore {
         rollups.rolledBack();
         journal.rolledBack();
         if (commitTried) {
+            // the commit may have taken effect: what is remembered may no longer be what is stored
+            forgetRecentRows();
             remember(added, addedCalls);
         }
     }
@@ -386,7 +406,7 @@ public final class DuckDbEventStore implements EventStore {
         /** The stored events as events: the rollups take them back when a correction replaces them. */
         @Override
         public Map<EventKey, Event> storedEvents(Map<String, Set<String>> idsByTenant) {
-            return stored("events", idsByTenant);
+            return stored("events", recentEvents, idsByTenant);
         }
 
         @Override
@@ -407,13 +427,17 @@ public final class DuckDbEventStore implements EventStore {
         /** The stored states as events: the rollups take them back when a newer state replaces them. */
         @Override
         public Map<EventKey, Event> storedCalls(Map<String, Set<String>> idsByTenant) {
-            return stored("calls", idsByTenant);
+            return stored("calls", recentCalls, idsByTenant);
         }
 
-        private Map<EventKey, Event> stored(String table, Map<String, Set<String>> idsByTenant) {
+        private Map<EventKey, Event> stored(String table, RecentRows recent, Map<String, Set<String>> idsByTenant) {
             Map<EventKey, Event> stored = new HashMap<>();
             for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
                 Set<String> missing = new HashSet<>(tenant.getValue());
+                recent.take(tenant.getKey(), missing, stored);
+                if (missing.isEmpty()) {
+                    continue;
+                }
                 long[] window = nearTimes.of(tenant.getKey());
                 if (window != null) {
                     read(table, tenant.getKey(), missing, window, stored);
@@ -536,11 +560,16 @@ public final class DuckDbEventStore implements EventStore {
         try (PreparedStatement statement = prepare(connection, sql);
              ResultSet result = statement.executeQuery()) {
             ResultSetMetaData meta = result.getMetaData();
+            // the labels once, not per row: each call makes a new string, hashed again for every value
+            String[] labels = new String[meta.getColumnCount()];
+            for (int column = 1; column <= labels.length; column++) {
+                labels[column - 1] = meta.getColumnLabel(column);
+            }
             List<Row> rows = new ArrayList<>();
             while (result.next()) {
                 Map<String, Object> values = new LinkedHashMap<>();
-                for (int column = 1; column <= meta.getColumnCount(); column++) {
-                    values.put(meta.getColumnLabel(column), result.getObject(column));
+                for (int column = 1; column <= labels.length; column++) {
+                    values.put(labels[column - 1], result.getObject(column));
                 }
                 rows.add(new Row(values));
             }
@@ -565,7 +594,11 @@ public final class DuckDbEventStore implements EventStore {
      */
     @Override
     public java.util.Map<String, Long> deleteTenant(String tenantId) {
-        return DuckDbTenantDeletion.delete(database, tenantId);
+        try {
+            return DuckDbTenantDeletion.delete(database, tenantId);
+        } finally {
+            forgetRecentRows();
+        }
     }
 
     @Override
@@ -581,8 +614,13 @@ public final class DuckDbEventStore implements EventStore {
     @Override
     public java.util.Map<String, Long> erase(dev.tally.store.SubjectErasure erasure) {
         try {
-            java.util.Map<String, Long> rows = DuckDbTransaction.inTransaction(writer,
-                    () -> DuckDbErasure.erase(writer, erasure, System.currentTimeMillis(), faults));
+            java.util.Map<String, Long> rows;
+            try {
+                rows = DuckDbTransaction.inTransaction(writer,
+                        () -> DuckDbErasure.erase(writer, erasure, System.currentTimeMillis(), faults));
+            } finally {
+                forgetRecentRows();
+            }
             if (erasure.subject() == dev.tally.tenant.ErasureSubject.CALL_ID) {
                 callFingerprints.add(dev.tally.ingest.dedup.IdFingerprint.of(erasure.tenantId(), erasure.pseudonym()));
             }
@@ -611,8 +649,12 @@ public final class DuckDbEventStore implements EventStore {
         try {
             // the touched calls' ready rows are made from raw rows: made now, while those still exist
             rollups.refreshTouchedCalls(writer);
-            return DuckDbTransaction.inTransaction(writer,
-                    () -> DuckDbRetention.deleteBefore(writer, tenantId, horizonMs, faults));
+            try {
+                return DuckDbTransaction.inTransaction(writer,
+                        () -> DuckDbRetention.deleteBefore(writer, tenantId, horizonMs, faults));
+            } finally {
+                forgetRecentRows();
+            }
         } catch (SQLException failure) {
             throw new StoreException(failure);
         }

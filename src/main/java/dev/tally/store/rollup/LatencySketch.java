@@ -1,6 +1,6 @@
 package dev.tally.store.rollup;
 
-import java.util.Map;
+import java.util.Arrays;
 import java.util.NavigableMap;
 
 /**
@@ -82,39 +82,68 @@ public final class LatencySketch {
     }
 
     /**
-     * The {@code fraction} quantile of the counted values, interpolated between neighbouring ranks
-     * as {@code quantile_cont} does: the value at rank {@code h = (n − 1) · fraction} is
-     * {@code x[floor h] + (h − floor h) · (x[ceil h] − x[floor h])}. Each of the two ranks is read
-     * from its bucket's representative, so the interpolation stays within the same relative error.
+     * The {@code fraction} quantile of the counted values ({@link Counts#quantile}).
      *
      * @param counts values per bucket index, ascending
      * @return null when nothing was counted
      */
     public static Double quantile(NavigableMap<Integer, Long> counts, double fraction) {
-        long total = 0;
-        for (long count : counts.values()) {
-            total += count;
-        }
-        if (total == 0) {
-            return null;
-        }
-        double rank = (total - 1) * fraction;
-        long lowerRank = (long) Math.floor(rank);
-        long upperRank = (long) Math.ceil(rank);
-        double lower = valueAt(counts, lowerRank);
-        double upper = upperRank == lowerRank ? lower : valueAt(counts, upperRank);
-        return lower + (rank - lowerRank) * (upper - lower);
+        Counts dense = new Counts();
+        counts.forEach(dense::add);
+        return dense.quantile(fraction);
     }
 
-    /** The representative of the bucket holding the value of 0-based rank {@code rank}. */
-    private static double valueAt(NavigableMap<Integer, Long> counts, long rank) {
-        long seen = 0;
-        for (Map.Entry<Integer, Long> bucket : counts.entrySet()) {
-            seen += bucket.getValue();
-            if (rank < seen) {
-                return representative(bucket.getKey());
+    /**
+     * Values counted per bucket index, in an array by index: a report adds thousands of stored
+     * sketch rows, and a sorted map's boxing and rebalancing cost more than the reading.
+     */
+    public static final class Counts {
+        /** Position {@code i} counts the bucket of index {@code i + ZERO_INDEX}. */
+        private long[] counts = new long[256];
+        private long total;
+
+        public void add(int index, long count) {
+            if (index < ZERO_INDEX) {
+                throw new IllegalArgumentException("no sketch bucket has the index " + index);
             }
+            int position = index - ZERO_INDEX;
+            if (position >= counts.length) {
+                counts = Arrays.copyOf(counts, Math.max(position + 1, counts.length * 2));
+            }
+            counts[position] += count;
+            total += count;
         }
-        throw new IllegalArgumentException("rank " + rank + " beyond " + seen + " counted values");
+
+        /**
+         * The {@code fraction} quantile, interpolated between neighbouring ranks as
+         * {@code quantile_cont} does: the value at rank {@code h = (n − 1) · fraction} is
+         * {@code x[floor h] + (h − floor h) · (x[ceil h] − x[floor h])}. Each of the two ranks is read
+         * from its bucket's representative, so the interpolation stays within the same relative error.
+         *
+         * @return null when nothing was counted
+         */
+        public Double quantile(double fraction) {
+            if (total == 0) {
+                return null;
+            }
+            double rank = (total - 1) * fraction;
+            long lowerRank = (long) Math.floor(rank);
+            long upperRank = (long) Math.ceil(rank);
+            double lower = valueAt(lowerRank);
+            double upper = upperRank == lowerRank ? lower : valueAt(upperRank);
+            return lower + (rank - lowerRank) * (upper - lower);
+        }
+
+        /** The representative of the bucket holding the value of 0-based rank {@code rank}. */
+        private double valueAt(long rank) {
+            long seen = 0;
+            for (int position = 0; position < counts.length; position++) {
+                seen += counts[position];
+                if (rank < seen) {
+                    return representative(position + ZERO_INDEX);
+                }
+            }
+            throw new IllegalArgumentException("rank " + rank + " beyond " + seen + " counted values");
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.tally.report;
+package dev.tally.concurrent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

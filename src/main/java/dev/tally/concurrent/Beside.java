@@ -1,4 +1,4 @@
-package dev.tally.report;
+package dev.tally.concurrent;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -12,6 +12,7 @@ import java.util.function.Supplier;
  * two questions waits for the slower, not for both: on a cluster each is a round trip plus its
  * own work on the servers. When every helper thread is busy (many reports at once) the question
  * runs on the caller's thread as it would without this, so a flood of requests never queues here.
+ * In a package of its own, below every layer, so a store's reads use it as reports do.
  */
 public final class Beside {
     private static final ThreadPoolExecutor HELPERS = new ThreadPoolExecutor(0, 8, 30, TimeUnit.SECONDS,
