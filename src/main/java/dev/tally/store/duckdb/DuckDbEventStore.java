@@ -56,9 +56,6 @@ public final class DuckDbEventStore implements EventStore {
     /** The same for the {@code calls} table, so a batch of new calls skips looking up their stored state. */
     private final FingerprintSet callFingerprints;
     private final DuckDbStoredState storedState = new DuckDbStoredState();
-    /** The events and call states committed last, so a correction soon after finds what it replaces without a lookup. */
-    private final RecentRows recentEvents;
-    private final RecentRows recentCalls;
     private final SqlDialect dialect = new DuckDbDialect();
     private final DuckDbReports reports;
     private final DuckDbRollups rollups = new DuckDbRollups();
@@ -68,14 +65,7 @@ public final class DuckDbEventStore implements EventStore {
     private final dev.tally.store.StoreMeters meters = new dev.tally.store.StoreMeters("duckdb");
 
     public DuckDbEventStore(DuckDbDatabase database) {
-        this(database, RecentRows.DEFAULT_CAPACITY);
-    }
-
-    /** @param remembered rows of each raw table kept in memory for corrections (tests compare with none) */
-    DuckDbEventStore(DuckDbDatabase database, int remembered) {
         this.database = database;
-        this.recentEvents = new RecentRows(remembered);
-        this.recentCalls = new RecentRows(remembered);
         this.reports = new DuckDbReports(database, dialect, true, meters);
         this.writer = database.newConnection();
         this.fingerprints = loadFingerprints("events");
@@ -186,8 +176,6 @@ public final class DuckDbEventStore implements EventStore {
             journal.committed();
             members.committed(memberUsage);
             remember(added, addedCalls);
-            plan.newEvents().forEach(recentEvents::committed);
-            plan.calls().forEach(call -> recentCalls.committed(call.state()));
             faults.reached(WriteStep.COMMITTED);
         } catch (SQLException failure) {
             failed(commitTried, added, addedCalls);
@@ -198,12 +186,6 @@ public final class DuckDbEventStore implements EventStore {
         }
         compactRollupsWhenDue();
         return outcomes;
-    }
-
-    /** Another path changed stored rows: what the writer remembers may no longer be what is stored. */
-    private void forgetRecentRows() {
-        recentEvents.clear();
-        recentCalls.clear();
     }
 
     private void remember(long[] added, long[] addedCalls) {
@@ -226,8 +208,6 @@ public final class DuckDbEventStore implements EventStore {
         rollups.rolledBack();
         journal.rolledBack();
         if (commitTried) {
-            // the commit may have taken effect: what is remembered may no longer be what is stored
-            forgetRecentRows();
             remember(added, addedCalls);
         }
     }
@@ -406,7 +386,7 @@ public final class DuckDbEventStore implements EventStore {
         /** The stored events as events: the rollups take them back when a correction replaces them. */
         @Override
         public Map<EventKey, Event> storedEvents(Map<String, Set<String>> idsByTenant) {
-            return stored("events", recentEvents, idsByTenant);
+            return stored("events", idsByTenant);
         }
 
         @Override
@@ -427,17 +407,13 @@ public final class DuckDbEventStore implements EventStore {
         /** The stored states as events: the rollups take them back when a newer state replaces them. */
         @Override
         public Map<EventKey, Event> storedCalls(Map<String, Set<String>> idsByTenant) {
-            return stored("calls", recentCalls, idsByTenant);
+            return stored("calls", idsByTenant);
         }
 
-        private Map<EventKey, Event> stored(String table, RecentRows recent, Map<String, Set<String>> idsByTenant) {
+        private Map<EventKey, Event> stored(String table, Map<String, Set<String>> idsByTenant) {
             Map<EventKey, Event> stored = new HashMap<>();
             for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
                 Set<String> missing = new HashSet<>(tenant.getValue());
-                recent.take(tenant.getKey(), missing, stored);
-                if (missing.isEmpty()) {
-                    continue;
-                }
                 long[] window = nearTimes.of(tenant.getKey());
                 if (window != null) {
                     read(table, tenant.getKey(), missing, window, stored);
@@ -594,11 +570,7 @@ public final class DuckDbEventStore implements EventStore {
      */
     @Override
     public java.util.Map<String, Long> deleteTenant(String tenantId) {
-        try {
-            return DuckDbTenantDeletion.delete(database, tenantId);
-        } finally {
-            forgetRecentRows();
-        }
+        return DuckDbTenantDeletion.delete(database, tenantId);
     }
 
     @Override
@@ -614,13 +586,8 @@ public final class DuckDbEventStore implements EventStore {
     @Override
     public java.util.Map<String, Long> erase(dev.tally.store.SubjectErasure erasure) {
         try {
-            java.util.Map<String, Long> rows;
-            try {
-                rows = DuckDbTransaction.inTransaction(writer,
-                        () -> DuckDbErasure.erase(writer, erasure, System.currentTimeMillis(), faults));
-            } finally {
-                forgetRecentRows();
-            }
+            java.util.Map<String, Long> rows = DuckDbTransaction.inTransaction(writer,
+                    () -> DuckDbErasure.erase(writer, erasure, System.currentTimeMillis(), faults));
             if (erasure.subject() == dev.tally.tenant.ErasureSubject.CALL_ID) {
                 callFingerprints.add(dev.tally.ingest.dedup.IdFingerprint.of(erasure.tenantId(), erasure.pseudonym()));
             }
@@ -649,12 +616,8 @@ public final class DuckDbEventStore implements EventStore {
         try {
             // the touched calls' ready rows are made from raw rows: made now, while those still exist
             rollups.refreshTouchedCalls(writer);
-            try {
-                return DuckDbTransaction.inTransaction(writer,
-                        () -> DuckDbRetention.deleteBefore(writer, tenantId, horizonMs, faults));
-            } finally {
-                forgetRecentRows();
-            }
+            return DuckDbTransaction.inTransaction(writer,
+                    () -> DuckDbRetention.deleteBefore(writer, tenantId, horizonMs, faults));
         } catch (SQLException failure) {
             throw new StoreException(failure);
         }

@@ -60,48 +60,6 @@ public final class StoredEvent {
         return event;
     }
 
-    /**
-     * The same fields from an event as written, as {@link #fromRow} would read them from its row:
-     * a writer that remembers what it just stored answers a correction without reading it back.
-     */
-    public static Event of(Event event) {
-        Event stored = new Event();
-        stored.tenantId = event.tenantId;
-        stored.id = event.id;
-        stored.type = event.type;
-        stored.timeMs = event.timeMs;
-        stored.agentId = event.agentId;
-        stored.status = event.status;
-        stored.direction = event.direction;
-        stored.phoneNumber = event.phoneNumber;
-        stored.endedMs = event.endedMs;
-        stored.durationMs = event.durationMs;
-        stored.sentiment = event.sentiment;
-        stored.provider = event.provider;
-        stored.model = event.model;
-        stored.kind = event.kind;
-        stored.inputTokens = event.inputTokens;
-        stored.cachedInputTokens = event.cachedInputTokens;
-        stored.cacheCreationInputTokens = event.cacheCreationInputTokens;
-        stored.outputTokens = event.outputTokens;
-        stored.inputAudioTokens = event.inputAudioTokens;
-        stored.outputAudioTokens = event.outputAudioTokens;
-        stored.characters = event.characters;
-        stored.audioDurationMs = event.audioDurationMs;
-        stored.segments = event.segments;
-        stored.costNanos = event.costNanos;
-        stored.costSource = event.costSource;
-        stored.creditsMicros = event.creditsMicros;
-        stored.inputCostNanos = event.inputCostNanos;
-        stored.outputCostNanos = event.outputCostNanos;
-        stored.exception = event.exception;
-        stored.memberId = event.memberId;
-        stored.chatId = event.chatId;
-        stored.revision = event.revision;
-        stored.callId = event.callId;
-        return stored;
-    }
-
     private static Long nullableLong(Row row, String column) {
         return row.get(column) == null ? null : row.longValue(column);
     }
