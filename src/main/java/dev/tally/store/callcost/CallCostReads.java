@@ -109,17 +109,7 @@ public final class CallCostReads {
         return new Parts() {
             @Override
             public Sql sums(String tenantId, Sql calls) {
-                SqlBuilder sql = new SqlBuilder().append("(SELECT tenant_id, " + dialect.knownNotNull("call_id")
-                        + " AS call_key");
-                for (CostComponent component : CostComponent.PARTS) {
-                    sql.append(", " + dialect.signedInteger("sum(CASE WHEN " + component.sqlCondition()
-                            + " THEN cost_nanos ELSE 0 END)") + " AS part_" + component.key());
-                }
-                return sql.append(", " + dialect.signedInteger("sum(CASE WHEN cost_source = " + UNPRICED
-                                + " THEN 1 ELSE 0 END)") + " AS part_unpriced FROM " + eventRows + "tenant_id = ")
-                        .value(tenantId).append(" AND call_id IS NOT NULL AND type IN " + CostComponent.partTypesSql()
-                                + " AND call_id IN (SELECT id FROM " + callRows).append(calls)
-                        .append(") GROUP BY tenant_id, call_id)").build();
+                return partSums(eventRows, callRows, dialect, tenantId, calls, null, null);
             }
 
             @Override
@@ -127,6 +117,29 @@ public final class CallCostReads {
                 return partEvents(eventRows, tenantId, callId, null, null);
             }
         };
+    }
+
+    /**
+     * The parts of the calls meeting {@code calls} added up from raw event rows ({@link Parts#sums}),
+     * optionally only from events within known time bounds ({@code [fromMs, toMs)}).
+     */
+    public static Sql partSums(String eventRows, String callRows, SqlDialect dialect, String tenantId, Sql calls,
+                               Long fromMs, Long toMs) {
+        SqlBuilder sql = new SqlBuilder().append("(SELECT tenant_id, " + dialect.knownNotNull("call_id")
+                + " AS call_key");
+        for (CostComponent component : CostComponent.PARTS) {
+            sql.append(", " + dialect.signedInteger("sum(CASE WHEN " + component.sqlCondition()
+                    + " THEN cost_nanos ELSE 0 END)") + " AS part_" + component.key());
+        }
+        sql.append(", " + dialect.signedInteger("sum(CASE WHEN cost_source = " + UNPRICED
+                        + " THEN 1 ELSE 0 END)") + " AS part_unpriced FROM " + eventRows + "tenant_id = ")
+                .value(tenantId);
+        if (fromMs != null) {
+            sql.append(" AND time_ms >= ").value(fromMs).append(" AND time_ms < ").value(toMs);
+        }
+        return sql.append(" AND call_id IS NOT NULL AND type IN " + CostComponent.partTypesSql()
+                        + " AND call_id IN (SELECT id FROM " + callRows).append(calls)
+                .append(") GROUP BY tenant_id, call_id)").build();
     }
 
     /** The events naming a call, from raw rows, optionally only those within known time bounds (inclusive). */

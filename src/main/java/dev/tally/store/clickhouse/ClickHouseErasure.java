@@ -248,7 +248,7 @@ final class ClickHouseErasure {
         return switch (erasure.subject()) {
             // the calls an upgrade left in their former layout are a copy of what calls holds: deleted, not moved
             case CALL_ID -> Set.of("calls", ClickHouseSchema.CALL_STATES, ClickHouseSchema.CALLS_BEFORE_TIME_ORDER)
-                    .contains(logical) ? "id" : null;
+                    .contains(logical) ? "id" : logical.equals(ClickHouseCallParts.TABLE) ? "call_key" : null;
             case MEMBER_ID -> logical.equals(ClickHouseChatReferences.OWNERS) ? "owner_id"
                     : logical.equals(ClickHouseMemberUsage.TABLE) ? "member_id" : null;
             case PHONE_NUMBER, USER_EMAIL -> null;

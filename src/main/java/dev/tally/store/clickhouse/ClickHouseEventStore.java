@@ -112,7 +112,7 @@ public final class ClickHouseEventStore implements EventStore {
         this.chatReferences = new ClickHouseChatReferences(http);
         this.erasure = new ClickHouseErasure(http, rollups, knownIds);
         this.callCosts = new CallCostReads(this::query, rows(RawTable.CALLS), dialect,
-                CallCostReads.rawParts(rows(RawTable.EVENTS), rows(RawTable.CALLS), dialect));
+                new ClickHouseCallParts(this::query, rows(RawTable.EVENTS), rows(RawTable.CALLS), dialect));
         this.recomputation = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "clickhouse-rollups");
             thread.setDaemon(true);
@@ -216,28 +216,41 @@ public final class ClickHouseEventStore implements EventStore {
                 }
             }
         }
-        // Every row is rendered before anything is sent: a malformed event fails the batch with nothing written.
-        String eventRows = rows(eventRowList);
-        String calls = rows(callRows);
+        // The rows are rendered beside the lookups and small inserts below, which mostly wait for the
+        // network. A malformed event fails the batch before its rows are sent; what went in before
+        // (announced ids, references, intents, marks) is what a write that fails at its insert leaves.
+        Future<String[]> rendered = inserts.submit(() -> new String[] {rows(eventRowList), rows(callRows)});
         // marked before the rows go in, so no hour holds rows its marks do not announce; a chat changes the
         // member usage of the hours referencing it, and the references stand before the events naming them
         long started = System.nanoTime();
         Consumer<ClickHouseWriteStep> faults = this.faults;
-        touched.addAll(chatReferences.hoursReferencing(events));
-        faults.accept(ClickHouseWriteStep.PLANNED);
-        // the small inserts that only have to be in before the rows: side by side, one round trip
-        Future<?> references = inserts.submit(() -> chatReferences.record(events));
-        Future<?> intents = states.isEmpty() ? null : inserts.submit(() -> callStates.recordIntents(states));
+        Future<?> references;
+        Future<?> intents;
+        Future<Long> announcement;
         List<Event> announced = new ArrayList<>(newEvents);
         plan.calls().forEach(call -> announced.add(call.state()));
-        Future<Long> announcement = inserts.submit(() -> knownIds.announce(announced));
+        try {
+            touched.addAll(chatReferences.hoursReferencing(events));
+            faults.accept(ClickHouseWriteStep.PLANNED);
+        } catch (RuntimeException failure) {
+            awaitQuietly(rendered);
+            throw failure;
+        }
+        // the small inserts that only have to be in before the rows: side by side, one round trip
+        references = inserts.submit(() -> chatReferences.record(events));
+        intents = states.isEmpty() ? null : inserts.submit(() -> callStates.recordIntents(states));
+        announcement = inserts.submit(() -> knownIds.announce(announced));
         try {
             rollups.mark(touched, false);
         } finally {
+            awaitQuietly(rendered);
             awaitInsert(references);
             awaitInsert(intents);
             awaitInsert(announcement);
         }
+        String[] rows = awaitInsert(rendered);
+        String eventRows = rows[0];
+        String calls = rows[1];
         faults.accept(ClickHouseWriteStep.MARKED);
         if (!states.isEmpty()) {
             faults.accept(ClickHouseWriteStep.CALL_INTENTS_RECORDED);
@@ -374,6 +387,15 @@ public final class ClickHouseEventStore implements EventStore {
             throw new IllegalStateException("writing JSON to memory failed", impossible);
         }
         return text.toString();
+    }
+
+    /** Waits for a task of this write to end, whatever its outcome: none may outlive the write. */
+    private static void awaitQuietly(Future<?> task) {
+        try {
+            awaitInsert(task);
+        } catch (RuntimeException ignored) {
+            // its failure is thrown where its result is used, or the write has already failed
+        }
     }
 
     /** The insert's result once it has ended (null for none), its failure thrown here. */

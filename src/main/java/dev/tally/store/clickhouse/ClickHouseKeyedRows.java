@@ -42,6 +42,11 @@ final class ClickHouseKeyedRows {
     void moveCall(SubjectErasure erasure) {
         String tenant = ClickHouseLiterals.string(erasure.tenantId());
         String identifier = ClickHouseLiterals.string(erasure.identifier());
+        // the hours of its parts, even of a call whose own row never arrived: copied again, they merge
+        // (inserted by position; named call_key, the pseudonym would stand for the column in WHERE)
+        http.execute("INSERT INTO " + ClickHouseCallParts.TABLE + " SELECT tenant_id, "
+                + ClickHouseLiterals.string(erasure.pseudonym()) + " AS moved_key, hour FROM " + ClickHouseCallParts.TABLE
+                + " WHERE tenant_id = " + tenant + " AND call_key = " + identifier);
         List<Row> states = http.query("SELECT tenant_id, time_ms, landed, status, revision, version FROM "
                 + ClickHouseSchema.CALL_STATES + " WHERE tenant_id = " + tenant + " AND id_hash = "
                 + IdFingerprint.of(erasure.tenantId(), erasure.identifier()) + " AND id = " + identifier);

@@ -149,6 +149,11 @@ final class ClickHouseSchema {
                 "cityHash64(tenant_id)");
         view(statements, ClickHouseChatReferences.OWNERS_VIEW, ClickHouseChatReferences.OWNERS, "events",
                 ClickHouseChatReferences::ownersView);
+        boolean callPartsNew = !existingColumns().contains(
+                (config.clustered() ? localName(ClickHouseCallParts.TABLE) : ClickHouseCallParts.TABLE) + ".tenant_id");
+        table(statements, ClickHouseCallParts.TABLE, ClickHouseCallParts.COLUMNS, "ReplacingMergeTree", null,
+                ClickHouseCallParts.LAYOUT, "cityHash64(tenant_id)");
+        view(statements, ClickHouseCallParts.VIEW, ClickHouseCallParts.TABLE, "events", ClickHouseCallParts::hoursOf);
         table(statements, ClickHouseChatReferences.REFERENCES, "tenant_id String, chat_id String, hour Int64",
                 "ReplacingMergeTree", null, "ORDER BY (tenant_id, chat_id, hour)" + ClickHouseChatReferences.KEYED,
                 "cityHash64(tenant_id)");
@@ -163,6 +168,11 @@ final class ClickHouseSchema {
                 "version");
         run(statements);
         run(missingColumns());
+        if (callPartsNew) {
+            // a database made before the view: its stored parts' hours, once (the view adds those stored from now on)
+            http.executeUpgrade("INSERT INTO " + qualified(ClickHouseCallParts.TABLE) + " "
+                    + ClickHouseCallParts.hoursOf(qualified("events")));
+        }
         forgetRollupsOfOtherDefinitions();
     }
 

@@ -8,6 +8,10 @@ import dev.tally.ingest.WriteOutcome;
 import dev.tally.pricing.PriceEntry;
 import dev.tally.pricing.PriceUnit;
 import dev.tally.store.MetadataStore;
+import dev.tally.store.callcost.CallCostDetail;
+import dev.tally.store.callcost.CallCostOrder;
+import dev.tally.store.callcost.CallCostQuery;
+import dev.tally.store.callcost.CallCostSummary;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.Rollups;
@@ -159,6 +163,53 @@ class ClickHouseUpgradeTest {
                 ClickHouseEventStore.row(ClickHouseRollupsTest.call("c1", 1_773_446_400_000L, "completed"), 1L),
                 ClickHouseEventStore.row(ClickHouseRollupsTest.call("c2", secondMs, "completed"), 1L)) + "\n");
         return http;
+    }
+
+    /**
+     * The last release had no hours of call parts: opened by this one, the hours of the parts it
+     * stored are filled in, so every part is found, a late one days after its call too.
+     */
+    @Test
+    void aDatabaseWithoutTheHoursOfCallPartsFindsEveryPartWhenOpened() {
+        ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
+        long startMs = Instant.parse("2026-03-12T10:00:00Z").toEpochMilli();
+        ClickHouseEventStore first = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        first.write(List.of(ClickHouseRollupsTest.call("c1", startMs, "completed"), part("p1", startMs + 60_000, 7_000),
+                part("p2", startMs + 3 * 86_400_000L, 11_000)));
+        CallCostQuery month = new CallCostQuery("acme",
+                Instant.parse("2026-03-01T00:00:00Z").toEpochMilli(), Instant.parse("2026-04-01T00:00:00Z").toEpochMilli(),
+                null, 10, CallCostOrder.COST_DESC);
+        CallCostDetail detail = first.callCost("acme", "c1").orElseThrow();
+        CallCostSummary summary = first.callCosts(month);
+        assertThat(detail.parts()).hasSize(2);
+        first.close();
+        // as the last release left it: no view, no table
+        ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), Map.of());
+        for (URI endpoint : config.endpoints()) {
+            http.executeOn(endpoint, "DROP TABLE " + config.database() + "." + ClickHouseCallParts.VIEW);
+            http.executeOn(endpoint, "DROP TABLE " + config.database() + "." + ClickHouseCallParts.TABLE);
+            http.executeOn(endpoint, "DROP TABLE " + config.database() + "." + ClickHouseCallParts.TABLE + "_local");
+        }
+
+        ClickHouseEventStore reopened = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        try {
+            assertThat(reopened.callCost("acme", "c1")).contains(detail);
+            assertThat(reopened.callCosts(month)).isEqualTo(summary);
+            reopened.write(List.of(part("p3", startMs + 9 * 86_400_000L, 13_000)));
+            assertThat(reopened.callCost("acme", "c1").orElseThrow().parts()).as("a part stored after the upgrade")
+                    .hasSize(3);
+        } finally {
+            reopened.close();
+        }
+    }
+
+    /** An LLM part of call c1 at {@code timeMs}, its cost given. */
+    private static Event part(String id, long timeMs, long costNanos) {
+        Event event = ClickHouseRollupsTest.llm(id, timeMs);
+        event.callId = "c1";
+        event.costNanos = costNanos;
+        event.costSource = CostSource.REPORTED;
+        return event;
     }
 
     /**

@@ -1,0 +1,78 @@
+package dev.tally.store.clickhouse;
+
+import dev.tally.store.callcost.CallCostReads;
+import dev.tally.store.callcost.CostComponent;
+import dev.tally.store.sql.Row;
+import dev.tally.store.sql.Sql;
+import dev.tally.store.sql.SqlBuilder;
+import dev.tally.store.sql.SqlDialect;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Where in time the parts of each call are: the hours holding events that name it and add to its
+ * cost. The events are ordered by tenant, type and time, so a call's parts can only be found
+ * within known times; without them every report of call costs read all of the tenant's parts.
+ *
+ * <p>The hours are filled by a materialized view on the events table, so an event's hour lands in
+ * the very insert that stores the event: no stored part is outside its call's hours. Rows are never
+ * taken back (a moved or corrected part only widens its call's hours), and duplicates merge away.
+ * An erased call id moves its rows to the pseudonym, as the call's own rows do.
+ */
+final class ClickHouseCallParts implements CallCostReads.Parts {
+    static final String TABLE = "call_part_hours";
+    static final String VIEW = "call_part_hours_view";
+    static final String COLUMNS = "tenant_id String, call_key String, hour Int64";
+    /** Small granules: one call's hours are a few rows around its key. */
+    static final String LAYOUT = "ORDER BY (tenant_id, call_key, hour) SETTINGS index_granularity = 256";
+    private static final long HOUR_MS = 3_600_000L;
+
+    private final Function<Sql, List<Row>> query;
+    private final String eventRows;
+    private final String callRows;
+    private final SqlDialect dialect;
+
+    ClickHouseCallParts(Function<Sql, List<Row>> query, String eventRows, String callRows, SqlDialect dialect) {
+        this.query = query;
+        this.eventRows = eventRows;
+        this.callRows = callRows;
+        this.dialect = dialect;
+    }
+
+    /**
+     * The view's query, also the backfill of a database made before the view: the hour of every
+     * part naming a call. {@code call_key}, not {@code call_id}: an alias of a column's name would
+     * stand for the column in {@code WHERE}.
+     */
+    static String hoursOf(String events) {
+        return "SELECT tenant_id, ifNull(call_id, '') AS call_key, intDiv(time_ms, " + HOUR_MS + ") AS hour FROM "
+                + events + " WHERE call_id IS NOT NULL AND type IN " + CostComponent.partTypesSql();
+    }
+
+    @Override
+    public Sql sums(String tenantId, Sql calls) {
+        Sql hours = new SqlBuilder().append("SELECT count() AS hours, min(hour) AS first_hour, max(hour) AS last_hour"
+                        + " FROM " + TABLE + " WHERE tenant_id = ").value(tenantId)
+                .append(" AND call_key IN (SELECT id FROM " + callRows).append(calls).append(")").build();
+        long[] bounds = bounds(query.apply(hours).get(0));
+        return CallCostReads.partSums(eventRows, callRows, dialect, tenantId, calls, bounds[0], bounds[1]);
+    }
+
+    @Override
+    public Sql events(String tenantId, String callId) {
+        Sql hours = new SqlBuilder().append("SELECT count() AS hours, min(hour) AS first_hour, max(hour) AS last_hour"
+                + " FROM " + TABLE + " WHERE tenant_id = ").value(tenantId).append(" AND call_key = ").value(callId)
+                .build();
+        long[] bounds = bounds(query.apply(hours).get(0));
+        return bounds[0] == bounds[1] ? null
+                : CallCostReads.partEvents(eventRows, tenantId, callId, bounds[0], bounds[1] - 1);
+    }
+
+    /** {@code [from, to)} in milliseconds; empty when no hour is known (ClickHouse's min of nothing is 0, not NULL). */
+    private static long[] bounds(Row row) {
+        if (row.longValue("hours") == 0) {
+            return new long[] {0, 0};
+        }
+        return new long[] {row.longValue("first_hour") * HOUR_MS, (row.longValue("last_hour") + 1) * HOUR_MS};
+    }
+}
