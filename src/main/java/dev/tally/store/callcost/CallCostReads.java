@@ -188,7 +188,7 @@ public final class CallCostReads {
         Sql perCall = ready.perCall();
         // the lists need only the per-call rows, but the latest calls need the day sums to know their days
         Supplier<List<Row>> mismatched = request.limit() == 0 ? List::of
-                : Beside.start(() -> query.apply(mismatched(request, perCall)));
+                : Beside.start(() -> query.apply(mismatched(request, withReportedTotals(request, ready))));
         Supplier<List<Row>> listed = request.limit() == 0 || request.order() == CallCostOrder.STARTED_DESC ? null
                 : Beside.start(() -> query.apply(listed(request, ready, List.of())));
         Sql groups = ready.groups().map(relation -> new SqlBuilder().append("SELECT * FROM ").append(relation)
@@ -226,6 +226,21 @@ public final class CallCostReads {
             listed.append(" WHERE ").append(costThreshold(request, perCall));
         }
         return listed.append(" ORDER BY " + order + " LIMIT ").value(request.limit()).build();
+    }
+
+    /**
+     * The per-call rows of the request's calls that have a reported total, the only ones that can be
+     * mismatched: rows kept ready are filtered as they are read, but parts added up from events
+     * are added up for those calls alone, not for every call of the range once more.
+     */
+    private Sql withReportedTotals(CallCostQuery request, Ready ready) {
+        if (ready.stored()) {
+            return ready.perCall();
+        }
+        Sql condition = new SqlBuilder().append(callCondition(request))
+                .append(" AND reported_total_cost_nanos IS NOT NULL").build();
+        return new SqlBuilder().append("(").append(perCall(callRows, condition, parts.sums(request.tenantId(), condition)))
+                .append(")").build();
     }
 
     /** The calls whose reported total differs from their parts' sum by more than {@link #MISMATCH_NANOS}, most first. */
