@@ -237,10 +237,8 @@ public final class CallCostReads {
         if (ready.stored()) {
             return ready.perCall();
         }
-        Sql condition = new SqlBuilder().append(callCondition(request))
-                .append(" AND reported_total_cost_nanos IS NOT NULL").build();
-        return new SqlBuilder().append("(").append(perCall(callRows, condition, parts.sums(request.tenantId(), condition)))
-                .append(")").build();
+        return joined(request.tenantId(), new SqlBuilder().append(callCondition(request))
+                .append(" AND reported_total_cost_nanos IS NOT NULL").build());
     }
 
     /** The calls whose reported total differs from their parts' sum by more than {@link #MISMATCH_NANOS}, most first. */
@@ -267,9 +265,14 @@ public final class CallCostReads {
 
     private Ready ready(CallCostQuery request) {
         Sql condition = callCondition(request);
-        return parts.ready(request, condition).orElseGet(() -> new Ready(new SqlBuilder().append("(")
-                .append(perCall(callRows, condition, parts.sums(request.tenantId(), condition))).append(")").build(),
+        return parts.ready(request, condition).orElseGet(() -> new Ready(joined(request.tenantId(), condition),
                 Optional.empty(), false));
+    }
+
+    /** The per-call rows of the calls meeting {@code condition}, joined from their call rows and parts' sums. */
+    private Sql joined(String tenantId, Sql condition) {
+        return new SqlBuilder().append("(").append(perCall(callRows, condition, parts.sums(tenantId, condition)))
+                .append(")").build();
     }
 
     /** The request narrowed to its latest days that hold at least {@code limit} of its calls, by their day sums. */

@@ -51,25 +51,27 @@ final class ClickHouseCallParts implements CallCostReads.Parts {
 
     @Override
     public Sql sums(String tenantId, Sql calls) {
-        Sql hours = new SqlBuilder().append("SELECT count() AS hours, min(hour) AS first_hour, max(hour) AS last_hour"
-                        + " FROM " + TABLE + " WHERE tenant_id = ").value(tenantId)
-                .append(" AND call_key IN (SELECT id FROM " + callRows).append(calls).append(")").build();
-        long[] bounds = bounds(query.apply(hours).get(0));
+        long[] bounds = bounds(tenantId, new SqlBuilder().append(" AND call_key IN (SELECT id FROM " + callRows)
+                .append(calls).append(")").build());
         return CallCostReads.partSums(eventRows, callRows, dialect, tenantId, calls, bounds[0], bounds[1]);
     }
 
     @Override
     public Sql events(String tenantId, String callId) {
-        Sql hours = new SqlBuilder().append("SELECT count() AS hours, min(hour) AS first_hour, max(hour) AS last_hour"
-                + " FROM " + TABLE + " WHERE tenant_id = ").value(tenantId).append(" AND call_key = ").value(callId)
-                .build();
-        long[] bounds = bounds(query.apply(hours).get(0));
+        long[] bounds = bounds(tenantId, new SqlBuilder().append(" AND call_key = ").value(callId).build());
         return bounds[0] == bounds[1] ? null
                 : CallCostReads.partEvents(eventRows, tenantId, callId, bounds[0], bounds[1] - 1);
     }
 
-    /** {@code [from, to)} in milliseconds; empty when no hour is known (ClickHouse's min of nothing is 0, not NULL). */
-    private static long[] bounds(Row row) {
+    /**
+     * The milliseconds {@code [from, to)} of the hours holding parts of the tenant's calls that
+     * {@code calls} selects (conditions after the tenant's); empty when no hour is known
+     * (ClickHouse's min of nothing is 0, not NULL).
+     */
+    private long[] bounds(String tenantId, Sql calls) {
+        Row row = query.apply(new SqlBuilder().append("SELECT count() AS hours, min(hour) AS first_hour,"
+                + " max(hour) AS last_hour FROM " + TABLE + " WHERE tenant_id = ").value(tenantId).append(calls)
+                .build()).get(0);
         if (row.longValue("hours") == 0) {
             return new long[] {0, 0};
         }
