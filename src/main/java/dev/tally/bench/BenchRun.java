@@ -29,6 +29,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -86,7 +87,12 @@ final class BenchRun {
             log("preloading " + firstHttpBatch + " batches into the server's store");
             results.put("preload", BulkLoad.load(generator, firstHttpBatch, data, work.resolve("preload")));
         }
-        results.put("server_memory", serve(results, data, List.of(), bodies, () -> { }, () -> { }));
+        results.put("server_memory", serve(results, data, List.of(), bodies, () -> { }, base -> {
+            // as the ClickHouse run waits for its rollups: the reports are measured once the writer
+            // has folded what the ingest left, not while it folds
+            log("waiting for the server to fold the rollup deltas of its ingest");
+            results.put("rollup_catch_up", waitForUpkeep(base));
+        }));
         Files.deleteIfExists(bodies.file());
         Path store = data.resolve("tally.duckdb");
         log("plain SQL on DuckDB");
@@ -129,12 +135,17 @@ final class BenchRun {
             raw.put("concurrent", clickHouse.rawInsert(RAW_DATABASE, rows, options.clients));
             results.put("raw_clickhouse", raw);
             Files.deleteIfExists(rowsFile);
-            if (options.keepPreloaded) {
+            // the first run with --keep-preloaded finds nothing to keep: it preloads, for the next ones to keep
+            boolean kept = options.keepPreloaded && clickHouse.databaseExists(SERVER_DATABASE);
+            if (kept) {
                 results.put("preload", keptPreload(clickHouse));
             } else {
+                if (options.keepPreloaded) {
+                    log("no database " + SERVER_DATABASE + " an earlier run preloaded: preloading it");
+                }
                 clickHouse.dropDatabase(SERVER_DATABASE);
             }
-            if (firstHttpBatch > 0 && !options.keepPreloaded) {
+            if (firstHttpBatch > 0 && !kept) {
                 log("preloading " + firstHttpBatch + " batches into ClickHouse");
                 results.put("preload", ClickHousePreload.load(generator, firstHttpBatch,
                         new ClickHouseConfig(target.endpoints(), SERVER_DATABASE, target.cluster(), false),
@@ -151,7 +162,7 @@ final class BenchRun {
                             log("waiting for the server to compute the rollups of the preloaded hours");
                             results.put("rollup_preload_catch_up", clickHouse.waitForRollups(SERVER_DATABASE));
                         }
-                    }, () -> {
+                    }, base -> {
                         log("waiting for the server to recompute the rollups of the hours it ingested");
                         results.put("rollup_catch_up", clickHouse.waitForRollups(SERVER_DATABASE));
                     }));
@@ -195,7 +206,7 @@ final class BenchRun {
      * @param afterIngest  what must happen between the ingest and the reports (ClickHouse: rollups catching up)
      */
     private Map<String, Object> serve(Map<String, Object> results, Path data, List<String> storeArguments,
-                                      BodyFile bodies, ThrowingRunnable beforeIngest, ThrowingRunnable afterIngest)
+                                      BodyFile bodies, ThrowingRunnable beforeIngest, AfterIngest afterIngest)
             throws Exception {
         int port = BenchCommand.freePort();
         Map<String, Object> server = new LinkedHashMap<>();
@@ -206,7 +217,7 @@ final class BenchRun {
             log("HTTP ingest");
             results.put("http_ingest", httpIngest(base, keys, bodies));
             server.put("peak_rss_mib_after_ingest", process.peakRssKb() / 1024);
-            afterIngest.run();
+            afterIngest.run(base);
             log("reports over HTTP");
             Map<String, Object> answers = new LinkedHashMap<>();
             results.put("reports_http", reports(base, keys, answers));
@@ -215,6 +226,11 @@ final class BenchRun {
             server.put("max_heap", options.serverHeap);
         }
         return server;
+    }
+
+    /** What runs between the ingest and the reports, given the server's base URL. */
+    interface AfterIngest {
+        void run(String base) throws Exception;
     }
 
     interface ThrowingRunnable {
@@ -337,6 +353,30 @@ final class BenchRun {
                     + response.body());
         }
         return response.statusCode() == 404;
+    }
+
+    /**
+     * Waits until the server's gauge of rollup upkeep due ({@code tally_store_rollup_work_due}) has
+     * read 0 twice in a row, a second apart; returns how long that took.
+     */
+    private Map<String, Object> waitForUpkeep(String base) throws Exception {
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.MINUTES.toNanos(30);
+        int idle = 0;
+        while (idle < 2) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("rollup upkeep still due after 30 minutes");
+            }
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                    .header("X-Admin-Token", ADMIN_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+            String due = metrics.body().lines().filter(line -> line.startsWith("tally_store_rollup_work_due"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("the server has no rollup upkeep gauge"));
+            idle = due.endsWith(" 0.0") ? idle + 1 : 0;
+            Thread.sleep(1_000);
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("seconds", round((System.nanoTime() - started) / 1e9));
+        return figures;
     }
 
     private JsonNode admin(String base, String path, String body) throws Exception {

@@ -54,6 +54,12 @@ final class ClickHouseBench {
         }
     }
 
+    /** Whether the database exists on the first endpoint (every endpoint has the same schema). */
+    boolean databaseExists(String database) throws IOException, InterruptedException {
+        return !post(endpoints.get(0), Map.of(), "SELECT name FROM system.databases WHERE name = '"
+                + database.replace("'", "") + "' FORMAT TabSeparated").isBlank();
+    }
+
     /** Tally's own schema (per-shard tables, Distributed tables over them), so raw rows land in the same layout. */
     void createSchema(String database) {
         ClickHouseStore.open(new ClickHouseConfig(endpoints, database, cluster, false)).events().close();

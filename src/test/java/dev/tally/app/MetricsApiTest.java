@@ -104,7 +104,8 @@ class MetricsApiTest {
                 "tally_calls_processed_seconds_total{tenant=\"acme\"}", "tally_budget_limit{", "jvm_memory_used_bytes{",
                 "jvm_threads_live_threads ", "tally_store_report_queries_seconds_bucket{",
                 "tally_store_report_queries_seconds_count{outcome=\"ok\",store=\"duckdb\"}",
-                "tally_store_rollup_work_seconds_count{kind=\"fold\",outcome=\"ok\",store=\"duckdb\"}");
+                "tally_store_rollup_work_seconds_count{kind=\"fold\",outcome=\"ok\",store=\"duckdb\"}",
+                "tally_store_rollup_work_due{store=\"duckdb\"} ");
         assertThat(scrape).doesNotContain("route=\"/v1/analytics/calls/x/cost\"");
     }
 

@@ -9,6 +9,7 @@ import dev.tally.http.Routes;
 import dev.tally.report.ReportResponse;
 import dev.tally.store.ReportStore;
 import dev.tally.store.callcost.CallCostDetail;
+import dev.tally.store.callcost.CallCostQuery;
 import dev.tally.text.UnicodeText;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -44,7 +45,8 @@ public final class CallCostRoutes implements Routes {
     private void callCost(Context context) {
         String tenantId = tenant(context);
         String callId = callId(context.pathParam("call_id"));
-        CallCostDetail detail = store.callCost(tenantId, callId)
+        // a session, as every report: a store may answer one tenant's reads where its rows are
+        CallCostDetail detail = store.session(tenantId, 0, 0).callCost(tenantId, callId)
                 .orElseThrow(() -> ApiError.notFound("call_id", "no call with this id"));
         CallCostAnswer answer = CallCostAnswer.of(detail);
         ReportResponse.send(context, answer, () -> answer.csv(detail.cost()));
@@ -53,10 +55,12 @@ public final class CallCostRoutes implements Routes {
     private void callCosts(Context context) {
         String tenantId = tenant(context);
         CallCostFilters filters = CallCostFilters.parse(context, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
-        CallCostsReport report = CallCostsReport.of(filters, store.callCosts(filters.query(tenantId)));
+        CallCostQuery query = filters.query(tenantId);
+        CallCostsReport report = CallCostsReport.of(filters, store.session(tenantId, query.fromMs(), query.toMs())
+                .callCosts(query));
         // a store adding call costs up from raw rows no longer holds the calls retention deleted
         store.callCostsWholeFrom(tenantId).ifPresent(wholeFrom -> dev.tally.report.RawDataNotice.mark(context,
-                wholeFrom, filters.query(tenantId).fromMs()));
+                wholeFrom, query.fromMs()));
         ReportResponse.send(context, report, report::csv);
     }
 

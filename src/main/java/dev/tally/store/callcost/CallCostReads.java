@@ -32,7 +32,8 @@ public final class CallCostReads {
          * The parts of a tenant's calls that meet {@code calls} (conditions over the store's current call
          * rows, {@code tenant_id} first), a parenthesised relation of {@code call_key}, one
          * {@code part_<component>} column per {@link CostComponent#PARTS} and {@code part_unpriced}, one
-         * row per call at most. Only the calls asked for are added up, not the tenant's every call.
+         * row per call at most. Only the calls asked for are added up, not the tenant's every call; a few
+         * others may come with them (the join with the calls leaves them out).
          */
         Sql sums(String tenantId, Sql calls);
 
@@ -126,20 +127,37 @@ public final class CallCostReads {
     public static Sql partSums(String eventRows, String callRows, SqlDialect dialect, String tenantId, Sql calls,
                                Long fromMs, Long toMs) {
         SqlBuilder sql = new SqlBuilder().append("(SELECT tenant_id, " + dialect.knownNotNull("call_id")
-                + " AS call_key");
-        for (CostComponent component : CostComponent.PARTS) {
-            sql.append(", " + dialect.signedInteger("sum(CASE WHEN " + component.sqlCondition()
-                    + " THEN cost_nanos ELSE 0 END)") + " AS part_" + component.key());
-        }
-        sql.append(", " + dialect.signedInteger("sum(CASE WHEN cost_source = " + UNPRICED
-                        + " THEN 1 ELSE 0 END)") + " AS part_unpriced FROM " + eventRows + "tenant_id = ")
-                .value(tenantId);
+                + " AS call_key" + partSumColumns(dialect) + " FROM " + eventRows + "tenant_id = ").value(tenantId);
         if (fromMs != null) {
             sql.append(" AND time_ms >= ").value(fromMs).append(" AND time_ms < ").value(toMs);
         }
         return sql.append(" AND call_id IS NOT NULL AND type IN " + CostComponent.partTypesSql()
                         + " AND call_id IN (SELECT id FROM " + callRows).append(calls)
                 .append(") GROUP BY tenant_id, call_id)").build();
+    }
+
+    /** The names of a relation's part columns ({@link Parts#sums}): one per {@link CostComponent#PARTS}, then the unpriced count. */
+    public static final List<String> PART_COLUMNS = partColumns();
+
+    private static List<String> partColumns() {
+        List<String> columns = new ArrayList<>();
+        CostComponent.PARTS.forEach(component -> columns.add("part_" + component.key()));
+        columns.add("part_unpriced");
+        return List.copyOf(columns);
+    }
+
+    /**
+     * The select items adding up raw event rows into {@link #PART_COLUMNS}, each after a comma: the
+     * rule of {@link CostComponent#sqlCondition} in one place for every query that adds parts up.
+     */
+    public static String partSumColumns(SqlDialect dialect) {
+        StringBuilder columns = new StringBuilder();
+        for (CostComponent component : CostComponent.PARTS) {
+            columns.append(", ").append(dialect.signedInteger("sum(CASE WHEN " + component.sqlCondition()
+                    + " THEN cost_nanos ELSE 0 END)")).append(" AS part_").append(component.key());
+        }
+        return columns.append(", ").append(dialect.signedInteger("sum(CASE WHEN cost_source = " + UNPRICED
+                + " THEN 1 ELSE 0 END)")).append(" AS part_unpriced").toString();
     }
 
     /** The events naming a call, from raw rows, optionally only those within known time bounds (inclusive). */

@@ -5,7 +5,6 @@ import dev.tally.store.callcost.CostComponent;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlBuilder;
-import dev.tally.store.sql.SqlDialect;
 import java.util.List;
 import java.util.function.Function;
 
@@ -28,15 +27,22 @@ final class ClickHouseCallParts implements CallCostReads.Parts {
     private static final long HOUR_MS = 3_600_000L;
 
     private final Function<Sql, List<Row>> query;
+    private final ClickHouseRollups rollups;
+    private final ClickHouseRollups.Session session;
     private final String eventRows;
     private final String callRows;
-    private final SqlDialect dialect;
 
-    ClickHouseCallParts(Function<Sql, List<Row>> query, String eventRows, String callRows, SqlDialect dialect) {
+    /**
+     * @param session the hour states of one request's reads, read once for its every query; null to
+     *     read them at each
+     */
+    ClickHouseCallParts(Function<Sql, List<Row>> query, ClickHouseRollups rollups, ClickHouseRollups.Session session,
+                        String eventRows, String callRows) {
         this.query = query;
+        this.rollups = rollups;
+        this.session = session;
         this.eventRows = eventRows;
         this.callRows = callRows;
-        this.dialect = dialect;
     }
 
     /**
@@ -49,11 +55,13 @@ final class ClickHouseCallParts implements CallCostReads.Parts {
                 + events + " WHERE call_id IS NOT NULL AND type IN " + CostComponent.partTypesSql();
     }
 
+    /** Only the hours holding the calls' parts are read, each from its rollup rows where they are current. */
     @Override
     public Sql sums(String tenantId, Sql calls) {
         long[] bounds = bounds(tenantId, new SqlBuilder().append(" AND call_key IN (SELECT id FROM " + callRows)
                 .append(calls).append(")").build());
-        return CallCostReads.partSums(eventRows, callRows, dialect, tenantId, calls, bounds[0], bounds[1]);
+        return rollups.callPartSums(tenantId, bounds[0] / HOUR_MS, bounds[1] / HOUR_MS, calls, eventRows, callRows,
+                session);
     }
 
     @Override

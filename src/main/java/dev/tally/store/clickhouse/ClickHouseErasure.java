@@ -30,9 +30,10 @@ import java.util.function.Consumer;
  *     later is not forgotten), the attributes and SMS bodies of the raw rows that named the subject
  *     cleared, the originals of the copied rows deleted; awaited.</li>
  * <li>The hours are marked again, so no recomputation that read the raw rows half rewritten is
- *     used, and the member usage rows of an erased member (their key) are deleted: those hours are
- *     read from the raw rows until the worker recomputes them under the pseudonym. The tombstones
- *     over an erased call's old key go now, once the rows they hid are gone.</li>
+ *     used, and the member usage rows of an erased member and the part sums of an erased call (their
+ *     key) are deleted: those hours are read from the raw rows until the worker recomputes them
+ *     under the pseudonym. The tombstones over an erased call's old key go now, once the rows they
+ *     hid are gone.</li>
  * <li>If any row still names the subject (a row written meanwhile by another instance, a
  *     recomputation that inserted behind a mutation), the pass runs again.</li>
  * <li>Last, the subject is recorded in {@value #TABLE}: a subject listed there is erased
@@ -136,7 +137,7 @@ final class ClickHouseErasure {
                 commands.add("UPDATE " + scrub.substring(2) + " WHERE " + tenant + " AND " + namedInAttributes(erasure));
             }
             String keyed = keyedColumn(table, erasure);
-            if (keyed != null && !table.logical().equals(ClickHouseMemberUsage.TABLE)) {
+            if (keyed != null && !recomputed(table)) {
                 // the copies are in, the originals go: of a call, its live rows first, and its tombstones only
                 // once those are gone, as a mutation takes one part at a time and must not uncover a live row
                 commands.add("DELETE WHERE " + tenant + " AND " + names(keyed, erasure)
@@ -153,7 +154,7 @@ final class ClickHouseErasure {
         boolean deleted = false;
         for (LocalTable table : tables) {
             String keyed = keyedColumn(table, erasure);
-            if (keyed != null && (table.logical().equals(ClickHouseMemberUsage.TABLE) || table.logical().equals("calls"))) {
+            if (keyed != null && (recomputed(table) || table.logical().equals("calls"))) {
                 http.executeOn(table.node(), "ALTER TABLE " + table.quoted() + " DELETE WHERE " + tenant + " AND "
                         + names(keyed, erasure));
                 deleted = true;
@@ -239,6 +240,11 @@ final class ClickHouseErasure {
         return erasure.columns().stream().filter(table.columns()::contains).toList();
     }
 
+    /** Whether a table's rows naming the subject are recomputed under the pseudonym rather than copied: rollups by the hour. */
+    private static boolean recomputed(LocalTable table) {
+        return table.logical().equals(ClickHouseMemberUsage.TABLE) || table.logical().equals(ClickHouseCallPartSums.TABLE);
+    }
+
     /**
      * The key column holding the identifier that this erasure removes after copying its rows
      * elsewhere (a member's usage rows are recomputed instead), or null.
@@ -248,7 +254,8 @@ final class ClickHouseErasure {
         return switch (erasure.subject()) {
             // the calls an upgrade left in their former layout are a copy of what calls holds: deleted, not moved
             case CALL_ID -> Set.of("calls", ClickHouseSchema.CALL_STATES, ClickHouseSchema.CALLS_BEFORE_TIME_ORDER)
-                    .contains(logical) ? "id" : logical.equals(ClickHouseCallParts.TABLE) ? "call_key" : null;
+                    .contains(logical) ? "id"
+                    : Set.of(ClickHouseCallParts.TABLE, ClickHouseCallPartSums.TABLE).contains(logical) ? "call_key" : null;
             case MEMBER_ID -> logical.equals(ClickHouseChatReferences.OWNERS) ? "owner_id"
                     : logical.equals(ClickHouseMemberUsage.TABLE) ? "member_id" : null;
             case PHONE_NUMBER, USER_EMAIL -> null;

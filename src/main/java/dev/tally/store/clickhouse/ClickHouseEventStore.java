@@ -90,7 +90,7 @@ public final class ClickHouseEventStore implements EventStore {
     private final ClickHouseTenantNodes tenantNodes;
     private final ClickHouseChatReferences chatReferences;
     private final ClickHouseErasure erasure;
-    /** Calls and their parts from the raw rows, {@code FINAL}: the events naming a call are not rolled up here yet. */
+    /** Calls from the raw rows, {@code FINAL}; their parts by the hour ({@link ClickHouseCallParts}). */
     private final CallCostReads callCosts;
     private final ScheduledExecutorService recomputation;
     /** For failure-injection tests: called at each step of every write; production never throws there. */
@@ -111,8 +111,7 @@ public final class ClickHouseEventStore implements EventStore {
         this.knownIds = new ClickHouseKnownIds(http, config, System::currentTimeMillis);
         this.chatReferences = new ClickHouseChatReferences(http);
         this.erasure = new ClickHouseErasure(http, rollups, knownIds);
-        this.callCosts = new CallCostReads(this::query, rows(RawTable.CALLS), dialect,
-                new ClickHouseCallParts(this::query, rows(RawTable.EVENTS), rows(RawTable.CALLS), dialect));
+        this.callCosts = callCostReads(this::query, null);
         this.recomputation = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "clickhouse-rollups");
             thread.setDaemon(true);
@@ -497,14 +496,22 @@ public final class ClickHouseEventStore implements EventStore {
                 return store.memberUsage(tenant, memberId, firstDay, lastDay);
             }
 
+            // on the tenant's node, as every other read of the session: no query goes through the cluster twice
             @Override
             public Optional<CallCostDetail> callCost(String tenant, String callId) {
-                return store.callCost(tenant, callId);
+                return node == null || !tenant.equals(tenantId) ? store.callCost(tenant, callId)
+                        : callCostReads(this::query, null).callCost(tenant, callId);
             }
 
             @Override
             public CallCostSummary callCosts(CallCostQuery query) {
-                return store.callCosts(query);
+                if (node == null || !query.tenantId().equals(tenantId)) {
+                    return store.callCosts(query);
+                }
+                // the hours of the calls' parts: the range's, and a day after it for parts that come late
+                ClickHouseRollups.Session hours = rollups.new Session(tenantId, query.fromMs(),
+                        query.toMs() + CallCostReads.DAY_MS, statesFrom, tenantNodes::onShard, reads);
+                return callCostReads(this::query, hours).callCosts(query);
             }
 
             @Override
@@ -522,6 +529,16 @@ public final class ClickHouseEventStore implements EventStore {
                 store.exportEvents(export, out);
             }
         };
+    }
+
+    /**
+     * The cost of calls asked with {@code query}: through the cluster, or on the node holding the
+     * tenant's rows; with the hour states of one request ({@code session}) or of none (null).
+     */
+    private CallCostReads callCostReads(java.util.function.Function<Sql, List<Row>> query,
+                                        ClickHouseRollups.Session session) {
+        return new CallCostReads(query, rows(RawTable.CALLS), dialect,
+                new ClickHouseCallParts(query, rollups, session, rows(RawTable.EVENTS), rows(RawTable.CALLS)));
     }
 
     /** Recorded hours from the member usage rollup, the rest derived from raw rows ({@link ClickHouseMemberUsage}). */

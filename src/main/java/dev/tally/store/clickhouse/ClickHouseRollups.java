@@ -52,7 +52,8 @@ import java.util.function.UnaryOperator;
  * sums the day's hours. A read with raw-only conditions is derived whole; one across tenants reads
  * each tenant's hours as above. The member usage rollup ({@link ClickHouseMemberUsage}) is one more
  * table recomputed and read this way; its hours also change when a chat they reference arrives, and
- * writes mark them then ({@link ClickHouseChatReferences}).
+ * writes mark them then ({@link ClickHouseChatReferences}). So are the parts of calls by hour
+ * ({@link ClickHouseCallPartSums}).
  */
 final class ClickHouseRollups {
     static final String MARKS = "rollup_marks";
@@ -360,6 +361,27 @@ final class ClickHouseRollups {
         }
         return ClickHouseMemberUsage.totals(tenantId, memberId, split.recorded().firstKey(),
                 split.recorded().lastKey() + 1, generations(split.recorded(), "hour"), split.raw(), events);
+    }
+
+    /**
+     * The parts of the tenant's calls that {@code calls} selects, from the hours
+     * {@code [firstHour, endHour)} split as every rollup's are ({@link ClickHouseCallPartSums#sums}),
+     * with the hour states of the session when it covers them (null: none).
+     */
+    Sql callPartSums(String tenantId, long firstHour, long endHour, Sql calls, String eventRows, String callRows,
+                     Session session) {
+        if (firstHour >= endHour) {
+            // no hour holds a part of these calls
+            return ClickHouseCallPartSums.sums(tenantId, firstHour, endHour, null, List.of(), calls, eventRows,
+                    callRows, dialect);
+        }
+        boolean covered = session != null && session.covers(tenantId, firstHour, endHour);
+        TenantState states = (covered ? session.statesByTenant(firstHour, endHour)
+                : hourStatesByTenant(tenantId, firstHour, endHour)).getOrDefault(tenantId, new TenantState());
+        HourSplit split = split(states.hours(), firstHour * HOUR_MS, endHour * HOUR_MS);
+        Sql generations = split.recorded().isEmpty() ? null : generations(split.recorded(), "hour");
+        return ClickHouseCallPartSums.sums(tenantId, firstHour, endHour, generations, split.raw(), calls, eventRows,
+                callRows, dialect);
     }
 
     /** Appends {@code [from, to)} to the ranges, joined to the last one when they touch. */
@@ -729,6 +751,10 @@ final class ClickHouseRollups {
                 RawTable.EVENTS.tableName() + " FINAL")));
         store(ClickHouseMemberUsage.TABLE, tenantId, generation, members.stream()
                 .map(row -> ClickHouseMemberUsage.storedRow(row, generation)).toList());
+        List<Row> callParts = http.query(ClickHouseLiterals.bind(ClickHouseCallPartSums.derivedRows(tenantId, ranges,
+                ClickHouseSchema.rows(RawTable.EVENTS), dialect, null, null)));
+        store(ClickHouseCallPartSums.TABLE, tenantId, generation, callParts.stream()
+                .map(row -> ClickHouseCallPartSums.storedRow(row, generation)).toList());
         // A retention run (this instance's writer, or another instance) may have recorded its horizon since
         // these hours were picked, and be deleting their raw rows: what was read of an hour before it is not
         // recorded, as the run recorded that hour from whole rows first. Read now, not cached: a horizon not

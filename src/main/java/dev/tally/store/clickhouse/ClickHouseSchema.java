@@ -1,5 +1,7 @@
 package dev.tally.store.clickhouse;
 
+import dev.tally.store.callcost.CostComponent;
+
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
 import dev.tally.store.sql.EventColumn;
@@ -149,8 +151,14 @@ final class ClickHouseSchema {
                 "cityHash64(tenant_id)");
         view(statements, ClickHouseChatReferences.OWNERS_VIEW, ClickHouseChatReferences.OWNERS, "events",
                 ClickHouseChatReferences::ownersView);
-        boolean callPartsNew = !existingColumns().contains(
+        Set<String> existing = existingColumns();
+        boolean callPartsNew = !existing.contains(
                 (config.clustered() ? localName(ClickHouseCallParts.TABLE) : ClickHouseCallParts.TABLE) + ".tenant_id");
+        boolean callPartSumsNew = !existing.contains((config.clustered() ? localName(ClickHouseCallPartSums.TABLE)
+                : ClickHouseCallPartSums.TABLE) + ".tenant_id");
+        table(statements, ClickHouseCallPartSums.TABLE, ClickHouseCallPartSums.COLUMNS, "MergeTree", null,
+                "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) " + ClickHouseCallPartSums.ORDER,
+                "cityHash64(tenant_id)");
         table(statements, ClickHouseCallParts.TABLE, ClickHouseCallParts.COLUMNS, "ReplacingMergeTree", null,
                 ClickHouseCallParts.LAYOUT, "cityHash64(tenant_id)");
         view(statements, ClickHouseCallParts.VIEW, ClickHouseCallParts.TABLE, "events", ClickHouseCallParts::hoursOf);
@@ -172,6 +180,14 @@ final class ClickHouseSchema {
             // a database made before the view: its stored parts' hours, once (the view adds those stored from now on)
             http.executeUpgrade("INSERT INTO " + qualified(ClickHouseCallParts.TABLE) + " "
                     + ClickHouseCallParts.hoursOf(qualified("events")));
+        }
+        if (callPartSumsNew) {
+            // hours recorded by the last release have no rows here: marked now, they are read from raw rows
+            // until the worker has recomputed them, this table's rows with the rest
+            http.executeUpgrade("INSERT INTO " + qualified(ClickHouseRollups.MARKS) + " SELECT tenant_id,"
+                    + " intDiv(time_ms, 3600000) AS hour, toUInt64(" + System.currentTimeMillis() + ") FROM "
+                    + qualified("events") + " WHERE call_id IS NOT NULL AND type IN " + CostComponent.partTypesSql()
+                    + " GROUP BY tenant_id, hour");
         }
         forgetRollupsOfOtherDefinitions();
     }

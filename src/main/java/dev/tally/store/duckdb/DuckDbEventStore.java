@@ -269,6 +269,12 @@ public final class DuckDbEventStore implements EventStore {
     @Override
     public void instrument(io.micrometer.core.instrument.MeterRegistry registry) {
         meters.bind(registry);
+        // read off the writer thread: a moment's stale count only shifts when the gauge turns
+        io.micrometer.core.instrument.Gauge.builder("tally.store.rollup.work.due", rollups,
+                        due -> due.idleCompactionDue() || due.refreshDue() ? 1 : 0)
+                .description("Rollup upkeep (a fold of deltas, a refresh of touched calls) waiting for the writer to"
+                        + " be idle: 1 while reads are slower than they will be once it has run.")
+                .tag("store", "duckdb").register(registry);
     }
 
     /** Brings the touched calls' ready cost rows up to date now rather than at the writer's next idle moment (tests). */

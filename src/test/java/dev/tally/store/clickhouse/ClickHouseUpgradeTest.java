@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.event.CostSource;
 import dev.tally.event.Event;
+import dev.tally.event.EventType;
 import dev.tally.ingest.WriteOutcome;
 import dev.tally.pricing.PriceEntry;
 import dev.tally.pricing.PriceUnit;
@@ -12,6 +13,7 @@ import dev.tally.store.callcost.CallCostDetail;
 import dev.tally.store.callcost.CallCostOrder;
 import dev.tally.store.callcost.CallCostQuery;
 import dev.tally.store.callcost.CallCostSummary;
+import dev.tally.store.callcost.CostComponent;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.Rollups;
@@ -201,6 +203,51 @@ class ClickHouseUpgradeTest {
         } finally {
             reopened.close();
         }
+    }
+
+    /**
+     * The last release recorded hours without the sums of call parts by hour: opened by this one,
+     * those hours are read from raw rows until the worker has recomputed them, then from the sums,
+     * and the cost of calls answers the same throughout.
+     */
+    @Test
+    void aDatabaseWithoutTheSumsOfCallPartsAnswersTheSameWhenOpened() {
+        ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
+        long startMs = Instant.parse("2026-03-12T10:00:00Z").toEpochMilli();
+        ClickHouseEventStore first = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        // transcriptions, not LLM requests: the member usage upgrade marks the hours of those anyway
+        first.write(List.of(ClickHouseRollupsTest.call("c1", startMs, "completed"),
+                transcription(part("p1", startMs + 60_000, 7_000)), transcription(part("p2", startMs + 3 * 86_400_000L, 11_000))));
+        first.recomputeRollups();
+        CallCostQuery month = new CallCostQuery("acme",
+                Instant.parse("2026-03-01T00:00:00Z").toEpochMilli(), Instant.parse("2026-04-01T00:00:00Z").toEpochMilli(),
+                null, 10, CallCostOrder.COST_DESC);
+        CallCostSummary summary = first.callCosts(month);
+        assertThat(summary.calls().get(0).components().get(CostComponent.STT)).isEqualTo(18_000);
+        first.close();
+        // as the last release left it: its hours recorded, no sums of parts
+        ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), Map.of());
+        for (URI endpoint : config.endpoints()) {
+            http.executeOn(endpoint, "DROP TABLE " + config.database() + "." + ClickHouseCallPartSums.TABLE);
+            http.executeOn(endpoint, "DROP TABLE " + config.database() + "." + ClickHouseCallPartSums.TABLE + "_local");
+        }
+
+        ClickHouseEventStore reopened = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        try {
+            assertThat(reopened.callCosts(month)).as("opened").isEqualTo(summary);
+            assertThat(reopened.recomputeRollups()).as("the hours holding parts, recomputed").isEqualTo(2);
+            assertThat(http.query("SELECT count() AS n FROM " + config.database() + "." + ClickHouseCallPartSums.TABLE)
+                    .get(0).longValue("n")).isEqualTo(2);
+            assertThat(reopened.callCosts(month)).as("read from the sums").isEqualTo(summary);
+        } finally {
+            reopened.close();
+        }
+    }
+
+    private static Event transcription(Event part) {
+        part.type = EventType.STT;
+        part.model = null;
+        return part;
     }
 
     /** An LLM part of call c1 at {@code timeMs}, its cost given. */
