@@ -61,8 +61,11 @@ public final class CallCostReads {
      * @param groups the sums by day and agent ({@link #GROUP_COLUMNS}), a parenthesised relation, or
      *     empty to add them up from {@code perCall}
      * @param stored whether {@code perCall} is rows read as they are stored, cheap to read twice
+     * @param firstByCost a parenthesised relation of per-call rows holding at least the request's
+     *     first {@code limit} calls when it lists them by cost, fewer rows than {@code perCall}; or
+     *     empty to sort {@code perCall}
      */
-    public record Ready(Sql perCall, Optional<Sql> groups, boolean stored) {
+    public record Ready(Sql perCall, Optional<Sql> groups, boolean stored, Optional<Sql> firstByCost) {
     }
 
     /** The columns of the sums by UTC day and agent: the day, the agent, then counts and one sum per component. */
@@ -236,6 +239,10 @@ public final class CallCostReads {
             case STARTED_DESC -> "time_ms DESC, call_key";
         };
         Sql perCall = ready.perCall();
+        if (request.order() != CallCostOrder.STARTED_DESC && ready.firstByCost().isPresent()) {
+            return new SqlBuilder().append("SELECT * FROM ").append(ready.firstByCost().get())
+                    .append(" AS per_call ORDER BY " + order + " LIMIT ").value(request.limit()).build();
+        }
         // the latest calls are on the latest days that hold as many: only those days are read
         Sql listedCalls = request.order() == CallCostOrder.STARTED_DESC
                 ? ready(latestDays(request, groupRows)).perCall() : perCall;
@@ -284,7 +291,7 @@ public final class CallCostReads {
     private Ready ready(CallCostQuery request) {
         Sql condition = callCondition(request);
         return parts.ready(request, condition).orElseGet(() -> new Ready(joined(request.tenantId(), condition),
-                Optional.empty(), false));
+                Optional.empty(), false, Optional.empty()));
     }
 
     /** The per-call rows of the calls meeting {@code condition}, joined from their call rows and parts' sums. */

@@ -22,6 +22,14 @@ final class DuckDbCallCostRows {
     static final String CALL_ROWS = "call_cost_calls";
     /** The ready rows' sums by (tenant, day, agent), in {@link CallCostReads#GROUP_COLUMNS} after the tenant. */
     static final String DAY_ROWS = "call_cost_days";
+    /**
+     * Each ready row's rank by cost among its tenant's calls of its UTC day, and of its day and agent,
+     * most first and least first ({@code rank()}: equal costs share a rank, so a new name for a call
+     * changes none). The first calls of a range of whole days are among the rows ranked at most the
+     * list's length ({@link #firstByCost}).
+     */
+    static final List<String> RANK_COLUMNS = List.of("day_rank_by_cost", "day_rank_by_cost_ascending",
+            "day_agent_rank_by_cost", "day_agent_rank_by_cost_ascending");
     private static final String CALL_ROWS_SELECT = callRowsSelect("true");
     private static final String DAY_ROWS_SELECT = daySums("true");
     /** The calls a write touched since the last refresh, each once, and the day groups they were or are in. */
@@ -58,13 +66,80 @@ final class DuckDbCallCostRows {
         }
         parts.append(", sum(unpriced)::BIGINT AS part_unpriced FROM ").append(CallCostDeltas.TABLE).append(" WHERE ")
                 .append(String.format(filter, CallCostDeltas.TABLE, "call_hash")).append(" GROUP BY tenant_id, call_id)");
-        return CallCostReads.perCall("calls WHERE ", new Sql(String.format(filter, "calls", "id_hash"), List.of()),
-                new Sql(parts.toString(), List.of())).text();
+        // ranked once the rows are in (rank), among the rows of their days that stay
+        return "SELECT *" + RANK_COLUMNS.stream().map(column -> ", NULL::BIGINT AS " + column)
+                .collect(java.util.stream.Collectors.joining()) + " FROM (" + CallCostReads.perCall("calls WHERE ",
+                new Sql(String.format(filter, "calls", "id_hash"), List.of()), new Sql(parts.toString(), List.of())).text()
+                + ") AS unranked";
+    }
+
+    /** The ready rows' columns but the ranks: tenant_id, call_hash, then {@link CallCostReads#PER_CALL_COLUMNS}. */
+    static String rowColumns() {
+        return "tenant_id, call_hash, " + String.join(", ", CallCostReads.PER_CALL_COLUMNS);
+    }
+
+    /** The ranks of every ready row of the days {@code filter} (over the ready rows) holds, computed again. */
+    private static String freshRanks(String filter) {
+        String day = "tenant_id, time_ms // " + CallCostReads.DAY_MS;
+        return "SELECT rowid AS row_id, " + RANK_COLUMNS.stream().map(column -> column + " AS stored_" + column)
+                .collect(java.util.stream.Collectors.joining(", "))
+                + ", rank() OVER (PARTITION BY " + day + " ORDER BY total_nanos DESC) AS fresh_day_rank_by_cost"
+                + ", rank() OVER (PARTITION BY " + day + " ORDER BY total_nanos) AS fresh_day_rank_by_cost_ascending"
+                + ", rank() OVER (PARTITION BY " + day + ", agent_id ORDER BY total_nanos DESC)"
+                + " AS fresh_day_agent_rank_by_cost"
+                + ", rank() OVER (PARTITION BY " + day + ", agent_id ORDER BY total_nanos)"
+                + " AS fresh_day_agent_rank_by_cost_ascending FROM " + CALL_ROWS + " WHERE " + filter;
+    }
+
+    /** Ranks the ready rows of the days {@code filter} holds, in the caller's transaction. */
+    private static void rank(Statement statement, String filter) throws SQLException {
+        statement.execute("UPDATE " + CALL_ROWS + " SET " + RANK_COLUMNS.stream()
+                .map(column -> column + " = ranked.fresh_" + column).collect(java.util.stream.Collectors.joining(", "))
+                + " FROM (" + freshRanks(filter) + ") AS ranked WHERE " + CALL_ROWS + ".rowid = ranked.row_id");
+    }
+
+    /** Ready rows whose ranks are not those of the ready rows as they stand (the store's check; 0 when sound). */
+    static long misranked(Statement statement) throws SQLException {
+        try (ResultSet result = statement.executeQuery("SELECT count(*) FROM (" + freshRanks("true") + ") AS ranked"
+                + " WHERE " + RANK_COLUMNS.stream().map(column -> "stored_" + column + " IS DISTINCT FROM fresh_" + column)
+                        .collect(java.util.stream.Collectors.joining(" OR ")))) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    /**
+     * A relation of the ready rows of {@code condition}'s calls ranked within the first
+     * {@code limit + touched} of their day (and agent, when the request names one) in the order
+     * asked: it holds the request's first {@code limit} calls when the request spans whole UTC days
+     * and {@code touched} calls of the tenant are read from elsewhere. A call ahead of one of the
+     * first in its day is among them or among the touched, so fewer than {@code limit + touched}
+     * costs in the day are beyond its own.
+     */
+    static Sql firstByCost(dev.tally.store.callcost.CallCostQuery request, Sql condition, long touched) {
+        String rank = (request.agentId() == null ? "day_rank_by_cost" : "day_agent_rank_by_cost")
+                + (request.order() == dev.tally.store.callcost.CallCostOrder.COST_ASC ? "_ascending" : "");
+        return new dev.tally.store.sql.SqlBuilder().append("SELECT " + String.join(", ", CallCostReads.PER_CALL_COLUMNS)
+                + " FROM " + CALL_ROWS + " WHERE ").append(condition).append(" AND " + rank + " <= ")
+                .value(request.limit() + touched).build();
     }
 
     static void create(Statement statement) throws SQLException {
         statement.execute("CREATE TABLE IF NOT EXISTS " + CALL_ROWS + " AS " + CALL_ROWS_SELECT + " LIMIT 0");
         statement.execute("CREATE TABLE IF NOT EXISTS " + DAY_ROWS + " AS " + DAY_ROWS_SELECT + " LIMIT 0");
+        // ready rows of the last release, which had no ranks: ranked where they are (some cannot be rebuilt)
+        boolean unranked;
+        try (ResultSet result = statement.executeQuery("SELECT count(*) FROM information_schema.columns"
+                + " WHERE table_name = '" + CALL_ROWS + "' AND column_name = '" + RANK_COLUMNS.get(0) + "'")) {
+            result.next();
+            unranked = result.getLong(1) == 0;
+        }
+        if (unranked) {
+            for (String column : RANK_COLUMNS) {
+                statement.execute("ALTER TABLE " + CALL_ROWS + " ADD COLUMN " + column + " BIGINT");
+            }
+            rank(statement, "true");
+        }
     }
 
     static void drop(Statement statement) throws SQLException {
@@ -79,6 +154,7 @@ final class DuckDbCallCostRows {
                 CALL_ROWS + ".time_ms"));
         statement.execute("INSERT INTO " + CALL_ROWS + " SELECT * FROM (" + CALL_ROWS_SELECT
                 + ") ORDER BY tenant_id, time_ms");
+        rank(statement, "true");
         statement.execute("DELETE FROM " + DAY_ROWS);
         statement.execute("INSERT INTO " + DAY_ROWS + " SELECT * FROM (" + DAY_ROWS_SELECT
                 + ") ORDER BY tenant_id, call_day");
@@ -113,6 +189,9 @@ final class DuckDbCallCostRows {
                 + ") ORDER BY tenant_id, time_ms");
         statement.execute("INSERT INTO " + TOUCHED_DAYS + " SELECT DISTINCT " + groupOf + " FROM " + CALL_ROWS
                 + " WHERE " + String.format(isTouched, CALL_ROWS, "call_hash"));
+        // every row of a day that lost or gained a call, or a cost, is ranked again
+        rank(statement, "EXISTS (SELECT 1 FROM " + TOUCHED_DAYS + " d WHERE d.tenant_id = " + CALL_ROWS + ".tenant_id"
+                + " AND d.call_day = " + CALL_ROWS + ".time_ms // " + CallCostReads.DAY_MS + ")");
         String inTouchedDay = "EXISTS (SELECT 1 FROM " + TOUCHED_DAYS + " d WHERE d.tenant_id = %1$s.tenant_id"
                 + " AND d.call_day = %1$s.call_day AND d.agent_id IS NOT DISTINCT FROM %1$s.agent_id)";
         statement.execute("DELETE FROM " + DAY_ROWS + " WHERE " + String.format(inTouchedDay, DAY_ROWS));

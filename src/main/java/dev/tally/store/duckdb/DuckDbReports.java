@@ -141,11 +141,12 @@ final class DuckDbReports implements ReportStore {
             Sql changed = new SqlBuilder().append("(SELECT call_hash FROM " + CallCostDeltas.CHANGED_TABLE
                     + " WHERE tenant_id = ").value(request.tenantId()).append(")").build();
             // after the writer's idle rebuild the tenant has no touched call: the ready rows are the answer
-            boolean touched = query(new SqlBuilder().append("SELECT count(*) AS touched FROM ").append(changed)
-                    .append(" AS touched_calls").build()).get(0).longValue("touched") > 0;
-            if (!touched) {
+            long touched = query(new SqlBuilder().append("SELECT count(*) AS touched FROM ").append(changed)
+                    .append(" AS touched_calls").build()).get(0).longValue("touched");
+            if (touched == 0) {
                 return Optional.of(new CallCostReads.Ready(ready.append(")").build(), daySums(request, null),
-                        true));
+                        true, firstByCost(request, condition, 0).map(first -> new SqlBuilder().append("(")
+                                .append(first).append(")").build())));
             }
             Sql changedCalls = new SqlBuilder().append(condition).append(" AND id_hash IN ").append(changed).build();
             Sql current = new SqlBuilder().append("SELECT " + columns + " FROM (")
@@ -160,7 +161,21 @@ final class DuckDbReports implements ReportStore {
                     .append(" UNION ALL SELECT time_ms // " + CallCostReads.DAY_MS + " AS call_day, agent_id, "
                             + CallCostReads.groupMeasures("1") + " FROM (").append(current).append(") AS current_calls")
                     .build();
-            return Optional.of(new CallCostReads.Ready(perCall, daySums(request, corrections), false));
+            Optional<Sql> first = firstByCost(request, condition, touched).map(ranked -> new SqlBuilder().append("(")
+                    .append(ranked).append(" AND call_hash NOT IN ").append(changed).append(" UNION ALL ").append(current)
+                    .append(")").build());
+            return Optional.of(new CallCostReads.Ready(perCall, daySums(request, corrections), false, first));
+        }
+
+        /**
+         * The ready rows ranked among the first of their days ({@link DuckDbCallCostRows#firstByCost}),
+         * when the request lists calls by cost over whole UTC days; empty otherwise.
+         */
+        private Optional<Sql> firstByCost(CallCostQuery request, Sql condition, long touched) {
+            if (request.order() == dev.tally.store.callcost.CallCostOrder.STARTED_DESC || !wholeDays(request)) {
+                return Optional.empty();
+            }
+            return Optional.of(DuckDbCallCostRows.firstByCost(request, condition, touched));
         }
 
         /**
@@ -170,7 +185,7 @@ final class DuckDbReports implements ReportStore {
          */
         private Optional<Sql> daySums(CallCostQuery request, Sql corrections) {
             long day = CallCostReads.DAY_MS;
-            if (request.fromMs() % day != 0 || request.toMs() % day != 0) {
+            if (!wholeDays(request)) {
                 return Optional.empty();
             }
             List<String> measures = CallCostReads.GROUP_COLUMNS.subList(2, CallCostReads.GROUP_COLUMNS.size());
@@ -190,6 +205,10 @@ final class DuckDbReports implements ReportStore {
                     .map(column -> "sum(" + column + ")::BIGINT AS " + column).collect(Collectors.joining(", "))
                     + " FROM (").append(stored.build()).append(" UNION ALL ").append(corrections)
                     .append(") AS day_rows GROUP BY call_day, agent_id HAVING sum(call_count) <> 0)").build());
+        }
+
+        private static boolean wholeDays(CallCostQuery request) {
+            return request.fromMs() % CallCostReads.DAY_MS == 0 && request.toMs() % CallCostReads.DAY_MS == 0;
         }
 
         @Override

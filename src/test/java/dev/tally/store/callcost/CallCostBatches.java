@@ -26,7 +26,7 @@ public final class CallCostBatches {
     }
 
     /**
-     * Every tenant's call costs over the last {@code days} days and the last week, with and without
+     * Every tenant's call costs over the last {@code days} days, the last week and the last day, with and without
      * an agent, in every order, and one call's cost, asked of {@code actual} and of {@code expected}:
      * the same answers. Returns how many lists were compared.
      */
@@ -34,7 +34,8 @@ public final class CallCostBatches {
         int compared = 0;
         long end = RollupFixture.END_MS;
         for (String tenant : EventGenerator.TENANTS) {
-            for (long from : new long[] {end - days * 86_400_000L, end - 7 * 86_400_000L}) {
+            // a day: every first call of the list is of that day, as many as the list is long
+            for (long from : new long[] {end - days * 86_400_000L, end - 7 * 86_400_000L, end - 86_400_000L}) {
                 for (String agent : new String[] {null, "agent-2"}) {
                     for (CallCostOrder order : CallCostOrder.values()) {
                         CallCostQuery query = new CallCostQuery(tenant, from, end, agent, 15, order);

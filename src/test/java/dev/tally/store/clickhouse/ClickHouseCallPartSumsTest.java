@@ -13,6 +13,7 @@ import dev.tally.store.callcost.CostComponent;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
 import dev.tally.store.rollup.RollupFixture;
+import dev.tally.testing.CallEvents;
 import dev.tally.testing.ClickHouseCluster;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +42,7 @@ class ClickHouseCallPartSumsTest {
     @Test
     void recordedHoursAreReadFromTheirSumsAndTheOthersDerived() {
         long hour = RollupFixture.END_MS / HOUR_MS - 30;
-        store.write(List.of(call("c1", hour * HOUR_MS), part("s1", "c1", hour * HOUR_MS + 60_000, 1_000_000),
+        store.write(List.of(CallEvents.call("c1", hour * HOUR_MS, 10_000_000, "agent-1"), part("s1", "c1", hour * HOUR_MS + 60_000, 1_000_000),
                 part("s2", "c1", (hour + 3) * HOUR_MS, 2_000_000)));
         assertThat(sttOf("c1")).as("derived").isEqualTo(3_000_000);
         store.recomputeRollups();
@@ -106,20 +107,6 @@ class ClickHouseCallPartSumsTest {
         http.insert(ClickHouseCallPartSums.TABLE, row.append("}\n").toString());
     }
 
-    private static Event call(String id, long timeMs) {
-        Event call = new Event();
-        call.id = id;
-        call.tenantId = "t1";
-        call.type = EventType.CALL;
-        call.timeMs = timeMs;
-        call.status = "completed";
-        call.agentId = "agent-1";
-        call.durationMs = 60_000L;
-        call.endedMs = timeMs + 60_000;
-        call.costSource = CostSource.REPORTED;
-        call.costNanos = 10_000_000;
-        return call;
-    }
 
     private static Event part(String id, String callId, long timeMs, long costNanos) {
         Event part = new Event();

@@ -80,6 +80,40 @@ class DuckDbUpgradeTest {
     }
 
     /** What the previous release left: no columns of version 2, and its own price table with one entry. */
+    /**
+     * The last release kept the call-cost ready rows without their ranks by cost: opened by this
+     * one, they are ranked where they stand, and the lists by cost answer as the raw rows do.
+     */
+    @Test
+    void readyCallRowsWithoutRanksAreRankedWhenOpened(@TempDir Path directory) throws Exception {
+        List<Event> batch = new dev.tally.bench.EventGenerator(4, 3_000, 3_000,
+                dev.tally.store.rollup.RollupFixture.END_MS, 5).batch(0);
+        try (DuckDbDatabase database = DuckDbDatabase.open(directory)) {
+            DuckDbEventStore store = new DuckDbEventStore(database);
+            store.write(batch);
+            store.compactRollups();
+            store.close();
+            try (var connection = database.newConnection(); Statement statement = connection.createStatement()) {
+                for (String column : DuckDbCallCostRows.RANK_COLUMNS) {
+                    statement.execute("ALTER TABLE " + DuckDbCallCostRows.CALL_ROWS + " DROP COLUMN " + column);
+                }
+            }
+        }
+
+        try (DuckDbDatabase database = DuckDbDatabase.open(directory)) {
+            DuckDbEventStore store = new DuckDbEventStore(database);
+            long end = dev.tally.store.rollup.RollupFixture.END_MS;
+            for (dev.tally.store.callcost.CallCostOrder order : dev.tally.store.callcost.CallCostOrder.values()) {
+                dev.tally.store.callcost.CallCostQuery query = new dev.tally.store.callcost.CallCostQuery(
+                        dev.tally.bench.EventGenerator.TENANTS[0], end - 86_400_000L, end, null, 10, order);
+                assertThat(store.callCosts(query).calls()).as(order.name()).hasSize(10)
+                        .isEqualTo(store.withoutRollups().callCosts(query).calls());
+            }
+            assertThat(store.checkRollups(false).total()).as("ranks and rows against a rebuild").isZero();
+            store.close();
+        }
+    }
+
     private static void previousRelease(DuckDbDatabase database) throws Exception {
         try (var connection = database.newConnection(); Statement statement = connection.createStatement()) {
             for (String table : List.of("events", "calls")) {
