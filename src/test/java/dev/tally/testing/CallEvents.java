@@ -4,7 +4,7 @@ import dev.tally.event.CostSource;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
 
-/** Calls and their parts as the call-cost tests write them: a minute long, completed, priced as reported. */
+/** Calls and their parts as the call-cost tests write them: calls a minute long and completed, all priced as reported. */
 public final class CallEvents {
     private CallEvents() {
     }
@@ -23,5 +23,18 @@ public final class CallEvents {
         call.costSource = CostSource.REPORTED;
         call.costNanos = costNanos;
         return call;
+    }
+
+    /** A transcription of tenant {@code t1} naming the call, its cost as reported. */
+    public static Event part(String id, String callId, long timeMs, long costNanos) {
+        Event part = new Event();
+        part.id = id;
+        part.tenantId = "t1";
+        part.type = EventType.STT;
+        part.timeMs = timeMs;
+        part.callId = callId;
+        part.costSource = CostSource.REPORTED;
+        part.costNanos = costNanos;
+        return part;
     }
 }

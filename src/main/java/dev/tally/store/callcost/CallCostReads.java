@@ -113,7 +113,7 @@ public final class CallCostReads {
         return new Parts() {
             @Override
             public Sql sums(String tenantId, Sql calls) {
-                return partSums(eventRows, callRows, dialect, tenantId, calls, null, null);
+                return partSums(eventRows, callRows, dialect, tenantId, calls);
             }
 
             @Override
@@ -123,18 +123,11 @@ public final class CallCostReads {
         };
     }
 
-    /**
-     * The parts of the calls meeting {@code calls} added up from raw event rows ({@link Parts#sums}),
-     * optionally only from events within known time bounds ({@code [fromMs, toMs)}).
-     */
-    public static Sql partSums(String eventRows, String callRows, SqlDialect dialect, String tenantId, Sql calls,
-                               Long fromMs, Long toMs) {
-        SqlBuilder sql = new SqlBuilder().append("(SELECT tenant_id, " + dialect.knownNotNull("call_id")
-                + " AS call_key" + partSumColumns(dialect) + " FROM " + eventRows + "tenant_id = ").value(tenantId);
-        if (fromMs != null) {
-            sql.append(" AND time_ms >= ").value(fromMs).append(" AND time_ms < ").value(toMs);
-        }
-        return sql.append(" AND call_id IS NOT NULL AND type IN " + CostComponent.partTypesSql()
+    /** The parts of the calls meeting {@code calls} added up from raw event rows ({@link Parts#sums}). */
+    private static Sql partSums(String eventRows, String callRows, SqlDialect dialect, String tenantId, Sql calls) {
+        return new SqlBuilder().append("(SELECT tenant_id, " + dialect.knownNotNull("call_id") + " AS call_key"
+                        + partSumColumns(dialect) + " FROM " + eventRows + "tenant_id = ").value(tenantId)
+                .append(" AND call_id IS NOT NULL AND type IN " + CostComponent.partTypesSql()
                         + " AND call_id IN (SELECT id FROM " + callRows).append(calls)
                 .append(") GROUP BY tenant_id, call_id)").build();
     }

@@ -1,7 +1,5 @@
 package dev.tally.store.clickhouse;
 
-import dev.tally.store.callcost.CostComponent;
-
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
 import dev.tally.store.sql.EventColumn;
@@ -184,10 +182,9 @@ final class ClickHouseSchema {
         if (callPartSumsNew) {
             // hours recorded by the last release have no rows here: marked now, they are read from raw rows
             // until the worker has recomputed them, this table's rows with the rest
-            http.executeUpgrade("INSERT INTO " + qualified(ClickHouseRollups.MARKS) + " SELECT tenant_id,"
-                    + " intDiv(time_ms, 3600000) AS hour, toUInt64(" + System.currentTimeMillis() + ") FROM "
-                    + qualified("events") + " WHERE call_id IS NOT NULL AND type IN " + CostComponent.partTypesSql()
-                    + " GROUP BY tenant_id, hour");
+            http.executeUpgrade("INSERT INTO " + qualified(ClickHouseRollups.MARKS) + " SELECT tenant_id, hour, toUInt64("
+                    + System.currentTimeMillis() + ") FROM (" + ClickHouseCallParts.hoursOf(qualified("events"))
+                    + ") AS part_hours GROUP BY tenant_id, hour");
         }
         forgetRollupsOfOtherDefinitions();
     }

@@ -1,13 +1,17 @@
 package dev.tally.store.duckdb;
 
 import dev.tally.store.callcost.CallCostDeltas;
+import dev.tally.store.callcost.CallCostOrder;
+import dev.tally.store.callcost.CallCostQuery;
 import dev.tally.store.callcost.CallCostReads;
 import dev.tally.store.callcost.CostComponent;
 import dev.tally.store.sql.Sql;
+import dev.tally.store.sql.SqlBuilder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -41,7 +45,7 @@ final class DuckDbCallCostRows {
         return "SELECT tenant_id, call_day, agent_id, "
                 + CallCostReads.GROUP_COLUMNS.subList(2, CallCostReads.GROUP_COLUMNS.size()).stream()
                         .map(column -> "sum(" + column + ")::BIGINT AS " + column)
-                        .collect(java.util.stream.Collectors.joining(", "))
+                        .collect(Collectors.joining(", "))
                 + " FROM (SELECT tenant_id, time_ms // " + CallCostReads.DAY_MS + " AS call_day, agent_id, "
                 + CallCostReads.groupMeasures("1") + " FROM " + CALL_ROWS + ") AS ready_calls WHERE " + filter
                 + " GROUP BY tenant_id, call_day, agent_id";
@@ -68,7 +72,7 @@ final class DuckDbCallCostRows {
                 .append(String.format(filter, CallCostDeltas.TABLE, "call_hash")).append(" GROUP BY tenant_id, call_id)");
         // ranked once the rows are in (rank), among the rows of their days that stay
         return "SELECT *" + RANK_COLUMNS.stream().map(column -> ", NULL::BIGINT AS " + column)
-                .collect(java.util.stream.Collectors.joining()) + " FROM (" + CallCostReads.perCall("calls WHERE ",
+                .collect(Collectors.joining()) + " FROM (" + CallCostReads.perCall("calls WHERE ",
                 new Sql(String.format(filter, "calls", "id_hash"), List.of()), new Sql(parts.toString(), List.of())).text()
                 + ") AS unranked";
     }
@@ -82,7 +86,7 @@ final class DuckDbCallCostRows {
     private static String freshRanks(String filter) {
         String day = "tenant_id, time_ms // " + CallCostReads.DAY_MS;
         return "SELECT rowid AS row_id, " + RANK_COLUMNS.stream().map(column -> column + " AS stored_" + column)
-                .collect(java.util.stream.Collectors.joining(", "))
+                .collect(Collectors.joining(", "))
                 + ", rank() OVER (PARTITION BY " + day + " ORDER BY total_nanos DESC) AS fresh_day_rank_by_cost"
                 + ", rank() OVER (PARTITION BY " + day + " ORDER BY total_nanos) AS fresh_day_rank_by_cost_ascending"
                 + ", rank() OVER (PARTITION BY " + day + ", agent_id ORDER BY total_nanos DESC)"
@@ -94,7 +98,7 @@ final class DuckDbCallCostRows {
     /** Ranks the ready rows of the days {@code filter} holds, in the caller's transaction. */
     private static void rank(Statement statement, String filter) throws SQLException {
         statement.execute("UPDATE " + CALL_ROWS + " SET " + RANK_COLUMNS.stream()
-                .map(column -> column + " = ranked.fresh_" + column).collect(java.util.stream.Collectors.joining(", "))
+                .map(column -> column + " = ranked.fresh_" + column).collect(Collectors.joining(", "))
                 + " FROM (" + freshRanks(filter) + ") AS ranked WHERE " + CALL_ROWS + ".rowid = ranked.row_id");
     }
 
@@ -102,7 +106,7 @@ final class DuckDbCallCostRows {
     static long misranked(Statement statement) throws SQLException {
         try (ResultSet result = statement.executeQuery("SELECT count(*) FROM (" + freshRanks("true") + ") AS ranked"
                 + " WHERE " + RANK_COLUMNS.stream().map(column -> "stored_" + column + " IS DISTINCT FROM fresh_" + column)
-                        .collect(java.util.stream.Collectors.joining(" OR ")))) {
+                        .collect(Collectors.joining(" OR ")))) {
             result.next();
             return result.getLong(1);
         }
@@ -116,10 +120,10 @@ final class DuckDbCallCostRows {
      * first in its day is among them or among the touched, so fewer than {@code limit + touched}
      * costs in the day are beyond its own.
      */
-    static Sql firstByCost(dev.tally.store.callcost.CallCostQuery request, Sql condition, long touched) {
+    static Sql firstByCost(CallCostQuery request, Sql condition, long touched) {
         String rank = (request.agentId() == null ? "day_rank_by_cost" : "day_agent_rank_by_cost")
-                + (request.order() == dev.tally.store.callcost.CallCostOrder.COST_ASC ? "_ascending" : "");
-        return new dev.tally.store.sql.SqlBuilder().append("SELECT " + String.join(", ", CallCostReads.PER_CALL_COLUMNS)
+                + (request.order() == CallCostOrder.COST_ASC ? "_ascending" : "");
+        return new SqlBuilder().append("SELECT " + String.join(", ", CallCostReads.PER_CALL_COLUMNS)
                 + " FROM " + CALL_ROWS + " WHERE ").append(condition).append(" AND " + rank + " <= ")
                 .value(request.limit() + touched).build();
     }

@@ -4,6 +4,7 @@ import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.ReportStore;
 import dev.tally.store.callcost.CallCostDeltas;
 import dev.tally.store.callcost.CallCostDetail;
+import dev.tally.store.callcost.CallCostOrder;
 import dev.tally.store.callcost.CallCostQuery;
 import dev.tally.store.callcost.CallCostReads;
 import dev.tally.store.callcost.CallCostSummary;
@@ -172,7 +173,7 @@ final class DuckDbReports implements ReportStore {
          * when the request lists calls by cost over whole UTC days; empty otherwise.
          */
         private Optional<Sql> firstByCost(CallCostQuery request, Sql condition, long touched) {
-            if (request.order() == dev.tally.store.callcost.CallCostOrder.STARTED_DESC || !wholeDays(request)) {
+            if (request.order() == CallCostOrder.STARTED_DESC || !wholeDays(request)) {
                 return Optional.empty();
             }
             return Optional.of(DuckDbCallCostRows.firstByCost(request, condition, touched));

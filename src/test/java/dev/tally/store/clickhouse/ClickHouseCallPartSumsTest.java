@@ -2,9 +2,7 @@ package dev.tally.store.clickhouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tally.event.CostSource;
 import dev.tally.event.Event;
-import dev.tally.event.EventType;
 import dev.tally.store.ReportStore;
 import dev.tally.store.callcost.CallCostBatches;
 import dev.tally.store.callcost.CallCostOrder;
@@ -42,8 +40,9 @@ class ClickHouseCallPartSumsTest {
     @Test
     void recordedHoursAreReadFromTheirSumsAndTheOthersDerived() {
         long hour = RollupFixture.END_MS / HOUR_MS - 30;
-        store.write(List.of(CallEvents.call("c1", hour * HOUR_MS, 10_000_000, "agent-1"), part("s1", "c1", hour * HOUR_MS + 60_000, 1_000_000),
-                part("s2", "c1", (hour + 3) * HOUR_MS, 2_000_000)));
+        store.write(List.of(CallEvents.call("c1", hour * HOUR_MS, 10_000_000, "agent-1"),
+                CallEvents.part("s1", "c1", hour * HOUR_MS + 60_000, 1_000_000),
+                CallEvents.part("s2", "c1", (hour + 3) * HOUR_MS, 2_000_000)));
         assertThat(sttOf("c1")).as("derived").isEqualTo(3_000_000);
         store.recomputeRollups();
         long generation = http.query("SELECT generation FROM " + ClickHouseRollups.HOURS + " WHERE hour = "
@@ -56,9 +55,9 @@ class ClickHouseCallPartSumsTest {
         insertSum(generation, hour + 3, 500);
         assertThat(sttOf("c1")).as("a recorded hour is read from its generation's sums").isEqualTo(3_000_500);
 
-        store.write(List.of(part("s3", "c1", (hour + 3) * HOUR_MS + 5, 4_000_000)));
+        store.write(List.of(CallEvents.part("s3", "c1", (hour + 3) * HOUR_MS + 5, 4_000_000)));
         assertThat(sttOf("c1")).as("an hour marked since is derived from raw rows").isEqualTo(7_000_000);
-        store.write(List.of(part("s4", "c1", (hour + 20) * HOUR_MS, 8_000_000)));
+        store.write(List.of(CallEvents.part("s4", "c1", (hour + 20) * HOUR_MS, 8_000_000)));
         assertThat(sttOf("c1")).as("an hour never recorded is derived").isEqualTo(15_000_000);
         assertThat(store.recomputeRollups()).isEqualTo(2);
         assertThat(sttOf("c1")).isEqualTo(15_000_000);
@@ -105,18 +104,5 @@ class ClickHouseCallPartSumsTest {
         dev.tally.store.callcost.CallCostReads.PART_COLUMNS.forEach(column -> row.append(",\"").append(column)
                 .append("\":").append(column.equals("part_stt") ? sttNanos : 0));
         http.insert(ClickHouseCallPartSums.TABLE, row.append("}\n").toString());
-    }
-
-
-    private static Event part(String id, String callId, long timeMs, long costNanos) {
-        Event part = new Event();
-        part.id = id;
-        part.tenantId = "t1";
-        part.type = EventType.STT;
-        part.timeMs = timeMs;
-        part.callId = callId;
-        part.costSource = CostSource.REPORTED;
-        part.costNanos = costNanos;
-        return part;
     }
 }
