@@ -22,6 +22,9 @@ import java.util.function.Supplier;
 public final class CallCostReads {
     /** A reported total that differs from the parts by more than a cent is a mismatch. */
     public static final long MISMATCH_NANOS = 10_000_000L;
+    /** A per-call row whose reported total differs from the sum of its parts by more than {@link #MISMATCH_NANOS}. */
+    public static final String MISMATCHED = "reported_total_cost_nanos IS NOT NULL AND "
+            + "abs(reported_total_cost_nanos - total_nanos) > " + MISMATCH_NANOS;
     /** The length of a UTC day: the reports' days are whole days since the epoch. */
     public static final long DAY_MS = 86_400_000L;
     private static final String UNPRICED = "'" + CostSource.UNPRICED.wireName() + "'";
@@ -64,8 +67,12 @@ public final class CallCostReads {
      * @param firstByCost a parenthesised relation of per-call rows holding at least the request's
      *     first {@code limit} calls when it lists them by cost, fewer rows than {@code perCall}; or
      *     empty to sort {@code perCall}
+     * @param mismatchCandidates a parenthesised relation of per-call rows holding at least every
+     *     {@linkplain #MISMATCHED mismatched} call of the request, fewer rows than {@code perCall}; or
+     *     empty to filter {@code perCall}
      */
-    public record Ready(Sql perCall, Optional<Sql> groups, boolean stored, Optional<Sql> firstByCost) {
+    public record Ready(Sql perCall, Optional<Sql> groups, boolean stored, Optional<Sql> firstByCost,
+                        Optional<Sql> mismatchCandidates) {
     }
 
     /** The columns of the sums by UTC day and agent: the day, the agent, then counts and one sum per component. */
@@ -248,10 +255,14 @@ public final class CallCostReads {
 
     /**
      * The per-call rows of the request's calls that have a reported total, the only ones that can be
-     * mismatched: rows kept ready are filtered as they are read, but parts added up from events
+     * mismatched: the store's candidates when it keeps them apart, rows kept ready filtered as they
+     * are read, but parts added up from events
      * are added up for those calls alone, not for every call of the range once more.
      */
     private Sql withReportedTotals(CallCostQuery request, Ready ready) {
+        if (ready.mismatchCandidates().isPresent()) {
+            return ready.mismatchCandidates().get();
+        }
         if (ready.stored()) {
             return ready.perCall();
         }
@@ -261,11 +272,9 @@ public final class CallCostReads {
 
     /** The calls whose reported total differs from their parts' sum by more than {@link #MISMATCH_NANOS}, most first. */
     private Sql mismatched(CallCostQuery request, Sql perCall) {
-        String difference = "abs(reported_total_cost_nanos - total_nanos)";
-        return new SqlBuilder().append("SELECT * FROM ").append(perCall)
-                .append(" AS per_call WHERE reported_total_cost_nanos IS NOT NULL AND " + difference + " > "
-                        + MISMATCH_NANOS + " ORDER BY " + difference + " DESC, call_key LIMIT ").value(request.limit())
-                .build();
+        return new SqlBuilder().append("SELECT * FROM ").append(perCall).append(" AS per_call WHERE " + MISMATCHED
+                        + " ORDER BY abs(reported_total_cost_nanos - total_nanos) DESC, call_key LIMIT ")
+                .value(request.limit()).build();
     }
 
     /**
@@ -284,7 +293,7 @@ public final class CallCostReads {
     private Ready ready(CallCostQuery request) {
         Sql condition = callCondition(request);
         return parts.ready(request, condition).orElseGet(() -> new Ready(joined(request.tenantId(), condition),
-                Optional.empty(), false, Optional.empty()));
+                Optional.empty(), false, Optional.empty(), Optional.empty()));
     }
 
     /** The per-call rows of the calls meeting {@code condition}, joined from their call rows and parts' sums. */

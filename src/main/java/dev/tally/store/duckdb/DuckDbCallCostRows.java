@@ -34,6 +34,16 @@ final class DuckDbCallCostRows {
      */
     static final List<String> RANK_COLUMNS = List.of("day_rank_by_cost", "day_rank_by_cost_ascending",
             "day_agent_rank_by_cost", "day_agent_rank_by_cost_ascending");
+    /**
+     * The ready rows a list can name, kept apart: those ranked within the first {@link #FIRST_RANK}
+     * of their day either way, and the mismatched ones. The lists read these few instead of every
+     * row of the range, whose listed rows lie in nearly every vector of it.
+     */
+    static final String LIST_ROWS = "call_cost_list_rows";
+    /** The last day rank {@link #LIST_ROWS} holds, each way. */
+    static final int FIRST_RANK = 200;
+    private static final String LIST_ROWS_SELECT = "SELECT * FROM " + CALL_ROWS + " WHERE (day_rank_by_cost <= "
+            + FIRST_RANK + " OR day_rank_by_cost_ascending <= " + FIRST_RANK + " OR " + CallCostReads.MISMATCHED + ")";
     private static final String CALL_ROWS_SELECT = callRowsSelect("true");
     private static final String DAY_ROWS_SELECT = daySums("true");
     /** The calls a write touched since the last refresh, each once, and the day groups they were or are in. */
@@ -102,6 +112,16 @@ final class DuckDbCallCostRows {
                 + " FROM (" + freshRanks(filter) + ") AS ranked WHERE " + CALL_ROWS + ".rowid = ranked.row_id");
     }
 
+    /** Rows of {@link #LIST_ROWS} that are not among the ready rows it should hold as they stand, or missing there (0 when sound). */
+    static long misplacedListRows(Statement statement) throws SQLException {
+        try (ResultSet result = statement.executeQuery("SELECT count(*) FROM ((SELECT * FROM " + LIST_ROWS
+                + " EXCEPT ALL " + LIST_ROWS_SELECT + ") UNION ALL (" + LIST_ROWS_SELECT + " EXCEPT ALL SELECT * FROM "
+                + LIST_ROWS + ")) AS misplaced")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
     /** Ready rows whose ranks are not those of the ready rows as they stand (the store's check; 0 when sound). */
     static long misranked(Statement statement) throws SQLException {
         try (ResultSet result = statement.executeQuery("SELECT count(*) FROM (" + freshRanks("true") + ") AS ranked"
@@ -123,9 +143,16 @@ final class DuckDbCallCostRows {
     static Sql firstByCost(CallCostQuery request, Sql condition, long touched) {
         String rank = (request.agentId() == null ? "day_rank_by_cost" : "day_agent_rank_by_cost")
                 + (request.order() == CallCostOrder.COST_ASC ? "_ascending" : "");
+        boolean amongListRows = request.agentId() == null && request.limit() + touched <= FIRST_RANK;
         return new SqlBuilder().append("SELECT " + String.join(", ", CallCostReads.PER_CALL_COLUMNS)
-                + " FROM " + CALL_ROWS + " WHERE ").append(condition).append(" AND " + rank + " <= ")
+                + " FROM " + (amongListRows ? LIST_ROWS : CALL_ROWS) + " WHERE ").append(condition).append(" AND " + rank + " <= ")
                 .value(request.limit() + touched).build();
+    }
+
+    /** The ready rows of {@code condition}'s calls that may be mismatched: all that are, as they stand. */
+    static Sql mismatchCandidates(Sql condition) {
+        return new SqlBuilder().append("SELECT " + String.join(", ", CallCostReads.PER_CALL_COLUMNS)
+                + " FROM " + LIST_ROWS + " WHERE ").append(condition).append(" AND " + CallCostReads.MISMATCHED).build();
     }
 
     static void create(Statement statement) throws SQLException {
@@ -144,9 +171,14 @@ final class DuckDbCallCostRows {
             }
             rank(statement, "true");
         }
+        // a file of the last release has ranked rows but not the listed ones apart
+        if (count(statement, "information_schema.tables WHERE table_name = '" + LIST_ROWS + "'") == 0) {
+            statement.execute("CREATE TABLE " + LIST_ROWS + " AS " + LIST_ROWS_SELECT + " ORDER BY tenant_id, time_ms");
+        }
     }
 
     static void drop(Statement statement) throws SQLException {
+        statement.execute("DROP TABLE IF EXISTS " + LIST_ROWS);
         statement.execute("DROP TABLE IF EXISTS " + CALL_ROWS);
         statement.execute("DROP TABLE IF EXISTS " + DAY_ROWS);
     }
@@ -159,6 +191,8 @@ final class DuckDbCallCostRows {
         statement.execute("INSERT INTO " + CALL_ROWS + " SELECT * FROM (" + CALL_ROWS_SELECT
                 + ") ORDER BY tenant_id, time_ms");
         rank(statement, "true");
+        statement.execute("DELETE FROM " + LIST_ROWS);
+        statement.execute("INSERT INTO " + LIST_ROWS + " " + LIST_ROWS_SELECT + " ORDER BY tenant_id, time_ms");
         statement.execute("DELETE FROM " + DAY_ROWS);
         statement.execute("INSERT INTO " + DAY_ROWS + " SELECT * FROM (" + DAY_ROWS_SELECT
                 + ") ORDER BY tenant_id, call_day");
@@ -194,8 +228,12 @@ final class DuckDbCallCostRows {
         statement.execute("INSERT INTO " + TOUCHED_DAYS + " SELECT DISTINCT " + groupOf + " FROM " + CALL_ROWS
                 + " WHERE " + String.format(isTouched, CALL_ROWS, "call_hash"));
         // every row of a day that lost or gained a call, or a cost, is ranked again
-        rank(statement, "EXISTS (SELECT 1 FROM " + TOUCHED_DAYS + " d WHERE d.tenant_id = " + CALL_ROWS + ".tenant_id"
-                + " AND d.call_day = " + CALL_ROWS + ".time_ms // " + CallCostReads.DAY_MS + ")");
+        String inTouchedDays = "EXISTS (SELECT 1 FROM " + TOUCHED_DAYS + " d WHERE d.tenant_id = %1$s.tenant_id"
+                + " AND d.call_day = %1$s.time_ms // " + CallCostReads.DAY_MS + ")";
+        rank(statement, String.format(inTouchedDays, CALL_ROWS));
+        statement.execute("DELETE FROM " + LIST_ROWS + " WHERE " + String.format(inTouchedDays, LIST_ROWS));
+        statement.execute("INSERT INTO " + LIST_ROWS + " " + LIST_ROWS_SELECT + " AND "
+                + String.format(inTouchedDays, CALL_ROWS) + " ORDER BY tenant_id, time_ms");
         String inTouchedDay = "EXISTS (SELECT 1 FROM " + TOUCHED_DAYS + " d WHERE d.tenant_id = %1$s.tenant_id"
                 + " AND d.call_day = %1$s.call_day AND d.agent_id IS NOT DISTINCT FROM %1$s.agent_id)";
         statement.execute("DELETE FROM " + DAY_ROWS + " WHERE " + String.format(inTouchedDay, DAY_ROWS));

@@ -147,7 +147,9 @@ final class DuckDbReports implements ReportStore {
             if (touched == 0) {
                 return Optional.of(new CallCostReads.Ready(ready.append(")").build(), daySums(request, null),
                         true, firstByCost(request, condition, 0).map(first -> new SqlBuilder().append("(")
-                                .append(first).append(")").build())));
+                                .append(first).append(")").build()),
+                        Optional.of(new SqlBuilder().append("(").append(DuckDbCallCostRows.mismatchCandidates(condition))
+                                .append(")").build())));
             }
             Sql changedCalls = new SqlBuilder().append(condition).append(" AND id_hash IN ").append(changed).build();
             Sql current = new SqlBuilder().append("SELECT " + columns + " FROM (")
@@ -165,7 +167,11 @@ final class DuckDbReports implements ReportStore {
             Optional<Sql> first = firstByCost(request, condition, touched).map(ranked -> new SqlBuilder().append("(")
                     .append(ranked).append(" AND call_hash NOT IN ").append(changed).append(" UNION ALL ").append(current)
                     .append(")").build());
-            return Optional.of(new CallCostReads.Ready(perCall, daySums(request, corrections), false, first));
+            Sql mismatchCandidates = new SqlBuilder().append("(").append(DuckDbCallCostRows.mismatchCandidates(condition))
+                    .append(" AND call_hash NOT IN ").append(changed).append(" UNION ALL ").append(current).append(")")
+                    .build();
+            return Optional.of(new CallCostReads.Ready(perCall, daySums(request, corrections), false, first,
+                    Optional.of(mismatchCandidates)));
         }
 
         /**

@@ -7,10 +7,12 @@ import dev.tally.store.ReportStore;
 import dev.tally.store.callcost.CallCost;
 import dev.tally.store.callcost.CallCostOrder;
 import dev.tally.store.callcost.CallCostQuery;
+import dev.tally.store.callcost.CallCostSummary;
 import dev.tally.store.rollup.RollupFixture;
 import dev.tally.testing.CallEvents;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,6 +54,84 @@ class CallCostRanksTest {
             store.refreshCallCostRows();
             assertSameAsRaw(store, "refreshed");
             assertThat(store.checkRollups(false).total()).as("ranks and rows against a rebuild").isZero();
+        }
+    }
+
+    /**
+     * Days of more calls than the rows kept apart hold: lists up to their length read those rows,
+     * longer ones every ready row, and both agree with the raw rows before and after the dearest
+     * calls drop out of the first ranks and parts make one call mismatched and another not (touched,
+     * then refreshed), including the lists just within and just beyond the bound of the rows kept
+     * apart. The mismatched calls come from the rows kept apart whatever the list's length.
+     */
+    @Test
+    void listsReadTheFirstRowsKeptApartOnlyWithinTheirRanks() {
+        int callsPerDay = DuckDbCallCostRows.FIRST_RANK * 2 + 50;
+        int dropped = 30;
+        try (DuckDbDatabase database = DuckDbDatabase.inMemory();
+             DuckDbEventStore store = new DuckDbEventStore(database)) {
+            Random random = new Random(17);
+            List<Event> calls = new ArrayList<>();
+            for (int index = 0; index < callsPerDay; index++) {
+                // costs from a small set the day before (ties across the bound), all distinct on the day
+                calls.add(CallEvents.call("before-" + index, DAY - DAY_MS + index * 60_000L,
+                        (1 + random.nextInt(300)) * 1_000_000L, "agent-" + random.nextInt(3)));
+                calls.add(CallEvents.call("day-" + index, DAY + index * 60_000L,
+                        (1 + index * 7_919L % callsPerDay) * 1_000_000L, "agent-" + random.nextInt(3)));
+            }
+            // reported totals: most as the parts add up, some a cent or less apart, some further (mismatched)
+            for (Event call : calls) {
+                int draw = random.nextInt(10);
+                call.reportedTotalCostNanos = draw < 4 ? null : call.costNanos + (draw < 7 ? 0 : draw < 8 ? 10_000_000L
+                        : 10_000_001L + random.nextInt(5) * 1_000_000L);
+            }
+            store.write(calls);
+            store.compactRollups();
+            assertSameAsRawAroundTheFirstRank(store, "folded", 0);
+
+            List<Event> changes = calls.stream().filter(call -> call.timeMs >= DAY)
+                    .sorted((left, right) -> Long.compare(right.costNanos, left.costNanos)).limit(dropped)
+                    .map(call -> {
+                        Event changed = call.copy();
+                        changed.revision++;
+                        changed.costNanos = 0L;
+                        return changed;
+                    }).toList();
+            store.write(changes);
+            assertSameAsRawAroundTheFirstRank(store, "touched", dropped);
+
+            store.refreshCallCostRows();
+            assertSameAsRawAroundTheFirstRank(store, "refreshed", 0);
+
+            // a part brings one mismatched call back to its reported total and takes another off it
+            Event mismatched = calls.stream().filter(call -> call.timeMs < DAY && call.reportedTotalCostNanos != null
+                    && call.reportedTotalCostNanos - call.costNanos > 10_000_000L).findFirst().orElseThrow();
+            Event matching = calls.stream().filter(call -> call.timeMs < DAY && call.reportedTotalCostNanos != null
+                    && call.reportedTotalCostNanos == call.costNanos).findFirst().orElseThrow();
+            store.write(List.of(CallEvents.part("evens", mismatched.id, mismatched.timeMs + 1_000,
+                            mismatched.reportedTotalCostNanos - mismatched.costNanos),
+                    CallEvents.part("differs", matching.id, matching.timeMs + 1_000, 50_000_000L)));
+            assertSameAsRawAroundTheFirstRank(store, "parts touched", 2);
+            store.refreshCallCostRows();
+            assertSameAsRawAroundTheFirstRank(store, "parts refreshed", 0);
+            assertThat(store.checkRollups(false).total()).as("list rows, ranks and rows against a rebuild").isZero();
+        }
+    }
+
+    private static void assertSameAsRawAroundTheFirstRank(DuckDbEventStore store, String when, int touched) {
+        ReportStore raw = store.withoutRollups();
+        int first = DuckDbCallCostRows.FIRST_RANK;
+        for (CallCostOrder order : List.of(CallCostOrder.COST_DESC, CallCostOrder.COST_ASC)) {
+            for (long from : new long[] {DAY - DAY_MS, DAY}) {
+                for (int limit : new int[] {1, first - touched, first - touched + 1, first, first + 1, 1_000}) {
+                    CallCostQuery query = new CallCostQuery("t1", from, DAY + DAY_MS, null, limit, order);
+                    CallCostSummary answer = store.callCosts(query);
+                    CallCostSummary expected = raw.callCosts(query);
+                    assertThat(answer.calls()).as(when + " " + query).isEqualTo(expected.calls());
+                    assertThat(answer.mismatched()).as(when + " mismatched " + query).isNotEmpty()
+                            .isEqualTo(expected.mismatched());
+                }
+            }
         }
     }
 

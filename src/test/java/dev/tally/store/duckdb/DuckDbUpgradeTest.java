@@ -2,12 +2,16 @@ package dev.tally.store.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.bench.EventGenerator;
 import dev.tally.event.CostSource;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
 import dev.tally.ingest.WriteOutcome;
 import dev.tally.pricing.PriceEntry;
 import dev.tally.pricing.PriceUnit;
+import dev.tally.store.callcost.CallCostOrder;
+import dev.tally.store.callcost.CallCostQuery;
+import dev.tally.store.rollup.RollupFixture;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.SqlBuilder;
 import java.math.BigDecimal;
@@ -18,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A data file written by the previous release (events without the columns of version 2, price
@@ -79,22 +85,24 @@ class DuckDbUpgradeTest {
         }
     }
 
-    /** What the previous release left: no columns of version 2, and its own price table with one entry. */
     /**
-     * The last release kept the call-cost ready rows without their ranks by cost: opened by this
-     * one, they are ranked where they stand, and the lists by cost answer as the raw rows do.
+     * Releases before this one kept the call-cost ready rows without the rows their lists name apart, and
+     * those before the last without their ranks by cost too: opened by this one, they are ranked
+     * where they stand, those rows set apart, and the lists by cost answer as the raw rows do.
      */
-    @Test
-    void readyCallRowsWithoutRanksAreRankedWhenOpened(@TempDir Path directory) throws Exception {
-        List<Event> batch = new dev.tally.bench.EventGenerator(4, 3_000, 3_000,
-                dev.tally.store.rollup.RollupFixture.END_MS, 5).batch(0);
+    @ParameterizedTest(name = "ranked before: {0}")
+    @ValueSource(booleans = {true, false})
+    void readyCallRowsOfEarlierReleasesAreRankedAndSetApartWhenOpened(boolean ranked, @TempDir Path directory)
+            throws Exception {
+        List<Event> batch = new EventGenerator(4, 3_000, 3_000, RollupFixture.END_MS, 5).batch(0);
         try (DuckDbDatabase database = DuckDbDatabase.open(directory)) {
             DuckDbEventStore store = new DuckDbEventStore(database);
             store.write(batch);
             store.compactRollups();
             store.close();
             try (var connection = database.newConnection(); Statement statement = connection.createStatement()) {
-                for (String column : DuckDbCallCostRows.RANK_COLUMNS) {
+                statement.execute("DROP TABLE " + DuckDbCallCostRows.LIST_ROWS);
+                for (String column : ranked ? List.<String>of() : DuckDbCallCostRows.RANK_COLUMNS) {
                     statement.execute("ALTER TABLE " + DuckDbCallCostRows.CALL_ROWS + " DROP COLUMN " + column);
                 }
             }
@@ -102,18 +110,18 @@ class DuckDbUpgradeTest {
 
         try (DuckDbDatabase database = DuckDbDatabase.open(directory)) {
             DuckDbEventStore store = new DuckDbEventStore(database);
-            long end = dev.tally.store.rollup.RollupFixture.END_MS;
-            for (dev.tally.store.callcost.CallCostOrder order : dev.tally.store.callcost.CallCostOrder.values()) {
-                dev.tally.store.callcost.CallCostQuery query = new dev.tally.store.callcost.CallCostQuery(
-                        dev.tally.bench.EventGenerator.TENANTS[0], end - 86_400_000L, end, null, 10, order);
+            long end = RollupFixture.END_MS;
+            for (CallCostOrder order : CallCostOrder.values()) {
+                CallCostQuery query = new CallCostQuery(EventGenerator.TENANTS[0], end - 86_400_000L, end, null, 10, order);
                 assertThat(store.callCosts(query).calls()).as(order.name()).hasSize(10)
                         .isEqualTo(store.withoutRollups().callCosts(query).calls());
             }
-            assertThat(store.checkRollups(false).total()).as("ranks and rows against a rebuild").isZero();
+            assertThat(store.checkRollups(false).total()).as("list rows, ranks and rows against a rebuild").isZero();
             store.close();
         }
     }
 
+    /** What the previous release left: no columns of version 2, and its own price table with one entry. */
     private static void previousRelease(DuckDbDatabase database) throws Exception {
         try (var connection = database.newConnection(); Statement statement = connection.createStatement()) {
             for (String table : List.of("events", "calls")) {
