@@ -1,12 +1,8 @@
 package dev.tally.store.clickhouse;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tally.event.Event;
 import dev.tally.event.EventType;
 import dev.tally.ingest.EventKey;
-import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.sql.Row;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +22,14 @@ import java.util.TreeSet;
 final class ClickHouseEventIds {
     static final String COLUMNS = "tenant_id String, id_hash Int64, id String, type String, time_ms Int64,"
             + " revision Int64";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Records every live row inserted into {@code events} (tombstones are not events): the ids land
+     * in the very insert that stores their events, on the shard that stores them, so no stored event
+     * lacks its id and no id is recorded for an event that failed to land, whose retry it would turn
+     * away. An insert that fails between the two leaves events without ids: their retry is taken as
+     * new and writes the same rows again, which the table's versions collapse.
+     */
+    static final String VIEW = "event_ids_view";
 
     private final ClickHouseHttp http;
 
@@ -92,15 +95,8 @@ final class ClickHouseEventIds {
         }
     }
 
-    /** Records the events written, after their rows are in. */
-    void record(Collection<Event> events) {
-        StringBuilder rows = new StringBuilder();
-        for (Event event : events) {
-            rows.append(MAPPER.createObjectNode().put("tenant_id", event.tenantId)
-                    .put("id_hash", IdFingerprint.of(event.tenantId, event.id)).put("id", event.id)
-                    .put("type", event.type.wireName()).put("time_ms", event.timeMs).put("revision", event.revision)
-                    .toString()).append('\n');
-        }
-        http.insert(ClickHouseSchema.EVENT_IDS, rows.toString());
+    /** The view's query over {@code events}: each live row's key, type, start time and revision. */
+    static String recorded(String events) {
+        return "SELECT tenant_id, id_hash, id, type, time_ms, revision FROM " + events + " WHERE " + ClickHouseSchema.LIVE;
     }
 }

@@ -174,8 +174,18 @@ public final class ClickHouseEventStore implements EventStore {
 
     @Override
     public List<WriteOutcome> write(List<Event> events) {
-        knownIds.catchUp();
-        WritePlan<StoredId, StoredCall> plan = WritePlanner.plan(events, storedState);
+        // the write's bound runs from its first look at the references (ClickHouseChatReferences)
+        long started = System.nanoTime();
+        // the hours referencing the batch's chats depend on the events alone: looked up beside the planning
+        Future<Set<ClickHouseRollups.TenantHour>> referencing = inserts.submit(() -> chatReferences.hoursReferencing(events));
+        WritePlan<StoredId, StoredCall> plan;
+        try {
+            knownIds.catchUp();
+            plan = WritePlanner.plan(events, storedState);
+        } catch (RuntimeException failure) {
+            awaitQuietly(referencing);
+            throw failure;
+        }
         List<Event> newEvents = plan.newEvents();
         List<ClickHouseCallStates.Written> states = new ArrayList<>(plan.calls().size());
         List<CallRow> callRows = new ArrayList<>();
@@ -221,7 +231,6 @@ public final class ClickHouseEventStore implements EventStore {
         Future<String[]> rendered = inserts.submit(() -> new String[] {rows(eventRowList), rows(callRows)});
         // marked before the rows go in, so no hour holds rows its marks do not announce; a chat changes the
         // member usage of the hours referencing it, and the references stand before the events naming them
-        long started = System.nanoTime();
         Consumer<ClickHouseWriteStep> faults = this.faults;
         Future<?> references;
         Future<?> intents;
@@ -229,7 +238,7 @@ public final class ClickHouseEventStore implements EventStore {
         List<Event> announced = new ArrayList<>(newEvents);
         plan.calls().forEach(call -> announced.add(call.state()));
         try {
-            touched.addAll(chatReferences.hoursReferencing(events));
+            touched.addAll(awaitInsert(referencing));
             faults.accept(ClickHouseWriteStep.PLANNED);
         } catch (RuntimeException failure) {
             awaitQuietly(rendered);
@@ -263,11 +272,9 @@ public final class ClickHouseEventStore implements EventStore {
         });
         try {
             if (!newEvents.isEmpty()) {
+                // their ids land with them (ClickHouseEventIds.VIEW)
                 http.insert("events", eventRows);
                 faults.accept(ClickHouseWriteStep.EVENTS_INSERTED);
-                // after the events: an id recorded for an event that never landed would turn its retry away
-                eventIds.record(newEvents);
-                faults.accept(ClickHouseWriteStep.IDS_INSERTED);
             }
         } finally {
             // even when the events failed: no insert of this batch may still be running when it is retried

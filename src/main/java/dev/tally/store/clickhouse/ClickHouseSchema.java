@@ -80,6 +80,7 @@ final class ClickHouseSchema {
         // Event ids by their hash: the duplicate lookup reads the granules of the batch's hashes, not the tenant's every id.
         table(statements, EVENT_IDS, ClickHouseEventIds.COLUMNS, "ReplacingMergeTree", null,
                 "ORDER BY (tenant_id, id_hash, id) SETTINGS index_granularity = 256", "cityHash64(tenant_id)");
+        view(statements, ClickHouseEventIds.VIEW, EVENT_IDS, "events", ClickHouseEventIds::recorded);
         // What each instance is about to write, for the others' in-memory sets of stored ids; dropped by day.
         table(statements, ClickHouseKnownIds.ANNOUNCEMENTS, ClickHouseKnownIds.COLUMNS, "MergeTree", null,
                 ClickHouseKnownIds.LAYOUT, "rand()");
@@ -295,6 +296,7 @@ final class ClickHouseSchema {
         }
         LOG.atInfo().log("ClickHouse: giving events a version for late corrections (a database of the last release)");
         statements.add("DROP TABLE IF EXISTS " + qualified(ClickHouseChatReferences.OWNERS_VIEW) + onCluster());
+        statements.add("DROP TABLE IF EXISTS " + qualified(ClickHouseEventIds.VIEW) + onCluster());
         statements.add("DROP TABLE IF EXISTS " + qualified(EVENTS_NEXT) + onCluster());
         if (config.clustered()) {
             statements.add("DROP TABLE IF EXISTS " + qualified(localName(EVENTS_NEXT)) + onCluster());

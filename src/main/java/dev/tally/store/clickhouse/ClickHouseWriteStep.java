@@ -14,10 +14,8 @@ public enum ClickHouseWriteStep {
     MARKED,
     /** The calls' new start times are recorded as intents in {@code call_states}; no call row is in. */
     CALL_INTENTS_RECORDED,
-    /** The new events are in {@code events}; their ids are not yet in {@code event_ids}. */
+    /** The new events are in {@code events}, and their ids in {@code event_ids} with them. */
     EVENTS_INSERTED,
-    /** The new events' ids are in {@code event_ids}. */
-    IDS_INSERTED,
     /** The calls' new states are in {@code calls}. */
     CALLS_INSERTED,
     /** The calls' new states are recorded as landed in {@code call_states}. */

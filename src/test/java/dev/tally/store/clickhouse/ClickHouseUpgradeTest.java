@@ -44,9 +44,10 @@ class ClickHouseUpgradeTest {
                 ClickHouseRollupsTest.llm("e2", 1_773_450_000_000L));
         first.write(events);
         first.close();
-        // as the last release left it: only the raw tables hold rows
+        // as the last release left it: only the raw tables hold rows, and no view records the ids
         ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), Map.of());
         for (URI endpoint : config.endpoints()) {
+            http.executeOn(endpoint, "DROP TABLE " + config.database() + "." + ClickHouseEventIds.VIEW);
             for (String table : List.of(ClickHouseSchema.EVENT_IDS, ClickHouseRollups.MARKS, ClickHouseRollups.HOURS)) {
                 http.executeOn(endpoint, "TRUNCATE TABLE " + config.database() + "." + table + "_local");
             }
@@ -56,6 +57,10 @@ class ClickHouseUpgradeTest {
         try {
             assertThat(reopened.write(events)).containsOnly(WriteOutcome.DUPLICATE);
             assertThat(reopened.recomputeRollups()).as("both events' hours").isEqualTo(2);
+            List<Event> later = List.of(ClickHouseRollupsTest.llm("e3", 1_773_450_000_000L));
+            assertThat(reopened.write(later)).containsOnly(WriteOutcome.STORED);
+            assertThat(reopened.write(later)).as("its id recorded by the view made on opening")
+                    .containsOnly(WriteOutcome.DUPLICATE);
         } finally {
             reopened.close();
         }
