@@ -75,19 +75,7 @@ class ClickHouseWriteFaultTest {
                 List<WriteOutcome> retried = store.write(events);
                 assertThat(retried).doesNotContain(WriteOutcome.REJECTED);
             }
-            List<RollupRead> reads = RollupAnswers.reads(new SplittableRandom(11), generator.startMs());
-            List<Map<List<Object>, List<Long>>> once = RollupAnswers.of(duckDb.withoutRollups(), reads);
-
-            assertThat(RollupAnswers.of(store, reads)).as("raw rows after the retries").isEqualTo(once);
-            store.recomputeRollups();
-            assertThat(RollupAnswers.of(store, reads)).as("recomputed rollups").isEqualTo(once);
-            assertThat(count(store, RawTable.EVENTS)).isEqualTo(count(duckDb, RawTable.EVENTS));
-            assertThat(count(store, RawTable.CALLS)).isEqualTo(count(duckDb, RawTable.CALLS));
-            assertThat(sum(store, "revision")).as("the corrections stand").isEqualTo(sum(duckDb, "revision"))
-                    .isPositive();
-            assertThat(sum(store, "cost_nanos")).isEqualTo(sum(duckDb, "cost_nanos"));
-            assertThat(once.stream().filter(answer -> !answer.isEmpty()).count()).as("reads with rows")
-                    .isGreaterThan(reads.size() / 2);
+            assertCountedOnce(store, duckDb, generator.startMs());
         } finally {
             store.close();
         }
@@ -128,18 +116,25 @@ class ClickHouseWriteFaultTest {
                 assertThat(store.write(events)).as("the retry finds no id of its batch").doesNotContain(
                         WriteOutcome.DUPLICATE, WriteOutcome.REJECTED);
             }
-            List<RollupRead> reads = RollupAnswers.reads(new SplittableRandom(13), generator.startMs());
-            List<Map<List<Object>, List<Long>>> once = RollupAnswers.of(duckDb.withoutRollups(), reads);
-            assertThat(RollupAnswers.of(store, reads)).as("raw rows after the retries").isEqualTo(once);
-            store.recomputeRollups();
-            assertThat(RollupAnswers.of(store, reads)).as("recomputed rollups").isEqualTo(once);
-            assertThat(count(store, RawTable.EVENTS)).isEqualTo(count(duckDb, RawTable.EVENTS));
-            assertThat(sum(store, "revision")).as("the corrections stand").isEqualTo(sum(duckDb, "revision"))
-                    .isPositive();
-            assertThat(sum(store, "cost_nanos")).isEqualTo(sum(duckDb, "cost_nanos"));
+            assertCountedOnce(store, duckDb, generator.startMs());
         } finally {
             store.close();
         }
+    }
+
+    /** The ClickHouse store's raw rows and rollups answer as DuckDB's with every event written once. */
+    private static void assertCountedOnce(ClickHouseEventStore store, DuckDbEventStore duckDb, long startMs) {
+        List<RollupRead> reads = RollupAnswers.reads(new SplittableRandom(11), startMs);
+        List<Map<List<Object>, List<Long>>> once = RollupAnswers.of(duckDb.withoutRollups(), reads);
+        assertThat(RollupAnswers.of(store, reads)).as("raw rows after the retries").isEqualTo(once);
+        store.recomputeRollups();
+        assertThat(RollupAnswers.of(store, reads)).as("recomputed rollups").isEqualTo(once);
+        assertThat(count(store, RawTable.EVENTS)).isEqualTo(count(duckDb, RawTable.EVENTS));
+        assertThat(count(store, RawTable.CALLS)).isEqualTo(count(duckDb, RawTable.CALLS));
+        assertThat(sum(store, "revision")).as("the corrections stand").isEqualTo(sum(duckDb, "revision")).isPositive();
+        assertThat(sum(store, "cost_nanos")).isEqualTo(sum(duckDb, "cost_nanos"));
+        assertThat(once.stream().filter(answer -> !answer.isEmpty()).count()).as("reads with rows")
+                .isGreaterThan(reads.size() / 2);
     }
 
     private static void awaitMutations(ClickHouseHttp http, ClickHouseConfig config) {
