@@ -11,30 +11,30 @@ public final class CallEvents {
 
     /** A completed one-minute call of tenant {@code t1}, its own cost given. */
     public static Event call(String id, long timeMs, long costNanos, String agentId) {
-        Event call = new Event();
-        call.id = id;
-        call.tenantId = "t1";
-        call.type = EventType.CALL;
-        call.timeMs = timeMs;
+        Event call = reported(id, EventType.CALL, timeMs, costNanos);
         call.status = "completed";
         call.agentId = agentId;
         call.durationMs = 60_000L;
         call.endedMs = timeMs + 60_000;
-        call.costSource = CostSource.REPORTED;
-        call.costNanos = costNanos;
         return call;
     }
 
     /** A transcription of tenant {@code t1} naming the call, its cost as reported. */
     public static Event part(String id, String callId, long timeMs, long costNanos) {
-        Event part = new Event();
-        part.id = id;
-        part.tenantId = "t1";
-        part.type = EventType.STT;
-        part.timeMs = timeMs;
+        Event part = reported(id, EventType.STT, timeMs, costNanos);
         part.callId = callId;
-        part.costSource = CostSource.REPORTED;
-        part.costNanos = costNanos;
         return part;
+    }
+
+    /** An event of tenant {@code t1} with its cost as reported. */
+    private static Event reported(String id, EventType type, long timeMs, long costNanos) {
+        Event event = new Event();
+        event.id = id;
+        event.tenantId = "t1";
+        event.type = type;
+        event.timeMs = timeMs;
+        event.costSource = CostSource.REPORTED;
+        event.costNanos = costNanos;
+        return event;
     }
 }

@@ -44,6 +44,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -542,7 +543,7 @@ public final class ClickHouseEventStore implements EventStore {
      * The cost of calls asked with {@code query}: through the cluster, or on the node holding the
      * tenant's rows; with the hour states of one request ({@code session}) or of none (null).
      */
-    private CallCostReads callCostReads(java.util.function.Function<Sql, List<Row>> query,
+    private CallCostReads callCostReads(Function<Sql, List<Row>> query,
                                         ClickHouseRollups.Session session) {
         return new CallCostReads(query, rows(RawTable.CALLS), dialect,
                 new ClickHouseCallParts(query, rollups, session, rows(RawTable.EVENTS), rows(RawTable.CALLS)));
