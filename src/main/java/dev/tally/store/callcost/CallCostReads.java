@@ -47,6 +47,15 @@ public final class CallCostReads {
         Sql events(String tenantId, String callId);
 
         /**
+         * The start times a call was written at, when the store keeps them apart, keyed by the call:
+         * its row is then read at those times only. Empty when the store does not know them; an empty
+         * set when it knows there is no such call.
+         */
+        default Optional<java.util.Set<Long>> callTimes(String tenantId, String callId) {
+            return Optional.empty();
+        }
+
+        /**
          * The request's rows, when the store keeps them ready; empty to have them joined from the
          * calls and {@link #sums}, and added up by day and agent from those.
          *
@@ -176,11 +185,18 @@ public final class CallCostReads {
 
     /** One call's cost and its events; empty when the tenant has no such call. */
     public Optional<CallCostDetail> callCost(String tenantId, String callId) {
-        Sql call = new SqlBuilder().append("SELECT id, agent_id, provider, status, time_ms, duration_ms,"
+        Optional<java.util.Set<Long>> times = parts.callTimes(tenantId, callId);
+        if (times.isPresent() && times.get().isEmpty()) {
+            return Optional.empty();
+        }
+        SqlBuilder call = new SqlBuilder().append("SELECT id, agent_id, provider, status, time_ms, duration_ms,"
                 + " reported_total_cost_nanos, cost_nanos, cost_source FROM " + callRows + "tenant_id = ")
-                .value(tenantId).append(" AND id_hash = ").value(IdFingerprint.of(tenantId, callId))
-                .append(" AND id = ").value(callId).build();
-        List<Row> found = query.apply(call);
+                .value(tenantId);
+        if (times.isPresent()) {
+            call.append(" AND time_ms IN ").values(times.get());
+        }
+        call.append(" AND id_hash = ").value(IdFingerprint.of(tenantId, callId)).append(" AND id = ").value(callId);
+        List<Row> found = query.apply(call.build());
         if (found.isEmpty()) {
             return Optional.empty();
         }

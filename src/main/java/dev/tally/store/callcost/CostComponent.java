@@ -68,6 +68,14 @@ public enum CostComponent {
         return of(event.type, event.kind);
     }
 
+    /**
+     * Whether the event is one {@link #partTypesSql} takes as a part of the call it names: of a
+     * part's type, whatever its kind, as the reads that add parts up select their rows.
+     */
+    public static boolean namesCall(Event event) {
+        return event.callId != null && PARTS.stream().anyMatch(component -> component.type == event.type);
+    }
+
     /** The same rule as SQL over a raw row: true where the row adds to this part. */
     public String sqlCondition() {
         String condition = "type = '" + type.wireName() + "'";

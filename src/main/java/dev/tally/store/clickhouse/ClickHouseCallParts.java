@@ -1,11 +1,16 @@
 package dev.tally.store.clickhouse;
 
+import dev.tally.ingest.dedup.IdFingerprint;
+import dev.tally.store.callcost.CallCostQuery;
 import dev.tally.store.callcost.CallCostReads;
 import dev.tally.store.callcost.CostComponent;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlBuilder;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -62,6 +67,28 @@ final class ClickHouseCallParts implements CallCostReads.Parts {
                 .append(calls).append(")").build());
         return rollups.callPartSums(tenantId, bounds[0] / HOUR_MS, bounds[1] / HOUR_MS, calls, eventRows, callRows,
                 session);
+    }
+
+    /**
+     * From {@code call_states}, keyed by the id's hash: the calls are ordered by time, so a call's
+     * row found by its id alone would read every call of the tenant. Every row a call has in
+     * {@code calls} was recorded there first, at its time.
+     */
+    @Override
+    public Optional<Set<Long>> callTimes(String tenantId, String callId) {
+        Set<Long> times = new TreeSet<>();
+        for (Row row : query.apply(new SqlBuilder().append("SELECT DISTINCT time_ms FROM " + ClickHouseSchema.CALL_STATES
+                        + " WHERE tenant_id = ").value(tenantId).append(" AND id_hash = ")
+                .value(IdFingerprint.of(tenantId, callId)).append(" AND id = ").value(callId).build())) {
+            times.add(row.longValue("time_ms"));
+        }
+        return Optional.of(times);
+    }
+
+    /** Each call's row from the rollup where its hour is current ({@link ClickHouseCallCostRows}). */
+    @Override
+    public Optional<CallCostReads.Ready> ready(CallCostQuery request, Sql condition) {
+        return rollups.callCosts(request, callRows, this, session);
     }
 
     @Override

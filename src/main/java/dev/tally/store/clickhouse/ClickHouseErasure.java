@@ -242,7 +242,8 @@ final class ClickHouseErasure {
 
     /** Whether a table's rows naming the subject are recomputed under the pseudonym rather than copied: rollups by the hour. */
     private static boolean recomputed(LocalTable table) {
-        return table.logical().equals(ClickHouseMemberUsage.TABLE) || table.logical().equals(ClickHouseCallPartSums.TABLE);
+        return Set.of(ClickHouseMemberUsage.TABLE, ClickHouseCallPartSums.TABLE, ClickHouseCallCostRows.TABLE)
+                .contains(table.logical());
     }
 
     /**
@@ -255,7 +256,8 @@ final class ClickHouseErasure {
             // the calls an upgrade left in their former layout are a copy of what calls holds: deleted, not moved
             case CALL_ID -> Set.of("calls", ClickHouseSchema.CALL_STATES, ClickHouseSchema.CALLS_BEFORE_TIME_ORDER)
                     .contains(logical) ? "id"
-                    : Set.of(ClickHouseCallParts.TABLE, ClickHouseCallPartSums.TABLE).contains(logical) ? "call_key" : null;
+                    : Set.of(ClickHouseCallParts.TABLE, ClickHouseCallPartSums.TABLE, ClickHouseCallCostRows.TABLE)
+                    .contains(logical) ? "call_key" : null;
             case MEMBER_ID -> logical.equals(ClickHouseChatReferences.OWNERS) ? "owner_id"
                     : logical.equals(ClickHouseMemberUsage.TABLE) ? "member_id" : null;
             case PHONE_NUMBER, USER_EMAIL -> null;

@@ -9,12 +9,14 @@ import dev.tally.ingest.StoredState;
 import dev.tally.ingest.WriteOutcome;
 import dev.tally.ingest.WritePlan;
 import dev.tally.ingest.WritePlanner;
+import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.EventStore;
 import dev.tally.store.ReportStore;
 import dev.tally.store.callcost.CallCostDetail;
 import dev.tally.store.callcost.CallCostQuery;
 import dev.tally.store.callcost.CallCostReads;
 import dev.tally.store.callcost.CallCostSummary;
+import dev.tally.store.callcost.CostComponent;
 import dev.tally.store.clickhouse.ClickHouseCallStates.StoredCall;
 import dev.tally.store.clickhouse.ClickHouseEventIds.StoredId;
 import dev.tally.store.export.EventExport;
@@ -31,6 +33,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -187,6 +190,8 @@ public final class ClickHouseEventStore implements EventStore {
             awaitQuietly(referencing);
             throw failure;
         }
+        // the hours of the calls the batch's parts name: a part changes its call's row (ClickHouseCallCostRows)
+        Future<Set<ClickHouseRollups.TenantHour>> partCalls = inserts.submit(() -> hoursOfPartCalls(events, plan));
         List<Event> newEvents = plan.newEvents();
         List<ClickHouseCallStates.Written> states = new ArrayList<>(plan.calls().size());
         List<CallRow> callRows = new ArrayList<>();
@@ -240,8 +245,10 @@ public final class ClickHouseEventStore implements EventStore {
         plan.calls().forEach(call -> announced.add(call.state()));
         try {
             touched.addAll(awaitInsert(referencing));
+            touched.addAll(awaitInsert(partCalls));
             faults.accept(ClickHouseWriteStep.PLANNED);
         } catch (RuntimeException failure) {
+            awaitQuietly(partCalls);
             awaitQuietly(rendered);
             throw failure;
         }
@@ -285,6 +292,7 @@ public final class ClickHouseEventStore implements EventStore {
             // slower than a recomputation assumes: mark again, so any hour recomputed meanwhile is read raw,
             // with the hours of references recorded since the first lookup (ClickHouseChatReferences)
             touched.addAll(chatReferences.hoursReferencing(events));
+            touched.addAll(hoursOfPartCalls(events, plan));
             rollups.mark(touched, true);
         }
         knownIds.announceAgainIfLate(announced, awaitInsert(announcement));
@@ -293,6 +301,32 @@ public final class ClickHouseEventStore implements EventStore {
             Runtime.getRuntime().halt(137);
         }
         return plan.outcomes();
+    }
+
+    /**
+     * Every hour a call named by a part of the batch was written at, but for the calls the batch
+     * writes itself (their hours are touched already). Only calls the known ids may hold are looked
+     * up: one no instance had announced when this write caught up is being written by another
+     * instance, which marks its hour itself, after this part's lookup and so within a write of it.
+     */
+    private Set<ClickHouseRollups.TenantHour> hoursOfPartCalls(List<Event> events,
+                                                               WritePlan<StoredId, StoredCall> plan) {
+        Set<EventKey> written = new HashSet<>();
+        plan.calls().forEach(call -> written.add(new EventKey(call.state().tenantId, call.state().id)));
+        Map<String, Set<String>> callsByTenant = new HashMap<>();
+        for (Event event : events) {
+            if (CostComponent.namesCall(event) && !written.contains(new EventKey(event.tenantId, event.callId))
+                    && knownIds.mayHold(IdFingerprint.of(event.tenantId, event.callId))) {
+                callsByTenant.computeIfAbsent(event.tenantId, any -> new HashSet<>()).add(event.callId);
+            }
+        }
+        Set<ClickHouseRollups.TenantHour> hours = new LinkedHashSet<>();
+        if (callsByTenant.isEmpty()) {
+            return hours;
+        }
+        callStates.lookup(callsByTenant).forEach((call, stored) -> stored.timesMs()
+                .forEach(timeMs -> hours.add(ClickHouseRollups.TenantHour.of(call.tenantId(), timeMs))));
+        return hours;
     }
 
     /**
@@ -599,13 +633,14 @@ public final class ClickHouseEventStore implements EventStore {
      */
     @Override
     public java.util.OptionalLong writableFrom(String tenantId) {
-        return callCostsWholeFrom(tenantId);
-    }
-
-    @Override
-    public java.util.OptionalLong callCostsWholeFrom(String tenantId) {
         long keptFrom = rollups.keptFrom().of(tenantId);
         return keptFrom == ClickHouseKeptFrom.WHOLE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(keptFrom);
+    }
+
+    /** The calls before a horizon keep their rows ({@link ClickHouseCallCostRows}): their hours were recorded first. */
+    @Override
+    public java.util.OptionalLong callCostsWholeFrom(String tenantId) {
+        return java.util.OptionalLong.empty();
     }
 
     @Override

@@ -97,8 +97,9 @@ final class ClickHouseHttp {
 
     /** As {@link #query(String)}, on one given endpoint: what one node holds of its own tables. */
     List<Row> queryOn(URI endpoint, String select) {
+        long started = System.nanoTime();
         try {
-            return rows(post(endpoint, select + "\nFORMAT JSON", Map.of(), null, REQUEST_TIMEOUT));
+            return logged(select, started, post(endpoint, select + "\nFORMAT JSON", Map.of(), null, REQUEST_TIMEOUT));
         } catch (Unreachable unreachable) {
             throw new ClickHouseException(endpoint.getHost() + ":" + endpoint.getPort() + " is unreachable: "
                     + unreachable.cause, unreachable.cause);

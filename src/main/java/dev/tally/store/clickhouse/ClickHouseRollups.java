@@ -3,6 +3,9 @@ package dev.tally.store.clickhouse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.store.callcost.CallCostOrder;
+import dev.tally.store.callcost.CallCostQuery;
+import dev.tally.store.callcost.CallCostReads;
 import dev.tally.store.rollup.RollupRead;
 import dev.tally.store.rollup.RollupRelations;
 import dev.tally.store.rollup.RollupTable;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,7 +57,8 @@ import java.util.function.UnaryOperator;
  * each tenant's hours as above. The member usage rollup ({@link ClickHouseMemberUsage}) is one more
  * table recomputed and read this way; its hours also change when a chat they reference arrives, and
  * writes mark them then ({@link ClickHouseChatReferences}). So are the parts of calls by hour
- * ({@link ClickHouseCallPartSums}).
+ * ({@link ClickHouseCallPartSums}), and each call's cost by the hour it started in
+ * ({@link ClickHouseCallCostRows}), whose hours a write holding parts of the call marks too.
  */
 final class ClickHouseRollups {
     static final String MARKS = "rollup_marks";
@@ -382,6 +387,50 @@ final class ClickHouseRollups {
         Sql generations = split.recorded().isEmpty() ? null : generations(split.recorded(), "hour");
         return ClickHouseCallPartSums.sums(tenantId, firstHour, endHour, generations, split.raw(), calls, eventRows,
                 callRows, dialect);
+    }
+
+    /**
+     * The rows of a request of call costs ({@link ClickHouseCallCostRows}): the calls of recorded
+     * hours and their sums by hour from the rollup rows, the rest derived from the calls and their
+     * parts; empty when no hour of the range holds a call. With the hour states of the session when
+     * it covers the range (null: none).
+     */
+    Optional<CallCostReads.Ready> callCosts(CallCostQuery request, String callRows, CallCostReads.Parts parts,
+                                            Session session) {
+        String tenantId = request.tenantId();
+        long startHour = Math.floorDiv(request.fromMs(), HOUR_MS);
+        long stopHour = RollupTable.Grain.HOUR.slotAtOrAfter(request.toMs());
+        if (startHour >= stopHour) {
+            return Optional.empty();
+        }
+        boolean covered = session != null && session.covers(tenantId, startHour, stopHour);
+        TenantState states = (covered ? session.statesByTenant(startHour, stopHour)
+                : hourStatesByTenant(tenantId, startHour, stopHour)).getOrDefault(tenantId, new TenantState());
+        HourSplit split = split(states.hours(), request.fromMs(), request.toMs());
+        if (split.recorded().isEmpty() && split.raw().isEmpty()) {
+            return Optional.empty();
+        }
+        Sql generations = split.recorded().isEmpty() ? null : generations(split.recorded(), "hour");
+        long firstHour = split.recorded().isEmpty() ? 0 : split.recorded().firstKey();
+        long endHour = split.recorded().isEmpty() ? 0 : split.recorded().lastKey() + 1;
+        Sql derivedCalls = split.raw().isEmpty() ? null
+                : ClickHouseCallCostRows.callsIn(tenantId, split.raw(), request.agentId());
+        Sql perCall = ClickHouseCallCostRows.perCall(tenantId, firstHour, endHour, generations, request.agentId(),
+                derivedCalls, callRows, parts);
+        Sql derivedPerCall = derivedCalls == null ? null : ClickHouseCallCostRows.perCall(tenantId, 0, 0, null,
+                null, derivedCalls, callRows, parts);
+        Sql groups = ClickHouseCallCostRows.groups(tenantId, firstHour, endHour, generations, request.agentId(),
+                derivedPerCall);
+        Optional<Sql> firstByCost = Optional.empty();
+        if (generations != null && request.limit() > 0 && request.order() != CallCostOrder.STARTED_DESC) {
+            firstByCost = Optional.of(ClickHouseCallCostRows.firstByCost(tenantId, firstHour, endHour, generations,
+                    request, derivedCalls, callRows, parts));
+        }
+        Optional<Sql> mismatchCandidates = generations == null ? Optional.empty()
+                : Optional.of(ClickHouseCallCostRows.perCall(tenantId, firstHour, endHour, generations,
+                request.agentId(), new Sql(CallCostReads.MISMATCHED, List.of()), derivedCalls, callRows, parts));
+        return Optional.of(new CallCostReads.Ready(perCall, Optional.of(groups), derivedCalls == null, firstByCost,
+                mismatchCandidates));
     }
 
     /** Appends {@code [from, to)} to the ranges, joined to the last one when they touch. */
@@ -755,6 +804,15 @@ final class ClickHouseRollups {
                 ClickHouseSchema.rows(RawTable.EVENTS), dialect, null, null)));
         store(ClickHouseCallPartSums.TABLE, tenantId, generation, callParts.stream()
                 .map(row -> ClickHouseCallPartSums.storedRow(row, generation)).toList());
+        // each call's row from its parts wherever they are: their hours' sums where current, raw rows elsewhere
+        String callRows = ClickHouseSchema.rows(RawTable.CALLS);
+        ClickHouseCallParts parts = new ClickHouseCallParts(sql -> http.query(ClickHouseLiterals.bind(sql)), this, null,
+                ClickHouseSchema.rows(RawTable.EVENTS), callRows);
+        List<ObjectNode> calls = http.query(ClickHouseLiterals.bind(ClickHouseCallCostRows.derivedRows(callRows,
+                        ClickHouseCallCostRows.callsIn(tenantId, ranges, null), parts, tenantId))).stream()
+                .map(row -> ClickHouseCallCostRows.storedRow(row, generation)).toList();
+        store(ClickHouseCallCostRows.TABLE, tenantId, generation, calls);
+        store(ClickHouseCallCostRows.HOUR_SUMS, tenantId, generation, ClickHouseCallCostRows.hourSums(calls, generation));
         // A retention run (this instance's writer, or another instance) may have recorded its horizon since
         // these hours were picked, and be deleting their raw rows: what was read of an hour before it is not
         // recorded, as the run recorded that hour from whole rows first. Read now, not cached: a horizon not

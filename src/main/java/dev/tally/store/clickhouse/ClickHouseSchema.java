@@ -158,6 +158,14 @@ final class ClickHouseSchema {
         table(statements, ClickHouseCallPartSums.TABLE, ClickHouseCallPartSums.COLUMNS, "MergeTree", null,
                 "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) " + ClickHouseCallPartSums.ORDER,
                 "cityHash64(tenant_id)");
+        boolean callCostRowsNew = !existing.contains((config.clustered() ? localName(ClickHouseCallCostRows.TABLE)
+                : ClickHouseCallCostRows.TABLE) + ".tenant_id");
+        table(statements, ClickHouseCallCostRows.TABLE, ClickHouseCallCostRows.COLUMNS, "MergeTree", null,
+                "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) " + ClickHouseCallCostRows.ORDER,
+                "cityHash64(tenant_id)");
+        table(statements, ClickHouseCallCostRows.HOUR_SUMS, ClickHouseCallCostRows.SUM_COLUMNS, "MergeTree", null,
+                "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) " + ClickHouseCallCostRows.ORDER,
+                "cityHash64(tenant_id)");
         table(statements, ClickHouseCallParts.TABLE, ClickHouseCallParts.COLUMNS, "ReplacingMergeTree", null,
                 ClickHouseCallParts.LAYOUT, "cityHash64(tenant_id)");
         view(statements, ClickHouseCallParts.VIEW, ClickHouseCallParts.TABLE, "events", ClickHouseCallParts::hoursOf);
@@ -179,6 +187,13 @@ final class ClickHouseSchema {
             // a database made before the view: its stored parts' hours, once (the view adds those stored from now on)
             http.executeUpgrade("INSERT INTO " + qualified(ClickHouseCallParts.TABLE) + " "
                     + ClickHouseCallParts.hoursOf(qualified("events")));
+        }
+        if (callCostRowsNew) {
+            // hours recorded by the last release have no call rows: marked now, their calls are derived from raw
+            // rows until the worker has recomputed them
+            http.executeUpgrade("INSERT INTO " + qualified(ClickHouseRollups.MARKS) + " SELECT tenant_id, intDiv(time_ms, "
+                    + 3_600_000L + ") AS hour, toUInt64(" + System.currentTimeMillis() + ") FROM " + qualified("calls")
+                    + " GROUP BY tenant_id, hour");
         }
         if (callPartSumsNew) {
             // hours recorded by the last release have no rows here: marked now, they are read from raw rows

@@ -50,6 +50,9 @@ class ClickHouseCallPartSumsTest {
         assertThat(http.query("SELECT count() AS n FROM " + ClickHouseCallPartSums.TABLE + " WHERE call_key = 'c1'")
                 .get(0).longValue("n")).as("a row per hour holding parts of the call").isEqualTo(2);
 
+        // the call's own hour marked again: its row is derived, from the parts' sums of their recorded hours
+        http.insert(ClickHouseRollups.MARKS, "{\"tenant_id\":\"t1\",\"hour\":" + hour + ",\"marked_ms\":"
+                + System.currentTimeMillis() + "}\n");
         insertSum(generation + 1, hour + 3, 500);
         assertThat(sttOf("c1")).as("rows of another generation are not read").isEqualTo(3_000_000);
         insertSum(generation, hour + 3, 500);
@@ -59,7 +62,7 @@ class ClickHouseCallPartSumsTest {
         assertThat(sttOf("c1")).as("an hour marked since is derived from raw rows").isEqualTo(7_000_000);
         store.write(List.of(CallEvents.part("s4", "c1", (hour + 20) * HOUR_MS, 8_000_000)));
         assertThat(sttOf("c1")).as("an hour never recorded is derived").isEqualTo(15_000_000);
-        assertThat(store.recomputeRollups()).isEqualTo(2);
+        assertThat(store.recomputeRollups()).as("the parts' hours and their call's").isEqualTo(3);
         assertThat(sttOf("c1")).isEqualTo(15_000_000);
     }
 

@@ -217,6 +217,24 @@ class ClickHouseUpgradeTest {
      */
     @Test
     void aDatabaseWithoutTheSumsOfCallPartsAnswersTheSameWhenOpened() {
+        opensWithoutCallCostTables(List.of(ClickHouseCallPartSums.TABLE), 2);
+    }
+
+    /**
+     * The last release kept no rows per call: its recorded hours holding calls are marked when
+     * opened, read from raw rows until recomputed, then from the calls' rows, answering the same.
+     */
+    @Test
+    void aDatabaseWithoutTheRowsOfCallsAnswersTheSameWhenOpened() {
+        opensWithoutCallCostTables(List.of(ClickHouseCallCostRows.TABLE, ClickHouseCallCostRows.HOUR_SUMS), 1);
+    }
+
+    /**
+     * A call and two parts a few days apart, recorded, then the tables dropped as the last release
+     * lacked them: opened, the cost of calls answers the same at once, after the worker recomputed
+     * {@code hoursMarked} hours (those the upgrade marks), and from the first table's rows then.
+     */
+    private static void opensWithoutCallCostTables(List<String> tables, int hoursMarked) {
         ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
         long startMs = Instant.parse("2026-03-12T10:00:00Z").toEpochMilli();
         ClickHouseEventStore first = (ClickHouseEventStore) ClickHouseStore.open(config).events();
@@ -230,20 +248,21 @@ class ClickHouseUpgradeTest {
         CallCostSummary summary = first.callCosts(month);
         assertThat(summary.calls().get(0).components().get(CostComponent.STT)).isEqualTo(18_000);
         first.close();
-        // as the last release left it: its hours recorded, no sums of parts
         ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), Map.of());
         for (URI endpoint : config.endpoints()) {
-            http.executeOn(endpoint, "DROP TABLE " + config.database() + "." + ClickHouseCallPartSums.TABLE);
-            http.executeOn(endpoint, "DROP TABLE " + config.database() + "." + ClickHouseCallPartSums.TABLE + "_local");
+            for (String table : tables) {
+                http.executeOn(endpoint, "DROP TABLE " + config.database() + "." + table);
+                http.executeOn(endpoint, "DROP TABLE " + config.database() + "." + table + "_local");
+            }
         }
 
         ClickHouseEventStore reopened = (ClickHouseEventStore) ClickHouseStore.open(config).events();
         try {
             assertThat(reopened.callCosts(month)).as("opened").isEqualTo(summary);
-            assertThat(reopened.recomputeRollups()).as("the hours holding parts, recomputed").isEqualTo(2);
-            assertThat(http.query("SELECT count() AS n FROM " + config.database() + "." + ClickHouseCallPartSums.TABLE)
-                    .get(0).longValue("n")).isEqualTo(2);
-            assertThat(reopened.callCosts(month)).as("read from the sums").isEqualTo(summary);
+            assertThat(reopened.recomputeRollups()).as("the hours the upgrade marked, recomputed").isEqualTo(hoursMarked);
+            assertThat(http.query("SELECT count() AS n FROM " + config.database() + "." + tables.get(0))
+                    .get(0).longValue("n")).as("rows recomputed").isPositive();
+            assertThat(reopened.callCosts(month)).as("read from the recomputed rows").isEqualTo(summary);
         } finally {
             reopened.close();
         }

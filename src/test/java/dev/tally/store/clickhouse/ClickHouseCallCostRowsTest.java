@@ -1,0 +1,135 @@
+package dev.tally.store.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.store.callcost.CallCost;
+import dev.tally.store.callcost.CallCostOrder;
+import dev.tally.store.callcost.CallCostQuery;
+import dev.tally.store.callcost.CallCostReads;
+import dev.tally.store.callcost.CallCostSummary;
+import dev.tally.store.callcost.CostComponent;
+import dev.tally.store.rollup.RollupFixture;
+import dev.tally.testing.CallEvents;
+import dev.tally.testing.ClickHouseCluster;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ClickHouse keeps each call's cost as a row under the call's own hour ({@link ClickHouseCallCostRows}):
+ * a recorded hour's calls and sums are read from those rows of its generation alone, and a part that
+ * comes after its call's hour was recomputed, in an hour of its own, makes the call's hour read raw
+ * until it is recomputed with the part.
+ */
+class ClickHouseCallCostRowsTest {
+    private static final long HOUR_MS = 3_600_000L;
+    private static final long DAY_MS = 86_400_000L;
+    private static final long HOUR = RollupFixture.END_MS / HOUR_MS - 60;
+    private static final long DAY = HOUR / 24;
+
+    private final ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
+    private final ClickHouseEventStore store = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+    private final ClickHouseHttp http = new ClickHouseHttp(config.endpoints(), ClickHouseStore.settings(config, true));
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void recordedHoursAreReadFromTheCallRowsOfTheirGeneration() {
+        store.write(List.of(CallEvents.call("c1", HOUR * HOUR_MS + 10, 10_000_000, "agent-1"),
+                CallEvents.part("s1", "c1", HOUR * HOUR_MS + 60_000, 1_000_000)));
+        store.recomputeRollups();
+        long generation = http.query("SELECT generation FROM " + ClickHouseRollups.HOURS + " WHERE hour = " + HOUR)
+                .get(0).longValue("generation");
+        assertThat(http.query("SELECT count() AS n FROM " + ClickHouseCallCostRows.TABLE + " WHERE call_key = 'c1'"
+                + " AND generation = " + generation).get(0).longValue("n")).isEqualTo(1);
+        assertThat(totalOf(callCosts(), "c1")).isEqualTo(11_000_000);
+
+        insertCall(generation + 1, "c9", 99_000_000);
+        assertThat(callCosts().calls()).as("rows of another generation are not read").extracting(CallCost::callId)
+                .containsExactly("c1");
+        insertCall(generation, "c9", 99_000_000);
+        insertHourSum(generation, 99_000_000);
+        CallCostSummary summary = callCosts();
+        assertThat(summary.calls()).as("a recorded hour's calls are its rows").extracting(CallCost::callId)
+                .containsExactly("c9", "c1");
+        assertThat(summary.groups()).as("and its sums are its hour sums")
+                .extracting(group -> group.components().total()).containsExactly(11_000_000L + 99_000_000L);
+        assertThat(summary.groups().get(0).calls()).isEqualTo(2);
+    }
+
+    @Test
+    void aPartAfterItsCallsHourWasRecordedMakesThatHourReadRawUntilRecomputed() {
+        store.write(List.of(CallEvents.call("c1", HOUR * HOUR_MS + 10, 10_000_000, "agent-1"),
+                CallEvents.call("c2", HOUR * HOUR_MS + 20, 5_000_000, "agent-2")));
+        store.recomputeRollups();
+        assertThat(totalOf(callCosts(), "c1")).isEqualTo(10_000_000);
+
+        // a day and a half later, in an hour and a day of its own
+        store.write(List.of(CallEvents.part("late", "c1", (HOUR + 36) * HOUR_MS, 7_000_000)));
+        CallCostSummary summary = callCosts();
+        assertThat(totalOf(summary, "c1")).as("read raw: the part's write marked its call's hour").isEqualTo(17_000_000);
+        assertThat(summary.groups().stream().mapToLong(group -> group.components().total()).sum())
+                .isEqualTo(22_000_000);
+        assertThat(summary.calls()).extracting(CallCost::callId).containsExactly("c1", "c2");
+
+        store.recomputeRollups();
+        summary = callCosts();
+        assertThat(totalOf(summary, "c1")).as("recomputed with the part").isEqualTo(17_000_000);
+        assertThat(summary.groups().stream().mapToLong(group -> group.components().total()).sum())
+                .isEqualTo(22_000_000);
+        assertThat(http.query("SELECT sum(stt_nanos) AS stt FROM " + ClickHouseCallCostRows.TABLE + " WHERE call_key = 'c1'"
+                + " AND generation = (SELECT argMax(generation, version) FROM " + ClickHouseRollups.HOURS
+                + " WHERE hour = " + HOUR + ")").get(0).longValue("stt")).as("stored").isEqualTo(7_000_000);
+    }
+
+    @Test
+    void aListByAgentReadsThatAgentsRowsAndSums() {
+        store.write(List.of(CallEvents.call("c1", HOUR * HOUR_MS + 10, 10_000_000, "agent-1"),
+                CallEvents.call("c2", HOUR * HOUR_MS + 20, 5_000_000, "agent-2"),
+                CallEvents.part("s2", "c2", HOUR * HOUR_MS + 30, 1_000_000)));
+        store.recomputeRollups();
+        CallCostQuery query = new CallCostQuery("t1", DAY * DAY_MS, (DAY + 1) * DAY_MS, "agent-2", 10,
+                CallCostOrder.COST_ASC);
+        CallCostSummary summary = store.session("t1", query.fromMs(), query.toMs()).callCosts(query);
+        assertThat(summary.calls()).extracting(CallCost::callId).containsExactly("c2");
+        assertThat(summary.groups()).extracting(CallCostSummary.Group::agentId).containsExactly("agent-2");
+        assertThat(summary.groups().get(0).components().get(CostComponent.STT)).isEqualTo(1_000_000);
+    }
+
+    private CallCostSummary callCosts() {
+        CallCostQuery query = new CallCostQuery("t1", DAY * DAY_MS, (DAY + 1) * DAY_MS, null, 10,
+                CallCostOrder.COST_DESC);
+        return store.session("t1", query.fromMs(), query.toMs()).callCosts(query);
+    }
+
+    private static long totalOf(CallCostSummary summary, String callId) {
+        return summary.calls().stream().filter(call -> call.callId().equals(callId)).findFirst().orElseThrow()
+                .components().total();
+    }
+
+    private void insertCall(long generation, String callId, long telephonyNanos) {
+        StringBuilder row = new StringBuilder("{\"tenant_id\":\"t1\",\"hour\":" + HOUR + ",\"generation\":" + generation
+                + ",\"call_hash\":1,\"call_key\":\"" + callId + "\",\"agent_id\":\"agent-1\",\"provider\":null,"
+                + "\"status\":\"completed\",\"time_ms\":" + (HOUR * HOUR_MS + 5) + ",\"duration_ms\":null,"
+                + "\"reported_total_cost_nanos\":null");
+        for (CostComponent component : CostComponent.values()) {
+            row.append(",\"").append(component.column()).append("\":")
+                    .append(component == CostComponent.TELEPHONY ? telephonyNanos : 0);
+        }
+        http.insert(ClickHouseCallCostRows.TABLE, row.append(",\"unpriced_events\":0,\"total_nanos\":")
+                .append(telephonyNanos).append("}\n").toString());
+    }
+
+    private void insertHourSum(long generation, long telephonyNanos) {
+        StringBuilder row = new StringBuilder("{\"tenant_id\":\"t1\",\"hour\":" + HOUR + ",\"generation\":" + generation
+                + ",\"agent_id\":\"agent-1\"");
+        for (String measure : CallCostReads.GROUP_COLUMNS.subList(2, CallCostReads.GROUP_COLUMNS.size())) {
+            long value = measure.equals("call_count") ? 1 : measure.equals("telephony_sum") ? telephonyNanos : 0;
+            row.append(",\"").append(measure).append("\":").append(value);
+        }
+        http.insert(ClickHouseCallCostRows.HOUR_SUMS, row.append("}\n").toString());
+    }
+}
