@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 
 /**
  * Each call's cost as one row ({@value #TABLE}), kept under the hour the call started in, and those
@@ -36,6 +36,8 @@ final class ClickHouseCallCostRows {
     static final String SUM_COLUMNS = sumColumns();
     static final String ORDER = "ORDER BY (tenant_id, hour, generation)";
     private static final long HOUR_MS = 3_600_000L;
+    /** The per-call columns holding text; the others hold integers. */
+    private static final Set<String> TEXT_COLUMNS = Set.of("call_key", "agent_id", "provider", "status");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ClickHouseCallCostRows() {
@@ -93,31 +95,28 @@ final class ClickHouseCallCostRows {
                 .put("hour", derived.longValue("hour")).put("generation", generation)
                 .put("call_hash", derived.longValue("call_hash"));
         for (String column : CallCostReads.PER_CALL_COLUMNS) {
-            Object value = derived.get(column);
-            if (value == null) {
+            if (derived.get(column) == null) {
                 row.putNull(column);
-            } else if (value instanceof Number || column.endsWith("_ms") || column.endsWith("_nanos")
-                    || column.equals("unpriced_events")) {
-                row.put(column, derived.longValue(column));
+            } else if (TEXT_COLUMNS.contains(column)) {
+                row.put(column, derived.string(column));
             } else {
-                row.put(column, value.toString());
+                row.put(column, derived.longValue(column));
             }
         }
         return row;
     }
 
+    /** The (tenant, hour, agent) a sum of stored rows is kept under. */
+    private record HourAgent(String tenantId, long hour, String agentId) {
+    }
+
     /** The stored rows added up by hour and agent, under the same generation. */
     static List<ObjectNode> hourSums(List<ObjectNode> rows, long generation) {
-        Map<List<Object>, long[]> sums = new LinkedHashMap<>();
-        Map<List<Object>, ObjectNode> first = new LinkedHashMap<>();
+        Map<HourAgent, long[]> sums = new LinkedHashMap<>();
         for (ObjectNode row : rows) {
-            String agent = row.get("agent_id").isNull() ? null : row.get("agent_id").asText();
-            List<Object> key = new ArrayList<>();
-            key.add(row.get("tenant_id").asText());
-            key.add(row.get("hour").asLong());
-            key.add(agent);
+            HourAgent key = new HourAgent(row.get("tenant_id").asText(), row.get("hour").asLong(),
+                    row.get("agent_id").isNull() ? null : row.get("agent_id").asText());
             long[] measures = sums.computeIfAbsent(key, any -> new long[MEASURES.size()]);
-            first.putIfAbsent(key, row);
             measures[0] += 1;
             measures[1] += row.get("duration_ms").isNull() ? 0 : row.get("duration_ms").asLong();
             int index = 2;
@@ -128,13 +127,8 @@ final class ClickHouseCallCostRows {
         }
         List<ObjectNode> stored = new ArrayList<>(sums.size());
         sums.forEach((key, measures) -> {
-            ObjectNode sum = MAPPER.createObjectNode().put("tenant_id", (String) key.get(0))
-                    .put("hour", (Long) key.get(1)).put("generation", generation);
-            if (key.get(2) == null) {
-                sum.putNull("agent_id");
-            } else {
-                sum.put("agent_id", Objects.toString(key.get(2)));
-            }
+            ObjectNode sum = MAPPER.createObjectNode().put("tenant_id", key.tenantId()).put("hour", key.hour())
+                    .put("generation", generation).put("agent_id", key.agentId());
             for (int index = 0; index < MEASURES.size(); index++) {
                 sum.put(MEASURES.get(index), measures[index]);
             }

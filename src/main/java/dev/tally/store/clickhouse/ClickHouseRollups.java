@@ -417,6 +417,7 @@ final class ClickHouseRollups {
                 : ClickHouseCallCostRows.callsIn(tenantId, split.raw(), request.agentId());
         Sql perCall = ClickHouseCallCostRows.perCall(tenantId, firstHour, endHour, generations, request.agentId(),
                 derivedCalls, callRows, parts);
+        // the derived calls alone: their sums by day join the recorded hours' sums
         Sql derivedPerCall = derivedCalls == null ? null : ClickHouseCallCostRows.perCall(tenantId, 0, 0, null,
                 null, derivedCalls, callRows, parts);
         Sql groups = ClickHouseCallCostRows.groups(tenantId, firstHour, endHour, generations, request.agentId(),
