@@ -52,6 +52,12 @@ import org.duckdb.DuckDBConnection;
 public final class DuckDbEventStore implements EventStore {
     private final DuckDbDatabase database;
     private final DuckDBConnection writer;
+    /**
+     * Held while the writer's connection is in use: the writer thread writes and folds, but tests
+     * and tools fold, refresh or check from their own threads, and two statements at once on one
+     * DuckDB connection abort its transaction.
+     */
+    private final Object writerInUse = new Object();
     private final FingerprintSet fingerprints;
     /** The same for the {@code calls} table, so a batch of new calls skips looking up their stored state. */
     private final FingerprintSet callFingerprints;
@@ -108,10 +114,12 @@ public final class DuckDbEventStore implements EventStore {
      * groups that differ. On the writer's connection: call it where writes are not running.
      */
     public RollupCheck.Result checkRollups(boolean repair) {
-        try {
-            return RollupCheck.run(writer, rollups, RollupScope.KEPT_DAYS, repair);
-        } catch (SQLException failure) {
-            throw new StoreException(failure);
+        synchronized (writerInUse) {
+            try {
+                return RollupCheck.run(writer, rollups, RollupScope.KEPT_DAYS, repair);
+            } catch (SQLException failure) {
+                throw new StoreException(failure);
+            }
         }
     }
 
@@ -146,6 +154,12 @@ public final class DuckDbEventStore implements EventStore {
      */
     @Override
     public List<WriteOutcome> write(List<Event> events) {
+        synchronized (writerInUse) {
+            return writeInTransaction(events);
+        }
+    }
+
+    private List<WriteOutcome> writeInTransaction(List<Event> events) {
         List<WriteOutcome> outcomes;
         long[] added = new long[0];
         long[] addedCalls = new long[0];
@@ -215,16 +229,18 @@ public final class DuckDbEventStore implements EventStore {
     /** A write that commits and changes nothing: DuckDB's log takes a record, as for any write. */
     @Override
     public void probeWrite() {
-        try {
-            DuckDbTransaction.inTransaction(writer, () -> {
-                try (Statement statement = writer.createStatement()) {
-                    statement.executeUpdate("UPDATE rollup_state SET version = version");
-                }
-                faults.reached(WriteStep.COMMIT);
-                return null;
-            });
-        } catch (SQLException failure) {
-            throw new StoreException(failure);
+        synchronized (writerInUse) {
+            try {
+                DuckDbTransaction.inTransaction(writer, () -> {
+                    try (Statement statement = writer.createStatement()) {
+                        statement.executeUpdate("UPDATE rollup_state SET version = version");
+                    }
+                    faults.reached(WriteStep.COMMIT);
+                    return null;
+                });
+            } catch (SQLException failure) {
+                throw new StoreException(failure);
+            }
         }
     }
 
@@ -238,11 +254,13 @@ public final class DuckDbEventStore implements EventStore {
     /** On the writer thread, like {@link #write}: folds the deltas that piled up during the last burst. */
     @Override
     public void idle() {
-        if (rollups.idleCompactionDue()) {
-            compactQuietly("fold", "idle rollup compaction", () -> rollups.compactIdle(writer));
-        } else if (rollups.refreshDue()) {
-            compactQuietly("call_cost_refresh", "refresh of the touched calls' cost rows",
-                    () -> rollups.refreshTouchedCalls(writer));
+        synchronized (writerInUse) {
+            if (rollups.idleCompactionDue()) {
+                compactQuietly("fold", "idle rollup compaction", () -> rollups.compactIdle(writer));
+            } else if (rollups.refreshDue()) {
+                compactQuietly("call_cost_refresh", "refresh of the touched calls' cost rows",
+                        () -> rollups.refreshTouchedCalls(writer));
+            }
         }
     }
 
@@ -279,23 +297,27 @@ public final class DuckDbEventStore implements EventStore {
 
     /** Brings the touched calls' ready cost rows up to date now rather than at the writer's next idle moment (tests). */
     public void refreshCallCostRows() {
-        try {
-            rollups.refreshTouchedCalls(writer);
-        } catch (SQLException failure) {
-            throw new StoreException(failure);
+        synchronized (writerInUse) {
+            try {
+                rollups.refreshTouchedCalls(writer);
+            } catch (SQLException failure) {
+                throw new StoreException(failure);
+            }
         }
     }
 
     /** Folds the rollup deltas now rather than when enough have piled up (tests, and after a bulk load). */
     public void compactRollups() {
-        meters.rollupWork("fold", () -> {
-            try {
-                rollups.compact(writer);
-                return null;
-            } catch (SQLException failure) {
-                throw new StoreException(failure);
-            }
-        });
+        synchronized (writerInUse) {
+            meters.rollupWork("fold", () -> {
+                try {
+                    rollups.compact(writer);
+                    return null;
+                } catch (SQLException failure) {
+                    throw new StoreException(failure);
+                }
+            });
+        }
     }
 
     /**
@@ -591,19 +613,21 @@ public final class DuckDbEventStore implements EventStore {
 
     @Override
     public java.util.Map<String, Long> erase(dev.tally.store.SubjectErasure erasure) {
-        try {
-            java.util.Map<String, Long> rows = DuckDbTransaction.inTransaction(writer,
-                    () -> DuckDbErasure.erase(writer, erasure, System.currentTimeMillis(), faults));
-            if (erasure.subject() == dev.tally.tenant.ErasureSubject.CALL_ID) {
-                callFingerprints.add(dev.tally.ingest.dedup.IdFingerprint.of(erasure.tenantId(), erasure.pseudonym()));
+        synchronized (writerInUse) {
+            try {
+                java.util.Map<String, Long> rows = DuckDbTransaction.inTransaction(writer,
+                        () -> DuckDbErasure.erase(writer, erasure, System.currentTimeMillis(), faults));
+                if (erasure.subject() == dev.tally.tenant.ErasureSubject.CALL_ID) {
+                    callFingerprints.add(dev.tally.ingest.dedup.IdFingerprint.of(erasure.tenantId(), erasure.pseudonym()));
+                }
+                if (erasure.subject() == dev.tally.tenant.ErasureSubject.MEMBER_ID) {
+                    // the chat owners held in memory name members: read them again as the store now holds them
+                    members = database.read(MemberAttribution::load);
+                }
+                return rows;
+            } catch (SQLException failure) {
+                throw new StoreException(failure);
             }
-            if (erasure.subject() == dev.tally.tenant.ErasureSubject.MEMBER_ID) {
-                // the chat owners held in memory name members: read them again as the store now holds them
-                members = database.read(MemberAttribution::load);
-            }
-            return rows;
-        } catch (SQLException failure) {
-            throw new StoreException(failure);
         }
     }
 
@@ -619,13 +643,15 @@ public final class DuckDbEventStore implements EventStore {
 
     @Override
     public java.util.Map<String, Long> deleteRawBefore(String tenantId, long horizonMs) {
-        try {
-            // the touched calls' ready rows are made from raw rows: made now, while those still exist
-            rollups.refreshTouchedCalls(writer);
-            return DuckDbTransaction.inTransaction(writer,
-                    () -> DuckDbRetention.deleteBefore(writer, tenantId, horizonMs, faults));
-        } catch (SQLException failure) {
-            throw new StoreException(failure);
+        synchronized (writerInUse) {
+            try {
+                // the touched calls' ready rows are made from raw rows: made now, while those still exist
+                rollups.refreshTouchedCalls(writer);
+                return DuckDbTransaction.inTransaction(writer,
+                        () -> DuckDbRetention.deleteBefore(writer, tenantId, horizonMs, faults));
+            } catch (SQLException failure) {
+                throw new StoreException(failure);
+            }
         }
     }
 
@@ -638,17 +664,19 @@ public final class DuckDbEventStore implements EventStore {
     /** A clean close empties the journal of written days: the next start has nothing to check. */
     @Override
     public void close() {
-        try {
-            journal.clear(writer);
-        } catch (SQLException failure) {
-            org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class)
-                    .warn("the journal of written days was not emptied; the next start checks them: {}",
-                            failure.getMessage());
-        }
-        try {
-            writer.close();
-        } catch (SQLException ignored) {
-            // closing anyway
+        synchronized (writerInUse) {
+            try {
+                journal.clear(writer);
+            } catch (SQLException failure) {
+                org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class)
+                        .warn("the journal of written days was not emptied; the next start checks them: {}",
+                                failure.getMessage());
+            }
+            try {
+                writer.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
         }
     }
 }
