@@ -2,13 +2,17 @@ package dev.tally.store.clickhouse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.store.callcost.CallCostOrder;
 import dev.tally.store.callcost.CallCostQuery;
 import dev.tally.store.callcost.CallCostReads;
 import dev.tally.store.callcost.CostComponent;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlBuilder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,21 +30,50 @@ import java.util.Set;
  * keep those hours read from raw rows until they are recomputed with the part, as any write's do.
  * A call the lookup does not find yet is being written by another instance, which marks its hour
  * itself; it is recomputed only once that mark has settled, when the part is in.
+ *
+ * <p>A list reads the first {@code limit} calls of every hour, not every call of its range: the
+ * table holds each call once under its agent, ranked within its hour and agent both ways by cost,
+ * and again the first {@value #FIRST_RANKS} of its hour either way over every agent, and the
+ * mismatched calls apart ({@link CallList}). The rank is the last column of the sort key and a
+ * granule holds {@value #GRANULE} rows, so ClickHouse skips the granules ranked beyond the limit:
+ * the first calls of a range are among the first of its hours, whatever else the range holds.
  */
 final class ClickHouseCallCostRows {
     private static final List<String> MEASURES = CallCostReads.GROUP_COLUMNS.subList(2,
             CallCostReads.GROUP_COLUMNS.size());
-    static final String TABLE = "rollup_call_costs";
+    static final String TABLE = "rollup_call_cost_lists";
+    /** The last release's table, one row per call sorted by hour alone: dropped once this one is made. */
+    static final String FORMER_TABLE = "rollup_call_costs";
     static final String HOUR_SUMS = "rollup_call_cost_hours";
     static final String COLUMNS = columns();
     static final String SUM_COLUMNS = sumColumns();
+    /** The hour sums' order. */
     static final String ORDER = "ORDER BY (tenant_id, hour, generation)";
+    /** How many calls of an hour, by cost either way, are kept in {@link CallList#FIRST}. */
+    static final int FIRST_RANKS = 200;
+    private static final int GRANULE = 64;
+    static final String LIST_ORDER = "ORDER BY (tenant_id, hour, generation, list, agent_key, rank)"
+            + " SETTINGS index_granularity = " + GRANULE;
     private static final long HOUR_MS = 3_600_000L;
     /** The per-call columns holding text; the others hold integers. */
     private static final Set<String> TEXT_COLUMNS = Set.of("call_key", "agent_id", "provider", "status");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ClickHouseCallCostRows() {
+    }
+
+    /** The lists a call's row is kept in, each sorted by its rank within its hour. */
+    enum CallList {
+        /** Every call once under its agent, ranked within its hour and agent: lists by agent, and every call. */
+        EVERY,
+        /** The first {@value #FIRST_RANKS} calls of the hour by cost either way, over every agent: lists without one. */
+        FIRST,
+        /** The mismatched calls under their agent, ranked within their hour and agent by how much they miss. */
+        MISMATCHED;
+
+        int code() {
+            return ordinal();
+        }
     }
 
     /** The types a derived row has ({@link CallCostReads#perCall}), so stored and derived rows read as one relation. */
@@ -51,7 +84,8 @@ final class ClickHouseCallCostRows {
         for (CostComponent component : CostComponent.values()) {
             columns.append(", ").append(component.column()).append(" Int64");
         }
-        return columns.append(", unpriced_events Int64, total_nanos Int64").toString();
+        return columns.append(", unpriced_events Int64, total_nanos Int64, list UInt8, agent_key String, rank UInt32,"
+                + " rank_ascending UInt32").toString();
     }
 
     private static String sumColumns() {
@@ -89,6 +123,83 @@ final class ClickHouseCallCostRows {
                 .build();
     }
 
+    /** {@link #derivedRows} with {@code mismatched} (1 or 0) by {@link CallCostReads#MISMATCHED}: what a recomputation stores. */
+    static Sql derivedRowsToStore(String callRows, Sql calls, CallCostReads.Parts parts, String tenantId) {
+        return new SqlBuilder().append("SELECT *, toUInt8(" + CallCostReads.MISMATCHED + ") AS mismatched FROM (")
+                .append(derivedRows(callRows, calls, parts, tenantId)).append(") AS to_store").build();
+    }
+
+    /**
+     * The rows to store for the derived rows of {@link #derivedRowsToStore}: each call in
+     * {@link CallList#EVERY}, the first of each hour in {@link CallList#FIRST}, the mismatched in
+     * {@link CallList#MISMATCHED}, ranked as the lists sort them.
+     */
+    static List<ObjectNode> listRows(List<Row> derived, long generation) {
+        List<ObjectNode> every = new ArrayList<>(derived.size());
+        List<ObjectNode> mismatched = new ArrayList<>();
+        for (Row row : derived) {
+            ObjectNode stored = storedRow(row, generation);
+            stored.put("agent_key", stored.get("agent_id").isNull() ? "" : stored.get("agent_id").asText());
+            every.add(stored);
+            if (row.longValue("mismatched") == 1) {
+                mismatched.add(stored.deepCopy());
+            }
+        }
+        List<ObjectNode> rows = new ArrayList<>(every.size() + mismatched.size());
+        for (List<ObjectNode> agentHour : byHour(every, true)) {
+            rank(agentHour, CallList.EVERY);
+            rows.addAll(agentHour);
+        }
+        for (List<ObjectNode> hour : byHour(every, false)) {
+            List<ObjectNode> copies = new ArrayList<>(hour.size());
+            hour.forEach(row -> copies.add(row.deepCopy().put("agent_key", "")));
+            rank(copies, CallList.FIRST);
+            copies.stream().filter(row -> row.get("rank").asLong() <= FIRST_RANKS
+                    || row.get("rank_ascending").asLong() <= FIRST_RANKS).forEach(rows::add);
+        }
+        for (List<ObjectNode> agentHour : byHour(mismatched, true)) {
+            rank(agentHour, CallList.MISMATCHED);
+            rows.addAll(agentHour);
+        }
+        return rows;
+    }
+
+    private static java.util.Collection<List<ObjectNode>> byHour(List<ObjectNode> rows, boolean byAgent) {
+        Map<List<Object>, List<ObjectNode>> groups = new LinkedHashMap<>();
+        for (ObjectNode row : rows) {
+            List<Object> key = byAgent ? List.of(row.get("hour").asLong(), row.get("agent_key").asText())
+                    : List.of(row.get("hour").asLong());
+            groups.computeIfAbsent(key, any -> new ArrayList<>()).add(row);
+        }
+        return groups.values();
+    }
+
+    /**
+     * Ranks one hour's rows of a list in the order its reads sort them ({@code call_key} compared as
+     * ClickHouse compares strings, by their UTF-8 bytes), from 1.
+     */
+    private static void rank(List<ObjectNode> rows, CallList list) {
+        Comparator<ObjectNode> byKey = Comparator.comparing(row -> row.get("call_key").asText()
+                .getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
+        Comparator<ObjectNode> byCost = Comparator.comparingLong(row -> row.get("total_nanos").asLong());
+        rows.forEach(row -> row.put("list", list.code()).put("rank_ascending", 0));
+        switch (list) {
+            case EVERY, FIRST -> {
+                rows.sort(byCost.thenComparing(byKey));
+                for (int index = 0; index < rows.size(); index++) {
+                    rows.get(index).put("rank_ascending", index + 1);
+                }
+                rows.sort(byCost.reversed().thenComparing(byKey));
+            }
+            case MISMATCHED -> rows.sort(Comparator.<ObjectNode>comparingLong(row -> Math.abs(
+                    row.get("reported_total_cost_nanos").asLong() - row.get("total_nanos").asLong())).reversed()
+                    .thenComparing(byKey));
+        }
+        for (int index = 0; index < rows.size(); index++) {
+            rows.get(index).put("rank", index + 1);
+        }
+    }
+
     /** A derived row as stored under a generation. */
     static ObjectNode storedRow(Row derived, long generation) {
         ObjectNode row = MAPPER.createObjectNode().put("tenant_id", derived.string("tenant_id"))
@@ -110,10 +221,13 @@ final class ClickHouseCallCostRows {
     private record HourAgent(String tenantId, long hour, String agentId) {
     }
 
-    /** The stored rows added up by hour and agent, under the same generation. */
+    /** The stored rows of every call ({@link CallList#EVERY}) added up by hour and agent, under the same generation. */
     static List<ObjectNode> hourSums(List<ObjectNode> rows, long generation) {
         Map<HourAgent, long[]> sums = new LinkedHashMap<>();
         for (ObjectNode row : rows) {
+            if (row.get("list").asInt() != CallList.EVERY.code()) {
+                continue;
+            }
             HourAgent key = new HourAgent(row.get("tenant_id").asText(), row.get("hour").asLong(),
                     row.get("agent_id").isNull() ? null : row.get("agent_id").asText());
             long[] measures = sums.computeIfAbsent(key, any -> new long[MEASURES.size()]);
@@ -138,33 +252,20 @@ final class ClickHouseCallCostRows {
     }
 
     /**
-     * The per-call rows of the request's calls: recorded hours from this table, rows of their
-     * generation only, and the ranges not recorded derived from the calls and their parts.
+     * The per-call rows of the request's calls: recorded hours from this table's rows of every call,
+     * of their generation only, and the ranges not recorded derived from the calls and their parts.
      *
-     * @param generations the condition selecting recorded hours by generation ({@code hour} its column)
-     * @param raw the time ranges whose calls are derived, possibly none
+     * @param generations the condition selecting recorded hours by generation ({@code hour} its column), or null
+     * @param derivedCalls the calls derived from raw rows (conditions over call rows), or null
      */
     static Sql perCall(String tenantId, long firstHour, long endHour, Sql generations, String agentId,
                        Sql derivedCalls, String callRows, CallCostReads.Parts parts) {
-        return perCall(tenantId, firstHour, endHour, generations, agentId, null, derivedCalls, callRows, parts);
-    }
-
-    /**
-     * The same, the recorded rows narrowed by {@code storedOnly} (conditions over this table, or null)
-     * where they are read: ClickHouse 18.16 pushes no condition into a {@code UNION ALL}, and a
-     * condition next to the table's read reads the other columns of the rows it keeps only.
-     */
-    static Sql perCall(String tenantId, long firstHour, long endHour, Sql generations, String agentId,
-                       Sql storedOnly, Sql derivedCalls, String callRows, CallCostReads.Parts parts) {
         String columns = String.join(", ", CallCostReads.PER_CALL_COLUMNS);
         SqlBuilder sql = new SqlBuilder().append("(");
         String union = "";
         if (generations != null) {
             sql.append("SELECT " + columns + " FROM " + TABLE + " WHERE ").append(recorded(tenantId, firstHour,
-                    endHour, generations, agentId));
-            if (storedOnly != null) {
-                sql.append(" AND ").append(storedOnly);
-            }
+                    endHour, generations, CallList.EVERY, agentId));
             union = " UNION ALL ";
         }
         if (derivedCalls != null) {
@@ -188,7 +289,7 @@ final class ClickHouseCallCostRows {
         if (generations != null) {
             sql.append("SELECT intDiv(hour, 24) AS call_day_key, agent_id AS agent_key");
             MEASURES.forEach(measure -> sql.append(", " + measure + " AS " + measure + "_part"));
-            sql.append(" FROM " + HOUR_SUMS + " WHERE ").append(recorded(tenantId, firstHour, endHour, generations,
+            sql.append(" FROM " + HOUR_SUMS + " WHERE ").append(hours(tenantId, firstHour, endHour, generations,
                     agentId));
             union = " UNION ALL ";
         }
@@ -207,22 +308,44 @@ final class ClickHouseCallCostRows {
 
     /**
      * The first {@code limit} recorded rows in the request's order by cost, and every derived row:
-     * with them, the first calls of the range. Sorted where they are read, in one pass: ClickHouse
-     * reads the whole rows once and keeps the first in a heap, faster than finding the
-     * {@code limit}-th cost first and reading the rows at or beyond it (15 against 28 ms for a month
-     * of the largest tenant at 10M events).
+     * with them, the first calls of the range. The recorded rows are those ranked within
+     * {@code limit} in their hour: over every agent ({@link CallList#FIRST}) where the limit is
+     * within what that list keeps, else in each hour and agent ({@link CallList#EVERY}; the first of
+     * an hour are among the first of its agents).
      */
     static Sql firstByCost(String tenantId, long firstHour, long endHour, Sql generations, CallCostQuery request,
                            Sql derivedCalls, String callRows, CallCostReads.Parts parts) {
-        String columns = String.join(", ", CallCostReads.PER_CALL_COLUMNS);
         String order = switch (request.order()) {
             case COST_DESC -> "total_nanos DESC, call_key";
             case COST_ASC -> "total_nanos, call_key";
             case STARTED_DESC -> throw new IllegalArgumentException("the latest calls are not listed by cost");
         };
+        String rank = request.order() == CallCostOrder.COST_DESC ? "rank" : "rank_ascending";
+        CallList list = request.agentId() == null && request.limit() <= FIRST_RANKS ? CallList.FIRST : CallList.EVERY;
+        return firstRanked(tenantId, firstHour, endHour, generations, list, request.agentId(), rank, order,
+                request.limit(), derivedCalls, callRows, parts);
+    }
+
+    /**
+     * The recorded rows that may be among the request's first {@code limit} mismatches (those
+     * ranked within it in their hour and agent, {@link CallList#MISMATCHED}), and every derived row.
+     */
+    static Sql mismatches(String tenantId, long firstHour, long endHour, Sql generations, CallCostQuery request,
+                          Sql derivedCalls, String callRows, CallCostReads.Parts parts) {
+        return firstRanked(tenantId, firstHour, endHour, generations, CallList.MISMATCHED, request.agentId(), "rank",
+                "abs(reported_total_cost_nanos - total_nanos) DESC, call_key", request.limit(), derivedCalls,
+                callRows, parts);
+    }
+
+    /** A list's rows ranked within {@code limit}, sorted where they are read, the first {@code limit} kept; then the derived rows. */
+    private static Sql firstRanked(String tenantId, long firstHour, long endHour, Sql generations, CallList list,
+                                   String agentId, String rank, String order, int limit, Sql derivedCalls,
+                                   String callRows, CallCostReads.Parts parts) {
+        String columns = String.join(", ", CallCostReads.PER_CALL_COLUMNS);
         SqlBuilder sql = new SqlBuilder().append("(SELECT * FROM (SELECT " + columns + " FROM " + TABLE + " WHERE ")
-                .append(recorded(tenantId, firstHour, endHour, generations, request.agentId()))
-                .append(" ORDER BY " + order + " LIMIT ").value(request.limit()).append(") AS first_recorded");
+                .append(recorded(tenantId, firstHour, endHour, generations, list, agentId))
+                .append(" AND " + rank + " <= ").value(limit)
+                .append(" ORDER BY " + order + " LIMIT ").value(limit).append(") AS first_recorded");
         if (derivedCalls != null) {
             sql.append(" UNION ALL SELECT " + columns + " FROM (").append(derivedRows(callRows, derivedCalls, parts,
                     tenantId)).append(") AS derived");
@@ -230,7 +353,23 @@ final class ClickHouseCallCostRows {
         return sql.append(")").build();
     }
 
-    private static Sql recorded(String tenantId, long firstHour, long endHour, Sql generations, String agentId) {
+    /** A list's rows of recorded hours; by agent where one is asked for (never in {@link CallList#FIRST}). */
+    private static Sql recorded(String tenantId, long firstHour, long endHour, Sql generations, CallList list,
+                                String agentId) {
+        SqlBuilder sql = new SqlBuilder().append("tenant_id = ").value(tenantId).append(" AND hour >= ")
+                .value(firstHour).append(" AND hour < ").value(endHour).append(" AND ").append(generations)
+                .append(" AND list = ").value(list.code());
+        if (agentId != null) {
+            if (list == CallList.FIRST) {
+                throw new IllegalArgumentException("the first calls of every agent read by agent");
+            }
+            sql.append(" AND agent_key = ").value(agentId).append(" AND agent_id = ").value(agentId);
+        }
+        return sql.build();
+    }
+
+    /** The hour sums of recorded hours. */
+    private static Sql hours(String tenantId, long firstHour, long endHour, Sql generations, String agentId) {
         SqlBuilder sql = new SqlBuilder().append("tenant_id = ").value(tenantId).append(" AND hour >= ")
                 .value(firstHour).append(" AND hour < ").value(endHour).append(" AND ").append(generations);
         if (agentId != null) {

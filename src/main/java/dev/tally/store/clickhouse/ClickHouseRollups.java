@@ -428,8 +428,8 @@ final class ClickHouseRollups {
                     request, derivedCalls, callRows, parts));
         }
         Optional<Sql> mismatchCandidates = generations == null ? Optional.empty()
-                : Optional.of(ClickHouseCallCostRows.perCall(tenantId, firstHour, endHour, generations,
-                request.agentId(), new Sql(CallCostReads.MISMATCHED, List.of()), derivedCalls, callRows, parts));
+                : Optional.of(ClickHouseCallCostRows.mismatches(tenantId, firstHour, endHour, generations, request,
+                derivedCalls, callRows, parts));
         return Optional.of(new CallCostReads.Ready(perCall, Optional.of(groups), derivedCalls == null, firstByCost,
                 mismatchCandidates));
     }
@@ -809,9 +809,9 @@ final class ClickHouseRollups {
         String callRows = ClickHouseSchema.rows(RawTable.CALLS);
         ClickHouseCallParts parts = new ClickHouseCallParts(sql -> http.query(ClickHouseLiterals.bind(sql)), this, null,
                 ClickHouseSchema.rows(RawTable.EVENTS), callRows);
-        List<ObjectNode> calls = http.query(ClickHouseLiterals.bind(ClickHouseCallCostRows.derivedRows(callRows,
-                        ClickHouseCallCostRows.callsIn(tenantId, ranges, null), parts, tenantId))).stream()
-                .map(row -> ClickHouseCallCostRows.storedRow(row, generation)).toList();
+        List<ObjectNode> calls = ClickHouseCallCostRows.listRows(http.query(ClickHouseLiterals.bind(
+                ClickHouseCallCostRows.derivedRowsToStore(callRows, ClickHouseCallCostRows.callsIn(tenantId, ranges,
+                        null), parts, tenantId))), generation);
         store(ClickHouseCallCostRows.TABLE, tenantId, generation, calls);
         store(ClickHouseCallCostRows.HOUR_SUMS, tenantId, generation, ClickHouseCallCostRows.hourSums(calls, generation));
         // A retention run (this instance's writer, or another instance) may have recorded its horizon since

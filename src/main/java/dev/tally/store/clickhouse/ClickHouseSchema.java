@@ -161,8 +161,16 @@ final class ClickHouseSchema {
         boolean callCostRowsNew = !existing.contains((config.clustered() ? localName(ClickHouseCallCostRows.TABLE)
                 : ClickHouseCallCostRows.TABLE) + ".tenant_id");
         table(statements, ClickHouseCallCostRows.TABLE, ClickHouseCallCostRows.COLUMNS, "MergeTree", null,
-                "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) " + ClickHouseCallCostRows.ORDER,
+                "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) " + ClickHouseCallCostRows.LIST_ORDER,
                 "cityHash64(tenant_id)");
+        if (callCostRowsNew) {
+            // the last release's rows per call, read by nothing now: gone, and with them the call ids they held
+            statements.add("DROP TABLE IF EXISTS " + qualified(ClickHouseCallCostRows.FORMER_TABLE) + onCluster());
+            if (config.clustered()) {
+                statements.add("DROP TABLE IF EXISTS " + qualified(localName(ClickHouseCallCostRows.FORMER_TABLE))
+                        + onCluster());
+            }
+        }
         table(statements, ClickHouseCallCostRows.HOUR_SUMS, ClickHouseCallCostRows.SUM_COLUMNS, "MergeTree", null,
                 "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) " + ClickHouseCallCostRows.ORDER,
                 "cityHash64(tenant_id)");

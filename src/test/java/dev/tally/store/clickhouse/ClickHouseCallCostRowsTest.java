@@ -11,7 +11,13 @@ import dev.tally.store.callcost.CostComponent;
 import dev.tally.store.rollup.RollupFixture;
 import dev.tally.testing.CallEvents;
 import dev.tally.testing.ClickHouseCluster;
+import dev.tally.event.Event;
+import dev.tally.store.ReportStore;
+import dev.tally.store.duckdb.DuckDbDatabase;
+import dev.tally.store.duckdb.DuckDbEventStore;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +50,8 @@ class ClickHouseCallCostRowsTest {
         long generation = http.query("SELECT generation FROM " + ClickHouseRollups.HOURS + " WHERE hour = " + HOUR)
                 .get(0).longValue("generation");
         assertThat(http.query("SELECT count() AS n FROM " + ClickHouseCallCostRows.TABLE + " WHERE call_key = 'c1'"
-                + " AND generation = " + generation).get(0).longValue("n")).isEqualTo(1);
+                + " AND generation = " + generation + " GROUP BY list ORDER BY list")).as("once in every list but the"
+                + " mismatches").extracting(row -> row.longValue("n")).containsExactly(1L, 1L);
         assertThat(totalOf(callCosts(), "c1")).isEqualTo(11_000_000);
 
         insertCall(generation + 1, "c9", 99_000_000);
@@ -81,7 +88,7 @@ class ClickHouseCallCostRowsTest {
         assertThat(summary.groups().stream().mapToLong(group -> group.components().total()).sum())
                 .isEqualTo(22_000_000);
         assertThat(http.query("SELECT sum(stt_nanos) AS stt FROM " + ClickHouseCallCostRows.TABLE + " WHERE call_key = 'c1'"
-                + " AND generation = (SELECT argMax(generation, version) FROM " + ClickHouseRollups.HOURS
+                + " AND list = 0 AND generation = (SELECT argMax(generation, version) FROM " + ClickHouseRollups.HOURS
                 + " WHERE hour = " + HOUR + ")").get(0).longValue("stt")).as("stored").isEqualTo(7_000_000);
     }
 
@@ -99,6 +106,52 @@ class ClickHouseCallCostRowsTest {
         assertThat(summary.groups().get(0).components().get(CostComponent.STT)).isEqualTo(1_000_000);
     }
 
+    /**
+     * An hour of 600 calls over three agents and none, costs drawn from six values (so the lists
+     * cut through ties, broken by call ids that sort one way as UTF-16 and the other as ClickHouse
+     * sorts them, by their UTF-8 bytes), a fifth with a reported total that misses: recorded, every
+     * list (within and beyond the first {@value ClickHouseCallCostRows#FIRST_RANKS} calls an hour
+     * keeps, by agent and not, in every order) and its mismatches answer as DuckDB's raw rows do.
+     */
+    @Test
+    void theListsOfAnHourOfManyCallsAnswerAsDuckDbsRawRows() {
+        SplittableRandom random = new SplittableRandom(7);
+        String[] prefixes = {"\uFFFF", "\uD83D\uDE00"};
+        List<Event> calls = new ArrayList<>();
+        for (int index = 0; index < 600; index++) {
+            int agent = random.nextInt(4);
+            Event call = CallEvents.call(prefixes[random.nextInt(prefixes.length)] + index, HOUR * HOUR_MS + index * 5_000L,
+                    100_000_000L * (1 + random.nextInt(6)), agent == 3 ? null : "agent-" + agent);
+            call.reportedTotalCostNanos = random.nextInt(5) == 0 ? random.nextLong(1_000_000_000L) : null;
+            calls.add(call);
+        }
+        try (DuckDbDatabase database = DuckDbDatabase.inMemory();
+             DuckDbEventStore duckDb = new DuckDbEventStore(database)) {
+            store.write(calls);
+            duckDb.write(calls);
+            store.recomputeRollups();
+            ReportStore raw = duckDb.withoutRollups();
+            for (String agent : new String[] {null, "agent-1"}) {
+                for (CallCostOrder order : CallCostOrder.values()) {
+                    for (int limit : new int[] {7, 150, 250}) {
+                        CallCostQuery query = new CallCostQuery("t1", DAY * DAY_MS, (DAY + 1) * DAY_MS, agent, limit,
+                                order);
+                        CallCostSummary asked = store.session("t1", query.fromMs(), query.toMs()).callCosts(query);
+                        CallCostSummary expected = raw.callCosts(query);
+                        assertThat(asked.calls()).as(query.toString()).isEqualTo(expected.calls());
+                        assertThat(asked.mismatched()).as(query.toString()).isEqualTo(expected.mismatched());
+                        assertThat(asked.groups()).as(query.toString()).hasSameElementsAs(expected.groups());
+                    }
+                }
+            }
+        }
+        assertThat(http.query("SELECT list, count() AS n FROM " + ClickHouseCallCostRows.TABLE
+                + " GROUP BY list ORDER BY list")).as("every call, the first of the hour either way, the mismatches")
+                .extracting(row -> row.longValue("n")).containsExactly(600L, 400L,
+                        calls.stream().filter(call -> call.reportedTotalCostNanos != null
+                                && Math.abs(call.reportedTotalCostNanos - call.costNanos) > 10_000_000L).count());
+    }
+
     private CallCostSummary callCosts() {
         CallCostQuery query = new CallCostQuery("t1", DAY * DAY_MS, (DAY + 1) * DAY_MS, null, 10,
                 CallCostOrder.COST_DESC);
@@ -110,17 +163,24 @@ class ClickHouseCallCostRowsTest {
                 .components().total();
     }
 
+    /** A call of agent-1 as a recomputation would store it: in the list of every call and first in its hour. */
     private void insertCall(long generation, String callId, long telephonyNanos) {
-        StringBuilder row = new StringBuilder("{\"tenant_id\":\"t1\",\"hour\":" + HOUR + ",\"generation\":" + generation
-                + ",\"call_hash\":1,\"call_key\":\"" + callId + "\",\"agent_id\":\"agent-1\",\"provider\":null,"
-                + "\"status\":\"completed\",\"time_ms\":" + (HOUR * HOUR_MS + 5) + ",\"duration_ms\":null,"
-                + "\"reported_total_cost_nanos\":null");
-        for (CostComponent component : CostComponent.values()) {
-            row.append(",\"").append(component.column()).append("\":")
-                    .append(component == CostComponent.TELEPHONY ? telephonyNanos : 0);
+        for (ClickHouseCallCostRows.CallList list : List.of(ClickHouseCallCostRows.CallList.EVERY,
+                ClickHouseCallCostRows.CallList.FIRST)) {
+            StringBuilder row = new StringBuilder("{\"tenant_id\":\"t1\",\"hour\":" + HOUR + ",\"generation\":"
+                    + generation + ",\"call_hash\":1,\"call_key\":\"" + callId + "\",\"agent_id\":\"agent-1\","
+                    + "\"provider\":null,\"status\":\"completed\",\"time_ms\":" + (HOUR * HOUR_MS + 5)
+                    + ",\"duration_ms\":null,\"reported_total_cost_nanos\":null");
+            for (CostComponent component : CostComponent.values()) {
+                row.append(",\"").append(component.column()).append("\":")
+                        .append(component == CostComponent.TELEPHONY ? telephonyNanos : 0);
+            }
+            row.append(",\"unpriced_events\":0,\"total_nanos\":").append(telephonyNanos).append(",\"list\":")
+                    .append(list.code()).append(",\"agent_key\":\"")
+                    .append(list == ClickHouseCallCostRows.CallList.EVERY ? "agent-1" : "")
+                    .append("\",\"rank\":1,\"rank_ascending\":1}\n");
+            http.insert(ClickHouseCallCostRows.TABLE, row.toString());
         }
-        http.insert(ClickHouseCallCostRows.TABLE, row.append(",\"unpriced_events\":0,\"total_nanos\":")
-                .append(telephonyNanos).append("}\n").toString());
     }
 
     private void insertHourSum(long generation, long telephonyNanos) {

@@ -217,7 +217,7 @@ class ClickHouseUpgradeTest {
      */
     @Test
     void aDatabaseWithoutTheSumsOfCallPartsAnswersTheSameWhenOpened() {
-        opensWithoutCallCostTables(List.of(ClickHouseCallPartSums.TABLE), 2);
+        opensWithoutCallCostTables(List.of(ClickHouseCallPartSums.TABLE), 2, List.of());
     }
 
     /**
@@ -226,15 +226,27 @@ class ClickHouseUpgradeTest {
      */
     @Test
     void aDatabaseWithoutTheRowsOfCallsAnswersTheSameWhenOpened() {
-        opensWithoutCallCostTables(List.of(ClickHouseCallCostRows.TABLE, ClickHouseCallCostRows.HOUR_SUMS), 1);
+        opensWithoutCallCostTables(List.of(ClickHouseCallCostRows.TABLE, ClickHouseCallCostRows.HOUR_SUMS), 1, List.of());
+    }
+
+    /**
+     * The last release kept each call's row in a table sorted by hour alone: opened by this one, that
+     * table is gone (nothing reads it, and it held call ids), and its hours are read raw until
+     * recomputed into the ranked lists, answering the same.
+     */
+    @Test
+    void aDatabaseWithTheFormerRowsOfCallsAnswersTheSameWhenOpened() {
+        opensWithoutCallCostTables(List.of(ClickHouseCallCostRows.TABLE), 1,
+                List.of(ClickHouseCallCostRows.FORMER_TABLE));
     }
 
     /**
      * A call and two parts a few days apart, recorded, then the tables dropped as the last release
      * lacked them: opened, the cost of calls answers the same at once, after the worker recomputed
-     * {@code hoursMarked} hours (those the upgrade marks), and from the first table's rows then.
+     * {@code hoursMarked} hours (those the upgrade marks), and from the first table's rows then; the
+     * last release's {@code formerTables} made before and gone after.
      */
-    private static void opensWithoutCallCostTables(List<String> tables, int hoursMarked) {
+    private static void opensWithoutCallCostTables(List<String> tables, int hoursMarked, List<String> formerTables) {
         ClickHouseConfig config = ClickHouseCluster.shared().newDatabase();
         long startMs = Instant.parse("2026-03-12T10:00:00Z").toEpochMilli();
         ClickHouseEventStore first = (ClickHouseEventStore) ClickHouseStore.open(config).events();
@@ -254,10 +266,23 @@ class ClickHouseUpgradeTest {
                 http.executeOn(endpoint, "DROP TABLE " + config.database() + "." + table);
                 http.executeOn(endpoint, "DROP TABLE " + config.database() + "." + table + "_local");
             }
+            for (String table : formerTables) {
+                for (String name : List.of(table, table + "_local")) {
+                    http.executeOn(endpoint, "CREATE TABLE " + config.database() + "." + name
+                            + " (tenant_id String, call_key String) ENGINE = MergeTree ORDER BY tenant_id");
+                }
+            }
         }
 
         ClickHouseEventStore reopened = (ClickHouseEventStore) ClickHouseStore.open(config).events();
         try {
+            for (URI endpoint : config.endpoints()) {
+                for (String table : formerTables) {
+                    assertThat(http.queryOn(endpoint, "SELECT count() AS n FROM system.tables WHERE database = '"
+                            + config.database() + "' AND name IN ('" + table + "', '" + table + "_local')").get(0)
+                            .longValue("n")).as(table + " at " + endpoint).isZero();
+                }
+            }
             assertThat(reopened.callCosts(month)).as("opened").isEqualTo(summary);
             assertThat(reopened.recomputeRollups()).as("the hours the upgrade marked, recomputed").isEqualTo(hoursMarked);
             assertThat(http.query("SELECT count() AS n FROM " + config.database() + "." + tables.get(0))
