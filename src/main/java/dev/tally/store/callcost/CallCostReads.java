@@ -185,6 +185,11 @@ public final class CallCostReads {
 
     /** One call's cost and its events; empty when the tenant has no such call. */
     public Optional<CallCostDetail> callCost(String tenantId, String callId) {
+        // the parts are found apart from the call: asked beside its lookup, not after it
+        Supplier<List<Row>> partRows = Beside.start(() -> {
+            Sql events = parts.events(tenantId, callId);
+            return events == null ? List.<Row>of() : query.apply(events);
+        });
         Optional<java.util.Set<Long>> times = parts.callTimes(tenantId, callId);
         if (times.isPresent() && times.get().isEmpty()) {
             return Optional.empty();
@@ -204,8 +209,7 @@ public final class CallCostReads {
         ComponentNanos components = new ComponentNanos().set(CostComponent.TELEPHONY, row.longValue("cost_nanos"));
         long unpriced = CostSource.UNPRICED.wireName().equals(row.string("cost_source")) ? 1 : 0;
         List<CallCostPart> listed = new ArrayList<>();
-        Sql events = parts.events(tenantId, callId);
-        for (Row event : events == null ? List.<Row>of() : query.apply(events)) {
+        for (Row event : partRows.get()) {
             CallCostPart part = new CallCostPart(event.string("id"), event.string("type"), event.longValue("time_ms"),
                     event.longValue("cost_nanos"), event.string("provider"), event.string("model"),
                     event.string("kind"), CostSource.UNPRICED.wireName().equals(event.string("cost_source")));

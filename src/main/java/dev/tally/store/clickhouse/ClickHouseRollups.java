@@ -809,7 +809,7 @@ final class ClickHouseRollups {
         String callRows = ClickHouseSchema.rows(RawTable.CALLS);
         ClickHouseCallParts parts = new ClickHouseCallParts(sql -> http.query(ClickHouseLiterals.bind(sql)), this, null,
                 ClickHouseSchema.rows(RawTable.EVENTS), callRows);
-        List<ObjectNode> calls = ClickHouseCallCostRows.listRows(http.query(ClickHouseLiterals.bind(
+        List<ObjectNode> calls = ClickHouseCallCostRanks.listRows(http.query(ClickHouseLiterals.bind(
                 ClickHouseCallCostRows.derivedRowsToStore(callRows, ClickHouseCallCostRows.callsIn(tenantId, ranges,
                         null), parts, tenantId))), generation);
         store(ClickHouseCallCostRows.TABLE, tenantId, generation, calls);

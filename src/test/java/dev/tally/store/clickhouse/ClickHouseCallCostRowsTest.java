@@ -110,7 +110,7 @@ class ClickHouseCallCostRowsTest {
      * An hour of 600 calls over three agents and none, costs drawn from six values (so the lists
      * cut through ties, broken by call ids that sort one way as UTF-16 and the other as ClickHouse
      * sorts them, by their UTF-8 bytes), a fifth with a reported total that misses: recorded, every
-     * list (within and beyond the first {@value ClickHouseCallCostRows#FIRST_RANKS} calls an hour
+     * list (within and beyond the first {@value ClickHouseCallCostRanks#FIRST_RANKS} calls an hour
      * keeps, by agent and not, in every order) and its mismatches answer as DuckDB's raw rows do.
      */
     @Test
@@ -165,8 +165,8 @@ class ClickHouseCallCostRowsTest {
 
     /** A call of agent-1 as a recomputation would store it: in the list of every call and first in its hour. */
     private void insertCall(long generation, String callId, long telephonyNanos) {
-        for (ClickHouseCallCostRows.CallList list : List.of(ClickHouseCallCostRows.CallList.EVERY,
-                ClickHouseCallCostRows.CallList.FIRST)) {
+        for (ClickHouseCallCostRanks.CallList list : List.of(ClickHouseCallCostRanks.CallList.EVERY,
+                ClickHouseCallCostRanks.CallList.FIRST)) {
             StringBuilder row = new StringBuilder("{\"tenant_id\":\"t1\",\"hour\":" + HOUR + ",\"generation\":"
                     + generation + ",\"call_hash\":1,\"call_key\":\"" + callId + "\",\"agent_id\":\"agent-1\","
                     + "\"provider\":null,\"status\":\"completed\",\"time_ms\":" + (HOUR * HOUR_MS + 5)
@@ -177,7 +177,7 @@ class ClickHouseCallCostRowsTest {
             }
             row.append(",\"unpriced_events\":0,\"total_nanos\":").append(telephonyNanos).append(",\"list\":")
                     .append(list.code()).append(",\"agent_key\":\"")
-                    .append(list == ClickHouseCallCostRows.CallList.EVERY ? "agent-1" : "")
+                    .append(list == ClickHouseCallCostRanks.CallList.EVERY ? "agent-1" : "")
                     .append("\",\"rank\":1,\"rank_ascending\":1}\n");
             http.insert(ClickHouseCallCostRows.TABLE, row.toString());
         }
