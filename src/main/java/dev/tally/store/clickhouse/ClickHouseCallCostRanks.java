@@ -107,5 +107,4 @@ final class ClickHouseCallCostRanks {
             rows.get(index).put("rank", index + 1);
         }
     }
-
 }
