@@ -26,7 +26,6 @@ class BenchCommandTest {
 
     private Path directory;
     private JsonNode duckDb;
-    private JsonNode clickHouse;
     private JsonNode preloaded;
     private JsonNode duckDbRevised;
     private JsonNode clickHouseRevised;
@@ -36,9 +35,10 @@ class BenchCommandTest {
     void runBothStores(@TempDir Path directory) throws Exception {
         this.directory = directory;
         duckDb = run("duckdb", "results-5000.json");
-        clickHouse = run("clickhouse", "results-clickhouse-5000.json");
         // the way 100M runs go: all but the last 2,000 events loaded straight into the store
         preloaded = run("duckdb", "results-5000.json", "--preload", "--ingest-events", "2000");
+        // ClickHouse runs once, with revisions (a run waits a minute for its hours to settle): its steps,
+        // and its answers against DuckDB's to the same events
         duckDbRevised = run("duckdb", "results-5000.json", "--revisions", "0.1");
         clickHouseRevised = run("clickhouse", "results-clickhouse-5000.json", "--revisions", "0.1");
     }
@@ -68,6 +68,7 @@ class BenchCommandTest {
 
     @Test
     void clickHouseRunMeasuresEveryStepAndStopsItsCluster() {
+        JsonNode clickHouse = clickHouseRevised;
         assertThat(clickHouse.path("store").asText()).isEqualTo("clickhouse");
         for (String pass : List.of("one_client", "concurrent")) {
             JsonNode raw = clickHouse.path("raw_clickhouse").path(pass);
@@ -90,13 +91,13 @@ class BenchCommandTest {
 
     @Test
     void bothStoresStoreTheSameEventsAndAnswerEveryReportAlike() {
-        assertThat(clickHouse.path("stored")).isEqualTo(duckDb.path("stored"));
+        assertThat(clickHouseRevised.path("stored")).isEqualTo(duckDbRevised.path("stored"));
         assertThat(duckDb.path("stored").path("events").asLong() + duckDb.path("stored").path("calls").asLong())
                 .isEqualTo(5000);
-        assertThat(clickHouse.path("report_answers_sha256")).hasSize(ReportRequests.REPORTS.length)
-                .isEqualTo(duckDb.path("report_answers_sha256"));
-        assertThat(SideBySide.render(duckDb, clickHouse))
-                .contains("Stored totals equal (4704 events, 296 calls)", "byte-identical", "| member_usage | ");
+        assertThat(clickHouseRevised.path("report_answers_sha256")).hasSize(ReportRequests.REPORTS.length)
+                .isEqualTo(duckDbRevised.path("report_answers_sha256"));
+        assertThat(SideBySide.render(duckDbRevised, clickHouseRevised))
+                .contains("Stored totals equal (4354 events, 266 calls)", "byte-identical", "| member_usage | ");
     }
 
     @Test
