@@ -317,6 +317,54 @@ public abstract class EventStoreContract {
                 .satisfies(row -> assertThat(row.string("status")).isEqualTo("in_progress"));
     }
 
+    /**
+     * Tenants holding the same ids, corrected in one batch (a store may look them up together):
+     * each correction replaces its own tenant's event only, one tenant's events far back in time
+     * are found as well, and the events no correction names keep their rows.
+     */
+    @Test
+    void correctionsOfTheSameIdsInSeveralTenantsReplaceEachTenantsOwnEvent() {
+        long daysBack = 10 * 86_400_000L;
+        List<Event> stored = new java.util.ArrayList<>();
+        for (String tenant : List.of("acme", "globex")) {
+            for (String id : List.of("e1", "e2")) {
+                Event event = llm(tenant, id);
+                event.outputTokens = tenant.equals("acme") ? 10 : 20;
+                stored.add(event);
+            }
+        }
+        Event initech = llm("initech", "e1");
+        initech.outputTokens = 30;
+        initech.timeMs = TIME_MS - daysBack;
+        stored.addAll(List.of(initech, call("acme", "c1", "in_progress", null, null),
+                call("globex", "c1", "in_progress", null, null)));
+        store.write(stored);
+
+        Event acmeCorrected = llm("acme", "e1");
+        acmeCorrected.revision = 1;
+        acmeCorrected.outputTokens = 11;
+        Event globexCorrected = llm("globex", "e2");
+        globexCorrected.revision = 1;
+        globexCorrected.outputTokens = 22;
+        Event initechCorrected = llm("initech", "e1");
+        initechCorrected.revision = 1;
+        initechCorrected.outputTokens = 33;
+        initechCorrected.timeMs = TIME_MS - daysBack;
+        Event globexEnded = call("globex", "c1", "completed", TIME_MS + 60_000, 60_000L);
+        assertThat(store.write(List.of(acmeCorrected, globexCorrected, initechCorrected, globexEnded)))
+                .containsOnly(WriteOutcome.UPDATED);
+
+        assertThat(List.of(List.of("acme", "e1"), List.of("acme", "e2"), List.of("globex", "e1"), List.of("globex", "e2"),
+                List.of("initech", "e1")).stream().map(key -> eventRows(key.get(0), key.get(1)).stream()
+                        .map(row -> List.of(row.longValue("output_tokens"), row.longValue("revision"))).toList()))
+                .containsExactly(List.of(List.of(11L, 1L)), List.of(List.of(10L, 0L)), List.of(List.of(20L, 0L)),
+                        List.of(List.of(22L, 1L)), List.of(List.of(33L, 1L)));
+        assertThat(callRows("acme", "c1")).singleElement()
+                .satisfies(row -> assertThat(row.string("status")).isEqualTo("in_progress"));
+        assertThat(callRows("globex", "c1")).singleElement()
+                .satisfies(row -> assertThat(row.string("status")).isEqualTo("completed"));
+    }
+
     // fixtures
 
     /** An LLM event at {@link #TIME_MS}; other store tests build their batches from it too. */

@@ -440,30 +440,39 @@ public final class DuckDbEventStore implements EventStore {
 
         private Map<EventKey, Event> stored(String table, Map<String, Set<String>> idsByTenant) {
             Map<EventKey, Event> stored = new HashMap<>();
-            for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
-                Set<String> missing = new HashSet<>(tenant.getValue());
-                long[] window = nearTimes.of(tenant.getKey());
-                if (window != null) {
-                    read(table, tenant.getKey(), missing, window, stored);
-                }
-                if (!missing.isEmpty()) {
-                    read(table, tenant.getKey(), missing, null, stored);
+            Map<String, Set<String>> missing = new HashMap<>();
+            idsByTenant.forEach((tenant, ids) -> missing.put(tenant, new HashSet<>(ids)));
+            for (LookupWindows.Span span : nearTimes.spans(idsByTenant.keySet())) {
+                read(table, span.tenants(), missing, new long[] {span.first(), span.last()}, stored);
+            }
+            for (Map.Entry<String, Set<String>> tenant : missing.entrySet()) {
+                if (!tenant.getValue().isEmpty()) {
+                    read(table, Set.of(tenant.getKey()), missing, null, stored);
                 }
             }
             return stored;
         }
 
-        /** Reads the rows of {@code ids} (within {@code window} unless null); removes those found from {@code ids}. */
-        private void read(String table, String tenantId, Set<String> ids, long[] window, Map<EventKey, Event> stored) {
+        /**
+         * Reads the rows of the tenants' missing ids (within {@code window} unless null); removes those
+         * found from {@code missing}. One tenant's ids are asked of the others too, in one list: a row
+         * found for an id its tenant did not ask for is left aside.
+         */
+        private void read(String table, Set<String> tenants, Map<String, Set<String>> missing, long[] window,
+                Map<EventKey, Event> stored) {
+            Set<String> ids = new HashSet<>();
+            tenants.forEach(tenant -> ids.addAll(missing.get(tenant)));
             SqlBuilder sql = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM " + table
-                    + " WHERE tenant_id = ").value(tenantId);
+                    + " WHERE tenant_id IN ").values(tenants);
             if (window != null) {
                 sql.append(" AND time_ms >= ").value(window[0]).append(" AND time_ms <= ").value(window[1]);
             }
             for (Row row : lookup(sql.append(" AND id IN ").values(ids).build())) {
+                String tenant = row.string("tenant_id");
                 String id = row.string("id");
-                stored.put(new EventKey(tenantId, id), StoredEvent.fromRow(row));
-                ids.remove(id);
+                if (missing.get(tenant).remove(id)) {
+                    stored.put(new EventKey(tenant, id), StoredEvent.fromRow(row));
+                }
             }
         }
 

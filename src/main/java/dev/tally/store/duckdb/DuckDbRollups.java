@@ -187,23 +187,20 @@ final class DuckDbRollups {
             Rollups.Deltas deltas) throws SQLException {
         List<List<Object>> groups = new ArrayList<>(deltas.lost(table).keySet());
         List<RollupTable.Measure> measures = table.measures();
-        SqlBuilder sql = new SqlBuilder().append("SELECT lost_group");
+        SqlBuilder sql = new SqlBuilder().append("SELECT lost.lost_group");
         for (int index = 0; index < measures.size(); index++) {
             RollupTable.Measure measure = measures.get(index);
             switch (measure.combine()) {
                 case SUM -> sql.append(", 0 AS extreme_" + index);
-                case MIN -> sql.append(", min(" + measure.name() + ") AS extreme_" + index);
-                case MAX -> sql.append(", max(" + measure.name() + ") AS extreme_" + index);
+                case MIN -> sql.append(", min(stored." + measure.name() + ") AS extreme_" + index);
+                case MAX -> sql.append(", max(stored." + measure.name() + ") AS extreme_" + index);
             }
         }
-        sql.append(" FROM (SELECT *, CASE");
-        for (int ordinal = 0; ordinal < groups.size(); ordinal++) {
-            appendGroup(sql.append(" WHEN "), table, groups.get(ordinal));
-            sql.append(" THEN ").value((long) ordinal);
-        }
-        sql.append(" END AS lost_group FROM " + table.name() + " WHERE ");
+        sql.append(" FROM " + table.name() + " AS stored JOIN ");
+        appendGroups(sql, table, groups).append(" ON ");
+        appendGroupMatch(sql, table).append(" WHERE ");
         GroupBounds.of(groups).appendRollupBounds(sql, table);
-        sql.append(") AS candidate_rows WHERE lost_group IS NOT NULL GROUP BY lost_group");
+        sql.append(" GROUP BY lost.lost_group");
         java.util.Set<List<Object>> changed = new java.util.HashSet<>(groups);
         for (Row row : DuckDbEventStore.run(connection, sql.build())) {
             List<Object> group = groups.get((int) row.longValue("lost_group"));
@@ -219,6 +216,45 @@ final class DuckDbRollups {
     }
 
     /**
+     * The groups as a table named {@code lost}: {@code lost_group} (the group's index in the list),
+     * {@code tenant_id}, {@code slot} and {@code key_0}… A join with it finds every group's rows in
+     * one pass over the bounds' rows, where a condition per group was evaluated on each of them.
+     */
+    private static SqlBuilder appendGroups(SqlBuilder sql, RollupTable table, List<List<Object>> groups) {
+        sql.append("(VALUES ");
+        String comma = "";
+        for (int ordinal = 0; ordinal < groups.size(); ordinal++) {
+            List<Object> group = groups.get(ordinal);
+            // typed, so that a key null in every group still has the key's type
+            sql.append(comma + "(").value((long) ordinal).append(", CAST(").value(group.get(0))
+                    .append(" AS VARCHAR), CAST(").value(group.get(1)).append(" AS BIGINT)");
+            for (int index = 0; index < table.keys().size(); index++) {
+                sql.append(", CAST(").value(group.get(index + 2)).append(" AS " + switch (table.keys().get(index).kind()) {
+                    case STRING -> "VARCHAR";
+                    case LONG -> "BIGINT";
+                    case INTEGER -> "INTEGER";
+                } + ")");
+            }
+            sql.append(")");
+            comma = ", ";
+        }
+        sql.append(") AS lost(lost_group, tenant_id, slot");
+        for (int index = 0; index < table.keys().size(); index++) {
+            sql.append(", key_" + index);
+        }
+        return sql.append(")");
+    }
+
+    /** A stored row ({@code stored}) of a group of {@link #appendGroups}: tenant, slot and every key, a null key matching null. */
+    private static SqlBuilder appendGroupMatch(SqlBuilder sql, RollupTable table) {
+        sql.append("stored.tenant_id = lost.tenant_id AND stored." + table.grain().column() + " = lost.slot");
+        for (int index = 0; index < table.keys().size(); index++) {
+            sql.append(" AND stored." + table.keys().get(index).name() + " IS NOT DISTINCT FROM lost.key_" + index);
+        }
+        return sql;
+    }
+
+    /**
      * Rebuilds groups of a table with minimums or maximums that lost a corrected event: their rows
      * are deleted and made again from the raw rows of their slots, as they stand in the write's
      * transaction (the replaced rows gone, the corrections in). By the same Java rules as a
@@ -227,26 +263,27 @@ final class DuckDbRollups {
     private static List<Object[]> recompute(DuckDBConnection connection, RollupTable table,
             java.util.Set<List<Object>> groups) throws SQLException {
         GroupBounds bounds = GroupBounds.of(groups);
-        java.util.Set<List<Object>> tenantSlots = new java.util.LinkedHashSet<>();
-        groups.forEach(group -> tenantSlots.add(List.of(group.get(0), group.get(1))));
         long milliseconds = table.grain().milliseconds();
-        SqlBuilder delete = new SqlBuilder().append("DELETE FROM " + table.name() + " WHERE ");
-        bounds.appendRollupBounds(delete, table).append(" AND (");
-        String or = "";
-        for (List<Object> group : groups) {
-            appendGroup(delete.append(or + "("), table, group).append(")");
-            or = " OR ";
-        }
-        delete.append(")");
+        // by row id from a select: DuckDB binds a DELETE's WHERE before its USING, so their parameters would swap
+        SqlBuilder delete = new SqlBuilder().append("DELETE FROM " + table.name() + " WHERE rowid IN (SELECT stored.rowid FROM "
+                + table.name() + " AS stored JOIN ");
+        appendGroups(delete, table, new ArrayList<>(groups)).append(" ON ");
+        appendGroupMatch(delete, table).append(" WHERE ");
+        bounds.appendRollupBounds(delete, table).append(")");
         SqlBuilder select = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM "
                 + table.source().tableName() + " WHERE " + table.sourceCondition() + " AND tenant_id IN ")
                 .values(bounds.tenants()).append(" AND time_ms >= ").value(bounds.firstSlot() * milliseconds)
                 .append(" AND time_ms < ").value((bounds.lastSlot() + 1) * milliseconds).append(" AND (");
-        or = "";
-        for (List<Object> tenantSlot : tenantSlots) {
-            long slotStart = (Long) tenantSlot.get(1) * milliseconds;
-            select.append(or + "(tenant_id = ").value(tenantSlot.get(0)).append(" AND time_ms >= ").value(slotStart)
-                    .append(" AND time_ms < ").value(slotStart + milliseconds).append(")");
+        // each group's own rows only: its slot and keys (as the raw row computes them), not its whole slot
+        String or = "";
+        for (List<Object> group : groups) {
+            long slotStart = (Long) group.get(1) * milliseconds;
+            select.append(or + "(tenant_id = ").value(group.get(0)).append(" AND time_ms >= ").value(slotStart)
+                    .append(" AND time_ms < ").value(slotStart + milliseconds);
+            for (int index = 0; index < table.keys().size(); index++) {
+                select.append(" AND (" + table.keys().get(index).sql() + ") IS NOT DISTINCT FROM ").value(group.get(index + 2));
+            }
+            select.append(")");
             or = " OR ";
         }
         DuckDbEventStore.update(connection, delete.build());
@@ -260,16 +297,6 @@ final class DuckDbRollups {
         List<Object[]> rows = rebuilt.rows(table);
         AppenderValues.appendRows(connection, table.name(), rows);
         return rows;
-    }
-
-    /** One group's rows of its rollup table: tenant, slot and every key, a null key matching null. */
-    private static SqlBuilder appendGroup(SqlBuilder sql, RollupTable table, List<Object> group) {
-        sql.append("tenant_id = ").value(group.get(0)).append(" AND " + table.grain().column() + " = ")
-                .value(group.get(1));
-        for (int index = 0; index < table.keys().size(); index++) {
-            sql.append(" AND " + table.keys().get(index).name() + " IS NOT DISTINCT FROM ").value(group.get(index + 2));
-        }
-        return sql;
     }
 
     /**
@@ -289,9 +316,10 @@ final class DuckDbRollups {
             return new GroupBounds(tenants, first, last);
         }
 
+        /** On the rows of the table named {@code stored}. */
         SqlBuilder appendRollupBounds(SqlBuilder sql, RollupTable table) {
-            String slot = table.grain().column();
-            return sql.append("tenant_id IN ").values(tenants).append(" AND " + slot + " >= ").value(firstSlot)
+            String slot = "stored." + table.grain().column();
+            return sql.append("stored.tenant_id IN ").values(tenants).append(" AND " + slot + " >= ").value(firstSlot)
                     .append(" AND " + slot + " <= ").value(lastSlot);
         }
     }

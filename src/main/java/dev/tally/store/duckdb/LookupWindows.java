@@ -1,9 +1,14 @@
 package dev.tally.store.duckdb;
 
 import dev.tally.event.Event;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Per tenant, the span of a batch's times widened by a day each side: where the stored rows of its
@@ -30,8 +35,45 @@ final class LookupWindows {
         return new LookupWindows(byTenant);
     }
 
-    /** The tenant's window as {first, last} milliseconds, both included; null when the batch has none. */
-    long[] of(String tenantId) {
-        return byTenant.get(tenantId);
+    /** Tenants whose windows overlap, and the times covering all of their windows, both included. */
+    record Span(Set<String> tenants, long first, long last) {
+    }
+
+    /**
+     * The windows of these tenants merged where they overlap. Tenants interleave in time, so one
+     * lookup over a span reads its rows once for all of them: each column of the span's rows is
+     * decompressed once, where a lookup per tenant decompressed them again for every tenant (the
+     * tenant condition drops rows, not the vectors they are in). Windows apart stay apart, so a
+     * tenant sending old events does not widen another's lookup. Tenants without a window are left out.
+     */
+    List<Span> spans(Collection<String> tenants) {
+        List<String> windowed = new ArrayList<>();
+        for (String tenant : tenants) {
+            if (byTenant.containsKey(tenant)) {
+                windowed.add(tenant);
+            }
+        }
+        windowed.sort(Comparator.comparingLong((String tenant) -> byTenant.get(tenant)[0]));
+        List<Span> spans = new ArrayList<>();
+        Set<String> current = new LinkedHashSet<>();
+        long first = 0;
+        long last = 0;
+        for (String tenant : windowed) {
+            long[] window = byTenant.get(tenant);
+            if (!current.isEmpty() && window[0] > last) {
+                spans.add(new Span(current, first, last));
+                current = new LinkedHashSet<>();
+            }
+            if (current.isEmpty()) {
+                first = window[0];
+                last = window[1];
+            }
+            current.add(tenant);
+            last = Math.max(last, window[1]);
+        }
+        if (!current.isEmpty()) {
+            spans.add(new Span(current, first, last));
+        }
+        return spans;
     }
 }
