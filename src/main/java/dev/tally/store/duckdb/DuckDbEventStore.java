@@ -351,27 +351,14 @@ public final class DuckDbEventStore implements EventStore {
         if (!plan.replacesEvents()) {
             return;
         }
-        Map<String, List<Event>> byTenant = new HashMap<>();
-        for (Event replaced : plan.replacedEvents()) {
-            if (replaced != null) {
-                byTenant.computeIfAbsent(replaced.tenantId, tenant -> new ArrayList<>()).add(replaced);
-                deltas.remove(replaced);
+        List<Event> replaced = new ArrayList<>();
+        for (Event event : plan.replacedEvents()) {
+            if (event != null) {
+                replaced.add(event);
+                deltas.remove(event);
             }
         }
-        for (Map.Entry<String, List<Event>> tenant : byTenant.entrySet()) {
-            // A tenant's id is on one row, so the ids alone pick the rows; the times' bounds let DuckDB
-            // skip the row groups outside them. (One OR term per event was evaluated on every row.)
-            long first = tenant.getValue().stream().mapToLong(event -> event.timeMs).min().orElseThrow();
-            long last = tenant.getValue().stream().mapToLong(event -> event.timeMs).max().orElseThrow();
-            SqlBuilder sql = new SqlBuilder().append("DELETE FROM events WHERE tenant_id = ").value(tenant.getKey())
-                    .append(" AND time_ms >= ").value(first).append(" AND time_ms <= ").value(last).append(" AND id IN (");
-            String comma = "";
-            for (Event replaced : tenant.getValue()) {
-                sql.append(comma).value(replaced.id);
-                comma = ", ";
-            }
-            update(writer, sql.append(")").build());
-        }
+        ReplacedRows.delete(writer, "events", replaced);
         faults.reached(WriteStep.EVENTS_DELETED);
     }
 
@@ -496,17 +483,13 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     private void deleteReplacedCalls(List<WritePlan.CallWrite<Event>> calls) throws SQLException {
-        Map<String, Set<String>> idsByTenant = new HashMap<>();
+        List<Event> replaced = new ArrayList<>();
         for (WritePlan.CallWrite<Event> call : calls) {
             if (call.replaced() != null) {
-                idsByTenant.computeIfAbsent(call.state().tenantId, tenant -> new HashSet<>()).add(call.state().id);
+                replaced.add(call.replaced());
             }
         }
-        for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
-            Sql sql = new SqlBuilder().append("DELETE FROM calls WHERE tenant_id = ").value(tenant.getKey())
-                    .append(" AND id IN ").values(tenant.getValue()).build();
-            update(writer, sql);
-        }
+        ReplacedRows.delete(writer, "calls", replaced);
     }
 
     @Override
