@@ -287,12 +287,8 @@ public abstract class EventStoreContract {
         Event stored = llm("acme", "e1");
         stored.revision = 2;
         store.write(List.of(stored));
-        Event equal = llm("acme", "e1");
-        equal.revision = 2;
-        equal.outputTokens = 5;
-        Event lower = llm("acme", "e1");
-        lower.revision = 1;
-        lower.outputTokens = 6;
+        Event equal = revised("acme", "e1", 2, 5);
+        Event lower = revised("acme", "e1", 1, 6);
         Event otherType = llm("acme", "e1");
         otherType.revision = 3;
         otherType.type = EventType.SMS;
@@ -340,15 +336,9 @@ public abstract class EventStoreContract {
                 call("globex", "c1", "in_progress", null, null)));
         store.write(stored);
 
-        Event acmeCorrected = llm("acme", "e1");
-        acmeCorrected.revision = 1;
-        acmeCorrected.outputTokens = 11;
-        Event globexCorrected = llm("globex", "e2");
-        globexCorrected.revision = 1;
-        globexCorrected.outputTokens = 22;
-        Event initechCorrected = llm("initech", "e1");
-        initechCorrected.revision = 1;
-        initechCorrected.outputTokens = 33;
+        Event acmeCorrected = revised("acme", "e1", 1, 11);
+        Event globexCorrected = revised("globex", "e2", 1, 22);
+        Event initechCorrected = revised("initech", "e1", 1, 33);
         initechCorrected.timeMs = TIME_MS - daysBack;
         Event globexEnded = call("globex", "c1", "completed", TIME_MS + 60_000, 60_000L);
         assertThat(store.write(List.of(acmeCorrected, globexCorrected, initechCorrected, globexEnded)))
@@ -366,6 +356,14 @@ public abstract class EventStoreContract {
     }
 
     // fixtures
+
+    /** {@link #llm} at a revision, with its output tokens told apart from the other revisions'. */
+    private static Event revised(String tenantId, String id, long revision, long outputTokens) {
+        Event event = llm(tenantId, id);
+        event.revision = revision;
+        event.outputTokens = outputTokens;
+        return event;
+    }
 
     /** An LLM event at {@link #TIME_MS}; other store tests build their batches from it too. */
     public static Event llm(String tenantId, String id) {

@@ -229,11 +229,8 @@ final class DuckDbRollups {
             sql.append(comma + "(").value((long) ordinal).append(", CAST(").value(group.get(0))
                     .append(" AS VARCHAR), CAST(").value(group.get(1)).append(" AS BIGINT)");
             for (int index = 0; index < table.keys().size(); index++) {
-                sql.append(", CAST(").value(group.get(index + 2)).append(" AS " + switch (table.keys().get(index).kind()) {
-                    case STRING -> "VARCHAR";
-                    case LONG -> "BIGINT";
-                    case INTEGER -> "INTEGER";
-                } + ")");
+                sql.append(", CAST(").value(group.get(index + 2))
+                        .append(" AS " + DuckDbSchema.sqlType(table.keys().get(index)) + ")");
             }
             sql.append(")");
             comma = ", ";
@@ -300,8 +297,8 @@ final class DuckDbRollups {
     }
 
     /**
-     * The groups' tenants and slot range: plain conjuncts that DuckDB prunes row groups with, put
-     * before the groups' own conditions, whose OR alone would read the whole table every write.
+     * The groups' tenants and slot range: plain conjuncts that DuckDB prunes row groups with, beside
+     * the groups' own join or conditions, which alone would read the whole table every write.
      */
     private record GroupBounds(java.util.Set<Object> tenants, long firstSlot, long lastSlot) {
         static GroupBounds of(java.util.Collection<List<Object>> groups) {

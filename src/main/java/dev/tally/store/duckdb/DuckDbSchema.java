@@ -103,7 +103,7 @@ final class DuckDbSchema {
         return column.name() + " " + sqlType(column) + (column.nullable() ? "" : " NOT NULL");
     }
 
-    private static String sqlType(EventColumn column) {
+    static String sqlType(EventColumn column) {
         return switch (column.kind()) {
             case STRING -> "VARCHAR";
             case LONG -> "BIGINT";
