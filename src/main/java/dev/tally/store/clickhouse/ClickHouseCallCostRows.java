@@ -33,7 +33,8 @@ import java.util.Set;
  * table holds each call in lists ranked within its hour ({@link ClickHouseCallCostRanks}), each
  * list (and each agent's) sorted apart, so a list without agent reads the few hundred calls a
  * recorded hour keeps first, one by agent that agent's calls alone: the first calls of a range are
- * among the first of its hours, whatever else the range holds.
+ * among the first of its hours, whatever else the range holds. Whole days kept as days are read
+ * from the first calls and sums their day keeps instead ({@link ClickHouseCallCostDays}).
  */
 final class ClickHouseCallCostRows {
     private static final List<String> MEASURES = CallCostReads.GROUP_COLUMNS.subList(2,
@@ -190,10 +191,12 @@ final class ClickHouseCallCostRows {
     }
 
     /**
-     * The sums by UTC day and agent ({@link CallCostReads#GROUP_COLUMNS}) of the recorded hours, and
-     * of the derived calls ({@code derivedPerCall}, per-call rows, or null), one row per day and agent.
+     * The sums by UTC day and agent ({@link CallCostReads#GROUP_COLUMNS}) of the recorded hours
+     * ({@code generations}, or null), of kept days ({@code keptSums}, the rows of
+     * {@link ClickHouseCallCostDays#sums}, or null) and of the derived calls ({@code derivedPerCall},
+     * per-call rows, or null), one row per day and agent.
      */
-    static Sql groups(String tenantId, long firstHour, long endHour, Sql generations, String agentId,
+    static Sql groups(String tenantId, long firstHour, long endHour, Sql generations, Sql keptSums, String agentId,
                       Sql derivedPerCall) {
         SqlBuilder sql = new SqlBuilder().append("(SELECT call_day_key AS call_day, agent_key AS agent_id");
         // summed under names of their own: an aggregate meeting a column of its name fails on 18.16
@@ -205,6 +208,10 @@ final class ClickHouseCallCostRows {
             MEASURES.forEach(measure -> sql.append(", " + measure + " AS " + measure + "_part"));
             sql.append(" FROM " + HOUR_SUMS + " WHERE ").append(hours(tenantId, firstHour, endHour, generations,
                     agentId));
+            union = " UNION ALL ";
+        }
+        if (keptSums != null) {
+            sql.append(union).append(keptSums);
             union = " UNION ALL ";
         }
         if (derivedPerCall != null) {
@@ -222,13 +229,14 @@ final class ClickHouseCallCostRows {
 
     /**
      * The first {@code limit} recorded rows in the request's order by cost, and every derived row:
-     * with them, the first calls of the range. The recorded rows are those ranked within
-     * {@code limit} in their hour: over every agent ({@link CallList#FIRST}) where the limit is
-     * within what that list keeps, else in each hour and agent ({@link CallList#EVERY}; the first of
-     * an hour are among the first of its agents).
+     * with them, the first calls of the range. The recorded rows are those a kept day holds
+     * ({@code keptDays}, the rows of {@link ClickHouseCallCostDays#kept}, or null) and, of the other
+     * recorded hours ({@code generations}, or null), those ranked within {@code limit} in their hour:
+     * over every agent ({@link CallList#FIRST}) where the limit is within what that list keeps, else in
+     * each hour and agent ({@link CallList#EVERY}; the first of an hour are among the first of its agents).
      */
-    static Sql firstByCost(String tenantId, long firstHour, long endHour, Sql generations, CallCostQuery request,
-                           Sql derivedCalls, String callRows, CallCostReads.Parts parts) {
+    static Sql firstByCost(String tenantId, long firstHour, long endHour, Sql generations, Sql keptDays,
+                           CallCostQuery request, Sql derivedCalls, String callRows, CallCostReads.Parts parts) {
         String order = switch (request.order()) {
             case COST_DESC -> "total_nanos DESC, call_key";
             case COST_ASC -> "total_nanos, call_key";
@@ -237,30 +245,46 @@ final class ClickHouseCallCostRows {
         String rank = request.order() == CallCostOrder.COST_DESC ? "rank" : "rank_ascending";
         CallList list = request.agentId() == null && request.limit() <= ClickHouseCallCostRanks.FIRST_RANKS
                 ? CallList.FIRST : CallList.EVERY;
-        return firstRanked(tenantId, firstHour, endHour, generations, list, request.agentId(), rank, order,
+        return firstRanked(tenantId, firstHour, endHour, generations, keptDays, list, request.agentId(), rank, order,
                 request.limit(), derivedCalls, callRows, parts);
     }
 
     /**
-     * The recorded rows that may be among the request's first {@code limit} mismatches (those
-     * ranked within it in their hour and agent, {@link CallList#MISMATCHED}), and every derived row.
+     * The recorded rows that may be among the request's first {@code limit} mismatches (those a kept
+     * day holds, {@code keptDays} or null, and of other hours those ranked within the limit in their
+     * hour and agent, {@link CallList#MISMATCHED}), and every derived row.
      */
-    static Sql mismatches(String tenantId, long firstHour, long endHour, Sql generations, CallCostQuery request,
-                          Sql derivedCalls, String callRows, CallCostReads.Parts parts) {
-        return firstRanked(tenantId, firstHour, endHour, generations, CallList.MISMATCHED, request.agentId(), "rank",
-                "abs(reported_total_cost_nanos - total_nanos) DESC, call_key", request.limit(), derivedCalls,
+    static Sql mismatches(String tenantId, long firstHour, long endHour, Sql generations, Sql keptDays,
+                          CallCostQuery request, Sql derivedCalls, String callRows, CallCostReads.Parts parts) {
+        return firstRanked(tenantId, firstHour, endHour, generations, keptDays, CallList.MISMATCHED, request.agentId(),
+                "rank", "abs(reported_total_cost_nanos - total_nanos) DESC, call_key", request.limit(), derivedCalls,
                 callRows, parts);
     }
 
-    /** A list's rows ranked within {@code limit}, sorted where they are read, the first {@code limit} kept; then the derived rows. */
-    private static Sql firstRanked(String tenantId, long firstHour, long endHour, Sql generations, CallList list,
-                                   String agentId, String rank, String order, int limit, Sql derivedCalls,
-                                   String callRows, CallCostReads.Parts parts) {
+    /**
+     * A list's rows ranked within {@code limit} in their hours (of those {@code generations} selects,
+     * or none) and the rows of kept days (or none), sorted where they are read, the first
+     * {@code limit} kept; then the derived rows.
+     */
+    private static Sql firstRanked(String tenantId, long firstHour, long endHour, Sql generations, Sql keptDays,
+                                   CallList list, String agentId, String rank, String order, int limit,
+                                   Sql derivedCalls, String callRows, CallCostReads.Parts parts) {
+        if (generations == null && keptDays == null) {
+            throw new IllegalArgumentException("a list of no recorded hour or kept day");
+        }
         String columns = String.join(", ", CallCostReads.PER_CALL_COLUMNS);
-        SqlBuilder sql = new SqlBuilder().append("(SELECT * FROM (SELECT " + columns + " FROM " + TABLE + " WHERE ")
-                .append(recorded(tenantId, firstHour, endHour, generations, list, agentId))
-                .append(" AND " + rank + " <= ").value(limit)
-                .append(" ORDER BY " + order + " LIMIT ").value(limit).append(") AS first_recorded");
+        SqlBuilder sql = new SqlBuilder().append("(SELECT * FROM (SELECT " + columns + " FROM (");
+        String union = "";
+        if (generations != null) {
+            sql.append("SELECT " + columns + " FROM " + TABLE + " WHERE ")
+                    .append(recorded(tenantId, firstHour, endHour, generations, list, agentId))
+                    .append(" AND " + rank + " <= ").value(limit);
+            union = " UNION ALL ";
+        }
+        if (keptDays != null) {
+            sql.append(union).append(keptDays);
+        }
+        sql.append(") AS recorded_rows ORDER BY " + order + " LIMIT ").value(limit).append(") AS first_recorded");
         if (derivedCalls != null) {
             sql.append(" UNION ALL SELECT " + columns + " FROM (").append(derivedRows(callRows, derivedCalls, parts,
                     tenantId)).append(") AS derived");

@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * as at 1M (the hourly tables grow with the hours that hold data; a day table by 24 times less).
  *
  * <p>Exactly once without deltas, like the hours: a day's rows are built from the recorded
- * generations of its hours, under a fresh generation, and recorded in {@code rollup_days} with a
+ * generations of its hours, under a fresh generation (the first calls of the day too,
+ * {@link ClickHouseCallCostDays}), and recorded in {@code rollup_days} with a
  * digest of the (hour, generation) pairs they were built from. A read uses a day's rows only when
  * that digest is the digest of the day's current hours; an hour recomputed since (a late event)
  * changes the digest, and the day is read hour by hour until the worker builds it again. Rows of a
@@ -130,6 +131,7 @@ final class ClickHouseDays {
                         + " for " + expected + "; the days stay read by the hour", null);
             }
         }
+        ClickHouseCallCostDays.build(http, tenantId, firstHour, endHour, pairs.build(), generation);
         StringBuilder record = new StringBuilder();
         long version = Versions.after(0);
         for (long day : chunk) {

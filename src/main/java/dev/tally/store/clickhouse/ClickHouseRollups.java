@@ -307,12 +307,18 @@ final class ClickHouseRollups {
      * (day to the generation of its rows): read from the day table instead of their hours.
      */
     private static TreeMap<Long, Long> compactedDays(RollupRead read, TenantState tenant) {
+        return read.table().grain() == RollupTable.Grain.DAY ? currentDays(tenant, read.fromMs(), read.toMs())
+                : new TreeMap<>();
+    }
+
+    /**
+     * The whole days of {@code [fromMs, toMs)} whose day rows were built from the hours as they are
+     * now (day to the generation of its rows).
+     */
+    private static TreeMap<Long, Long> currentDays(TenantState tenant, long fromMs, long toMs) {
         TreeMap<Long, Long> compacted = new TreeMap<>();
-        if (read.table().grain() != RollupTable.Grain.DAY) {
-            return compacted;
-        }
         tenant.days().forEach((day, record) -> {
-            boolean whole = read.fromMs() <= day * Rollups.DAY_MS && (day + 1) * Rollups.DAY_MS <= read.toMs();
+            boolean whole = fromMs <= day * Rollups.DAY_MS && (day + 1) * Rollups.DAY_MS <= toMs;
             Long digest = whole ? ClickHouseDays.digest(tenant.hours(), day) : null;
             if (digest != null && digest == record.digest()) {
                 compacted.put(day, record.generation());
@@ -417,19 +423,38 @@ final class ClickHouseRollups {
                 : ClickHouseCallCostRows.callsIn(tenantId, split.raw(), request.agentId());
         Sql perCall = ClickHouseCallCostRows.perCall(tenantId, firstHour, endHour, generations, request.agentId(),
                 derivedCalls, callRows, parts);
+        // whole days kept as days are read from their rows, the other recorded hours from theirs
+        TreeMap<Long, Long> days = currentDays(states, request.fromMs(), request.toMs());
+        TreeMap<Long, Long> hours = new TreeMap<>(split.recorded());
+        hours.keySet().removeIf(hour -> days.containsKey(Math.floorDiv(hour, 24)));
+        ClickHouseCallCostDays.KeptDays kept = days.isEmpty() ? null
+                : new ClickHouseCallCostDays.KeptDays(days.firstKey(), days.lastKey() + 1, generations(days, "day"));
+        long firstOther = hours.isEmpty() ? 0 : hours.firstKey();
+        long endOther = hours.isEmpty() ? 0 : hours.lastKey() + 1;
+        Sql others = hours.isEmpty() ? null : generations(hours, "hour");
         // the derived calls alone: their sums by day join the recorded hours' sums
         Sql derivedPerCall = derivedCalls == null ? null : ClickHouseCallCostRows.perCall(tenantId, 0, 0, null,
                 null, derivedCalls, callRows, parts);
-        Sql groups = ClickHouseCallCostRows.groups(tenantId, firstHour, endHour, generations, request.agentId(),
+        Sql groups = ClickHouseCallCostRows.groups(tenantId, firstOther, endOther, others,
+                kept == null ? null : ClickHouseCallCostDays.sums(tenantId, kept, request.agentId()), request.agentId(),
                 derivedPerCall);
+        // a list longer than the days keep reads every recorded hour's
+        boolean fromDays = kept != null && request.limit() <= ClickHouseCallCostDays.KEPT;
+        long firstListed = fromDays ? firstOther : firstHour;
+        long endListed = fromDays ? endOther : endHour;
+        Sql listed = fromDays ? others : generations;
+        boolean byAgent = request.agentId() != null;
         Optional<Sql> firstByCost = Optional.empty();
         if (generations != null && request.limit() > 0 && request.order() != CallCostOrder.STARTED_DESC) {
-            firstByCost = Optional.of(ClickHouseCallCostRows.firstByCost(tenantId, firstHour, endHour, generations,
-                    request, derivedCalls, callRows, parts));
+            Sql keptCalls = fromDays ? ClickHouseCallCostDays.kept(tenantId, kept,
+                    ClickHouseCallCostDays.DayList.of(request.order(), byAgent), request.agentId()) : null;
+            firstByCost = Optional.of(ClickHouseCallCostRows.firstByCost(tenantId, firstListed, endListed, listed,
+                    keptCalls, request, derivedCalls, callRows, parts));
         }
         Optional<Sql> mismatchCandidates = generations == null ? Optional.empty()
-                : Optional.of(ClickHouseCallCostRows.mismatches(tenantId, firstHour, endHour, generations, request,
-                derivedCalls, callRows, parts));
+                : Optional.of(ClickHouseCallCostRows.mismatches(tenantId, firstListed, endListed, listed,
+                fromDays ? ClickHouseCallCostDays.kept(tenantId, kept, ClickHouseCallCostDays.DayList.mismatched(byAgent),
+                        request.agentId()) : null, request, derivedCalls, callRows, parts));
         return Optional.of(new CallCostReads.Ready(perCall, Optional.of(groups), derivedCalls == null, firstByCost,
                 mismatchCandidates));
     }

@@ -171,6 +171,21 @@ final class ClickHouseSchema {
                         + onCluster());
             }
         }
+        boolean callCostDaysNew = false;
+        for (String name : List.of(ClickHouseCallCostDays.TABLE, ClickHouseCallCostDays.SUMS)) {
+            callCostDaysNew |= !existing.contains((config.clustered() ? localName(name) : name) + ".tenant_id");
+        }
+        table(statements, ClickHouseCallCostDays.TABLE, ClickHouseCallCostDays.COLUMNS, "MergeTree", null,
+                "PARTITION BY toYYYYMM(toDateTime(day * 86400, 'UTC')) " + ClickHouseCallCostDays.ORDER,
+                "cityHash64(tenant_id)");
+        table(statements, ClickHouseCallCostDays.SUMS, ClickHouseCallCostDays.SUM_COLUMNS, "MergeTree", null,
+                "PARTITION BY toYYYYMM(toDateTime(day * 86400, 'UTC')) " + ClickHouseCallCostDays.SUM_ORDER,
+                "cityHash64(tenant_id)");
+        if (callCostDaysNew) {
+            // days recorded by the last release have no call costs kept: forgotten, each is built again from its hours
+            statements.add("TRUNCATE TABLE " + qualified(config.clustered() ? localName(ClickHouseDays.DAYS)
+                    : ClickHouseDays.DAYS) + onCluster());
+        }
         table(statements, ClickHouseCallCostRows.HOUR_SUMS, ClickHouseCallCostRows.SUM_COLUMNS, "MergeTree", null,
                 "PARTITION BY toYYYYMM(toDateTime(hour * 3600, 'UTC')) " + ClickHouseCallCostRows.ORDER,
                 "cityHash64(tenant_id)");

@@ -54,12 +54,13 @@ class ClickHouseCallCostRowsTest {
                 + " mismatches").extracting(row -> row.longValue("n")).containsExactly(1L, 1L);
         assertThat(totalOf(callCosts(), "c1")).isEqualTo(11_000_000);
 
+        // the hour alone, not its whole day (which is read from the day's rows): the hour's rows are read
         insertCall(generation + 1, "c9", 99_000_000);
-        assertThat(callCosts().calls()).as("rows of another generation are not read").extracting(CallCost::callId)
-                .containsExactly("c1");
+        assertThat(hourCosts().calls()).as("rows of another generation are not read")
+                .extracting(CallCost::callId).containsExactly("c1");
         insertCall(generation, "c9", 99_000_000);
         insertHourSum(generation, 99_000_000);
-        CallCostSummary summary = callCosts();
+        CallCostSummary summary = hourCosts();
         assertThat(summary.calls()).as("a recorded hour's calls are its rows").extracting(CallCost::callId)
                 .containsExactly("c9", "c1");
         assertThat(summary.groups()).as("and its sums are its hour sums")
@@ -115,16 +116,93 @@ class ClickHouseCallCostRowsTest {
      */
     @Test
     void theListsOfAnHourOfManyCallsAnswerAsDuckDbsRawRows() {
+        List<Event> calls = manyCalls(5_000L, 5);
+        assertListsAnswerAsDuckDb(calls);
+        assertThat(http.query("SELECT list, count() AS n FROM " + ClickHouseCallCostRows.TABLE
+                + " GROUP BY list ORDER BY list")).as("every call, the first of the hour either way, the mismatches")
+                .extracting(row -> row.longValue("n")).containsExactly(600L, 400L,
+                        calls.stream().filter(call -> call.reportedTotalCostNanos != null
+                                && Math.abs(call.reportedTotalCostNanos - call.costNanos) > 10_000_000L).count());
+    }
+
+    /**
+     * The same 600 calls over ten hours of a day, 60 an hour, half with a reported total (most of
+     * them missing): each hour keeps all of its calls first, so a list of the whole day is cut by the first {@value ClickHouseCallCostDays#KEPT}
+     * calls the day keeps (over every agent and by agent), and answers as DuckDB's raw rows do.
+     */
+    @Test
+    void theListsOfADayOfManyCallsAnswerAsDuckDbsRawRows() {
+        List<Event> calls = manyCalls(60_000L, 2);
+        assertListsAnswerAsDuckDb(calls);
+        for (ClickHouseCallCostDays.DayList list : ClickHouseCallCostDays.DayList.values()) {
+            boolean mismatches = list == ClickHouseCallCostDays.DayList.MISMATCHED
+                    || list == ClickHouseCallCostDays.DayList.AGENT_MISMATCHED;
+            java.util.Map<String, Long> byKey = new java.util.TreeMap<>();
+            calls.stream().filter(call -> !mismatches || call.reportedTotalCostNanos != null
+                    && Math.abs(call.reportedTotalCostNanos - call.costNanos) > 10_000_000L).forEach(call ->
+                    byKey.merge(!list.byAgent() ? "" : call.agentId == null ? "" : call.agentId, 1L, Long::sum));
+            List<Long> kept = http.query("SELECT agent_key, count() AS n FROM " + ClickHouseCallCostDays.TABLE
+                    + " WHERE list = " + list.code() + " GROUP BY agent_key ORDER BY agent_key").stream()
+                    .map(row -> row.longValue("n")).toList();
+            assertThat(kept).as(list + ": the first of the day" + (list.byAgent() ? " of each agent" : ""))
+                    .isEqualTo(byKey.values().stream().map(n -> Math.min(n, ClickHouseCallCostDays.KEPT)).toList());
+        }
+    }
+
+    /**
+     * Whole days whose record is current are listed from the first calls they keep, of their
+     * generation alone; a day with an hour written since is listed from its hours until built again.
+     */
+    @Test
+    void wholeDaysAreListedFromTheFirstCallsTheyKeep() {
+        store.write(List.of(CallEvents.call("c1", HOUR * HOUR_MS + 10, 10_000_000, "agent-1"),
+                CallEvents.call("c2", (HOUR + 1) * HOUR_MS + 10, 20_000_000, "agent-2")));
+        store.recomputeRollups();
+        long generation = http.query("SELECT argMax(generation, version) AS generation FROM " + ClickHouseDays.DAYS
+                + " WHERE day = " + DAY).get(0).longValue("generation");
+        insertKept(generation + 1, "c9");
+        assertThat(callCosts().calls()).as("rows of another generation are not read").extracting(CallCost::callId)
+                .containsExactly("c2", "c1");
+        insertKept(generation, "c9");
+        assertThat(callCosts().calls()).as("the day's rows are read").extracting(CallCost::callId)
+                .containsExactly("c9", "c2", "c1");
+        assertThat(listed(250)).as("a list longer than a day keeps reads the hours").extracting(CallCost::callId)
+                .containsExactly("c2", "c1");
+        insertKeptSum(generation + 1);
+        assertThat(callCosts().groups()).as("sums of another generation are not read")
+                .extracting(CallCostSummary.Group::agentId).containsExactlyInAnyOrder("agent-1", "agent-2");
+        insertKeptSum(generation);
+        assertThat(callCosts().groups()).as("the day's sums are read")
+                .extracting(CallCostSummary.Group::agentId).containsExactlyInAnyOrder("agent-1", "agent-2", "agent-9");
+
+        store.write(List.of(CallEvents.call("c3", (HOUR + 2) * HOUR_MS + 10, 5_000_000, "agent-1")));
+        assertThat(callCosts().calls()).as("an hour written since: the day is read by the hour")
+                .extracting(CallCost::callId).containsExactly("c2", "c1", "c3");
+        store.recomputeRollups();
+        assertThat(callCosts().calls()).as("built again").extracting(CallCost::callId)
+                .containsExactly("c2", "c1", "c3");
+        assertThat(http.query("SELECT count() AS n FROM " + ClickHouseCallCostDays.TABLE + " WHERE generation = "
+                + "(SELECT argMax(generation, version) FROM " + ClickHouseDays.DAYS + " WHERE day = " + DAY + ")")
+                .get(0).longValue("n")).as("each call in each of the four lists").isEqualTo(12);
+    }
+
+    /** 600 calls {@code spacingMs} apart from the start of {@link #HOUR}, one in {@code reportedOneIn} with a reported total. */
+    private static List<Event> manyCalls(long spacingMs, int reportedOneIn) {
         SplittableRandom random = new SplittableRandom(7);
         String[] prefixes = {"\uFFFF", "\uD83D\uDE00"};
         List<Event> calls = new ArrayList<>();
         for (int index = 0; index < 600; index++) {
             int agent = random.nextInt(4);
-            Event call = CallEvents.call(prefixes[random.nextInt(prefixes.length)] + index, HOUR * HOUR_MS + index * 5_000L,
+            Event call = CallEvents.call(prefixes[random.nextInt(prefixes.length)] + index, HOUR * HOUR_MS + index * spacingMs,
                     100_000_000L * (1 + random.nextInt(6)), agent == 3 ? null : "agent-" + agent);
-            call.reportedTotalCostNanos = random.nextInt(5) == 0 ? random.nextLong(1_000_000_000L) : null;
+            call.reportedTotalCostNanos = random.nextInt(reportedOneIn) == 0 ? random.nextLong(1_000_000_000L) : null;
             calls.add(call);
         }
+        return calls;
+    }
+
+    /** Every list of {@link #DAY} (by agent and not, every order, within and beyond what hours and days keep) as DuckDB's raw rows. */
+    private void assertListsAnswerAsDuckDb(List<Event> calls) {
         try (DuckDbDatabase database = DuckDbDatabase.inMemory();
              DuckDbEventStore duckDb = new DuckDbEventStore(database)) {
             store.write(calls);
@@ -133,7 +211,7 @@ class ClickHouseCallCostRowsTest {
             ReportStore raw = duckDb.withoutRollups();
             for (String agent : new String[] {null, "agent-1"}) {
                 for (CallCostOrder order : CallCostOrder.values()) {
-                    for (int limit : new int[] {7, 150, 250}) {
+                    for (int limit : new int[] {7, 150, ClickHouseCallCostDays.KEPT, 250}) {
                         CallCostQuery query = new CallCostQuery("t1", DAY * DAY_MS, (DAY + 1) * DAY_MS, agent, limit,
                                 order);
                         CallCostSummary asked = store.session("t1", query.fromMs(), query.toMs()).callCosts(query);
@@ -145,17 +223,46 @@ class ClickHouseCallCostRowsTest {
                 }
             }
         }
-        assertThat(http.query("SELECT list, count() AS n FROM " + ClickHouseCallCostRows.TABLE
-                + " GROUP BY list ORDER BY list")).as("every call, the first of the hour either way, the mismatches")
-                .extracting(row -> row.longValue("n")).containsExactly(600L, 400L,
-                        calls.stream().filter(call -> call.reportedTotalCostNanos != null
-                                && Math.abs(call.reportedTotalCostNanos - call.costNanos) > 10_000_000L).count());
     }
 
     private CallCostSummary callCosts() {
-        CallCostQuery query = new CallCostQuery("t1", DAY * DAY_MS, (DAY + 1) * DAY_MS, null, 10,
+        return callCosts(10);
+    }
+
+    private CallCostSummary callCosts(int limit) {
+        CallCostQuery query = new CallCostQuery("t1", DAY * DAY_MS, (DAY + 1) * DAY_MS, null, limit,
                 CallCostOrder.COST_DESC);
         return store.session("t1", query.fromMs(), query.toMs()).callCosts(query);
+    }
+
+    private List<CallCost> listed(int limit) {
+        return callCosts(limit).calls();
+    }
+
+    private CallCostSummary hourCosts() {
+        CallCostQuery query = new CallCostQuery("t1", HOUR * HOUR_MS, (HOUR + 1) * HOUR_MS, null, 10,
+                CallCostOrder.COST_DESC);
+        return store.session("t1", query.fromMs(), query.toMs()).callCosts(query);
+    }
+
+    /** A call of agent-1 as a day's lists keep it: first of the day, over every agent. */
+    private void insertKept(long generation, String callId) {
+        http.insert(ClickHouseCallCostDays.TABLE, callRow("day", DAY, generation, callId, 99_000_000)
+                .append(ClickHouseCallCostDays.DayList.COST_DESCENDING.code()).append(",\"agent_key\":\"\"}\n")
+                .toString());
+    }
+
+    /** A call of agent-1's row under a slot (hour or day) and generation, up to its {@code list} value. */
+    private static StringBuilder callRow(String slot, long at, long generation, String callId, long telephonyNanos) {
+        StringBuilder row = new StringBuilder("{\"tenant_id\":\"t1\",\"" + slot + "\":" + at + ",\"generation\":"
+                + generation + ",\"call_hash\":1,\"call_key\":\"" + callId + "\",\"agent_id\":\"agent-1\","
+                + "\"provider\":null,\"status\":\"completed\",\"time_ms\":" + (HOUR * HOUR_MS + 5)
+                + ",\"duration_ms\":null,\"reported_total_cost_nanos\":null");
+        for (CostComponent component : CostComponent.values()) {
+            row.append(",\"").append(component.column()).append("\":")
+                    .append(component == CostComponent.TELEPHONY ? telephonyNanos : 0);
+        }
+        return row.append(",\"unpriced_events\":0,\"total_nanos\":").append(telephonyNanos).append(",\"list\":");
     }
 
     private static long totalOf(CallCostSummary summary, String callId) {
@@ -167,20 +274,22 @@ class ClickHouseCallCostRowsTest {
     private void insertCall(long generation, String callId, long telephonyNanos) {
         for (ClickHouseCallCostRanks.CallList list : List.of(ClickHouseCallCostRanks.CallList.EVERY,
                 ClickHouseCallCostRanks.CallList.FIRST)) {
-            StringBuilder row = new StringBuilder("{\"tenant_id\":\"t1\",\"hour\":" + HOUR + ",\"generation\":"
-                    + generation + ",\"call_hash\":1,\"call_key\":\"" + callId + "\",\"agent_id\":\"agent-1\","
-                    + "\"provider\":null,\"status\":\"completed\",\"time_ms\":" + (HOUR * HOUR_MS + 5)
-                    + ",\"duration_ms\":null,\"reported_total_cost_nanos\":null");
-            for (CostComponent component : CostComponent.values()) {
-                row.append(",\"").append(component.column()).append("\":")
-                        .append(component == CostComponent.TELEPHONY ? telephonyNanos : 0);
-            }
-            row.append(",\"unpriced_events\":0,\"total_nanos\":").append(telephonyNanos).append(",\"list\":")
+            StringBuilder row = callRow("hour", HOUR, generation, callId, telephonyNanos)
                     .append(list.code()).append(",\"agent_key\":\"")
                     .append(list == ClickHouseCallCostRanks.CallList.EVERY ? "agent-1" : "")
                     .append("\",\"rank\":1,\"rank_ascending\":1}\n");
             http.insert(ClickHouseCallCostRows.TABLE, row.toString());
         }
+    }
+
+    /** A day's sums of agent-9, as a day's rows keep them. */
+    private void insertKeptSum(long generation) {
+        StringBuilder row = new StringBuilder("{\"tenant_id\":\"t1\",\"day\":" + DAY + ",\"generation\":" + generation
+                + ",\"agent_id\":\"agent-9\"");
+        for (String measure : CallCostReads.GROUP_COLUMNS.subList(2, CallCostReads.GROUP_COLUMNS.size())) {
+            row.append(",\"").append(measure).append("\":").append(measure.equals("call_count") ? 1 : 0);
+        }
+        http.insert(ClickHouseCallCostDays.SUMS, row.append("}\n").toString());
     }
 
     private void insertHourSum(long generation, long telephonyNanos) {

@@ -241,6 +241,22 @@ class ClickHouseUpgradeTest {
     }
 
     /**
+     * The last release kept no call costs by day: the days it recorded are forgotten when opened,
+     * their lists and sums read by the hour until the worker builds them again, then from the days'
+     * rows, answering the same.
+     */
+    @Test
+    void aDatabaseWithoutTheCallCostsOfDaysAnswersTheSameWhenOpened() {
+        opensWithoutCallCostTables(List.of(ClickHouseCallCostDays.TABLE, ClickHouseCallCostDays.SUMS), 0, List.of());
+    }
+
+    /** The same with only the sums of days missing: the days are forgotten all the same. */
+    @Test
+    void aDatabaseWithoutTheCallCostSumsOfDaysAnswersTheSameWhenOpened() {
+        opensWithoutCallCostTables(List.of(ClickHouseCallCostDays.SUMS), 0, List.of());
+    }
+
+    /**
      * A call and two parts a few days apart, recorded, then the tables dropped as the last release
      * lacked them: opened, the cost of calls answers the same at once, after the worker recomputed
      * {@code hoursMarked} hours (those the upgrade marks), and from the first table's rows then; the
