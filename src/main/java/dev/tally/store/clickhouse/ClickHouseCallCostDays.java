@@ -88,12 +88,15 @@ final class ClickHouseCallCostDays {
      */
     static void build(ClickHouseHttp http, String tenantId, long firstHour, long endHour, Sql pairs, long generation) {
         long expected = 0;
+        // the lists of one source and grouping, one per order, keep as many rows: counted once
+        java.util.Map<String, Long> kept = new java.util.HashMap<>();
         for (DayList list : DayList.values()) {
-            expected += http.query(ClickHouseLiterals.bind(new SqlBuilder().append("SELECT toInt64(sum(least(n, ")
-                    .value(KEPT).append("))) AS kept FROM (SELECT count() AS n FROM " + ClickHouseCallCostRows.TABLE
-                            + " WHERE ").append(scope(tenantId, firstHour, endHour, pairs)).append(" AND list = ")
-                    .value(list.source.code()).append(" GROUP BY " + groups(list) + ") AS day_calls").build()))
-                    .get(0).longValue("kept");
+            expected += kept.computeIfAbsent(list.source + " " + list.byAgent, any -> http.query(ClickHouseLiterals.bind(
+                    new SqlBuilder().append("SELECT toInt64(sum(least(n, ").value(KEPT).append("))) AS kept FROM"
+                                    + " (SELECT count() AS n FROM " + ClickHouseCallCostRows.TABLE + " WHERE ")
+                            .append(scope(tenantId, firstHour, endHour, pairs)).append(" AND list = ")
+                            .value(list.source.code()).append(" GROUP BY " + groups(list) + ") AS day_calls").build()))
+                    .get(0).longValue("kept"));
         }
         String columns = String.join(", ", CallCostReads.PER_CALL_COLUMNS);
         for (DayList list : DayList.values()) {
