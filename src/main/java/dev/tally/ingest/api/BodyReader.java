@@ -28,7 +28,7 @@ final class BodyReader {
 
     static List<Item> read(byte[] body, String contentType) {
         if (isNdjson(contentType)) {
-            return readLines(new String(body, StandardCharsets.UTF_8));
+            return readLines(body);
         }
         List<Item> streamed = streamed(body);
         if (streamed != null) {
@@ -108,23 +108,24 @@ final class BodyReader {
     }
 
     /**
-     * One item per non-blank line. Lines are found in the body's characters and read where they
-     * lie, without a {@code String} each; a line the streaming read cannot take is read again the
-     * original way, as its own string into a tree, so its result and message are that way's.
+     * One item per non-blank line. Lines are found in the body's bytes (a newline byte is never
+     * part of another UTF-8 character) and parsed where they lie, as UTF-8, without decoding the
+     * body to text first; a line the streaming read cannot take (malformed, or bytes that are not
+     * UTF-8) is decoded and read again the original way, as its own string into a tree, so its
+     * result and message are that way's.
      */
-    private static List<Item> readLines(String text) {
-        char[] characters = text.toCharArray();
+    private static List<Item> readLines(byte[] body) {
         List<Item> items = new ArrayList<>();
         int lineNumber = 0;
         int start = 0;
-        while (start <= characters.length) {
+        while (start <= body.length) {
             int end = start;
-            while (end < characters.length && characters[end] != '\n') {
+            while (end < body.length && body[end] != '\n') {
                 end++;
             }
             lineNumber++;
-            if (!isBlank(characters, start, end)) {
-                items.add(readLine(characters, start, end, lineNumber));
+            if (!isBlank(body, start, end)) {
+                items.add(readLine(body, start, end, lineNumber));
             }
             start = end + 1;
         }
@@ -134,21 +135,43 @@ final class BodyReader {
         return items;
     }
 
-    private static Item readLine(char[] characters, int start, int end, int lineNumber) {
-        try (JsonParser parser = MAPPER.getFactory().createParser(characters, start, end - start)) {
-            EventJson event = EventJson.read(MAPPER, parser);
-            if (parser.nextToken() == null) {
-                return new Item(event, null);
+    private static Item readLine(byte[] body, int start, int end, int lineNumber) {
+        // a byte parser skips a leading byte order mark, which the text way refuses: such a line goes that way
+        if (!startsWithByteOrderMark(body, start, end)) {
+            try (JsonParser parser = MAPPER.getFactory().createParser(body, start, end - start)) {
+                EventJson event = EventJson.read(MAPPER, parser);
+                if (parser.nextToken() == null) {
+                    return new Item(event, null);
+                }
+            } catch (java.io.IOException | RuntimeException notStreamable) {
+                // read again as a tree below, for its error message
             }
-        } catch (java.io.IOException | RuntimeException notStreamable) {
-            // read again as a tree below, for its error message
         }
-        String line = new String(characters, start, end - start);
+        String line = new String(body, start, end - start, StandardCharsets.UTF_8);
         try {
             return new Item(EventJson.of(MAPPER.readTree(line)), null);
         } catch (JsonProcessingException malformed) {
             return new Item(null, "line " + lineNumber + " is not valid JSON: " + reason(malformed));
         }
+    }
+
+    private static boolean startsWithByteOrderMark(byte[] body, int start, int end) {
+        return end - start >= 3 && body[start] == (byte) 0xEF && body[start + 1] == (byte) 0xBB
+                && body[start + 2] == (byte) 0xBF;
+    }
+
+    /** Whether a line's bytes are blank as its text would be: ASCII decided here, anything else decoded. */
+    private static boolean isBlank(byte[] body, int start, int end) {
+        for (int index = start; index < end; index++) {
+            if (body[index] < 0) {
+                String line = new String(body, start, end - start, StandardCharsets.UTF_8);
+                return isBlank(line.toCharArray(), 0, line.length());
+            }
+            if (!Character.isWhitespace(body[index])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@link String#isBlank()} over a range: every character whitespace (no supplementary character is). */

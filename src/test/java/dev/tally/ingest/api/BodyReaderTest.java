@@ -53,4 +53,26 @@ class BodyReaderTest {
         assertThat(lines.get(2).json().isObject()).isFalse();
         assertThat(lines.get(3).json().idOrNull()).isEqualTo("ok");
     }
+
+    /**
+     * Lines are parsed as bytes; what a line's text decides stays as the text decided it: a byte
+     * order mark refused, bytes that are not UTF-8 read as U+FFFD, a line of Unicode spaces blank.
+     */
+    @Test
+    void linesReadAsBytesAreJudgedAsTheirText() {
+        byte[] notUtf8 = {'{', '"', 'i', 'd', '"', ':', '"', 'a', (byte) 0xC3, '"', '}'};
+        byte[] body = concat("\uFEFF{\"id\":\"bom\"}\n\u2028\u3000 \n{\"id\":\"\u00e9\ud83d\ude00\"}\n"
+                .getBytes(StandardCharsets.UTF_8), notUtf8);
+        List<BodyReader.Item> lines = BodyReader.read(body, "application/x-ndjson");
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0).unreadable()).startsWith("line 1 is not valid JSON: Unexpected character");
+        assertThat(lines.get(1).json().idOrNull()).isEqualTo("\u00e9\ud83d\ude00");
+        assertThat(lines.get(2).json().idOrNull()).isEqualTo("a\uFFFD");
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
 }
