@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,13 @@ public final class WebhookService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
     /** How often statuses heard are decided on and the outbox is looked at for due deliveries. */
     static final Duration PASS = Duration.ofMillis(250);
+    /**
+     * How long the outbox is not looked at again after a look found nothing due, unless this
+     * instance records a notification or a retry meanwhile: on ClickHouse each look is a query of
+     * every shard, 16 ms of server time, four a second while nothing is ever due. A delivery
+     * recorded by another instance, or a retry falling due (5 s at the soonest), waits this long.
+     */
+    static final Duration IDLE_PASS = Duration.ofSeconds(2);
     private static final int LISTED_DELIVERIES = 100;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -37,6 +45,8 @@ public final class WebhookService implements AutoCloseable {
     private final WebhookDecider decider;
     private final WebhookDeliverer deliverer;
     private ScheduledExecutorService scheduler;
+    private final AtomicBoolean woken = new AtomicBoolean(true);
+    private volatile long quietUntilNanos;
 
     public WebhookService(MetadataStore metadata, LongSupplier clock) {
         this.metadata = metadata;
@@ -56,10 +66,28 @@ public final class WebhookService implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        scheduler.scheduleWithFixedDelay(() -> pass("decided", decider::decide), 0, PASS.toMillis(),
+        scheduler.scheduleWithFixedDelay(() -> pass("decided", this::decide), 0, PASS.toMillis(),
                 TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(() -> pass("delivered", deliverer::deliverDue), 0, PASS.toMillis(),
+        scheduler.scheduleWithFixedDelay(() -> pass("delivered", this::deliverDue), 0, PASS.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    private int decide() {
+        int recorded = decider.decide();
+        if (recorded > 0) {
+            woken.set(true);
+        }
+        return recorded;
+    }
+
+    private int deliverDue() {
+        if (!woken.getAndSet(false) && System.nanoTime() - quietUntilNanos < 0) {
+            return 0;
+        }
+        int attempts = deliverer.deliverDue();
+        // a pass that sent something looks again at the next one: a batch may have left more due
+        quietUntilNanos = attempts > 0 ? System.nanoTime() : System.nanoTime() + IDLE_PASS.toNanos();
+        return attempts;
     }
 
     private static void pass(String what, java.util.function.IntSupplier work) {
@@ -123,6 +151,7 @@ public final class WebhookService implements AutoCloseable {
         }
         WebhookDelivery due = delivery.dueAgain(now);
         metadata.updateDelivery(due, null);
+        woken.set(true);
         return due;
     }
 
