@@ -92,6 +92,7 @@ public final class TallyServer implements AutoCloseable {
         RequestAuth auth = new RequestAuth(tally.keys(), adminToken);
         BudgetMonitor budgetMonitor = tally.budgets().monitor();
         tally.writer().afterWrites(budgetMonitor::written);
+        tally.events().prepareWrites();
         tally.webhooks().start(budgetMonitor);
         budgetMonitor.start();
         LiveService live = LiveService.open(config.redisUrl(), tally.tenants(), budgetMonitor::refusingBudget,

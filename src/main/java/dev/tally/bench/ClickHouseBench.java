@@ -1,13 +1,9 @@
 package dev.tally.bench;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.event.Event;
 import dev.tally.store.clickhouse.ClickHouseConfig;
+import dev.tally.store.clickhouse.ClickHouseEventStore;
 import dev.tally.store.clickhouse.ClickHouseStore;
-import dev.tally.store.sql.EventColumn;
-import dev.tally.store.sql.EventColumns;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URI;
@@ -32,7 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * queries over the shards.
  */
 final class ClickHouseBench {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final List<URI> endpoints;
     private final String cluster;
@@ -65,28 +60,11 @@ final class ClickHouseBench {
         ClickHouseStore.open(new ClickHouseConfig(endpoints, database, cluster, false)).events().close();
     }
 
-    /** Every column of the stored row, as one JSONEachRow line each: what Tally's store inserts. */
+    /** The stored rows, one JSONEachRow line each, as Tally's store renders them (the very method). */
     static NdjsonWriter.Body rows(List<Event> events) {
         StringBuilder out = new StringBuilder(events.size() * 600);
         for (Event event : events) {
-            ObjectNode row = MAPPER.createObjectNode();
-            for (EventColumn column : EventColumns.ALL) {
-                Object value = column.read(event);
-                if (value == null) {
-                    row.putNull(column.name());
-                    continue;
-                }
-                switch (column.kind()) {
-                    case STRING -> row.put(column.name(), (String) value);
-                    case LONG -> row.put(column.name(), ((Number) value).longValue());
-                    case INTEGER -> row.put(column.name(), ((Number) value).intValue());
-                }
-            }
-            try {
-                out.append(MAPPER.writeValueAsString(row)).append('\n');
-            } catch (JsonProcessingException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            out.append(ClickHouseEventStore.row(event, null)).append('\n');
         }
         return new NdjsonWriter.Body(out.toString().getBytes(StandardCharsets.UTF_8), events.size());
     }

@@ -29,6 +29,14 @@ public interface EventStore extends ReportStore, AutoCloseable {
     }
 
     /**
+     * Called once a server starts taking writes: a store may begin loading what its writes need
+     * (ClickHouse: every stored id's fingerprint), so that the first write does not wait for it.
+     * Returns at once; must not fail.
+     */
+    default void prepareWrites() {
+    }
+
+    /**
      * Whether the store can commit a write now, asked after a write failed: a store that can has
      * a batch holding an event it cannot store; one that cannot is down, and its writes should be
      * retried. Throws when it cannot, and by default: a store that cannot tell is taken to be down,

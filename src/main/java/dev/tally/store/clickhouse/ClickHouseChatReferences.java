@@ -3,11 +3,14 @@ package dev.tally.store.clickhouse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.event.Event;
 import dev.tally.event.EventType;
+import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.sql.Row;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 
 /**
  * What the member usage rollup needs beyond one hour's raw rows: who owns each chat, and which
@@ -37,6 +40,19 @@ import java.util.Set;
  * </ul>
  * A read in between derives h from raw rows (its newest mark is not covered), resolving owners at
  * the time of the read.
+ *
+ * <p>Most chats are written before any message names them, so a chat's lookup is made only when
+ * the instance's known ids ({@link ClickHouseKnownIds}) may hold the chat's reference
+ * {@link #fingerprint}: every recorded reference is loaded into that set, and a write announces
+ * the references of its batch with its ids, beside recording them and before its rows (again if its
+ * rows land late, as its ids). A chat whose fingerprint the
+ * set lacks after its writer caught up at time C had its reference announced after C − {@code
+ * WINDOW_MS}, by a write that marked h no earlier than {@code WRITE_BOUND_MS} before that
+ * announcement (or again at its end); the chat lands by C + {@code WRITE_BOUND_MS} (or its writer
+ * looks every reference up at its end). A recomputation of h waits {@code SETTLE_MS} after the
+ * mark, more than {@code 2 × WRITE_BOUND_MS + WINDOW_MS}, so it finds c's owner. An announcement
+ * that stays late ({@link ClickHouseKnownIds}) fails its write, so the bound is never assumed
+ * for references it does not hold.
  */
 final class ClickHouseChatReferences {
     static final String OWNERS = "chat_owners";
@@ -84,10 +100,15 @@ final class ClickHouseChatReferences {
      * {@code duplicate} may follow a first try whose rows landed after it gave up.
      */
     Set<ClickHouseRollups.TenantHour> hoursReferencing(Collection<Event> events) {
+        return hoursReferencing(events, fingerprint -> true);
+    }
+
+    /** The same for the chats whose reference {@link #fingerprint} {@code mayBeReferenced} says may be recorded. */
+    Set<ClickHouseRollups.TenantHour> hoursReferencing(Collection<Event> events, LongPredicate mayBeReferenced) {
         StringBuilder chats = new StringBuilder();
         for (Event event : events) {
             // a chat naming no member too: as a correction it takes its chat from the former owner
-            if (event.type == EventType.CHAT) {
+            if (event.type == EventType.CHAT && mayBeReferenced.test(fingerprint(event.tenantId, event.id))) {
                 chats.append(MAPPER.createObjectNode().put("tenant_id", event.tenantId).put("chat_id", event.id))
                         .append('\n');
             }
@@ -103,6 +124,32 @@ final class ClickHouseChatReferences {
             hours.add(new ClickHouseRollups.TenantHour(row.string("tenant_id"), row.longValue("hour")));
         }
         return hours;
+    }
+
+    /**
+     * The fingerprint of a reference to a chat, kept among the known ids: apart from the chat's own
+     * id's (a NUL, which no id holds, begins it), and a collision with another id costs a lookup.
+     */
+    static long fingerprint(String tenantId, String chatId) {
+        return IdFingerprint.of(tenantId, "\0chat\0" + chatId);
+    }
+
+    /** The reference fingerprints of the batch's messages and LLM requests, duplicates too (as {@link #record}). */
+    static long[] fingerprints(Collection<Event> events) {
+        return events.stream().filter(event -> MemberUsageRollup.attributed(event.type) && event.chatId != null)
+                .mapToLong(event -> fingerprint(event.tenantId, event.chatId)).distinct().toArray();
+    }
+
+    /** How many references are recorded, an upper bound of the fingerprints {@link #loadFingerprints} gives. */
+    static long count(ClickHouseHttp http) {
+        return http.query("SELECT count() AS n FROM " + REFERENCES).get(0).longValue("n");
+    }
+
+    /** Hands on the fingerprint of every chat a recorded reference names. */
+    static void loadFingerprints(ClickHouseHttp http, LongConsumer each) {
+        // not DISTINCT: the set drops repeats, and the server keeps no set of every chat
+        http.queryStringPairs("SELECT tenant_id, chat_id FROM " + REFERENCES,
+                (tenantId, chatId) -> each.accept(fingerprint(tenantId, chatId)));
     }
 
     /** Records the chats the batch's messages and LLM requests reference, by hour; before their rows go in. */

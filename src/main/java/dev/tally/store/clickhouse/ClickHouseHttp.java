@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,7 @@ final class ClickHouseHttp {
     /** Runs a statement on one given endpoint: schema changes that must reach every node. */
     void executeOn(URI endpoint, String statement) {
         try {
-            post(endpoint, statement, Map.of(), null, REQUEST_TIMEOUT);
+            post(endpoint, utf8(statement), Map.of(), null, REQUEST_TIMEOUT);
         } catch (Unreachable unreachable) {
             throw new ClickHouseException(endpoint.getHost() + ":" + endpoint.getPort() + " is unreachable: "
                     + unreachable.cause, unreachable.cause);
@@ -99,7 +100,7 @@ final class ClickHouseHttp {
     List<Row> queryOn(URI endpoint, String select) {
         long started = System.nanoTime();
         try {
-            return logged(select, started, post(endpoint, select + "\nFORMAT JSON", Map.of(), null, REQUEST_TIMEOUT));
+            return logged(select, started, post(endpoint, utf8(select + "\nFORMAT JSON"), Map.of(), null, REQUEST_TIMEOUT));
         } catch (Unreachable unreachable) {
             throw new ClickHouseException(endpoint.getHost() + ":" + endpoint.getPort() + " is unreachable: "
                     + unreachable.cause, unreachable.cause);
@@ -126,7 +127,7 @@ final class ClickHouseHttp {
     List<String[]> queryTabSeparatedOn(URI endpoint, String select) {
         long started = System.nanoTime();
         try {
-            return tabSeparated(select, started, post(endpoint, select + "\nFORMAT TabSeparated", Map.of(), null,
+            return tabSeparated(select, started, post(endpoint, utf8(select + "\nFORMAT TabSeparated"), Map.of(), null,
                     REQUEST_TIMEOUT));
         } catch (Unreachable unreachable) {
             throw new ClickHouseException(endpoint.getHost() + ":" + endpoint.getPort() + " is unreachable: "
@@ -242,6 +243,59 @@ final class ClickHouseHttp {
     }
 
     /**
+     * Runs a SELECT of two {@code String} columns and hands each row to {@code each} as it arrives,
+     * read as {@code RowBinary} (a varint length before each value's UTF-8 bytes), never the whole
+     * answer in memory; held by the server until the query has ended, as {@link #queryLongs} is.
+     */
+    void queryStringPairs(String select, BiConsumer<String, String> each) {
+        Map<String, String> parameters = Map.of("query", select + "\nFORMAT RowBinary", "wait_end_of_query", "1");
+        onAnEndpoint(endpoint -> {
+            HttpResponse<InputStream> response = streamed(endpoint, parameters, REQUEST_TIMEOUT);
+            try (InputStream body = new BufferedInputStream(response.body(), 1 << 16)) {
+                if (response.statusCode() != 200) {
+                    throw new ClickHouseException("HTTP " + response.statusCode() + " from " + endpoint.getHost() + ":"
+                            + endpoint.getPort() + ": " + new String(body.readAllBytes(), StandardCharsets.UTF_8).strip());
+                }
+                String first;
+                while ((first = binaryString(body, true)) != null) {
+                    each.accept(first, binaryString(body, false));
+                }
+            } catch (IOException failure) {
+                // rows were already handed on: another endpoint must not hand them on again
+                throw new ClickHouseException("answer from " + endpoint.getHost() + ":" + endpoint.getPort()
+                        + " broke off: " + failure, failure);
+            }
+            return null;
+        });
+    }
+
+    /** One RowBinary string; null at the end of the answer when {@code mayEnd}, else an end is a cut. */
+    private static String binaryString(InputStream body, boolean mayEnd) throws IOException {
+        long length = 0;
+        for (int shift = 0; ; shift += 7) {
+            int next = body.read();
+            if (next < 0) {
+                if (mayEnd && shift == 0) {
+                    return null;
+                }
+                throw new IOException("answer cut short inside a row");
+            }
+            length |= (long) (next & 0x7f) << shift;
+            if ((next & 0x80) == 0) {
+                break;
+            }
+            if (shift > 28) {
+                throw new IOException("a string longer than any stored one");
+            }
+        }
+        byte[] bytes = body.readNBytes((int) length);
+        if (bytes.length != length) {
+            throw new IOException("answer cut short inside a string");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
      * Runs a SELECT that names its output format and copies the answer to {@code out} as it
      * arrives. The server holds the answer until the query has ended ({@code wait_end_of_query},
      * spilling to its disk), so a failure is an HTTP error before any byte, never an error text in
@@ -308,7 +362,12 @@ final class ClickHouseHttp {
 
     /** Inserts newline-separated JSON objects into a table; returns once the server has them. */
     void insert(String table, String jsonEachRow) {
-        send("INSERT INTO " + table + " FORMAT JSONEachRow", jsonEachRow, Map.of());
+        insert(table, utf8(jsonEachRow));
+    }
+
+    /** The same, the rows already UTF-8. */
+    void insert(String table, byte[] jsonEachRow) {
+        send("INSERT INTO " + table + " FORMAT JSONEachRow", jsonEachRow, Map.of(), null, REQUEST_TIMEOUT);
     }
 
     private String send(String queryParameter, String body, Map<String, String> extra) {
@@ -316,10 +375,15 @@ final class ClickHouseHttp {
     }
 
     private String send(String queryParameter, String body, Map<String, String> extra, String contentType) {
-        return send(queryParameter, body, extra, contentType, REQUEST_TIMEOUT);
+        return send(queryParameter, utf8(body), extra, contentType, REQUEST_TIMEOUT);
     }
 
     private String send(String queryParameter, String body, Map<String, String> extra, String contentType,
+                        Duration timeout) {
+        return send(queryParameter, utf8(body), extra, contentType, timeout);
+    }
+
+    private String send(String queryParameter, byte[] body, Map<String, String> extra, String contentType,
                         Duration timeout) {
         Map<String, String> parameters = new LinkedHashMap<>(extra);
         if (queryParameter != null) {
@@ -349,18 +413,30 @@ final class ClickHouseHttp {
                 + (lastFailure == null ? "" : lastFailure), lastFailure);
     }
 
-    private String post(URI endpoint, String body, Map<String, String> parameters, String contentType,
+    private String post(URI endpoint, byte[] body, Map<String, String> parameters, String contentType,
                         Duration timeout) {
-        String kind = parameters.containsKey("query") ? "insert"
-                : body.stripLeading().regionMatches(true, 0, "SELECT", 0, 6) ? "select" : "statement";
+        String kind = parameters.containsKey("query") ? "insert" : startsWithSelect(body) ? "select" : "statement";
         return meters.clickHouseRequest(kind, () -> postTimed(endpoint, body, parameters, contentType, timeout));
     }
 
-    private String postTimed(URI endpoint, String body, Map<String, String> parameters, String contentType,
+    private static boolean startsWithSelect(byte[] body) {
+        int start = 0;
+        while (start < body.length && Character.isWhitespace(body[start])) {
+            start++;
+        }
+        return new String(body, start, Math.min(6, body.length - start), StandardCharsets.US_ASCII)
+                .equalsIgnoreCase("SELECT");
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String postTimed(URI endpoint, byte[] body, Map<String, String> parameters, String contentType,
                              Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(url(endpoint, parameters))
                 .timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * Such a lookup reads a compressed block of the hashes per part for each id, and a batch of 5,000
  * ids reads most blocks once the table holds tens of millions: its cost grows with the stored
  * rows (a second a batch at 100M events). This set costs eight bytes an id and answers in memory.
- * Events and calls share it: a call whose id is also an event's costs a lookup, nothing more.
+ * Events and calls share it: a call whose id is also an event's costs a lookup, nothing more. So
+ * do the chats that recorded references name ({@link ClickHouseChatReferences#fingerprint}), so
+ * that a chat no message has named skips the lookup of the hours referencing it.
  *
  * <p>Other instances write too, so the set is kept a superset of what is stored:
  * <ul>
@@ -86,15 +89,19 @@ final class ClickHouseKnownIds {
     }
 
     private void load(long now) {
+        long started = System.nanoTime();
         long stored = http.query("SELECT (SELECT count() FROM " + ClickHouseSchema.EVENT_IDS + ") + (SELECT count() FROM "
-                + ClickHouseSchema.CALL_STATES + ") AS n").get(0).longValue("n");
+                + ClickHouseSchema.CALL_STATES + ") AS n").get(0).longValue("n") + ClickHouseChatReferences.count(http);
         FingerprintSet.Loader loader = FingerprintSet.loader(stored);
         http.queryLongs("SELECT id_hash FROM " + ClickHouseSchema.EVENT_IDS, loader::add);
         http.queryLongs("SELECT id_hash FROM " + ClickHouseSchema.CALL_STATES, loader::add);
+        ClickHouseChatReferences.loadFingerprints(http, loader::add);
         http.queryLongs("SELECT id_hash FROM " + ANNOUNCEMENTS + " WHERE announced_ms >= " + (now - WINDOW_MS),
                 loader::add);
         known = loader.finish();
         caughtUpAt = now;
+        LOG.atInfo().addKeyValue("ids", known.size()).addKeyValue("ms", (System.nanoTime() - started) / 1_000_000)
+                .log("known ids loaded");
     }
 
     /** Whether an event with this fingerprint may be stored; false means it surely is not. */
@@ -107,23 +114,33 @@ final class ClickHouseKnownIds {
      * to the others. Returns the stamp of the announcement, for {@link #announceAgainIfLate}.
      */
     long announce(Collection<Event> written) {
-        if (written.isEmpty()) {
+        return announce(fingerprints(written), new long[0]);
+    }
+
+    private static long[] fingerprints(Collection<Event> written) {
+        return written.stream().mapToLong(event -> IdFingerprint.of(event.tenantId, event.id)).toArray();
+    }
+
+    /**
+     * The same with the batch's chat reference fingerprints ({@link ClickHouseChatReferences}),
+     * beside recording the references. A chat writer skips its lookup on their absence, so an
+     * announcement of references that stays late fails the write instead of being assumed seen.
+     */
+    long announce(long[] written, long[] references) {
+        if (written.length == 0 && references.length == 0) {
             return Long.MAX_VALUE;
         }
-        long[] fingerprints = new long[written.size()];
-        int index = 0;
-        for (Event event : written) {
-            fingerprints[index++] = IdFingerprint.of(event.tenantId, event.id);
-        }
-        return announce(fingerprints);
+        long[] fingerprints = Arrays.copyOf(written, written.length + references.length);
+        System.arraycopy(references, 0, fingerprints, written.length, references.length);
+        return announce(fingerprints, references.length > 0);
     }
 
     /** The same for ids a store writes itself (an erased call's pseudonym), before their rows go in. */
     long announce(String tenantId, Collection<String> ids) {
-        return announce(ids.stream().mapToLong(id -> IdFingerprint.of(tenantId, id)).toArray());
+        return announce(ids.stream().mapToLong(id -> IdFingerprint.of(tenantId, id)).toArray(), false);
     }
 
-    private long announce(long[] fingerprints) {
+    private long announce(long[] fingerprints, boolean mustBeSeen) {
         synchronized (this) {
             if (known != null) {
                 for (long fingerprint : fingerprints) {
@@ -143,6 +160,10 @@ final class ClickHouseKnownIds {
                 return stamp;
             }
             // visible later than a reader's window allows: its stamp may be behind a reading already made
+            if (attempt == MAX_ANNOUNCE_ATTEMPTS && mustBeSeen) {
+                throw new ClickHouseException("the announcement of " + fingerprints.length + " ids landed late "
+                        + attempt + " times");
+            }
             if (attempt == MAX_ANNOUNCE_ATTEMPTS) {
                 // a cluster this slow would loop here forever; the batch's retry lookups and the
                 // merge of copies (ClickHouseEventStore) cover what another instance misses
@@ -153,9 +174,9 @@ final class ClickHouseKnownIds {
     }
 
     /** After the batch's rows are in: announces them again if they landed too long after {@code stamp}. */
-    void announceAgainIfLate(Collection<Event> written, long stamp) {
+    void announceAgainIfLate(long[] written, long[] references, long stamp) {
         if (clock.getAsLong() - stamp > ANNOUNCE_BOUND_MS) {
-            announce(written);
+            announce(written, references);
         }
     }
 

@@ -87,8 +87,38 @@ class ClickHouseKnownIdsTest {
 
         assertThat(stamp).isEqualTo(NOW_MS + bound + 2);
         assertThat(announced("slow")).isEqualTo(2);
-        known.announceAgainIfLate(List.of(llm("acme", "slow")), stamp);
+        known.announceAgainIfLate(new long[] {IdFingerprint.of("acme", "slow")}, new long[0], stamp);
         assertThat(announced("slow")).as("the rows landed late too").isEqualTo(3);
+    }
+
+    @Test
+    void chatReferencesAnnouncedLateEveryTimeFailTheWriteWhileIdsGoOn() {
+        long bound = ClickHouseKnownIds.ANNOUNCE_BOUND_MS;
+        AtomicLong readings = new AtomicLong(NOW_MS);
+        // each reading after an insert finds it landed later than the bound
+        ClickHouseKnownIds known = new ClickHouseKnownIds(http, config, () -> readings.getAndAdd(bound + 1));
+        long reference = ClickHouseChatReferences.fingerprint("acme", "chat-1");
+
+        assertThat(known.announce(List.of(llm("acme", "e1")))).as("ids: given up on, the write goes on").isPositive();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> known.announce(new long[0], new long[] {reference}))
+                .isInstanceOf(ClickHouseException.class).hasMessageContaining("landed late 3 times");
+        assertThat(http.query("SELECT count() AS n FROM id_announcements WHERE id_hash = " + reference).get(0)
+                .longValue("n")).as("sent each time").isEqualTo(3);
+    }
+
+    @Test
+    void recordedChatReferencesAreLoadedAndAnnouncedOnesLearned() {
+        ClickHouseKnownIds known = new ClickHouseKnownIds(http, config, clock::get);
+        first.events().write(List.of(dev.tally.testing.ChatEvents.message("m1", "c1", null, TIME_MS)));
+        known.catchUp();
+        assertThat(known.mayHold(ClickHouseChatReferences.fingerprint("t", "c1"))).as("loaded").isTrue();
+        assertThat(known.mayHold(ClickHouseChatReferences.fingerprint("t", "c2"))).isFalse();
+        assertThat(known.mayHold(IdFingerprint.of("t", "c1"))).as("a chat's own id is another fingerprint").isFalse();
+
+        announceAs("other", NOW_MS, ClickHouseChatReferences.fingerprint("t", "c2"));
+        clock.addAndGet(1_000);
+        known.catchUp();
+        assertThat(known.mayHold(ClickHouseChatReferences.fingerprint("t", "c2"))).as("announced").isTrue();
     }
 
     @Test

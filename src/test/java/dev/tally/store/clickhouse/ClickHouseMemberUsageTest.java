@@ -64,6 +64,38 @@ class ClickHouseMemberUsageTest {
         assertThat(store.recomputeRollups()).isZero();
     }
 
+    /**
+     * A chat's writer looks up the hours referencing it only when its known ids may hold a reference
+     * to it: learned from another instance's announcement when loaded before the message was
+     * written, from the recorded references when loaded after.
+     */
+    @Test
+    void aChatWrittenOnAnotherInstanceAfterItsMessagesChangesTheirHours() {
+        ClickHouseEventStore loadedBefore = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        ClickHouseEventStore loadedAfter = null;
+        try {
+            loadedBefore.write(List.of(chat("c0", "carol", hourMs(1))));
+            store.write(List.of(message("m1", "c1", null, hourMs(3)), message("m2", "c2", null, hourMs(4)),
+                    chat("c3", "alice", hourMs(5))));
+            store.recomputeRollups();
+            assertThat(usage("alice")).isEqualTo(new MemberUsageRollup.Totals(1, 0, 0));
+
+            loadedBefore.write(List.of(chat("c1", "alice", hourMs(10))));
+            assertThat(loadedBefore.recomputeRollups()).as("the chat's hour and its message's").isEqualTo(2);
+            assertThat(usage("alice")).isEqualTo(new MemberUsageRollup.Totals(2, 1, 0));
+
+            loadedAfter = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+            loadedAfter.write(List.of(chat("c2", "alice", hourMs(11))));
+            assertThat(loadedAfter.recomputeRollups()).as("the chat's hour and its message's").isEqualTo(2);
+            assertThat(usage("alice")).isEqualTo(new MemberUsageRollup.Totals(3, 2, 0));
+        } finally {
+            loadedBefore.close();
+            if (loadedAfter != null) {
+                loadedAfter.close();
+            }
+        }
+    }
+
     @Test
     void aMessageNamingItsChatsOwnerCountsOnce() {
         store.write(List.of(chat("c1", "alice", hourMs(1)), message("m1", "c1", "alice", hourMs(2)),
