@@ -154,6 +154,11 @@ public final class ClickHouseEventStore implements EventStore {
         });
     }
 
+    /** How many fingerprints the known ids hold (none until loaded); for tests. */
+    long knownIdCount() {
+        return knownIds.size();
+    }
+
     /** For failure-injection tests: what every later write runs into at each step. */
     public void injectFaults(Consumer<ClickHouseWriteStep> faults) {
         this.faults = faults == null ? step -> { } : faults;

@@ -60,6 +60,25 @@ class ClickHouseKnownIdsTest {
     }
 
     @Test
+    void aServerLoadsTheKnownIdsAsItStartsNotAtItsFirstWrite() throws InterruptedException {
+        first.events().write(List.of(llm("acme", "e1"), llm("acme", "e2")));
+        ClickHouseEventStore starting = (ClickHouseEventStore) ClickHouseStore.open(config).events();
+        try {
+            assertThat(starting.knownIdCount()).as("opened, not started").isZero();
+            starting.prepareWrites();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (starting.knownIdCount() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(starting.knownIdCount()).isEqualTo(2);
+            assertThat(starting.write(List.of(llm("acme", "e1"), llm("acme", "e3"))))
+                    .containsExactly(WriteOutcome.DUPLICATE, WriteOutcome.STORED);
+        } finally {
+            starting.close();
+        }
+    }
+
+    @Test
     void aCallStartedOnAnotherInstanceAfterThisOneLoadedIsUpdatedHere() {
         ClickHouseStore second = ClickHouseStore.open(config);
         try {
