@@ -60,11 +60,14 @@ final class ClickHouseBench {
         ClickHouseStore.open(new ClickHouseConfig(endpoints, database, cluster, false)).events().close();
     }
 
-    /** The stored rows, one JSONEachRow line each, as Tally's store renders them (the very method). */
+    /**
+     * Every event (calls too) as a row of {@code events}, one JSONEachRow line each, rendered by the
+     * very method Tally's store renders its rows with.
+     */
     static NdjsonWriter.Body rows(List<Event> events) {
         StringBuilder out = new StringBuilder(events.size() * 600);
         for (Event event : events) {
-            out.append(ClickHouseEventStore.row(event, null)).append('\n');
+            out.append(ClickHouseEventStore.row(event, event.revision)).append('\n');
         }
         return new NdjsonWriter.Body(out.toString().getBytes(StandardCharsets.UTF_8), events.size());
     }
