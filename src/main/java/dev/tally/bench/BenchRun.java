@@ -212,6 +212,7 @@ final class BenchRun {
         Map<String, Object> server = new LinkedHashMap<>();
         try (ServerProcess process = new ServerProcess(data, port, ADMIN_TOKEN, options.serverHeap, storeArguments)) {
             String base = "http://127.0.0.1:" + port;
+            server.put("ready_seconds", process.readySeconds());
             Keys keys = setUp(base);
             beforeIngest.run();
             log("HTTP ingest");

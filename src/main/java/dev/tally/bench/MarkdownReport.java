@@ -110,6 +110,11 @@ final class MarkdownReport {
                     .append(preload.path("ids_marks_and_rollups_seconds").asDouble())
                     .append(" s; the rows below are the last events, sent over HTTP on top of them.\n\n");
         }
+        JsonNode ready = results.path("server_memory").path("ready_seconds");
+        if (!ready.isMissingNode()) {
+            out.append("The server was ready for writes ").append(Math.round(ready.asDouble() * 10) / 10.0)
+                    .append(" s after it first answered (a ClickHouse server loads its known ids then), not timed as ingest.\n\n");
+        }
         JsonNode one = results.path("raw_clickhouse").path("one_client");
         JsonNode concurrent = results.path("raw_clickhouse").path("concurrent");
         JsonNode http = results.path("http_ingest");

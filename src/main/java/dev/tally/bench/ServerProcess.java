@@ -19,6 +19,7 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private volatile long peakRssKb;
+    private double readySeconds;
     private final Thread sampler;
     private final Thread stopOnExit;
 
@@ -53,6 +54,7 @@ final class ServerProcess implements AutoCloseable {
                         URI.create("http://127.0.0.1:" + port + "/api/v1/health")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
+                    awaitReady(client, port, attempt);
                     return;
                 }
             } catch (IOException notYet) {
@@ -65,6 +67,33 @@ final class ServerProcess implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("the server did not start within 30 minutes");
+    }
+
+    /**
+     * Waits for {@code /api/v1/ready}: a ClickHouse server loads its known ids in the background
+     * once it answers, as DuckDB loads its own before it answers; writes sent before would wait.
+     */
+    private void awaitReady(HttpClient client, int port, int attemptsUsed) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        for (int attempt = attemptsUsed; attempt < 18_000; attempt++) {
+            HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/v1/ready")).build(), HttpResponse.BodyHandlers.ofString());
+            if (ready.statusCode() == 200) {
+                readySeconds = (System.nanoTime() - started) / 1e9;
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited; see server.log");
+            }
+            Thread.sleep(100);
+        }
+        close();
+        throw new IllegalStateException("the server was not ready within 30 minutes");
+    }
+
+    /** Seconds from the server's first answer to its readiness (its store's preparation for writes). */
+    double readySeconds() {
+        return readySeconds;
     }
 
     private void sample() {

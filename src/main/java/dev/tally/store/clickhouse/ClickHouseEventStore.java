@@ -100,6 +100,8 @@ public final class ClickHouseEventStore implements EventStore {
     /** Calls from the raw rows, {@code FINAL}; their parts by the hour ({@link ClickHouseCallParts}). */
     private final CallCostReads callCosts;
     private final ScheduledExecutorService recomputation;
+    /** Whether a server is starting on this store ({@link #prepareWrites}): readiness then waits for the known ids. */
+    private volatile boolean preparing;
     /** For failure-injection tests: called at each step of every write; production never throws there. */
     private volatile Consumer<ClickHouseWriteStep> faults = step -> { };
     private volatile Consumer<ClickHouseRetentionStep> retentionFaults = step -> { };
@@ -139,19 +141,30 @@ public final class ClickHouseEventStore implements EventStore {
     }
 
     /**
-     * Loads the known ids in the background: at 100M events that is 800 MB of fingerprints, which
-     * the first write would otherwise wait for (it waits for this load if it comes first).
+     * Loads the known ids in the background, again every few seconds until it succeeds: at 100M
+     * events that is 800 MB of fingerprints, which the first write would otherwise wait for (it
+     * waits for this load if it comes first). Until then {@link #dependencies} names them down, so
+     * a load balancer sends this instance no writes yet.
      */
     @Override
     public void prepareWrites() {
-        inserts.submit(() -> {
-            try {
-                knownIds.catchUp();
-            } catch (RuntimeException failure) {
-                // the first write loads them itself
-                LOG.atWarn().setCause(failure).log("loading the known ids at start failed");
+        preparing = true;
+        Thread loader = new Thread(() -> {
+            while (!knownIds.loaded() && !inserts.isShutdown()) {
+                try {
+                    knownIds.catchUp();
+                } catch (RuntimeException failure) {
+                    LOG.atWarn().setCause(failure).log("loading the known ids failed; trying again in 5 s");
+                    try {
+                        Thread.sleep(5_000);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
             }
-        });
+        }, "clickhouse-known-ids");
+        loader.setDaemon(true);
+        loader.start();
     }
 
     /** How many fingerprints the known ids hold (none until loaded); for tests. */
@@ -636,7 +649,10 @@ public final class ClickHouseEventStore implements EventStore {
         return callCosts.callCosts(query);
     }
 
-    /** Every endpoint by itself: one that stopped answering is named, though the others still serve. */
+    /**
+     * Every endpoint by itself: one that stopped answering is named, though the others still serve;
+     * and on a server, whether the known ids are loaded yet.
+     */
     @Override
     public Map<String, Boolean> dependencies() {
         Map<String, Boolean> answers = new java.util.TreeMap<>();
@@ -649,6 +665,9 @@ public final class ClickHouseEventStore implements EventStore {
                 answered = false;
             }
             answers.put("clickhouse " + endpoint.getHost() + ":" + endpoint.getPort(), answered);
+        }
+        if (preparing) {
+            answers.put("clickhouse known ids", knownIds.loaded());
         }
         return answers;
     }

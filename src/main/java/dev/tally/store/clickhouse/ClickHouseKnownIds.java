@@ -180,6 +180,11 @@ final class ClickHouseKnownIds {
         }
     }
 
+    /** Whether the set has been loaded (it is, from the first catch-up on). */
+    synchronized boolean loaded() {
+        return known != null;
+    }
+
     /** How many fingerprints this instance holds; for tests and the bench's memory figures. */
     synchronized long size() {
         return known == null ? 0 : known.size();
