@@ -150,12 +150,13 @@ final class ClickHouseKnownIds {
         }
         for (int attempt = 1; ; attempt++) {
             long stamp = clock.getAsLong();
-            StringBuilder rows = new StringBuilder(fingerprints.length * 80);
+            // one row an id, as many as the events: tab-separated numbers and a UUID, which need no
+            // escaping and cost the server a fraction of what parsing as many JSON objects does
+            StringBuilder rows = new StringBuilder(fingerprints.length * 64);
             for (long fingerprint : fingerprints) {
-                rows.append("{\"announced_ms\":").append(stamp).append(",\"instance\":\"").append(instance)
-                        .append("\",\"id_hash\":").append(fingerprint).append("}\n");
+                rows.append(stamp).append('\t').append(instance).append('\t').append(fingerprint).append('\n');
             }
-            http.insert(ANNOUNCEMENTS, rows.toString());
+            http.insertTabSeparated(ANNOUNCEMENTS, "announced_ms, instance, id_hash", rows.toString());
             if (clock.getAsLong() - stamp <= ANNOUNCE_BOUND_MS) {
                 return stamp;
             }
