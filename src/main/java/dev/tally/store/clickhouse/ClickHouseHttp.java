@@ -235,19 +235,30 @@ final class ClickHouseHttp {
      * never an error text appended to values already sent and read as more values.
      */
     void queryLongs(String select, LongConsumer each) {
-        Map<String, String> parameters = Map.of("query", select + "\nFORMAT RowBinary", "wait_end_of_query", "1");
-        onAnEndpoint(endpoint -> {
-            readLongs(endpoint, streamed(endpoint, parameters, REQUEST_TIMEOUT), each);
-            return null;
+        queryRowBinary(select, body -> {
+            byte[] value = new byte[Long.BYTES];
+            ByteBuffer littleEndian = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
+            int read;
+            while ((read = body.readNBytes(value, 0, Long.BYTES)) == Long.BYTES) {
+                each.accept(littleEndian.getLong(0));
+            }
+            if (read != 0) {
+                throw new IOException("answer cut short after a partial value");
+            }
         });
     }
 
+    /** Reads a RowBinary answer as it arrives; an {@link IOException} of the reader is the answer breaking off. */
+    private interface RowBinaryReader {
+        void read(InputStream body) throws IOException;
+    }
+
     /**
-     * Runs a SELECT of two {@code String} columns and hands each row to {@code each} as it arrives,
-     * read as {@code RowBinary} (a varint length before each value's UTF-8 bytes), never the whole
-     * answer in memory; held by the server until the query has ended, as {@link #queryLongs} is.
+     * Runs a SELECT answered as {@code RowBinary}, held by the server until the query has ended
+     * ({@code wait_end_of_query}), so a failure is an HTTP error before any row, and hands the
+     * answer to {@code reader} as it arrives.
      */
-    void queryStringPairs(String select, BiConsumer<String, String> each) {
+    private void queryRowBinary(String select, RowBinaryReader reader) {
         Map<String, String> parameters = Map.of("query", select + "\nFORMAT RowBinary", "wait_end_of_query", "1");
         onAnEndpoint(endpoint -> {
             HttpResponse<InputStream> response = streamed(endpoint, parameters, REQUEST_TIMEOUT);
@@ -256,16 +267,27 @@ final class ClickHouseHttp {
                     throw new ClickHouseException("HTTP " + response.statusCode() + " from " + endpoint.getHost() + ":"
                             + endpoint.getPort() + ": " + new String(body.readAllBytes(), StandardCharsets.UTF_8).strip());
                 }
-                String first;
-                while ((first = binaryString(body, true)) != null) {
-                    each.accept(first, binaryString(body, false));
-                }
+                reader.read(body);
             } catch (IOException failure) {
                 // rows were already handed on: another endpoint must not hand them on again
                 throw new ClickHouseException("answer from " + endpoint.getHost() + ":" + endpoint.getPort()
                         + " broke off: " + failure, failure);
             }
             return null;
+        });
+    }
+
+    /**
+     * Runs a SELECT of two {@code String} columns and hands each row to {@code each} as it arrives,
+     * read as {@code RowBinary} (a varint length before each value's UTF-8 bytes), never the whole
+     * answer in memory.
+     */
+    void queryStringPairs(String select, BiConsumer<String, String> each) {
+        queryRowBinary(select, body -> {
+            String first;
+            while ((first = binaryString(body, true)) != null) {
+                each.accept(first, binaryString(body, false));
+            }
         });
     }
 
@@ -334,29 +356,6 @@ final class ClickHouseHttp {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new ClickHouseException("interrupted", interrupted);
-        }
-    }
-
-    private static void readLongs(URI endpoint, HttpResponse<InputStream> response, LongConsumer each) {
-        try (InputStream body = new BufferedInputStream(response.body(), 1 << 16)) {
-            if (response.statusCode() != 200) {
-                throw new ClickHouseException("HTTP " + response.statusCode() + " from " + endpoint.getHost() + ":"
-                        + endpoint.getPort() + ": " + new String(body.readAllBytes(), StandardCharsets.UTF_8).strip());
-            }
-            byte[] value = new byte[Long.BYTES];
-            ByteBuffer littleEndian = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
-            int read;
-            while ((read = body.readNBytes(value, 0, Long.BYTES)) == Long.BYTES) {
-                each.accept(littleEndian.getLong(0));
-            }
-            if (read != 0) {
-                throw new ClickHouseException("answer cut short after a partial value from " + endpoint.getHost()
-                        + ":" + endpoint.getPort());
-            }
-        } catch (IOException failure) {
-            // values were already handed on: another endpoint must not hand them on again
-            throw new ClickHouseException("answer from " + endpoint.getHost() + ":" + endpoint.getPort()
-                    + " broke off: " + failure, failure);
         }
     }
 
