@@ -62,6 +62,9 @@ public final class DuckDbEventStore implements EventStore {
     /** The same for the {@code calls} table, so a batch of new calls skips looking up their stored state. */
     private final FingerprintSet callFingerprints;
     private final DuckDbStoredState storedState = new DuckDbStoredState();
+    /** The rows the latest writes committed to {@code events} and {@code calls}: most corrections need no lookup. */
+    private final RecentRows recentEvents = new RecentRows();
+    private final RecentRows recentCalls = new RecentRows();
     private final SqlDialect dialect = new DuckDbDialect();
     private final DuckDbReports reports;
     private final DuckDbRollups rollups = new DuckDbRollups();
@@ -155,11 +158,21 @@ public final class DuckDbEventStore implements EventStore {
     @Override
     public List<WriteOutcome> write(List<Event> events) {
         synchronized (writerInUse) {
-            return writeInTransaction(events);
+            try {
+                return writeInTransaction(events, ReplacedRows.Match.FINGERPRINT);
+            } catch (StoreException failure) {
+                if (!(failure.getCause() instanceof ReplacedRows.Mismatch)) {
+                    throw failure;
+                }
+                // rolled back, the rows held in memory forgotten: written again, looked up and matched by (tenant, id)
+                org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).warn("{}; writing the batch again",
+                        failure.getCause().getMessage());
+                return writeInTransaction(events, ReplacedRows.Match.TENANT_AND_ID);
+            }
         }
     }
 
-    private List<WriteOutcome> writeInTransaction(List<Event> events) {
+    private List<WriteOutcome> writeInTransaction(List<Event> events, ReplacedRows.Match match) {
         List<WriteOutcome> outcomes;
         long[] added = new long[0];
         long[] addedCalls = new long[0];
@@ -171,15 +184,19 @@ public final class DuckDbEventStore implements EventStore {
             storedState.nearTimes = LookupWindows.of(events);
             WritePlan<Event, Event> plan = WritePlanner.plan(events, storedState);
             added = plan.newEventFingerprints();
+            recentEvents.planned(writer);
+            recentCalls.planned(writer);
+            List<Map.Entry<dev.tally.store.rollup.RollupTable, List<Object>>> born = recentEvents.bornIn(plan.newEvents());
             // before the new events are written: a late or corrected chat's query must find only earlier writes' events
             MemberAttribution.Update memberUsage = members.attribute(writer, plan.newEvents(), plan.replacedEvents());
-            deleteReplacedEvents(plan, deltas);
+            deleteReplacedEvents(plan, deltas, match);
             appendEvents(plan.newEvents(), added, deltas);
             faults.reached(WriteStep.EVENTS_APPENDED);
-            addedCalls = writeCalls(plan.calls(), deltas);
+            addedCalls = writeCalls(plan.calls(), deltas, match);
             outcomes = plan.outcomes();
             faults.reached(WriteStep.CALLS_WRITTEN);
-            rollups.append(writer, deltas, faults);
+            rollups.append(writer, deltas, faults,
+                    new GroupMembers(recentEvents, plan.replacedEvents(), plan.newEvents()));
             rollups.append(writer, memberUsage.deltas);
             journal.append(writer, deltas, memberUsage.deltas);
             faults.reached(WriteStep.ROLLUPS_APPENDED);
@@ -190,6 +207,7 @@ public final class DuckDbEventStore implements EventStore {
             journal.committed();
             members.committed(memberUsage);
             remember(added, addedCalls);
+            rememberRows(plan, born);
             faults.reached(WriteStep.COMMITTED);
         } catch (SQLException failure) {
             failed(commitTried, added, addedCalls);
@@ -211,6 +229,36 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
+    private void rememberRows(WritePlan<Event, Event> plan,
+            List<Map.Entry<dev.tally.store.rollup.RollupTable, List<Object>>> born) {
+        recentEvents.committed(plan.newEvents(), born);
+        List<Event> states = new ArrayList<>(plan.calls().size());
+        for (WritePlan.CallWrite<Event> call : plan.calls()) {
+            states.add(call.state());
+        }
+        recentCalls.committed(states, List.of());
+    }
+
+    /** The event row held in memory for this key, or null (tests: a held row must be the stored one). */
+    Event recentEvent(String tenantId, String id) {
+        synchronized (writerInUse) {
+            return recentEvents.get(new EventKey(tenantId, id));
+        }
+    }
+
+    /** The same for a call's state. */
+    Event recentCall(String tenantId, String id) {
+        synchronized (writerInUse) {
+            return recentCalls.get(new EventKey(tenantId, id));
+        }
+    }
+
+    /** Something changed raw rows other than a write this store followed: the rows held in memory may be stale. */
+    private void forgetRecentRows() {
+        recentEvents.clear();
+        recentCalls.clear();
+    }
+
     /**
      * Undoes what a failed write began. A failure at or after the commit may hide a commit that
      * took effect (its answer lost), so the batch's fingerprints are remembered all the same: a
@@ -219,6 +267,8 @@ public final class DuckDbEventStore implements EventStore {
      */
     private void failed(boolean commitTried, long[] added, long[] addedCalls) {
         DuckDbTransaction.rollbackQuietly(writer);
+        // a commit that took effect unseen may have changed rows held in memory: which ones is not worth knowing
+        forgetRecentRows();
         rollups.rolledBack();
         journal.rolledBack();
         if (commitTried) {
@@ -347,7 +397,8 @@ public final class DuckDbEventStore implements EventStore {
      * Takes the stored events that corrections replace out of the table and out of the rollups, as
      * if they had never been stored.
      */
-    private void deleteReplacedEvents(WritePlan<Event, Event> plan, Rollups.Deltas deltas) throws SQLException {
+    private void deleteReplacedEvents(WritePlan<Event, Event> plan, Rollups.Deltas deltas, ReplacedRows.Match match)
+            throws SQLException {
         if (!plan.replacesEvents()) {
             return;
         }
@@ -358,16 +409,17 @@ public final class DuckDbEventStore implements EventStore {
                 deltas.remove(event);
             }
         }
-        ReplacedRows.delete(writer, "events", replaced);
+        ReplacedRows.delete(writer, "events", replaced, match);
         faults.reached(WriteStep.EVENTS_DELETED);
     }
 
     /** Writes each call's latest state, taking the state it replaces out of the table and the rollups. */
-    private long[] writeCalls(List<WritePlan.CallWrite<Event>> calls, Rollups.Deltas deltas) throws SQLException {
+    private long[] writeCalls(List<WritePlan.CallWrite<Event>> calls, Rollups.Deltas deltas, ReplacedRows.Match match)
+            throws SQLException {
         if (calls.isEmpty()) {
             return new long[0];
         }
-        deleteReplacedCalls(calls);
+        deleteReplacedCalls(calls, match);
         long[] written = new long[calls.size()];
         int count = 0;
         try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "calls")) {
@@ -401,7 +453,7 @@ public final class DuckDbEventStore implements EventStore {
         /** The stored events as events: the rollups take them back when a correction replaces them. */
         @Override
         public Map<EventKey, Event> storedEvents(Map<String, Set<String>> idsByTenant) {
-            return stored("events", idsByTenant);
+            return stored("events", recentEvents, idsByTenant);
         }
 
         @Override
@@ -422,14 +474,29 @@ public final class DuckDbEventStore implements EventStore {
         /** The stored states as events: the rollups take them back when a newer state replaces them. */
         @Override
         public Map<EventKey, Event> storedCalls(Map<String, Set<String>> idsByTenant) {
-            return stored("calls", idsByTenant);
+            return stored("calls", recentCalls, idsByTenant);
         }
 
-        private Map<EventKey, Event> stored(String table, Map<String, Set<String>> idsByTenant) {
+        private Map<EventKey, Event> stored(String table, RecentRows recent, Map<String, Set<String>> idsByTenant) {
             Map<EventKey, Event> stored = new HashMap<>();
             Map<String, Set<String>> missing = new HashMap<>();
-            idsByTenant.forEach((tenant, ids) -> missing.put(tenant, new HashSet<>(ids)));
-            for (LookupWindows.Span span : nearTimes.spans(idsByTenant.keySet())) {
+            recent.asked();
+            idsByTenant.forEach((tenant, ids) -> {
+                Set<String> notRecent = new HashSet<>();
+                for (String id : ids) {
+                    EventKey key = new EventKey(tenant, id);
+                    Event row = recent.get(key);
+                    if (row == null) {
+                        notRecent.add(id);
+                    } else {
+                        stored.put(key, row);
+                    }
+                }
+                if (!notRecent.isEmpty()) {
+                    missing.put(tenant, notRecent);
+                }
+            });
+            for (LookupWindows.Span span : nearTimes.spans(missing.keySet())) {
                 read(table, span.tenants(), missing, new long[] {span.first(), span.last()}, stored);
             }
             for (Map.Entry<String, Set<String>> tenant : missing.entrySet()) {
@@ -482,14 +549,15 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    private void deleteReplacedCalls(List<WritePlan.CallWrite<Event>> calls) throws SQLException {
+    private void deleteReplacedCalls(List<WritePlan.CallWrite<Event>> calls, ReplacedRows.Match match)
+            throws SQLException {
         List<Event> replaced = new ArrayList<>();
         for (WritePlan.CallWrite<Event> call : calls) {
             if (call.replaced() != null) {
                 replaced.add(call.replaced());
             }
         }
-        ReplacedRows.delete(writer, "calls", replaced);
+        ReplacedRows.delete(writer, "calls", replaced, match);
     }
 
     @Override
@@ -546,9 +614,9 @@ public final class DuckDbEventStore implements EventStore {
         return statement;
     }
 
-    static void update(Connection connection, Sql sql) throws SQLException {
+    static int update(Connection connection, Sql sql) throws SQLException {
         try (PreparedStatement statement = prepare(connection, sql)) {
-            statement.executeUpdate();
+            return statement.executeUpdate();
         }
     }
 
@@ -590,7 +658,15 @@ public final class DuckDbEventStore implements EventStore {
      */
     @Override
     public java.util.Map<String, Long> deleteTenant(String tenantId) {
-        return DuckDbTenantDeletion.delete(database, tenantId);
+        // under the writer lock: a write planned between the deletion's commit and the forgetting
+        // would take back, from the rollups, rows that are no longer there
+        synchronized (writerInUse) {
+            try {
+                return DuckDbTenantDeletion.delete(database, tenantId);
+            } finally {
+                forgetRecentRows();
+            }
+        }
     }
 
     @Override
@@ -607,6 +683,7 @@ public final class DuckDbEventStore implements EventStore {
     public java.util.Map<String, Long> erase(dev.tally.store.SubjectErasure erasure) {
         synchronized (writerInUse) {
             try {
+                forgetRecentRows();
                 java.util.Map<String, Long> rows = DuckDbTransaction.inTransaction(writer,
                         () -> DuckDbErasure.erase(writer, erasure, System.currentTimeMillis(), faults));
                 if (erasure.subject() == dev.tally.tenant.ErasureSubject.CALL_ID) {
@@ -639,6 +716,7 @@ public final class DuckDbEventStore implements EventStore {
             try {
                 // the touched calls' ready rows are made from raw rows: made now, while those still exist
                 rollups.refreshTouchedCalls(writer);
+                forgetRecentRows();
                 return DuckDbTransaction.inTransaction(writer,
                         () -> DuckDbRetention.deleteBefore(writer, tenantId, horizonMs, faults));
             } catch (SQLException failure) {

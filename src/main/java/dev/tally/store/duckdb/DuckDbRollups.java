@@ -141,8 +141,9 @@ final class DuckDbRollups {
      * table, so a test can fail a write between two tables: the tables of {@link Rollups#ALL}, then the
      * per-call costs and the calls they changed.
      */
-    void append(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults) throws SQLException {
-        appendRollupTables(connection, deltas, faults);
+    void append(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults, GroupMembers members)
+            throws SQLException {
+        appendRollupTables(connection, deltas, faults, members);
         if (!deltas.callCosts().isEmpty()) {
             appendCallCosts(connection, deltas.callCosts());
             faults.reached(WriteStep.ROLLUP_TABLE_APPENDED);
@@ -158,166 +159,23 @@ final class DuckDbRollups {
      * The rows of {@link Rollups#ALL} only: what a rebuild of days appends, since the per-call costs are
      * keyed by call, not day, and are not taken out with a day's rows.
      */
-    private void appendRollupTables(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults)
-            throws SQLException {
+    private void appendRollupTables(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults,
+            GroupMembers members) throws SQLException {
         for (RollupTable table : Rollups.ALL) {
             // read before this write's rows go in: the extremes the lost values are compared with are the stored ones
-            java.util.Set<List<Object>> recomputed = deltas.lost(table).isEmpty() ? java.util.Set.of()
-                    : changedExtremes(connection, table, deltas);
-            var rows = deltas.rows(table, recomputed);
+            Map<List<Object>, Long> recomputed = deltas.lost(table).isEmpty() ? Map.of()
+                    : LostExtremes.changed(connection, table, deltas, members);
+            var rows = deltas.rows(table, recomputed.keySet());
             if (rows.isEmpty() && recomputed.isEmpty()) {
                 continue;
             }
             AppenderValues.appendRows(connection, table.name(), rows);
             long written = rows.size();
             if (!recomputed.isEmpty()) {
-                written += recompute(connection, table, recomputed).size();
+                written += LostExtremes.rebuild(connection, table, recomputed, members).size();
             }
             pendingRows.merge(table, written, Long::sum);
             faults.reached(WriteStep.ROLLUP_TABLE_APPENDED);
-        }
-    }
-
-    /**
-     * The groups that lost one of their extremes in this write ({@link Rollups.Deltas#keepsExtremes}),
-     * found from their stored rows: a few rollup rows a group, where a rebuild reads every raw row
-     * of the group's slot. A group with no stored row is rebuilt too.
-     */
-    private static java.util.Set<List<Object>> changedExtremes(DuckDBConnection connection, RollupTable table,
-            Rollups.Deltas deltas) throws SQLException {
-        List<List<Object>> groups = new ArrayList<>(deltas.lost(table).keySet());
-        List<RollupTable.Measure> measures = table.measures();
-        SqlBuilder sql = new SqlBuilder().append("SELECT lost.lost_group");
-        for (int index = 0; index < measures.size(); index++) {
-            RollupTable.Measure measure = measures.get(index);
-            switch (measure.combine()) {
-                case SUM -> sql.append(", 0 AS extreme_" + index);
-                case MIN -> sql.append(", min(stored." + measure.name() + ") AS extreme_" + index);
-                case MAX -> sql.append(", max(stored." + measure.name() + ") AS extreme_" + index);
-            }
-        }
-        sql.append(" FROM " + table.name() + " AS stored JOIN ");
-        appendGroups(sql, table, groups).append(" ON ");
-        appendGroupMatch(sql, table).append(" WHERE ");
-        GroupBounds.of(groups).appendRollupBounds(sql, table);
-        sql.append(" GROUP BY lost.lost_group");
-        java.util.Set<List<Object>> changed = new java.util.HashSet<>(groups);
-        for (Row row : DuckDbEventStore.run(connection, sql.build())) {
-            List<Object> group = groups.get((int) row.longValue("lost_group"));
-            long[] stored = new long[measures.size()];
-            for (int index = 0; index < stored.length; index++) {
-                stored[index] = row.longValue("extreme_" + index);
-            }
-            if (deltas.keepsExtremes(table, group, stored)) {
-                changed.remove(group);
-            }
-        }
-        return changed;
-    }
-
-    /**
-     * The groups as a table named {@code lost}: {@code lost_group} (the group's index in the list),
-     * {@code tenant_id}, {@code slot} and {@code key_0}… A join with it finds every group's rows in
-     * one pass over the bounds' rows, where a condition per group was evaluated on each of them.
-     */
-    private static SqlBuilder appendGroups(SqlBuilder sql, RollupTable table, List<List<Object>> groups) {
-        sql.append("(VALUES ");
-        String comma = "";
-        for (int ordinal = 0; ordinal < groups.size(); ordinal++) {
-            List<Object> group = groups.get(ordinal);
-            // typed, so that a key null in every group still has the key's type
-            sql.append(comma + "(").value((long) ordinal).append(", CAST(").value(group.get(0))
-                    .append(" AS VARCHAR), CAST(").value(group.get(1)).append(" AS BIGINT)");
-            for (int index = 0; index < table.keys().size(); index++) {
-                sql.append(", CAST(").value(group.get(index + 2))
-                        .append(" AS " + DuckDbSchema.sqlType(table.keys().get(index)) + ")");
-            }
-            sql.append(")");
-            comma = ", ";
-        }
-        sql.append(") AS lost(lost_group, tenant_id, slot");
-        for (int index = 0; index < table.keys().size(); index++) {
-            sql.append(", key_" + index);
-        }
-        return sql.append(")");
-    }
-
-    /** A stored row ({@code stored}) of a group of {@link #appendGroups}: tenant, slot and every key, a null key matching null. */
-    private static SqlBuilder appendGroupMatch(SqlBuilder sql, RollupTable table) {
-        sql.append("stored.tenant_id = lost.tenant_id AND stored." + table.grain().column() + " = lost.slot");
-        for (int index = 0; index < table.keys().size(); index++) {
-            sql.append(" AND stored." + table.keys().get(index).name() + " IS NOT DISTINCT FROM lost.key_" + index);
-        }
-        return sql;
-    }
-
-    /**
-     * Rebuilds groups of a table with minimums or maximums that lost a corrected event: their rows
-     * are deleted and made again from the raw rows of their slots, as they stand in the write's
-     * transaction (the replaced rows gone, the corrections in). By the same Java rules as a
-     * backfill, so a rebuilt group equals a backfilled one. Returns the rows written.
-     */
-    private static List<Object[]> recompute(DuckDBConnection connection, RollupTable table,
-            java.util.Set<List<Object>> groups) throws SQLException {
-        GroupBounds bounds = GroupBounds.of(groups);
-        long milliseconds = table.grain().milliseconds();
-        // by row id from a select: DuckDB binds a DELETE's WHERE before its USING, so their parameters would swap
-        SqlBuilder delete = new SqlBuilder().append("DELETE FROM " + table.name() + " WHERE rowid IN (SELECT stored.rowid FROM "
-                + table.name() + " AS stored JOIN ");
-        appendGroups(delete, table, new ArrayList<>(groups)).append(" ON ");
-        appendGroupMatch(delete, table).append(" WHERE ");
-        bounds.appendRollupBounds(delete, table).append(")");
-        SqlBuilder select = new SqlBuilder().append("SELECT " + StoredEvent.COLUMNS + " FROM "
-                + table.source().tableName() + " WHERE " + table.sourceCondition() + " AND tenant_id IN ")
-                .values(bounds.tenants()).append(" AND time_ms >= ").value(bounds.firstSlot() * milliseconds)
-                .append(" AND time_ms < ").value((bounds.lastSlot() + 1) * milliseconds).append(" AND (");
-        // each group's own rows only: its slot and keys (as the raw row computes them), not its whole slot
-        String or = "";
-        for (List<Object> group : groups) {
-            long slotStart = (Long) group.get(1) * milliseconds;
-            select.append(or + "(tenant_id = ").value(group.get(0)).append(" AND time_ms >= ").value(slotStart)
-                    .append(" AND time_ms < ").value(slotStart + milliseconds);
-            for (int index = 0; index < table.keys().size(); index++) {
-                select.append(" AND (" + table.keys().get(index).sql() + ") IS NOT DISTINCT FROM ").value(group.get(index + 2));
-            }
-            select.append(")");
-            or = " OR ";
-        }
-        DuckDbEventStore.update(connection, delete.build());
-        Rollups.Deltas rebuilt = new Rollups.Deltas();
-        for (Row row : DuckDbEventStore.run(connection, select.append(")").build())) {
-            dev.tally.event.Event event = StoredEvent.fromRow(row);
-            if (table.covers().test(event) && groups.contains(Rollups.Deltas.group(table, event))) {
-                rebuilt.add(table, event);
-            }
-        }
-        List<Object[]> rows = rebuilt.rows(table);
-        AppenderValues.appendRows(connection, table.name(), rows);
-        return rows;
-    }
-
-    /**
-     * The groups' tenants and slot range: plain conjuncts that DuckDB prunes row groups with, beside
-     * the groups' own join or conditions, which alone would read the whole table every write.
-     */
-    private record GroupBounds(java.util.Set<Object> tenants, long firstSlot, long lastSlot) {
-        static GroupBounds of(java.util.Collection<List<Object>> groups) {
-            java.util.Set<Object> tenants = new java.util.TreeSet<>();
-            long first = Long.MAX_VALUE;
-            long last = Long.MIN_VALUE;
-            for (List<Object> group : groups) {
-                tenants.add(group.get(0));
-                first = Math.min(first, (Long) group.get(1));
-                last = Math.max(last, (Long) group.get(1));
-            }
-            return new GroupBounds(tenants, first, last);
-        }
-
-        /** On the rows of the table named {@code stored}. */
-        SqlBuilder appendRollupBounds(SqlBuilder sql, RollupTable table) {
-            String slot = "stored." + table.grain().column();
-            return sql.append("stored.tenant_id IN ").values(tenants).append(" AND " + slot + " >= ").value(firstSlot)
-                    .append(" AND " + slot + " <= ").value(lastSlot);
         }
     }
 
@@ -663,13 +521,13 @@ final class DuckDbRollups {
                     }
                     deltas.add(StoredEvent.fromRow(new Row(values)));
                     if (++pending == 1_000_000) {
-                        appendRollupTables(connection, deltas, WriteFaults.NONE);
+                        appendRollupTables(connection, deltas, WriteFaults.NONE, GroupMembers.NONE);
                         deltas = new Rollups.Deltas();
                         pending = 0;
                     }
                 }
             }
-            appendRollupTables(connection, deltas, WriteFaults.NONE);
+            appendRollupTables(connection, deltas, WriteFaults.NONE, GroupMembers.NONE);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tally.store.duckdb;
 
 import dev.tally.event.Event;
+import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.sql.SqlBuilder;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,10 +11,30 @@ import java.util.List;
 
 /**
  * Deletes the stored rows that corrections or newer call states replace: the rows as the lookup
- * found them, each picked by its tenant and id, between the times they were stored at.
+ * found them, between the times they were stored at.
  */
 final class ReplacedRows {
     private ReplacedRows() {
+    }
+
+    /** How a statement picks the replaced rows among those stored between their times. */
+    enum Match {
+        /**
+         * By the rows' fingerprints ({@code id_hash}), a list of integers DuckDB probes as a hash
+         * set: a third of the time of joining the (tenant, id) strings. Two stored keys may share a
+         * fingerprint, so the rows deleted are counted, and a count other than the rows replaced
+         * fails the write with {@link Mismatch}, to be written again matching {@link #TENANT_AND_ID}.
+         */
+        FINGERPRINT,
+        /** By the (tenant, id) pairs, joined: exact by itself, for a write that fingerprints could not do. */
+        TENANT_AND_ID
+    }
+
+    /** The rows deleted were not the rows replaced: nothing is wrong yet, as the write is rolled back. */
+    static final class Mismatch extends SQLException {
+        Mismatch(String table, long expected, long deleted) {
+            super("the fingerprints of " + expected + " replaced " + table + " rows matched " + deleted + " stored rows");
+        }
     }
 
     /**
@@ -22,34 +43,51 @@ final class ReplacedRows {
      * Rows more than {@link LookupWindows#MARGIN_MS} apart go to statements of their own, so one
      * tenant's old rows do not widen the others' bounds.
      */
-    static void delete(Connection connection, String table, List<Event> replaced) throws SQLException {
+    static void delete(Connection connection, String table, List<Event> replaced, Match match) throws SQLException {
         List<Event> byTime = new ArrayList<>(replaced);
         byTime.sort(Comparator.comparingLong(event -> event.timeMs));
         int start = 0;
+        long deleted = 0;
         for (int index = 1; index <= byTime.size(); index++) {
             if (index == byTime.size() || byTime.get(index).timeMs - byTime.get(index - 1).timeMs > LookupWindows.MARGIN_MS) {
-                deleteNear(connection, table, byTime.subList(start, index));
+                deleted += deleteNear(connection, table, byTime.subList(start, index), match);
                 start = index;
             }
         }
+        if (match == Match.FINGERPRINT && deleted != replaced.size()) {
+            throw new Mismatch(table, replaced.size(), deleted);
+        }
     }
 
-    /**
-     * By row id from a join with the (tenant, id) pairs: the pairs must match together, as one
-     * tenant's id may be another's too; the times' bounds let DuckDB skip the row groups outside them.
-     */
-    private static void deleteNear(Connection connection, String table, List<Event> rows) throws SQLException {
-        SqlBuilder sql = new SqlBuilder().append("DELETE FROM " + table + " WHERE rowid IN (SELECT stored.rowid FROM "
-                + table + " AS stored JOIN (VALUES ");
-        String comma = "";
-        for (Event row : rows) {
-            sql.append(comma + "(CAST(").value(row.tenantId).append(" AS VARCHAR), CAST(").value(row.id)
-                    .append(" AS VARCHAR))");
-            comma = ", ";
+    private static int deleteNear(Connection connection, String table, List<Event> rows, Match match)
+            throws SQLException {
+        long first = rows.get(0).timeMs;
+        long last = rows.get(rows.size() - 1).timeMs;
+        SqlBuilder sql = new SqlBuilder();
+        switch (match) {
+            case FINGERPRINT -> {
+                List<Long> fingerprints = new ArrayList<>(rows.size());
+                for (Event row : rows) {
+                    fingerprints.add(IdFingerprint.of(row.tenantId, row.id));
+                }
+                sql.append("DELETE FROM " + table + " WHERE time_ms >= ").value(first).append(" AND time_ms <= ")
+                        .value(last).append(" AND id_hash IN ").values(fingerprints);
+            }
+            case TENANT_AND_ID -> {
+                // by row id from a join: the pairs must match together, as one tenant's id may be another's too
+                sql.append("DELETE FROM " + table + " WHERE rowid IN (SELECT stored.rowid FROM " + table
+                        + " AS stored JOIN (VALUES ");
+                String comma = "";
+                for (Event row : rows) {
+                    sql.append(comma + "(CAST(").value(row.tenantId).append(" AS VARCHAR), CAST(").value(row.id)
+                            .append(" AS VARCHAR))");
+                    comma = ", ";
+                }
+                sql.append(") AS replaced(tenant_id, id) ON stored.tenant_id = replaced.tenant_id"
+                        + " AND stored.id = replaced.id WHERE stored.time_ms >= ").value(first)
+                        .append(" AND stored.time_ms <= ").value(last).append(")");
+            }
         }
-        sql.append(") AS replaced(tenant_id, id) ON stored.tenant_id = replaced.tenant_id AND stored.id = replaced.id"
-                + " WHERE stored.time_ms >= ").value(rows.get(0).timeMs).append(" AND stored.time_ms <= ")
-                .value(rows.get(rows.size() - 1).timeMs).append(")");
-        DuckDbEventStore.update(connection, sql.build());
+        return DuckDbEventStore.update(connection, sql.build());
     }
 }

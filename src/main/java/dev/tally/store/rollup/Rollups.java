@@ -130,6 +130,22 @@ public final class Rollups {
             LLM_BY_HOUR, LLM_BY_DAY, LLM_LATENCY, LLM_LATENCY_BY_DAY);
 
     /**
+     * The table of {@link #ALL} before this one that counts the same events by the same keys and
+     * measures in slots that divide this one's (the hourly table of a daily one), if there is one:
+     * a group of this table is exactly the combination of that table's rows in its slot.
+     */
+    public static java.util.Optional<RollupTable> finer(RollupTable table) {
+        for (RollupTable other : ALL.subList(0, ALL.indexOf(table))) {
+            if (other.keys().equals(table.keys()) && other.measures().equals(table.measures())
+                    && other.covers() == table.covers() && other.grain().milliseconds() < table.grain().milliseconds()
+                    && table.grain().milliseconds() % other.grain().milliseconds() == 0) {
+                return java.util.Optional.of(other);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Bumped whenever a table, its keys or its measures change (these tables or the member usage
      * table, {@link MemberUsageRollup}): a store opened with rollups of another version rebuilds
      * them all from the raw tables. 3: hourly llm tables and member usage. 4: calls by agent

@@ -60,6 +60,48 @@ public final class StoredEvent {
         return event;
     }
 
+    /**
+     * The fields {@link #fromRow} reads, copied from an event as it is written: what reading its row
+     * back would give, without the read.
+     */
+    public static Event of(Event written) {
+        Event event = new Event();
+        event.tenantId = written.tenantId;
+        event.id = written.id;
+        event.type = written.type;
+        event.timeMs = written.timeMs;
+        event.agentId = written.agentId;
+        event.status = written.status;
+        event.direction = written.direction;
+        event.phoneNumber = written.phoneNumber;
+        event.endedMs = written.endedMs;
+        event.durationMs = written.durationMs;
+        event.sentiment = written.sentiment;
+        event.provider = written.provider;
+        event.model = written.model;
+        event.kind = written.kind;
+        event.inputTokens = written.inputTokens;
+        event.cachedInputTokens = written.cachedInputTokens;
+        event.cacheCreationInputTokens = written.cacheCreationInputTokens;
+        event.outputTokens = written.outputTokens;
+        event.inputAudioTokens = written.inputAudioTokens;
+        event.outputAudioTokens = written.outputAudioTokens;
+        event.characters = written.characters;
+        event.audioDurationMs = written.audioDurationMs;
+        event.segments = written.segments;
+        event.costNanos = written.costNanos;
+        event.costSource = written.costSource;
+        event.creditsMicros = written.creditsMicros;
+        event.inputCostNanos = written.inputCostNanos;
+        event.outputCostNanos = written.outputCostNanos;
+        event.exception = written.exception;
+        event.memberId = written.memberId;
+        event.chatId = written.chatId;
+        event.revision = written.revision;
+        event.callId = written.callId;
+        return event;
+    }
+
     private static Long nullableLong(Row row, String column) {
         return row.get(column) == null ? null : row.longValue(column);
     }

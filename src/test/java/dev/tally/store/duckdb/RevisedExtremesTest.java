@@ -75,7 +75,7 @@ class RevisedExtremesTest {
     }
 
     /** Output tokens, latency and hour drawn from few values, so extremes are often hit, shared and moved. */
-    private static Event randomized(Random random, String id, int revision) {
+    static Event randomized(Random random, String id, int revision) {
         Event event = tokens(id, random.nextInt(6) * 10, revision);
         event.timeMs += random.nextInt(2) * 3_600_000L;
         event.endedMs = random.nextInt(4) == 0 ? null : event.timeMs + random.nextInt(5) * 100L;
@@ -83,7 +83,7 @@ class RevisedExtremesTest {
         return event;
     }
 
-    private static Event tokens(String id, long outputTokens, int revision) {
+    static Event tokens(String id, long outputTokens, int revision) {
         Event event = EventStoreContract.llm("acme", id);
         event.outputTokens = outputTokens;
         event.inputTokens = 100;

@@ -1,0 +1,127 @@
+package dev.tally.store.duckdb;
+
+import dev.tally.event.Event;
+import dev.tally.ingest.EventKey;
+import dev.tally.store.rollup.RollupTable;
+import dev.tally.store.rollup.Rollups;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One write's knowledge of the events in a rollup group without reading the raw rows: the rows held
+ * in memory ({@link RecentRows}), the rows the write replaces and the events it adds. A group that
+ * lost an extreme is rebuilt from these when they are provably all of it.
+ */
+final class GroupMembers {
+    /** For writes that know nothing in memory (backfills): every group is rebuilt from its rows. */
+    static final GroupMembers NONE = new GroupMembers(null, List.of(), List.of());
+
+    private final RecentRows recent;
+    private final Set<EventKey> replaced = new HashSet<>();
+    private final List<Event> added;
+    private final Map<RollupTable, Map<List<Object>, List<Event>>> addedByGroup = new IdentityHashMap<>();
+
+    GroupMembers(RecentRows recent, List<Event> replacedRows, List<Event> added) {
+        this.recent = recent;
+        for (Event row : replacedRows) {
+            if (row != null) {
+                replaced.add(new EventKey(row.tenantId, row.id));
+            }
+        }
+        this.added = added;
+    }
+
+    /**
+     * The group's events once this write is in, or null when they are not all known. The rows held
+     * in memory that the group's stored count, read before the write, equals are the group's every
+     * stored event: each held row is stored, and in the group, and no two share a key.
+     *
+     * @param storedCount the group's count ({@link RollupTable#countColumn}) before this write
+     */
+    List<Event> afterWrite(RollupTable table, List<Object> group, long storedCount) {
+        if (recent == null || table.source() != dev.tally.store.sql.RawTable.EVENTS) {
+            return null;
+        }
+        List<Event> before = recent.storedIn(table, group);
+        if (before.size() != storedCount) {
+            return null;
+        }
+        List<Event> after = new ArrayList<>(before.size() + 4);
+        for (Event row : before) {
+            if (!replaced.contains(new EventKey(row.tenantId, row.id))) {
+                after.add(row);
+            }
+        }
+        after.addAll(addedTo(table).getOrDefault(group, List.of()));
+        return after;
+    }
+
+    /**
+     * Whether the group keeps its extremes by what memory proves, without its stored rows: the rows
+     * held that stay stored through this write are values of the group after it, so its stored
+     * minimum is at most theirs, and a lost value above them was not the minimum (maximums alike).
+     * {@link Rollups.Deltas#keepsExtremes} with these in place of the stored extremes answers true
+     * only where it would with the stored ones; false means "ask the stored rows".
+     */
+    boolean provablyKeepsExtremes(RollupTable table, List<Object> group, Rollups.Deltas deltas) {
+        if (recent == null || table.source() != dev.tally.store.sql.RawTable.EVENTS) {
+            return false;
+        }
+        List<Event> staying = new ArrayList<>();
+        for (Event row : recent.storedIn(table, group)) {
+            if (!replaced.contains(new EventKey(row.tenantId, row.id))) {
+                staying.add(row);
+            }
+        }
+        return deltas.keepsExtremes(table, group, extremes(table, staying));
+    }
+
+    /**
+     * The group's stored events before this write when every one of them is held in memory
+     * ({@link RecentRows#whole}), else null: its extremes and count are then theirs, read without a query.
+     */
+    List<Event> whole(RollupTable table, List<Object> group) {
+        if (recent == null || table.source() != dev.tally.store.sql.RawTable.EVENTS) {
+            return null;
+        }
+        return recent.whole(table, group);
+    }
+
+    /** Each minimum and maximum of the table over these events, the identity where there are none (sums: 0). */
+    static long[] extremes(RollupTable table, List<Event> events) {
+        List<RollupTable.Measure> measures = table.measures();
+        long[] extremes = new long[measures.size()];
+        for (int index = 0; index < extremes.length; index++) {
+            extremes[index] = measures.get(index).identity();
+        }
+        for (Event row : events) {
+            for (int index = 0; index < extremes.length; index++) {
+                RollupTable.Measure measure = measures.get(index);
+                long value = measure.value().applyAsLong(row);
+                extremes[index] = switch (measure.combine()) {
+                    case SUM -> 0;
+                    case MIN -> Math.min(extremes[index], value);
+                    case MAX -> Math.max(extremes[index], value);
+                };
+            }
+        }
+        return extremes;
+    }
+
+    private Map<List<Object>, List<Event>> addedTo(RollupTable table) {
+        return addedByGroup.computeIfAbsent(table, any -> {
+            Map<List<Object>, List<Event>> byGroup = new HashMap<>();
+            for (Event event : added) {
+                if (table.covers().test(event)) {
+                    byGroup.computeIfAbsent(Rollups.Deltas.group(table, event), key -> new ArrayList<>()).add(event);
+                }
+            }
+            return byGroup;
+        });
+    }
+}
