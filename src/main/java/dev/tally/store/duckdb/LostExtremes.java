@@ -30,10 +30,10 @@ final class LostExtremes {
 
     /**
      * The groups that lost one of their extremes in this write ({@link Rollups.Deltas#keepsExtremes}),
-     * found from their stored rows: a few rollup rows a group, where a rebuild reads every raw row
-     * of the group's slot, and only for the groups that the events known in memory do not prove to
-     * keep them ({@link GroupMembers#provablyKeepsExtremes}). A group with no stored row is rebuilt
-     * too. Each with its stored count, which tells whether the events known in memory are all of it.
+     * each with its count before the write. Memory decides where it can: a group held whole
+     * ({@link GroupMembers#whole}) by its own rows, another by the held rows that stay
+     * ({@link GroupMembers#provablyKeepsExtremes}). The rest are found from their stored rows, a few
+     * rollup rows a group, in one query; a group with no stored row is rebuilt too.
      */
     static Map<List<Object>, Long> changed(DuckDBConnection connection, RollupTable table,
             Rollups.Deltas deltas, GroupMembers members) throws SQLException {

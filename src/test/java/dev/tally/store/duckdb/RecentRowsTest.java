@@ -60,7 +60,7 @@ class RecentRowsTest {
                     }
                 }
             }
-            assertThat(compared).as("rows held and compared").isGreaterThan(10_000);
+            assertThat(compared).as("rows held and compared").isGreaterThan(RecentRows.CAPACITY);
             assertThat(store.recentEvent("acme", "no-such-id")).isNull();
         } finally {
             database.close();
