@@ -40,11 +40,11 @@ import java.util.Set;
  */
 final class RecentRows {
     /**
-     * Rows held per table: the corrections that follow their events within a write or two. More
-     * cost memory, not speed: at 1M events with 5 % corrections, 8,192, 16,384 and 65,536 rows
-     * ingested alike (44.0k, 44.8k, 44.3k events/s) while the server's peak RSS grew (1.49, 1.74,
-     * 2.13 GiB at -Xmx2g; 1.3–1.4 without rows held), the copies promoted and dropped in the old
-     * generation. Older corrections are looked up, as they always were.
+     * Rows held per table: the corrections that follow their events within a write or two; older
+     * ones are looked up, as they always were. More rows are a little faster and cost memory: at 1M
+     * events with 5 % corrections, 16,384 or 65,536 rows ingested 4–7 % faster than none while the
+     * server's peak RSS grew by 0.4–0.8 GiB at -Xmx2g (the copies promoted and dropped in the old
+     * generation); 8,192 stay within ~0.1 GiB (BENCHMARKS.md, session 23).
      */
     static final int CAPACITY = 8_192;
     static final int IDLE_WRITES = 64;
