@@ -63,8 +63,8 @@ public final class DuckDbEventStore implements EventStore {
     private final FingerprintSet callFingerprints;
     private final DuckDbStoredState storedState = new DuckDbStoredState();
     /** The rows the latest writes committed to {@code events} and {@code calls}: most corrections need no lookup. */
-    private final RecentRows recentEvents = new RecentRows();
-    private final RecentRows recentCalls = new RecentRows();
+    private final RecentRows recentEvents = new RecentRows(dev.tally.store.sql.RawTable.EVENTS);
+    private final RecentRows recentCalls = new RecentRows(dev.tally.store.sql.RawTable.CALLS);
     private final SqlDialect dialect = new DuckDbDialect();
     private final DuckDbReports reports;
     private final DuckDbRollups rollups = new DuckDbRollups();

@@ -44,7 +44,7 @@ final class GroupMembers {
      * @param storedCount the group's count ({@link RollupTable#countColumn}) before this write
      */
     List<Event> afterWrite(RollupTable table, List<Object> group, long storedCount) {
-        if (recent == null || table.source() != dev.tally.store.sql.RawTable.EVENTS) {
+        if (!holdsRowsOf(table)) {
             return null;
         }
         List<Event> before = recent.storedIn(table, group);
@@ -69,7 +69,7 @@ final class GroupMembers {
      * only where it would with the stored ones; false means "ask the stored rows".
      */
     boolean provablyKeepsExtremes(RollupTable table, List<Object> group, Rollups.Deltas deltas) {
-        if (recent == null || table.source() != dev.tally.store.sql.RawTable.EVENTS) {
+        if (!holdsRowsOf(table)) {
             return false;
         }
         List<Event> staying = new ArrayList<>();
@@ -86,7 +86,7 @@ final class GroupMembers {
      * ({@link RecentRows#whole}), else null: its extremes and count are then theirs, read without a query.
      */
     List<Event> whole(RollupTable table, List<Object> group) {
-        if (recent == null || table.source() != dev.tally.store.sql.RawTable.EVENTS) {
+        if (!holdsRowsOf(table)) {
             return null;
         }
         return recent.whole(table, group);
@@ -111,6 +111,11 @@ final class GroupMembers {
             }
         }
         return extremes;
+    }
+
+    /** Memory holds rows of the raw events only: a table over the calls is never known from it. */
+    private boolean holdsRowsOf(RollupTable table) {
+        return recent != null && table.source() == dev.tally.store.sql.RawTable.EVENTS;
     }
 
     private Map<List<Object>, List<Event>> addedTo(RollupTable table) {

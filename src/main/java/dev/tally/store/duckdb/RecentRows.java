@@ -48,8 +48,8 @@ final class RecentRows {
      */
     static final int CAPACITY = 8_192;
     static final int IDLE_WRITES = 64;
-    private static final List<RollupTable> WITH_EXTREMES = Rollups.ALL.stream()
-            .filter(table -> !table.onlySums()).toList();
+    /** The rollup tables with extremes over this raw table: the calls' have none, so their rows are not grouped. */
+    private final List<RollupTable> withExtremes;
 
     private final Map<EventKey, Event> rows = new LinkedHashMap<>(CAPACITY * 4 / 3 + 1, 0.75f, false) {
         @Override
@@ -78,6 +78,11 @@ final class RecentRows {
     private boolean holding;
     private boolean askedThisWrite;
     private int writesNotAsking;
+
+    RecentRows(dev.tally.store.sql.RawTable source) {
+        this.withExtremes = Rollups.ALL.stream()
+                .filter(table -> !table.onlySums() && table.source() == source).toList();
+    }
 
     /** The row stored for this key, if one of the latest writes committed it; null when unknown here. */
     Event get(EventKey key) {
@@ -112,7 +117,7 @@ final class RecentRows {
     /** Each tenant's last slot in each table with extremes, as the store holds them now. */
     private void loadLastSlots(Connection connection) throws SQLException {
         lastSlots.clear();
-        for (RollupTable table : WITH_EXTREMES) {
+        for (RollupTable table : withExtremes) {
             try (Statement statement = connection.createStatement();
                  ResultSet result = statement.executeQuery("SELECT tenant_id, max(" + table.grain().column()
                          + ") FROM " + table.name() + " GROUP BY tenant_id")) {
@@ -133,7 +138,7 @@ final class RecentRows {
         if (!holding) {
             return groups;
         }
-        for (RollupTable table : WITH_EXTREMES) {
+        for (RollupTable table : withExtremes) {
             Map<String, Long> last = lastSlots.computeIfAbsent(table, any -> new HashMap<>());
             // this write's last slot per tenant, raised after all its events are judged by the stored ones
             Map<String, long[]> raised = new HashMap<>();
@@ -194,7 +199,7 @@ final class RecentRows {
     }
 
     private void list(Event row) {
-        for (RollupTable table : WITH_EXTREMES) {
+        for (RollupTable table : withExtremes) {
             if (table.covers().test(row)) {
                 byGroup.computeIfAbsent(table, any -> new HashMap<>())
                         .computeIfAbsent(Rollups.Deltas.group(table, row), any -> new ArrayList<>(4)).add(row);
