@@ -65,6 +65,7 @@ public final class DuckDbEventStore implements EventStore {
     /** The rows the latest writes committed to {@code events} and {@code calls}: most corrections need no lookup. */
     private final RecentRows recentEvents = new RecentRows(dev.tally.store.sql.RawTable.EVENTS);
     private final RecentRows recentCalls = new RecentRows(dev.tally.store.sql.RawTable.CALLS);
+    private final GroupStates groupStates = new GroupStates();
     private final SqlDialect dialect = new DuckDbDialect();
     private final DuckDbReports reports;
     private final DuckDbRollups rollups = new DuckDbRollups();
@@ -119,6 +120,8 @@ public final class DuckDbEventStore implements EventStore {
     public RollupCheck.Result checkRollups(boolean repair) {
         synchronized (writerInUse) {
             try {
+                // a repair rewrites groups the memory follows
+                forgetRecentRows();
                 return RollupCheck.run(writer, rollups, RollupScope.KEPT_DAYS, repair);
             } catch (SQLException failure) {
                 throw new StoreException(failure);
@@ -187,6 +190,7 @@ public final class DuckDbEventStore implements EventStore {
             recentEvents.planned(writer);
             recentCalls.planned(writer);
             List<Map.Entry<dev.tally.store.rollup.RollupTable, List<Object>>> born = recentEvents.bornIn(plan.newEvents());
+            groupStates.bornIn(born);
             // before the new events are written: a late or corrected chat's query must find only earlier writes' events
             MemberAttribution.Update memberUsage = members.attribute(writer, plan.newEvents(), plan.replacedEvents());
             deleteReplacedEvents(plan, deltas, match);
@@ -196,7 +200,7 @@ public final class DuckDbEventStore implements EventStore {
             outcomes = plan.outcomes();
             faults.reached(WriteStep.CALLS_WRITTEN);
             rollups.append(writer, deltas, faults,
-                    new GroupMembers(recentEvents, plan.replacedEvents(), plan.newEvents()));
+                    new GroupMembers(recentEvents, groupStates, plan.replacedEvents(), plan.newEvents()));
             rollups.append(writer, memberUsage.deltas);
             journal.append(writer, deltas, memberUsage.deltas);
             faults.reached(WriteStep.ROLLUPS_APPENDED);
@@ -208,6 +212,7 @@ public final class DuckDbEventStore implements EventStore {
             members.committed(memberUsage);
             remember(added, addedCalls);
             rememberRows(plan, born);
+            groupStates.committed();
             faults.reached(WriteStep.COMMITTED);
         } catch (SQLException failure) {
             failed(commitTried, added, addedCalls);
@@ -253,10 +258,18 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
+    /** The groups' counts and extremes known in memory (tests: each must be the stored one). */
+    Map<List<Object>, GroupStates.State> knownGroups(dev.tally.store.rollup.RollupTable table) {
+        synchronized (writerInUse) {
+            return groupStates.known(table);
+        }
+    }
+
     /** Something changed raw rows other than a write this store followed: the rows held in memory may be stale. */
     private void forgetRecentRows() {
         recentEvents.clear();
         recentCalls.clear();
+        groupStates.clear();
     }
 
     /**

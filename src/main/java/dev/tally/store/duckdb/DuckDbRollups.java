@@ -170,10 +170,10 @@ final class DuckDbRollups {
                 continue;
             }
             AppenderValues.appendRows(connection, table.name(), rows);
-            long written = rows.size();
-            if (!recomputed.isEmpty()) {
-                written += LostExtremes.rebuild(connection, table, recomputed, members).size();
-            }
+            List<Object[]> rebuilt = recomputed.isEmpty() ? List.of()
+                    : LostExtremes.rebuild(connection, table, recomputed, members);
+            members.written(table, rows, recomputed.keySet(), rebuilt);
+            long written = rows.size() + rebuilt.size();
             pendingRows.merge(table, written, Long::sum);
             faults.reached(WriteStep.ROLLUP_TABLE_APPENDED);
         }

@@ -19,15 +19,17 @@ import java.util.Set;
  */
 final class GroupMembers {
     /** For writes that know nothing in memory (backfills): every group is rebuilt from its rows. */
-    static final GroupMembers NONE = new GroupMembers(null, List.of(), List.of());
+    static final GroupMembers NONE = new GroupMembers(null, null, List.of(), List.of());
 
     private final RecentRows recent;
+    private final GroupStates states;
     private final Set<EventKey> replaced = new HashSet<>();
     private final List<Event> added;
     private final Map<RollupTable, Map<List<Object>, List<Event>>> addedByGroup = new IdentityHashMap<>();
 
-    GroupMembers(RecentRows recent, List<Event> replacedRows, List<Event> added) {
+    GroupMembers(RecentRows recent, GroupStates states, List<Event> replacedRows, List<Event> added) {
         this.recent = recent;
+        this.states = states;
         for (Event row : replacedRows) {
             if (row != null) {
                 replaced.add(new EventKey(row.tenantId, row.id));
@@ -90,6 +92,25 @@ final class GroupMembers {
             return null;
         }
         return recent.whole(table, group);
+    }
+
+    /** The group's count and extremes as stored before this write, when known without a query ({@link GroupStates}); else null. */
+    GroupStates.State storedState(RollupTable table, List<Object> group) {
+        return states == null || !GroupStates.follows(table) ? null : states.before(table, group);
+    }
+
+    /** What a query read of a group's stored count and extremes, for {@link GroupStates} to follow it from now on. */
+    void read(RollupTable table, List<Object> group, long count, long[] extremes) {
+        if (states != null && GroupStates.follows(table)) {
+            states.read(table, group, count, extremes);
+        }
+    }
+
+    /** The rows a write appends to a table: see {@link GroupStates#written}. */
+    void written(RollupTable table, List<Object[]> deltaRows, Set<List<Object>> rebuilt, List<Object[]> rebuiltRows) {
+        if (states != null && GroupStates.follows(table)) {
+            states.written(table, deltaRows, rebuilt, rebuiltRows);
+        }
     }
 
     /** Each minimum and maximum of the table over these events, the identity where there are none (sums: 0). */

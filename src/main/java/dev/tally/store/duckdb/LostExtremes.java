@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +32,10 @@ final class LostExtremes {
     /**
      * The groups that lost one of their extremes in this write ({@link Rollups.Deltas#keepsExtremes}),
      * each with its count before the write. Memory decides where it can: a group held whole
-     * ({@link GroupMembers#whole}) by its own rows, another by the held rows that stay
-     * ({@link GroupMembers#provablyKeepsExtremes}). The rest are found from their stored rows, a few
-     * rollup rows a group, in one query; a group with no stored row is rebuilt too.
+     * ({@link GroupMembers#whole}) by its own rows, one whose count and extremes are known
+     * ({@link GroupStates}), another by the held rows that stay ({@link GroupMembers#provablyKeepsExtremes}).
+     * The rest are found from their stored rows, a few rollup rows a group, in one query (which
+     * {@link GroupStates} then knows them by); a group with no stored row is rebuilt too.
      */
     static Map<List<Object>, Long> changed(DuckDBConnection connection, RollupTable table,
             Rollups.Deltas deltas, GroupMembers members) throws SQLException {
@@ -45,8 +47,15 @@ final class LostExtremes {
                 if (!deltas.keepsExtremes(table, group, GroupMembers.extremes(table, whole))) {
                     changed.put(group, (long) whole.size());
                 }
-            } else if (!members.provablyKeepsExtremes(table, group, deltas)) {
-                groups.add(group);
+            } else {
+                GroupStates.State stored = members.storedState(table, group);
+                if (stored != null) {
+                    if (!deltas.keepsExtremes(table, group, stored.extremes())) {
+                        changed.put(group, stored.count());
+                    }
+                } else if (!members.provablyKeepsExtremes(table, group, deltas)) {
+                    groups.add(group);
+                }
             }
         }
         if (groups.isEmpty()) {
@@ -70,18 +79,23 @@ final class LostExtremes {
         GroupBounds.of(groups).appendRollupBounds(sql, table);
         sql.append(" GROUP BY lost.lost_group");
         groups.forEach(group -> changed.put(group, 0L));
+        Set<List<Object>> unread = new HashSet<>(groups);
         for (Row row : DuckDbEventStore.run(connection, sql.build())) {
             List<Object> group = groups.get((int) row.longValue("lost_group"));
             long[] stored = new long[measures.size()];
             for (int index = 0; index < stored.length; index++) {
                 stored[index] = row.longValue("extreme_" + index);
             }
+            unread.remove(group);
+            members.read(table, group, row.longValue("stored_count"), stored);
             if (deltas.keepsExtremes(table, group, stored)) {
                 changed.remove(group);
             } else {
                 changed.put(group, row.longValue("stored_count"));
             }
         }
+        // no stored row: nothing counted, no extreme
+        unread.forEach(group -> members.read(table, group, 0, GroupStates.identities(table)));
         return changed;
     }
 

@@ -188,7 +188,7 @@ class RecentRowsTest {
     }
 
     /** A correction first: rows are held from the write that asks for stored rows on. */
-    private static DuckDbEventStore holding(DuckDbEventStore store) {
+    static DuckDbEventStore holding(DuckDbEventStore store) {
         for (int revision = 0; revision < 2; revision++) {
             Event warmUp = tokens("warm-up", 1, revision);
             warmUp.tenantId = "another-tenant";
