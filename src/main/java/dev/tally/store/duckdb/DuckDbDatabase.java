@@ -24,10 +24,11 @@ public final class DuckDbDatabase implements AutoCloseable {
      * The log size at which DuckDB folds its log into the file. Its default, 16 MB, is reached
      * every few group commits of 48-column rows, and each fold rewrites the tables' open row
      * groups and the rollup tables: measured here, 3M events written in groups of 20,000 took
-     * 41k events/s with 16 MB, 61k with 64 MB and 76k with 128 MB. The price is a longer log to
-     * replay after a crash (at most this much).
+     * 41k events/s with 16 MB, 61k with 64 MB and 76k with 128 MB; 10M events over HTTP 64k
+     * with 128 MB and 69k with 512 MB, peak RSS no higher (BENCHMARKS.md, session 24). The price
+     * is a longer log to replay after a crash: 756 MB of these rows reopened in 9 s.
      */
-    static final String CHECKPOINT_THRESHOLD = "128MB";
+    static final String CHECKPOINT_THRESHOLD = "512MB";
 
     private final DuckDBConnection root;
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
