@@ -264,7 +264,7 @@ final class StatsFromRollups {
     private static void merge(Map<String, long[]> totals, List<Row> rows, boolean byModel, String suffix) {
         for (Row row : rows) {
             String key = row.longValue("bucket") + (byModel ? "\n" + row.string("model") : "");
-            long[] values = totals.computeIfAbsent(key, any -> identities());
+            long[] values = totals.computeIfAbsent(key, any -> Rollups.LLM_BY_HOUR.identities());
             String[] columns = suffix.isEmpty() ? MEASURE_NAMES : COMBINED_NAMES;
             for (int index = 0; index < MEASURES.size(); index++) {
                 RollupTable.Measure measure = MEASURES.get(index);
@@ -281,14 +281,6 @@ final class StatsFromRollups {
                 };
             }
         }
-    }
-
-    private static long[] identities() {
-        long[] values = new long[MEASURES.size()];
-        for (int index = 0; index < values.length; index++) {
-            values[index] = MEASURES.get(index).identity();
-        }
-        return values;
     }
 
     private static String combined(RollupTable.Measure measure) {

@@ -116,10 +116,7 @@ final class GroupMembers {
     /** Each minimum and maximum of the table over these events, the identity where there are none (sums: 0). */
     static long[] extremes(RollupTable table, List<Event> events) {
         List<RollupTable.Measure> measures = table.measures();
-        long[] extremes = new long[measures.size()];
-        for (int index = 0; index < extremes.length; index++) {
-            extremes[index] = measures.get(index).identity();
-        }
+        long[] extremes = table.identities();
         for (Event row : events) {
             for (int index = 0; index < extremes.length; index++) {
                 RollupTable.Measure measure = measures.get(index);

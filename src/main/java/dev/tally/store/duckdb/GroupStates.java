@@ -65,23 +65,25 @@ final class GroupStates {
      * tenant_id, slot, keys…, measures….
      */
     void written(RollupTable table, List<Object[]> deltaRows, Set<List<Object>> rebuilt, List<Object[]> rebuiltRows) {
-        Map<List<Object>, State> after = pending.computeIfAbsent(table, any -> new HashMap<>());
         Set<List<Object>> bornHere = born.getOrDefault(table, Set.of());
+        Map<List<Object>, State> after = pending.computeIfAbsent(table, any -> new HashMap<>());
         int keys = table.keys().size() + 2;
-        for (Object[] row : deltaRows) {
+        // a stream without corrections knows no group: its delta rows need no key made
+        boolean followsAny = !bornHere.isEmpty() || !known.getOrDefault(table, Map.of()).isEmpty()
+                || !read.getOrDefault(table, Map.of()).isEmpty();
+        for (Object[] row : followsAny ? deltaRows : List.<Object[]>of()) {
             List<Object> group = Arrays.asList(Arrays.copyOf(row, keys));
             State stored = before(table, group);
             if (stored != null) {
                 after.put(group, combined(table, stored, row, keys));
             } else if (bornHere.contains(group)) {
-                after.put(group, combined(table, new State(0, identities(table)), row, keys));
-            } else {
-                after.put(group, null);
+                after.put(group, combined(table, new State(0, table.identities()), row, keys));
             }
+            // else unknown before and after: nothing to follow
         }
         rebuilt.forEach(group -> after.put(group, null));
         for (Object[] row : rebuiltRows) {
-            after.put(Arrays.asList(Arrays.copyOf(row, keys)), combined(table, new State(0, identities(table)), row, keys));
+            after.put(Arrays.asList(Arrays.copyOf(row, keys)), combined(table, new State(0, table.identities()), row, keys));
         }
     }
 
@@ -136,15 +138,6 @@ final class GroupStates {
             }
         }
         return new State(count, extremes);
-    }
-
-    static long[] identities(RollupTable table) {
-        List<RollupTable.Measure> measures = table.measures();
-        long[] values = new long[measures.size()];
-        for (int index = 0; index < values.length; index++) {
-            values[index] = measures.get(index).identity();
-        }
-        return values;
     }
 
     /** The tables followed: those of {@link Rollups#ALL} with extremes over the raw events. */

@@ -95,7 +95,7 @@ final class LostExtremes {
             }
         }
         // no stored row: nothing counted, no extreme
-        unread.forEach(group -> members.read(table, group, 0, GroupStates.identities(table)));
+        unread.forEach(group -> members.read(table, group, 0, table.identities()));
         return changed;
     }
 

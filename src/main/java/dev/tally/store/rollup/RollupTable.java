@@ -103,6 +103,15 @@ public record RollupTable(String name, Grain grain, List<EventColumn> keys, List
         return measures.get(0).name();
     }
 
+    /** Each measure's identity, in order: the values of a group without events. */
+    public long[] identities() {
+        long[] values = new long[measures.size()];
+        for (int index = 0; index < values.length; index++) {
+            values[index] = measures.get(index).identity();
+        }
+        return values;
+    }
+
     /** Whether every measure is a sum, which a replaced call state can be taken back from. */
     public boolean onlySums() {
         return measures.stream().allMatch(measure -> measure.combine() == Combine.SUM);

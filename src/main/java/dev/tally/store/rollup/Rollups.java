@@ -211,7 +211,7 @@ public final class Rollups {
                 if (sign < 0 && !table.onlySums()) {
                     List<RollupTable.Measure> measures = table.measures();
                     long[] extremes = lost.computeIfAbsent(table, any -> new HashMap<>())
-                            .computeIfAbsent(group(table, event), any -> identities(measures));
+                            .computeIfAbsent(group(table, event), any -> table.identities());
                     for (int index = 0; index < extremes.length; index++) {
                         long value = measures.get(index).value().applyAsLong(event);
                         extremes[index] = switch (measures.get(index).combine()) {
@@ -233,7 +233,7 @@ public final class Rollups {
         private void add(RollupTable table, Event event, int sign) {
             List<RollupTable.Measure> measures = table.measures();
             long[] values = sums.computeIfAbsent(table, any -> new HashMap<>())
-                    .computeIfAbsent(group(table, event), any -> identities(measures));
+                    .computeIfAbsent(group(table, event), any -> table.identities());
             for (int index = 0; index < values.length; index++) {
                 RollupTable.Measure measure = measures.get(index);
                 long value = measure.value().applyAsLong(event);
@@ -291,14 +291,6 @@ public final class Rollups {
                 }
             }
             return true;
-        }
-
-        private static long[] identities(List<RollupTable.Measure> measures) {
-            long[] values = new long[measures.size()];
-            for (int index = 0; index < values.length; index++) {
-                values[index] = measures.get(index).identity();
-            }
-            return values;
         }
 
         /** Every sum is zero: the call states this write added and took back in the group were the same. */
