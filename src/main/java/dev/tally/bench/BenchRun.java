@@ -216,8 +216,19 @@ final class BenchRun {
             Keys keys = setUp(base);
             beforeIngest.run();
             log("HTTP ingest");
-            results.put("http_ingest", httpIngest(base, keys, bodies));
+            ThreadTimes serverBefore = ThreadTimes.read(process.pid());
+            ThreadTimes benchBefore = ThreadTimes.read(ProcessHandle.current().pid());
+            Map<String, Object> ingest = httpIngest(base, keys, bodies);
+            // where the ingest's CPU went, read at once so that neither side's reading includes the other's wait
+            Map<String, Object> cpu = new LinkedHashMap<>();
+            cpu.put("server", ThreadTimes.read(process.pid()).since(serverBefore));
+            cpu.put("bench_client", ThreadTimes.read(ProcessHandle.current().pid()).since(benchBefore));
+            ingest.put("cpu_seconds_by_thread", cpu);
+            results.put("http_ingest", ingest);
             server.put("peak_rss_mib_after_ingest", process.peakRssKb() / 1024);
+            // said at once: a long run's later steps (at 100M, the rollup check) can be waited for or not
+            log("HTTP ingest: " + ingest.get("events_per_second") + " events/s, " + ingest.get("failed_requests")
+                    + " failed requests, server peak RSS " + process.peakRssKb() / 1024 + " MiB; CPU s by thread: " + cpu);
             afterIngest.run(base);
             log("reports over HTTP");
             Map<String, Object> answers = new LinkedHashMap<>();

@@ -51,6 +51,7 @@ final class MarkdownReport {
                 .append("; server peak RSS ").append(results.path("server_memory").path("peak_rss_mib").asLong())
                 .append(" MiB (heap limit ").append(results.path("server_memory").path("max_heap").asText())
                 .append(").\n\n");
+        appendThreadTimes(out, http.path("cpu_seconds_by_thread"), http.path("seconds").asDouble());
         JsonNode check = results.path("rollup_check");
         if (!check.isMissingNode()) {
             out.append("`tally check` on the server's file (every rollup recomputed from the raw tables and compared,")
@@ -147,5 +148,23 @@ final class MarkdownReport {
                     .append(" | ").append(plain.path("p99_ms").asText("–")).append(" |\n");
         }
         return out.toString();
+    }
+
+    /** CPU seconds by thread during the HTTP ingest, server and bench client, with each one's share of two cores. */
+    private static void appendThreadTimes(StringBuilder out, JsonNode cpu, double wallSeconds) {
+        if (cpu.isMissingNode()) {
+            return;
+        }
+        out.append("CPU during the HTTP ingest (").append(wallSeconds).append(" s wall, ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores), seconds by thread:\n\n")
+                .append("| process | thread | CPU s |\n|---|---|---:|\n");
+        // threads under 1 % of the wall time are left out of the table, not of the total
+        cpu.fields().forEachRemaining(process -> process.getValue().fields().forEachRemaining(thread -> {
+            if (thread.getKey().equals("total") || thread.getValue().asDouble() >= wallSeconds / 100) {
+                out.append("| ").append(process.getKey()).append(" | ").append(thread.getKey()).append(" | ")
+                        .append(thread.getValue().asDouble()).append(" |\n");
+            }
+        }));
+        out.append("\n");
     }
 }

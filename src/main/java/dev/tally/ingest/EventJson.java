@@ -3,7 +3,7 @@ package dev.tally.ingest;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
@@ -49,22 +49,25 @@ public final class EventJson {
     /**
      * Reads one value from a parser that has not started yet: an object field by field, anything
      * else as a tree. Throws what reading a tree of the same text throws.
+     *
+     * @param values reads a nested value as a tree; it must not look for trailing tokens, since
+     *               the event's next field follows every nested value (the caller checks the end)
      */
-    public static EventJson read(ObjectMapper mapper, JsonParser parser) throws IOException {
+    public static EventJson read(ObjectReader values, JsonParser parser) throws IOException {
         parser.nextToken();
-        return readCurrent(mapper, parser);
+        return readCurrent(values, parser);
     }
 
     /** Reads the value that starts at the parser's current token. */
-    public static EventJson readCurrent(ObjectMapper mapper, JsonParser parser) throws IOException {
+    public static EventJson readCurrent(ObjectReader values, JsonParser parser) throws IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
-            return new EventJson(null, mapper.readTree(parser));
+            return new EventJson(null, values.readTree(parser));
         }
         Map<String, Object> fields = new HashMap<>(32);
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
-            fields.put(name, value(mapper, parser, parser.nextToken()));
+            fields.put(name, value(values, parser, parser.nextToken()));
         }
         if (token != JsonToken.END_OBJECT) {
             throw new IllegalStateException("an object ended on " + token);
@@ -72,7 +75,7 @@ public final class EventJson {
         return new EventJson(fields, null);
     }
 
-    private static Object value(ObjectMapper mapper, JsonParser parser, JsonToken token) throws IOException {
+    private static Object value(ObjectReader values, JsonParser parser, JsonToken token) throws IOException {
         return switch (token) {
             case VALUE_STRING -> parser.getText();
             case VALUE_NULL -> NullNode.getInstance();
@@ -84,7 +87,7 @@ public final class EventJson {
                 default -> BigIntegerNode.valueOf(parser.getBigIntegerValue());
             };
             // floats, objects and arrays: exactly the node the tree deserializer makes
-            default -> mapper.readTree(parser);
+            default -> values.readTree(parser);
         };
     }
 

@@ -64,6 +64,10 @@ class BenchCommandTest {
         assertThat(duckDb.path("store").asText()).isEqualTo("duckdb");
         assertThat(duckDb.path("raw_appender").path("events_per_second").asLong()).isPositive();
         assertIngestAndReports(duckDb, "plain_sql_duckdb");
+        // the request threads parsed 5,000 events: the server used CPU during the ingest, and names where
+        JsonNode serverCpu = duckDb.path("http_ingest").path("cpu_seconds_by_thread").path("server");
+        assertThat(serverCpu.path("total").asDouble()).isPositive();
+        assertThat(serverCpu.path("tally-writer").isNumber()).isTrue();
     }
 
     @Test

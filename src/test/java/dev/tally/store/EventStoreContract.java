@@ -188,6 +188,132 @@ public abstract class EventStoreContract {
         }
     }
 
+    /**
+     * The edge rejects control characters and out-of-range numbers, but a store must not depend on
+     * it: whatever text and whatever number an event holds comes back exactly, NULL apart from "",
+     * column by column. Random events, a fixed seed, every event type the raw table holds.
+     */
+    @Test
+    void hostileTextAndTheContractsExtremeNumbersComeBackExactly() {
+        java.util.Random random = new java.util.Random(18);
+        List<Event> events = new ArrayList<>();
+        for (int index = 0; index < 300; index++) {
+            events.add(hostileEvent(random, index));
+        }
+        assertThat(store.write(events)).containsOnly(WriteOutcome.STORED);
+
+        String columns = String.join(", ", EventColumns.ALL.stream().map(EventColumn::name).toList());
+        Map<String, Row> stored = new LinkedHashMap<>();
+        store.query(new SqlBuilder().append("SELECT " + columns + " FROM " + store.rows(RawTable.EVENTS)
+                + "tenant_id = ").value("acme").build()).forEach(row -> stored.put(row.string("id"), row));
+        assertThat(stored).hasSize(events.size());
+        for (Event event : events) {
+            Row row = stored.get(event.id);
+            assertThat(row).as(event.id).isNotNull();
+            for (EventColumn column : EventColumns.ALL) {
+                Object expected = column.read(event);
+                Object written = expected instanceof Number number ? (Object) number.longValue() : expected;
+                assertThat(normalised(row, column)).as("%s of %s", column.name(), event.id).isEqualTo(written);
+            }
+        }
+    }
+
+    private static final List<String> HOSTILE_TEXT = List.of("", "\u0000", "a\u0000b", "\u0001\u0002\u001f\u007f",
+            "tab\there", "line\nbreak\r\n", "quote'single", "quote\"double", "back\\slash\\", "\\N", "NULL", "null",
+            "\uD83D\uDE00 astral \uD834\uDD1E", "e\u0301 combining", "\uFEFFbom", "'); DROP TABLE events; --",
+            " spaced ", "\u4e2d\u6587", "\u2028\u2029", "{\"json\":[1,2]}", "comma,(paren)|pipe", "%s%n${x}");
+
+    private static String hostileText(java.util.Random random) {
+        int pieces = 1 + random.nextInt(3);
+        StringBuilder text = new StringBuilder();
+        for (int piece = 0; piece < pieces; piece++) {
+            text.append(HOSTILE_TEXT.get(random.nextInt(HOSTILE_TEXT.size())));
+        }
+        if (random.nextInt(20) == 0) {
+            text.append("x".repeat(4_000));
+        }
+        return text.toString();
+    }
+
+    /** NULL a third of the time, else hostile text (the empty string among it). */
+    private static String maybeText(java.util.Random random) {
+        return random.nextInt(3) == 0 ? null : hostileText(random);
+    }
+
+    /** 0, 1, the contract's bound, or anything between. */
+    private static long upTo(java.util.Random random, long bound) {
+        return switch (random.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> 1;
+            case 2 -> bound;
+            default -> (long) (random.nextDouble() * bound);
+        };
+    }
+
+    private static Event hostileEvent(java.util.Random random, int index) {
+        long tokens = 1_000_000_000_000L;
+        // a single event's cost is at most 1,000,000 USD, in nanos
+        long costNanos = 1_000_000_000_000_000L;
+        // 2000-01-01, the earliest time the contract takes, or within a day of TIME_MS: a few months'
+        // partitions, not one per event (reading hundreds of partitions at once is another matter)
+        long earliest = 946_684_800_000L;
+        List<EventType> types = List.of(EventType.LLM, EventType.STT, EventType.TTS, EventType.SMS, EventType.CHAT,
+                EventType.MESSAGE, EventType.FEE);
+        Event event = new Event();
+        event.tenantId = "acme";
+        event.id = index + ":" + hostileText(random);
+        event.type = types.get(random.nextInt(types.size()));
+        event.timeMs = random.nextInt(4) == 0 ? earliest : TIME_MS - 86_400_000L + upTo(random, 2 * 86_400_000L);
+        event.agentId = maybeText(random);
+        event.userEmail = maybeText(random);
+        event.memberId = maybeText(random);
+        event.attributes = random.nextBoolean() ? null : Map.of(hostileText(random), hostileText(random));
+        event.status = maybeText(random);
+        event.direction = maybeText(random);
+        event.phoneNumber = maybeText(random);
+        event.endedMs = random.nextBoolean() ? null : event.timeMs + upTo(random, 86_400_000L);
+        event.durationMs = random.nextBoolean() ? null : upTo(random, 86_400_000L);
+        event.sentiment = maybeText(random);
+        event.endReason = maybeText(random);
+        event.provider = maybeText(random);
+        event.model = maybeText(random);
+        event.kind = maybeText(random);
+        event.callId = maybeText(random);
+        event.chatId = maybeText(random);
+        event.exception = maybeText(random);
+        event.opName = maybeText(random);
+        event.traceId = maybeText(random);
+        event.parentId = maybeText(random);
+        event.threadId = maybeText(random);
+        event.turnId = maybeText(random);
+        event.runId = maybeText(random);
+        event.inputTokens = upTo(random, tokens);
+        event.cachedInputTokens = upTo(random, tokens);
+        event.cacheCreationInputTokens = upTo(random, tokens);
+        event.outputTokens = upTo(random, tokens);
+        event.inputAudioTokens = upTo(random, tokens);
+        event.outputAudioTokens = upTo(random, tokens);
+        event.characters = random.nextBoolean() ? null : upTo(random, tokens);
+        event.audioDurationMs = random.nextBoolean() ? null : upTo(random, tokens);
+        event.encoding = maybeText(random);
+        event.segments = random.nextBoolean() ? null : (int) upTo(random, Integer.MAX_VALUE);
+        event.body = maybeText(random);
+        event.role = maybeText(random);
+        event.channel = maybeText(random);
+        event.costNanos = upTo(random, costNanos);
+        event.costSource = CostSource.values()[random.nextInt(CostSource.values().length)];
+        event.inputCostNanos = upTo(random, costNanos);
+        event.outputCostNanos = upTo(random, costNanos);
+        event.creditsMicros = upTo(random, 1_000_000_000_000L);
+        event.receivedMs = event.timeMs + upTo(random, 86_400_000L);
+        event.revision = upTo(random, Integer.MAX_VALUE);
+        event.reportedTotalCostNanos = random.nextBoolean() ? null : upTo(random, costNanos);
+        event.carrierSegments = random.nextBoolean() ? null : upTo(random, tokens);
+        event.quantityMicros = random.nextBoolean() ? null : upTo(random, tokens);
+        event.unit = maybeText(random);
+        return event;
+    }
+
     @Test
     void failedBatchStoresNothingAndCanBeWrittenAfterwards() {
         Event broken = llm("acme", "broken");

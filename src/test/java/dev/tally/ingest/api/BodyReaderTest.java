@@ -1,7 +1,10 @@
 package dev.tally.ingest.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.ingest.EventJson;
@@ -40,6 +43,31 @@ class BodyReaderTest {
             }
         }
         assertThat(EventJson.of(MAPPER.readTree("{\"id\":\"e1\",\"n\":12}")).get("n")).isInstanceOf(JsonNode.class);
+    }
+
+    /**
+     * The streaming read must take an event's nested values itself: were it to throw after one (a
+     * trailing-token check finding the next field), every such line would be parsed twice, the
+     * second time as a tree, with an exception made between.
+     */
+    @Test
+    void nestedValuesAndDecimalsAreReadOffTheStreamWithoutTheTreePath() throws Exception {
+        String line = "{\"id\":\"e1\",\"attributes\":{\"a\":\"1\"},\"cost_usd\":0.25,\"list\":[1,2.5],\"n\":3}";
+        try (JsonParser parser = BodyReader.VALUES.getFactory().createParser(line)) {
+            EventJson event = EventJson.read(BodyReader.VALUES, parser);
+            assertThat(parser.nextToken()).isNull();
+            assertThat(event.get("attributes")).isEqualTo(MAPPER.readTree("{\"a\":\"1\"}"));
+            assertThat(event.get("cost_usd")).isEqualTo(MAPPER.readTree("0.25"));
+            assertThat(event.get("list")).isEqualTo(MAPPER.readTree("[1,2.5]"));
+            assertThat(event.get("n")).isEqualTo(MAPPER.readTree("3"));
+        }
+        // what the tree path refuses, the streaming read still refuses, so such a line goes there for its message
+        for (String refused : List.of("{\"id\":\"e1\",\"id\":\"e2\"}", "{\"attributes\":{\"a\":\"1\",\"a\":\"2\"}}")) {
+            try (JsonParser parser = BodyReader.VALUES.getFactory().createParser(refused)) {
+                assertThatThrownBy(() -> EventJson.read(BodyReader.VALUES, parser)).as(refused)
+                        .isInstanceOf(JsonProcessingException.class).hasMessageContaining("Duplicate field");
+            }
+        }
     }
 
     @Test

@@ -39,11 +39,16 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>Arguments: the method ({@code appender}, {@code arrow}, {@code csv}, {@code copy}); system
  * properties {@code rows} (1,000,000), {@code batch} (10,000), {@code memory} (an in-memory
- * database instead of a file), {@code checkpointThreshold} (Tally's 128MB).
+ * database instead of a file), {@code checkpointThreshold} (Tally's 128MB), {@code columns} (the first
+ * N of the 52), {@code nullShare} (0.3333).
  */
 public final class EngineBench {
     /** The column types in the order of Tally's events table: T text, L BIGINT, I INTEGER. */
-    private static final String TYPES = "TTLTLTTTTTTTLLTTTTTTTTTTTTTTLLLLLLLLTITTTLTLLLLLLLLT";
+    private static final String ALL_TYPES = "TTLTLTTTTTTTLLTTTTTTTTTTTTTTLLLLLLLLTITTTLTLLLLLLLLT";
+    /** Fewer columns ({@code columns}, at least 6): a table per event type would carry its type's columns only. */
+    private static final String TYPES = ALL_TYPES.substring(0, Integer.getInteger("columns", ALL_TYPES.length()));
+    /** The share of optional values (columns after the sixth) left NULL; Tally's real rows leave most of them. */
+    private static final double NULL_SHARE = Double.parseDouble(System.getProperty("nullShare", "0.3333"));
     private static final int ROWS = Integer.getInteger("rows", 1_000_000);
     private static final int BATCH = Integer.getInteger("batch", 10_000);
 
@@ -89,8 +94,9 @@ public final class EngineBench {
             try (Statement statement = connection.createStatement();
                  ResultSet result = statement.executeQuery("SELECT count(*), sum(c4), count(c6) FROM events")) {
                 result.next();
-                System.out.printf("%s, batches of %,d: %,d rows in %.2f s = %,.0f rows/s, of which commits %.2f s"
-                                + " (stored: %,d rows, sum %d, %,d non-null)%n", method, BATCH, ROWS, seconds, ROWS / seconds,
+                System.out.printf("%s, %d columns, %.0f %% of optional values NULL, batches of %,d: %,d rows in %.2f s = %,.0f rows/s, of which commits %.2f s"
+                                + " (stored: %,d rows, sum %d, %,d non-null)%n", method, TYPES.length(), NULL_SHARE * 100,
+                        BATCH, ROWS, seconds, ROWS / seconds,
                         commitNanos / 1e9, result.getLong(1), result.getLong(2), result.getLong(3));
             }
         }
@@ -122,7 +128,7 @@ public final class EngineBench {
         for (int index = 0; index < ROWS; index++) {
             Object[] row = new Object[TYPES.length()];
             for (int column = 0; column < row.length; column++) {
-                if (column > 5 && random.nextInt(3) == 0) {
+                if (column > 5 && random.nextDouble() < NULL_SHARE) {
                     continue;
                 }
                 row[column] = switch (TYPES.charAt(column)) {
