@@ -44,6 +44,14 @@ import java.util.stream.Collectors;
 final class BulkLoad {
     /** Batches turned into one pair of CSV files and one INSERT. */
     private static final int BATCHES_PER_CHUNK = 200;
+    /**
+     * DuckDB's buffers while loading, beside this JVM's heap (`-Xmx8g` for 100M): with DuckDB's
+     * default, most of the machine, the two together outgrew 24 GB at 90M events and the kernel
+     * killed the bench. Past this, DuckDB spills to disk.
+     */
+    private static final String MEMORY_LIMIT = "6GB";
+    /** The stored calls are read back for their rollups in this many parts, by their id's fingerprint. */
+    private static final int CALL_SLICES = 16;
 
     private BulkLoad() {
     }
@@ -56,7 +64,7 @@ final class BulkLoad {
         Files.createDirectories(scratch);
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (DuckDbDatabase database = DuckDbDatabase.open(dataDirectory)) {
+        try (DuckDbDatabase database = DuckDbDatabase.open(dataDirectory, MEMORY_LIMIT)) {
             try (var connection = database.newConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TEMP TABLE call_states AS SELECT 0::BIGINT AS position, * FROM calls LIMIT 0");
                 List<Rollups.Deltas> deltas = new ArrayList<>();
@@ -96,10 +104,15 @@ final class BulkLoad {
                 }
                 // one row per call, its latest state, as ingest keeps them
                 String columns = EventColumns.ALL.stream().map(EventColumn::name).collect(Collectors.joining(", "));
-                statement.execute("INSERT INTO calls SELECT " + columns + " FROM call_states"
-                        + " QUALIFY row_number() OVER (PARTITION BY tenant_id, id ORDER BY position DESC) = 1");
+                // the latest position by a grouping of three columns, then a join: a window over every
+                // column held all ~6M call states at once, and at 90M events the kernel killed the bench
+                statement.execute("INSERT INTO calls SELECT " + columns + " FROM call_states JOIN (SELECT tenant_id, id,"
+                        + " max(position) AS position FROM call_states GROUP BY tenant_id, id) AS latest"
+                        + " USING (tenant_id, id, position)");
                 statement.execute("DROP TABLE call_states");
+                BenchRun.log("calls stored as their latest states; loading the rollups");
                 loadRollups(statement, deltas, scratch);
+                BenchRun.log("rollups loaded");
                 DuckDbEventStore.completeBulkLoad(connection);
             }
             double loadSeconds = (System.nanoTime() - started) / 1e9;
@@ -156,14 +169,18 @@ final class BulkLoad {
      */
     private static void loadRollups(Statement statement, List<Rollups.Deltas> parts, Path scratch) throws Exception {
         Rollups.Deltas calls = new Rollups.Deltas();
-        try (var result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS + " FROM calls")) {
-            var meta = result.getMetaData();
-            while (result.next()) {
-                Map<String, Object> values = new LinkedHashMap<>();
-                for (int column = 1; column <= meta.getColumnCount(); column++) {
-                    values.put(meta.getColumnLabel(column), result.getObject(column));
+        // in slices: DuckDB's JDBC driver holds a query's whole result before the first row is read
+        for (int slice = 0; slice < CALL_SLICES; slice++) {
+            try (var result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS + " FROM calls WHERE id_hash & "
+                    + (CALL_SLICES - 1) + " = " + slice)) {
+                var meta = result.getMetaData();
+                while (result.next()) {
+                    Map<String, Object> values = new LinkedHashMap<>();
+                    for (int column = 1; column <= meta.getColumnCount(); column++) {
+                        values.put(meta.getColumnLabel(column), result.getObject(column));
+                    }
+                    calls.add(StoredEvent.fromRow(new Row(values)));
                 }
-                calls.add(StoredEvent.fromRow(new Row(values)));
             }
         }
         List<Rollups.Deltas> all = new ArrayList<>(parts);
