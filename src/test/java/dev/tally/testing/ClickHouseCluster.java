@@ -41,7 +41,7 @@ public final class ClickHouseCluster {
                 throw new UncheckedIOException(failure);
             }
             LocalCluster started = shared.cluster;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "clickhouse-cluster-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(started::closeAsTheJvmExits, "clickhouse-cluster-stop"));
         }
         return shared;
     }

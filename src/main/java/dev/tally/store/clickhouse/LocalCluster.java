@@ -210,6 +210,30 @@ public final class LocalCluster implements AutoCloseable {
     /** Kills the servers (their data is scratch) and deletes their directory; safe to call twice. */
     @Override
     public synchronized void close() {
+        stopServers();
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a scratch directory left behind is harmless
+        }
+    }
+
+    /**
+     * Kills the servers and leaves their directory to an {@code rm -rf} that outlives this JVM: a
+     * cluster shared by a whole test run holds a file per column of every part of every test's
+     * database, and deleting them one by one in a shutdown hook outlasted Surefire's 30 s.
+     */
+    public synchronized void closeAsTheJvmExits() {
+        stopServers();
+        try {
+            new ProcessBuilder("rm", "-rf", directory.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException ignored) {
+            // a scratch directory left behind is harmless
+        }
+    }
+
+    private void stopServers() {
         for (Process process : processes) {
             process.destroyForcibly();
         }
@@ -221,11 +245,6 @@ public final class LocalCluster implements AutoCloseable {
             }
         }
         processes.clear();
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException ignored) {
-            // a scratch directory left behind is harmless
-        }
     }
 
     private static final String CONFIG = """
