@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -195,7 +196,7 @@ public abstract class EventStoreContract {
      */
     @Test
     void hostileTextAndTheContractsExtremeNumbersComeBackExactly() {
-        java.util.Random random = new java.util.Random(18);
+        Random random = new Random(18);
         List<Event> events = new ArrayList<>();
         for (int index = 0; index < 300; index++) {
             events.add(hostileEvent(random, index));
@@ -223,7 +224,7 @@ public abstract class EventStoreContract {
             "\uD83D\uDE00 astral \uD834\uDD1E", "e\u0301 combining", "\uFEFFbom", "'); DROP TABLE events; --",
             " spaced ", "\u4e2d\u6587", "\u2028\u2029", "{\"json\":[1,2]}", "comma,(paren)|pipe", "%s%n${x}");
 
-    private static String hostileText(java.util.Random random) {
+    private static String hostileText(Random random) {
         int pieces = 1 + random.nextInt(3);
         StringBuilder text = new StringBuilder();
         for (int piece = 0; piece < pieces; piece++) {
@@ -236,12 +237,12 @@ public abstract class EventStoreContract {
     }
 
     /** NULL a third of the time, else hostile text (the empty string among it). */
-    private static String maybeText(java.util.Random random) {
+    private static String maybeText(Random random) {
         return random.nextInt(3) == 0 ? null : hostileText(random);
     }
 
     /** 0, 1, the contract's bound, or anything between. */
-    private static long upTo(java.util.Random random, long bound) {
+    private static long upTo(Random random, long bound) {
         return switch (random.nextInt(4)) {
             case 0 -> 0;
             case 1 -> 1;
@@ -250,7 +251,7 @@ public abstract class EventStoreContract {
         };
     }
 
-    private static Event hostileEvent(java.util.Random random, int index) {
+    private static Event hostileEvent(Random random, int index) {
         long tokens = 1_000_000_000_000L;
         // a single event's cost is at most 1,000,000 USD, in nanos
         long costNanos = 1_000_000_000_000_000L;
