@@ -7,12 +7,12 @@ import dev.tally.pricing.Pricer;
 import dev.tally.pricing.catalog.DefaultPrices;
 import dev.tally.store.duckdb.DuckDbDatabase;
 import dev.tally.store.duckdb.DuckDbEventStore;
+import dev.tally.store.duckdb.StoredRows;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
 import dev.tally.store.rollup.StoredEvent;
 import dev.tally.store.sql.EventColumn;
 import dev.tally.store.sql.EventColumns;
-import dev.tally.store.sql.Row;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
@@ -50,8 +50,6 @@ final class BulkLoad {
      * killed the bench. Past this, DuckDB spills to disk.
      */
     private static final String MEMORY_LIMIT = "6GB";
-    /** The stored calls are read back for their rollups in this many parts, by their id's fingerprint. */
-    private static final int CALL_SLICES = 16;
 
     private BulkLoad() {
     }
@@ -169,20 +167,7 @@ final class BulkLoad {
      */
     private static void loadRollups(Statement statement, List<Rollups.Deltas> parts, Path scratch) throws Exception {
         Rollups.Deltas calls = new Rollups.Deltas();
-        // in slices: DuckDB's JDBC driver holds a query's whole result before the first row is read
-        for (int slice = 0; slice < CALL_SLICES; slice++) {
-            try (var result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS + " FROM calls WHERE id_hash & "
-                    + (CALL_SLICES - 1) + " = " + slice)) {
-                var meta = result.getMetaData();
-                while (result.next()) {
-                    Map<String, Object> values = new LinkedHashMap<>();
-                    for (int column = 1; column <= meta.getColumnCount(); column++) {
-                        values.put(meta.getColumnLabel(column), result.getObject(column));
-                    }
-                    calls.add(StoredEvent.fromRow(new Row(values)));
-                }
-            }
-        }
+        StoredRows.forEach(statement.getConnection(), "calls", "", calls::add);
         List<Rollups.Deltas> all = new ArrayList<>(parts);
         all.add(calls);
         for (RollupTable table : Rollups.ALL) {

@@ -438,26 +438,17 @@ final class DuckDbRollups {
 
     /** The same for the events that meet {@code filter} (conditions over {@code events}, each after AND). */
     void backfillCallCosts(DuckDBConnection connection, String filter) throws SQLException {
-        Rollups.Deltas deltas = new Rollups.Deltas();
-        long pending = 0;
-        try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS
-                     + " FROM events WHERE call_id IS NOT NULL" + filter)) {
-            ResultSetMetaData meta = result.getMetaData();
-            while (result.next()) {
-                Map<String, Object> values = new LinkedHashMap<>();
-                for (int column = 1; column <= meta.getColumnCount(); column++) {
-                    values.put(meta.getColumnLabel(column), result.getObject(column));
-                }
-                deltas.callCosts().add(StoredEvent.fromRow(new Row(values)));
-                if (++pending == 1_000_000) {
-                    appendCallCosts(connection, deltas.callCosts());
-                    deltas = new Rollups.Deltas();
-                    pending = 0;
-                }
+        Rollups.Deltas[] deltas = {new Rollups.Deltas()};
+        long[] pending = {0};
+        StoredRows.forEach(connection, "events", " AND call_id IS NOT NULL" + filter, event -> {
+            deltas[0].callCosts().add(event);
+            if (++pending[0] == 1_000_000) {
+                appendCallCosts(connection, deltas[0].callCosts());
+                deltas[0] = new Rollups.Deltas();
+                pending[0] = 0;
             }
-        }
-        appendCallCosts(connection, deltas.callCosts());
+        });
+        appendCallCosts(connection, deltas[0].callCosts());
     }
 
     /**
@@ -508,26 +499,17 @@ final class DuckDbRollups {
     /** Appends the rollup rows of the stored events and calls in the scope, in the caller's transaction. */
     void backfillEventRollups(DuckDBConnection connection, RollupScope scope) throws SQLException {
         for (String source : new String[] {"events", "calls"}) {
-            Rollups.Deltas deltas = new Rollups.Deltas();
-            long pending = 0;
-            try (Statement statement = connection.createStatement();
-                 ResultSet result = statement.executeQuery("SELECT " + StoredEvent.COLUMNS + " FROM " + source
-                         + " WHERE true" + scope.rawRows(source))) {
-                ResultSetMetaData meta = result.getMetaData();
-                while (result.next()) {
-                    Map<String, Object> values = new LinkedHashMap<>();
-                    for (int column = 1; column <= meta.getColumnCount(); column++) {
-                        values.put(meta.getColumnLabel(column), result.getObject(column));
-                    }
-                    deltas.add(StoredEvent.fromRow(new Row(values)));
-                    if (++pending == 1_000_000) {
-                        appendRollupTables(connection, deltas, WriteFaults.NONE, GroupMembers.NONE);
-                        deltas = new Rollups.Deltas();
-                        pending = 0;
-                    }
+            Rollups.Deltas[] deltas = {new Rollups.Deltas()};
+            long[] pending = {0};
+            StoredRows.forEach(connection, source, scope.rawRows(source), event -> {
+                deltas[0].add(event);
+                if (++pending[0] == 1_000_000) {
+                    appendRollupTables(connection, deltas[0], WriteFaults.NONE, GroupMembers.NONE);
+                    deltas[0] = new Rollups.Deltas();
+                    pending[0] = 0;
                 }
-            }
-            appendRollupTables(connection, deltas, WriteFaults.NONE, GroupMembers.NONE);
+            });
+            appendRollupTables(connection, deltas[0], WriteFaults.NONE, GroupMembers.NONE);
         }
     }
 
