@@ -11,16 +11,19 @@ import java.util.Map;
 /**
  * {@code GET /api/v1/ready}: whether this instance can do its work now, dependency by dependency
  * (the store, or each ClickHouse endpoint; Redis when live state is shared), so a load balancer
- * stops sending traffic to an instance that cannot write. {@code /api/v1/health} stays the cheap
- * liveness check. No auth: load balancers call it.
+ * stops sending traffic to an instance that cannot write, and {@link StartupWork} still running
+ * (the demo data: until it is loaded its keys do not exist). {@code /api/v1/health} stays the
+ * cheap liveness check. No auth: load balancers call it.
  */
 public final class ReadinessRoutes implements Routes {
     private final EventStore store;
     private final LiveService live;
+    private final StartupWork startup;
 
-    public ReadinessRoutes(EventStore store, LiveService live) {
+    public ReadinessRoutes(EventStore store, LiveService live, StartupWork startup) {
         this.store = store;
         this.live = live;
+        this.startup = startup;
     }
 
     @Override
@@ -32,6 +35,10 @@ public final class ReadinessRoutes implements Routes {
         Map<String, Object> checks = new LinkedHashMap<>();
         boolean ready = check(checks, store::dependencies);
         ready &= check(checks, live::dependencies);
+        for (String work : startup.running()) {
+            checks.put(work, Map.of("state", "loading"));
+            ready = false;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ready ? "ready" : "not_ready");
         body.put("checks", checks);

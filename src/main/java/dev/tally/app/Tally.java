@@ -38,6 +38,7 @@ public final class Tally implements AutoCloseable {
     private final BudgetService budgets;
     private final WebhookService webhooks;
     private final Clock clock;
+    private final StartupWork startup = new StartupWork();
     private final String storeLocation;
     private final Runnable closeStore;
 
@@ -142,6 +143,11 @@ public final class Tally implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** Work after the start that readiness waits for (the demo data). */
+    public StartupWork startup() {
+        return startup;
     }
 
     public String storeLocation() {

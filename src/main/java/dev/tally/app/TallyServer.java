@@ -113,7 +113,7 @@ public final class TallyServer implements AutoCloseable {
         Fairness fairness = new Fairness(auth, tally.metadata());
         List<Routes> routes = List.of(
                 new HealthRoutes(tally.events().name(), tally::storeAnswers),
-                new ReadinessRoutes(tally.events(), live),
+                new ReadinessRoutes(tally.events(), live, tally.startup()),
                 new IngestRoutes(tally.ingest(), auth, config.maxBodyBytes()),
                 new TenantRoutes(tally.tenants(), auth, tally.events().deletesRawRows()),
                 new IntegrationSecretRoutes(tally.integrationSecrets(), auth),

@@ -132,7 +132,7 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "tally-shutdown"));
         if (demo) {
-            DemoData.ensureLoaded(server.tally()).ifPresentOrElse(
+            server.tally().startup().run("demo_data", () -> DemoData.ensureLoaded(server.tally())).ifPresentOrElse(
                     loaded -> System.out.printf("Loaded %,d demo events in %.1f s.%n", loaded.accepted(),
                             loaded.took().toMillis() / 1000.0),
                     () -> System.out.println("Demo data was loaded before; nothing to load."));
