@@ -125,7 +125,9 @@ final class BodyReader {
     private static List<Item> readLines(byte[] body) {
         List<Item> items = new ArrayList<>();
         int lineNumber = 0;
-        int start = 0;
+        // the body's own byte order mark (Windows tools write one) is ignored, as JSON bodies' is by
+        // Jackson and as RFC 8259 allows; on any later line it is refused below
+        int start = startsWithByteOrderMark(body, 0, body.length) ? 3 : 0;
         while (start <= body.length) {
             int end = start;
             while (end < body.length && body[end] != '\n') {

@@ -84,18 +84,34 @@ class BodyReaderTest {
 
     /**
      * Lines are parsed as bytes; what a line's text decides stays as the text decided it: a byte
-     * order mark refused, bytes that are not UTF-8 read as U+FFFD, a line of Unicode spaces blank.
+     * order mark within the body refused, bytes that are not UTF-8 read as U+FFFD, a line of
+     * Unicode spaces blank.
      */
     @Test
     void linesReadAsBytesAreJudgedAsTheirText() {
         byte[] notUtf8 = {'{', '"', 'i', 'd', '"', ':', '"', 'a', (byte) 0xC3, '"', '}'};
-        byte[] body = concat("\uFEFF{\"id\":\"bom\"}\n\u2028\u3000 \n{\"id\":\"\u00e9\ud83d\ude00\"}\n"
+        byte[] body = concat("{\"id\":\"first\"}\n\uFEFF{\"id\":\"bom\"}\n\u2028\u3000 \n{\"id\":\"\u00e9\ud83d\ude00\"}\n"
                 .getBytes(StandardCharsets.UTF_8), notUtf8);
         List<BodyReader.Item> lines = BodyReader.read(body, "application/x-ndjson");
-        assertThat(lines).hasSize(3);
-        assertThat(lines.get(0).unreadable()).startsWith("line 1 is not valid JSON: Unexpected character");
-        assertThat(lines.get(1).json().idOrNull()).isEqualTo("\u00e9\ud83d\ude00");
-        assertThat(lines.get(2).json().idOrNull()).isEqualTo("a\uFFFD");
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0).json().idOrNull()).isEqualTo("first");
+        assertThat(lines.get(1).unreadable()).startsWith("line 2 is not valid JSON: Unexpected character");
+        assertThat(lines.get(2).json().idOrNull()).isEqualTo("\u00e9\ud83d\ude00");
+        assertThat(lines.get(3).json().idOrNull()).isEqualTo("a\uFFFD");
+    }
+
+    /** A file saved with a byte order mark (PowerShell, Notepad) is sent whole: its first line is an event. */
+    @Test
+    void theBodysOwnByteOrderMarkIsIgnoredAsInAJsonBody() {
+        String events = "{\"id\":\"one\"}\n{\"id\":\"two\"}\n";
+        List<BodyReader.Item> lines = BodyReader.read(("\uFEFF" + events).getBytes(StandardCharsets.UTF_8),
+                "application/x-ndjson");
+        assertThat(lines).extracting(line -> line.json() == null ? line.unreadable() : line.json().idOrNull())
+                .containsExactly("one", "two");
+        assertThat(BodyReader.read("\uFEFF[{\"id\":\"one\"}]".getBytes(StandardCharsets.UTF_8), "application/json"))
+                .extracting(line -> line.json().idOrNull()).containsExactly("one");
+        assertThatThrownBy(() -> BodyReader.read("\uFEFF\n".getBytes(StandardCharsets.UTF_8), "application/x-ndjson"))
+                .as("nothing but the mark").hasMessageContaining("is empty");
     }
 
     private static byte[] concat(byte[] first, byte[] second) {
