@@ -10,7 +10,6 @@ import dev.tally.store.duckdb.DuckDbEventStore;
 import dev.tally.store.duckdb.StoredRows;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
-import dev.tally.store.rollup.StoredEvent;
 import dev.tally.store.sql.EventColumn;
 import dev.tally.store.sql.EventColumns;
 import java.io.BufferedWriter;
