@@ -1,5 +1,6 @@
 package dev.tally.store.duckdb;
 
+import dev.tally.event.Event;
 import dev.tally.store.callcost.CallCostDeltas;
 import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupTable;
@@ -12,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBConnection;
 
@@ -31,6 +33,8 @@ final class DuckDbRollups {
      * it stays a constant share of the rows written, however large it grows.
      */
     private static final long COMPACT_AFTER_ROWS = 50_000;
+    /** Rows a backfill reads before it writes their deltas. */
+    private static final long BACKFILL_ROWS = 1_000_000;
 
     /**
      * When the writer has nothing to write, a table is folded once its deltas are this share of
@@ -434,17 +438,35 @@ final class DuckDbRollups {
 
     /** The same for the events that meet {@code filter} (conditions over {@code events}, each after AND). */
     void backfillCallCosts(DuckDBConnection connection, String filter) throws SQLException {
-        Rollups.Deltas[] deltas = {new Rollups.Deltas()};
-        long[] pending = {0};
-        StoredRows.forEach(connection, "events", " AND call_id IS NOT NULL" + filter, event -> {
-            deltas[0].callCosts().add(event);
-            if (++pending[0] == 1_000_000) {
-                appendCallCosts(connection, deltas[0].callCosts());
-                deltas[0] = new Rollups.Deltas();
-                pending[0] = 0;
+        backfill(connection, "events", " AND call_id IS NOT NULL" + filter, (deltas, event) -> deltas.callCosts().add(event),
+                deltas -> appendCallCosts(connection, deltas.callCosts()));
+    }
+
+    /** What a backfill does with the deltas of the rows read so far. */
+    private interface DeltasWrite {
+        void write(Rollups.Deltas deltas) throws SQLException;
+    }
+
+    /**
+     * Adds every stored row of {@code table} meeting {@code filter} to deltas, written every
+     * {@link #BACKFILL_ROWS} rows and at the end, so a backfill's memory does not grow with the table.
+     */
+    private static void backfill(DuckDBConnection connection, String table, String filter,
+                                 BiConsumer<Rollups.Deltas, Event> add,
+                                 DeltasWrite write) throws SQLException {
+        var pending = new Object() {
+            Rollups.Deltas deltas = new Rollups.Deltas();
+            long rows;
+        };
+        StoredRows.forEach(connection, table, filter, event -> {
+            add.accept(pending.deltas, event);
+            if (++pending.rows == BACKFILL_ROWS) {
+                write.write(pending.deltas);
+                pending.deltas = new Rollups.Deltas();
+                pending.rows = 0;
             }
         });
-        appendCallCosts(connection, deltas[0].callCosts());
+        write.write(pending.deltas);
     }
 
     /**
@@ -495,17 +517,8 @@ final class DuckDbRollups {
     /** Appends the rollup rows of the stored events and calls in the scope, in the caller's transaction. */
     void backfillEventRollups(DuckDBConnection connection, RollupScope scope) throws SQLException {
         for (String source : new String[] {"events", "calls"}) {
-            Rollups.Deltas[] deltas = {new Rollups.Deltas()};
-            long[] pending = {0};
-            StoredRows.forEach(connection, source, scope.rawRows(source), event -> {
-                deltas[0].add(event);
-                if (++pending[0] == 1_000_000) {
-                    appendRollupTables(connection, deltas[0], WriteFaults.NONE, GroupMembers.NONE);
-                    deltas[0] = new Rollups.Deltas();
-                    pending[0] = 0;
-                }
-            });
-            appendRollupTables(connection, deltas[0], WriteFaults.NONE, GroupMembers.NONE);
+            backfill(connection, source, scope.rawRows(source), Rollups.Deltas::add,
+                    deltas -> appendRollupTables(connection, deltas, WriteFaults.NONE, GroupMembers.NONE));
         }
     }
 
