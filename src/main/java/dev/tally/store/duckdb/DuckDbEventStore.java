@@ -82,6 +82,7 @@ public final class DuckDbEventStore implements EventStore {
         this.callFingerprints = loadFingerprints("calls");
         try {
             rollups.backfillIfNeeded(writer);
+            rebuildStaleListedAtOpening();
             checkAfterUncleanShutdown();
         } catch (SQLException failure) {
             throw new StoreException(failure);
@@ -113,13 +114,25 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
+    /** Groups a run listed with stale extremes and ended before rebuilding are rebuilt before anything reads them. */
+    private void rebuildStaleListedAtOpening() throws SQLException {
+        rollups.countStale(writer);
+        if (rollups.staleListed()) {
+            long groups = rollups.rebuildStale(writer, faults);
+            org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).info(
+                    "rebuilt {} rollup groups the last run listed with stale extremes", groups);
+        }
+    }
+
     /**
      * Recomputes every rollup from the raw tables and compares; with {@code repair}, replaces the
-     * groups that differ. On the writer's connection: call it where writes are not running.
+     * groups that differ. On the writer's connection: call it where writes are not running. Groups
+     * listed with stale extremes are rebuilt first: their rows are bounds by design, not differences.
      */
     public RollupCheck.Result checkRollups(boolean repair) {
         synchronized (writerInUse) {
             try {
+                rollups.rebuildStale(writer, faults);
                 // a repair rewrites groups the memory follows
                 forgetRecentRows();
                 return RollupCheck.run(writer, rollups, RollupScope.KEPT_DAYS, repair);
@@ -309,6 +322,9 @@ public final class DuckDbEventStore implements EventStore {
 
     /** After the commit, so a compaction failure never fails a write: the deltas are correct uncompacted. */
     private void compactRollupsWhenDue() {
+        if (rollups.staleRebuildDue()) {
+            rebuildStaleQuietly();
+        }
         if (rollups.compactionDue()) {
             compactQuietly("fold", "rollup compaction", () -> rollups.compactDue(writer));
         }
@@ -318,13 +334,21 @@ public final class DuckDbEventStore implements EventStore {
     @Override
     public void idle() {
         synchronized (writerInUse) {
-            if (rollups.idleCompactionDue()) {
+            if (rollups.staleListed()) {
+                rebuildStaleQuietly();
+            } else if (rollups.idleCompactionDue()) {
                 compactQuietly("fold", "idle rollup compaction", () -> rollups.compactIdle(writer));
             } else if (rollups.refreshDue()) {
                 compactQuietly("call_cost_refresh", "refresh of the touched calls' cost rows",
                         () -> rollups.refreshTouchedCalls(writer));
             }
         }
+    }
+
+    /** A failed rebuild leaves the groups listed: reads still find them stale and ask again. */
+    private void rebuildStaleQuietly() {
+        compactQuietly("stale_extremes", "rebuild of the groups listed with stale extremes",
+                () -> rollups.rebuildStale(writer, faults));
     }
 
     private interface Compaction {
@@ -352,7 +376,7 @@ public final class DuckDbEventStore implements EventStore {
         meters.bind(registry);
         // read off the writer thread: a moment's stale count only shifts when the gauge turns
         io.micrometer.core.instrument.Gauge.builder("tally.store.rollup.work.due", rollups,
-                        due -> due.idleCompactionDue() || due.refreshDue() ? 1 : 0)
+                        due -> due.idleCompactionDue() || due.refreshDue() || due.staleListed() ? 1 : 0)
                 .description("Rollup upkeep (a fold of deltas, a refresh of touched calls) waiting for the writer to"
                         + " be idle: 1 while reads are slower than they will be once it has run.")
                 .tag("store", "duckdb").register(registry);
@@ -369,11 +393,26 @@ public final class DuckDbEventStore implements EventStore {
         }
     }
 
-    /** Folds the rollup deltas now rather than when enough have piled up (tests, and after a bulk load). */
+    /** Rebuilds the groups listed with stale extremes now rather than when the writer is idle (tests). */
+    void rebuildStaleExtremes() {
+        synchronized (writerInUse) {
+            try {
+                rollups.rebuildStale(writer, faults);
+            } catch (SQLException failure) {
+                throw new StoreException(failure);
+            }
+        }
+    }
+
+    /**
+     * Folds the rollup deltas now rather than when enough have piled up (tests, and after a bulk
+     * load), the groups listed with stale extremes rebuilt first: the tables as a read would see them.
+     */
     public void compactRollups() {
         synchronized (writerInUse) {
             meters.rollupWork("fold", () -> {
                 try {
+                    rollups.rebuildStale(writer, faults);
                     rollups.compact(writer);
                     return null;
                 } catch (SQLException failure) {
@@ -573,9 +612,29 @@ public final class DuckDbEventStore implements EventStore {
         ReplacedRows.delete(writer, "calls", replaced, match);
     }
 
+    /**
+     * A read of minimums or maximums that meets groups listed with stale extremes ({@link StaleExtremes#guarded})
+     * has them rebuilt and reads again with writes held off, so no later write can list another first.
+     */
     @Override
     public List<Row> query(Sql sql) {
-        return reports.query(sql);
+        try {
+            return reports.query(sql);
+        } catch (StoreException failure) {
+            if (!StaleExtremes.raisedBy(failure)) {
+                throw failure;
+            }
+            synchronized (writerInUse) {
+                meters.rollupWork("stale_extremes", () -> {
+                    try {
+                        return rollups.rebuildStale(writer, faults);
+                    } catch (SQLException rebuildFailure) {
+                        throw new StoreException(rebuildFailure);
+                    }
+                });
+                return reports.query(sql);
+            }
+        }
     }
 
     @Override

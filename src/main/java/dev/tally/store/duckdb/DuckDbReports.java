@@ -69,7 +69,8 @@ final class DuckDbReports implements ReportStore {
     @Override
     public Sql rollup(RollupRead read) {
         String raw = rows(read.table().source());
-        return readsRollups ? RollupRelations.stored(read, raw, dialect) : RollupRelations.derived(read, raw, dialect);
+        return readsRollups ? StaleExtremes.guarded(read, RollupRelations.stored(read, raw, dialect))
+                : RollupRelations.derived(read, raw, dialect);
     }
 
     @Override

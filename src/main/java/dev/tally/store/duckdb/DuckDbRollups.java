@@ -6,13 +6,12 @@ import dev.tally.store.rollup.MemberUsageRollup;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
 import dev.tally.store.sql.EventColumn;
-import dev.tally.store.sql.SqlBuilder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBConnection;
@@ -50,6 +49,9 @@ final class DuckDbRollups {
     private long pendingMemberRows;
     private long pendingCallCostRows;
     private long pendingChangedRows;
+    /** Groups listed in {@link StaleExtremes} by the write in progress, and since the lists were last emptied. */
+    private long pendingStale;
+    private long staleListed;
     /** Calls listed as changed since the per-call rows were rebuilt, and how many rows that rebuild made. */
     private long changedRowsSinceRebuild;
     /** Rows listing touched calls since their ready rows were last brought up to date, by a rebuild or a refresh. */
@@ -105,6 +107,7 @@ final class DuckDbRollups {
         statement.execute("CREATE TABLE IF NOT EXISTS " + CallCostDeltas.CHANGED_TABLE
                 + " (tenant_id VARCHAR NOT NULL, call_hash BIGINT NOT NULL)");
         DuckDbCallCostRows.create(statement);
+        StaleExtremes.createTables(statement);
         statement.execute("CREATE TABLE IF NOT EXISTS rollup_state (version INTEGER NOT NULL)");
         statement.execute(RollupJournal.CREATE);
     }
@@ -117,6 +120,7 @@ final class DuckDbRollups {
             }).collect(Collectors.joining(", ")) + ")";
 
     private static void dropTables(Statement statement) throws SQLException {
+        StaleExtremes.dropTables(statement);
         for (RollupTable table : Rollups.ALL) {
             statement.execute("DROP TABLE IF EXISTS " + table.name());
         }
@@ -162,19 +166,19 @@ final class DuckDbRollups {
     private void appendRollupTables(DuckDBConnection connection, Rollups.Deltas deltas, WriteFaults faults,
             GroupMembers members) throws SQLException {
         for (RollupTable table : Rollups.ALL) {
-            // read before this write's rows go in: the extremes the lost values are compared with are the stored ones
-            Map<List<Object>, Long> recomputed = deltas.lost(table).isEmpty() ? Map.of()
-                    : LostExtremes.changed(connection, table, deltas, members);
-            var rows = deltas.rows(table, recomputed.keySet());
-            if (rows.isEmpty() && recomputed.isEmpty()) {
+            Set<List<Object>> stale = deltas.lost(table).isEmpty() ? Set.of()
+                    : LostExtremes.mayHaveLost(table, deltas, members);
+            var rows = deltas.rows(table, Set.of());
+            if (rows.isEmpty() && stale.isEmpty()) {
                 continue;
             }
             AppenderValues.appendRows(connection, table.name(), rows);
-            List<Object[]> rebuilt = recomputed.isEmpty() ? List.of()
-                    : LostExtremes.rebuild(connection, table, recomputed, members);
-            members.written(table, rows, recomputed.keySet(), rebuilt);
-            long written = rows.size() + rebuilt.size();
-            pendingRows.merge(table, written, Long::sum);
+            if (!stale.isEmpty()) {
+                StaleExtremes.list(connection, table, stale);
+                pendingStale += stale.size();
+            }
+            members.written(table, rows, stale);
+            pendingRows.merge(table, (long) rows.size(), Long::sum);
             faults.reached(WriteStep.ROLLUP_TABLE_APPENDED);
         }
     }
@@ -195,6 +199,7 @@ final class DuckDbRollups {
         callCostRowsSinceCompaction += pendingCallCostRows;
         changedRowsSinceRebuild += pendingChangedRows;
         touchedSinceRefresh += pendingChangedRows;
+        staleListed += pendingStale;
         rolledBack();
     }
 
@@ -204,6 +209,33 @@ final class DuckDbRollups {
         pendingMemberRows = 0;
         pendingCallCostRows = 0;
         pendingChangedRows = 0;
+        pendingStale = 0;
+    }
+
+    /** Whether groups are listed with stale extremes ({@link StaleExtremes}), as far as this store knows. */
+    boolean staleListed() {
+        return staleListed > 0;
+    }
+
+    /** Whether so many groups are listed that the writer rebuilds them between two writes. */
+    boolean staleRebuildDue() {
+        return staleListed >= StaleExtremes.REBUILD_AFTER;
+    }
+
+    /** Counts the groups a store opened on this file finds listed (a run that ended before rebuilding them). */
+    void countStale(DuckDBConnection connection) throws SQLException {
+        staleListed = StaleExtremes.listed(connection);
+    }
+
+    /** Rebuilds the groups listed with stale extremes, one transaction; returns how many. */
+    long rebuildStale(DuckDBConnection connection, WriteFaults faults) throws SQLException {
+        long rebuilt = DuckDbTransaction.inTransaction(connection, () -> {
+            long groups = StaleExtremes.rebuild(connection);
+            faults.reached(WriteStep.STALE_EXTREMES_REBUILT);
+            return groups;
+        });
+        staleListed = 0;
+        return rebuilt;
     }
 
     boolean compactionDue() {

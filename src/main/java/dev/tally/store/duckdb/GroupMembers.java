@@ -14,11 +14,11 @@ import java.util.Set;
 
 /**
  * One write's knowledge of the events in a rollup group without reading the raw rows: the rows held
- * in memory ({@link RecentRows}), the rows the write replaces and the events it adds. A group that
- * lost an extreme is rebuilt from these when they are provably all of it.
+ * in memory ({@link RecentRows}), the rows the write replaces and the events it adds: whether a
+ * group that lost values keeps its extremes, decided without a query where they prove it.
  */
 final class GroupMembers {
-    /** For writes that know nothing in memory (backfills): every group is rebuilt from its rows. */
+    /** For writes that know nothing in memory (backfills): every group that lost values is listed stale. */
     static final GroupMembers NONE = new GroupMembers(null, null, List.of(), List.of());
 
     private final RecentRows recent;
@@ -36,31 +36,6 @@ final class GroupMembers {
             }
         }
         this.added = added;
-    }
-
-    /**
-     * The group's events once this write is in, or null when they are not all known. The rows held
-     * in memory that the group's stored count, read before the write, equals are the group's every
-     * stored event: each held row is stored, and in the group, and no two share a key.
-     *
-     * @param storedCount the group's count ({@link RollupTable#countColumn}) before this write
-     */
-    List<Event> afterWrite(RollupTable table, List<Object> group, long storedCount) {
-        if (!holdsRowsOf(table)) {
-            return null;
-        }
-        List<Event> before = recent.storedIn(table, group);
-        if (before.size() != storedCount) {
-            return null;
-        }
-        List<Event> after = new ArrayList<>(before.size() + 4);
-        for (Event row : before) {
-            if (!replaced.contains(new EventKey(row.tenantId, row.id))) {
-                after.add(row);
-            }
-        }
-        after.addAll(addedTo(table).getOrDefault(group, List.of()));
-        return after;
     }
 
     /**
@@ -99,17 +74,10 @@ final class GroupMembers {
         return states == null || !GroupStates.follows(table) ? null : states.before(table, group);
     }
 
-    /** What a query read of a group's stored count and extremes, for {@link GroupStates} to follow it from now on. */
-    void read(RollupTable table, List<Object> group, long count, long[] extremes) {
+    /** The delta rows a write appends to a table and the groups it lists as stale: see {@link GroupStates#written}. */
+    void written(RollupTable table, List<Object[]> deltaRows, Set<List<Object>> stale) {
         if (states != null && GroupStates.follows(table)) {
-            states.read(table, group, count, extremes);
-        }
-    }
-
-    /** The rows a write appends to a table: see {@link GroupStates#written}. */
-    void written(RollupTable table, List<Object[]> deltaRows, Set<List<Object>> rebuilt, List<Object[]> rebuiltRows) {
-        if (states != null && GroupStates.follows(table)) {
-            states.written(table, deltaRows, rebuilt, rebuiltRows);
+            states.written(table, deltaRows, stale);
         }
     }
 

@@ -14,18 +14,18 @@ import java.util.Set;
 
 /**
  * The count and extremes of recent groups of the rollup tables with minimums or maximums, as their
- * stored rows combine to: what {@link LostExtremes#changed} reads with a query for a group a
- * correction took a value from, known here without one. Corrections follow their events closely, so
- * the groups they touch are the ones the latest writes made or changed.
+ * stored rows combine to: whether a correction took a group's extreme, known without a query.
+ * Corrections follow their events closely, so the groups they touch are the ones the latest writes
+ * made or changed.
  *
  * <p>A group is known from its birth (no stored row before the write that made it, which
- * {@link RecentRows#bornIn} tells) or from that query, and followed through every later committed
- * write by the rule the table's rows combine by: a rebuilt group is its rebuilt row, any other takes
- * its delta row's sums and extremes. A group a write touched and this did not know stays unknown.
- * Emptied with the rows held, by anything else that changes stored rows. Used by the writer thread only.
+ * {@link RecentRows#bornIn} tells) and followed through every later committed write by the rule the
+ * table's rows combine by: it takes its delta row's sums and extremes. A group listed stale, or one a
+ * write touched and this did not know, stays unknown. Emptied with the rows held, by anything else
+ * that changes stored rows. Used by the writer thread only.
  */
 final class GroupStates {
-    /** Groups known per table: a few hundred bytes each; a correction older than this many groups is read. */
+    /** Groups known per table: a few hundred bytes each; a correction older than this many groups lists its group stale. */
     static final int CAPACITY = 32_768;
 
     /** A group's count ({@link RollupTable#countColumn}) and its measures' extremes (sums' places unused). */
@@ -33,8 +33,6 @@ final class GroupStates {
     }
 
     private final Map<RollupTable, Map<List<Object>, State>> known = new IdentityHashMap<>();
-    /** Read by this write's query: the group as stored before the write. */
-    private final Map<RollupTable, Map<List<Object>, State>> read = new IdentityHashMap<>();
     /** What the write makes of the groups it touched, known at its commit; null for a group it leaves unknown. */
     private final Map<RollupTable, Map<List<Object>, State>> pending = new IdentityHashMap<>();
     private Map<RollupTable, Set<List<Object>>> born = Map.of();
@@ -50,27 +48,19 @@ final class GroupStates {
 
     /** The group as stored before this write, or null when not known here. */
     State before(RollupTable table, List<Object> group) {
-        State state = read.getOrDefault(table, Map.of()).get(group);
-        return state != null ? state : known.getOrDefault(table, Map.of()).get(group);
-    }
-
-    /** What this write's query read of a group: its stored count and extremes. */
-    void read(RollupTable table, List<Object> group, long count, long[] extremes) {
-        read.computeIfAbsent(table, any -> new HashMap<>()).put(group, new State(count, extremes));
+        return known.getOrDefault(table, Map.of()).get(group);
     }
 
     /**
-     * The rows this write appends to a table: the delta rows of the groups not rebuilt, and the
-     * rebuilt groups' rows (a rebuilt group without a row has no events left). Each row is
-     * tenant_id, slot, keys…, measures….
+     * The rows this write appends to a table: the delta rows, each tenant_id, slot, keys…, measures….
+     * A group listed stale ({@link StaleExtremes}) is forgotten: its stored extremes are bounds until rebuilt.
      */
-    void written(RollupTable table, List<Object[]> deltaRows, Set<List<Object>> rebuilt, List<Object[]> rebuiltRows) {
+    void written(RollupTable table, List<Object[]> deltaRows, Set<List<Object>> stale) {
         Set<List<Object>> bornHere = born.getOrDefault(table, Set.of());
         Map<List<Object>, State> after = pending.computeIfAbsent(table, any -> new HashMap<>());
         int keys = table.keys().size() + 2;
         // a stream without corrections knows no group: its delta rows need no key made
-        boolean followsAny = !bornHere.isEmpty() || !known.getOrDefault(table, Map.of()).isEmpty()
-                || !read.getOrDefault(table, Map.of()).isEmpty();
+        boolean followsAny = !bornHere.isEmpty() || !known.getOrDefault(table, Map.of()).isEmpty();
         for (Object[] row : followsAny ? deltaRows : List.<Object[]>of()) {
             List<Object> group = Arrays.asList(Arrays.copyOf(row, keys));
             State stored = before(table, group);
@@ -81,10 +71,7 @@ final class GroupStates {
             }
             // else unknown before and after: nothing to follow
         }
-        rebuilt.forEach(group -> after.put(group, null));
-        for (Object[] row : rebuiltRows) {
-            after.put(Arrays.asList(Arrays.copyOf(row, keys)), combined(table, new State(0, table.identities()), row, keys));
-        }
+        stale.forEach(group -> after.put(group, null));
     }
 
     /** The write committed: its groups stand as {@link #written} said. */
@@ -114,7 +101,6 @@ final class GroupStates {
     }
 
     private void endWrite() {
-        read.clear();
         pending.clear();
         born = Map.of();
     }

@@ -3,7 +3,6 @@ package dev.tally.store.duckdb;
 import dev.tally.event.Event;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
-import dev.tally.store.sql.Row;
 import dev.tally.store.sql.Sql;
 import dev.tally.store.sql.SqlBuilder;
 import java.sql.PreparedStatement;
@@ -11,92 +10,45 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.duckdb.DuckDBConnection;
 
 /**
- * The groups of a rollup table with minimums or maximums that a write's corrections took an extreme
- * from, and their rebuild: a minimum cannot take a value back, so such a group is made again from
- * what it holds once the write is in.
+ * The groups of a rollup table with minimums or maximums that a write's corrections may have taken
+ * an extreme from, and their rebuild: a minimum cannot take a value back, so such a group is made
+ * again from what it holds. The write only lists them ({@link StaleExtremes}); the rebuild comes later.
  */
 final class LostExtremes {
     private LostExtremes() {
     }
 
     /**
-     * The groups that lost one of their extremes in this write ({@link Rollups.Deltas#keepsExtremes}),
-     * each with its count before the write. Memory decides where it can: a group held whole
-     * ({@link GroupMembers#whole}) by its own rows, one whose count and extremes are known
-     * ({@link GroupStates}), another by the held rows that stay ({@link GroupMembers#provablyKeepsExtremes}).
-     * The rest are found from their stored rows, a few rollup rows a group, in one query (which
-     * {@link GroupStates} then knows them by); a group with no stored row is rebuilt too.
+     * The groups that may have lost one of their extremes in this write ({@link Rollups.Deltas#keepsExtremes}),
+     * by what memory proves without a query: a group held whole ({@link GroupMembers#whole}) by its own
+     * rows, one whose extremes are known ({@link GroupStates}), another by the held rows that stay
+     * ({@link GroupMembers#provablyKeepsExtremes}). Any group memory cannot clear is among them.
      */
-    static Map<List<Object>, Long> changed(DuckDBConnection connection, RollupTable table,
-            Rollups.Deltas deltas, GroupMembers members) throws SQLException {
-        Map<List<Object>, Long> changed = new HashMap<>();
-        List<List<Object>> groups = new ArrayList<>();
+    static Set<List<Object>> mayHaveLost(RollupTable table, Rollups.Deltas deltas, GroupMembers members) {
+        Set<List<Object>> lost = new HashSet<>();
         for (List<Object> group : deltas.lost(table).keySet()) {
             List<Event> whole = members.whole(table, group);
+            boolean keeps;
             if (whole != null) {
-                if (!deltas.keepsExtremes(table, group, GroupMembers.extremes(table, whole))) {
-                    changed.put(group, (long) whole.size());
-                }
+                keeps = deltas.keepsExtremes(table, group, GroupMembers.extremes(table, whole));
             } else {
                 GroupStates.State stored = members.storedState(table, group);
-                if (stored != null) {
-                    if (!deltas.keepsExtremes(table, group, stored.extremes())) {
-                        changed.put(group, stored.count());
-                    }
-                } else if (!members.provablyKeepsExtremes(table, group, deltas)) {
-                    groups.add(group);
-                }
+                keeps = stored != null ? deltas.keepsExtremes(table, group, stored.extremes())
+                        : members.provablyKeepsExtremes(table, group, deltas);
+            }
+            if (!keeps) {
+                lost.add(group);
             }
         }
-        if (groups.isEmpty()) {
-            return changed;
-        }
-        List<RollupTable.Measure> measures = table.measures();
-        SqlBuilder sql = new SqlBuilder().append("SELECT lost.lost_group, CAST(sum(stored." + table.countColumn()
-                + ") AS BIGINT) AS stored_count");
-        for (int index = 0; index < measures.size(); index++) {
-            RollupTable.Measure measure = measures.get(index);
-            switch (measure.combine()) {
-                case SUM -> sql.append(", 0 AS extreme_" + index);
-                case MIN -> sql.append(", min(stored." + measure.name() + ") AS extreme_" + index);
-                case MAX -> sql.append(", max(stored." + measure.name() + ") AS extreme_" + index);
-            }
-        }
-        sql.append(" FROM " + table.name() + " AS stored JOIN ");
-        LostGroups.fill(connection, table, groups);
-        sql.append(LostGroups.table(table) + " AS lost ON ");
-        appendGroupMatch(sql, table).append(" WHERE ");
-        GroupBounds.of(groups).appendRollupBounds(sql, table);
-        sql.append(" GROUP BY lost.lost_group");
-        groups.forEach(group -> changed.put(group, 0L));
-        Set<List<Object>> unread = new HashSet<>(groups);
-        for (Row row : DuckDbEventStore.run(connection, sql.build())) {
-            List<Object> group = groups.get((int) row.longValue("lost_group"));
-            long[] stored = new long[measures.size()];
-            for (int index = 0; index < stored.length; index++) {
-                stored[index] = row.longValue("extreme_" + index);
-            }
-            unread.remove(group);
-            members.read(table, group, row.longValue("stored_count"), stored);
-            if (deltas.keepsExtremes(table, group, stored)) {
-                changed.remove(group);
-            } else {
-                changed.put(group, row.longValue("stored_count"));
-            }
-        }
-        // no stored row: nothing counted, no extreme
-        unread.forEach(group -> members.read(table, group, 0, table.identities()));
-        return changed;
+        return lost;
     }
 
     /** A stored row ({@code stored}) of a group of {@link LostGroups}: tenant, slot and every key, a null key matching null. */
@@ -109,19 +61,14 @@ final class LostExtremes {
     }
 
     /**
-     * Rebuilds groups of a table with minimums or maximums that lost a corrected event: their rows
-     * are deleted and made again as the groups stand in the write's transaction (the replaced rows
-     * gone, the corrections in). From the events known in memory where they are all of a group, by
-     * the Java rules of a backfill; else from the finer table's rows where there is one, else from
-     * the raw rows of the groups' slots, aggregated by DuckDB from the measures' SQL, which equals
-     * their Java value by {@link RollupTable.Measure}'s contract (the identity where SQL has none).
-     * Either way a rebuilt group equals a backfilled one. Returns the rows written.
-     *
-     * @param storedCounts the groups, each with its count before this write
+     * Rebuilds groups of a table with minimums or maximums, in the caller's transaction: their rows
+     * are deleted and made again from the finer table's rows where there is one, else from the raw
+     * rows of the groups' slots, aggregated by DuckDB from the measures' SQL, which equals their
+     * Java value by {@link RollupTable.Measure}'s contract (the identity where SQL has none). A
+     * rebuilt group equals a backfilled one; a group with no rows left gets none.
      */
-    static List<Object[]> rebuild(DuckDBConnection connection, RollupTable table,
-            Map<List<Object>, Long> storedCounts, GroupMembers members) throws SQLException {
-        List<List<Object>> groups = new ArrayList<>(storedCounts.keySet());
+    static void rebuild(DuckDBConnection connection, RollupTable table, List<List<Object>> groups)
+            throws SQLException {
         GroupBounds bounds = GroupBounds.of(groups);
         // by row id from a select: DuckDB binds a DELETE's WHERE before its USING, so their parameters would swap
         SqlBuilder delete = new SqlBuilder().append("DELETE FROM " + table.name() + " WHERE rowid IN (SELECT stored.rowid FROM "
@@ -131,30 +78,12 @@ final class LostExtremes {
         appendGroupMatch(delete, table).append(" WHERE ");
         bounds.appendRollupBounds(delete, table).append(")");
         DuckDbEventStore.update(connection, delete.build());
-        Rollups.Deltas known = new Rollups.Deltas();
-        List<List<Object>> unknown = new ArrayList<>();
-        for (List<Object> group : groups) {
-            List<Event> events = members.afterWrite(table, group, storedCounts.get(group));
-            if (events == null) {
-                unknown.add(group);
-            } else {
-                events.forEach(event -> known.add(table, event));
-            }
-        }
-        List<Object[]> rows = new ArrayList<>(known.rows(table));
-        if (!unknown.isEmpty()) {
-            rows.addAll(fromStoredRows(connection, table, unknown, unknown.size() < groups.size()));
-        }
-        AppenderValues.appendRows(connection, table.name(), rows);
-        return rows;
+        AppenderValues.appendRows(connection, table.name(), fromStoredRows(connection, table, groups));
     }
 
-    /** The groups' rows from the finer table's rows or the raw rows, one query. */
+    /** The groups' rows from the finer table's rows or the raw rows, one query, {@link LostGroups} filled with them. */
     private static List<Object[]> fromStoredRows(DuckDBConnection connection, RollupTable table,
-            List<List<Object>> groups, boolean refill) throws SQLException {
-        if (refill) {
-            LostGroups.fill(connection, table, groups);
-        }
+            List<List<Object>> groups) throws SQLException {
         GroupBounds bounds = GroupBounds.of(groups);
         List<RollupTable.Measure> measures = table.measures();
         Optional<RollupTable> finer = Rollups.finer(table);

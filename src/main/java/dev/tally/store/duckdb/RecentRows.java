@@ -25,7 +25,7 @@ import java.util.Set;
  * every row in its time window, which is what made ingest with revisions slower than without.
  *
  * <p>Also by group of each rollup table with minimums or maximums ({@link #storedIn}), for checking
- * and rebuilding a group that lost an extreme from memory; and which groups are held whole
+ * whether a group that lost a value kept its extremes, from memory; and which groups are held whole
  * ({@link #whole}): born while watched (their slot above every slot the tenant had stored) and none
  * of their rows let go since, so their extremes and counts need no query either. The groups are
  * listed only when a write asks, so a stream without corrections pays for none of it.

@@ -18,6 +18,8 @@ public enum WriteStep {
     ERASURE_TABLE_REWRITTEN,
     /** Retention has deleted a tenant's old rows from one raw table; more may follow before its commit. */
     RETENTION_TABLE_DELETED,
+    /** The groups listed with stale extremes are rebuilt, and their listing emptied, before the commit. */
+    STALE_EXTREMES_REBUILT,
     /** In place of the commit: a commit that fails. */
     COMMIT,
     /** After the commit, as if the commit's answer was lost: the rows are stored, the caller hears a failure. */

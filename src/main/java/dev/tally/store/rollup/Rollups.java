@@ -178,7 +178,8 @@ public final class Rollups {
      * them that loses an event keeps its sums' deltas and, apart, the extremes of what it lost
      * ({@link #lost}). The store then compares those with the group's stored extremes
      * ({@link #keepsExtremes}): a group whose lost values were none of its extremes writes its deltas
-     * like any other; the rest are rebuilt from the raw rows instead, their deltas not written.
+     * like any other; the store rebuilds the rest from the raw rows, in the write (their deltas left
+     * out) or later (their deltas written, their extremes bounds until then).
      */
     public static final class Deltas {
         // By identity: a table record's own hashCode walks its key and measure lists, on every event.
