@@ -786,8 +786,9 @@ public final class DuckDbEventStore implements EventStore {
     public java.util.Map<String, Long> deleteRawBefore(String tenantId, long horizonMs) {
         synchronized (writerInUse) {
             try {
-                // the touched calls' ready rows are made from raw rows: made now, while those still exist
+                // the touched calls' ready rows and the listed groups are made from raw rows: made now, while those still exist
                 rollups.refreshTouchedCalls(writer);
+                rollups.rebuildStale(writer, faults);
                 forgetRecentRows();
                 return DuckDbTransaction.inTransaction(writer,
                         () -> DuckDbRetention.deleteBefore(writer, tenantId, horizonMs, faults));

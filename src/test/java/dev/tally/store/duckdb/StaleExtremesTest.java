@@ -97,6 +97,26 @@ class StaleExtremesTest {
         }
     }
 
+    /** Rollups outlive the raw rows retention deletes: a group listed before is rebuilt while its rows exist. */
+    @Test
+    void retentionRebuildsTheListedGroupsBeforeDeletingTheirRawRows() {
+        DuckDbDatabase database = DuckDbDatabase.inMemory();
+        try (DuckDbEventStore store = new DuckDbEventStore(database)) {
+            store.write(List.of(tokens("e1", 10, 0), tokens("e2", 20, 0)));
+            store.write(List.of(tokens("e1", 15, 1)));
+            assertThat(listed(store)).isEqualTo(2);
+            store.deleteRawBefore("acme", DAY_START + DAY_MS);
+            assertThat(store.query(new SqlBuilder().append("SELECT count(*) AS n FROM events WHERE tenant_id = 'acme'")
+                    .build()).get(0).longValue("n")).as("raw rows deleted").isZero();
+            for (RollupTable table : List.of(Rollups.LLM_BY_HOUR, Rollups.LLM_BY_DAY)) {
+                assertThat(read(store, table, "output_tokens_min").longValue("value")).as(table.name()).isEqualTo(15);
+                assertThat(read(store, table, "output_tokens_sum").longValue("value")).as(table.name()).isEqualTo(35);
+            }
+        } finally {
+            database.close();
+        }
+    }
+
     @Test
     void aListingLeftByTheLastRunIsRebuiltAtOpening(@TempDir Path directory) {
         DuckDbDatabase first = DuckDbDatabase.open(directory);
