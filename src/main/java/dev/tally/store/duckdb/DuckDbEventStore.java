@@ -377,8 +377,9 @@ public final class DuckDbEventStore implements EventStore {
         // read off the writer thread: a moment's stale count only shifts when the gauge turns
         io.micrometer.core.instrument.Gauge.builder("tally.store.rollup.work.due", rollups,
                         due -> due.idleCompactionDue() || due.refreshDue() || due.staleListed() ? 1 : 0)
-                .description("Rollup upkeep (a fold of deltas, a refresh of touched calls) waiting for the writer to"
-                        + " be idle: 1 while reads are slower than they will be once it has run.")
+                .description("Rollup upkeep (a fold of deltas, a refresh of touched calls, a rebuild of groups listed"
+                        + " with stale extremes) waiting for the writer to be idle: 1 while reads are slower than they"
+                        + " will be once it has run.")
                 .tag("store", "duckdb").register(registry);
     }
 
