@@ -155,15 +155,18 @@ class StaleExtremesTest {
                 + " WHERE tenant_id = 'acme'").build()).get(0).longValue("low");
     }
 
+    /** Rows listed in both lists, a group listed twice counted twice. */
+    private static final String LISTED = "SELECT (SELECT count(*) FROM rollup_llm_by_hour_stale)"
+            + " + (SELECT count(*) FROM rollup_llm_by_day_stale) AS listed";
+
     private static long listed(DuckDbEventStore store) {
-        return store.query(new SqlBuilder().append("SELECT (SELECT count(*) FROM rollup_llm_by_hour_stale)"
-                + " + (SELECT count(*) FROM rollup_llm_by_day_stale) AS listed").build()).get(0).longValue("listed");
+        return store.query(new SqlBuilder().append(LISTED).build()).get(0).longValue("listed");
     }
 
+    /** The same on a connection of a database no store has opened yet. */
     private static long listedIn(java.sql.Connection connection) throws SQLException {
         try (var statement = connection.createStatement();
-             var result = statement.executeQuery("SELECT (SELECT count(*) FROM rollup_llm_by_hour_stale)"
-                     + " + (SELECT count(*) FROM rollup_llm_by_day_stale)")) {
+             var result = statement.executeQuery(LISTED)) {
             result.next();
             return result.getLong(1);
         }
