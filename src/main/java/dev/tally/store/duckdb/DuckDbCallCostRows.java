@@ -44,6 +44,15 @@ final class DuckDbCallCostRows {
     static final int FIRST_RANK = 200;
     private static final String LIST_ROWS_SELECT = "SELECT * FROM " + CALL_ROWS + " WHERE (day_rank_by_cost <= "
             + FIRST_RANK + " OR day_rank_by_cost_ascending <= " + FIRST_RANK + " OR " + CallCostReads.MISMATCHED + ")";
+    /**
+     * The ready rows whose reported total differs from their parts ({@link CallCostReads#MISMATCHED}),
+     * kept apart too: few calls are, and the list of them then reads those few, not every listed row
+     * of the range only to find none.
+     */
+    static final String MISMATCHED_ROWS = "call_cost_mismatched_rows";
+    /** Without the ranks, which change with the day's other calls while whether a call is mismatched does not. */
+    private static final String MISMATCHED_ROWS_SELECT = "SELECT " + rowColumns() + " FROM " + CALL_ROWS + " WHERE "
+            + CallCostReads.MISMATCHED;
     private static final String CALL_ROWS_SELECT = callRowsSelect("true");
     private static final String DAY_ROWS_SELECT = daySums("true");
     /** The calls a write touched since the last refresh, each once, and the day groups they were or are in. */
@@ -114,9 +123,18 @@ final class DuckDbCallCostRows {
 
     /** Rows of {@link #LIST_ROWS} that are not among the ready rows it should hold as they stand, or missing there (0 when sound). */
     static long misplacedListRows(Statement statement) throws SQLException {
-        try (ResultSet result = statement.executeQuery("SELECT count(*) FROM ((SELECT * FROM " + LIST_ROWS
-                + " EXCEPT ALL " + LIST_ROWS_SELECT + ") UNION ALL (" + LIST_ROWS_SELECT + " EXCEPT ALL SELECT * FROM "
-                + LIST_ROWS + ")) AS misplaced")) {
+        return misplaced(statement, LIST_ROWS, LIST_ROWS_SELECT);
+    }
+
+    /** Rows of {@link #MISMATCHED_ROWS} that are not the mismatched ready rows as they stand, or missing there (0 when sound). */
+    static long misplacedMismatchedRows(Statement statement) throws SQLException {
+        return misplaced(statement, MISMATCHED_ROWS, MISMATCHED_ROWS_SELECT);
+    }
+
+    private static long misplaced(Statement statement, String table, String select) throws SQLException {
+        try (ResultSet result = statement.executeQuery("SELECT count(*) FROM ((SELECT * FROM " + table
+                + " EXCEPT ALL " + select + ") UNION ALL (" + select + " EXCEPT ALL SELECT * FROM " + table
+                + ")) AS misplaced")) {
             result.next();
             return result.getLong(1);
         }
@@ -152,7 +170,7 @@ final class DuckDbCallCostRows {
     /** The ready rows of {@code condition}'s calls that may be mismatched: all that are, as they stand. */
     static Sql mismatchCandidates(Sql condition) {
         return new SqlBuilder().append("SELECT " + String.join(", ", CallCostReads.PER_CALL_COLUMNS)
-                + " FROM " + LIST_ROWS + " WHERE ").append(condition).append(" AND " + CallCostReads.MISMATCHED).build();
+                + " FROM " + MISMATCHED_ROWS + " WHERE ").append(condition).build();
     }
 
     static void create(Statement statement) throws SQLException {
@@ -175,10 +193,16 @@ final class DuckDbCallCostRows {
         if (count(statement, "information_schema.tables WHERE table_name = '" + LIST_ROWS + "'") == 0) {
             statement.execute("CREATE TABLE " + LIST_ROWS + " AS " + LIST_ROWS_SELECT + " ORDER BY tenant_id, time_ms");
         }
+        // nor, until this one, the mismatched rows
+        if (count(statement, "information_schema.tables WHERE table_name = '" + MISMATCHED_ROWS + "'") == 0) {
+            statement.execute("CREATE TABLE " + MISMATCHED_ROWS + " AS " + MISMATCHED_ROWS_SELECT
+                    + " ORDER BY tenant_id, time_ms");
+        }
     }
 
     static void drop(Statement statement) throws SQLException {
         statement.execute("DROP TABLE IF EXISTS " + LIST_ROWS);
+        statement.execute("DROP TABLE IF EXISTS " + MISMATCHED_ROWS);
         statement.execute("DROP TABLE IF EXISTS " + CALL_ROWS);
         statement.execute("DROP TABLE IF EXISTS " + DAY_ROWS);
     }
@@ -193,6 +217,8 @@ final class DuckDbCallCostRows {
         rank(statement, "true");
         statement.execute("DELETE FROM " + LIST_ROWS);
         statement.execute("INSERT INTO " + LIST_ROWS + " " + LIST_ROWS_SELECT + " ORDER BY tenant_id, time_ms");
+        statement.execute("DELETE FROM " + MISMATCHED_ROWS);
+        statement.execute("INSERT INTO " + MISMATCHED_ROWS + " " + MISMATCHED_ROWS_SELECT + " ORDER BY tenant_id, time_ms");
         statement.execute("DELETE FROM " + DAY_ROWS);
         statement.execute("INSERT INTO " + DAY_ROWS + " SELECT * FROM (" + DAY_ROWS_SELECT
                 + ") ORDER BY tenant_id, call_day");
@@ -227,6 +253,11 @@ final class DuckDbCallCostRows {
                 + ") ORDER BY tenant_id, time_ms");
         statement.execute("INSERT INTO " + TOUCHED_DAYS + " SELECT DISTINCT " + groupOf + " FROM " + CALL_ROWS
                 + " WHERE " + String.format(isTouched, CALL_ROWS, "call_hash"));
+        // whether a call is mismatched is its own row's alone: the touched calls' rows are copied again as they now stand
+        statement.execute("DELETE FROM " + MISMATCHED_ROWS + " WHERE " + String.format(isTouched, MISMATCHED_ROWS,
+                "call_hash"));
+        statement.execute("INSERT INTO " + MISMATCHED_ROWS + " " + MISMATCHED_ROWS_SELECT + " AND "
+                + String.format(isTouched, CALL_ROWS, "call_hash") + " ORDER BY tenant_id, time_ms");
         // every row of a day that lost or gained a call, or a cost, is ranked again
         String inTouchedDays = "EXISTS (SELECT 1 FROM " + TOUCHED_DAYS + " d WHERE d.tenant_id = %1$s.tenant_id"
                 + " AND d.call_day = %1$s.time_ms // " + CallCostReads.DAY_MS + ")";

@@ -31,7 +31,7 @@ public final class DuckDbDatabase implements AutoCloseable {
     static final String CHECKPOINT_THRESHOLD = "512MB";
 
     private final DuckDBConnection root;
-    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    private final BlockingQueue<PreparedReads> readers = new ArrayBlockingQueue<>(READERS);
     private final List<Connection> all = new ArrayList<>();
     private final String location;
 
@@ -41,7 +41,7 @@ public final class DuckDbDatabase implements AutoCloseable {
         for (int index = 0; index < READERS; index++) {
             Connection reader = root.duplicate();
             all.add(reader);
-            readers.add(reader);
+            readers.add(new PreparedReads(reader));
         }
         DuckDbSchema.migrate(root);
     }
@@ -120,19 +120,32 @@ public final class DuckDbDatabase implements AutoCloseable {
 
     /** Runs read work on a pooled connection; waits when all are busy rather than opening more. */
     public <T> T read(ConnectionWork<T> work) {
-        Connection connection;
+        return withReader(reads -> work.run(reads.connection()));
+    }
+
+    /** A report's query on a pooled connection, its statement prepared once per connection and kept. */
+    List<dev.tally.store.sql.Row> query(dev.tally.store.sql.Sql sql) {
+        return withReader(reads -> reads.run(sql));
+    }
+
+    private interface ReaderWork<T> {
+        T run(PreparedReads reads) throws SQLException;
+    }
+
+    private <T> T withReader(ReaderWork<T> work) {
+        PreparedReads reads;
         try {
-            connection = readers.take();
+            reads = readers.take();
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a connection", interrupted);
         }
         try {
-            return work.run(connection);
+            return work.run(reads);
         } catch (SQLException failure) {
             throw new StoreException(failure);
         } finally {
-            readers.add(connection);
+            readers.add(reads);
         }
     }
 
@@ -156,6 +169,8 @@ public final class DuckDbDatabase implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        // statements before their connections; a reader still out is closed with its connection
+        readers.forEach(PreparedReads::close);
         for (Connection connection : all) {
             try {
                 connection.close();

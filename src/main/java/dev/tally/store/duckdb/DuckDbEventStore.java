@@ -76,7 +76,7 @@ public final class DuckDbEventStore implements EventStore {
 
     public DuckDbEventStore(DuckDbDatabase database) {
         this.database = database;
-        this.reports = new DuckDbReports(database, dialect, true, meters);
+        this.reports = new DuckDbReports(database, dialect, true, meters, rollups::mayHaveTouchedCalls);
         this.writer = database.newConnection();
         this.fingerprints = loadFingerprints("events");
         this.callFingerprints = loadFingerprints("calls");
@@ -676,7 +676,7 @@ public final class DuckDbEventStore implements EventStore {
 
     /** The same data read without the rollups: every report derived from the raw rows, for comparing the two. */
     public ReportStore withoutRollups() {
-        return new DuckDbReports(database, dialect, false, meters);
+        return new DuckDbReports(database, dialect, false, meters, rollups::mayHaveTouchedCalls);
     }
 
     private static PreparedStatement prepare(Connection connection, Sql sql) throws SQLException {
@@ -696,22 +696,27 @@ public final class DuckDbEventStore implements EventStore {
     static List<Row> run(Connection connection, Sql sql) throws SQLException {
         try (PreparedStatement statement = prepare(connection, sql);
              ResultSet result = statement.executeQuery()) {
-            ResultSetMetaData meta = result.getMetaData();
-            // the labels once, not per row: each call makes a new string, hashed again for every value
-            String[] labels = new String[meta.getColumnCount()];
-            for (int column = 1; column <= labels.length; column++) {
-                labels[column - 1] = meta.getColumnLabel(column);
-            }
-            List<Row> rows = new ArrayList<>();
-            while (result.next()) {
-                Map<String, Object> values = new LinkedHashMap<>();
-                for (int column = 1; column <= labels.length; column++) {
-                    values.put(labels[column - 1], result.getObject(column));
-                }
-                rows.add(new Row(values));
-            }
-            return rows;
+            return rows(result);
         }
+    }
+
+    /** Every row of a result, each a map of its column labels. */
+    static List<Row> rows(ResultSet result) throws SQLException {
+        ResultSetMetaData meta = result.getMetaData();
+        // the labels once, not per row: each call makes a new string, hashed again for every value
+        String[] labels = new String[meta.getColumnCount()];
+        for (int column = 1; column <= labels.length; column++) {
+            labels[column - 1] = meta.getColumnLabel(column);
+        }
+        List<Row> rows = new ArrayList<>();
+        while (result.next()) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (int column = 1; column <= labels.length; column++) {
+                values.put(labels[column - 1], result.getObject(column));
+            }
+            rows.add(new Row(values));
+        }
+        return rows;
     }
 
     @Override

@@ -39,9 +39,13 @@ final class DuckDbReports implements ReportStore {
     private final boolean readsRollups;
     private final CallCostReads callCosts;
     private final dev.tally.store.StoreMeters meters;
+    /** Whether a tenant may have calls listed as touched; the writer knows ({@link TouchedTenants}). */
+    private final java.util.function.Predicate<String> mayHaveTouchedCalls;
 
-    DuckDbReports(DuckDbDatabase database, SqlDialect dialect, boolean readsRollups, dev.tally.store.StoreMeters meters) {
+    DuckDbReports(DuckDbDatabase database, SqlDialect dialect, boolean readsRollups, dev.tally.store.StoreMeters meters,
+            java.util.function.Predicate<String> mayHaveTouchedCalls) {
         this.database = database;
+        this.mayHaveTouchedCalls = mayHaveTouchedCalls;
         this.meters = meters;
         this.dialect = dialect;
         this.readsRollups = readsRollups;
@@ -52,7 +56,7 @@ final class DuckDbReports implements ReportStore {
 
     @Override
     public List<Row> query(Sql sql) {
-        return meters.reportQuery(() -> database.read(connection -> DuckDbEventStore.run(connection, sql)));
+        return meters.reportQuery(() -> database.query(sql));
     }
 
     @Override
@@ -142,9 +146,10 @@ final class DuckDbReports implements ReportStore {
                     + " WHERE ").append(condition);
             Sql changed = new SqlBuilder().append("(SELECT call_hash FROM " + CallCostDeltas.CHANGED_TABLE
                     + " WHERE tenant_id = ").value(request.tenantId()).append(")").build();
-            // after the writer's idle rebuild the tenant has no touched call: the ready rows are the answer
-            long touched = query(new SqlBuilder().append("SELECT count(*) AS touched FROM ").append(changed)
-                    .append(" AS touched_calls").build()).get(0).longValue("touched");
+            // after the writer's idle refresh the tenant has no touched call: the ready rows are the answer
+            long touched = !mayHaveTouchedCalls.test(request.tenantId()) ? 0
+                    : query(new SqlBuilder().append("SELECT count(*) AS touched FROM ").append(changed)
+                            .append(" AS touched_calls").build()).get(0).longValue("touched");
             if (touched == 0) {
                 return Optional.of(new CallCostReads.Ready(ready.append(")").build(), daySums(request, null),
                         true, firstByCost(request, condition, 0).map(first -> new SqlBuilder().append("(")

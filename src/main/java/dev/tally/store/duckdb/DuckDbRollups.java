@@ -60,6 +60,7 @@ final class DuckDbRollups {
     /** Per-call cost delta rows since that table was last folded, and the rows that fold left. */
     private long callCostRowsSinceCompaction;
     private long callCostRowsAfterCompaction;
+    private final TouchedTenants touchedTenants = new TouchedTenants();
 
     DuckDbRollups() {
         for (RollupTable table : Rollups.ALL) {
@@ -154,6 +155,7 @@ final class DuckDbRollups {
         }
         List<Object[]> changed = deltas.callCosts().changedRows();
         if (!changed.isEmpty()) {
+            changed.forEach(row -> touchedTenants.touching((String) row[0]));
             AppenderValues.appendRows(connection, CallCostDeltas.CHANGED_TABLE, changed);
             pendingChangedRows += changed.size();
         }
@@ -276,6 +278,11 @@ final class DuckDbRollups {
         return counts[0] > 0 && counts[0] >= counts[1] / IDLE_COMPACT_SHARE;
     }
 
+    /** Whether the tenant may have calls touched since their ready rows were last brought up to date. */
+    boolean mayHaveTouchedCalls(String tenantId) {
+        return touchedTenants.mayHaveTouched(tenantId);
+    }
+
     /** Whether calls were touched since their ready rows were last brought up to date. */
     boolean refreshDue() {
         return touchedSinceRefresh > 0;
@@ -294,6 +301,7 @@ final class DuckDbRollups {
             }
         });
         touchedSinceRefresh = 0;
+        touchedTenants.refreshed();
     }
 
     /** Folds the deltas of the tables worth folding while the writer is idle. */
@@ -353,6 +361,7 @@ final class DuckDbRollups {
         if (callCosts) {
             callCostRowsSinceCompaction = 0;
             changedRowsSinceRebuild = 0;
+            touchedTenants.refreshed();
             touchedSinceRefresh = 0;
         }
         memberRowsAfterCompaction = memberRows;
@@ -517,6 +526,7 @@ final class DuckDbRollups {
             changedRowsSinceRebuild = count(statement, CallCostDeltas.CHANGED_TABLE);
             touchedSinceRefresh = changedRowsSinceRebuild;
         }
+        touchedTenants.load(connection);
     }
 
     private static long count(Statement statement, String table) throws SQLException {

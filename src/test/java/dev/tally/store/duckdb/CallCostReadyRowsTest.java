@@ -44,4 +44,27 @@ class CallCostReadyRowsTest {
             store.close();
         }
     }
+
+    /**
+     * The writer knows without a query which tenants have touched calls; a store opened on a file a
+     * run left with touched calls learns them from the file, and reads them before refreshing any.
+     */
+    @Test
+    void callsTouchedBeforeAStoreClosedAreReadAfterItOpensAgain() {
+        List<List<Event>> batches = CallCostBatches.batches(DAYS);
+        try (DuckDbDatabase database = DuckDbDatabase.inMemory()) {
+            DuckDbEventStore first = new DuckDbEventStore(database);
+            first.write(batches.get(0));
+            first.compactRollups();
+            first.write(batches.get(1));
+            first.close();
+            DuckDbEventStore opened = new DuckDbEventStore(database);
+            assertThat(opened.query(new dev.tally.store.sql.Sql("SELECT count(DISTINCT tenant_id) AS tenants FROM "
+                    + dev.tally.store.callcost.CallCostDeltas.CHANGED_TABLE, List.of())).get(0).longValue("tenants"))
+                    .as("tenants with calls touched before the store closed").isPositive();
+            assertThat(CallCostBatches.assertSameCallCosts((tenant, from, to) -> opened, opened.withoutRollups(), 0,
+                    DAYS)).isPositive();
+            opened.close();
+        }
+    }
 }

@@ -86,9 +86,9 @@ class DuckDbUpgradeTest {
     }
 
     /**
-     * Releases before this one kept the call-cost ready rows without the rows their lists name apart, and
-     * those before the last without their ranks by cost too: opened by this one, they are ranked
-     * where they stand, those rows set apart, and the lists by cost answer as the raw rows do.
+     * Earlier releases kept the call-cost ready rows without the rows their lists name apart, or without
+     * the mismatched ones apart, and the oldest without their ranks by cost too: opened by this one, they
+     * are ranked where they stand, those rows set apart, and the lists answer as the raw rows do.
      */
     @ParameterizedTest(name = "ranked before: {0}")
     @ValueSource(booleans = {true, false})
@@ -102,6 +102,7 @@ class DuckDbUpgradeTest {
             store.close();
             try (var connection = database.newConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("DROP TABLE " + DuckDbCallCostRows.LIST_ROWS);
+                statement.execute("DROP TABLE " + DuckDbCallCostRows.MISMATCHED_ROWS);
                 for (String column : ranked ? List.<String>of() : DuckDbCallCostRows.RANK_COLUMNS) {
                     statement.execute("ALTER TABLE " + DuckDbCallCostRows.CALL_ROWS + " DROP COLUMN " + column);
                 }
