@@ -172,6 +172,7 @@ class BenchCommandTest {
         for (String report : ReportRequests.REPORTS) {
             assertThat(results.path("reports_http").path(report).path("requests").asInt()).as(report).isEqualTo(5);
             assertThat(results.path("reports_http").path(report).path("p50_ms").asDouble()).as(report).isPositive();
+            assertThat(results.path("reports_http").path(report).path("warm_p50_ms").asDouble()).as(report).isPositive();
             assertThat(results.path(plainSql).path(report).path("requests").asInt()).as(report).isEqualTo(3);
             assertThat(results.path(plainSql).path(report).path("p50_ms").asDouble()).as(report).isPositive();
         }
