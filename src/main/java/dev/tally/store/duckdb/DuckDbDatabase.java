@@ -158,6 +158,16 @@ public final class DuckDbDatabase implements AutoCloseable {
         }
     }
 
+    /** The bytes of the file's log not yet folded into it; 0 for a database in memory. */
+    long logBytes() {
+        try {
+            java.nio.file.Path log = java.nio.file.Path.of(location + ".wal");
+            return Files.exists(log) ? Files.size(log) : 0;
+        } catch (java.io.IOException | java.nio.file.InvalidPathException unreadable) {
+            return 0;
+        }
+    }
+
     public void checkpoint() {
         metadata(connection -> {
             try (Statement statement = connection.createStatement()) {

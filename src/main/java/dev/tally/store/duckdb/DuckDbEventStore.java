@@ -174,6 +174,8 @@ public final class DuckDbEventStore implements EventStore {
     @Override
     public List<WriteOutcome> write(List<Event> events) {
         synchronized (writerInUse) {
+            lastWriteNanos = System.nanoTime();
+            checkpointRefused = false;
             try {
                 return writeInTransaction(events, ReplacedRows.Match.FINGERPRINT);
             } catch (StoreException failure) {
@@ -341,7 +343,44 @@ public final class DuckDbEventStore implements EventStore {
             } else if (rollups.refreshDue()) {
                 compactQuietly("call_cost_refresh", "refresh of the touched calls' cost rows",
                         () -> rollups.refreshTouchedCalls(writer));
+            } else if (checkpointDue()) {
+                checkpointWhileIdle();
             }
+        }
+    }
+
+    /**
+     * Log bytes past which an idle writer folds the log into the file. The file's own threshold is
+     * high, as folding during ingest slowed it ({@link DuckDbDatabase#CHECKPOINT_THRESHOLD}); until a
+     * fold, the rows written since and the rows refreshes deleted are read from the log's memory,
+     * which made the call-cost reads after a burst slower than on a folded file.
+     */
+    static final long IDLE_CHECKPOINT_BYTES = 16L << 20;
+    /** Quiet before an idle fold: the gaps between one client's batches during a burst are shorter. */
+    static final long IDLE_CHECKPOINT_QUIET_NANOS = 1_000_000_000L;
+    private volatile long lastWriteNanos = System.nanoTime();
+    /** A fold refused (another connection was writing) is tried again after the next write, not every idle tick. */
+    private volatile boolean checkpointRefused;
+
+    private boolean checkpointDue() {
+        return !checkpointRefused && System.nanoTime() - lastWriteNanos >= IDLE_CHECKPOINT_QUIET_NANOS
+                && database.logBytes() >= IDLE_CHECKPOINT_BYTES;
+    }
+
+    private void checkpointWhileIdle() {
+        try {
+            meters.rollupWork("checkpoint", () -> {
+                try (Statement statement = writer.createStatement()) {
+                    statement.execute("CHECKPOINT");
+                    return null;
+                } catch (SQLException failure) {
+                    throw new StoreException(failure);
+                }
+            });
+        } catch (StoreException failure) {
+            checkpointRefused = true;
+            org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).info(
+                    "checkpoint while idle refused, tried again after the next write: {}", failure.getMessage());
         }
     }
 
@@ -376,10 +415,11 @@ public final class DuckDbEventStore implements EventStore {
         meters.bind(registry);
         // read off the writer thread: a moment's stale count only shifts when the gauge turns
         io.micrometer.core.instrument.Gauge.builder("tally.store.rollup.work.due", rollups,
-                        due -> due.idleCompactionDue() || due.refreshDue() || due.staleListed() ? 1 : 0)
+                        due -> due.idleCompactionDue() || due.refreshDue() || due.staleListed()
+                                || database.logBytes() >= IDLE_CHECKPOINT_BYTES && !checkpointRefused ? 1 : 0)
                 .description("Rollup upkeep (a fold of deltas, a refresh of touched calls, a rebuild of groups listed"
-                        + " with stale extremes) waiting for the writer to be idle: 1 while reads are slower than they"
-                        + " will be once it has run.")
+                        + " with stale extremes, a checkpoint of the log) waiting for the writer to be idle: 1 while"
+                        + " reads are slower than they will be once it has run.")
                 .tag("store", "duckdb").register(registry);
     }
 
