@@ -31,7 +31,7 @@ public final class DuckDbDatabase implements AutoCloseable {
     static final String CHECKPOINT_THRESHOLD = "512MB";
 
     private final DuckDBConnection root;
-    private final BlockingQueue<PreparedReads> readers = new ArrayBlockingQueue<>(READERS);
+    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private final List<Connection> all = new ArrayList<>();
     private final String location;
 
@@ -41,7 +41,7 @@ public final class DuckDbDatabase implements AutoCloseable {
         for (int index = 0; index < READERS; index++) {
             Connection reader = root.duplicate();
             all.add(reader);
-            readers.add(new PreparedReads(reader));
+            readers.add(reader);
         }
         DuckDbSchema.migrate(root);
     }
@@ -120,32 +120,19 @@ public final class DuckDbDatabase implements AutoCloseable {
 
     /** Runs read work on a pooled connection; waits when all are busy rather than opening more. */
     public <T> T read(ConnectionWork<T> work) {
-        return withReader(reads -> work.run(reads.connection()));
-    }
-
-    /** A report's query on a pooled connection, its statement prepared once per connection and kept. */
-    List<dev.tally.store.sql.Row> query(dev.tally.store.sql.Sql sql) {
-        return withReader(reads -> reads.run(sql));
-    }
-
-    private interface ReaderWork<T> {
-        T run(PreparedReads reads) throws SQLException;
-    }
-
-    private <T> T withReader(ReaderWork<T> work) {
-        PreparedReads reads;
+        Connection connection;
         try {
-            reads = readers.take();
+            connection = readers.take();
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a connection", interrupted);
         }
         try {
-            return work.run(reads);
+            return work.run(connection);
         } catch (SQLException failure) {
             throw new StoreException(failure);
         } finally {
-            readers.add(reads);
+            readers.add(connection);
         }
     }
 
@@ -179,8 +166,6 @@ public final class DuckDbDatabase implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        // statements before their connections; a reader still out is closed with its connection
-        readers.forEach(PreparedReads::close);
         for (Connection connection : all) {
             try {
                 connection.close();

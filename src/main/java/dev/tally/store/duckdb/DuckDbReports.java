@@ -56,7 +56,7 @@ final class DuckDbReports implements ReportStore {
 
     @Override
     public List<Row> query(Sql sql) {
-        return meters.reportQuery(() -> database.query(sql));
+        return meters.reportQuery(() -> database.read(connection -> DuckDbEventStore.run(connection, sql)));
     }
 
     @Override
