@@ -344,7 +344,9 @@ public final class DuckDbEventStore implements EventStore {
                 compactQuietly("call_cost_refresh", "refresh of the touched calls' cost rows",
                         () -> rollups.refreshTouchedCalls(writer));
             } else if (checkpointDue()) {
-                checkpointWhileIdle();
+                // refused while another connection writes: tried again after the next write, not every idle tick
+                checkpointRefused = !compactQuietly("checkpoint", "checkpoint of the log while idle",
+                        database::checkpoint);
             }
         }
     }
@@ -359,29 +361,11 @@ public final class DuckDbEventStore implements EventStore {
     /** Quiet before an idle fold: the gaps between one client's batches during a burst are shorter. */
     static final long IDLE_CHECKPOINT_QUIET_NANOS = 1_000_000_000L;
     private volatile long lastWriteNanos = System.nanoTime();
-    /** A fold refused (another connection was writing) is tried again after the next write, not every idle tick. */
     private volatile boolean checkpointRefused;
 
     private boolean checkpointDue() {
         return !checkpointRefused && System.nanoTime() - lastWriteNanos >= IDLE_CHECKPOINT_QUIET_NANOS
                 && database.logBytes() >= IDLE_CHECKPOINT_BYTES;
-    }
-
-    private void checkpointWhileIdle() {
-        try {
-            meters.rollupWork("checkpoint", () -> {
-                try (Statement statement = writer.createStatement()) {
-                    statement.execute("CHECKPOINT");
-                    return null;
-                } catch (SQLException failure) {
-                    throw new StoreException(failure);
-                }
-            });
-        } catch (StoreException failure) {
-            checkpointRefused = true;
-            org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).info(
-                    "checkpoint while idle refused, tried again after the next write: {}", failure.getMessage());
-        }
     }
 
     /** A failed rebuild leaves the groups listed: reads still find them stale and ask again. */
@@ -394,8 +378,8 @@ public final class DuckDbEventStore implements EventStore {
         void run() throws SQLException;
     }
 
-    /** A failed compaction is logged, not thrown: the deltas it would have folded still add up. */
-    private void compactQuietly(String kind, String what, Compaction compaction) {
+    /** A failed compaction is logged, not thrown: the deltas it would have folded still add up. Returns whether it ran. */
+    private boolean compactQuietly(String kind, String what, Compaction compaction) {
         try {
             meters.rollupWork(kind, () -> {
                 try {
@@ -405,8 +389,10 @@ public final class DuckDbEventStore implements EventStore {
                     throw new StoreException(failure);
                 }
             });
+            return true;
         } catch (StoreException failure) {
             org.slf4j.LoggerFactory.getLogger(DuckDbEventStore.class).warn("{} failed: {}", what, failure.getMessage());
+            return false;
         }
     }
 
@@ -736,27 +722,22 @@ public final class DuckDbEventStore implements EventStore {
     static List<Row> run(Connection connection, Sql sql) throws SQLException {
         try (PreparedStatement statement = prepare(connection, sql);
              ResultSet result = statement.executeQuery()) {
-            return rows(result);
-        }
-    }
-
-    /** Every row of a result, each a map of its column labels. */
-    static List<Row> rows(ResultSet result) throws SQLException {
-        ResultSetMetaData meta = result.getMetaData();
-        // the labels once, not per row: each call makes a new string, hashed again for every value
-        String[] labels = new String[meta.getColumnCount()];
-        for (int column = 1; column <= labels.length; column++) {
-            labels[column - 1] = meta.getColumnLabel(column);
-        }
-        List<Row> rows = new ArrayList<>();
-        while (result.next()) {
-            Map<String, Object> values = new LinkedHashMap<>();
+            ResultSetMetaData meta = result.getMetaData();
+            // the labels once, not per row: each call makes a new string, hashed again for every value
+            String[] labels = new String[meta.getColumnCount()];
             for (int column = 1; column <= labels.length; column++) {
-                values.put(labels[column - 1], result.getObject(column));
+                labels[column - 1] = meta.getColumnLabel(column);
             }
-            rows.add(new Row(values));
+            List<Row> rows = new ArrayList<>();
+            while (result.next()) {
+                Map<String, Object> values = new LinkedHashMap<>();
+                for (int column = 1; column <= labels.length; column++) {
+                    values.put(labels[column - 1], result.getObject(column));
+                }
+                rows.add(new Row(values));
+            }
+            return rows;
         }
-        return rows;
     }
 
     @Override
