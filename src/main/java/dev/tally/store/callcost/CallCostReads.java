@@ -79,9 +79,11 @@ public final class CallCostReads {
      * @param mismatchCandidates a parenthesised relation of per-call rows holding at least every
      *     {@linkplain #MISMATCHED mismatched} call of the request, fewer rows than {@code perCall}; or
      *     empty to filter {@code perCall}
+     * @param noneMismatched whether the store knows, without a query, that no call of the request is
+     *     mismatched: the list of them is then not asked for
      */
     public record Ready(Sql perCall, Optional<Sql> groups, boolean stored, Optional<Sql> firstByCost,
-                        Optional<Sql> mismatchCandidates) {
+                        Optional<Sql> mismatchCandidates, boolean noneMismatched) {
     }
 
     /** The columns of the sums by UTC day and agent: the day, the agent, then counts and one sum per component. */
@@ -228,7 +230,7 @@ public final class CallCostReads {
         Ready ready = ready(request);
         Sql perCall = ready.perCall();
         // the lists need only the per-call rows, but the latest calls need the day sums to know their days
-        Supplier<List<Row>> mismatched = request.limit() == 0 ? List::of
+        Supplier<List<Row>> mismatched = request.limit() == 0 || ready.noneMismatched() ? List::of
                 : Beside.start(() -> query.apply(mismatched(request, withReportedTotals(request, ready))));
         Supplier<List<Row>> listed = request.limit() == 0 || request.order() == CallCostOrder.STARTED_DESC ? null
                 : Beside.start(() -> query.apply(listed(request, ready, List.of())));
@@ -313,7 +315,7 @@ public final class CallCostReads {
     private Ready ready(CallCostQuery request) {
         Sql condition = callCondition(request);
         return parts.ready(request, condition).orElseGet(() -> new Ready(joined(request.tenantId(), condition),
-                Optional.empty(), false, Optional.empty(), Optional.empty()));
+                Optional.empty(), false, Optional.empty(), Optional.empty(), false));
     }
 
     /** The per-call rows of the calls meeting {@code condition}, joined from their call rows and parts' sums. */

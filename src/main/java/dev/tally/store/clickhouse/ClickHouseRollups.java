@@ -456,7 +456,7 @@ final class ClickHouseRollups {
                 fromDays ? ClickHouseCallCostDays.kept(tenantId, kept, ClickHouseCallCostDays.DayList.mismatched(byAgent),
                         request.agentId()) : null, request, derivedCalls, callRows, parts));
         return Optional.of(new CallCostReads.Ready(perCall, Optional.of(groups), derivedCalls == null, firstByCost,
-                mismatchCandidates));
+                mismatchCandidates, false));
     }
 
     /** Appends {@code [from, to)} to the ranges, joined to the last one when they touch. */

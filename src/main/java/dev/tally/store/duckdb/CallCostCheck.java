@@ -43,6 +43,7 @@ final class CallCostCheck {
             // the ranks are checked against the rows as they stand: a touched call's stale row still ranks its day's others
             differences.put(DuckDbCallCostRows.CALL_ROWS + " ranks", DuckDbCallCostRows.misranked(statement));
             differences.put(DuckDbCallCostRows.LIST_ROWS, DuckDbCallCostRows.misplacedListRows(statement));
+            differences.put(DuckDbCallCostRows.AGENT_LIST_ROWS, DuckDbCallCostRows.misplacedAgentListRows(statement));
             differences.put(DuckDbCallCostRows.MISMATCHED_ROWS, DuckDbCallCostRows.misplacedMismatchedRows(statement));
             statement.execute("CREATE OR REPLACE TEMP TABLE " + HELD_CALLS + " AS SELECT "
                     + DuckDbCallCostRows.rowColumns() + " FROM " + DuckDbCallCostRows.CALL_ROWS + notTouched);

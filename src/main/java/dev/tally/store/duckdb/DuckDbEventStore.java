@@ -76,7 +76,7 @@ public final class DuckDbEventStore implements EventStore {
 
     public DuckDbEventStore(DuckDbDatabase database) {
         this.database = database;
-        this.reports = new DuckDbReports(database, dialect, true, meters, rollups::mayHaveTouchedCalls);
+        this.reports = new DuckDbReports(database, dialect, true, meters, rollups);
         this.writer = database.newConnection();
         this.fingerprints = loadFingerprints("events");
         this.callFingerprints = loadFingerprints("calls");
@@ -702,7 +702,7 @@ public final class DuckDbEventStore implements EventStore {
 
     /** The same data read without the rollups: every report derived from the raw rows, for comparing the two. */
     public ReportStore withoutRollups() {
-        return new DuckDbReports(database, dialect, false, meters, rollups::mayHaveTouchedCalls);
+        return new DuckDbReports(database, dialect, false, meters, rollups);
     }
 
     private static PreparedStatement prepare(Connection connection, Sql sql) throws SQLException {

@@ -39,13 +39,21 @@ final class DuckDbReports implements ReportStore {
     private final boolean readsRollups;
     private final CallCostReads callCosts;
     private final dev.tally.store.StoreMeters meters;
-    /** Whether a tenant may have calls listed as touched; the writer knows ({@link TouchedTenants}). */
-    private final java.util.function.Predicate<String> mayHaveTouchedCalls;
+    private final ReadyRowsKnown readyRows;
+
+    /** What the writer knows of the call-cost ready rows, so a report need not ask the tables. */
+    interface ReadyRowsKnown {
+        /** Whether the tenant may have calls touched since their ready rows were made ({@link TouchedTenants}). */
+        boolean mayHaveTouchedCalls(String tenantId);
+
+        /** Whether the tenant may have a mismatched ready call started in [fromMs, toMs) ({@link MismatchedRanges}). */
+        boolean mayHaveMismatchedCalls(String tenantId, long fromMs, long toMs);
+    }
 
     DuckDbReports(DuckDbDatabase database, SqlDialect dialect, boolean readsRollups, dev.tally.store.StoreMeters meters,
-            java.util.function.Predicate<String> mayHaveTouchedCalls) {
+            ReadyRowsKnown readyRows) {
         this.database = database;
-        this.mayHaveTouchedCalls = mayHaveTouchedCalls;
+        this.readyRows = readyRows;
         this.meters = meters;
         this.dialect = dialect;
         this.readsRollups = readsRollups;
@@ -147,7 +155,7 @@ final class DuckDbReports implements ReportStore {
             Sql changed = new SqlBuilder().append("(SELECT call_hash FROM " + CallCostDeltas.CHANGED_TABLE
                     + " WHERE tenant_id = ").value(request.tenantId()).append(")").build();
             // after the writer's idle refresh the tenant has no touched call: the ready rows are the answer
-            long touched = !mayHaveTouchedCalls.test(request.tenantId()) ? 0
+            long touched = !readyRows.mayHaveTouchedCalls(request.tenantId()) ? 0
                     : query(new SqlBuilder().append("SELECT count(*) AS touched FROM ").append(changed)
                             .append(" AS touched_calls").build()).get(0).longValue("touched");
             if (touched == 0) {
@@ -155,7 +163,8 @@ final class DuckDbReports implements ReportStore {
                         true, firstByCost(request, condition, 0).map(first -> new SqlBuilder().append("(")
                                 .append(first).append(")").build()),
                         Optional.of(new SqlBuilder().append("(").append(DuckDbCallCostRows.mismatchCandidates(condition))
-                                .append(")").build())));
+                                .append(")").build()),
+                        !readyRows.mayHaveMismatchedCalls(request.tenantId(), request.fromMs(), request.toMs())));
             }
             Sql changedCalls = new SqlBuilder().append(condition).append(" AND id_hash IN ").append(changed).build();
             Sql current = new SqlBuilder().append("SELECT " + columns + " FROM (")
@@ -177,7 +186,7 @@ final class DuckDbReports implements ReportStore {
                     .append(" AND call_hash NOT IN ").append(changed).append(" UNION ALL ").append(current).append(")")
                     .build();
             return Optional.of(new CallCostReads.Ready(perCall, daySums(request, corrections), false, first,
-                    Optional.of(mismatchCandidates)));
+                    Optional.of(mismatchCandidates), false));
         }
 
         /**

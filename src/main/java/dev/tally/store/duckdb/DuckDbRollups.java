@@ -25,7 +25,7 @@ import org.duckdb.DuckDBConnection;
  * which the event store resolves ({@code MemberAttribution}), and its groups have no count column
  * whose zero marks a cancelled group, so it is created, appended and compacted on its own.
  */
-final class DuckDbRollups {
+final class DuckDbRollups implements DuckDbReports.ReadyRowsKnown {
     /**
      * Delta rows a table takes before the writer folds them together, at least; a table already
      * larger than this waits until it has taken as many rows as it holds, so the cost of rewriting
@@ -61,6 +61,7 @@ final class DuckDbRollups {
     private long callCostRowsSinceCompaction;
     private long callCostRowsAfterCompaction;
     private final TouchedTenants touchedTenants = new TouchedTenants();
+    private final MismatchedRanges mismatchedRanges = new MismatchedRanges();
 
     DuckDbRollups() {
         for (RollupTable table : Rollups.ALL) {
@@ -279,8 +280,24 @@ final class DuckDbRollups {
     }
 
     /** Whether the tenant may have calls touched since their ready rows were last brought up to date. */
-    boolean mayHaveTouchedCalls(String tenantId) {
+    @Override
+    public boolean mayHaveTouchedCalls(String tenantId) {
         return touchedTenants.mayHaveTouched(tenantId);
+    }
+
+    /** Whether the tenant may have a mismatched ready call started in [fromMs, toMs) ({@link MismatchedRanges}). */
+    @Override
+    public boolean mayHaveMismatchedCalls(String tenantId, long fromMs, long toMs) {
+        return mismatchedRanges.mayHave(tenantId, fromMs, toMs);
+    }
+
+    /**
+     * In the transaction of a rebuild of the ready rows outside a fold (a repairing check), before
+     * it commits; returns what to run once it has.
+     */
+    Runnable rebuildingReadyRows(Statement statement) throws SQLException {
+        Map<String, long[]> mismatched = mismatchedRanges.widen(statement);
+        return () -> mismatchedRanges.committed(mismatched);
     }
 
     /** Whether calls were touched since their ready rows were last brought up to date. */
@@ -295,11 +312,13 @@ final class DuckDbRollups {
      * sorted again.
      */
     void refreshTouchedCalls(DuckDBConnection connection) throws SQLException {
-        DuckDbTransaction.inTransaction(connection, () -> {
+        Map<String, long[]> mismatched = DuckDbTransaction.inTransaction(connection, () -> {
             try (Statement statement = connection.createStatement()) {
-                return DuckDbCallCostRows.refreshTouched(statement);
+                DuckDbCallCostRows.refreshTouched(statement);
+                return mismatchedRanges.widen(statement);
             }
         });
+        mismatchedRanges.committed(mismatched);
         touchedSinceRefresh = 0;
         touchedTenants.refreshed();
     }
@@ -327,6 +346,7 @@ final class DuckDbRollups {
      */
     private void compact(DuckDBConnection connection, List<RollupTable> tables, boolean callCosts) throws SQLException {
         Map<RollupTable, Long> remaining = new java.util.IdentityHashMap<>();
+        List<Map<String, long[]>> mismatched = new java.util.ArrayList<>();
         long memberRows = DuckDbTransaction.inTransaction(connection, () -> {
             try (Statement statement = connection.createStatement()) {
                 for (RollupTable table : tables) {
@@ -354,11 +374,13 @@ final class DuckDbRollups {
                     callCostRowsAfterCompaction = count(statement, "rollup_compacted");
                     statement.execute("DROP TABLE rollup_compacted");
                     callRowsAfterRebuild = DuckDbCallCostRows.rebuild(statement);
+                    mismatched.add(mismatchedRanges.widen(statement));
                 }
                 return rows;
             }
         });
         if (callCosts) {
+            mismatchedRanges.committed(mismatched.get(0));
             callCostRowsSinceCompaction = 0;
             changedRowsSinceRebuild = 0;
             touchedTenants.refreshed();
@@ -527,6 +549,9 @@ final class DuckDbRollups {
             touchedSinceRefresh = changedRowsSinceRebuild;
         }
         touchedTenants.load(connection);
+        try (Statement statement = connection.createStatement()) {
+            mismatchedRanges.load(statement);
+        }
     }
 
     private static long count(Statement statement, String table) throws SQLException {

@@ -49,6 +49,7 @@ public final class RollupCheck {
         Map<String, Long> differences = new LinkedHashMap<>();
         DuckDbTransaction.begin(connection);
         boolean commit = false;
+        Runnable afterCommit = () -> { };
         try (Statement statement = connection.createStatement()) {
             int index = 0;
             for (Map.Entry<String, String> table : foldedSelects.entrySet()) {
@@ -77,6 +78,9 @@ public final class RollupCheck {
                 differences.putAll(CallCostCheck.run(connection, rollups));
             }
             commit = repair && differences.values().stream().anyMatch(count -> count > 0);
+            if (commit && scope == RollupScope.KEPT_DAYS) {
+                afterCommit = rollups.rebuildingReadyRows(statement);
+            }
         } catch (SQLException | RuntimeException failure) {
             DuckDbTransaction.rollbackQuietly(connection);
             rollups.rolledBack();
@@ -84,6 +88,7 @@ public final class RollupCheck {
         }
         if (commit) {
             DuckDbTransaction.commit(connection);
+            afterCommit.run();
         } else {
             DuckDbTransaction.rollbackQuietly(connection);
         }

@@ -124,12 +124,15 @@ class CallCostRanksTest {
         for (CallCostOrder order : List.of(CallCostOrder.COST_DESC, CallCostOrder.COST_ASC)) {
             for (long from : new long[] {DAY - DAY_MS, DAY}) {
                 for (int limit : new int[] {1, first - touched, first - touched + 1, first, first + 1, 1_000}) {
-                    CallCostQuery query = new CallCostQuery("t1", from, DAY + DAY_MS, null, limit, order);
-                    CallCostSummary answer = store.callCosts(query);
-                    CallCostSummary expected = raw.callCosts(query);
-                    assertThat(answer.calls()).as(when + " " + query).isEqualTo(expected.calls());
-                    assertThat(answer.mismatched()).as(when + " mismatched " + query).isNotEmpty()
-                            .isEqualTo(expected.mismatched());
+                    // an agent's list reads the rows kept apart by agent within the same bound
+                    for (String agent : java.util.Arrays.asList(null, "agent-1")) {
+                        CallCostQuery query = new CallCostQuery("t1", from, DAY + DAY_MS, agent, limit, order);
+                        CallCostSummary answer = store.callCosts(query);
+                        CallCostSummary expected = raw.callCosts(query);
+                        assertThat(answer.calls()).as(when + " " + query).isEqualTo(expected.calls());
+                        assertThat(answer.mismatched()).as(when + " mismatched " + query).isNotEmpty()
+                                .isEqualTo(expected.mismatched());
+                    }
                 }
             }
         }

@@ -86,8 +86,8 @@ class DuckDbUpgradeTest {
     }
 
     /**
-     * Earlier releases kept the call-cost ready rows without the rows their lists name apart, or without
-     * the mismatched ones apart, and the oldest without their ranks by cost too: opened by this one, they
+     * Earlier releases kept the call-cost ready rows without the rows their lists name apart (a tenant's,
+     * and until this one an agent's), or without the mismatched ones apart, and the oldest without their ranks by cost too: opened by this one, they
      * are ranked where they stand, those rows set apart, and the lists answer as the raw rows do.
      */
     @ParameterizedTest(name = "ranked before: {0}")
@@ -102,6 +102,7 @@ class DuckDbUpgradeTest {
             store.close();
             try (var connection = database.newConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("DROP TABLE " + DuckDbCallCostRows.LIST_ROWS);
+                statement.execute("DROP TABLE " + DuckDbCallCostRows.AGENT_LIST_ROWS);
                 statement.execute("DROP TABLE " + DuckDbCallCostRows.MISMATCHED_ROWS);
                 for (String column : ranked ? List.<String>of() : DuckDbCallCostRows.RANK_COLUMNS) {
                     statement.execute("ALTER TABLE " + DuckDbCallCostRows.CALL_ROWS + " DROP COLUMN " + column);
@@ -112,10 +113,16 @@ class DuckDbUpgradeTest {
         try (DuckDbDatabase database = DuckDbDatabase.open(directory)) {
             DuckDbEventStore store = new DuckDbEventStore(database);
             long end = RollupFixture.END_MS;
+            String agent = batch.stream().filter(event -> event.type == dev.tally.event.EventType.CALL
+                    && event.tenantId.equals(EventGenerator.TENANTS[0]) && event.agentId != null).findFirst()
+                    .orElseThrow().agentId;
             for (CallCostOrder order : CallCostOrder.values()) {
-                CallCostQuery query = new CallCostQuery(EventGenerator.TENANTS[0], end - 86_400_000L, end, null, 10, order);
-                assertThat(store.callCosts(query).calls()).as(order.name()).hasSize(10)
-                        .isEqualTo(store.withoutRollups().callCosts(query).calls());
+                for (String agentId : java.util.Arrays.asList(null, agent)) {
+                    CallCostQuery query = new CallCostQuery(EventGenerator.TENANTS[0], end - 7 * 86_400_000L, end,
+                            agentId, 3, order);
+                    assertThat(store.callCosts(query).calls()).as(order.name() + " " + agentId).hasSize(3)
+                            .isEqualTo(store.withoutRollups().callCosts(query).calls());
+                }
             }
             assertThat(store.checkRollups(false).total()).as("list rows, ranks and rows against a rebuild").isZero();
             store.close();
