@@ -292,8 +292,8 @@ final class DuckDbRollups implements DuckDbReports.ReadyRowsKnown {
     }
 
     /**
-     * In the transaction of a rebuild of the ready rows outside a fold (a repairing check), before
-     * it commits; returns what to run once it has.
+     * In a transaction that refreshed or rebuilt the ready rows (a refresh, a fold, a repairing
+     * check), before it commits; returns what to run once it has ({@link MismatchedRanges}).
      */
     Runnable rebuildingReadyRows(Statement statement) throws SQLException {
         Map<String, long[]> mismatched = mismatchedRanges.widen(statement);
@@ -312,13 +312,13 @@ final class DuckDbRollups implements DuckDbReports.ReadyRowsKnown {
      * sorted again.
      */
     void refreshTouchedCalls(DuckDBConnection connection) throws SQLException {
-        Map<String, long[]> mismatched = DuckDbTransaction.inTransaction(connection, () -> {
+        Runnable committed = DuckDbTransaction.inTransaction(connection, () -> {
             try (Statement statement = connection.createStatement()) {
                 DuckDbCallCostRows.refreshTouched(statement);
-                return mismatchedRanges.widen(statement);
+                return rebuildingReadyRows(statement);
             }
         });
-        mismatchedRanges.committed(mismatched);
+        committed.run();
         touchedSinceRefresh = 0;
         touchedTenants.refreshed();
     }
@@ -346,7 +346,7 @@ final class DuckDbRollups implements DuckDbReports.ReadyRowsKnown {
      */
     private void compact(DuckDBConnection connection, List<RollupTable> tables, boolean callCosts) throws SQLException {
         Map<RollupTable, Long> remaining = new java.util.IdentityHashMap<>();
-        List<Map<String, long[]>> mismatched = new java.util.ArrayList<>();
+        Runnable[] readyRowsCommitted = {() -> { }};
         long memberRows = DuckDbTransaction.inTransaction(connection, () -> {
             try (Statement statement = connection.createStatement()) {
                 for (RollupTable table : tables) {
@@ -374,13 +374,13 @@ final class DuckDbRollups implements DuckDbReports.ReadyRowsKnown {
                     callCostRowsAfterCompaction = count(statement, "rollup_compacted");
                     statement.execute("DROP TABLE rollup_compacted");
                     callRowsAfterRebuild = DuckDbCallCostRows.rebuild(statement);
-                    mismatched.add(mismatchedRanges.widen(statement));
+                    readyRowsCommitted[0] = rebuildingReadyRows(statement);
                 }
                 return rows;
             }
         });
         if (callCosts) {
-            mismatchedRanges.committed(mismatched.get(0));
+            readyRowsCommitted[0].run();
             callCostRowsSinceCompaction = 0;
             changedRowsSinceRebuild = 0;
             touchedTenants.refreshed();
