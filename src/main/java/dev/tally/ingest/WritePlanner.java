@@ -53,9 +53,12 @@ public final class WritePlanner {
     private static <E, C> EventWrites<E> eventWrites(List<Event> events, long[] fingerprintOf,
                                                      StoredState<E, C> stored, WriteOutcome[] outcomes) {
         Map<String, Set<String>> candidates = new HashMap<>();
+        // the stored events found are among these, so the others are not looked for by their (tenant, id)
+        boolean[] mayBeStored = new boolean[events.size()];
         for (int index = 0; index < events.size(); index++) {
             Event event = events.get(index);
             if (event.type != EventType.CALL && stored.mayHoldEvent(fingerprintOf[index])) {
+                mayBeStored[index] = true;
                 candidates.computeIfAbsent(event.tenantId, tenant -> new HashSet<>()).add(event.id);
             }
         }
@@ -70,7 +73,7 @@ public final class WritePlanner {
                 continue;
             }
             boolean followed = repeatedFingerprints != null && repeatedFingerprints.contains(fingerprintOf[index])
-                    || !storedEvents.isEmpty() && storedEvents.containsKey(new EventKey(event.tenantId, event.id));
+                    || mayBeStored[index] && storedEvents.containsKey(new EventKey(event.tenantId, event.id));
             if (!followed) {
                 outcomes[index] = WriteOutcome.STORED;
                 written[index] = true;
@@ -106,7 +109,7 @@ public final class WritePlanner {
                 Event event = events.get(index);
                 fingerprints[rows.size()] = fingerprintOf[index];
                 rows.add(event);
-                replaced.add(storedEvents.isEmpty() ? null : storedEvents.get(new EventKey(event.tenantId, event.id)));
+                replaced.add(mayBeStored[index] ? storedEvents.get(new EventKey(event.tenantId, event.id)) : null);
             }
         }
         return new EventWrites<>(rows, Arrays.copyOf(fingerprints, rows.size()), replaced);

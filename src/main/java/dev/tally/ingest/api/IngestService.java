@@ -169,15 +169,23 @@ public final class IngestService {
             if (event.tenantId != null && !event.tenantId.equals(keyTenant)) {
                 throw new InvalidField("tenant_id", "must be the key's own tenant (" + keyTenant + ") or omitted");
             }
-            event.tenantId = keyTenant;
-            return tenants.find(keyTenant)
-                    .orElseThrow(() -> new InvalidField("tenant_id", "the key's tenant no longer exists"));
+            return canonicalTenant(event, tenants.find(keyTenant)
+                    .orElseThrow(() -> new InvalidField("tenant_id", "the key's tenant no longer exists")));
         }
         if (event.tenantId == null) {
             throw new InvalidField("tenant_id", "is required with a platform key");
         }
-        return tenants.find(event.tenantId)
-                .orElseThrow(() -> new InvalidField("tenant_id", "unknown tenant " + event.tenantId));
+        return canonicalTenant(event, tenants.find(event.tenantId)
+                .orElseThrow(() -> new InvalidField("tenant_id", "unknown tenant " + event.tenantId)));
+    }
+
+    /**
+     * The event names its tenant by the cached tenant's own string: the writer hashes and compares the
+     * tenant of every event many times, and a string parsed per event had to be hashed and read afresh.
+     */
+    private static Tenant canonicalTenant(Event event, Tenant tenant) {
+        event.tenantId = tenant.id();
+        return tenant;
     }
 
     private void enrich(Event event, Tenant tenant) {

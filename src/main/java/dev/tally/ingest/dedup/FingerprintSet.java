@@ -151,6 +151,16 @@ public final class FingerprintSet {
         if (contains(value)) {
             return false;
         }
+        addAbsent(value);
+        return true;
+    }
+
+    /**
+     * Adds a value the caller found absent ({@link #contains} false) with no add since, without
+     * searching again: the store's writer asks for every event before its write and adds the new ones
+     * after the commit, by which time the bucket's lines have left the cache.
+     */
+    public void addAbsent(long value) {
         int bucket = bucket(value);
         long[] tail = tails[bucket];
         if (tail == null) {
@@ -162,7 +172,6 @@ public final class FingerprintSet {
         if (tailSizes[bucket] == TAIL) {
             mergeTail(bucket);
         }
-        return true;
     }
 
     /** Merges a full tail into its bucket from the back, so no value is moved more than once. */

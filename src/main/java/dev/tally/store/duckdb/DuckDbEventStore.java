@@ -8,6 +8,7 @@ import dev.tally.ingest.WriteOutcome;
 import dev.tally.ingest.WritePlan;
 import dev.tally.ingest.WritePlanner;
 import dev.tally.ingest.dedup.FingerprintSet;
+import dev.tally.ingest.dedup.LongHashSet;
 import dev.tally.store.EventStore;
 import dev.tally.store.ReportStore;
 import dev.tally.store.rollup.MemberUsageRollup;
@@ -199,7 +200,7 @@ public final class DuckDbEventStore implements EventStore {
             DuckDbTransaction.begin(writer);
             faults.reached(WriteStep.BEGUN);
             Rollups.Deltas deltas = new Rollups.Deltas();
-            storedState.nearTimes = LookupWindows.of(events);
+            storedState.plan(events);
             WritePlan<Event, Event> plan = WritePlanner.plan(events, storedState);
             added = plan.newEventFingerprints();
             recentEvents.planned(writer);
@@ -241,35 +242,51 @@ public final class DuckDbEventStore implements EventStore {
     }
 
     private void remember(long[] added, long[] addedCalls) {
+        remember(fingerprints, added, storedState.knownEvents);
+        remember(callFingerprints, addedCalls, storedState.knownCalls);
+    }
+
+    /**
+     * The plan asked the set for every row it writes, so a fingerprint it did not find is added
+     * without searching again; once, should two keys of the write share it.
+     */
+    private static void remember(FingerprintSet set, long[] added, LongHashSet known) {
+        LongHashSet seen = new LongHashSet(added.length);
         for (long fingerprint : added) {
-            fingerprints.add(fingerprint);
-        }
-        for (long fingerprint : addedCalls) {
-            callFingerprints.add(fingerprint);
+            if (!seen.add(fingerprint)) {
+                continue;
+            }
+            if (known.contains(fingerprint)) {
+                set.add(fingerprint);
+            } else {
+                set.addAbsent(fingerprint);
+            }
         }
     }
 
     private void rememberRows(WritePlan<Event, Event> plan,
             List<Map.Entry<dev.tally.store.rollup.RollupTable, List<Object>>> born) {
-        recentEvents.committed(plan.newEvents(), born);
+        recentEvents.committed(plan.newEvents(), plan.newEventFingerprints(), born);
         List<Event> states = new ArrayList<>(plan.calls().size());
+        long[] callFingerprints = new long[plan.calls().size()];
         for (WritePlan.CallWrite<Event> call : plan.calls()) {
+            callFingerprints[states.size()] = call.fingerprint();
             states.add(call.state());
         }
-        recentCalls.committed(states, List.of());
+        recentCalls.committed(states, callFingerprints, List.of());
     }
 
     /** The event row held in memory for this key, or null (tests: a held row must be the stored one). */
     Event recentEvent(String tenantId, String id) {
         synchronized (writerInUse) {
-            return recentEvents.get(new EventKey(tenantId, id));
+            return recentEvents.get(tenantId, id);
         }
     }
 
     /** The same for a call's state. */
     Event recentCall(String tenantId, String id) {
         synchronized (writerInUse) {
-            return recentCalls.get(new EventKey(tenantId, id));
+            return recentCalls.get(tenantId, id);
         }
     }
 
@@ -523,10 +540,24 @@ public final class DuckDbEventStore implements EventStore {
     private final class DuckDbStoredState implements StoredState<Event, Event> {
         /** The current batch's windows, set before it is planned. */
         private LookupWindows nearTimes = LookupWindows.of(List.of());
+        /** The fingerprints the current plan found in the sets: any other it asked for is absent from them. */
+        private LongHashSet knownEvents = new LongHashSet(16);
+        private LongHashSet knownCalls = new LongHashSet(16);
+
+        /** Before a batch is planned. */
+        void plan(List<Event> events) {
+            nearTimes = LookupWindows.of(events);
+            knownEvents = new LongHashSet(16);
+            knownCalls = new LongHashSet(16);
+        }
 
         @Override
         public boolean mayHoldEvent(long fingerprint) {
-            return fingerprints.contains(fingerprint);
+            boolean known = fingerprints.contains(fingerprint);
+            if (known) {
+                knownEvents.add(fingerprint);
+            }
+            return known;
         }
 
         /** The stored events as events: the rollups take them back when a correction replaces them. */
@@ -547,7 +578,11 @@ public final class DuckDbEventStore implements EventStore {
 
         @Override
         public boolean mayHoldCall(long fingerprint) {
-            return callFingerprints.contains(fingerprint);
+            boolean known = callFingerprints.contains(fingerprint);
+            if (known) {
+                knownCalls.add(fingerprint);
+            }
+            return known;
         }
 
         /** The stored states as events: the rollups take them back when a newer state replaces them. */
@@ -563,12 +598,11 @@ public final class DuckDbEventStore implements EventStore {
             idsByTenant.forEach((tenant, ids) -> {
                 Set<String> notRecent = new HashSet<>();
                 for (String id : ids) {
-                    EventKey key = new EventKey(tenant, id);
-                    Event row = recent.get(key);
+                    Event row = recent.get(tenant, id);
                     if (row == null) {
                         notRecent.add(id);
                     } else {
-                        stored.put(key, row);
+                        stored.put(new EventKey(tenant, id), row);
                     }
                 }
                 if (!notRecent.isEmpty()) {

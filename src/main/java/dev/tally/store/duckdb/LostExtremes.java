@@ -28,20 +28,21 @@ final class LostExtremes {
 
     /**
      * The groups that may have lost one of their extremes in this write ({@link Rollups.Deltas#keepsExtremes}),
-     * by what memory proves without a query: a group held whole ({@link GroupMembers#whole}) by its own
-     * rows, one whose extremes are known ({@link GroupStates}), another by the held rows that stay
+     * by what memory proves without a query: a group whose extremes are known ({@link GroupStates}), one
+     * held whole ({@link GroupMembers#whole}) by its own rows, another by the held rows that stay
      * ({@link GroupMembers#provablyKeepsExtremes}). Any group memory cannot clear is among them.
      */
     static Set<List<Object>> mayHaveLost(RollupTable table, Rollups.Deltas deltas, GroupMembers members) {
         Set<List<Object>> lost = new HashSet<>();
         for (List<Object> group : deltas.lost(table).keySet()) {
-            List<Event> whole = members.whole(table, group);
+            // the known state first: a map lookup, where a group held whole is listed from the rows held
+            GroupStates.State stored = members.storedState(table, group);
             boolean keeps;
-            if (whole != null) {
-                keeps = deltas.keepsExtremes(table, group, GroupMembers.extremes(table, whole));
+            if (stored != null) {
+                keeps = deltas.keepsExtremes(table, group, stored.extremes());
             } else {
-                GroupStates.State stored = members.storedState(table, group);
-                keeps = stored != null ? deltas.keepsExtremes(table, group, stored.extremes())
+                List<Event> whole = members.whole(table, group);
+                keeps = whole != null ? deltas.keepsExtremes(table, group, GroupMembers.extremes(table, whole))
                         : members.provablyKeepsExtremes(table, group, deltas);
             }
             if (!keeps) {

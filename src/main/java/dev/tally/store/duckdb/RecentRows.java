@@ -1,7 +1,7 @@
 package dev.tally.store.duckdb;
 
 import dev.tally.event.Event;
-import dev.tally.ingest.EventKey;
+import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.rollup.RollupTable;
 import dev.tally.store.rollup.Rollups;
 import dev.tally.store.rollup.StoredEvent;
@@ -51,21 +51,34 @@ final class RecentRows {
     /** The rollup tables with extremes over this raw table: the calls' have none, so their rows are not grouped. */
     private final List<RollupTable> withExtremes;
 
-    private final Map<EventKey, Event> rows = new LinkedHashMap<>(CAPACITY * 4 / 3 + 1, 0.75f, false) {
+    /**
+     * By the fingerprint the plan computed, not by (tenant, id): a key of two strings was a key object
+     * per row, both strings hashed and compared in a map whose nodes had left the cache. Two keys
+     * sharing a fingerprint share an entry: the later one is held, and {@link #held} confirms the key,
+     * so the other is looked up as if let go.
+     */
+    private final Map<Long, Event> rows = new LinkedHashMap<>(CAPACITY * 4 / 3 + 1, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<EventKey, Event> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, Event> eldest) {
             return size() > CAPACITY;
         }
     };
     /** Rows committed since the groups were last listed. */
-    private final List<Event> unlisted = new ArrayList<>();
+    private final List<Held> unlisted = new ArrayList<>();
     /** Too many rows went unlisted, and were dropped: the groups are listed again from the rows held. */
     private boolean listingLost;
     /**
      * Per table with extremes, the rows listed in each group: every row committed since the group
      * was born (unless {@link #listingLost}), current, replaced or let go since.
      */
-    private final Map<RollupTable, Map<List<Object>, List<Event>>> byGroup = new IdentityHashMap<>();
+    private final Map<RollupTable, Map<List<Object>, List<Held>>> byGroup = new IdentityHashMap<>();
+    /**
+     * Entries in {@link #byGroup}. A row let go leaves its listings until its group is asked for, and
+     * most groups never are again (an hour past): past {@link #maximumListings} the groups are listed
+     * afresh from the rows held, so memory stays a multiple of the capacity, however long the run.
+     */
+    private int listings;
+    private final int maximumListings;
     /** Per table with extremes, the groups born while every row committed to them was listed. */
     private final Map<RollupTable, Set<List<Object>>> born = new IdentityHashMap<>();
     /**
@@ -82,11 +95,22 @@ final class RecentRows {
     RecentRows(dev.tally.store.sql.RawTable source) {
         this.withExtremes = Rollups.ALL.stream()
                 .filter(table -> !table.onlySums() && table.source() == source).toList();
+        this.maximumListings = 2 * CAPACITY * Math.max(1, withExtremes.size());
+    }
+
+    /** A row as listed, with the fingerprint it is held by. */
+    private record Held(long fingerprint, Event row) {
     }
 
     /** The row stored for this key, if one of the latest writes committed it; null when unknown here. */
-    Event get(EventKey key) {
-        return rows.get(key);
+    Event get(String tenantId, String id) {
+        return held(IdFingerprint.of(tenantId, id), tenantId, id);
+    }
+
+    /** The row held under this fingerprint if it is this key's. */
+    Event held(long fingerprint, String tenantId, String id) {
+        Event row = rows.get(fingerprint);
+        return row != null && row.id.equals(id) && row.tenantId.equals(tenantId) ? row : null;
     }
 
     /** A write looks stored rows of the table up: hold rows from now on, if not already. */
@@ -161,36 +185,55 @@ final class RecentRows {
         return groups;
     }
 
-    /** After a commit: the write's rows are now the ones stored under their keys; {@code groups} as {@link #bornIn} found. */
-    void committed(List<Event> written, List<Map.Entry<RollupTable, List<Object>>> groups) {
+    /**
+     * After a commit: the write's rows are now the ones stored under their keys ({@code fingerprints}
+     * theirs, in order); {@code groups} as {@link #bornIn} found. Of a write larger than the capacity
+     * only the last rows are kept, and none of its groups is held whole: the others would be let go at once.
+     */
+    void committed(List<Event> written, long[] fingerprints, List<Map.Entry<RollupTable, List<Object>>> groups) {
         if (!holding) {
             return;
         }
-        for (Map.Entry<RollupTable, List<Object>> group : groups) {
-            born.computeIfAbsent(group.getKey(), any -> new HashSet<>()).add(group.getValue());
+        int first = Math.max(0, written.size() - CAPACITY);
+        if (first > 0 || unlisted.size() + written.size() > CAPACITY) {
+            // a stream without corrections, or a large write: the groups are listed again when asked
+            loseListing();
+            if (first > 0) {
+                rows.clear();
+            }
+        } else {
+            for (Map.Entry<RollupTable, List<Object>> group : groups) {
+                born.computeIfAbsent(group.getKey(), any -> new HashSet<>()).add(group.getValue());
+            }
         }
-        for (Event event : written) {
-            EventKey key = new EventKey(event.tenantId, event.id);
-            Event row = StoredEvent.of(event);
+        for (int index = first; index < written.size(); index++) {
+            Event row = StoredEvent.of(written.get(index));
             // re-inserted at the end: a row just corrected is the likeliest to be corrected again soon
-            rows.remove(key);
-            rows.put(key, row);
-            unlisted.add(row);
+            rows.remove(fingerprints[index]);
+            rows.put(fingerprints[index], row);
+            if (!listingLost) {
+                unlisted.add(new Held(fingerprints[index], row));
+            }
         }
-        if (unlisted.size() > CAPACITY) {
-            // a stream without corrections: nothing asks for the groups, and the rows must not pile up
-            unlisted.clear();
-            byGroup.clear();
-            listingLost = true;
-        }
+    }
+
+    private void loseListing() {
+        unlisted.clear();
+        byGroup.clear();
+        listings = 0;
+        listingLost = true;
     }
 
     /** Lists the rows committed since the last time; after a loss, the rows held, and no group is whole. */
     private void list() {
+        if (listings + (long) unlisted.size() * withExtremes.size() > maximumListings) {
+            listingLost = true;
+        }
         if (listingLost) {
             byGroup.clear();
             born.clear();
-            rows.values().forEach(this::list);
+            listings = 0;
+            rows.forEach((fingerprint, row) -> list(new Held(fingerprint, row)));
             listingLost = false;
         } else {
             unlisted.forEach(this::list);
@@ -198,11 +241,12 @@ final class RecentRows {
         unlisted.clear();
     }
 
-    private void list(Event row) {
+    private void list(Held held) {
         for (RollupTable table : withExtremes) {
-            if (table.covers().test(row)) {
+            if (table.covers().test(held.row())) {
                 byGroup.computeIfAbsent(table, any -> new HashMap<>())
-                        .computeIfAbsent(Rollups.Deltas.group(table, row), any -> new ArrayList<>(4)).add(row);
+                        .computeIfAbsent(Rollups.Deltas.group(table, held.row()), any -> new ArrayList<>(4)).add(held);
+                listings++;
             }
         }
     }
@@ -213,20 +257,25 @@ final class RecentRows {
      */
     List<Event> storedIn(RollupTable table, List<Object> group) {
         list();
-        List<Event> listed = byGroup.getOrDefault(table, Map.of()).get(group);
+        List<Held> listed = byGroup.getOrDefault(table, Map.of()).get(group);
         if (listed == null) {
             return List.of();
         }
         // by identity: a later revision of the same key is listed apart, in its own group
-        listed.removeIf(row -> {
-            Event current = rows.get(new EventKey(row.tenantId, row.id));
+        int before = listed.size();
+        listed.removeIf(listing -> {
+            Event row = listing.row();
+            Event current = held(listing.fingerprint(), row.tenantId, row.id);
             if (current == null) {
                 // let go while it may still be stored: the group is no longer held whole
                 born.getOrDefault(table, new HashSet<>()).remove(group);
             }
             return current != row;
         });
-        return new ArrayList<>(listed);
+        listings -= before - listed.size();
+        List<Event> stored = new ArrayList<>(listed.size());
+        listed.forEach(listing -> stored.add(listing.row()));
+        return stored;
     }
 
     /**
@@ -245,6 +294,17 @@ final class RecentRows {
         unlisted.clear();
         byGroup.clear();
         born.clear();
+        listings = 0;
         listingLost = false;
+    }
+
+    /** Entries listed by group (tests: bounded whatever the run's length). */
+    int listings() {
+        return listings;
+    }
+
+    /** Rows held (tests). */
+    int held() {
+        return rows.size();
     }
 }

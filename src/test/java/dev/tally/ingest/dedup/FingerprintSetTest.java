@@ -49,6 +49,26 @@ class FingerprintSetTest {
         assertThat(set.size()).isEqualTo(expected.size());
     }
 
+    /** Values added as known absent are found like added ones, and counted once. */
+    @Test
+    void valuesAddedAsAbsentAreFound() {
+        SplittableRandom random = new SplittableRandom(13);
+        Set<Long> expected = new HashSet<>();
+        FingerprintSet set = FingerprintSet.loader(0).finish();
+        for (int index = 0; index < 100_000; index++) {
+            long value = index % 3 == 0 ? (0x123L << 52) | random.nextLong(1L << 52) : random.nextLong();
+            assertThat(set.contains(value)).isFalse();
+            set.addAbsent(value);
+            expected.add(value);
+        }
+        for (long value : expected) {
+            assertThat(set.contains(value)).isTrue();
+            assertThat(set.add(value)).isFalse();
+        }
+        assertThat(set.contains(random.nextLong())).isFalse();
+        assertThat(set.size()).isEqualTo(expected.size());
+    }
+
     @Test
     void anEmptySetGrowsFromNothing() {
         FingerprintSet set = FingerprintSet.loader(0).finish();

@@ -11,7 +11,10 @@ import dev.tally.ingest.WriteOutcome;
 import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.EventStoreContract;
 import dev.tally.store.SubjectErasure;
+import dev.tally.store.rollup.RollupTable;
+import dev.tally.store.rollup.Rollups;
 import dev.tally.store.rollup.StoredEvent;
+import dev.tally.store.sql.RawTable;
 import dev.tally.store.sql.Row;
 import dev.tally.store.sql.SqlBuilder;
 import dev.tally.tenant.ErasureSubject;
@@ -20,6 +23,7 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +48,8 @@ class RecentRowsTest {
         DuckDbDatabase database = DuckDbDatabase.inMemory();
         try (DuckDbEventStore store = new DuckDbEventStore(database)) {
             // every event type, 10 % corrections of the batch before
-            EventGenerator generator = new EventGenerator(5, 12_000, 1_000, EventStoreContract.TIME_MS, 2, 0.1);
+            EventGenerator generator = new EventGenerator(5, RecentRows.CAPACITY + RecentRows.CAPACITY / 2, 1_000,
+                    EventStoreContract.TIME_MS, 2, 0.1);
             for (int batch = 0; batch < generator.batches(); batch++) {
                 store.write(generator.batch(batch));
             }
@@ -145,15 +150,96 @@ class RecentRowsTest {
                 store.write(events);
             }
             assertThat(store.recentEvent("acme", "e3")).isNull();
-            assertThat(store.write(List.of(tokens("e3", 5, 1)))).containsExactly(WriteOutcome.UPDATED);
-            store.rebuildStaleExtremes();
-            Row row = store.query(new SqlBuilder().append("SELECT min(output_tokens_min) AS low,"
-                    + " max(output_tokens_max) AS high FROM rollup_llm_by_hour WHERE tenant_id = 'acme' AND model = 'gpt-4o-mini'").build()).get(0);
-            assertThat(List.of(row.longValue("low"), row.longValue("high"))).containsExactly(5L, 20L);
-            assertThat(store.checkRollups(false).total()).isZero();
+            assertCorrectingE3TakesItsMaximumFromTheStoredRows(store);
         } finally {
             database.close();
         }
+    }
+
+    /** e1–e3 stored with 10, 20 and 30: e3 corrected to 5 leaves its hour 5 to 20, whatever memory held. */
+    private static void assertCorrectingE3TakesItsMaximumFromTheStoredRows(DuckDbEventStore store) {
+        assertThat(store.write(List.of(tokens("e3", 5, 1)))).containsExactly(WriteOutcome.UPDATED);
+        store.rebuildStaleExtremes();
+        Row row = store.query(new SqlBuilder().append("SELECT min(output_tokens_min) AS low,"
+                + " max(output_tokens_max) AS high FROM rollup_llm_by_hour WHERE tenant_id = 'acme' AND model = 'gpt-4o-mini'").build()).get(0);
+        assertThat(List.of(row.longValue("low"), row.longValue("high"))).containsExactly(5L, 20L);
+        assertThat(store.checkRollups(false).total()).isZero();
+    }
+
+    /**
+     * One write of more rows than {@link RecentRows#CAPACITY}: its first rows are never held, so the
+     * group they were born in is not whole, and a correction's lost maximum comes from the stored rows.
+     */
+    @Test
+    void aWriteLargerThanTheCapacityHoldsOnlyItsLastRows() {
+        DuckDbDatabase database = DuckDbDatabase.inMemory();
+        try (DuckDbEventStore store = holding(new DuckDbEventStore(database))) {
+            List<Event> events = new ArrayList<>(List.of(tokens("e1", 10, 0), tokens("e2", 20, 0), tokens("e3", 30, 0)));
+            for (int index = 0; index < RecentRows.CAPACITY; index++) {
+                Event other = tokens("other-" + index, 50, 0);
+                other.model = "gpt-4o";
+                events.add(other);
+            }
+            store.write(events);
+            assertThat(store.recentEvent("acme", "e3")).isNull();
+            assertThat(store.recentEvent("acme", "other-0")).isNotNull();
+            assertThat(store.recentEvent("acme", "other-" + (RecentRows.CAPACITY - 1))).isNotNull();
+            assertCorrectingE3TakesItsMaximumFromTheStoredRows(store);
+        } finally {
+            database.close();
+        }
+    }
+
+    /**
+     * Rows are held by fingerprint: of two keys sharing one (made here by hand), the later is held and
+     * the earlier is not mistaken for it, nor kept in its group's listing as a held row.
+     */
+    @Test
+    void keysSharingAFingerprintAreNotMistakenForEachOther() throws SQLException {
+        RecentRows recent = holdingEventRows();
+        Event first = tokens("e1", 10, 0);
+        Event second = tokens("e2", 20, 0);
+        recent.committed(List.of(first), new long[] {42}, List.of());
+        assertThat(recent.held(42, "acme", "e1")).isNotNull();
+        recent.committed(List.of(second), new long[] {42}, List.of());
+        assertThat(recent.held(42, "acme", "e1")).isNull();
+        assertThat(recent.held(42, "acme", "e2")).isNotNull();
+        RollupTable hours = Rollups.ALL.stream()
+                .filter(table -> table.name().equals("rollup_llm_by_hour")).findFirst().orElseThrow();
+        assertThat(recent.storedIn(hours, Rollups.Deltas.group(hours, first)))
+                .extracting(event -> event.id).containsExactly("e2");
+    }
+
+    /**
+     * Writes smaller than the capacity, hour after hour, with one group asked for each time: the rows let
+     * go leave their listings in groups never asked again, and those must not pile up.
+     */
+    @Test
+    void theListingsOfRowsLetGoDoNotPileUp() throws SQLException {
+        RecentRows recent = holdingEventRows();
+        RollupTable hours = Rollups.ALL.stream()
+                .filter(table -> table.name().equals("rollup_llm_by_hour")).findFirst().orElseThrow();
+        Event first = tokens("first", 10, 0);
+        int perWrite = RecentRows.CAPACITY / 4;
+        int most = 0;
+        for (int write = 0; write < 24; write++) {
+            List<Event> events = new ArrayList<>();
+            long[] fingerprints = new long[perWrite];
+            for (int index = 0; index < perWrite; index++) {
+                Event event = tokens("w" + write + "-" + index, 10, 0);
+                event.timeMs += write * 3_600_000L;
+                fingerprints[index] = IdFingerprint.of(event.tenantId, event.id);
+                events.add(event);
+            }
+            recent.committed(events, fingerprints, List.of());
+            recent.storedIn(hours, Rollups.Deltas.group(hours, first));
+            most = Math.max(most, recent.listings());
+            assertThat(recent.held()).isLessThanOrEqualTo(RecentRows.CAPACITY);
+        }
+        // six times the capacity written; listed at most twice per table with extremes over the events
+        assertThat(most).isGreaterThan(RecentRows.CAPACITY).isLessThanOrEqualTo(4 * RecentRows.CAPACITY);
+        assertThat(recent.storedIn(hours, Rollups.Deltas.group(hours,
+                recent.held(IdFingerprint.of("acme", "w23-0"), "acme", "w23-0")))).hasSize(perWrite);
     }
 
     /**
@@ -187,6 +273,19 @@ class RecentRowsTest {
         } finally {
             database.close();
         }
+    }
+
+    /** Rows of the events table, held as after a write that asked for stored rows. */
+    private static RecentRows holdingEventRows() throws SQLException {
+        RecentRows recent = new RecentRows(RawTable.EVENTS);
+        recent.asked();
+        DuckDbDatabase database = DuckDbDatabase.inMemory();
+        try (Connection connection = database.newConnection()) {
+            recent.planned(connection);
+        } finally {
+            database.close();
+        }
+        return recent;
     }
 
     /** A correction first: rows are held from the write that asks for stored rows on. */
@@ -285,7 +384,7 @@ class RecentRowsTest {
 
     /** A copy of {@code id}'s row under the id {@code id-twin}, with the fingerprint of {@code fingerprintOf}. */
     private static void copyWithFingerprintOf(Connection connection, String id, String fingerprintOf)
-            throws java.sql.SQLException {
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO events SELECT * REPLACE"
                 + " (id || '-twin' AS id, ? AS id_hash) FROM events WHERE id = ?")) {
             statement.setLong(1, IdFingerprint.of("acme", fingerprintOf));
