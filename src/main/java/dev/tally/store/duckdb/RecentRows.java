@@ -227,12 +227,10 @@ final class RecentRows {
     /** Lists the rows committed since the last time; after a loss, the rows held, and no group is whole. */
     private void list() {
         if (listings + (long) unlisted.size() * withExtremes.size() > maximumListings) {
-            listingLost = true;
+            loseListing();
         }
         if (listingLost) {
-            byGroup.clear();
             born.clear();
-            listings = 0;
             rows.forEach((fingerprint, row) -> list(new Held(fingerprint, row)));
             listingLost = false;
         } else {
