@@ -28,18 +28,21 @@ public final class Beside {
     /** Starts the question; the answer's {@code get} waits for it and throws what it threw. */
     public static <T> Supplier<T> start(Supplier<T> question) {
         CompletableFuture<T> answer = CompletableFuture.supplyAsync(question, HELPERS);
-        return () -> {
-            try {
-                return answer.join();
-            } catch (CompletionException failure) {
-                if (failure.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (failure.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw failure;
+        return () -> join(answer);
+    }
+
+    /** Waits for the answer, throwing what the work threw rather than the future's wrapper of it. */
+    public static <T> T join(CompletableFuture<T> answer) {
+        try {
+            return answer.join();
+        } catch (CompletionException failure) {
+            if (failure.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
             }
-        };
+            if (failure.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw failure;
+        }
     }
 }

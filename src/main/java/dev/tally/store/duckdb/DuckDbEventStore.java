@@ -72,6 +72,7 @@ public final class DuckDbEventStore implements EventStore {
     private final DuckDbRollups rollups = new DuckDbRollups();
     private MemberAttribution members;
     private final RollupJournal journal = new RollupJournal();
+    private final DeltasBeside deltasBeside = new DeltasBeside();
     private WriteFaults faults = WriteFaults.NONE;
     private final dev.tally.store.StoreMeters meters = new dev.tally.store.StoreMeters("duckdb");
 
@@ -207,10 +208,18 @@ public final class DuckDbEventStore implements EventStore {
             recentCalls.planned(writer);
             List<Map.Entry<dev.tally.store.rollup.RollupTable, List<Object>>> born = recentEvents.bornIn(plan.newEvents());
             groupStates.bornIn(born);
-            // before the new events are written: a late or corrected chat's query must find only earlier writes' events
-            MemberAttribution.Update memberUsage = members.attribute(writer, plan.newEvents(), plan.replacedEvents());
-            deleteReplacedEvents(plan, deltas, match);
-            appendEvents(plan.newEvents(), added, deltas);
+            List<Event> replaced = takeBackReplacedEvents(plan, deltas);
+            // counted beside the statements below, which leave the deltas alone until it is done
+            DeltasBeside.Counting counting = deltasBeside.count(plan.newEvents(), deltas);
+            MemberAttribution.Update memberUsage;
+            try {
+                // before the new events are written: a late or corrected chat's query must find only earlier writes' events
+                memberUsage = members.attribute(writer, plan.newEvents(), plan.replacedEvents());
+                deleteReplacedEvents(replaced, match);
+                appendEvents(plan.newEvents(), added);
+            } finally {
+                counting.await();
+            }
             faults.reached(WriteStep.EVENTS_APPENDED);
             addedCalls = writeCalls(plan.calls(), deltas, match);
             outcomes = plan.outcomes();
@@ -476,7 +485,7 @@ public final class DuckDbEventStore implements EventStore {
         DuckDbRollups.completeBulkLoad(connection);
     }
 
-    private void appendEvents(List<Event> fresh, long[] fingerprintOf, Rollups.Deltas deltas) throws SQLException {
+    private void appendEvents(List<Event> fresh, long[] fingerprintOf) throws SQLException {
         if (fresh.isEmpty()) {
             return;
         }
@@ -484,19 +493,14 @@ public final class DuckDbEventStore implements EventStore {
             for (int index = 0; index < fresh.size(); index++) {
                 faults.appending(fresh.get(index));
                 EventRowAppender.append(appender, fresh.get(index), fingerprintOf[index]);
-                deltas.add(fresh.get(index));
             }
         }
     }
 
-    /**
-     * Takes the stored events that corrections replace out of the table and out of the rollups, as
-     * if they had never been stored.
-     */
-    private void deleteReplacedEvents(WritePlan<Event, Event> plan, Rollups.Deltas deltas, ReplacedRows.Match match)
-            throws SQLException {
+    /** The stored events that corrections replace, taken out of the rollups as if they had never been stored. */
+    private static List<Event> takeBackReplacedEvents(WritePlan<Event, Event> plan, Rollups.Deltas deltas) {
         if (!plan.replacesEvents()) {
-            return;
+            return List.of();
         }
         List<Event> replaced = new ArrayList<>();
         for (Event event : plan.replacedEvents()) {
@@ -504,6 +508,14 @@ public final class DuckDbEventStore implements EventStore {
                 replaced.add(event);
                 deltas.remove(event);
             }
+        }
+        return replaced;
+    }
+
+    /** Takes the stored events that corrections replace out of the table. */
+    private void deleteReplacedEvents(List<Event> replaced, ReplacedRows.Match match) throws SQLException {
+        if (replaced.isEmpty()) {
+            return;
         }
         ReplacedRows.delete(writer, "events", replaced, match);
         faults.reached(WriteStep.EVENTS_DELETED);
@@ -881,6 +893,7 @@ public final class DuckDbEventStore implements EventStore {
             } catch (SQLException ignored) {
                 // closing anyway
             }
+            deltasBeside.close();
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.tally.event.Event;
 import dev.tally.ingest.dedup.IdFingerprint;
 import dev.tally.store.sql.SqlBuilder;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -63,31 +64,44 @@ final class ReplacedRows {
             throws SQLException {
         long first = rows.get(0).timeMs;
         long last = rows.get(rows.size() - 1).timeMs;
-        SqlBuilder sql = new SqlBuilder();
-        switch (match) {
-            case FINGERPRINT -> {
-                List<Long> fingerprints = new ArrayList<>(rows.size());
-                for (Event row : rows) {
-                    fingerprints.add(IdFingerprint.of(row.tenantId, row.id));
-                }
-                sql.append("DELETE FROM " + table + " WHERE time_ms >= ").value(first).append(" AND time_ms <= ")
-                        .value(last).append(" AND id_hash IN ").values(fingerprints);
-            }
-            case TENANT_AND_ID -> {
-                // by row id from a join: the pairs must match together, as one tenant's id may be another's too
-                sql.append("DELETE FROM " + table + " WHERE rowid IN (SELECT stored.rowid FROM " + table
-                        + " AS stored JOIN (VALUES ");
-                String comma = "";
-                for (Event row : rows) {
-                    sql.append(comma + "(CAST(").value(row.tenantId).append(" AS VARCHAR), CAST(").value(row.id)
-                            .append(" AS VARCHAR))");
-                    comma = ", ";
-                }
-                sql.append(") AS replaced(tenant_id, id) ON stored.tenant_id = replaced.tenant_id"
-                        + " AND stored.id = replaced.id WHERE stored.time_ms >= ").value(first)
-                        .append(" AND stored.time_ms <= ").value(last).append(")");
-            }
+        return switch (match) {
+            case FINGERPRINT -> deleteByFingerprint(connection, table, rows, first, last);
+            case TENANT_AND_ID -> deleteByTenantAndId(connection, table, rows, first, last);
+        };
+    }
+
+    /**
+     * One list parameter, not one parameter per row: preparing hundreds of them took longer than the
+     * delete (600 rows among 5M: 6.3 ms, 2.6 ms with the list). The times are literals, for the
+     * zone maps to skip the row groups outside them.
+     */
+    private static int deleteByFingerprint(Connection connection, String table, List<Event> rows, long first,
+            long last) throws SQLException {
+        Long[] fingerprints = new Long[rows.size()];
+        for (int index = 0; index < fingerprints.length; index++) {
+            fingerprints[index] = IdFingerprint.of(rows.get(index).tenantId, rows.get(index).id);
         }
+        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + table + " WHERE time_ms >= "
+                + first + " AND time_ms <= " + last + " AND id_hash IN (SELECT unnest(?))")) {
+            statement.setArray(1, connection.createArrayOf("BIGINT", fingerprints));
+            return statement.executeUpdate();
+        }
+    }
+
+    /** By row id from a join: the pairs must match together, as one tenant's id may be another's too. */
+    private static int deleteByTenantAndId(Connection connection, String table, List<Event> rows, long first,
+            long last) throws SQLException {
+        SqlBuilder sql = new SqlBuilder().append("DELETE FROM " + table + " WHERE rowid IN (SELECT stored.rowid FROM "
+                + table + " AS stored JOIN (VALUES ");
+        String comma = "";
+        for (Event row : rows) {
+            sql.append(comma + "(CAST(").value(row.tenantId).append(" AS VARCHAR), CAST(").value(row.id)
+                    .append(" AS VARCHAR))");
+            comma = ", ";
+        }
+        sql.append(") AS replaced(tenant_id, id) ON stored.tenant_id = replaced.tenant_id"
+                + " AND stored.id = replaced.id WHERE stored.time_ms >= ").value(first)
+                .append(" AND stored.time_ms <= ").value(last).append(")");
         return DuckDbEventStore.update(connection, sql.build());
     }
 }

@@ -181,7 +181,8 @@ class RecentRowsTest {
                 events.add(other);
             }
             store.write(events);
-            assertThat(store.recentEvent("acme", "e3")).isNull();
+            // found for a correction in the latest write, held whole, though not among the rows the groups list
+            assertThat(store.recentEvent("acme", "e3")).isNotNull();
             assertThat(store.recentEvent("acme", "other-0")).isNotNull();
             assertThat(store.recentEvent("acme", "other-" + (RecentRows.CAPACITY - 1))).isNotNull();
             assertCorrectingE3TakesItsMaximumFromTheStoredRows(store);
@@ -208,6 +209,59 @@ class RecentRowsTest {
                 .filter(table -> table.name().equals("rollup_llm_by_hour")).findFirst().orElseThrow();
         assertThat(recent.storedIn(hours, Rollups.Deltas.group(hours, first)))
                 .extracting(event -> event.id).containsExactly("e2");
+    }
+
+    /**
+     * The latest {@value RecentRows#WRITES_KEPT} writes are held whole for corrections, larger than the
+     * capacity or not, and a correction is found as the newest write stored it; a write older than
+     * those is not, and its first rows, which did not fit the capacity, are looked up again.
+     */
+    @Test
+    void theLatestWritesAreHeldWholeForCorrections() throws SQLException {
+        RecentRows recent = holdingEventRows();
+        List<Event> large = new ArrayList<>();
+        for (int index = 0; index < RecentRows.CAPACITY + 100; index++) {
+            large.add(tokens("large-" + index, index, 0));
+        }
+        recent.committed(large, fingerprints(large), List.of());
+        // a copy as the row reads back (aHeldRowIsTheRowAsStored compares those with the stored rows)
+        assertThat(recent.get("acme", "large-0")).isNotSameAs(large.get(0))
+                .extracting(event -> event.id, event -> event.outputTokens).containsExactly("large-0", 0L);
+        assertThat(recent.get("acme", "large-1").outputTokens).isEqualTo(1);
+        Event corrected = tokens("large-0", 7, 1);
+        recent.committed(List.of(corrected), fingerprints(List.of(corrected)), List.of());
+        assertThat(recent.get("acme", "large-0").outputTokens).isEqualTo(7);
+        for (int write = 1; write < RecentRows.WRITES_KEPT; write++) {
+            Event other = tokens("other-" + write, 1, 0);
+            recent.committed(List.of(other), fingerprints(List.of(other)), List.of());
+            assertThat(recent.get("acme", "large-0").outputTokens).isEqualTo(7);
+        }
+        assertThat(recent.get("acme", "large-1")).as("let go with its write").isNull();
+        assertThat(recent.get("acme", "large-0").outputTokens).as("still among the rows held").isEqualTo(7);
+        assertThat(recent.get("acme", "large-" + (RecentRows.CAPACITY + 99))).isNotNull();
+    }
+
+    /** Two rows of a write sharing a fingerprint (made here by hand): neither is taken from the write held whole. */
+    @Test
+    void rowsOfAWriteSharingAFingerprintAreLookedUp() throws SQLException {
+        RecentRows recent = holdingEventRows();
+        Event first = tokens("e1", 10, 0);
+        Event second = tokens("e2", 20, 0);
+        long shared = IdFingerprint.of("acme", "e1");
+        recent.committed(List.of(first, second), new long[] {shared, shared}, List.of());
+        assertThat(recent.get("acme", "e1")).isNull();
+        assertThat(recent.get("acme", "e2")).isNull();
+        recent.clear();
+        recent.committed(List.of(second), new long[] {shared}, List.of());
+        assertThat(recent.get("acme", "e1")).isNull();
+    }
+
+    private static long[] fingerprints(List<Event> events) {
+        long[] fingerprints = new long[events.size()];
+        for (int index = 0; index < events.size(); index++) {
+            fingerprints[index] = IdFingerprint.of(events.get(index).tenantId, events.get(index).id);
+        }
+        return fingerprints;
     }
 
     /**
